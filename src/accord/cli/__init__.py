@@ -1,0 +1,55 @@
+"""accord's command line (typer + rich).
+
+Each command group lives in its own module and registers itself on ``app``. Errors in
+user input (``ScenarioError``) print as one line on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from accord.errors import ScenarioError
+
+app = typer.Typer(
+    name="accord",
+    help="Exploratory modelling of the transatlantic security system around the war in Ukraine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # Imported here so each module stays small and `accord --help` stays fast: the
+    # modules import heavy libraries only inside their commands.
+    from accord.cli import burden, experiment, forecast, scenario
+
+    for module in (scenario, forecast, burden, experiment):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: run the app, turning a ScenarioError into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except ScenarioError as error:
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as done:
+        code = getattr(done, "exit_code", None) or getattr(done, "code", 0) or 0
+        sys.exit(code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as error:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
