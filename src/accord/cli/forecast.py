@@ -1,7 +1,126 @@
-"""CLI commands: forecast (placeholder until its module lands)."""
+"""CLI command: ``accord forecast`` -- where a negotiation settles, issue by issue."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
 
 import typer
 
+MODEL_CHOICES = ("compromise", "median", "nash", "eum", "smp")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``accord forecast``."""
+    app.command("forecast")(forecast)
+
+
+def forecast(
+    scenario: str = typer.Argument(..., help="Scenario YAML, directory, KTAB CSV or shipped name."),
+    model: list[str] = typer.Option(
+        ["all"], "--model", "-m",
+        help="compromise, median, nash, eum, smp, or all (repeatable). 'all' runs every model "
+        "but smp; name smp explicitly.",
+    ),
+    rounds: int | None = typer.Option(None, "--rounds", "-r", min=1,
+                                      help="Rounds (EUM) or maximum turns (SMP)."),
+    draws: int = typer.Option(1, "--draws", "-b", min=1,
+                              help="Draws of the uncertain inputs; 1 = central scenario only."),
+    seed: int = typer.Option(20250301, "--seed", "-s", help="Seed of the draws."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    figure: Path | None = typer.Option(
+        None, "--figure", help="PNG to write (default: <scenario>-forecast.png in the "
+        "current directory; 'none' to skip).",
+    ),
+) -> None:
+    """Forecast the settlement of a scenario with bargaining models."""
+    from accord.forecast import DEFAULT_MODELS, run_forecast
+    from accord.scenario import load_scenario
+
+    models = _models(model, DEFAULT_MODELS)
+    loaded = load_scenario(scenario)
+    result = _run_with_progress(run_forecast, loaded, models, draws, seed, rounds)
+    if output_format is Format.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    elif output_format is Format.csv:
+        rows = result.rows()
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_table(result)
+    if figure is None or str(figure).lower() != "none":
+        from accord.forecast.figure import plot_forecast
+
+        path = plot_forecast(result, figure or Path(f"{loaded.name}-forecast.png"))
+        typer.echo(f"figure: {path}", err=True)
+
+
+def _models(requested: list[str], defaults: tuple[str, ...]) -> tuple[str, ...]:
+    names: list[str] = []
+    for item in requested:
+        for name in item.split(","):
+            name = name.strip().lower()
+            if name == "all":
+                names.extend(defaults)
+            elif name in MODEL_CHOICES:
+                names.append(name)
+            else:
+                raise typer.BadParameter(
+                    f"unknown model {name!r}; expected one of {', '.join(MODEL_CHOICES)} or all",
+                    param_hint="--model",
+                )
+    return tuple(dict.fromkeys(names))
+
+
+def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
+               "{task.total} draws"), TimeRemainingColumn())
+    with Progress(*columns, transient=True, disable=draws < 1000) as progress:
+        tasks = {m: progress.add_task(f"{m:<10}", total=draws) for m in models}
+        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds,
+                            progress=lambda m, done: progress.update(tasks[m], completed=done))
+
+
+def _print_table(result) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    scenario = result.scenario
+    title = f"{scenario.scenario.title}: settlement forecast"
+    table = Table(title=title, caption=_caption(result))
+    table.add_column("issue")
+    for name in result.models:
+        table.add_column(name, justify="right")
+    rows = {(r["model"], r["issue"]): r for r in result.rows()}
+    for issue in scenario.issues:
+        cells = []
+        for name in result.models:
+            row = rows[(name, issue.id)]
+            if result.n_draws > 1:
+                cells.append(f"{row['median']:.1f} [{row['p5']:.1f}, {row['p95']:.1f}]")
+            else:
+                cells.append(f"{row['central']:.1f}")
+        table.add_row(f"{issue.name}\n[dim]{issue.low_means} .. {issue.high_means}[/dim]", *cells)
+    Console().print(table)
+
+
+def _caption(result) -> str:  # type: ignore[no-untyped-def]
+    if result.n_draws > 1:
+        text = f"median [5 %, 95 %] over {result.n_draws} draws, seed {result.seed}"
+    else:
+        text = "central scenario (every input at its central value)"
+    rounds = [f"{m}: {r.rounds_run} rounds" for m, r in result.models.items()
+              if r.rounds_run is not None]
+    return text + ("; " + ", ".join(rounds) if rounds else "")

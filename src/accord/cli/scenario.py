@@ -1,7 +1,37 @@
-"""CLI commands: scenario (placeholder until its module lands)."""
+"""CLI commands: ``schema`` and ``validate``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``accord schema`` and ``accord validate``."""
+    app.command("schema")(schema)
+    app.command("validate")(validate)
+
+
+def schema() -> None:
+    """Print the JSON Schema of a scenario file."""
+    from accord.scenario.schema import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+def validate(
+    scenario: str = typer.Argument(..., help="Scenario YAML, directory, KTAB CSV or shipped name."),
+) -> None:
+    """Check a scenario file; print a one-line summary, or one error line and exit 2."""
+    from accord.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    sections = [s for s in ("burden", "simulation") if getattr(loaded, s) is not None]
+    typer.echo(
+        f"ok: {Path(loaded.origin or scenario).name}: scenario '{loaded.name}', "
+        f"{len(loaded.actors)} actors, {len(loaded.issues)} issues, {len(loaded.stances)} stances"
+        + (f", sections: {', '.join(sections)}" if sections else "")
+        + f", hash {loaded.hash()}"
+    )

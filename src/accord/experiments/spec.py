@@ -1,0 +1,143 @@
+"""Specifications of an experiment: uncertainties, levers and what a simulation returns.
+
+An *uncertainty* is a quantity nobody controls and nobody knows, given as a range with a
+distribution and a source; a *lever* is a policy choice with a finite set of options. Both
+are frozen pydantic models, so a specification cannot change once written.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Distribution = Literal["uniform", "triangular", "normal", "lognormal", "choice"]
+
+
+class Uncertainty(BaseModel):
+    """An uncertain input, sampled by a design.
+
+    Parameters
+    ----------
+    name
+        Column name in the design table.
+    distribution
+        How the unit-interval sample is mapped to a value (inverse CDF):
+
+        - ``uniform``: uniform on ``[low, high]``.
+        - ``triangular``: triangular on ``[low, high]`` with peak at ``mode``
+          (default: the midpoint).
+        - ``normal``: normal with mean ``mode`` (default: the midpoint) and standard
+          deviation ``(high - low) / 4``, truncated to ``[low, high]``; with the default
+          mean, ``[low, high]`` is the central +-2 sd range (about 95 %) before truncation.
+        - ``lognormal``: ``log(value)`` is normal with mean ``log(mode)`` (default: the
+          geometric midpoint ``sqrt(low * high)``; ``mode`` is thus the *median*) and standard
+          deviation ``(log(high) - log(low)) / 4``, truncated to ``[low, high]``; requires
+          ``low > 0``.
+        - ``choice``: one of ``values``, each equally likely.
+    low, high
+        Bounds of the range (finite, ``low < high``); not used for ``choice``.
+    mode
+        Peak (triangular), mean (normal) or median (lognormal); must lie in ``[low, high]``.
+    values
+        Options of a ``choice`` uncertainty (at least one).
+    source
+        Where the range comes from: an article, a dataset row, or "analyst judgement: <why>".
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    distribution: Distribution = "uniform"
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    values: tuple[Any, ...] | None = None
+    source: str = Field(min_length=1)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Uncertainty:
+        if self.distribution == "choice":
+            if not self.values:
+                raise ValueError(f"uncertainty '{self.name}': a choice needs a non-empty 'values'")
+            return self
+        if self.low is None or self.high is None:
+            raise ValueError(f"uncertainty '{self.name}': '{self.distribution}' needs low and high")
+        for label, number in (("low", self.low), ("high", self.high), ("mode", self.mode)):
+            if number is not None and not math.isfinite(number):
+                raise ValueError(f"uncertainty '{self.name}': {label} must be finite, got {number}")
+        if not self.low < self.high:
+            raise ValueError(
+                f"uncertainty '{self.name}': low must be < high, got low={self.low}, "
+                f"high={self.high}"
+            )
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"uncertainty '{self.name}': mode {self.mode} outside [{self.low}, {self.high}]"
+            )
+        if self.distribution == "lognormal" and self.low <= 0:
+            raise ValueError(f"uncertainty '{self.name}': lognormal needs low > 0, got {self.low}")
+        if self.values is not None:
+            raise ValueError(f"uncertainty '{self.name}': 'values' is only for a choice")
+        return self
+
+
+class Lever(BaseModel):
+    """A policy choice with a finite set of options.
+
+    Parameters
+    ----------
+    name
+        Column name in the design table.
+    options
+        The options (numbers, strings or booleans), distinct, at least one.
+    default
+        The option used when levers are not crossed (must be one of ``options``).
+    source
+        Where the options come from (the article or judgement that puts them on the table).
+    description
+        What the lever means, in one sentence.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    options: tuple[Any, ...] = Field(min_length=1)
+    default: Any = None
+    source: str = Field(min_length=1)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Lever:
+        if len(set(map(repr, self.options))) != len(self.options):
+            raise ValueError(f"lever '{self.name}': options must be distinct, got {self.options}")
+        for option in self.options:
+            if isinstance(option, float) and not math.isfinite(option):
+                raise ValueError(f"lever '{self.name}': option {option} is not finite")
+        if self.default is None:
+            object.__setattr__(self, "default", self.options[0])
+        elif self.default not in self.options:
+            raise ValueError(
+                f"lever '{self.name}': default {self.default!r} is not one of {self.options}"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What ``simulate(design_chunk, seed)`` returns for one chunk of experiments.
+
+    Attributes
+    ----------
+    scalars
+        One row per experiment; the first column is ``experiment``.
+    series
+        Long table: ``experiment``, ``month``, then one column per series variable.
+    """
+
+    scalars: pd.DataFrame
+    series: pd.DataFrame

@@ -1,0 +1,190 @@
+"""Settlement forecasts: run bargaining models on a scenario, with uncertainty.
+
+This is the library behind ``accord forecast``: it samples the scenario's uncertain
+positions, saliences and capabilities, runs each requested model on the whole batch of
+draws at once (in chunks, for a progress bar), and summarises the forecast distribution
+per model and issue. For round-based models (EUM, SMP) it also keeps the trajectory of
+the *central* scenario (every quantity at its central value): the rounds, each with the
+weighted median and the capability-and-salience weighted mean of the actors' positions,
+and every actor's position. The central trajectory is reported rather than one random
+draw's because it is reproducible and is what an analyst reads as "the" story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from accord.models.bargaining.base import BargainingResult, weighted_median
+from accord.scenario.schema import Scenario
+
+ROUND_MODELS = ("eum", "smp")
+DEFAULT_MODELS = ("compromise", "median", "nash", "eum")
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class ModelForecast:
+    """One model's forecast on a scenario.
+
+    ``draws[B, K]`` holds the forecast of every draw (B = 1 without uncertainty);
+    ``central[K]`` the forecast of the central scenario; for round-based models
+    ``history[R + 1, N, K]``, ``median[R + 1, K]`` and ``mean[R + 1, K]`` describe the
+    central scenario's rounds and ``rounds_run`` how many rounds it took.
+    """
+
+    model: str
+    draws: np.ndarray
+    central: np.ndarray
+    history: np.ndarray | None = None
+    median: np.ndarray | None = None
+    mean: np.ndarray | None = None
+    rounds_run: int | None = None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    scenario: Scenario
+    n_draws: int
+    seed: int | None
+    models: dict[str, ModelForecast] = field(default_factory=dict)
+
+    def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
+        """Quantiles of the forecast over draws, ``[len(q), K]``."""
+        return np.quantile(self.models[model].draws, q, axis=0)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat row per model and issue (for tables and CSV)."""
+        rows = []
+        for name, result in self.models.items():
+            p5, p50, p95 = self.quantiles(name)
+            for k, issue in enumerate(self.scenario.issues):
+                rows.append({
+                    "model": name, "issue": issue.id, "central": float(result.central[k]),
+                    "median": float(p50[k]), "p5": float(p5[k]), "p95": float(p95[k]),
+                    "mean": float(result.draws[:, k].mean()), "draws": self.n_draws,
+                    "rounds": result.rounds_run,
+                })
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``accord forecast --format json``."""
+        actors = self.scenario.actor_ids
+        out: dict[str, Any] = {
+            "scenario": self.scenario.name, "draws": self.n_draws, "seed": self.seed,
+            "issues": [{"id": i.id, "name": i.name, "low_means": i.low_means,
+                        "high_means": i.high_means, "scale": [i.scale_min, i.scale_max]}
+                       for i in self.scenario.issues],
+            "models": {},
+        }
+        for name, result in self.models.items():
+            p5, p50, p95 = self.quantiles(name)
+            issues = {}
+            for k, issue in enumerate(self.scenario.issues):
+                entry: dict[str, Any] = {
+                    "forecast": float(result.central[k]),
+                    "distribution": {"median": float(p50[k]), "p5": float(p5[k]),
+                                     "p95": float(p95[k]),
+                                     "mean": float(result.draws[:, k].mean())},
+                }
+                if result.history is not None:
+                    assert result.median is not None and result.mean is not None
+                    entry["rounds"] = [
+                        {"round": r, "median": float(result.median[r, k]),
+                         "mean": float(result.mean[r, k]),
+                         "positions": {a: float(result.history[r, n, k])
+                                       for n, a in enumerate(actors)}}
+                        for r in range(result.history.shape[0])
+                    ]
+                issues[issue.id] = entry
+            out["models"][name] = {"issues": issues}
+            if result.rounds_run is not None:
+                out["models"][name]["rounds_run"] = result.rounds_run
+        return out
+
+
+def model_options(scenario: Scenario, model: str, rounds: int | None) -> dict[str, Any]:
+    """Keyword options a model takes from the scenario and the user."""
+    options: dict[str, Any] = {}
+    if model == "eum":
+        low, high = scenario.scale()
+        options["position_range"] = (low, high)
+        if rounds is not None:
+            options["rounds"] = rounds
+    elif model == "smp" and rounds is not None:
+        options["max_turns"] = rounds
+    return options
+
+
+def run_forecast(
+    scenario: Scenario,
+    models: Sequence[str] = DEFAULT_MODELS,
+    *,
+    draws: int = 1,
+    seed: int | None = None,
+    rounds: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Forecast:
+    """Forecast the settlement of ``scenario`` with each of ``models``.
+
+    Parameters
+    ----------
+    draws : number of joint draws of the uncertain inputs; 1 means the central scenario only.
+    seed : seed of the draws (a ``numpy.random.Generator``); same seed, same bits.
+    rounds : rounds (EUM) or maximum turns (SMP); the model's default when None.
+    progress : called as ``progress(model, n_draws_done)`` after each chunk.
+    """
+    from accord.models.bargaining import get_model
+
+    if draws < 1:
+        raise ValueError("draws must be >= 1")
+    central_inputs = scenario.point()
+    if draws == 1:
+        inputs = central_inputs
+    else:
+        inputs = scenario.sample(draws, np.random.default_rng(seed))
+    status_quo = scenario.status_quo()
+    results = {}
+    for name in models:
+        fn = get_model(name)
+        options = model_options(scenario, name, rounds)
+        sq = None if status_quo is None else status_quo[None, :]
+        central = fn(*central_inputs, status_quo=sq, **options)
+        chunks = []
+        for start in range(0, draws, CHUNK):
+            part = tuple(a[start:start + CHUNK] for a in inputs)
+            sq_part = None if sq is None else np.broadcast_to(sq, (len(part[0]), sq.shape[1]))
+            chunks.append(fn(*part, status_quo=sq_part, **options).forecast)
+            if progress is not None:
+                progress(name, min(start + CHUNK, draws))
+        results[name] = _model_forecast(name, central, np.concatenate(chunks), central_inputs)
+    return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results)
+
+
+def _model_forecast(name: str, central: BargainingResult, draws: np.ndarray,
+                    inputs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> ModelForecast:
+    if central.history is None:
+        return ModelForecast(name, draws, central.forecast[0])
+    capability, _, salience = inputs
+    history = central.history[0]
+    rounds_run = int(central.rounds[0]) if central.rounds is not None else history.shape[0] - 1
+    history = history[: rounds_run + 1]
+    median, mean = round_statistics(history, capability[0], salience[0])
+    return ModelForecast(name, draws, central.forecast[0], history, median, mean, rounds_run)
+
+
+def round_statistics(history: np.ndarray, capability: np.ndarray,
+                     salience: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted median and c*s weighted mean of positions per round, ``[R + 1, K]`` each.
+
+    ``history[R + 1, N, K]``; weights ``capability[N] * salience[N, K]``.
+    """
+    weight = capability[:, None] * salience
+    weights = np.broadcast_to(weight, history.shape)
+    median = weighted_median(history, weights, axis=1)
+    total = weight.sum(axis=0)
+    mean = (history * weight).sum(axis=1) / np.where(total > 0, total, 1.0)
+    return median, mean

@@ -1,0 +1,69 @@
+"""The forecast figure: distributions per issue and model, and positions over rounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from accord.forecast import Forecast
+
+
+def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
+    """Write a PNG: one row per issue; left the forecast distribution of each model,
+    right (when a round-based model ran) every actor's position over rounds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scenario = forecast.scenario
+    round_models = [m for m, r in forecast.models.items() if r.history is not None]
+    issues = scenario.issues
+    columns = 1 + len(round_models)
+    fig, axes = plt.subplots(len(issues), columns, figsize=(6 + 5 * len(round_models),
+                             1.0 + 2.4 * len(issues)), squeeze=False)
+    names = list(forecast.models)
+    for k, issue in enumerate(issues):
+        ax = axes[k, 0]
+        data = [forecast.models[m].draws[:, k] for m in names]
+        if forecast.n_draws > 1:
+            ax.boxplot(data, vert=False, whis=(5, 95), showfliers=False)
+        ax.scatter([forecast.models[m].central[k] for m in names], range(1, len(names) + 1),
+                   marker="D", color="black", zorder=3, label="central scenario")
+        ax.set_yticks(range(1, len(names) + 1), names)
+        ax.set_xlim(issue.scale_min, issue.scale_max)
+        ax.set_title(f"{issue.name}", fontsize=10)
+        ax.set_xlabel(f"{issue.low_means}  \u2190  {issue.unit}  \u2192  {issue.high_means}",
+                      fontsize=7)
+        if k == 0:
+            ax.legend(fontsize=7, loc="best")
+        for j, model in enumerate(round_models, start=1):
+            _plot_rounds(axes[k, j], forecast, model, k)
+    title = f"{scenario.scenario.title}: settlement forecast"
+    if forecast.n_draws > 1:
+        title += f" ({forecast.n_draws} draws, boxes 25-75 %, whiskers 5-95 %)"
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def _plot_rounds(ax, forecast: Forecast, model: str, k: int) -> None:  # type: ignore[no-untyped-def]
+    result = forecast.models[model]
+    assert result.history is not None and result.median is not None and result.mean is not None
+    rounds = range(result.history.shape[0])
+    for n, actor in enumerate(forecast.scenario.actor_ids):
+        ax.plot(rounds, result.history[:, n, k], lw=0.8, alpha=0.6)
+        if forecast.scenario.actors and len(forecast.scenario.actors) <= 16:
+            ax.annotate(actor, (rounds[-1], result.history[-1, n, k]), fontsize=6)
+    ax.plot(rounds, result.median[:, k], color="black", lw=2, label="weighted median")
+    ax.plot(rounds, result.mean[:, k], color="black", lw=2, ls="--", label="weighted mean")
+    issue = forecast.scenario.issues[k]
+    ax.set_ylim(issue.scale_min, issue.scale_max)
+    ax.set_xlabel("round" if model == "eum" else "turn")
+    ax.set_title(f"{model.upper()}: positions over rounds", fontsize=10)
+    ax.legend(fontsize=7, loc="best")

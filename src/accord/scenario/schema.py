@@ -1,0 +1,256 @@
+"""The scenario schema: frozen pydantic models.
+
+A scenario is a negotiation (issues, actors, and each actor's position and salience on
+each issue) plus optional sections that other parts of accord read (``burden``,
+``simulation``). Every judgement carries a ``source``: an article of the corpus with the
+sentence it rests on, a dataset row, or "analyst judgement: <reason>".
+
+Uncertain numbers are :class:`Quantity` objects: a fixed ``value``, or a range with a
+``uniform`` or ``triangular`` distribution (``value`` is then the mode; for a uniform range
+it is optional and defaults to the midpoint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import datetime as dt
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Distribution = Literal["fixed", "uniform", "triangular"]
+
+
+class Frozen(BaseModel):
+    """Base for every spec: immutable, no unknown keys, no NaN or infinity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Quantity(Frozen):
+    """A number with its source, fixed or uncertain over [low, high]."""
+
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    distribution: Distribution | None = None
+    source: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Quantity:
+        has_range = self.low is not None or self.high is not None
+        if has_range and (self.low is None or self.high is None):
+            raise ValueError("give both 'low' and 'high' for a range")
+        if not has_range and self.value is None:
+            raise ValueError("give 'value', or 'low' and 'high'")
+        if has_range:
+            assert self.low is not None and self.high is not None
+            if self.low > self.high:
+                raise ValueError(f"'low' ({self.low}) is above 'high' ({self.high})")
+            if self.value is not None and not self.low <= self.value <= self.high:
+                raise ValueError(f"'value' {self.value} lies outside [{self.low}, {self.high}]")
+            if self.distribution == "fixed":
+                raise ValueError("a 'fixed' quantity takes no 'low'/'high'")
+            if self.distribution == "triangular" and self.value is None:
+                raise ValueError("a triangular range needs 'value' (its mode)")
+        elif self.distribution not in (None, "fixed"):
+            raise ValueError(f"a {self.distribution} distribution needs 'low' and 'high'")
+        return self
+
+    @property
+    def kind(self) -> Distribution:
+        if self.low is None:
+            return "fixed"
+        return self.distribution or ("triangular" if self.value is not None else "uniform")
+
+    @property
+    def point(self) -> float:
+        """The central value: the fixed value, the mode, or the midpoint of a uniform range."""
+        if self.value is not None:
+            return self.value
+        assert self.low is not None and self.high is not None
+        return 0.5 * (self.low + self.high)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.low is None or self.high is None:
+            return (self.point, self.point)
+        return (self.low, self.high)
+
+
+class Source(Frozen):
+    """A document a scenario cites (e.g. an article of the corpus)."""
+
+    id: str = Field(min_length=1)
+    title: str
+    file: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+
+
+class Metadata(Frozen):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str
+    description: str = ""
+    date: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+
+
+class Issue(Frozen):
+    """One negotiated dimension. Positions lie on [scale_min, scale_max] (0-100 by default)."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    low_means: str = Field(description="What the low end of the scale means")
+    high_means: str = Field(description="What the high end of the scale means")
+    scale_min: float = 0.0
+    scale_max: float = 100.0
+    unit: str = "points"
+    status_quo: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _scale(self) -> Issue:
+        if self.scale_max <= self.scale_min:
+            raise ValueError("'scale_max' must be above 'scale_min'")
+        if self.status_quo is not None:
+            _within(self.status_quo, self.scale_min, self.scale_max, "status_quo")
+        return self
+
+
+class Actor(Frozen):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    capability: Quantity
+    group: str | None = None
+
+    @model_validator(mode="after")
+    def _non_negative(self) -> Actor:
+        if min(self.capability.bounds + (self.capability.point,)) < 0:
+            raise ValueError("capability must be >= 0")
+        return self
+
+
+class Stance(Frozen):
+    """One actor's position and salience on one issue."""
+
+    actor: str
+    issue: str
+    position: Quantity
+    salience: Quantity
+
+    @model_validator(mode="after")
+    def _salience_range(self) -> Stance:
+        _within(self.salience, 0.0, 1.0, "salience")
+        return self
+
+
+class Scenario(Frozen):
+    """A whole scenario, as loaded and checked by :func:`accord.scenario.load_scenario`."""
+
+    scenario: Metadata
+    issues: tuple[Issue, ...] = Field(min_length=1)
+    actors: tuple[Actor, ...] = Field(min_length=2)
+    stances: tuple[Stance, ...] = ()
+    burden: Any = None
+    simulation: Any = None
+    origin: str | None = Field(default=None, exclude=True)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [actor.id for actor in self.actors]
+
+    @property
+    def issue_ids(self) -> list[str]:
+        return [issue.id for issue in self.issues]
+
+    def stance_table(self) -> dict[tuple[str, str], Stance]:
+        return {(stance.actor, stance.issue): stance for stance in self.stances}
+
+    def status_quo(self) -> np.ndarray | None:
+        """Status quo per issue ``[K]``, or None if any issue lacks one."""
+        if any(issue.status_quo is None for issue in self.issues):
+            return None
+        return np.array([issue.status_quo.point for issue in self.issues])  # type: ignore[union-attr]
+
+    def scale(self) -> tuple[np.ndarray, np.ndarray]:
+        """Scale ends per issue ``([K], [K])``."""
+        return (
+            np.array([issue.scale_min for issue in self.issues]),
+            np.array([issue.scale_max for issue in self.issues]),
+        )
+
+    def _quantities(self) -> tuple[list[Quantity], list[Quantity], list[Quantity]]:
+        table = self.stance_table()
+        pairs = [(a.id, i.id) for a in self.actors for i in self.issues]
+        capability = [actor.capability for actor in self.actors]
+        return (
+            capability,
+            [table[pair].position for pair in pairs],
+            [table[pair].salience for pair in pairs],
+        )
+
+    def point(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Central values: capability ``[1, N]``, position and salience ``[1, N, K]``."""
+        return self._draw(1, None)
+
+    def sample(
+        self, draws: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Draw ``draws`` joint samples of capability, position and salience.
+
+        Every uncertain quantity is drawn independently from its range (one uniform per
+        quantity and draw, turned into the distribution by its inverse CDF).
+        """
+        if draws < 1:
+            raise ValueError("draws must be >= 1")
+        return self._draw(draws, rng)
+
+    def _draw(
+        self, draws: int, rng: np.random.Generator | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n, k = len(self.actors), len(self.issues)
+        capability, position, salience = self._quantities()
+        arrays = []
+        for quantities, shape in ((capability, (n,)), (position, (n, k)), (salience, (n, k))):
+            arrays.append(_draw_quantities(quantities, draws, rng).reshape((draws,) + shape))
+        return arrays[0], arrays[1], arrays[2]
+
+    def hash(self) -> str:
+        """A digest of the resolved scenario: same content, same hash."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _draw_quantities(
+    quantities: list[Quantity], draws: int, rng: np.random.Generator | None
+) -> np.ndarray:
+    """``[draws, len(quantities)]`` samples; central values when ``rng`` is None."""
+    point = np.array([q.point for q in quantities])
+    if rng is None:
+        return np.broadcast_to(point, (draws, len(quantities))).copy()
+    low = np.array([q.bounds[0] for q in quantities])
+    high = np.array([q.bounds[1] for q in quantities])
+    triangular = np.array([q.kind == "triangular" for q in quantities])
+    u = rng.random((draws, len(quantities)))
+    width = high - low
+    uniform_draw = low + u * width
+    # Triangular inverse CDF with mode m on [a, b]: F(m) = (m - a) / (b - a).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        split = np.where(width > 0, (point - low) / np.where(width > 0, width, 1.0), 0.0)
+        left = low + np.sqrt(u * width * (point - low))
+        right = high - np.sqrt((1.0 - u) * width * (high - point))
+    triangle_draw = np.where(u < split, left, right)
+    return np.where(triangular, triangle_draw, uniform_draw)
+
+
+def _within(quantity: Quantity, lo: float, hi: float, what: str) -> None:
+    for bound in (quantity.point,) + quantity.bounds:
+        if not lo <= bound <= hi and not math.isclose(bound, lo) and not math.isclose(bound, hi):
+            raise ValueError(f"{what} {bound} is outside [{lo:g}, {hi:g}]")

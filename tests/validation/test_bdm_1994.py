@@ -1,0 +1,105 @@
+"""BDM 1994 emission-standards case: the EUM against Scholz, Calbert & Smith (2011) Table 2.
+
+Input: Bueno de Mesquita (1994) p. 78, as reprinted in Scholz et al. (2011) Table 1 (10 actors,
+positions in years 4-10, salience 0-100). Targets: Scholz et al. Table 2 (median and
+capability-salience weighted mean after rounds 1-8, Q = 1, printed to one decimal), and the
+per-round output of the public replication jmckib/bdm-scholz-expected-utility-model @55f63e9,
+run unchanged (``replication_runs.csv``; see the README beside the data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from accord.models.bargaining.eum import eum, round_summary
+
+CASE = "bdm_1994_emissions"
+FILES = ("actors.csv", "published_results.csv", "replication_runs.csv")
+
+
+def data_dir() -> Path:
+    """The copy in the repo, else ``shared/`` beside the repository root."""
+    here = Path(__file__).resolve()
+    candidates = [here.parent / "data" / CASE, here.parents[2].parent / "shared" / "validation" / CASE]
+    for folder in candidates:
+        if all((folder / name).is_file() for name in FILES):
+            return folder
+    raise FileNotFoundError(f"no {CASE} data in {candidates}")
+
+
+def load_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    actors = pd.read_csv(data_dir() / "actors.csv")
+    capability = actors["capability"].to_numpy(float)[None, :]
+    position = actors["position_years"].to_numpy(float)[None, :, None]
+    salience = (actors["salience_0_100"].to_numpy(float) / 100.0)[None, :, None]
+    return capability, position, salience
+
+
+def published(quantity: str) -> pd.Series:
+    table = pd.read_csv(data_dir() / "published_results.csv")
+    rows = table[
+        (table["source"] == "Scholz_Calbert_Smith_2011_Table2") & (table["quantity"] == quantity)
+    ]
+    return rows.set_index(rows["round"].astype(int))["value"].sort_index()
+
+
+def replication() -> pd.DataFrame:
+    runs = pd.read_csv(data_dir() / "replication_runs.csv")
+    rows = runs[runs["implementation"].str.startswith("jmckib")]
+    return rows.set_index("round").sort_index()
+
+
+def summary(**options: object) -> tuple[np.ndarray, np.ndarray]:
+    capability, position, salience = load_case()
+    result = eum(capability, position, salience, rounds=10, q=1.0, **options)
+    median, mean = round_summary(capability, salience, result.history)
+    return median[0, :, 0], mean[0, :, 0]
+
+
+def test_round_zero_is_exact() -> None:
+    median, mean = summary()
+    table = pd.read_csv(data_dir() / "published_results.csv").set_index("quantity")["value"]
+    assert median[0] == 7.0 == table["condorcet_median_round0"]
+    assert mean[0] == pytest.approx(7.38996, abs=5e-6)
+    assert mean[0] == pytest.approx(table["weighted_mean_round0"], rel=1e-12)
+
+
+@pytest.mark.parametrize("capitulation", [True, False])
+def test_rounds_1_to_8_match_scholz_table_2(capitulation: bool) -> None:
+    median, mean = summary(capitulation=capitulation)
+    target_median = published("median_voter_position")
+    target_mean = published("mean_voter_position")
+    assert list(target_median.index) == list(range(1, 9))
+    mean_error = np.abs(mean[1:9] - target_mean.to_numpy())
+    median_error = np.abs(median[1:9] - target_median.to_numpy())
+    assert np.all(mean_error <= 0.1), mean_error
+    assert np.sum(median_error <= 0.1) >= 7, median_error
+
+
+def test_matches_public_replication_round_by_round() -> None:
+    median, mean = summary()
+    reference = replication()
+    assert list(reference.index) == list(range(11))
+    np.testing.assert_allclose(median, reference["median_position"].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose(mean, reference["mean_position"].to_numpy(), atol=1e-9)
+
+
+def test_case_inside_a_batch_gives_the_same_rounds() -> None:
+    capability, position, salience = load_case()
+    rng = np.random.default_rng(7)
+    n_actors = capability.shape[1]
+    other_position = rng.uniform(4, 10, (2, n_actors, 1))
+    batch_c = np.concatenate([rng.uniform(0, 1, (2, n_actors)), capability])
+    batch_x = np.concatenate([other_position, position])
+    batch_s = np.concatenate([rng.uniform(0, 1, (2, n_actors, 1)), salience])
+    # A second issue in the same draw must not change the first.
+    batch_x = np.concatenate([batch_x, batch_x[::-1]], axis=2)
+    batch_s = np.concatenate([batch_s, batch_s[::-1]], axis=2)
+    result = eum(batch_c, batch_x, batch_s, rounds=10)
+    median, _ = round_summary(batch_c, batch_s, result.history)
+    alone, _ = summary()
+    np.testing.assert_allclose(median[2, :, 0], alone, atol=1e-9)
