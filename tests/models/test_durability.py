@@ -17,7 +17,9 @@ scales = st.floats(min_value=1.0, max_value=2000.0)
 @settings(max_examples=200, deadline=None)
 @given(finite, log_hr, shapes, scales)
 def test_monthly_probability_in_unit_interval(t, lhr, k, lam):
-    p = du.monthly_renewal_probability(np.array([t]), np.array([lhr]), np.array([k]), np.array([lam]))
+    p = du.monthly_renewal_probability(
+        np.array([t]), np.array([lhr]), np.array([k]), np.array([lam])
+    )
     assert np.all((p >= 0.0) & (p <= 1.0))
 
 
@@ -26,7 +28,9 @@ def test_monthly_probability_in_unit_interval(t, lhr, k, lam):
 def test_monthly_probabilities_chain_to_survival(months, lhr, k, lam):
     """prod_{t<T} (1 - p_t) = S(T): the discrete months reproduce the continuous survival."""
     t = np.arange(months, dtype=float)
-    p = du.monthly_renewal_probability(t, np.full(months, lhr), np.full(months, k), np.full(months, lam))
+    p = du.monthly_renewal_probability(
+        t, np.full(months, lhr), np.full(months, k), np.full(months, lam)
+    )
     survived = np.prod(1.0 - p)
     expected = du.p_holds(months, lhr, k, lam)
     assert np.isclose(survived, expected, rtol=1e-6, atol=1e-12)
@@ -35,7 +39,9 @@ def test_monthly_probabilities_chain_to_survival(months, lhr, k, lam):
 @settings(max_examples=100, deadline=None)
 @given(finite, st.floats(-3, 3), st.floats(0.01, 3), shapes, scales)
 def test_higher_hazard_ratio_higher_risk(t, lhr, delta, k, lam):
-    low = du.monthly_renewal_probability(np.array([t]), np.array([lhr]), np.array([k]), np.array([lam]))
+    low = du.monthly_renewal_probability(
+        np.array([t]), np.array([lhr]), np.array([k]), np.array([lam])
+    )
     high = du.monthly_renewal_probability(
         np.array([t]), np.array([lhr + delta]), np.array([k]), np.array([lam])
     )
@@ -101,8 +107,10 @@ def test_exact_derivatives_match_finite_differences():
     numeric_grad = approx_fprime(point, lambda p: du.log_likelihood(p, spells), 1e-6)
     assert np.allclose(grad, numeric_grad, rtol=1e-4, atol=1e-3)
     numeric_hess = np.array(
-        [approx_fprime(point, lambda p, i=i: du.score_and_hessian(p, spells)[0][i], 1e-6)
-         for i in range(len(point))]
+        [
+            approx_fprime(point, lambda p, i=i: du.score_and_hessian(p, spells)[0][i], 1e-6)
+            for i in range(len(point))
+        ]
     )
     assert np.allclose(hess, numeric_hess, rtol=1e-4, atol=1e-3)
 

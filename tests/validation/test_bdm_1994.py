@@ -24,7 +24,10 @@ FILES = ("actors.csv", "published_results.csv", "replication_runs.csv")
 def data_dir() -> Path:
     """The copy in the repo, else ``shared/`` beside the repository root."""
     here = Path(__file__).resolve()
-    candidates = [here.parent / "data" / CASE, here.parents[2].parent / "shared" / "validation" / CASE]
+    candidates = [
+        here.parent / "data" / CASE,
+        here.parents[2].parent / "shared" / "validation" / CASE,
+    ]
     for folder in candidates:
         if all((folder / name).is_file() for name in FILES):
             return folder

@@ -137,8 +137,7 @@ def score_and_hessian(params: np.ndarray, spells: SpellData) -> tuple[np.ndarray
     hessian[:-1, -1] = cross
     hessian[-1, :-1] = cross
     hessian[-1, -1] = np.sum(
-        spells.failed * shape * log_stop
-        - risk * (shape * exposure_log + shape**2 * exposure_log2)
+        spells.failed * shape * log_stop - risk * (shape * exposure_log + shape**2 * exposure_log2)
     )
     return gradient, hessian
 

@@ -161,7 +161,10 @@ def risk_exponents(
 
 
 def _pick(
-    allowed: np.ndarray, cost: np.ndarray, rival_utility: np.ndarray, target: np.ndarray,
+    allowed: np.ndarray,
+    cost: np.ndarray,
+    rival_utility: np.ndarray,
+    target: np.ndarray,
     tolerance: np.ndarray,
 ) -> np.ndarray:
     """Per row, the ``target`` of the allowed offer of least cost.

@@ -1,0 +1,134 @@
+"""Executors: run a function over tasks and yield results as they finish.
+
+Three backends behind one generator, :func:`map_unordered`:
+
+- ``"inprocess"``: a plain loop in this process (debugging, small runs, no pickling).
+- ``"processes"``: ``concurrent.futures.ProcessPoolExecutor`` on this machine.
+- ``"dask"``: ``dask.distributed`` (optional extra, imported lazily): connects to a scheduler
+  at ``dask_address``, or starts a ``LocalCluster`` on loopback for the duration of the run.
+
+The function and the tasks must be picklable for the last two (module-level functions or
+``functools.partial`` of them). Results do not depend on the backend: randomness is keyed by
+experiment id (see :mod:`accord.experiments.rng`), not by worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+ExecutorName = Literal["inprocess", "processes", "dask"]
+EXECUTORS: tuple[str, ...] = ("inprocess", "processes", "dask")
+
+
+def default_workers() -> int:
+    """Number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_unordered(
+    function: Callable[[Task], Result],
+    tasks: Iterable[Task],
+    *,
+    executor: ExecutorName = "inprocess",
+    max_workers: int | None = None,
+    dask_address: str | None = None,
+) -> Iterator[Result]:
+    """Apply ``function`` to every task, yielding each result as soon as it is ready.
+
+    Parameters
+    ----------
+    function
+        Called once per task; picklable unless ``executor="inprocess"``.
+    tasks
+        The tasks (consumed lazily with at most ``2 * workers`` in flight for processes).
+    executor
+        ``"inprocess"``, ``"processes"`` or ``"dask"``.
+    max_workers
+        Worker processes (default: the CPUs available) for processes or a local dask cluster.
+    dask_address
+        Address of a running dask scheduler; without it a ``LocalCluster`` is started on
+        127.0.0.1 (no dashboard) and closed at the end.
+    """
+    if executor == "inprocess":
+        for task in tasks:
+            yield function(task)
+    elif executor == "processes":
+        yield from _map_processes(function, tasks, max_workers or default_workers())
+    elif executor == "dask":
+        yield from _map_dask(function, tasks, max_workers or default_workers(), dask_address)
+    else:
+        raise ValueError(f"unknown executor {executor!r}: expected one of {EXECUTORS}")
+
+
+def _map_processes(
+    function: Callable[[Task], Result], tasks: Iterable[Task], workers: int
+) -> Iterator[Result]:
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    # forkserver: no fork of a parent that may hold threads (progress bar, dask).
+    context = multiprocessing.get_context("forkserver")
+    pending: set[Future[Any]] = set()
+    task_iterator = iter(tasks)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        for task in task_iterator:
+            pending.add(pool.submit(function, task))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+                next_task = next(task_iterator, _END)
+                if next_task is not _END:
+                    pending.add(pool.submit(function, next_task))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_END: Any = object()
+
+
+def _map_dask(
+    function: Callable[[Task], Result],
+    tasks: Iterable[Task],
+    workers: int,
+    address: str | None,
+) -> Iterator[Result]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "executor 'dask' needs dask.distributed: pip install 'accord[distributed]'"
+        ) from error
+
+    cluster = None
+    if address is None:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+        address = cluster.scheduler_address
+    client = Client(address)
+    try:
+        futures = [client.submit(function, task, pure=False) for task in tasks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,292 @@
+"""Run a design through a simulation, chunk by chunk, into the run store; resume after a kill.
+
+``run_experiments`` splits the design into chunks of consecutive experiments, hands each to
+``simulate(design_chunk, seed)`` on the chosen executor, and writes each chunk's results as
+soon as it is done (by the worker that computed it, atomically, see :mod:`accord.store`).
+Called again with the same arguments on the same run directory, it skips the chunks already
+complete; called with different arguments (scenario hash, seed, design), it refuses.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from accord.errors import ScenarioError
+from accord.experiments.design import design_fingerprint
+from accord.experiments.executors import ExecutorName, default_workers, map_unordered
+from accord.experiments.spec import ChunkResult
+from accord.store import (
+    DESIGN_FILE,
+    META_FILE,
+    Run,
+    chunk_is_complete,
+    chunk_path,
+    code_version,
+    now_iso,
+    open_run,
+    remove_stale_temporaries,
+    update_catalogue,
+    write_json_atomic,
+    write_parquet_atomic,
+)
+
+Simulate = Callable[[pd.DataFrame, int], ChunkResult]
+MAX_DEFAULT_CHUNK = 5000
+
+
+def default_chunk_size(n_experiments: int, workers: int) -> int:
+    """About four chunks per worker, at most 5000 experiments per chunk."""
+    return int(min(MAX_DEFAULT_CHUNK, max(1, math.ceil(n_experiments / (4 * workers)))))
+
+
+def default_run_id(meta: Mapping[str, Any], fingerprint: str) -> str:
+    """``<scenario>-<variant>-<8 hex of the run's identity>``, safe as a directory name."""
+    parts = [str(meta[key]) for key in ("scenario", "variant") if meta.get(key)]
+    stem = "-".join(parts) or "run"
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
+    return f"{stem}-{fingerprint[:8]}"
+
+
+@dataclass(frozen=True)
+class _ChunkTask:
+    simulate: Simulate
+    design_chunk: pd.DataFrame
+    seed: int
+    run_dir: str
+    chunk: int
+
+
+def check_chunk_result(result: ChunkResult, experiment_ids: np.ndarray, chunk: int) -> None:
+    """Raise ``ValueError`` unless ``result`` has exactly the chunk's experiments."""
+    if not isinstance(result, ChunkResult):
+        raise ValueError(f"chunk {chunk}: simulate must return a ChunkResult, got {type(result)}")
+    scalars, series = result.scalars, result.series
+    if len(scalars.columns) == 0 or scalars.columns[0] != "experiment":
+        raise ValueError(f"chunk {chunk}: scalars must have 'experiment' as first column")
+    got = np.sort(scalars["experiment"].to_numpy())
+    if got.shape != experiment_ids.shape or not np.array_equal(got, np.sort(experiment_ids)):
+        raise ValueError(
+            f"chunk {chunk}: scalars must hold each of the chunk's {experiment_ids.size} "
+            f"experiments once, got {got.size} rows"
+        )
+    if list(series.columns[:2]) != ["experiment", "month"]:
+        raise ValueError(f"chunk {chunk}: series must start with columns 'experiment', 'month'")
+    if not np.isin(series["experiment"].to_numpy(), experiment_ids).all():
+        raise ValueError(f"chunk {chunk}: series holds experiments outside the chunk")
+
+
+def _simulate_and_write(task: _ChunkTask) -> tuple[int, int]:
+    """Worker side: simulate one chunk and write its two Parquet files atomically."""
+    result = task.simulate(task.design_chunk, task.seed)
+    ids = task.design_chunk["experiment"].to_numpy()
+    check_chunk_result(result, ids, task.chunk)
+    run_dir = Path(task.run_dir)
+    # series first, scalars last: the chunk counts as complete only once both exist.
+    write_parquet_atomic(result.series.reset_index(drop=True),
+                         chunk_path(run_dir, "series", task.chunk))
+    write_parquet_atomic(result.scalars.reset_index(drop=True),
+                         chunk_path(run_dir, "scalars", task.chunk))
+    return task.chunk, int(ids.size)
+
+
+def _identity(meta: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "scenario_hash": meta.get("scenario_hash"),
+        "seed": meta.get("seed"),
+        "design_fingerprint": meta.get("design", {}).get("fingerprint"),
+        "n_experiments": meta.get("n_experiments"),
+    }
+
+
+def _prepare_run_dir(
+    run_dir: Path, meta: dict[str, Any], design: pd.DataFrame, overwrite: bool
+) -> dict[str, Any]:
+    """Create a run directory or check that an existing one is the same run; return its meta."""
+    meta_file = run_dir / META_FILE
+    if meta_file.exists():
+        existing = open_run(run_dir).meta
+        old, new = _identity(existing), _identity(meta)
+        if old != new:
+            if not overwrite:
+                differences = "; ".join(
+                    f"{key} {old[key]!r} != {new[key]!r}" for key in old if old[key] != new[key]
+                )
+                raise ScenarioError(
+                    str(run_dir),
+                    f"a different run is stored here ({differences}); choose another output "
+                    "directory or run id, or overwrite it",
+                )
+            shutil.rmtree(run_dir)
+        else:
+            existing["status"] = "running"
+            existing["resumed"] = now_iso()
+            write_json_atomic(existing, meta_file)
+            return existing
+    elif run_dir.exists() and any(
+        entry.name not in (DESIGN_FILE, "scalars", "series") and not entry.name.endswith(".tmp")
+        for entry in run_dir.iterdir()
+    ):
+        raise ScenarioError(str(run_dir), "directory exists and is not an accord run")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    write_parquet_atomic(design, run_dir / DESIGN_FILE)
+    write_json_atomic(meta, meta_file)
+    return meta
+
+
+def run_experiments(
+    simulate: Simulate,
+    design: pd.DataFrame,
+    *,
+    seed: int,
+    out_dir: str | Path,
+    executor: ExecutorName = "inprocess",
+    chunk_size: int | None = None,
+    meta: Mapping[str, Any] | None = None,
+    progress: bool = True,
+    run_id: str | None = None,
+    max_workers: int | None = None,
+    dask_address: str | None = None,
+    overwrite: bool = False,
+) -> Run:
+    """Run every experiment of ``design`` through ``simulate`` and store the results.
+
+    Parameters
+    ----------
+    simulate
+        ``simulate(design_chunk, seed) -> ChunkResult``; picklable for processes/dask. It
+        must draw its randomness per experiment (:func:`accord.experiments.rng.experiment_rngs`)
+        so that results do not depend on chunking.
+    design
+        Table from :func:`~accord.experiments.design.make_design`: ``experiment`` must be
+        ``0..n-1`` in order.
+    seed
+        Run seed, passed on to ``simulate``.
+    out_dir
+        Directory of runs; this run goes to ``out_dir/run_id`` and is recorded in
+        ``out_dir/catalogue.duckdb``.
+    executor
+        ``"inprocess"``, ``"processes"`` or ``"dask"`` (see :mod:`accord.experiments.executors`).
+    chunk_size
+        Experiments per chunk (default: about four chunks per worker, at most 5000). A
+        resumed run keeps the chunk size it started with.
+    meta
+        Run description: ``scenario``, ``variant``, ``scenario_hash`` and anything else
+        JSON-serialisable; stored in ``meta.json`` and the catalogue.
+    progress
+        Show a progress bar with ETA on a terminal.
+    run_id
+        Name of the run directory (default: scenario-variant-<hash of scenario hash, seed and
+        design>, so the same command resumes the same run).
+    max_workers, dask_address
+        Passed to the executor.
+    overwrite
+        Replace an existing, different run of the same ``run_id`` instead of refusing.
+
+    Returns
+    -------
+    Run
+        The stored run (:func:`accord.store.open_run`).
+    """
+    if "experiment" not in design.columns:
+        raise ValueError("the design needs an 'experiment' column")
+    ids = design["experiment"].to_numpy()
+    n_experiments = len(design)
+    if not np.array_equal(ids, np.arange(n_experiments)):
+        raise ValueError("design['experiment'] must be 0..n-1 in order")
+    workers = 1 if executor == "inprocess" else (max_workers or default_workers())
+    fingerprint = design_fingerprint(design)
+    user_meta = dict(meta or {})
+    design_info = {
+        key: value for key, value in design.attrs.items() if isinstance(key, str)
+    } | {"fingerprint": fingerprint}
+    identity = f"{user_meta.get('scenario_hash')}|{int(seed)}|{fingerprint}"
+    import hashlib
+
+    run_key = hashlib.sha256(identity.encode()).hexdigest()
+    run_id = run_id or default_run_id(user_meta, run_key)
+    out_path = Path(out_dir)
+    run_dir = out_path / run_id
+    proposed = user_meta | {
+        "run_id": run_id,
+        "seed": int(seed),
+        "design": design_info,
+        "n_experiments": n_experiments,
+        "chunk_size": int(chunk_size or default_chunk_size(n_experiments, workers)),
+        "code_version": code_version(),
+        "created": now_iso(),
+        "status": "running",
+    }
+    proposed["n_chunks"] = math.ceil(n_experiments / proposed["chunk_size"])
+    run_meta = _prepare_run_dir(run_dir, proposed, design, overwrite)
+    remove_stale_temporaries(run_dir)
+    update_catalogue(out_path, run_meta, run_dir)
+
+    size = int(run_meta["chunk_size"])
+    n_chunks = int(run_meta["n_chunks"])
+    todo = [chunk for chunk in range(n_chunks) if not chunk_is_complete(run_dir, chunk)]
+    done_experiments = n_experiments - sum(
+        min(size, n_experiments - chunk * size) for chunk in todo
+    )
+    tasks = (
+        _ChunkTask(simulate, design.iloc[chunk * size : (chunk + 1) * size].reset_index(drop=True),
+                   int(seed), str(run_dir), chunk)
+        for chunk in todo
+    )
+    results = map_unordered(
+        _simulate_and_write, tasks, executor=executor, max_workers=max_workers,
+        dask_address=dask_address,
+    )
+    with _progress_bar(progress, n_experiments, done_experiments, run_id) as advance:
+        for _chunk, n_rows in results:
+            advance(n_rows)
+
+    run_meta["status"] = "complete"
+    run_meta["finished"] = now_iso()
+    write_json_atomic(run_meta, run_dir / META_FILE)
+    update_catalogue(out_path, run_meta, run_dir)
+    return open_run(run_dir)
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager, reads like a function
+    """A rich progress bar with ETA on stderr; silent when disabled or not on a terminal."""
+
+    def __init__(self, enabled: bool, total: int, completed: int, label: str) -> None:
+        self.enabled, self.total, self.completed, self.label = enabled, total, completed, label
+        self._progress: Any = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if not self.enabled:
+            return lambda n: None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(stderr=True)
+        if not console.is_terminal:
+            return lambda n: None
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("experiments"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=console,
+        )
+        self._progress.__enter__()
+        task = self._progress.add_task(self.label, total=self.total, completed=self.completed)
+        return lambda n: self._progress.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)

@@ -1,0 +1,179 @@
+"""The ``simulation`` section of a scenario: what the coupled monthly engine needs.
+
+A :class:`SimulationSpec` holds the belligerents' capacities, the donors and their aid,
+the allies' defence spending, the negotiated issues whose terms the engine reports, the
+uncertainties and levers of the experiments and the named variants. Every number is a
+:class:`Figure` with a ``source`` (an article title and sentence, a dataset row) or
+"analyst judgement: <reason>", and a range.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from accord.experiments.spec import Lever, Uncertainty
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Figure(_Frozen):
+    """A sourced number with its plausible range ``[low, high]`` (``low <= value <= high``)."""
+
+    value: float
+    low: float
+    high: float
+    source: str = Field(min_length=3)
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Figure:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"need low <= value <= high, got {self.low}, {self.value}, {self.high}")
+        return self
+
+
+class Belligerent(_Frozen):
+    """A warring side and its own monthly military spending (US$ bn, before aid)."""
+
+    id: Literal["russia", "ukraine"]
+    name: str
+    monthly_military_spending_usd_bn: Figure
+
+
+class Donor(_Frozen):
+    """A donor of aid to Ukraine (Kiel Ukraine Support Tracker)."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    name: str
+    group: Literal["US", "Europe", "Other"]
+    monthly_aid_eur_bn: Figure
+    gdp_eur_bn: Figure
+
+
+class Ally(_Frozen):
+    """A NATO ally's defence spending and GDP (US$ bn, current prices)."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    name: str
+    group: Literal["US", "Europe", "Other"]
+    defence_usd_bn: Figure
+    gdp_usd_bn: Figure
+
+
+class NegotiatedIssue(_Frozen):
+    """A negotiated issue whose settlement terms the engine reports.
+
+    ``id`` must be an issue of the scenario. ``front_shift`` is how many points the terms move
+    per percentage point of territory Ukraine holds above (or below) the start line.
+    """
+
+    id: str = Field(min_length=1)
+    name: str
+    front_shift: Figure
+
+
+class Variant(_Frozen):
+    """A named setting of the levers (and overrides of uncertainties).
+
+    ``levers`` maps a lever name to one option (held fixed) or a list of options (crossed).
+    ``uncertainties`` maps an uncertainty name to fields that replace its own
+    (``low``, ``high``, ``mode``, ``distribution``, ``values``, ``source``).
+    """
+
+    description: str
+    levers: dict[str, Any] = Field(default_factory=dict)
+    uncertainties: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    source: str = Field(min_length=3)
+
+
+class SimulationSpec(_Frozen):
+    """Everything the coupled engine reads from a scenario (see ``docs/simulation.md``)."""
+
+    start: date
+    horizon_months: int = Field(default=120, ge=1, le=600)
+    front_start_pct: Figure
+    usd_per_eur: Figure
+    belligerents: tuple[Belligerent, ...] = Field(min_length=2, max_length=2)
+    donors: tuple[Donor, ...] = Field(min_length=1)
+    allies: tuple[Ally, ...] = Field(min_length=2)
+    issues: tuple[NegotiatedIssue, ...] = ()
+    terms_model: str = "compromise"
+    sidelined_actors: tuple[str, ...] = ()
+    support_start: dict[str, Figure] = Field(default_factory=dict)
+    uncertainties: tuple[Uncertainty, ...] = ()
+    levers: tuple[Lever, ...] = ()
+    variants: dict[str, Variant] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SimulationSpec:
+        if sorted(b.id for b in self.belligerents) != ["russia", "ukraine"]:
+            raise ValueError("belligerents must be exactly 'russia' and 'ukraine'")
+        for label, ids in (
+            ("donor", [d.id for d in self.donors]),
+            ("ally", [a.id for a in self.allies]),
+            ("issue", [i.id for i in self.issues]),
+            ("uncertainty/lever", [u.name for u in self.uncertainties]
+             + [lever.name for lever in self.levers]),
+        ):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate {label} names: {duplicates}")
+        if sum(a.group == "US" for a in self.allies) != 1:
+            raise ValueError("allies must include exactly one ally of group 'US'")
+        levers = {lever.name: lever for lever in self.levers}
+        uncertainties = {u.name for u in self.uncertainties}
+        for name, variant in self.variants.items():
+            for lever_name, setting in variant.levers.items():
+                if lever_name not in levers:
+                    raise ValueError(f"variant '{name}': unknown lever '{lever_name}'")
+                options = setting if isinstance(setting, list) else [setting]
+                bad = [o for o in options if o not in levers[lever_name].options]
+                if bad or not options:
+                    raise ValueError(
+                        f"variant '{name}': lever '{lever_name}' option(s) {bad} not in "
+                        f"{list(levers[lever_name].options)}"
+                    )
+            unknown = sorted(set(variant.uncertainties) - uncertainties)
+            if unknown:
+                raise ValueError(f"variant '{name}': unknown uncertainties {unknown}")
+        return self
+
+    @property
+    def russia(self) -> Belligerent:
+        return next(b for b in self.belligerents if b.id == "russia")
+
+    @property
+    def ukraine(self) -> Belligerent:
+        return next(b for b in self.belligerents if b.id == "ukraine")
+
+    def variant_inputs(self, variant: str | None) -> tuple[list[Uncertainty], list[Lever]]:
+        """Uncertainties and levers of a variant, ready for ``make_design``.
+
+        Levers the variant fixes get that single option; levers it gives a list for are
+        crossed over that list; the others keep only their default. ``variant=None`` returns
+        the spec's own uncertainties and levers unchanged (every lever crossed).
+        """
+        if variant is None:
+            return list(self.uncertainties), list(self.levers)
+        if variant not in self.variants:
+            raise KeyError(variant)
+        chosen = self.variants[variant]
+        uncertainties = []
+        for uncertainty in self.uncertainties:
+            override = chosen.uncertainties.get(uncertainty.name)
+            if override:
+                data = uncertainty.model_dump()
+                data.update(override)
+                uncertainty = Uncertainty.model_validate(data)
+            uncertainties.append(uncertainty)
+        levers = []
+        for lever in self.levers:
+            setting = chosen.levers.get(lever.name, lever.default)
+            options = tuple(setting) if isinstance(setting, list) else (setting,)
+            levers.append(lever.model_copy(update={"options": options, "default": options[0]}))
+        return uncertainties, levers

@@ -1,0 +1,332 @@
+"""The run store: results on disk as Parquet chunks, with a DuckDB catalogue of runs.
+
+Layout of a run directory::
+
+    <out_dir>/catalogue.duckdb          table ``runs``, one row per run (all runs of out_dir)
+    <out_dir>/<run_id>/meta.json        scenario, variant, scenario hash, seed, design, ...
+    <out_dir>/<run_id>/design.parquet   the design table
+    <out_dir>/<run_id>/scalars/part-00000.parquet   one row per experiment of chunk 0
+    <out_dir>/<run_id>/series/part-00000.parquet    monthly series of chunk 0 (long format)
+
+Every file is written to a hidden temporary name in its directory, then renamed
+(``os.replace``, atomic on POSIX), so a reader or a killed writer never sees half a file. A
+chunk is complete iff both its final Parquet files exist; a resumed run recomputes the others.
+Catalogue writes are few (start and end of a run), made only by the parent process, under an
+exclusive file lock, in one DuckDB transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from accord.errors import ScenarioError
+
+META_FILE = "meta.json"
+DESIGN_FILE = "design.parquet"
+CATALOGUE_FILE = "catalogue.duckdb"
+KINDS = ("scalars", "series")
+_PART = re.compile(r"^part-(\d+)\.parquet$")
+
+
+# ----------------------------------------------------------------------------- writing files
+
+
+def _temporary_name(final: Path) -> Path:
+    return final.with_name(f".{final.name}.{os.getpid()}.tmp")
+
+
+def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` via a temporary file and an atomic rename."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary_name(path)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, temporary, compression="zstd")
+    os.replace(temporary, path)
+
+
+def write_json_atomic(data: dict[str, Any], path: Path) -> None:
+    """Write ``data`` as JSON to ``path`` via a temporary file and an atomic rename."""
+    temporary = _temporary_name(path)
+    temporary.write_text(json.dumps(data, indent=2, sort_keys=True, default=str))
+    os.replace(temporary, path)
+
+
+def chunk_path(run_dir: Path, kind: str, chunk: int) -> Path:
+    """Final path of a chunk's Parquet file (``kind`` is "scalars" or "series")."""
+    return Path(run_dir) / kind / f"part-{chunk:05d}.parquet"
+
+
+def chunk_is_complete(run_dir: Path, chunk: int) -> bool:
+    """True iff both final files of ``chunk`` exist."""
+    return all(chunk_path(run_dir, kind, chunk).exists() for kind in KINDS)
+
+
+def complete_chunks(run_dir: Path) -> list[int]:
+    """Indices of the complete chunks of a run, sorted."""
+    found: list[set[int]] = []
+    for kind in KINDS:
+        directory = Path(run_dir) / kind
+        names = os.listdir(directory) if directory.is_dir() else []
+        found.append({int(m.group(1)) for m in map(_PART.match, names) if m})
+    return sorted(found[0] & found[1])
+
+
+def remove_stale_temporaries(run_dir: Path) -> None:
+    """Delete temporary files left by a killed writer."""
+    for directory in (Path(run_dir), *(Path(run_dir) / kind for kind in KINDS)):
+        if directory.is_dir():
+            for entry in directory.iterdir():
+                if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        entry.unlink()
+
+
+# ----------------------------------------------------------------------------- catalogue
+
+CATALOGUE_COLUMNS = (
+    "run_id", "scenario", "variant", "scenario_hash", "seed", "design", "n_experiments",
+    "code_version", "created", "status", "path",
+)
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def update_catalogue(out_dir: Path, meta: dict[str, Any], run_dir: Path) -> None:
+    """Insert or replace the row of a run in ``<out_dir>/catalogue.duckdb`` (locked, atomic)."""
+    import duckdb
+
+    out_dir = Path(out_dir)
+    row = (
+        str(meta.get("run_id")),
+        _text(meta.get("scenario")),
+        _text(meta.get("variant")),
+        _text(meta.get("scenario_hash")),
+        int(meta["seed"]),
+        json.dumps(meta.get("design", {}), sort_keys=True, default=str),
+        int(meta["n_experiments"]),
+        _text(meta.get("code_version")),
+        _text(meta.get("created")),
+        _text(meta.get("status")),
+        str(Path(run_dir).resolve()),
+    )
+    with _locked(out_dir / ".catalogue.lock"):
+        connection = duckdb.connect(str(out_dir / CATALOGUE_FILE))
+        try:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS runs (run_id VARCHAR PRIMARY KEY, scenario VARCHAR, "
+                "variant VARCHAR, scenario_hash VARCHAR, seed BIGINT, design VARCHAR, "
+                "n_experiments BIGINT, code_version VARCHAR, created VARCHAR, status VARCHAR, "
+                "path VARCHAR)"
+            )
+            connection.execute("BEGIN TRANSACTION")
+            connection.execute("DELETE FROM runs WHERE run_id = ?", [row[0]])
+            connection.execute(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def read_catalogue(out_dir: Path) -> pd.DataFrame:
+    """All runs recorded in ``<out_dir>/catalogue.duckdb`` (empty table if there is none)."""
+    import duckdb
+
+    path = Path(out_dir) / CATALOGUE_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=list(CATALOGUE_COLUMNS))
+    with _locked(Path(out_dir) / ".catalogue.lock"):
+        connection = duckdb.connect(str(path), read_only=True)
+        try:
+            return connection.execute("SELECT * FROM runs ORDER BY created, run_id").df()
+        finally:
+            connection.close()
+
+
+# ----------------------------------------------------------------------------- code version
+
+
+def code_version() -> str:
+    """accord's version, plus the git commit of the source tree when there is one."""
+    from accord import __version__
+
+    commit = _git_commit(Path(__file__).resolve().parent)
+    return f"{__version__}+g{commit[:12]}" if commit else __version__
+
+
+def _git_commit(start: Path) -> str | None:
+    for directory in (start, *start.parents):
+        git = directory / ".git"
+        if git.is_dir():
+            try:
+                head = (git / "HEAD").read_text().strip()
+                if not head.startswith("ref: "):
+                    return head
+                ref = head[5:]
+                if (git / ref).exists():
+                    return (git / ref).read_text().strip()
+                packed = git / "packed-refs"
+                if packed.exists():
+                    for line in packed.read_text().splitlines():
+                        if line.endswith(" " + ref):
+                            return line.split()[0]
+            except OSError:
+                return None
+            return None
+    return None
+
+
+def now_iso() -> str:
+    """Current UTC time, ISO 8601, seconds."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+# ----------------------------------------------------------------------------- reading runs
+
+
+class Run:
+    """A run on disk: its metadata, design, scalar outcomes and monthly series.
+
+    Only complete chunks are read, so a run that is still going (or was killed) reads as
+    the experiments finished so far.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        meta_file = self.path / META_FILE
+        if not meta_file.is_file():
+            raise ScenarioError(
+                str(self.path), "not an accord run directory", expected=f"a {META_FILE} file"
+            )
+        try:
+            self.meta: dict[str, Any] = json.loads(meta_file.read_text())
+        except (OSError, json.JSONDecodeError) as error:
+            raise ScenarioError(str(meta_file), f"unreadable run metadata: {error}") from None
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r}, n_experiments={self.meta.get('n_experiments')})"
+
+    @property
+    def run_id(self) -> str:
+        return str(self.meta.get("run_id", self.path.name))
+
+    @property
+    def complete(self) -> bool:
+        """True when every chunk has been written."""
+        return self.meta.get("status") == "complete" and len(self.chunks()) == self.meta.get(
+            "n_chunks"
+        )
+
+    def chunks(self) -> list[int]:
+        """Indices of the complete chunks."""
+        return complete_chunks(self.path)
+
+    def _files(self, kind: str) -> list[str]:
+        return [str(chunk_path(self.path, kind, chunk)) for chunk in self.chunks()]
+
+    def _source(self, kind: str) -> str:
+        if kind == "design":
+            return f"read_parquet('{_quote(str(self.path / DESIGN_FILE))}')"
+        files = self._files(kind)
+        if not files:
+            return ""
+        listed = ", ".join(f"'{_quote(f)}'" for f in files)
+        return f"read_parquet([{listed}], union_by_name = true)"
+
+    def connect(self) -> Any:
+        """An in-memory DuckDB connection with views ``scalars``, ``series`` and ``design``."""
+        import duckdb
+
+        connection = duckdb.connect(":memory:")
+        for kind in ("scalars", "series", "design"):
+            source = self._source(kind)
+            if source:
+                connection.execute(f"CREATE VIEW {kind} AS SELECT * FROM {source}")
+            elif kind == "scalars":
+                connection.execute(f"CREATE VIEW {kind} AS SELECT NULL::BIGINT AS experiment "
+                                   "WHERE false")
+            else:
+                connection.execute(f"CREATE VIEW {kind} AS SELECT NULL::BIGINT AS experiment, "
+                                   "NULL::BIGINT AS month WHERE false")
+        return connection
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run SQL over the views ``scalars``, ``series`` and ``design``; bad SQL raises
+        :class:`~accord.errors.ScenarioError` with DuckDB's message."""
+        import duckdb
+
+        connection = self.connect()
+        try:
+            return connection.execute(sql).df()
+        except duckdb.Error as error:
+            message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise ScenarioError(str(self.path), f"query failed: {message}") from None
+        finally:
+            connection.close()
+
+    def _select(self, kind: str, columns: Sequence[str] | None, keys: Sequence[str]) -> pd.DataFrame:
+        if columns is None:
+            selected = "*"
+        else:
+            wanted = list(keys) + [c for c in columns if c not in keys]
+            selected = ", ".join(_identifier(c) for c in wanted)
+        order = ", ".join(_identifier(k) for k in keys)
+        connection = self.connect()
+        try:
+            return connection.execute(f"SELECT {selected} FROM {kind} ORDER BY {order}").df()
+        finally:
+            connection.close()
+
+    def scalars(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Scalar outcomes, one row per experiment, sorted by ``experiment``."""
+        return self._select("scalars", columns, ["experiment"])
+
+    def series(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Monthly series (long: ``experiment``, ``month``, variables), sorted."""
+        return self._select("series", columns, ["experiment", "month"])
+
+    def design(self) -> pd.DataFrame:
+        """The design table of the run (experiment, uncertainties, levers)."""
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.path / DESIGN_FILE).to_pandas()
+
+
+RunHandle = Run
+
+
+def open_run(path: str | os.PathLike[str]) -> Run:
+    """Open the run stored in ``path`` (a directory holding ``meta.json``)."""
+    return Run(path)
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

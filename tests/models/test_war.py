@@ -1,0 +1,167 @@
+"""Invariants of the fighting-while-bargaining model (Fearon 1995; Powell 2006; Slantchev 2003)."""
+
+import dataclasses
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from accord.models import war
+
+B = 32
+capacities = arrays(float, B, elements=st.floats(0.0, 1e4))
+positive = st.floats(0.01, 10.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(capacities, capacities, st.floats(0.2, 4.0), positive)
+def test_drift_sign_follows_capacity_ratio(cu, cr, m, max_drift):
+    drift = war.front_drift(cu, cr, m, max_drift)
+    assert np.all(np.sign(np.round(drift, 12)) == np.sign(cu - cr))
+    assert np.all(np.abs(drift) <= max_drift)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.1, 100), st.floats(1.01, 10.0), st.floats(0.2, 4.0))
+def test_drift_grows_with_capacity_ratio(base, factor, m):
+    lower = war.front_drift(base, 1.0, m, 1.0)
+    higher = war.front_drift(base * factor, 1.0, m, 1.0)
+    assert higher > lower
+
+
+def test_contest_share_is_ratio_form():
+    # Hirshleifer's ratio form: 3^2 / (3^2 + 1^2) = 0.9.
+    assert np.isclose(war.contest_share(3.0, 1.0, 2.0), 0.9)
+    assert war.contest_share(0.0, 0.0, 1.0) == 0.5
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    arrays(float, B, elements=st.floats(0, 100)),
+    arrays(float, B, elements=st.floats(-5, 5)),
+    arrays(float, B, elements=st.floats(-6, 6)),
+)
+def test_front_stays_on_the_map(front, drift, shock):
+    new = war.front_step(front, drift, 0.5, shock)
+    assert np.all((new >= 0) & (new <= 100))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.floats(-2, 2),
+    st.floats(-2, 2),
+    st.floats(0.1, 3.0),
+    st.floats(0.05, 2.0),
+    st.integers(0, 2**32 - 1),
+)
+def test_beliefs_converge_to_true_drift(true_drift, prior_mean, prior_sd, noise_sd, seed):
+    rng = np.random.default_rng(seed)
+    months = 3000
+    mean = np.full(B, prior_mean)
+    precision = np.full(B, 1 / prior_sd**2)
+    for _ in range(months):
+        observed = true_drift + noise_sd * rng.standard_normal(B)
+        new_mean, new_precision = war.update_belief(mean, precision, observed, noise_sd)
+        assert np.all(new_precision > precision)
+        mean, precision = new_mean, new_precision
+    posterior_sd = 1 / np.sqrt(precision)
+    assert np.all(posterior_sd < noise_sd / np.sqrt(months) * 1.0001)
+    # Prior bias is at most prior_precision/precision * |prior - true|; the noise is 5 sd wide.
+    bias_bound = (1 / prior_sd**2) / precision * abs(prior_mean - true_drift)
+    assert np.all(np.abs(mean - true_drift) < 5 * posterior_sd + bias_bound)
+
+
+def test_sequential_update_equals_batch_posterior():
+    rng = np.random.default_rng(0)
+    observations = rng.normal(0.4, 0.3, size=(50, B))
+    mean, precision = np.zeros(B), np.full(B, 4.0)
+    for observed in observations:
+        mean, precision = war.update_belief(mean, precision, observed, 0.3)
+    batch_precision = 4.0 + 50 / 0.09
+    batch_mean = observations.sum(axis=0) / 0.09 / batch_precision
+    assert np.allclose(precision, batch_precision)
+    assert np.allclose(mean, batch_mean)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(float, B, elements=st.floats(0, 100)),
+    arrays(float, B, elements=st.floats(-3, 3)),
+    arrays(float, B, elements=st.floats(1e-4, 0.05)),
+    arrays(float, B, elements=st.floats(1e-4, 0.05)),
+    st.floats(1, 48),
+)
+def test_common_beliefs_and_positive_costs_leave_a_bargaining_range(front, belief, cu, cr, h):
+    """Fearon (1995): without optimism, costly war always leaves deals both prefer."""
+    v_ukraine, v_russia = war.expected_fighting_values(front, belief, belief, cu, cr, h)
+    low, high = war.bargaining_range(v_ukraine, v_russia)
+    assert np.all(low < high)
+    midpoint = (low + high) / 2
+    assert np.all(war.settlement_possible(v_ukraine, v_russia, midpoint, np.zeros(B)))
+
+
+def test_mutual_optimism_closes_the_range():
+    v_ukraine, v_russia = war.expected_fighting_values(80.0, 1.0, -1.0, 0.001, 0.001, 12.0)
+    low, high = war.bargaining_range(v_ukraine, v_russia)
+    assert low > high
+
+
+unit = arrays(float, B, elements=st.floats(0, 1))
+troops = arrays(float, B, elements=st.floats(0, 200))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    unit,
+    unit,
+    troops,
+    troops,
+    arrays(float, B, elements=st.floats(0, 0.6)),
+    arrays(float, B, elements=st.floats(0, 1)),
+    arrays(float, B, elements=st.floats(0, 1)),
+    arrays(float, B, elements=st.floats(0, 1)),
+    st.booleans(),
+)
+def test_stronger_guarantees_never_make_settlement_less_possible(
+    g1, g2, t1, t2, shift, v_ukraine, v_russia, deal, strict
+):
+    p = war.DEFAULTS
+    weak_g, strong_g = np.minimum(g1, g2), np.maximum(g1, g2)
+    few, many = np.minimum(t1, t2), np.maximum(t1, t2)
+    results = []
+    for g, t in ((weak_g, few), (strong_g, many)):
+        d = war.deterrence(g, t, p.guarantee_effect, p.force_effect, p.force_scale_thousand)
+        assert np.all((d >= 0) & (d <= 1))
+        gap = war.commitment_gap(shift, d, p.renewal_cost)
+        results.append(
+            war.settlement_possible(v_ukraine, v_russia, deal, gap, require_credible=strict)
+        )
+    assert np.all(results[1] >= results[0])
+
+
+def test_large_power_shift_without_guarantees_is_not_credible():
+    p = war.DEFAULTS
+    d0 = war.deterrence(0.0, 0.0, p.guarantee_effect, p.force_effect, p.force_scale_thousand)
+    d1 = war.deterrence(1.0, 100.0, p.guarantee_effect, p.force_effect, p.force_scale_thousand)
+    assert d0 == 0.0
+    assert war.commitment_gap(0.2, d0, p.renewal_cost) > 0
+    assert war.commitment_gap(0.2, d1, p.renewal_cost) <= 0
+
+
+def test_power_shift_is_non_negative():
+    assert np.all(war.power_shift(np.array([0.5, 0.6]), np.array([0.7, 0.4])) == [0.2, 0.0])
+
+
+def test_initial_beliefs_are_optimistic_for_each_side():
+    mu_u, mu_r, prec = war.initial_beliefs(np.zeros(B), 0.2, 0.3, 0.5)
+    assert np.all(mu_u > 0) and np.all(mu_r < 0) and np.allclose(prec, 4.0)
+
+
+def test_every_parameter_has_range_and_source():
+    for row in war.describe_parameters(war.WarParameters):
+        assert row["low"] <= row["default"] <= row["high"], row
+        assert row["source"] and row["description"]
+    assert len(war.describe_parameters(war.WarParameters)) == len(
+        dataclasses.fields(war.WarParameters)
+    )
