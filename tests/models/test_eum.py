@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from accord.models.bargaining.base import weighted_median
 from accord.models.bargaining.eum import eum, round_summary
+from accord.models.bargaining.eum_round import win_probabilities
 
 ROUNDS = 4
 VARIANTS = [
@@ -141,3 +142,32 @@ def test_bad_arguments_are_rejected() -> None:
         eum(c, x, s, rounds=-1)
     with pytest.raises(ValueError):
         eum(c, x[0], s)
+
+
+def direct_win_probabilities(position, weight, exponent, scale, norm):
+    """Scholz et al. (2011) eqs. 30-31 summed voter by voter, pair by pair (the definition)."""
+    n_games, n_actors = position.shape
+    result = np.zeros((n_games, n_actors, n_actors))
+    for g in range(n_games):
+        felt = np.abs(position[g][:, None] - position[g][None, :]) / scale[g]
+        felt = felt ** exponent[g][:, None]  # [voter k, actor]
+        votes = weight[g][:, None, None] * (felt[:, None, :] - felt[:, :, None])  # [k, a, b]
+        positive = np.maximum(votes, 0).sum(axis=0)
+        total = np.abs(votes).sum(axis=0) if norm == "dyad" else np.abs(votes).sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[g] = np.where(total > 0, positive / total, 0.0)
+    return result
+
+
+@settings(max_examples=40, deadline=None)
+@given(games(), st.sampled_from(["all_pairs", "dyad"]))
+def test_fast_win_probabilities_equal_the_definition(game, norm) -> None:
+    capability, position, salience = game
+    x = position[:, :, 0]
+    weight = capability * salience[:, :, 0]
+    exponent = 0.5 + 1.5 * salience[:, ::-1, 0]
+    scale = np.maximum(np.ptp(x, axis=1), 1.0)
+    fast = win_probabilities(x, weight, exponent, scale, norm)
+    np.testing.assert_allclose(
+        fast, direct_win_probabilities(x, weight, exponent, scale, norm), atol=1e-12
+    )

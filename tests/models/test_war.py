@@ -18,7 +18,10 @@ positive = st.floats(0.01, 10.0)
 @given(capacities, capacities, st.floats(0.2, 4.0), positive)
 def test_drift_sign_follows_capacity_ratio(cu, cr, m, max_drift):
     drift = war.front_drift(cu, cr, m, max_drift)
-    assert np.all(np.sign(np.round(drift, 12)) == np.sign(cu - cr))
+    assert np.all(drift * (cu - cr) >= 0)
+    assert np.all(drift[cu == cr] == 0)
+    clear = np.abs(cu - cr) > 1e-6 * np.maximum(cu, cr)
+    assert np.all(np.sign(drift[clear]) == np.sign(cu - cr)[clear])
     assert np.all(np.abs(drift) <= max_drift)
 
 
@@ -47,7 +50,7 @@ def test_front_stays_on_the_map(front, drift, shock):
     assert np.all((new >= 0) & (new <= 100))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     st.floats(-2, 2),
     st.floats(-2, 2),
@@ -57,7 +60,7 @@ def test_front_stays_on_the_map(front, drift, shock):
 )
 def test_beliefs_converge_to_true_drift(true_drift, prior_mean, prior_sd, noise_sd, seed):
     rng = np.random.default_rng(seed)
-    months = 3000
+    months = 1000
     mean = np.full(B, prior_mean)
     precision = np.full(B, 1 / prior_sd**2)
     for _ in range(months):
@@ -150,7 +153,7 @@ def test_large_power_shift_without_guarantees_is_not_credible():
 
 
 def test_power_shift_is_non_negative():
-    assert np.all(war.power_shift(np.array([0.5, 0.6]), np.array([0.7, 0.4])) == [0.2, 0.0])
+    assert np.allclose(war.power_shift(np.array([0.5, 0.6]), np.array([0.7, 0.4])), [0.2, 0.0])
 
 
 def test_initial_beliefs_are_optimistic_for_each_side():

@@ -1,7 +1,110 @@
-"""CLI commands: experiment (placeholder until its module lands)."""
+"""CLI commands over stored runs: ``accord query`` (SQL) and ``accord compare`` (two runs).
+
+Heavy libraries (pandas, duckdb) are imported inside the commands so ``accord --help`` stays
+fast. A bad run directory, bad SQL or an unknown outcome prints one line and exits with 2.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import Any
 
 import typer
 
+from accord.errors import ScenarioError
+
+
+class QueryFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(error: ScenarioError) -> SystemExit:
+    # SystemExit rather than typer.Exit: click (standalone_mode=False, as in accord.cli.main)
+    # turns typer.Exit into a return value, which would lose the exit code.
+    typer.echo(f"error: {error}", err=True)
+    return SystemExit(2)
+
+
+def _print_table(frame: Any, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), justify="right" if frame[column].dtype.kind in "iuf" else
+                         "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(value) for value in row))
+    Console(width=max(100, 14 * len(frame.columns))).print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "NaN" if math.isnan(value) else f"{value:.4g}"
+    return str(value)
+
+
+def _emit(frame: Any, output_format: QueryFormat, title: str | None = None) -> None:
+    if output_format is QueryFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif output_format is QueryFormat.json:
+        typer.echo(frame.to_json(orient="records", indent=2))
+    else:
+        _print_table(frame, title)
+
+
+def query(
+    run_dir: str = typer.Argument(..., help="Run directory (holds meta.json)."),
+    sql: str = typer.Argument(..., help="SQL over the views scalars, series and design."),
+    output_format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f",
+                                              help="Output format."),
+) -> None:
+    """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
+    from accord.store import open_run
+
+    try:
+        result = open_run(run_dir).query(sql)
+    except ScenarioError as error:
+        raise _fail(error) from None
+    _emit(result, output_format)
+
+
+def compare(
+    run_a: str = typer.Argument(..., help="Run directory A."),
+    run_b: str = typer.Argument(..., help="Run directory B."),
+    outcomes: list[str] | None = typer.Option(
+        None, "--outcomes", "-o",
+        help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars."),
+    bootstrap: int = typer.Option(2000, "--bootstrap", min=100, help="Bootstrap replicates."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    paired: bool | None = typer.Option(
+        None, "--paired/--independent",
+        help="Resample experiments jointly (same design and seed) or independently; "
+             "default: paired when the runs share their uncertainty draws."),
+    output_format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f",
+                                              help="Output format."),
+) -> None:
+    """Differences A - B per scalar outcome, with bootstrap 95 % intervals."""
+    from accord.analysis.compare import compare_runs
+    from accord.store import open_run
+
+    names = [name.strip() for item in outcomes or [] for name in item.split(",") if name.strip()]
+    try:
+        first, second = open_run(run_a), open_run(run_b)
+        table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
+                             seed=seed, paired="auto" if paired is None else paired)
+    except ScenarioError as error:
+        raise _fail(error) from None
+    label = "paired" if table.attrs.get("paired") else "independent"
+    title = (f"A = {first.run_id}, B = {second.run_id}; difference A - B, "
+             f"{bootstrap} {label} bootstrap replicates, 95 % interval")
+    _emit(table, output_format, title)
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``query`` and ``compare`` to ``app``."""
+    app.command("query")(query)
+    app.command("compare")(compare)

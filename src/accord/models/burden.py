@@ -211,18 +211,27 @@ def calibrate_alpha(
     return np.asarray((m + t * others) / (y + t * others))
 
 
-def raise_threat(alpha: ArrayLike, rise: ArrayLike) -> Array:
-    """Preference weights after a threat rise: the odds a/(1-a) times (1 + rise).
+def calibrate_alpha_with_threat(
+    spending: ArrayLike, income: ArrayLike, theta: ArrayLike, rise: ArrayLike, *,
+    spill_in: ArrayLike | None = None,
+) -> Array:
+    """Preference weights after a threat rise, as a shift of each ally's demand.
 
-    With Cobb-Douglas utility the marginal rate of substitution of security for private
-    consumption is (a/(1-a)) (y-m)/Q; a threat that makes security ``1 + rise`` times as
-    valuable at the margin multiplies the odds a/(1-a) by ``1 + rise``, keeping a in [0, 1).
-    (Modelling choice, documented in docs/models/burden.md; threat as a shift of the demand
-    for defence follows Murdoch & Sandler 1984.)
+    A threat rise ``r_i`` means: with the allies' spending held at the observed year, ally
+    ``i`` would now spend ``(1 + r_i) m_i``. The weight solves the first-order condition
+    for that spending, a_i = ((1 + r_i) m_i + theta X_i) / (y_i + theta X_i), the
+    calibration formula with the shifted demand (threat as a shifter of the demand for
+    defence, Murdoch & Sandler 1984; a modelling choice stated in docs/models/burden.md).
+    With ``r = 0`` this is :func:`calibrate_alpha`; allies that spent nothing stay at 0.
     """
-    a = np.asarray(alpha, dtype=float)
-    odds = a / (1.0 - a) * (1.0 + np.asarray(rise, dtype=float))
-    return np.asarray(odds / (1.0 + odds))
+    m = np.asarray(spending, dtype=float)
+    y = np.asarray(income, dtype=float)
+    s = _spill(spill_in, m.shape)
+    t = _lead_theta(theta, m.shape[:-1])
+    weighted = s * m
+    others = weighted.sum(axis=-1, keepdims=True) - weighted
+    shifted = (1.0 + np.asarray(rise, dtype=float)) * m
+    return np.asarray(np.minimum((shifted + t * others) / (y + t * others), 1.0))
 
 
 def counterfactual(
@@ -239,8 +248,8 @@ def counterfactual(
     """Calibrate on an observed year, change the game, return the new equilibrium.
 
     Calibration uses the baseline game (all allies, full spill-in, no floor), so the
-    observed year is the baseline equilibrium exactly. Then the threat raises the
-    preference weights (:func:`raise_threat`), allies with ``present`` False leave (their
+    observed year is the baseline equilibrium exactly. Then the threat shifts the
+    preference weights (:func:`calibrate_alpha_with_threat`), allies with ``present`` False leave (their
     column is NaN in the result), spill-ins, floors and fixed spending apply.
 
     Parameters
@@ -253,9 +262,8 @@ def counterfactual(
     """
     y = np.asarray(income, dtype=float)
     m0 = np.asarray(observed, dtype=float)
-    alpha = calibrate_alpha(m0, y, theta)
-    if threat_rise is not None:
-        alpha = raise_threat(alpha, np.broadcast_to(np.asarray(threat_rise, float), y.shape))
+    rise = 0.0 if threat_rise is None else np.broadcast_to(np.asarray(threat_rise, float), y.shape)
+    alpha = calibrate_alpha_with_threat(m0, y, theta, rise)
     keep = np.ones(y.shape[-1], bool) if present is None else np.asarray(present, bool)
 
     def pick(x: ArrayLike | None) -> Array | None:

@@ -112,7 +112,8 @@ def _as_scenario_error(error: ValidationError, name: str, lines: Lines,
         message, found = "required key is missing", None
     elif isinstance(found, dict | list):
         found = None
-    more = len(error.errors()) - 1
+    more = len({e["loc"][:-1] if _is_union_tag(e["loc"][-1]) else e["loc"]
+                for e in error.errors()}) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return ScenarioError(name, message, line=line_of(lines, loc), field=dotted(loc),
@@ -166,21 +167,26 @@ def _check_references(scenario: Scenario, name: str, lines: Lines,
     actors, issues = set(scenario.actor_ids), set(scenario.issue_ids)
     pairs: set[tuple[str, str]] = set()
     for index, stance in enumerate(scenario.stances):
-        where = origins.get(index) or (name, line_of(lines, ("stances", index)))
+        def where(field: str, index: int = index) -> tuple[str, int | None]:
+            return origins.get(index) or (name, line_of(lines, ("stances", index, field)))
+
         for field, value, known in (("actor", stance.actor, actors), ("issue", stance.issue, issues)):
             if value not in known:
-                raise ScenarioError(where[0], f"unknown {field}", line=where[1], field=field,
+                file, line = where(field)
+                raise ScenarioError(file, f"unknown {field}", line=line, field=field,
                                     expected=f"one of {sorted(known)}", found=value)
         if (stance.actor, stance.issue) in pairs:
-            raise ScenarioError(where[0], "duplicate stance for this actor and issue",
-                                line=where[1], field="actor/issue",
+            file, line = where("actor")
+            raise ScenarioError(file, "duplicate stance for this actor and issue",
+                                line=line, field="actor/issue",
                                 found=f"{stance.actor}/{stance.issue}")
         pairs.add((stance.actor, stance.issue))
         issue = next(i for i in scenario.issues if i.id == stance.issue)
         low, high = issue.scale_min, issue.scale_max
         for bound in (stance.position.point,) + stance.position.bounds:
             if not low <= bound <= high:
-                raise ScenarioError(where[0], "position outside the issue's scale", line=where[1],
+                file, line = where("position")
+                raise ScenarioError(file, "position outside the issue's scale", line=line,
                                     field="position", expected=f"a value in [{low:g}, {high:g}]",
                                     found=bound)
     missing = [(a, i) for a in scenario.actor_ids for i in scenario.issue_ids if (a, i) not in pairs]

@@ -19,7 +19,7 @@ import datetime as dt
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Distribution = Literal["fixed", "uniform", "triangular"]
 
@@ -126,11 +126,12 @@ class Actor(Frozen):
     capability: Quantity
     group: str | None = None
 
-    @model_validator(mode="after")
-    def _non_negative(self) -> Actor:
-        if min(self.capability.bounds + (self.capability.point,)) < 0:
+    @field_validator("capability")
+    @classmethod
+    def _non_negative(cls, capability: Quantity) -> Quantity:
+        if min(capability.bounds + (capability.point,)) < 0:
             raise ValueError("capability must be >= 0")
-        return self
+        return capability
 
 
 class Stance(Frozen):
@@ -141,10 +142,11 @@ class Stance(Frozen):
     position: Quantity
     salience: Quantity
 
-    @model_validator(mode="after")
-    def _salience_range(self) -> Stance:
-        _within(self.salience, 0.0, 1.0, "salience")
-        return self
+    @field_validator("salience")
+    @classmethod
+    def _salience_range(cls, salience: Quantity) -> Quantity:
+        _within(salience, 0.0, 1.0, "salience")
+        return salience
 
 
 class Scenario(Frozen):

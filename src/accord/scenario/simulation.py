@@ -104,6 +104,7 @@ class SimulationSpec(_Frozen):
     issues: tuple[NegotiatedIssue, ...] = ()
     terms_model: str = "compromise"
     sidelined_actors: tuple[str, ...] = ()
+    sidelined_weight: Figure | None = None
     support_start: dict[str, Figure] = Field(default_factory=dict)
     uncertainties: tuple[Uncertainty, ...] = ()
     levers: tuple[Lever, ...] = ()

@@ -52,11 +52,12 @@ def compromise(
     weight = c[:, :, None] * s
     total = weight.sum(axis=1)
     weighted_sum = (weight * x).sum(axis=1)
-    fallback = x.mean(axis=1) if status_quo is None else _status_quo(status_quo, total.shape)
     safe_total = np.where(total > 0, total, 1.0)
-    forecast = np.where(total > 0, weighted_sum / safe_total, fallback)
-    # Rounding can put the ratio a hair outside the positions' hull; clip it back.
-    forecast = np.clip(forecast, x.min(axis=1), x.max(axis=1), out=forecast, where=total > 0)
+    forecast = np.where(total > 0, weighted_sum / safe_total, x.mean(axis=1))
+    # Rounding can put a mean a hair outside the positions' hull; clip it back.
+    forecast = np.clip(forecast, x.min(axis=1), x.max(axis=1))
+    if status_quo is not None:
+        forecast = np.where(total > 0, forecast, _status_quo(status_quo, total.shape))
     return BargainingResult(forecast=forecast)
 
 

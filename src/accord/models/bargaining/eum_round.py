@@ -42,24 +42,54 @@ def win_probabilities(
     ``|v_k|`` over every voter and every ordered pair of actors, which is what Scholz et al.'s
     program did according to the replication of J. McKibben (see the module ``eum``).
 
-    Loops over voters ``k`` (not over games) so that memory stays ``O(G N^2)``.
+    On a line, ``v_k > 0`` exactly when ``x_k`` lies on ``a``'s side of the midpoint of ``a``
+    and ``b``, so the numerator is a difference of prefix sums over the voters sorted by
+    position: ``O(N^2 log N)`` per game instead of ``O(N^3)``.
     """
     n_games, n_actors = position.shape
-    numerator = np.zeros((n_games, n_actors, n_actors))
-    denominator = np.zeros((n_games, n_actors, n_actors) if norm == "dyad" else n_games)
-    for k in range(n_actors):
-        distance = np.abs(position[:, k : k + 1] - position) / scale[:, None]
-        felt = distance ** risk_exponent[:, k : k + 1]  # [G, N]: k's loss at each actor's x
-        vote = weight[:, k, None, None] * (felt[:, None, :] - felt[:, :, None])  # [G, a, b]
-        numerator += np.maximum(vote, 0.0)
-        if norm == "dyad":
-            denominator += np.abs(vote)
-        else:
-            denominator += np.abs(vote).sum(axis=(1, 2))
-    if norm != "dyad":
-        denominator = np.broadcast_to(denominator[:, None, None], numerator.shape)
+    order = np.argsort(position, axis=1, kind="stable")
+    voter_x = np.take_along_axis(position, order, axis=1)
+    voter_w = np.take_along_axis(weight, order, axis=1)
+    voter_r = np.take_along_axis(risk_exponent, order, axis=1)
+    # felt[g, b, m]: weighted loss of the m-th voter (by position) if actor b's position wins.
+    distance = np.abs(voter_x[:, None, :] - position[:, :, None]) / scale[:, None, None]
+    felt = voter_w[:, None, :] * distance ** voter_r[:, None, :]
+    prefix = np.zeros((n_games, n_actors, n_actors + 1))
+    np.cumsum(felt, axis=2, out=prefix[:, :, 1:])
+    total = prefix[:, :, -1]
+
+    below = _voters_below_midpoints(position, voter_x)  # [G, a, b]
+    prefix_a = np.take_along_axis(prefix, below, axis=2)  # sum over left voters of felt(a)
+    prefix_b = np.swapaxes(np.take_along_axis(prefix, np.swapaxes(below, 1, 2), axis=2), 1, 2)
+    left_of = position[:, :, None] < position[:, None, :]
+    right_of = position[:, :, None] > position[:, None, :]
+    from_left = prefix_b - prefix_a
+    from_right = (total[:, None, :] - prefix_b) - (total[:, :, None] - prefix_a)
+    numerator = np.where(left_of, from_left, np.where(right_of, from_right, 0.0))
+    numerator = np.maximum(numerator, 0.0)
+
+    if norm == "dyad":
+        denominator = numerator + np.swapaxes(numerator, 1, 2)
+    else:  # every |v| is the positive vote of one of the two orders of a pair
+        denominator = np.broadcast_to(
+            2.0 * numerator.sum(axis=(1, 2))[:, None, None], numerator.shape
+        )
     safe = np.where(denominator > 0, denominator, 1.0)
     return np.where(denominator > 0, numerator / safe, 0.0)
+
+
+def _voters_below_midpoints(position: np.ndarray, voter_x: np.ndarray) -> np.ndarray:
+    """Number of voters strictly left of ``(x_a + x_b) / 2``, ``[G, a, b]`` (batched search)."""
+    n_games, n_actors = position.shape
+    midpoint = 0.5 * (position[:, :, None] + position[:, None, :])
+    values = np.concatenate([midpoint.reshape(n_games, -1), voter_x], axis=1)
+    is_voter = np.zeros(values.shape[1], dtype=np.int32)
+    is_voter[-n_actors:] = 1
+    order = np.argsort(values, axis=1, kind="stable")  # midpoints sort before equal voters
+    voters_so_far = np.cumsum(is_voter[order], axis=1)
+    count = np.empty_like(voters_so_far)
+    np.put_along_axis(count, order, voters_so_far, axis=1)
+    return count[:, : n_actors * n_actors].reshape(n_games, n_actors, n_actors)
 
 
 def challenge_utility(

@@ -82,7 +82,8 @@ def nash(
     * ``opposition="outvoted"`` (default): the agreement moves towards the side holding more
       than half of the ``c s`` weight (the side of the Condorcet position, the vote used by
       ``median``); the actors on the other side or at ``d`` are outvoted and drop out. If
-      neither side holds a majority, the forecast is ``d``.
+      neither side holds a majority (to a relative rounding margin of 1e-12), the forecast
+      is ``d``.
     * ``opposition="veto"``: every actor can veto (unanimity), so the forecast is ``d``
       unless all weighted actors lie on the same side of it.
 
@@ -129,7 +130,9 @@ def _direction(weight: np.ndarray, delta: np.ndarray, opposition: Opposition) ->
     not_right = (weight * (delta <= 0)).sum(axis=1)
     not_left = (weight * (delta >= 0)).sum(axis=1)
     if opposition == "outvoted":
-        to_right, to_left = right > not_right, left > not_left
+        # A majority must exceed rounding noise, so that actor order cannot flip a tie.
+        noise = 1e-12 * weight.sum(axis=1)
+        to_right, to_left = right - not_right > noise, left - not_left > noise
     else:
         to_right = (right > 0) & (not_right == 0)
         to_left = (left > 0) & (not_left == 0)

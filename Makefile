@@ -1,0 +1,22 @@
+# The two set-up commands of the README: `make report` (main job) and `make test`.
+PY ?= python3
+OUT ?= out/ukraine-2025
+EXPERIMENTS ?= 20000
+
+.PHONY: install report test bench lint
+
+install:
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[all]"
+
+report: install
+	$(PY) -m accord run ukraine-2025 --experiments $(EXPERIMENTS) --seed 20250301 --out $(OUT)
+
+test: install
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: install
+	for f in benchmarks/bench_*.py; do $(PY) $$f --quick || exit 1; done
+
+lint:
+	ruff check src tests benchmarks
+	mypy src

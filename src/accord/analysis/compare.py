@@ -1,0 +1,226 @@
+"""Compare two runs outcome by outcome, with bootstrap intervals of the differences.
+
+For each scalar outcome the comparison reports the mean in run A, the mean in run B, the
+difference A - B and a percentile bootstrap interval of the difference (Efron & Tibshirani
+1993, ch. 13 and 16). Missing values carry meaning (``ceasefire_month`` is NaN when there is
+no ceasefire), so an outcome with NaN gets two rows: the mean where observed, and the share
+of experiments where it is observed (the probability of a ceasefire within the horizon).
+An indicator outcome (only 0 and 1) is reported as a probability.
+
+Runs of the same design and seed (variants that differ only in fixed levers or in the
+scenario's policy choices) share their uncertainty draws experiment by experiment: the
+comparison is then *paired* (common random numbers) and experiments are resampled jointly,
+which gives tighter intervals. ``paired="auto"`` detects this from the runs' designs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from accord.errors import ScenarioError
+
+RESULT_COLUMNS = [
+    "outcome", "statistic", "n_a", "n_b", "mean_a", "mean_b", "difference", "ci_low", "ci_high",
+]
+_BLOCK_ELEMENTS = 4_000_000  # resampled values held at once
+
+
+def numeric_outcomes(scalars: pd.DataFrame) -> list[str]:
+    """Numeric (or boolean) columns of a scalars table, other than ``experiment``."""
+    return [
+        column for column in scalars.columns
+        if column != "experiment"
+        and (pd.api.types.is_numeric_dtype(scalars[column])
+             or pd.api.types.is_bool_dtype(scalars[column]))
+    ]
+
+
+def _is_indicator(values: np.ndarray) -> bool:
+    observed = values[~np.isnan(values)]
+    return observed.size > 0 and bool(np.isin(observed, (0.0, 1.0)).all())
+
+
+def _statistics(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column (last axis): mean over observed values and share observed, over axis -2."""
+    observed = ~np.isnan(sample)
+    count = observed.sum(axis=-2)
+    total = np.where(observed, sample, 0.0).sum(axis=-2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    return mean, count / sample.shape[-2]
+
+
+def _bootstrap(
+    values_a: np.ndarray,
+    values_b: np.ndarray,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+    paired: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap replicates of (mean difference, share-observed difference), each [R, m]."""
+    n_a, n_b, m = len(values_a), len(values_b), values_a.shape[1]
+    block = max(1, _BLOCK_ELEMENTS // max(1, (n_a + n_b) * m))
+    mean_diffs, share_diffs = [], []
+    for start in range(0, n_bootstrap, block):
+        replicates = min(block, n_bootstrap - start)
+        index_a = rng.integers(0, n_a, size=(replicates, n_a))
+        index_b = index_a if paired else rng.integers(0, n_b, size=(replicates, n_b))
+        mean_a, share_a = _statistics(values_a[index_a])
+        mean_b, share_b = _statistics(values_b[index_b])
+        mean_diffs.append(mean_a - mean_b)
+        share_diffs.append(share_a - share_b)
+    return np.concatenate(mean_diffs), np.concatenate(share_diffs)
+
+
+def compare_scalars(
+    scalars_a: pd.DataFrame,
+    scalars_b: pd.DataFrame,
+    *,
+    outcomes: Sequence[str] | None = None,
+    n_bootstrap: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
+    paired: bool = False,
+) -> pd.DataFrame:
+    """Differences A - B of each outcome's mean, with percentile bootstrap intervals.
+
+    Parameters
+    ----------
+    scalars_a, scalars_b
+        Scalar outcomes of the two runs, one row per experiment.
+    outcomes
+        Columns to compare (default: the numeric columns both tables share).
+    n_bootstrap
+        Bootstrap replicates.
+    seed
+        Seed of the bootstrap resampling.
+    level
+        Coverage of the interval (0.95: the 2.5 % and 97.5 % percentiles).
+    paired
+        Resample experiments jointly (rows must be the same experiments in the same order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outcome, statistic, n_a, n_b, mean_a, mean_b, difference, ci_low, ci_high``;
+        ``statistic`` is "mean", "probability" (indicators), "mean where observed" or
+        "share observed" (outcomes with missing values: the share with a value, e.g. the
+        probability of a ceasefire for ``ceasefire_month``).
+    """
+    if outcomes is None:
+        shared = set(numeric_outcomes(scalars_b))
+        outcomes = [c for c in numeric_outcomes(scalars_a) if c in shared]
+    missing = [c for c in outcomes if c not in scalars_a.columns or c not in scalars_b.columns]
+    if missing:
+        raise ScenarioError(None, f"unknown outcome(s) {missing}", field="outcomes",
+                            expected=f"one of {numeric_outcomes(scalars_a)}")
+    if not outcomes:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    if len(scalars_a) == 0 or len(scalars_b) == 0:
+        raise ScenarioError(None, "cannot compare a run without experiments")
+    if paired and (
+        len(scalars_a) != len(scalars_b)
+        or not np.array_equal(scalars_a["experiment"].to_numpy(), scalars_b["experiment"].to_numpy())
+    ):
+        raise ValueError("a paired comparison needs the same experiments in both runs")
+    try:
+        values_a = scalars_a[list(outcomes)].to_numpy(dtype=np.float64)
+        values_b = scalars_b[list(outcomes)].to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ScenarioError(None, f"outcomes must be numeric: {error}", field="outcomes") from None
+    rng = np.random.default_rng(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        boot_mean, boot_share = _bootstrap(values_a, values_b, n_bootstrap, rng, paired)
+        mean_a, share_a = _statistics(values_a)
+        mean_b, share_b = _statistics(values_b)
+        tail = (1.0 - level) / 2.0
+        mean_low, mean_high = np.nanquantile(boot_mean, [tail, 1.0 - tail], axis=0)
+        share_low, share_high = np.nanquantile(boot_share, [tail, 1.0 - tail], axis=0)
+
+    rows: list[dict[str, Any]] = []
+    for column, outcome in enumerate(outcomes):
+        has_missing = share_a[column] < 1.0 or share_b[column] < 1.0
+        both = np.concatenate([values_a[:, column], values_b[:, column]])
+        if has_missing:
+            statistic = "mean where observed"
+        elif _is_indicator(both):
+            statistic = "probability"
+        else:
+            statistic = "mean"
+        rows.append(_row(outcome, statistic, values_a, values_b, column, mean_a, mean_b,
+                         mean_low, mean_high))
+        if has_missing:
+            rows.append(_row(outcome, "share observed", values_a, values_b, column, share_a,
+                             share_b, share_low, share_high))
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _row(
+    outcome: str, statistic: str, values_a: np.ndarray, values_b: np.ndarray, column: int,
+    stat_a: np.ndarray, stat_b: np.ndarray, low: np.ndarray, high: np.ndarray,
+) -> dict[str, Any]:
+    return {
+        "outcome": outcome,
+        "statistic": statistic,
+        "n_a": len(values_a),
+        "n_b": len(values_b),
+        "mean_a": float(stat_a[column]),
+        "mean_b": float(stat_b[column]),
+        "difference": float(stat_a[column] - stat_b[column]),
+        "ci_low": float(low[column]),
+        "ci_high": float(high[column]),
+    }
+
+
+def runs_are_paired(run_a: Any, run_b: Any) -> bool:
+    """True when two runs share seed, experiments and uncertainty draws (common random numbers)."""
+    meta_a, meta_b = run_a.meta, run_b.meta
+    if meta_a.get("seed") != meta_b.get("seed"):
+        return False
+    if meta_a.get("n_experiments") != meta_b.get("n_experiments"):
+        return False
+    names_a = meta_a.get("design", {}).get("uncertainties")
+    names_b = meta_b.get("design", {}).get("uncertainties")
+    if not names_a or names_a != names_b:
+        return False
+    design_a, design_b = run_a.design(), run_b.design()
+    if len(design_a) != len(design_b):
+        return False
+    try:
+        return bool(design_a[names_a].reset_index(drop=True).equals(
+            design_b[names_b].reset_index(drop=True)))
+    except KeyError:
+        return False
+
+
+def compare_runs(
+    run_a: Any,
+    run_b: Any,
+    *,
+    outcomes: Sequence[str] | None = None,
+    n_bootstrap: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
+    paired: bool | Literal["auto"] = "auto",
+) -> pd.DataFrame:
+    """Compare two stored runs (:class:`accord.store.Run`); see :func:`compare_scalars`.
+
+    ``paired="auto"`` pairs the experiments when :func:`runs_are_paired`. The result's
+    ``attrs["paired"]`` says which was done.
+    """
+    if paired == "auto":
+        paired = runs_are_paired(run_a, run_b)
+    scalars_a, scalars_b = run_a.scalars(), run_b.scalars()
+    if paired and not np.array_equal(scalars_a["experiment"].to_numpy(),
+                                      scalars_b["experiment"].to_numpy()):
+        paired = False  # an incomplete run: fall back to independent resampling
+    table = compare_scalars(scalars_a, scalars_b, outcomes=outcomes, n_bootstrap=n_bootstrap,
+                            seed=seed, level=level, paired=bool(paired))
+    table.attrs["paired"] = bool(paired)
+    return table

@@ -1,0 +1,564 @@
+"""Self-contained HTML report of one or more runs (variants) of a scenario.
+
+The report is one HTML file: inline CSS, figures embedded as base64 PNG ``data:`` URIs, no
+scripts, fonts or links to the network, so it opens anywhere offline. Text is rendered by
+jinja2 with autoescaping. The file is written to a temporary name in the target directory and
+renamed, so a reader never sees half a report.
+
+How to read it: ``docs/report.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from accord.analysis.summary import (
+    bootstrap_mean_difference,
+    fan_bands,
+    headline_table,
+    outcome_label,
+    terms_columns,
+)
+
+#: Monthly series shown as fan charts, in order.
+FAN_VARIABLES = ["at_war", "front", "aid_us", "aid_europe", "support_us", "support_europe",
+                 "escalation_risk", "europe_defence_spending"]
+#: Outcomes whose NaN means "did not happen within the horizon".
+NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
+#: Derived per-experiment outcomes used for effects, comparisons and discovery.
+DERIVED_LABELS = {
+    "ceasefire_reached": ("Ceasefire within the horizon", "share of futures"),
+    "peace_holds_5y_all": ("P(peace holds 5 years), no ceasefire = 0", "probability"),
+}
+#: Minimum experiments for PRIM and feature importance.
+MIN_EXPERIMENTS_DISCOVERY = 200
+NON_INPUT_COLUMNS = {"experiment", "variant", "seed"}
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """One run (variant) to report.
+
+    Attributes
+    ----------
+    variant : str
+        Name of the variant (e.g. "baseline").
+    scalars : DataFrame
+        One row per experiment: ``experiment``, the design's uncertainty and lever columns,
+        and the scalar outcomes of the engine (contract 5).
+    series : DataFrame
+        Long table: ``experiment``, ``month`` and one column per monthly variable.
+    meta : dict
+        Run metadata (seed, n, code_version, scenario_hash, created, ...).
+    """
+
+    variant: str
+    scalars: pd.DataFrame
+    series: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+
+def _is_outcome(name: str) -> bool:
+    from accord.analysis.summary import OUTCOME_LABELS
+
+    return (name in OUTCOME_LABELS or name.startswith(("terms_", "aid_total_"))
+            or name in DERIVED_LABELS)
+
+
+def _label(name: str) -> tuple[str, str]:
+    return DERIVED_LABELS.get(name) or outcome_label(name)
+
+
+def _with_derived(scalars: pd.DataFrame) -> pd.DataFrame:
+    out = scalars.copy()
+    if "ceasefire_month" in out:
+        out["ceasefire_reached"] = out["ceasefire_month"].notna().astype(float)
+    if "peace_holds_5y" in out:
+        out["peace_holds_5y_all"] = out["peace_holds_5y"].astype(float).fillna(0.0)
+    return out
+
+
+def _png(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def fmt(value: Any, unit: str = "") -> str:
+    """Format a number for a table: percentages for probabilities/shares, 3 significant digits."""
+    if value is None:
+        return "–"
+    if isinstance(value, (int, float, np.floating, np.integer)):
+        v = float(value)
+        if math.isnan(v):
+            return "–"
+        if unit in ("probability", "share", "share of futures"):
+            return f"{100 * v:.1f} %"
+        if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
+            return f"{v:.3g}"
+        if abs(v) >= 100:
+            return f"{v:,.0f}"
+        return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
+    return str(value)
+
+
+def _range_text(spec: dict) -> str:
+    if spec.get("range") is not None:
+        r = spec["range"]
+        if isinstance(r, (list, tuple)) and len(r) == 2:
+            return f"{fmt(r[0])} – {fmt(r[1])}"
+        return str(r)
+    if spec.get("low") is not None and spec.get("high") is not None:
+        return f"{fmt(spec['low'])} – {fmt(spec['high'])}"
+    if spec.get("values"):
+        return ", ".join(str(v) for v in spec["values"])
+    return ""
+
+
+def _names(items: Iterable[Any]) -> list[str]:
+    names = []
+    for item in items or []:
+        name = item.get("name") if isinstance(item, dict) else getattr(item, "name", item)
+        if name is not None:
+            names.append(str(name))
+    return names
+
+
+def _infer_inputs(scalars: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Uncertainty and lever columns when the scenario does not list them."""
+    uncertainties, levers = [], []
+    for name in scalars.columns:
+        if name in NON_INPUT_COLUMNS or _is_outcome(name):
+            continue
+        column = scalars[name]
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        if numeric and column.nunique() > 10:
+            uncertainties.append(name)
+        else:
+            levers.append(name)
+    return uncertainties, levers
+
+
+@dataclass
+class _Context:
+    """Everything computed for the template, plus collected notes of what was skipped."""
+
+    skipped: list[str] = field(default_factory=list)
+    figure_files: dict[str, bytes] = field(default_factory=dict)
+
+    def figure(self, key: str, data: bytes) -> str:
+        self.figure_files[key] = data
+        return _png(data)
+
+
+def build_report(
+    runs: Sequence[ReportRun],
+    out_path: str | os.PathLike[str],
+    *,
+    title: str,
+    scenario_info: dict | None = None,
+    n_boot: int = 500,
+    seed: int = 0,
+    figures_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write the HTML report of ``runs`` to ``out_path`` and return the path.
+
+    Parameters
+    ----------
+    runs : list of ReportRun
+        One per variant, shown side by side in the given order (the first is the reference of
+        the variant comparison).
+    out_path : path
+        Target file; written atomically (temporary name in the same directory, then renamed).
+    title : str
+        Report title.
+    scenario_info : dict
+        ``name``, ``description``, ``provenance`` (list of dicts: item, value, source),
+        ``uncertainties`` and ``levers`` (lists of dicts with name, range/options, source...),
+        ``notes`` (str or list of str). Missing keys are shown as absent.
+    n_boot, seed : int
+        Bootstrap replicates and seed for the intervals of levers' effects and comparisons.
+    figures_dir : path, optional
+        Also write every figure there as a PNG (for inspection or reuse in other documents).
+    """
+    if not runs:
+        raise ValueError("build_report needs at least one run")
+    variants = [run.variant for run in runs]
+    if len(set(variants)) != len(variants):
+        raise ValueError(f"variant names must be unique, got {variants}")
+    started = time.perf_counter()
+    info = dict(scenario_info or {})
+    ctx = _Context()
+    scalars = {run.variant: _with_derived(run.scalars) for run in runs}
+
+    declared_uncertainties = _names(info.get("uncertainties", []))
+    declared_levers = _names(info.get("levers", []))
+    inputs: dict[str, tuple[list[str], list[str]]] = {}
+    for variant, table in scalars.items():
+        if declared_uncertainties or declared_levers:
+            unc = [c for c in declared_uncertainties if c in table]
+            lev = [c for c in declared_levers if c in table]
+        else:
+            unc, lev = _infer_inputs(table)
+        inputs[variant] = (unc, lev)
+
+    context: dict[str, Any] = {
+        "title": title,
+        "generated": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "variants": variants,
+        "metadata": _metadata(runs),
+        "scenario": _scenario_section(info),
+        "headline": _headline_section(scalars),
+        "distributions": _distribution_section(scalars, ctx),
+        "fans": _fan_section(runs, ctx),
+        "comparison": _comparison_section(scalars, n_boot, seed),
+        "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
+        "importance": _importance_section(scalars, inputs, seed, ctx),
+        "prim": _prim_section(scalars, inputs, ctx),
+    }
+    context["skipped"] = ctx.skipped
+    context["elapsed"] = f"{time.perf_counter() - started:.1f}"
+    html = _environment().get_template("report.html.j2").render(**context)
+
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out, html.encode("utf-8"))
+    if figures_dir is not None:
+        target = Path(figures_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for key, data in ctx.figure_files.items():
+            _write_atomic(target / f"{key}.png", data)
+    return out
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = fmt
+    return env
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _metadata(runs: Sequence[ReportRun]) -> list[dict[str, str]]:
+    rows = []
+    for run in runs:
+        meta = run.meta or {}
+        months = run.series["month"].nunique() if "month" in run.series else 0
+        rows.append({
+            "variant": run.variant,
+            "experiments": f"{len(run.scalars):,}",
+            "months": str(months),
+            "seed": str(meta.get("seed", "–")),
+            "code_version": str(meta.get("code_version", "–")),
+            "scenario_hash": str(meta.get("scenario_hash", "–"))[:16],
+            "created": str(meta.get("created", "–")),
+        })
+    return rows
+
+
+def _scenario_section(info: dict) -> dict[str, Any]:
+    notes = info.get("notes") or []
+    if isinstance(notes, str):
+        notes = [notes]
+    uncertainties = []
+    for spec in info.get("uncertainties") or []:
+        spec = spec if isinstance(spec, dict) else {"name": str(spec)}
+        uncertainties.append({
+            "name": spec.get("name", ""),
+            "distribution": spec.get("distribution", ""),
+            "range": _range_text(spec),
+            "source": spec.get("source", ""),
+        })
+    levers = []
+    for spec in info.get("levers") or []:
+        spec = spec if isinstance(spec, dict) else {"name": str(spec)}
+        options = spec.get("options") or []
+        levers.append({
+            "name": spec.get("name", ""),
+            "options": ", ".join(str(o) for o in options),
+            "default": str(spec.get("default", "")),
+            "description": spec.get("description", ""),
+            "source": spec.get("source", ""),
+        })
+    provenance = [
+        {"item": str(row.get("item", "")), "value": str(row.get("value", "")),
+         "source": str(row.get("source", ""))}
+        for row in info.get("provenance") or []
+    ]
+    return {
+        "name": info.get("name", ""),
+        "description": info.get("description", ""),
+        "provenance": provenance,
+        "uncertainties": uncertainties,
+        "levers": levers,
+        "notes": notes,
+    }
+
+
+def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    table = headline_table(scalars)
+    rows = []
+    for key in dict.fromkeys(table["key"]):
+        sub = table[table["key"] == key]
+        first = sub.iloc[0]
+        cells = []
+        for variant in scalars:
+            match = sub[sub["variant"] == variant]
+            if match.empty:
+                cells.append({"value": "–", "range": ""})
+                continue
+            row = match.iloc[0]
+            has_range = not (math.isnan(row["low"]) or math.isnan(row["high"]))
+            cells.append({
+                "value": fmt(row["value"], row["unit"]),
+                "range": f"{fmt(row['low'], row['unit'])} – {fmt(row['high'], row['unit'])}"
+                if has_range else "",
+            })
+        rows.append({"label": first["label"], "unit": first["unit"], "cells": cells})
+    return {"rows": rows}
+
+
+def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
+    present = set().union(*(set(t.columns) for t in scalars.values()))
+    ordered = ["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y"]
+    ordered += sorted({c for c in present if c.startswith("terms_")})
+    ordered += sorted({c for c in present if c.startswith("aid_total_")},
+                      key=lambda c: (c not in ("aid_total_us", "aid_total_europe"), c))
+    ordered += ["europe_defence_pct_gdp_end", "escalation_events"]
+    return ordered
+
+
+def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> list[dict]:
+    from accord.report import figures
+    present = set().union(*(set(t.columns) for t in scalars.values()))
+    items = []
+    for name in _distribution_outcomes(scalars):
+        if name not in present:
+            ctx.skipped.append(f"Outcome distribution of {name}: column not in the results.")
+            continue
+        values = {v: t[name].to_numpy(dtype=float) for v, t in scalars.items() if name in t}
+        if all(np.isnan(x).all() for x in values.values()):
+            ctx.skipped.append(f"Outcome distribution of {name}: no experiment has a value.")
+            continue
+        data = figures.distribution_figure(values, name, count_nan=name in NAN_MEANS_NEVER)
+        label, unit = _label(name)
+        note = ("Experiments without a value (the event did not happen within the horizon) "
+                "stay in the denominator." if name in NAN_MEANS_NEVER else "")
+        items.append({"name": name, "label": label, "unit": unit, "note": note,
+                      "src": ctx.figure(f"dist_{name}", data)})
+    return items
+
+
+def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
+    from accord.report import figures
+    items = []
+    for name in FAN_VARIABLES:
+        bands = {run.variant: fan_bands(run.series, name) for run in runs
+                 if name in run.series and len(run.series)}
+        if not bands:
+            ctx.skipped.append(f"Fan chart of {name}: series not in the results.")
+            continue
+        data = figures.fan_chart_figure(bands, name)
+        label, unit = _label(name)
+        items.append({"name": name, "label": label, "unit": unit,
+                      "src": ctx.figure(f"fan_{name}", data)})
+    return items
+
+
+def _key_outcomes(table: pd.DataFrame) -> list[str]:
+    names = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace"]
+    names += terms_columns(table)
+    names += [c for c in ("aid_total_us", "aid_total_europe", "europe_defence_pct_gdp_end",
+                          "escalation_events")]
+    return [n for n in names if n in table]
+
+
+def _comparison_section(scalars: dict[str, pd.DataFrame], n_boot: int, seed: int) -> dict:
+    variants = list(scalars)
+    if len(variants) < 2:
+        return {"reference": variants[0], "rows": [], "others": []}
+    reference = variants[0]
+    ref_table = scalars[reference]
+    others = variants[1:]
+    outcomes = [o for o in _key_outcomes(ref_table)
+                if any(o in scalars[v] for v in others)]
+    rows = {o: {"label": _label(o)[0], "unit": _label(o)[1], "cells": []} for o in outcomes}
+    rng = np.random.default_rng(seed)
+    for variant in others:
+        table = scalars[variant]
+        common = [o for o in outcomes if o in table]
+        diff = bootstrap_mean_difference(table[common].to_numpy(dtype=float),
+                                         ref_table[common].to_numpy(dtype=float),
+                                         n_boot=n_boot, seed=rng)
+        lookup = dict(zip(common, diff.itertuples(), strict=True))
+        for o in outcomes:
+            if o not in lookup:
+                rows[o]["cells"].append({"value": "–", "range": "", "sign": ""})
+                continue
+            d = lookup[o]
+            unit = "pp" if rows[o]["unit"] in ("probability", "share of futures") else ""
+            scale = 100.0 if unit == "pp" else 1.0
+            significant = not (math.isnan(d.low) or d.low <= 0 <= d.high)
+            rows[o]["cells"].append({
+                "value": _signed(d.difference * scale, unit),
+                "range": f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}",
+                "sign": "pos" if significant and d.difference > 0 else
+                        "neg" if significant and d.difference < 0 else "",
+            })
+    return {"reference": reference, "others": others, "rows": list(rows.values())}
+
+
+def _signed(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "–"
+    text = fmt(abs(value))
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{text}{' ' + unit if unit else ''}"
+
+
+def _lever_options(info: dict) -> tuple[dict[str, list], dict[str, object]]:
+    options, defaults = {}, {}
+    for spec in info.get("levers") or []:
+        if isinstance(spec, dict) and spec.get("name"):
+            if spec.get("options"):
+                options[spec["name"]] = list(spec["options"])
+            if spec.get("default") is not None:
+                defaults[spec["name"]] = spec["default"]
+    return options, defaults
+
+
+def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n_boot: int,
+                   seed: int, ctx: _Context) -> dict:
+    from accord.analysis.sensitivity import lever_effects
+    from accord.report import figures
+    options, defaults = _lever_options(info)
+    frames = []
+    for variant, table in scalars.items():
+        levers = [lev for lev in inputs[variant][1] if table[lev].nunique() > 1]
+        if not levers:
+            ctx.skipped.append(f"Levers' effects for {variant}: no lever varies in this run.")
+            continue
+        effects = lever_effects(table, levers, _key_outcomes(table), reference=defaults,
+                                options=options, n_boot=n_boot, seed=seed)
+        effects.insert(0, "variant", variant)
+        frames.append(effects)
+    if not frames:
+        return {"figures": [], "rows": []}
+    effects = pd.concat(frames, ignore_index=True)
+    items = []
+    for outcome in dict.fromkeys(effects["outcome"]):
+        label, unit = _label(outcome)
+        data = figures.lever_effect_figure(effects, outcome)
+        items.append({"label": label, "unit": unit, "src": ctx.figure(f"lever_{outcome}", data)})
+    rows = [
+        {"variant": r.variant, "lever": r.lever, "option": str(r.option),
+         "reference": str(r.reference), "outcome": _label(r.outcome)[0],
+         "n": f"{r.n_option:,} / {r.n_reference:,}",
+         "difference": fmt(r.difference), "interval": f"{fmt(r.low)} … {fmt(r.high)}",
+         "unit": _label(r.outcome)[1]}
+        for r in effects.itertuples()
+    ]
+    return {"figures": items, "rows": rows}
+
+
+IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "aid_total_europe",
+                       "escalation_events"]
+
+
+def _importance_section(scalars: dict[str, pd.DataFrame], inputs: dict, seed: int,
+                        ctx: _Context) -> list[dict]:
+    from accord.analysis.sensitivity import feature_importance
+    from accord.report import figures
+    items = []
+    for outcome in IMPORTANCE_OUTCOMES:
+        by_variant = {}
+        for variant, table in scalars.items():
+            columns = [c for c in inputs[variant][0] + inputs[variant][1]
+                       if table[c].nunique() > 1]
+            if outcome not in table or not columns:
+                continue
+            if len(table) < MIN_EXPERIMENTS_DISCOVERY:
+                ctx.skipped.append(f"Importance for {outcome} in {variant}: fewer than "
+                                   f"{MIN_EXPERIMENTS_DISCOVERY} experiments.")
+                continue
+            result = feature_importance(table[columns], table[outcome], seed=seed)
+            if (result["method"] == "none").all():
+                continue
+            by_variant[variant] = result
+        if not by_variant:
+            ctx.skipped.append(f"Importance of uncertainties for {outcome}: not computed "
+                               "(outcome missing, constant, or too few experiments).")
+            continue
+        label, _ = _label(outcome)
+        data = figures.importance_figure(by_variant, outcome)
+        items.append({"label": label, "src": ctx.figure(f"importance_{outcome}", data)})
+    return items
+
+
+def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context) -> list[dict]:
+    from accord.analysis.discovery import prim
+    from accord.report import figures
+    target = "peace_holds_5y_all"
+    items = []
+    for variant, table in scalars.items():
+        columns = [c for c in inputs[variant][0] + inputs[variant][1] if table[c].nunique() > 1]
+        if target not in table or not columns:
+            ctx.skipped.append(f"PRIM for {variant}: no 'peace_holds_5y' outcome or no varying "
+                               "input.")
+            continue
+        if len(table) < MIN_EXPERIMENTS_DISCOVERY:
+            ctx.skipped.append(f"PRIM for {variant}: fewer than {MIN_EXPERIMENTS_DISCOVERY} "
+                               "experiments.")
+            continue
+        y = table[target].to_numpy(dtype=float)
+        if y.sum() <= 0:
+            ctx.skipped.append(f"PRIM for {variant}: peace never holds 5 years.")
+            continue
+        result = prim(table[columns], y)
+        box = result.select(min_coverage=0.5)
+        limits = []
+        for name, row in box.restricted().iterrows():
+            if row["kept"]:
+                text = f"one of: {row['kept']}"
+            else:
+                text = f"{fmt(row['low'])} – {fmt(row['high'])}"
+            limits.append({"input": name, "limits": text})
+        data = figures.prim_trajectory_figure(result.trajectory, box.step, "peace_holds_5y")
+        items.append({
+            "variant": variant,
+            "base_density": fmt(result.base_density, "probability"),
+            "coverage": fmt(box.coverage, "probability"),
+            "density": fmt(box.density, "probability"),
+            "support": fmt(box.support, "probability"),
+            "n_in": f"{box.n_in:,}",
+            "limits": limits,
+            "src": ctx.figure(f"prim_{variant}", data),
+        })
+    return items
