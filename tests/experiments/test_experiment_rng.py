@@ -59,3 +59,29 @@ def test_draws_in_order_from_one_stream():
         assert np.array_equal(normals[row], rng.standard_normal((2, 2)))
     with pytest.raises(ValueError):
         experiment_draws(5, [0], [("gamma", 1)])
+
+
+def _reference(seed, experiment_id, stream, size):
+    key = (experiment_id,) if stream == 0 else (experiment_id, stream)
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key))).random(size)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(st.integers(0, 2**32 - 1), st.integers(2**32, 2**200)),
+    st.lists(st.one_of(st.integers(0, 2**32 - 1), st.integers(2**32, 2**40)), min_size=1,
+             max_size=6),
+    st.integers(0, 3),
+)
+def test_batch_seeding_matches_numpy_bit_for_bit(seed, ids, stream):
+    # experiment_draws seeds a whole batch at once (vectorised SeedSequence); it must give
+    # exactly numpy's PCG64(SeedSequence(seed, spawn_key=...)) streams.
+    (draws,) = experiment_draws(seed, ids, [("uniform", 5)], stream=stream)
+    expected = np.stack([_reference(seed, i, stream, 5) for i in ids])
+    assert np.array_equal(draws, expected)
+
+
+def test_negative_ids_are_refused():
+    with pytest.raises(ValueError):
+        experiment_uniforms(1, [-1])

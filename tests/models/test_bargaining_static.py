@@ -54,8 +54,9 @@ def games(draw, max_draws=3, max_actors=7, max_issues=3, integer=False):
     if integer:  # exact binary fractions: sums and affine maps below are exact
         pos = st.integers(0, 400).map(lambda v: v / 4)
         weight = st.integers(0, 4).map(float)
-    else:  # relative weights: zero or not vanishingly small (no subnormal products)
-        pos = st.floats(0.0, 100.0)
+    else:  # positions to 1e-6 of a point (a scenario never has finer ones, and distances of
+        # 1e-45 lose every digit in |d - x| - |y - x|); weights zero or not vanishingly small
+        pos = st.floats(0.0, 100.0).map(lambda v: round(v, 6))
         weight = st.one_of(st.just(0.0), st.floats(1e-3, 1.0))
     c = draw(hnp.arrays(float, (b, n), elements=weight))
     x = draw(hnp.arrays(float, (b, n, k), elements=pos))
@@ -101,7 +102,7 @@ def test_compromise_without_weight_falls_back():
     np.testing.assert_allclose(out.forecast, [[75.0, 70.0]])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(games())
 def test_compromise_lies_in_hull_and_is_finite(game):
     c, x, s, d = game
@@ -138,7 +139,7 @@ def brute_force_condorcet(c, x, s):
     return x[winners].min()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(games(max_actors=8, integer=True))
 def test_median_is_the_lowest_condorcet_winner_exactly(game):
     """Small integers make every vote exact, ties included; compare with brute force."""
@@ -151,7 +152,7 @@ def test_median_is_the_lowest_condorcet_winner_exactly(game):
             assert forecast[b, k] == brute_force_condorcet(c[b], x[b, :, k], s[b, :, k])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(games(max_actors=8))
 def test_median_wins_every_pairwise_vote(game):
     c, x, s, _ = game
@@ -168,7 +169,7 @@ def test_median_wins_every_pairwise_vote(game):
             assert np.all(votes >= -1e-12 * 100 * w.sum())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(games())
 def test_median_lies_in_hull_and_falls_back(game):
     c, x, s, d = game
@@ -209,6 +210,8 @@ def nash_objective(c, x, s, d, side, y, utility="linear"):
 def majority_margin(c, x, s, d, side):
     """c s weight strictly on ``side`` of d minus the rest, relative to the total."""
     w = c * s
+    if w.sum() == 0:
+        return 0.0
     return (w[side * (x - d) > 0].sum() - w[side * (x - d) <= 0].sum()) / w.sum()
 
 
@@ -264,7 +267,7 @@ def test_nash_without_a_majority_or_with_a_veto_stays_at_the_status_quo():
     assert one_side.forecast[0, 0] > 60.0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(games(max_draws=2, max_actors=6, max_issues=2), st.sampled_from(["linear", "quadratic"]),
        st.data())
 def test_nash_beats_every_other_point(game, utility, data):
@@ -286,7 +289,7 @@ def test_nash_beats_every_other_point(game, utility, data):
             assert np.all(others <= best + 1e-9 * (1.0 + abs(best)))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(games(), st.sampled_from(["linear", "quadratic"]))
 def test_nash_lies_between_status_quo_and_farthest_participant(game, utility):
     c, x, s, d = game

@@ -14,7 +14,7 @@ shapes = st.floats(min_value=0.2, max_value=3.0)
 scales = st.floats(min_value=1.0, max_value=2000.0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(finite, log_hr, shapes, scales)
 def test_monthly_probability_in_unit_interval(t, lhr, k, lam):
     p = du.monthly_renewal_probability(

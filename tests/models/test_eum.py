@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from accord.models.bargaining.base import weighted_median
 from accord.models.bargaining.eum import eum, round_summary
 from accord.models.bargaining.eum_round import win_probabilities
+from accord.models.bargaining.eum_votes import positive_votes
 
 ROUNDS = 4
 VARIANTS = [
@@ -161,13 +162,20 @@ def direct_win_probabilities(position, weight, exponent, scale, norm):
 
 @settings(max_examples=40, deadline=None)
 @given(games(), st.sampled_from(["all_pairs", "dyad"]))
-def test_fast_win_probabilities_equal_the_definition(game, norm) -> None:
+def test_win_probabilities_equal_the_definition(game, norm) -> None:
     capability, position, salience = game
     x = position[:, :, 0]
     weight = capability * salience[:, :, 0]
     exponent = 0.5 + 1.5 * salience[:, ::-1, 0]
     scale = np.maximum(np.ptp(x, axis=1), 1.0)
-    fast = win_probabilities(x, weight, exponent, scale, norm)
+    computed = win_probabilities(x, weight, exponent, scale, norm)
     np.testing.assert_allclose(
-        fast, direct_win_probabilities(x, weight, exponent, scale, norm), atol=1e-12
+        computed, direct_win_probabilities(x, weight, exponent, scale, norm), atol=1e-12
+    )
+    # The compiled kernel and the numpy loop sum in the same order.
+    np.testing.assert_allclose(
+        positive_votes(x, weight, exponent, scale, engine="numba"),
+        positive_votes(x, weight, exponent, scale, engine="numpy"),
+        rtol=1e-14,
+        atol=0,
     )

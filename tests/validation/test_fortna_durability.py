@@ -16,6 +16,7 @@ from scipy.optimize import minimize
 from scipy.stats import weibull_min
 
 from accord.models import durability as du
+from accord.models.war import describe_parameters
 
 DATA = Path(__file__).parent / "data"
 
@@ -115,3 +116,24 @@ def test_five_year_holding_probability_of_reference_case(fit):
     p_without = du.p_holds(60, 0.0, fit.shape, fit.scale)
     p_with = du.p_holds(60, fit.coef[fit.covariates.index("pk_dum")], fit.shape, fit.scale)
     assert 0.0 < p_without < p_with < 1.0
+
+
+def test_defaults_are_the_fit(fit):
+    """The parameter table the simulation samples from is this fit (rounded to 3 decimals)."""
+    d = du.DEFAULTS
+    se = np.sqrt(np.diag(fit.cov))
+    pk, treaty = fit.covariates.index("pk_dum"), fit.covariates.index("treaty")
+    assert d.shape == pytest.approx(fit.shape, abs=5e-4)
+    assert d.scale_months == pytest.approx(fit.scale, abs=0.05)
+    for value, j in ((d.log_hr_peacekeepers, pk), (d.log_hr_treaty, treaty)):
+        assert value == pytest.approx(fit.coef[j], abs=5e-4)
+    rows = {r["name"]: r for r in describe_parameters(du.DurabilityParameters)}
+    low_pk = fit.coef[pk] - 1.959963984540054 * se[1 + pk]
+    assert rows["log_hr_peacekeepers"]["low"] == pytest.approx(low_pk, abs=5e-4)
+    for row in rows.values():
+        assert row["low"] <= row["default"] <= row["high"]
+
+
+def test_fit_default_uses_the_packaged_table(fit):
+    packaged = du.fit_default()
+    assert np.allclose(packaged.params, fit.params)

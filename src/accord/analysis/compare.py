@@ -123,10 +123,8 @@ def compare_scalars(
         return pd.DataFrame(columns=RESULT_COLUMNS)
     if len(scalars_a) == 0 or len(scalars_b) == 0:
         raise ScenarioError(None, "cannot compare a run without experiments")
-    if paired and (
-        len(scalars_a) != len(scalars_b)
-        or not np.array_equal(scalars_a["experiment"].to_numpy(), scalars_b["experiment"].to_numpy())
-    ):
+    ids_a, ids_b = scalars_a["experiment"].to_numpy(), scalars_b["experiment"].to_numpy()
+    if paired and not np.array_equal(ids_a, ids_b):
         raise ValueError("a paired comparison needs the same experiments in both runs")
     try:
         values_a = scalars_a[list(outcomes)].to_numpy(dtype=np.float64)

@@ -140,8 +140,8 @@ def feature_importance(
     outcome: np.ndarray | pd.Series,
     *,
     method: str = "extra_trees",
-    max_rows: int = 4000,
-    n_trees: int = 100,
+    max_rows: int = 3000,
+    n_trees: int = 50,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Importance of each input for an outcome, highest first.

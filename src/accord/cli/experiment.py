@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from accord.errors import ScenarioError
 
 
-class QueryFormat(str, enum.Enum):
+class QueryFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -56,11 +56,15 @@ def _emit(frame: Any, output_format: QueryFormat, title: str | None = None) -> N
         _print_table(frame, title)
 
 
+FormatOption = Annotated[
+    QueryFormat, typer.Option("--format", "-f", help="Output format: table, csv or json.")
+]
+
+
 def query(
-    run_dir: str = typer.Argument(..., help="Run directory (holds meta.json)."),
-    sql: str = typer.Argument(..., help="SQL over the views scalars, series and design."),
-    output_format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f",
-                                              help="Output format."),
+    run_dir: Annotated[str, typer.Argument(help="Run directory (holds meta.json).")],
+    sql: Annotated[str, typer.Argument(help="SQL over the views scalars, series and design.")],
+    output_format: FormatOption = QueryFormat.table,
 ) -> None:
     """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
     from accord.store import open_run
@@ -73,19 +77,21 @@ def query(
 
 
 def compare(
-    run_a: str = typer.Argument(..., help="Run directory A."),
-    run_b: str = typer.Argument(..., help="Run directory B."),
-    outcomes: list[str] | None = typer.Option(
-        None, "--outcomes", "-o",
-        help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars."),
-    bootstrap: int = typer.Option(2000, "--bootstrap", min=100, help="Bootstrap replicates."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
-    paired: bool | None = typer.Option(
-        None, "--paired/--independent",
+    run_a: Annotated[str, typer.Argument(help="Run directory A.")],
+    run_b: Annotated[str, typer.Argument(help="Run directory B.")],
+    outcomes: Annotated[list[str] | None, typer.Option(
+        "--outcomes", "-o",
+        help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars.",
+    )] = None,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=100, help="Bootstrap replicates.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    paired: Annotated[bool | None, typer.Option(
+        "--paired/--independent",
         help="Resample experiments jointly (same design and seed) or independently; "
-             "default: paired when the runs share their uncertainty draws."),
-    output_format: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f",
-                                              help="Output format."),
+             "default: paired when the runs share their uncertainty draws.",
+    )] = None,
+    output_format: FormatOption = QueryFormat.table,
 ) -> None:
     """Differences A - B per scalar outcome, with bootstrap 95 % intervals."""
     from accord.analysis.compare import compare_runs

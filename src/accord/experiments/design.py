@@ -156,7 +156,9 @@ def make_design(
     """
     names = [u.name for u in uncertainties] + [lever.name for lever in levers]
     if len(set(names)) != len(names) or "experiment" in names:
-        raise ValueError(f"uncertainty and lever names must be distinct and not 'experiment': {names}")
+        raise ValueError(
+            f"uncertainty and lever names must be distinct and not 'experiment': {names}"
+        )
     combinations = lever_combinations(
         levers, full_factorial=full_factorial_levers, fixed_levers=fixed_levers
     )

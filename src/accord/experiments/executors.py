@@ -74,7 +74,9 @@ def _map_processes(
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     # forkserver: no fork of a parent that may hold threads (progress bar, dask).
+    # The server preloads the runner and its libraries, so each worker starts warm.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["accord.experiments.runner", "pyarrow.parquet"])
     pending: set[Future[Any]] = set()
     task_iterator = iter(tasks)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)

@@ -162,21 +162,29 @@ def nash_equilibrium(
     with np.errstate(divide="ignore", invalid="ignore"):
         kink = np.where(responsive, (p - f) / np.where(responsive, q, 1.0), -np.inf)
 
+    # Sort each draw's kinks; prefix sums over the sorted allies.
     order = np.argsort(kink, axis=-1)
-    kink_sorted = np.take_along_axis(kink, order, axis=-1)
-    sf = np.take_along_axis(s * floor_value, order, axis=-1)
-    sp = np.take_along_axis(np.where(responsive, s * p, 0.0), order, axis=-1)
-    sq = np.take_along_axis(s * q, order, axis=-1)
+
+    def gather(values: Array) -> Array:
+        return np.take_along_axis(np.asarray(values), order, axis=-1)
+
+    kink_sorted = gather(kink)
     zero = np.zeros(shape[:-1] + (1,))
-    cum_f = np.concatenate([zero, np.cumsum(sf, axis=-1)], axis=-1)
-    cum_p = np.concatenate([zero, np.cumsum(sp, axis=-1)], axis=-1)
-    cum_q = np.concatenate([zero, np.cumsum(sq, axis=-1)], axis=-1)
+
+    def prefix(values: Array) -> Array:
+        return np.concatenate([zero, np.cumsum(gather(values), axis=-1)], axis=-1)
+
+    cum_f = prefix(s * floor_value)
+    cum_p = prefix(np.where(responsive, s * p, 0.0))
+    cum_q = prefix(s * q)
     total_p, total_q = cum_p[..., -1:], cum_q[..., -1:]
 
     # g at each kink, with the allies up to and including it at their floor.
     finite = np.isfinite(kink_sorted)
     kink_safe = np.where(finite, kink_sorted, 0.0)
-    g = kink_safe - cum_f[..., 1:] - (total_p - cum_p[..., 1:]) + (total_q - cum_q[..., 1:]) * kink_safe
+    interior_p = total_p - cum_p[..., 1:]
+    interior_q = total_q - cum_q[..., 1:]
+    g = kink_safe - cum_f[..., 1:] - interior_p + interior_q * kink_safe
     g = np.where(finite, g, kink_sorted)
     at_floor = np.sum(g < 0, axis=-1, keepdims=True)
     f_k = np.take_along_axis(cum_f, at_floor, axis=-1)
@@ -249,8 +257,9 @@ def counterfactual(
 
     Calibration uses the baseline game (all allies, full spill-in, no floor), so the
     observed year is the baseline equilibrium exactly. Then the threat shifts the
-    preference weights (:func:`calibrate_alpha_with_threat`), allies with ``present`` False leave (their
-    column is NaN in the result), spill-ins, floors and fixed spending apply.
+    preference weights (:func:`calibrate_alpha_with_threat`), allies with ``present``
+    False leave (their column is NaN in the result), spill-ins, floors and fixed spending
+    apply.
 
     Parameters
     ----------
@@ -262,7 +271,9 @@ def counterfactual(
     """
     y = np.asarray(income, dtype=float)
     m0 = np.asarray(observed, dtype=float)
-    rise = 0.0 if threat_rise is None else np.broadcast_to(np.asarray(threat_rise, float), y.shape)
+    rise: ArrayLike = 0.0
+    if threat_rise is not None:
+        rise = np.broadcast_to(np.asarray(threat_rise, float), y.shape)
     alpha = calibrate_alpha_with_threat(m0, y, theta, rise)
     keep = np.ones(y.shape[-1], bool) if present is None else np.asarray(present, bool)
 

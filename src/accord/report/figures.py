@@ -9,6 +9,7 @@ Okabe & Ito (2008) colour-blind-safe palette; every axis carries a label with it
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -32,12 +33,12 @@ def colour(index: int) -> str:
 def to_png(figure: Figure) -> bytes:
     """Render a figure to PNG bytes."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
 def _new_figure(width: float, height: float, ncols: int = 1, *, sharey: bool = False):
-    figure = Figure(figsize=(width, height))
+    figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.subplots(1, ncols, sharey=sharey, squeeze=False)[0]
     for ax in axes:
         ax.grid(True, color="#dddddd", linewidth=0.6)
@@ -123,7 +124,7 @@ def fan_chart_figure(bands_by_variant: Mapping[str, pd.DataFrame], name: str) ->
                     label="mean")
         ax.set_title(variant)
         ax.set_xlabel("month from start")
-    axes[0].set_ylabel(f"{unit}" if unit else name)
+    axes[0].set_ylabel(textwrap.fill(f"{label} ({unit})" if unit else label, 32), fontsize=9)
     axes[0].legend(fontsize=7, frameon=False, loc="best")
     figure.suptitle(label, fontweight="bold")
     return to_png(figure)
@@ -141,7 +142,7 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     ))
     variants = list(dict.fromkeys(rows["variant"]))
     height = 1.2 + 0.45 * max(1, len(keys)) * max(1, min(len(variants), 3)) ** 0.5
-    figure, (ax,) = _new_figure(7.5, height)
+    figure, (ax,) = _new_figure(8.5, height)
     offsets = np.linspace(-0.25, 0.25, len(variants)) if len(variants) > 1 else [0.0]
     for i, variant in enumerate(variants):
         sub = rows[rows["variant"] == variant]
@@ -160,7 +161,7 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     ax.set_xlabel(f"difference in mean {label}" + (f" ({unit})" if unit else ""))
     ax.set_title(f"Levers' effect on {label} (95 % bootstrap interval)", fontsize=10)
     if len(variants) > 1:
-        ax.legend(fontsize=8, frameon=False, loc="best")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return to_png(figure)
 
 
@@ -192,7 +193,7 @@ def importance_figure(importance_by_variant: Mapping[str, pd.DataFrame], outcome
     label, _ = outcome_label(outcome)
     ax.set_title(f"What drives {label}", fontsize=10)
     if n_var > 1:
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return to_png(figure)
 
 
@@ -204,7 +205,8 @@ def prim_trajectory_figure(trajectory: pd.DataFrame, chosen_step: int, target: s
     chosen = trajectory.iloc[chosen_step]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=140, facecolors="none",
                edgecolors=PALETTE[5], linewidths=2, label=f"chosen box (step {chosen_step})")
-    colourbar = figure.colorbar(points, ax=ax)
+    most = int(trajectory["n_restricted"].max())
+    colourbar = figure.colorbar(points, ax=ax, ticks=range(most + 1))
     colourbar.set_label("inputs restricted")
     ax.set_xlabel("coverage (share of all cases of interest inside the box)")
     ax.set_ylabel("density (share of cases in the box)")

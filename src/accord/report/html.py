@@ -26,7 +26,7 @@ import pandas as pd
 
 from accord.analysis.summary import (
     bootstrap_mean_difference,
-    fan_bands,
+    fan_bands_many,
     headline_table,
     outcome_label,
     terms_columns,
@@ -38,10 +38,7 @@ FAN_VARIABLES = ["at_war", "front", "aid_us", "aid_europe", "support_us", "suppo
 #: Outcomes whose NaN means "did not happen within the horizon".
 NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
 #: Derived per-experiment outcomes used for effects, comparisons and discovery.
-DERIVED_LABELS = {
-    "ceasefire_reached": ("Ceasefire within the horizon", "share of futures"),
-    "peace_holds_5y_all": ("P(peace holds 5 years), no ceasefire = 0", "probability"),
-}
+DERIVED_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
 #: Minimum experiments for PRIM and feature importance.
 MIN_EXPERIMENTS_DISCOVERY = 200
 NON_INPUT_COLUMNS = {"experiment", "variant", "seed"}
@@ -73,12 +70,10 @@ class ReportRun:
 def _is_outcome(name: str) -> bool:
     from accord.analysis.summary import OUTCOME_LABELS
 
-    return (name in OUTCOME_LABELS or name.startswith(("terms_", "aid_total_"))
-            or name in DERIVED_LABELS)
+    return name in OUTCOME_LABELS or name.startswith(("terms_", "aid_total_"))
 
 
-def _label(name: str) -> tuple[str, str]:
-    return DERIVED_LABELS.get(name) or outcome_label(name)
+_label = outcome_label
 
 
 def _with_derived(scalars: pd.DataFrame) -> pd.DataFrame:
@@ -256,6 +251,7 @@ def _environment() -> jinja2.Environment:
 def _write_atomic(path: Path, data: bytes) -> None:
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temp_name, 0o644)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -378,10 +374,14 @@ def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> li
 
 def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
     from accord.report import figures
+
+    bands_by_run = {
+        run.variant: fan_bands_many(run.series, [v for v in FAN_VARIABLES if v in run.series])
+        for run in runs if len(run.series)
+    }
     items = []
     for name in FAN_VARIABLES:
-        bands = {run.variant: fan_bands(run.series, name) for run in runs
-                 if name in run.series and len(run.series)}
+        bands = {variant: b[name] for variant, b in bands_by_run.items() if name in b}
         if not bands:
             ctx.skipped.append(f"Fan chart of {name}: series not in the results.")
             continue

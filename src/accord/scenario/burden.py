@@ -142,6 +142,8 @@ def load_burden_spec(path: str | Path | None = None) -> BurdenSpec:
 
     file = Path(path) if path is not None else default_spec_path()
     data, lines = load_yaml(file)
+    if isinstance(data, dict) and isinstance(data.get("burden"), str):
+        return load_burden_spec(file.parent / data["burden"])
     if isinstance(data, dict) and isinstance(data.get("burden"), dict):
         data = data["burden"]
         lines = {k[1:]: v for k, v in lines.items() if k[:1] == ("burden",)}
@@ -231,7 +233,11 @@ def _theta_draws(rng: np.random.Generator, low: float, high: float, n: int) -> n
 
 
 def _band(values: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    q = np.nanquantile(values, QUANTILES, axis=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (left, no base)
+        q = np.nanquantile(values, QUANTILES, axis=0)
     return {f"{prefix}_p05": q[0], f"{prefix}": q[1], f"{prefix}_p95": q[2]}
 
 

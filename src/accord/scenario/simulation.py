@@ -33,7 +33,9 @@ class Figure(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Figure:
         if not self.low <= self.value <= self.high:
-            raise ValueError(f"need low <= value <= high, got {self.low}, {self.value}, {self.high}")
+            raise ValueError(
+                f"need low <= value <= high, got {self.low}, {self.value}, {self.high}"
+            )
         return self
 
 

@@ -50,7 +50,7 @@ from accord.models.bargaining.base import BargainingResult, as_batch, weighted_m
 from accord.models.bargaining.eum_round import CompromiseChoice, ProbabilityNorm, play_round
 
 # Games are played in blocks so that the [G, N, N] work arrays stay near this many elements.
-_BLOCK_ELEMENTS = 4_000_000
+_BLOCK_ELEMENTS = 1_000_000
 
 
 def eum(

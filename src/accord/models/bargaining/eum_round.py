@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from accord.models.bargaining.base import weighted_median
+from accord.models.bargaining.eum_votes import positive_votes
 
 ProbabilityNorm = Literal["all_pairs", "dyad"]
 CompromiseChoice = Literal["scholz_code", "least_move"]
@@ -29,7 +30,7 @@ EU_TIE = 1e-12
 def win_probabilities(
     position: np.ndarray,
     weight: np.ndarray,
-    risk_exponent: np.ndarray,
+    risk_exponent: np.ndarray | None,
     scale: np.ndarray,
     norm: ProbabilityNorm,
 ) -> np.ndarray:
@@ -40,37 +41,15 @@ def win_probabilities(
     numerator sums the positive votes. ``norm="dyad"`` divides by ``sum_k |v_k|`` for the same
     pair (the printed equation, ``P_ab + P_ba = 1``); ``norm="all_pairs"`` divides by the sum of
     ``|v_k|`` over every voter and every ordered pair of actors, which is what Scholz et al.'s
-    program did according to the replication of J. McKibben (see the module ``eum``).
-
-    On a line, ``v_k > 0`` exactly when ``x_k`` lies on ``a``'s side of the midpoint of ``a``
-    and ``b``, so the numerator is a difference of prefix sums over the voters sorted by
-    position: ``O(N^2 log N)`` per game instead of ``O(N^3)``.
+    program did according to the replication of J. McKibben (see the module ``eum``). Since
+    ``|v_k(a, b)| = max(0, v_k(a, b)) + max(0, v_k(b, a))`` both denominators follow from the
+    numerators. ``risk_exponent=None`` means ``r = 1`` for every voter.
     """
-    n_games, n_actors = position.shape
-    order = np.argsort(position, axis=1, kind="stable")
-    voter_x = np.take_along_axis(position, order, axis=1)
-    voter_w = np.take_along_axis(weight, order, axis=1)
-    voter_r = np.take_along_axis(risk_exponent, order, axis=1)
-    # felt[g, b, m]: weighted loss of the m-th voter (by position) if actor b's position wins.
-    distance = np.abs(voter_x[:, None, :] - position[:, :, None]) / scale[:, None, None]
-    felt = voter_w[:, None, :] * distance ** voter_r[:, None, :]
-    prefix = np.zeros((n_games, n_actors, n_actors + 1))
-    np.cumsum(felt, axis=2, out=prefix[:, :, 1:])
-    total = prefix[:, :, -1]
-
-    below = _voters_below_midpoints(position, voter_x)  # [G, a, b]
-    prefix_a = np.take_along_axis(prefix, below, axis=2)  # sum over left voters of felt(a)
-    prefix_b = np.swapaxes(np.take_along_axis(prefix, np.swapaxes(below, 1, 2), axis=2), 1, 2)
-    left_of = position[:, :, None] < position[:, None, :]
-    right_of = position[:, :, None] > position[:, None, :]
-    from_left = prefix_b - prefix_a
-    from_right = (total[:, None, :] - prefix_b) - (total[:, :, None] - prefix_a)
-    numerator = np.where(left_of, from_left, np.where(right_of, from_right, 0.0))
-    numerator = np.maximum(numerator, 0.0)
-
+    exponent = np.ones_like(position) if risk_exponent is None else risk_exponent
+    numerator = positive_votes(position, weight, exponent, scale)
     if norm == "dyad":
         denominator = numerator + np.swapaxes(numerator, 1, 2)
-    else:  # every |v| is the positive vote of one of the two orders of a pair
+    else:
         denominator = np.broadcast_to(
             2.0 * numerator.sum(axis=(1, 2))[:, None, None], numerator.shape
         )
@@ -78,51 +57,47 @@ def win_probabilities(
     return np.where(denominator > 0, numerator / safe, 0.0)
 
 
-def _voters_below_midpoints(position: np.ndarray, voter_x: np.ndarray) -> np.ndarray:
-    """Number of voters strictly left of ``(x_a + x_b) / 2``, ``[G, a, b]`` (batched search)."""
-    n_games, n_actors = position.shape
-    midpoint = 0.5 * (position[:, :, None] + position[:, None, :])
-    values = np.concatenate([midpoint.reshape(n_games, -1), voter_x], axis=1)
-    is_voter = np.zeros(values.shape[1], dtype=np.int32)
-    is_voter[-n_actors:] = 1
-    order = np.argsort(values, axis=1, kind="stable")  # midpoints sort before equal voters
-    voters_so_far = np.cumsum(is_voter[order], axis=1)
-    count = np.empty_like(voters_so_far)
-    np.put_along_axis(count, order, voters_so_far, axis=1)
-    return count[:, : n_actors * n_actors].reshape(n_games, n_actors, n_actors)
+def _power(base: np.ndarray, exponent: np.ndarray | None) -> np.ndarray:
+    """``base ** exponent``; ``exponent=None`` stands for 1 (the risk-neutral pass)."""
+    return base if exponent is None else base**exponent
 
 
 def challenge_utility(
     win_probability: np.ndarray,
     target_salience: np.ndarray,
-    distance: np.ndarray,
-    challenger_to_median: np.ndarray,
-    risk_exponent: np.ndarray,
+    u_success: np.ndarray,
+    u_failure: np.ndarray,
+    u_status_quo: np.ndarray,
+    u_no_change: np.ndarray | float,
     q: float,
-    t: float,
 ) -> np.ndarray:
-    """Expected utility of a challenge, ``E(U_ab)`` (Scholz eqs. 5-7, 15, 16, 22-24).
+    """Expected utility of a challenge, ``E(U_ab)`` (Scholz eqs. 5-7).
 
-    All distances are already divided by the range ``R``. The target resists with probability
-    equal to its salience; without a challenge the status quo holds with probability ``q``,
-    otherwise the target moves towards the median and things get better (probability ``t``)
-    or worse for the challenger.
+    The target resists with probability equal to its salience; without a challenge the
+    status quo holds with probability ``q``; ``u_no_change`` is the better/worse term.
     """
-    r = risk_exponent
-    u_success = 2.0 - 4.0 * (0.5 - 0.5 * distance) ** r  # eq. 15
-    u_failure = 2.0 - 4.0 * (0.5 + 0.5 * distance) ** r  # eq. 16
-    u_status_quo = 2.0 - 4.0 * 0.5**r  # eq. 24
-    expected = (
+    return (
         target_salience * (win_probability * u_success + (1.0 - win_probability) * u_failure)
         + (1.0 - target_salience) * u_success
         - q * u_status_quo
-    )  # eqs. 5-7 with Q
-    if q != 1.0:
-        shift = 0.25 * np.minimum(challenger_to_median + distance, 2.0)
-        u_better = 2.0 - 4.0 * (0.5 - shift) ** r  # eq. 22
-        u_worse = 2.0 - 4.0 * (0.5 + shift) ** r  # eq. 23
-        expected = expected - (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
-    return expected
+        - u_no_change
+    )
+
+
+def _no_change_utility(
+    distance: np.ndarray,
+    challenger_to_median: np.ndarray,
+    exponent: np.ndarray | None,
+    q: float,
+    t: float,
+) -> np.ndarray | float:
+    """``(1 - Q) (T U_b + (1 - T) U_w)`` with eqs. 22-23; 0 when ``Q = 1``."""
+    if q == 1.0:
+        return 0.0
+    shift = 0.25 * np.minimum(challenger_to_median + distance, 2.0)
+    u_better = 2.0 - 4.0 * _power(0.5 - shift, exponent)  # eq. 22
+    u_worse = 2.0 - 4.0 * _power(0.5 + shift, exponent)  # eq. 23
+    return (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
 
 
 def dyad_utilities(
@@ -130,7 +105,7 @@ def dyad_utilities(
     salience: np.ndarray,
     win_probability: np.ndarray,
     median: np.ndarray,
-    viewer_exponent: np.ndarray,
+    viewer_exponent: np.ndarray | None,
     scale: np.ndarray,
     q: float,
     t: float,
@@ -138,23 +113,34 @@ def dyad_utilities(
     """``(E(U_ij), E(U_ji))`` as seen by actor ``i``, both ``[G, i, j]``.
 
     Both are computed with the viewer ``i``'s risk exponent ``r_i`` (Scholz et al.'s program as
-    reproduced by McKibben: "the actor's risk aversion is always used").
+    reproduced by McKibben: "the actor's risk aversion is always used"), so the utilities of
+    success, failure and status quo (eqs. 15, 16, 24) are the same for both directions.
+    ``viewer_exponent=None`` means ``r = 1`` for all.
     """
     scaled = position / scale[:, None]
     distance = np.minimum(np.abs(scaled[:, :, None] - scaled[:, None, :]), 1.0)
     to_median = np.abs(scaled - median[:, None] / scale[:, None])
-    r = viewer_exponent[:, :, None]
+    r = None if viewer_exponent is None else viewer_exponent[:, :, None]
+    u_success = 2.0 - 4.0 * _power(0.5 - 0.5 * distance, r)  # eq. 15
+    u_failure = 2.0 - 4.0 * _power(0.5 + 0.5 * distance, r)  # eq. 16
+    u_status_quo = 2.0 - 4.0 * _power(np.full_like(distance[:, :, :1], 0.5), r)  # eq. 24
     i_challenges_j = challenge_utility(
-        win_probability, salience[:, None, :], distance, to_median[:, :, None], r, q, t
+        win_probability,
+        salience[:, None, :],
+        u_success,
+        u_failure,
+        u_status_quo,
+        _no_change_utility(distance, to_median[:, :, None], r, q, t),
+        q,
     )
     j_challenges_i = challenge_utility(
         np.swapaxes(win_probability, 1, 2),
         salience[:, :, None],
-        distance,
-        to_median[:, None, :],
-        r,
+        u_success,
+        u_failure,
+        u_status_quo,
+        _no_change_utility(distance, to_median[:, None, :], r, q, t),
         q,
-        t,
     )
     return i_challenges_j, j_challenges_i
 
@@ -176,9 +162,8 @@ def risk_exponents(
     [-1, 1] and ``r_i = (1 - R_i / 3) / (1 + R_i / 3)`` in [0.5, 2]: the most threatened actor
     becomes the most risk averse (``r = 0.5``). When all dangers are equal ``R_i = 0``.
     """
-    ones = np.ones_like(position)
-    probability = win_probabilities(position, weight, ones, scale, norm)
-    _, j_challenges_i = dyad_utilities(position, salience, probability, median, ones, scale, q, t)
+    probability = win_probabilities(position, weight, None, scale, norm)
+    _, j_challenges_i = dyad_utilities(position, salience, probability, median, None, scale, q, t)
     n_actors = position.shape[1]
     others = ~np.eye(n_actors, dtype=bool)
     danger = np.where(others, j_challenges_i, 0.0).sum(axis=2)

@@ -118,8 +118,16 @@ def nash(
     moving = (direction != 0) & np.isfinite(nearest)
     nearest = np.where(moving, nearest, 1.0)
 
-    t = _maximise(e, u, nearest, utility)
-    forecast = np.where(moving, d + direction * t, d)
+    t, kink = _maximise(e, u, nearest, utility)
+    y = d + direction * t
+    # A solution on a kink is an actor's ideal point: return that position exactly.
+    at_kink = kink >= 0
+    kink_position = np.take_along_axis(x, np.maximum(kink, 0)[:, None, :], axis=1)[:, 0]
+    y = np.where(at_kink, kink_position, y)
+    # The solution lies in the participants' hull; clip the rounding of d + t back into it.
+    y = np.clip(y, np.where(taking_part, x, np.inf).min(axis=1),
+                np.where(taking_part, x, -np.inf).max(axis=1))
+    forecast = np.where(moving, y, d)
     return BargainingResult(forecast=forecast)
 
 
@@ -165,8 +173,14 @@ def _objective(e: np.ndarray, u: np.ndarray, t: np.ndarray, utility: Utility) ->
     return terms.sum(axis=1)
 
 
-def _maximise(e: np.ndarray, u: np.ndarray, nearest: np.ndarray, utility: Utility) -> np.ndarray:
-    """The maximiser ``t`` in ``[m, 2 m)`` of the concave objective, per issue."""
+def _maximise(
+    e: np.ndarray, u: np.ndarray, nearest: np.ndarray, utility: Utility
+) -> tuple[np.ndarray, np.ndarray]:
+    """The maximiser ``t`` in ``[m, 2 m)`` of the concave objective, per issue.
+
+    Returns ``t[B, K]`` and, where the maximiser is the kink ``t = u_j`` of the linear
+    objective, the actor index ``j`` (else -1).
+    """
     lo = nearest.copy()
     hi = 2.0 * nearest
     eps = np.finfo(float).eps
@@ -177,15 +191,16 @@ def _maximise(e: np.ndarray, u: np.ndarray, nearest: np.ndarray, utility: Utilit
         rising = _derivative(e, u, mid, utility) > 0
         lo = np.where(rising, mid, lo)
         hi = np.where(rising, hi, mid)
+    no_kink = np.full(lo.shape, -1)
     if utility == "quadratic":
-        return lo
+        return lo, no_kink
     # The linear objective has kinks at the u_j: take the breakpoint next to the bracket
     # when it is at least as good (exact kink solutions, e.g. t = m).
     distance = np.abs(u - lo[:, None, :])
-    closest = np.argmin(distance, axis=1)[:, None, :]
-    nearest_kink = np.take_along_axis(u, closest, axis=1)[:, 0]
-    gap = np.take_along_axis(distance, closest, axis=1)[:, 0]
+    closest = np.argmin(distance, axis=1)
+    nearest_kink = np.take_along_axis(u, closest[:, None, :], axis=1)[:, 0]
+    gap = np.take_along_axis(distance, closest[:, None, :], axis=1)[:, 0]
     kink_ok = np.isfinite(nearest_kink) & (gap <= hi - lo + 4 * eps * hi)
     kink = np.where(kink_ok, nearest_kink, lo)
-    better = _objective(e, u, kink, utility) >= _objective(e, u, lo, utility)
-    return np.where(kink_ok & better, kink, lo)
+    better = kink_ok & (_objective(e, u, kink, utility) >= _objective(e, u, lo, utility))
+    return np.where(better, kink, lo), np.where(better, closest, no_kink)

@@ -48,6 +48,7 @@ from accord.models.bargaining.smp_rules import (
     estimated_risk,
     ordered_sum,
     pce,
+    sequential_sum,
     vote,
     weighted_distance,
 )
@@ -63,6 +64,7 @@ _MIN_SIG_DELTA = 1e-4
 _MIN_SIG_GAIN = 1e-5  # SMPState::bestChallenge
 _MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
 _POSITION_TOLERANCE = 1e-3  # SMPModel::posTol, on KTAB's internal [0, 1] scale
+_PARALLEL_ACTORS = 64  # one draw: share the initiators among threads from this many actors
 _CHUNK_ELEMENTS = 2_000_000  # draws are processed in chunks of about this many B*N^3 cells
 
 
@@ -123,6 +125,7 @@ def smp(
     inter_vec_brgn: str = "s2p2",
     bargain_model: str = "init_only_interp",
     seed: int | np.ndarray = KTAB_DEFAULT_SEED,
+    engine: str = "auto",
 ) -> BargainingResult:
     """Run KTAB's Spatial Model of Politics on a batch of draws.
 
@@ -149,6 +152,10 @@ def smp(
         Seed of KTAB's generator, used only with ``state_transitions="stochastic"``: every
         draw b runs its own KTAB generator seeded with ``seed`` (or ``seed[b]``), exactly as
         ``smpc --seed`` would for that draw's inputs.
+    engine : {"auto", "numba", "numpy"}
+        ``numba`` (compiled loops in KTAB's order of operations; deterministic transitions
+        only) or ``numpy`` (vectorised over draws and actors). ``auto`` takes numba when it
+        is installed and transitions are deterministic. Both give the same histories.
 
     Returns
     -------
@@ -174,6 +181,8 @@ def smp(
     n_draws, n_actors, _ = x.shape
     if n_actors < 2:
         raise ValueError("SMP needs at least two actors")
+    if _use_numba(engine, options):
+        return _run_numba(c, x, s, options, max_turns)
     chunk = max(1, _CHUNK_ELEMENTS // max(1, n_actors**3))
     if options.bargain_model == "init_rcvr_interp":
         chunk = max(1, chunk // 4)
@@ -190,6 +199,47 @@ def smp(
     rounds = np.concatenate([r for _, r, _ in parts])
     forecast = np.concatenate([f for _, _, f in parts])
     return BargainingResult(forecast=forecast, history=history, rounds=rounds)
+
+
+def _use_numba(engine: str, options: SmpOptions) -> bool:
+    check_choice("engine", engine, ("auto", "numba", "numpy"))
+    if engine == "numpy":
+        return False
+    if options.state_transitions != "deterministic":
+        if engine == "numba":
+            raise ValueError("the numba engine runs deterministic transitions only")
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        if engine == "numba":
+            raise
+        return False
+    return True
+
+
+def _codes(options: SmpOptions) -> np.ndarray:
+    return np.array([
+        VICTORY_PROBS.index(options.victory_prob), VOTING_RULES.index(options.voting_rule),
+        PCE_MODELS.index(options.pce_model), STATE_TRANSITIONS.index(options.state_transitions),
+        BIG_R_RANGES.index(options.big_r_range), BIG_R_ADJUSTS.index(options.big_r_adjust),
+        THIRD_PARTY_COMMITS.index(options.third_party_commit),
+        INTER_VEC_BRGNS.index(options.inter_vec_brgn), BARGAIN_MODELS.index(options.bargain_model),
+    ], dtype=np.int64)
+
+
+def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult:
+    from accord.models.bargaining import smp_kernel
+
+    args = (np.ascontiguousarray(x / 100.0), np.ascontiguousarray(s), np.ascontiguousarray(c),
+            _codes(options), max_turns)
+    if x.shape[0] > 1:
+        history, rounds, forecast = smp_kernel.run_parallel(*args)
+    else:
+        history, rounds, forecast = smp_kernel.run_serial(*args, x.shape[1] >= _PARALLEL_ACTORS)
+    turns = int(rounds.max())
+    return BargainingResult(forecast=forecast * 100.0, history=history[:, :turns + 1] * 100.0,
+                            rounds=rounds.astype(int))
 
 
 def _run(c, x100, s, options: SmpOptions, max_turns: int, seeds: np.ndarray):
@@ -299,8 +349,8 @@ def _challenge(uii, uij, uji, ujj, uni, unj, unn, uki, ukj, w_i, w_j, w_n, sal_j
     u_ik_j = (p_in * ik_def_j) + (p_jn * j_def_ik)
     u_i_jk = (p_in * i_def_jk) + (p_jn * jk_def_i)
     v_third = np.where(third, vote(rule, w_n, u_ik_j, u_i_jk), 0.0)
-    for_i = for_i + np.maximum(v_third, 0.0).sum(axis=-1)
-    for_j = for_j - np.minimum(v_third, 0.0).sum(axis=-1)
+    for_i = sequential_sum(np.maximum(v_third, 0.0), -1, for_i)
+    for_j = sequential_sum(-np.minimum(v_third, 0.0), -1, for_j)
     p_ij = for_i / (for_i + for_j)
     p_ji = for_j / (for_i + for_j)
     eu_sq = uki + ukj
@@ -435,15 +485,16 @@ def _turn(x: np.ndarray, actors: _Actors, options: SmpOptions, uniforms) -> np.n
     idx = np.arange(n)
     # utility to actor a of the state after each bargain, averaged over the N positions
     own = curved_utility(a.distance, a.risk_estimate[:, idx, idx][:, :, None])  # U_a(a, n)
-    status_quo = own.sum(axis=-1)
+    status_quo = sequential_sum(own, -1)
     s = actors.salience[:, :, None, :]
     ss = actors.salience_sq_sum[:, :, None]
     risk = a.risk[:, :, None]
     u_init = curved_utility(weighted_distance(x[:, :, None, :] - pos_init[:, None], s, ss), risk)
     u_rcvr = curved_utility(weighted_distance(x[:, :, None, :] - pos_rcvr[:, None], s, ss), risk)
-    rest = (status_quo[:, :, None] - np.take_along_axis(own, init[:, None, :].repeat(n, 1), -1)
-            - np.take_along_axis(own, rcvr[:, None, :].repeat(n, 1), -1))
-    util = np.concatenate([status_quo[:, :, None], (u_init + u_rcvr) + rest], axis=-1) / n
+    others = (idx[None, None, :] != init[:, :, None]) & (idx[None, None, :] != rcvr[:, :, None])
+    unchanged = np.where(others[:, None], own[:, :, None, :], 0.0)  # [B, a, q, n]
+    after = sequential_sum(unchanged, -1, (0.0 + u_init) + u_rcvr)
+    util = np.concatenate([status_quo[:, :, None], after], axis=-1) / n
     coalition = coalition_strengths(options.voting_rule, actors.capability, util)  # [B, M, M]
     party = valid[:, None, :] & ((init[:, None, :] == idx[None, :, None])
                                  | (rcvr[:, None, :] == idx[None, :, None]))  # [B, k, q]

@@ -105,12 +105,18 @@ def coalition_strengths(rule: str, weight: np.ndarray, utility: np.ndarray) -> n
 
     ``utility[..., A, M]`` is the utility to voter a of option m. Returns ``c[..., M, M]``:
     c[i, j] = 1e-8 + the sum of the positive votes for i over j (the diagonal is 1e-8).
+    KTAB scans only the lower-left pairs (i > j), so the vote v_k(i over j) alone decides
+    both strengths: its positive part goes to c[i, j] and its negative part to c[j, i]. For
+    the asymmetric voting rule this favours the option with the smaller index (docs).
     """
     u = np.moveaxis(utility, -2, 0)  # [A, ..., M]
     w = np.moveaxis(weight, -1, 0)[..., None, None]
     votes = vote(rule, w, u[..., :, None], u[..., None, :])  # [A, ..., M, M]
-    c = np.add.reduce(np.maximum(votes, 0.0), axis=0) + MIN_COALITION
-    m = c.shape[-1]
+    for_first = sequential_sum(np.maximum(votes, 0.0), 0, MIN_COALITION)
+    for_second = sequential_sum(np.maximum(-votes, 0.0), 0, MIN_COALITION)
+    m = for_first.shape[-1]
+    lower = np.tril(np.ones((m, m), dtype=bool), -1)
+    c = np.where(lower, for_first, np.swapaxes(for_second, -1, -2))
     idx = np.arange(m)
     c[..., idx, idx] = MIN_COALITION
     return c
@@ -137,7 +143,7 @@ def pce(
     if model == "conditional":
         p = np.multiply.reduce(np.where(valid[..., None, :], pv, 1.0), axis=-1)
         p = np.where(valid, p, 0.0)
-        return p / p.sum(axis=-1, keepdims=True)
+        return p / sequential_sum(p)[..., None]
     n_valid = valid.sum(axis=-1, keepdims=True).astype(float)
     p = np.where(valid, 1.0 / n_valid, 0.0)
     if model == "markov_uniform":
@@ -227,6 +233,20 @@ def weighted_distance(diff: np.ndarray, salience: np.ndarray, salience_sq_sum: n
         ds = diff[..., k] * salience[..., k]
         acc = ds * ds if acc is None else acc + ds * ds
     return np.sqrt(acc / salience_sq_sum)
+
+
+def sequential_sum(values: np.ndarray, axis: int = -1, start: np.ndarray | float | None = None
+                   ) -> np.ndarray:
+    """Sum along ``axis`` strictly left to right, after ``start`` if given (KTAB's loops).
+
+    numpy's own sum along the contiguous axis adds pairwise, which rounds differently; a
+    reduction along the leading axis of a C-ordered array adds one slice at a time.
+    """
+    v = np.moveaxis(values, axis, 0)
+    if start is not None:
+        first = np.broadcast_to(np.asarray(start, dtype=float), v.shape[1:])[None]
+        v = np.concatenate([first, v], axis=0)
+    return np.add.reduce(np.ascontiguousarray(v), axis=0)
 
 
 def ordered_sum(values: np.ndarray) -> np.ndarray:

@@ -1,0 +1,486 @@
+"""The coupled monthly engine: compile a scenario's simulation section, run chunks of experiments.
+
+:func:`compile_spec` turns a :class:`~accord.scenario.simulation.SimulationSpec` (and the
+scenario's negotiation) into plain arrays once per run; :func:`simulate_chunk` runs one chunk
+of the design through the months and returns a :class:`~accord.experiments.spec.ChunkResult`.
+Randomness comes only from each experiment's own stream
+(:func:`accord.experiments.rng.experiment_draws`), so results depend on neither chunk size nor
+executor. See ``docs/simulation.md`` for the model and its assumptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from accord.errors import ScenarioError
+from accord.experiments.rng import experiment_draws
+from accord.experiments.spec import ChunkResult
+from accord.models import burden, durability, opinion, war
+from accord.scenario.simulation import SimulationSpec
+from accord.simulation.state import Inputs, State
+from accord.simulation.step import EUROPE, US, step
+
+GROUPS = ("US", "Europe", "Other")
+TERMS_POOL_SIZE = 256
+TERMS_STREAM = 0x7465726D  # "term": the terms pool's own stream of the run seed
+GUARANTEE_STRENGTH = {"none": 0.0, "bilateral": 0.5, "collective": 1.0}
+US_AID_POLICIES = {"continue": 0, "wind_down": 1, "stop": 2}
+
+#: Uncertainties the engine reads (each must be declared by the scenario).
+PARAMETERS: tuple[str, ...] = (
+    "aid_publicness", "aid_effectiveness", "aid_delivery_lag_months",
+    "aid_after_ceasefire_share", "support_adjustment_rate", "support_cost_sensitivity",
+    "support_progress_sensitivity", "aid_threshold", "aid_cut_width", "support_noise_sd",
+    "ukraine_own_spending_factor", "russia_spending_growth_pct", "decisiveness", "max_drift",
+    "drift_start", "front_volatility", "prior_sd", "optimism_ukraine", "optimism_russia",
+    "belief_memory", "cost_ukraine", "cost_russia", "decision_horizon_months",
+    "guarantee_effect", "force_effect", "force_scale_thousand", "renewal_cost",
+    "russia_rearmament_years", "talks_probability", "talks_boost_us_russia",
+    "sidelining_penalty", "sanctions_relief_value", "durability_shape",
+    "durability_scale_months", "log_hr_peacekeepers", "log_hr_interstate", "log_hr_guarantee",
+    "log_hr_us_backstop", "escalation_base_rate", "escalation_war_effect",
+    "escalation_force_coefficient", "escalation_force_scale_thousand", "escalation_proximity",
+    "escalation_proximity_effect", "escalation_war_force_interaction",
+    "escalation_backstop_deterrence", "defence_publicness",
+    "us_spill_in_backseat", "defence_adjustment_rate", "us_wind_down_months",
+)
+#: Levers the engine reads.
+LEVERS: tuple[str, ...] = (
+    "us_aid_policy", "us_aid_change_month", "europe_aid_step_up", "us_security_role",
+    "talks_format", "sanctions_relief", "security_guarantee", "reassurance_force_k",
+    "us_backstop", "defence_floor_pct",
+)
+SERIES: tuple[str, ...] = (
+    "at_war", "front", "aid_us", "aid_europe", "support_us", "support_europe",
+    "escalation_risk", "europe_defence_spending",
+)
+
+
+@dataclass(frozen=True)
+class CompiledSimulation:
+    """A simulation section resolved to arrays, ready to run (picklable, immutable)."""
+
+    name: str
+    horizon_months: int
+    front_start: float
+    usd_per_eur: float
+    russia_monthly_usd_bn: float
+    ukraine_monthly_usd_bn: float
+    support_start_us: float
+    support_start_europe: float
+    donor_aid: np.ndarray  # [D] EUR bn/month
+    donor_income: np.ndarray  # [D] EUR bn/month (GDP / 12)
+    donor_group: np.ndarray  # [D] 0 US, 1 Europe, 2 Other
+    ally_defence: np.ndarray  # [A] US$ bn/year
+    ally_gdp: np.ndarray  # [A]
+    ally_group: np.ndarray  # [A]
+    issue_ids: tuple[str, ...]
+    front_shift: np.ndarray  # [K]
+    terms_pool: dict[str, np.ndarray]  # talks format -> [P, K]
+    defaults: dict[str, Any]
+    spec: SimulationSpec = field(repr=False)
+
+    @property
+    def outcome_names(self) -> list[str]:
+        return scalar_names(self.issue_ids)
+
+
+def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
+    """Names of the scalar outcomes, in column order (contract 5)."""
+    return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y"]
+            + [f"terms_{issue}" for issue in issue_ids]
+            + ["aid_total_us", "aid_total_europe", "aid_total_other",
+               "europe_defence_pct_gdp_end", "escalation_events", "front_end"])
+
+
+def _group_codes(groups: list[str]) -> np.ndarray:
+    return np.array([GROUPS.index(g) for g in groups], dtype=np.int64)
+
+
+def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
+                 source: str = "simulation") -> CompiledSimulation:
+    """Resolve a simulation section (and its scenario) to arrays.
+
+    Parameters
+    ----------
+    spec
+        The scenario's simulation section.
+    scenario
+        The loaded :class:`~accord.scenario.schema.Scenario` whose actors' positions give the
+        settlement terms (``None``: terms are the middle of each scale, 50).
+    seed
+        Run seed; the pool of bargaining forecasts uses its own stream of it.
+    source
+        File name for error messages.
+
+    Returns
+    -------
+    CompiledSimulation
+
+    Notes
+    -----
+    Settlement terms are computed once per run, not per month: ``TERMS_POOL_SIZE`` joint draws
+    of the scenario's capabilities, positions and saliences go through the bargaining model
+    (``spec.terms_model``, compromise by default: Achen 2006), once with every actor and once
+    with the sidelined actors' capability scaled by ``spec.sidelined_weight`` (a US-Russia
+    format). Each experiment picks one draw with its own uniform, so chunking cannot change it.
+    """
+    declared = {u.name for u in spec.uncertainties}
+    missing = [name for name in PARAMETERS if name not in declared]
+    if missing:
+        raise ScenarioError(source, "uncertainties missing", field="uncertainties",
+                            expected=f"every engine parameter {missing}", found=sorted(declared))
+    lever_names = {lever.name for lever in spec.levers}
+    missing = [name for name in LEVERS if name not in lever_names]
+    if missing:
+        raise ScenarioError(source, "levers missing", field="levers",
+                            expected=f"the engine's levers {missing}", found=sorted(lever_names))
+    for option_map, name in ((US_AID_POLICIES, "us_aid_policy"),
+                             (GUARANTEE_STRENGTH, "security_guarantee")):
+        lever = next(lever for lever in spec.levers if lever.name == name)
+        bad = [o for o in lever.options if o not in option_map]
+        if bad:
+            raise ScenarioError(source, f"unknown options of lever '{name}'", field="levers",
+                                expected=sorted(option_map), found=bad)
+    defaults: dict[str, Any] = {}
+    for uncertainty in spec.uncertainties:
+        if uncertainty.distribution == "choice":
+            defaults[uncertainty.name] = uncertainty.values[0]  # type: ignore[index]
+        elif uncertainty.mode is not None:
+            defaults[uncertainty.name] = uncertainty.mode
+        else:
+            defaults[uncertainty.name] = 0.5 * (uncertainty.low + uncertainty.high)  # type: ignore[operator]
+    for lever in spec.levers:
+        defaults[lever.name] = lever.default
+
+    issue_ids = tuple(issue.id for issue in spec.issues)
+    terms_pool = _terms_pool(spec, scenario, seed, source)
+    return CompiledSimulation(
+        name=getattr(scenario, "name", "simulation"),
+        horizon_months=spec.horizon_months,
+        front_start=spec.front_start_pct.value,
+        usd_per_eur=spec.usd_per_eur.value,
+        russia_monthly_usd_bn=spec.russia.monthly_military_spending_usd_bn.value,
+        ukraine_monthly_usd_bn=spec.ukraine.monthly_military_spending_usd_bn.value,
+        support_start_us=spec.support_start["US"].value if "US" in spec.support_start else 60.0,
+        support_start_europe=(spec.support_start["Europe"].value
+                              if "Europe" in spec.support_start else 60.0),
+        donor_aid=np.array([d.monthly_aid_eur_bn.value for d in spec.donors]),
+        donor_income=np.array([d.gdp_eur_bn.value / 12.0 for d in spec.donors]),
+        donor_group=_group_codes([d.group for d in spec.donors]),
+        ally_defence=np.array([a.defence_usd_bn.value for a in spec.allies]),
+        ally_gdp=np.array([a.gdp_usd_bn.value for a in spec.allies]),
+        ally_group=_group_codes([a.group for a in spec.allies]),
+        issue_ids=issue_ids,
+        front_shift=np.array([issue.front_shift.value for issue in spec.issues]),
+        terms_pool=terms_pool,
+        defaults=defaults,
+        spec=spec,
+    )
+
+
+def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
+                ) -> dict[str, np.ndarray]:
+    k = len(spec.issues)
+    if scenario is None or k == 0:
+        neutral = np.full((1, k), 50.0)
+        return {"inclusive": neutral, "us_russia": neutral}
+    scenario_issues = list(scenario.issue_ids)
+    unknown = [issue.id for issue in spec.issues if issue.id not in scenario_issues]
+    if unknown:
+        raise ScenarioError(source, "negotiated issues not in the scenario", field="issues",
+                            expected=f"ids among {scenario_issues}", found=unknown)
+    from accord.models.bargaining import MODELS
+
+    if spec.terms_model not in MODELS:
+        raise ScenarioError(source, "unknown bargaining model", field="terms_model",
+                            expected=sorted(MODELS), found=spec.terms_model)
+    model = MODELS[spec.terms_model]
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        int(seed), spawn_key=(TERMS_STREAM,))))
+    capability, position, salience = scenario.sample(TERMS_POOL_SIZE, rng)
+    status_quo = scenario.status_quo()
+    if status_quo is not None:
+        status_quo = np.broadcast_to(status_quo, (TERMS_POOL_SIZE, status_quo.shape[0]))
+    columns = [scenario_issues.index(issue.id) for issue in spec.issues]
+    sidelined = np.isin(np.array(scenario.actor_ids), np.array(spec.sidelined_actors or ["-"]))
+    weight = spec.sidelined_weight.value if spec.sidelined_weight is not None else 1.0
+    pools = {}
+    for name, scale in (("inclusive", 1.0), ("us_russia", weight)):
+        scaled = capability * np.where(sidelined, scale, 1.0)
+        result = model(scaled, position, salience, status_quo=status_quo)
+        pools[name] = np.asarray(result.forecast, dtype=float)[:, columns]
+    return pools
+
+
+def variant_design(spec: SimulationSpec, variant: str | None, n: int, *, seed: int,
+                   method: str = "lhs") -> pd.DataFrame:
+    """The design of one variant: ``n`` points of the uncertainties x the variant's levers."""
+    from accord.experiments.design import make_design
+
+    uncertainties, levers = spec.variant_inputs(variant)
+    return make_design(uncertainties, levers, n, method=method, seed=seed)  # type: ignore[arg-type]
+
+
+def _column(design: pd.DataFrame, name: str, default: Any) -> np.ndarray:
+    if name in design.columns:
+        return design[name].to_numpy()
+    return np.full(len(design), default, dtype=object if isinstance(default, str) else None)
+
+
+def _codes(values: np.ndarray, mapping: dict[str, int], name: str) -> np.ndarray:
+    """Map a lever column to numbers with one lookup per distinct value (not per row)."""
+    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
+    try:
+        table = np.array([mapping[u] for u in uniques], dtype=float)
+    except KeyError as error:
+        raise ScenarioError("design", f"unknown option of lever '{name}'",
+                            expected=sorted(mapping), found=str(error)) from None
+    return table[inverse.ravel()]
+
+
+def _flag(values: np.ndarray, true_value: str) -> np.ndarray:
+    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
+    truthy = (true_value, "True", "true", "1", "1.0")
+    return np.array([u in truthy for u in uniques])[inverse.ravel()]
+
+
+def _group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``[B, 3]`` sums of ``values[B, D]`` over the donors of each group."""
+    return np.stack([values[:, groups == g].sum(axis=1) for g in range(len(GROUPS))], axis=1)
+
+
+def prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Inputs:
+    """Per-experiment inputs of a chunk: parameters, aid and defence equilibria, levers.
+
+    A one-row chunk is computed as two identical rows and cut back: numpy sums the actor axis
+    of a ``[1, N]`` array in another order than of a ``[B > 1, N]`` array (pairwise vs
+    sequential), which would make a result depend on the chunk size in the last bit.
+    """
+    if len(design) == 1:
+        doubled = _prepare_inputs(compiled, pd.concat([design, design], ignore_index=True))
+        return _first_row(doubled)
+    return _prepare_inputs(compiled, design)
+
+
+def _first_row(inputs: Inputs) -> Inputs:
+    changes: dict[str, Any] = {"params": {k: v[:1] for k, v in inputs.params.items()}}
+    for item in fields(inputs):
+        value = getattr(inputs, item.name)
+        if item.name not in ("params", "aid_baseline_group", "europe_gdp"):
+            changes[item.name] = value[:1]
+    return replace(inputs, **changes)
+
+
+def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Inputs:
+    size = len(design)
+    params = {name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
+              for name in PARAMETERS}
+    lever = {name: _column(design, name, compiled.defaults[name]) for name in LEVERS}
+
+    # Aid among donors: the burden game calibrated on recent Kiel levels (accord.models.burden).
+    aid0 = np.broadcast_to(compiled.donor_aid, (size, compiled.donor_aid.size))
+    income = np.broadcast_to(compiled.donor_income, aid0.shape)
+    theta = params["aid_publicness"]
+    alpha = burden.calibrate_alpha(aid0, income, theta)
+    is_us = compiled.donor_group == US
+    step_up = np.asarray(lever["europe_aid_step_up"], dtype=float)
+    floor = np.where(compiled.donor_group == EUROPE, step_up[:, None] * aid0, 0.0)
+    floor = np.minimum(floor, 0.99 * income)
+    fixed_on = np.where(is_us, aid0, np.nan)
+    fixed_off = np.where(is_us, 0.0, np.nan)
+    with_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_on)
+    without_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_off)
+    # Group sums row by row (a BLAS matmul could round differently with the batch size).
+    aid_with_us = _group_sums(with_us, compiled.donor_group)
+    aid_without_us = _group_sums(without_us, compiled.donor_group)
+    aid_baseline_group = _group_sums(compiled.donor_aid[None, :], compiled.donor_group)[0]
+
+    # European defence: allies' game with the US's spending fixed and its spill-in to Europe
+    # cut under a backseat role; an optional floor (% of GDP) binds for European allies.
+    defence0 = np.broadcast_to(compiled.ally_defence, (size, compiled.ally_defence.size))
+    gdp = np.broadcast_to(compiled.ally_gdp, defence0.shape)
+    ally_is_us = compiled.ally_group == US
+    ally_is_europe = compiled.ally_group == EUROPE
+    theta_d = params["defence_publicness"]
+    alpha_d = burden.calibrate_alpha(defence0, gdp, theta_d)
+    backseat = _flag(np.asarray(lever["us_security_role"]), "backseat")
+    spill = np.where(ally_is_us, np.where(backseat, params["us_spill_in_backseat"], 1.0)[:, None],
+                     1.0)
+    floor_pct = np.asarray(lever["defence_floor_pct"], dtype=float)
+    floor_d = np.where(ally_is_europe, floor_pct[:, None] / 100.0 * gdp, 0.0)
+    defence = burden.nash_equilibrium(gdp, alpha_d, theta_d, spill_in=spill, floor=floor_d,
+                                      fixed=np.where(ally_is_us, defence0, np.nan))
+    europe_target = defence[:, ally_is_europe].sum(axis=1)
+    europe_gdp = float(compiled.ally_gdp[ally_is_europe].sum())
+
+    # Support baselines so that the start is a steady state at recent aid (opinion model).
+    start_us = np.full(size, compiled.support_start_us)
+    start_europe = np.full(size, compiled.support_start_europe)
+    baseline_us = start_us + params["support_cost_sensitivity"] * aid_baseline_group[US]
+    baseline_europe = start_europe + params["support_cost_sensitivity"] * aid_baseline_group[EUROPE]
+    tiny = 1e-9
+    mult_us = np.maximum(opinion.aid_multiplier(start_us, params["aid_threshold"],
+                                                params["aid_cut_width"]), tiny)
+    mult_europe = np.maximum(opinion.aid_multiplier(start_europe, params["aid_threshold"],
+                                                    params["aid_cut_width"]), tiny)
+
+    # Capacities: Russia's effective capacity is calibrated so that the drift at the start,
+    # with recent aid delivered, equals ``drift_start`` (war.front_drift = max * (2p - 1)).
+    own_u = compiled.ukraine_monthly_usd_bn * params["ukraine_own_spending_factor"]
+    start_u = own_u + aid_baseline_group.sum() * compiled.usd_per_eur * params["aid_effectiveness"]
+    share0 = 0.5 * (1.0 + np.clip(params["drift_start"] / params["max_drift"], -0.99, 0.99))
+    russia_start = start_u * ((1.0 - share0) / share0) ** (1.0 / params["decisiveness"])
+
+    guarantee = _codes(np.asarray(lever["security_guarantee"]), GUARANTEE_STRENGTH,
+                       "security_guarantee")
+    force = np.asarray(lever["reassurance_force_k"], dtype=float)
+    backstop = _flag(np.asarray(lever["us_backstop"]), "True")
+    # A ceasefire's renewal hazard against Fortna's reference case: interstate adjustment,
+    # the reassurance force (Fortna's peacekeeper effect, reaching its full size at
+    # force_scale_thousand), guarantees, and a US backstop behind a deployed force.
+    log_hr = (params["log_hr_interstate"]
+              + params["log_hr_peacekeepers"] * np.minimum(force / params["force_scale_thousand"],
+                                                           1.0)
+              + params["log_hr_guarantee"] * guarantee
+              + params["log_hr_us_backstop"] * (backstop & (force > 0)))
+    return Inputs(
+        params=params,
+        aid_with_us=aid_with_us,
+        aid_without_us=aid_without_us,
+        aid_baseline_group=aid_baseline_group,
+        support_baseline_us=baseline_us,
+        support_baseline_europe=baseline_europe,
+        multiplier_start_us=mult_us,
+        multiplier_start_europe=mult_europe,
+        capacity_ukraine_own=own_u,
+        capacity_russia_start=russia_start,
+        europe_defence_target=europe_target,
+        europe_gdp=europe_gdp,
+        us_aid_policy=_codes(np.asarray(lever["us_aid_policy"]), US_AID_POLICIES,
+                             "us_aid_policy"),
+        us_aid_change_month=np.asarray(lever["us_aid_change_month"], dtype=float),
+        guarantee_strength=guarantee,
+        reassurance_force_k=force,
+        us_backstop=backstop,
+        us_russia_talks=_flag(np.asarray(lever["talks_format"]), "us_russia"),
+        sanctions_relief=_flag(np.asarray(lever["sanctions_relief"]), "offered"),
+        ceasefire_log_hr=log_hr,
+    )
+
+
+def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
+    """The batch at the scenario's start: at war on the start line, recent aid delivered."""
+    p = inputs.params
+    size = p["drift_start"].shape[0]
+    belief_u, belief_r, precision = war.initial_beliefs(
+        p["drift_start"], p["optimism_ukraine"], p["optimism_russia"], p["prior_sd"])
+    nan = np.full(size, np.nan)
+    zero = np.zeros(size)
+    front = np.full(size, compiled.front_start)
+    ally_is_europe = compiled.ally_group == EUROPE
+    return State(
+        at_war=np.ones(size, dtype=bool),
+        front=front,
+        front_trend=front.copy(),
+        belief_ukraine=belief_u,
+        belief_russia=belief_r,
+        belief_precision=precision,
+        support_us=np.full(size, compiled.support_start_us),
+        support_europe=np.full(size, compiled.support_start_europe),
+        delivered_aid=np.full(size, inputs.aid_baseline_group.sum()),
+        europe_defence=np.full(size, compiled.ally_defence[ally_is_europe].sum()),
+        months_at_peace_now=zero,
+        log_hazard_ratio=zero,
+        ceasefire_month=nan,
+        war_renewed_month=nan.copy(),
+        front_at_ceasefire=nan.copy(),
+        months_of_peace=zero.copy(),
+        escalation_events=zero.copy(),
+        aid_us_total=zero.copy(),
+        aid_europe_total=zero.copy(),
+        aid_other_total=zero.copy(),
+    )
+
+
+def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: int
+                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``."""
+    ids = design["experiment"].to_numpy(dtype=np.int64)
+    months = compiled.horizon_months
+    normals, uniforms, pick = experiment_draws(
+        seed, ids, [("normal", (months, 3)), ("uniform", (months, 3)), ("uniform", (1,))])
+    inputs = prepare_inputs(compiled, design)
+    state = initial_state(compiled, inputs)
+    series = {name: np.empty((ids.size, months), dtype=np.float32) for name in SERIES}
+    for month in range(months):
+        state, values = step(state, inputs, month, normals[:, month], uniforms[:, month],
+                             usd_per_eur=compiled.usd_per_eur)
+        for name in SERIES:
+            series[name][:, month] = values[name]
+
+    p = inputs.params
+    scalars: dict[str, np.ndarray] = {
+        "ceasefire_month": state.ceasefire_month,
+        "war_renewed_month": state.war_renewed_month,
+        "months_of_peace": state.months_of_peace,
+        "peace_holds_5y": np.where(
+            np.isnan(state.ceasefire_month), np.nan,
+            durability.p_holds(60.0, inputs.ceasefire_log_hr, p["durability_shape"],
+                               p["durability_scale_months"])),
+    }
+    us_russia = inputs.us_russia_talks
+    pool_in, pool_us = compiled.terms_pool["inclusive"], compiled.terms_pool["us_russia"]
+    index = np.minimum((pick[:, 0] * pool_in.shape[0]).astype(np.int64), pool_in.shape[0] - 1)
+    terms = np.where(us_russia[:, None], pool_us[index], pool_in[index])
+    shifted = terms + compiled.front_shift[None, :] * (
+        state.front_at_ceasefire[:, None] - compiled.front_start)
+    shifted = np.clip(shifted, 0.0, 100.0)
+    for k, issue in enumerate(compiled.issue_ids):
+        scalars[f"terms_{issue}"] = shifted[:, k]
+    scalars["aid_total_us"] = state.aid_us_total
+    scalars["aid_total_europe"] = state.aid_europe_total
+    scalars["aid_total_other"] = state.aid_other_total
+    scalars["europe_defence_pct_gdp_end"] = 100.0 * state.europe_defence / inputs.europe_gdp
+    scalars["escalation_events"] = state.escalation_events
+    scalars["front_end"] = state.front
+    return scalars, series
+
+
+def simulate_chunk(design_chunk: pd.DataFrame, seed: int, *,
+                   spec: CompiledSimulation | SimulationSpec) -> ChunkResult:
+    """Simulate one chunk of a design (the function given to ``run_experiments``).
+
+    Parameters
+    ----------
+    design_chunk
+        Rows of the design: ``experiment`` and one column per uncertainty and lever (missing
+        columns take the uncertainty's central value or the lever's default).
+    seed
+        Run seed.
+    spec
+        The compiled simulation (or a bare section, compiled here without a scenario).
+
+    Returns
+    -------
+    ChunkResult
+        ``scalars``: one row per experiment (``experiment`` first, then
+        :func:`scalar_names`); ``series``: long table ``experiment, month`` and the monthly
+        series (float32; ``at_war`` as 0/1).
+    """
+    compiled = spec if isinstance(spec, CompiledSimulation) else compile_spec(spec)
+    design_chunk = design_chunk.reset_index(drop=True)
+    scalars, series = simulate_arrays(compiled, design_chunk, seed)
+    ids = design_chunk["experiment"].to_numpy(dtype=np.int64)
+    months = compiled.horizon_months
+    scalar_frame = pd.DataFrame({"experiment": ids, **scalars})
+    series_frame = pd.DataFrame({
+        "experiment": np.repeat(ids, months),
+        "month": np.tile(np.arange(months, dtype=np.int16), ids.size),
+        **{name: values.ravel() for name, values in series.items()},
+    })
+    return ChunkResult(scalars=scalar_frame, series=series_frame)

@@ -1,0 +1,86 @@
+"""PRIM finds planted boxes; trajectory invariants (Friedman & Fisher 1999)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.analysis.discovery import prim
+
+
+def planted(n=6000, seed=0, noise=0.0):
+    rng = np.random.default_rng(seed)
+    inputs = pd.DataFrame(rng.uniform(size=(n, 5)), columns=[f"u{i}" for i in range(5)])
+    inputs["force"] = rng.choice(["none", "small", "large"], n)
+    inputs["years"] = rng.integers(1, 6, n)  # a discrete numeric lever
+    inside = (inputs["u0"] > 0.6) & (inputs["u3"] < 0.3) & (inputs["force"] != "small")
+    y = inside.to_numpy().astype(float)
+    if noise:
+        flip = rng.uniform(size=n) < noise
+        y[flip] = 1.0 - y[flip]
+    return inputs, y, inside.to_numpy()
+
+
+def test_prim_recovers_a_planted_box():
+    inputs, y, inside = planted()
+    result = prim(inputs, y, alpha=0.05)
+    box = result.box(len(result.trajectory) - 1)
+    assert box.density == pytest.approx(1.0)
+    assert set(box.restricted().index) == {"u0", "u3", "force"}
+    limits = box.limits
+    assert 0.6 <= limits.loc["u0", "low"] < 0.65
+    assert 0.25 < limits.loc["u3", "high"] <= 0.3
+    assert limits.loc["force", "kept"] == "large, none"
+    assert box.coverage > 0.8
+    assert result.base_density == pytest.approx(inside.mean())
+
+
+def test_prim_with_noise_selects_a_box_on_the_planted_inputs():
+    inputs, y, _ = planted(noise=0.03, seed=1)
+    result = prim(inputs, y)
+    box = result.select(min_coverage=0.5)
+    assert {"u0", "u3", "force"} <= set(box.restricted().index)
+    assert box.density > 0.8 and box.coverage >= 0.5
+
+
+def test_prim_on_probabilities_and_discrete_numeric_input():
+    rng = np.random.default_rng(4)
+    n = 4000
+    inputs = pd.DataFrame({"years": rng.integers(1, 6, n), "u": rng.uniform(size=n)})
+    y = np.where(inputs["years"] >= 4, 0.9, 0.1)
+    # years >= 4 holds 0.4 * 0.9 of the total 0.4 * 0.9 + 0.6 * 0.1: coverage 0.857
+    box = prim(inputs, y).select(min_coverage=0.8)
+    assert list(box.restricted().index) == ["years"]
+    assert box.limits.loc["years", "low"] == 4
+    assert box.density == pytest.approx(0.9)
+    assert box.coverage == pytest.approx(0.36 / 0.42, abs=0.02)
+
+
+def test_prim_without_signal_keeps_the_whole_space():
+    inputs = pd.DataFrame({"a": np.arange(100.0), "b": np.arange(100.0)[::-1]})
+    result = prim(inputs, np.ones(100))
+    assert len(result.trajectory) == 1
+    assert result.select().restricted().empty
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.03, 0.2), st.floats(0.02, 0.3))
+def test_trajectory_invariants(seed, alpha, min_support):
+    rng = np.random.default_rng(seed)
+    n = 400
+    inputs = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.normal(size=n),
+                           "c": rng.choice(["x", "y", "z"], n)})
+    y = (rng.uniform(size=n) < 0.2 + 0.6 * inputs["a"]).astype(float)
+    traj = prim(inputs, y, alpha=alpha, min_support=min_support).trajectory
+    assert traj["coverage"].iloc[0] == pytest.approx(1.0)
+    assert np.all(np.diff(traj["n_in"]) < 0)  # every peel removes points
+    assert np.all(np.diff(traj["density"]) > 0)  # and raises the mean of y
+    assert np.all(np.diff(traj["coverage"]) <= 1e-12)
+    assert traj["support"].iloc[-1] >= min_support - 1.0 / n
+    assert np.all((traj["density"] >= 0) & (traj["density"] <= 1))
+
+
+def test_rejects_bad_alpha():
+    with pytest.raises(ValueError):
+        prim(pd.DataFrame({"a": [1.0, 2.0]}), [0, 1], alpha=1.5)

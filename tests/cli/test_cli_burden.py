@@ -1,0 +1,154 @@
+"""`accord burden`: the United States stepping back by 50 % and 100 %, aid, the exploitation
+test, figures, output formats, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli import app
+
+runner = CliRunner()
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _json(args: list[str]) -> dict:
+    result = runner.invoke(app, ["burden", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _by(rows: list[dict], key: str) -> dict[str, dict]:
+    return {row[key]: row for row in rows}
+
+
+@pytest.mark.parametrize("cut", [0.5, 1.0])
+def test_us_steps_back(cut: float, tmp_path: Path) -> None:
+    figure = tmp_path / "eq.png"
+    out = _json(["equilibrium", "--us-cut", str(cut), "--draws", "200", "--seed", "7",
+                 "--figure", str(figure)])
+    allies = _by(out["rows"], "ally")
+    totals = _by(out["totals"], "group")
+    assert len(allies) == 32
+    us = allies["United States"]
+    assert us["change_pct"] == pytest.approx(-100 * cut)
+    assert us["change_pct_p05"] == pytest.approx(-100 * cut)
+    # Europe spends more, but replaces less than all of what the US cut (free riding).
+    europe = totals["Europe and Canada"]
+    assert europe["change_pct_p05"] > 0
+    assert 0 < europe["change_musd"] < -totals["United States"]["change_musd"]
+    assert europe["pct_gdp"] > europe["base_pct_gdp"]
+    for row in allies.values():
+        assert {"gap_to_2_pct_pp", "gap_to_3.5_pct_pp", "gap_to_5_pct_pp"} <= set(row)
+        if row["ally"] != "United States" and row["base_spending_musd"] > 0:
+            assert row["pct_gdp_p05"] <= row["pct_gdp"] <= row["pct_gdp_p95"]
+            assert row["change_pct"] > 0
+    assert out["settings"]["us_cut"] == cut
+    assert out["provenance"][0]["verification"] == "primary-copy"
+    assert figure.read_bytes().startswith(PNG)
+
+
+def test_other_levers_run_and_floors_bind() -> None:
+    out = _json(["equilibrium", "--floor", "3.5", "--threat-frontline", "0.25", "--threat",
+                 "0.1", "--us-spill-in-cut", "0.5", "--leave", "Hungary", "--draws", "50",
+                 "--year", "2023", "--theta-range", "0.4,0.9"])
+    allies = _by(out["rows"], "ally")
+    assert allies["Hungary"]["status"] == "left" and allies["Hungary"]["pct_gdp"] is None
+    spenders = [r for name, r in allies.items() if name not in ("Hungary", "Iceland")]
+    assert all(r["pct_gdp_p05"] >= 3.5 - 1e-9 for r in spenders)
+    assert out["settings"]["theta_range"] == [0.4, 0.9] and out["settings"]["year"] == 2023
+
+
+def test_table_and_csv_formats() -> None:
+    table = runner.invoke(app, ["burden", "equilibrium", "--us-cut", "1", "--draws", "50"])
+    assert table.exit_code == 0, table.output
+    assert "primary-copy" in table.stdout and "Europe and Canada" in table.stdout
+    csv = runner.invoke(app, ["burden", "equilibrium", "--draws", "50", "--format", "csv"])
+    frame = pd.read_csv(io.StringIO(csv.stdout))
+    assert len(frame) == 32 and {"ally", "pct_gdp", "burden_share_pct"} <= set(frame.columns)
+    # No lever: the base year is the equilibrium.
+    assert frame["change_pct"].abs().max() < 1e-6
+
+
+@pytest.mark.parametrize("stop", [0.5, 1.0])
+def test_aid_when_us_aid_stops(stop: float, tmp_path: Path) -> None:
+    figure = tmp_path / "aid.png"
+    out = _json(["aid", "--us-aid-stop", str(stop), "--draws", "200", "--figure", str(figure)])
+    donors = _by(out["rows"], "donor")
+    summary = _by(out["totals"], "group")["US loss replaced by others"]
+    assert donors["United States"]["change_eur_bn"] < 0
+    if stop == 1.0:
+        assert donors["United States"]["aid_eur_bn"] == 0
+    assert 0 < summary["replaced_pct_p05"] <= summary["replaced_pct"]
+    assert summary["replaced_pct"] <= summary["replaced_pct_p95"] < 100
+    assert summary["gap_eur_bn"] > 0
+    assert donors["Germany"]["change_eur_bn"] > 0
+    assert figure.read_bytes().startswith(PNG)
+
+
+def test_exploitation_command(tmp_path: Path) -> None:
+    csv = runner.invoke(app, ["burden", "exploitation", "--year", "1964", "--format", "csv"])
+    assert csv.exit_code == 0, csv.output
+    row = pd.read_csv(io.StringIO(csv.stdout)).iloc[0]
+    assert row["n"] == 14 and round(row["spearman_rho"], 3) == 0.609
+    figure = tmp_path / "trend.png"
+    out = runner.invoke(app, ["burden", "exploitation", "--figure", str(figure)])
+    assert out.exit_code == 0 and "published+computed" in out.stdout
+    assert figure.read_bytes().startswith(PNG)
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["equilibrium", "--us-cut", "1.5"], "us_cut"),
+        (["equilibrium", "--leave", "Narnia"], "Narnia"),
+        (["equilibrium", "--theta-range", "0.9,0.1"], "theta"),
+        (["equilibrium", "--theta-range", "abc"], "LOW,HIGH"),
+        (["equilibrium", "--year", "1990"], "no NATO data"),
+        (["aid", "--us-aid-stop", "-1"], "us_aid_stop"),
+        (["exploitation", "--source", "cow"], "unknown data source"),
+        (["exploitation", "--year", "1980"], "no data for this year"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], fragment: str) -> None:
+    result = runner.invoke(app, ["burden", *args])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0]
+
+
+def test_bad_spec_file_names_file_and_line(tmp_path: Path) -> None:
+    from accord.scenario.burden import default_spec_path
+
+    text = default_spec_path().read_text(encoding="utf-8")
+    bad = tmp_path / "burden.yaml"
+    bad.write_text(text.replace("  low: 0.25\n", "  low: 1.5\n", 1), encoding="utf-8")
+    result = runner.invoke(app, ["burden", "equilibrium", "--spec", str(bad)])
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr and "theta" in result.stderr
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(text.replace("draws: 2000", "drawz: 2000"), encoding="utf-8")
+    result = runner.invoke(app, ["burden", "aid", "--spec", str(typo)])
+    line = text.splitlines().index("draws: 2000") + 1
+    assert result.exit_code == 2 and f"{typo}:{line}" in result.stderr and "drawz" in result.stderr
+
+
+def test_shipped_spec_is_the_scenarios_burden_section() -> None:
+    from accord.scenario import load_scenario
+    from accord.scenario.burden import BurdenSpec, load_burden_spec
+
+    spec = load_burden_spec()
+    assert isinstance(load_scenario("ukraine-2025").burden, BurdenSpec)
+    assert load_scenario("ukraine-2025").burden == spec
+    assert spec.levers.floor_pct_gdp.options == (2.0, 3.5, 5.0)
+    assert spec.targets_pct_gdp.values == (2.0, 3.5, 5.0)
+    for lever in spec.levers.model_dump().values():
+        assert len(lever["source"]) > 10
+    assert all(len(x) > 10 for x in (spec.theta.source, spec.spending_noise_sd.source,
+                                     spec.aid.theta.source, spec.aid.noise_sd.source,
+                                     spec.frontline.source, spec.base_year_source))

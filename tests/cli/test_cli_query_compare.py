@@ -1,0 +1,86 @@
+"""`accord query` and `accord compare` on stored runs of a toy model."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli import app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
+from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate  # noqa: E402
+
+from accord.experiments import make_design, run_experiments  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("runs")
+    stored = {}
+    for force in (0.0, 0.2):
+        design = make_design(UNCERTAINTIES, LEVERS, 30, seed=4, fixed_levers={"force": force})
+        stored[force] = run_experiments(toy_simulate, design, seed=4, out_dir=out_dir,
+                                        meta={"scenario": "toy", "variant": f"force-{force}"},
+                                        progress=False)
+    return stored
+
+
+def test_query_formats(runs):
+    run = runs[0.0]
+    sql = "SELECT experiment, crossed FROM scalars ORDER BY experiment LIMIT 5"
+    expected = run.scalars()[["experiment", "crossed"]].head(5)
+    as_csv = runner.invoke(app, ["query", str(run.path), sql, "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(as_csv.stdout)), expected,
+                                  check_dtype=False)
+    as_json = runner.invoke(app, ["query", str(run.path), sql, "-f", "json"])
+    assert json.loads(as_json.stdout) == expected.to_dict("records")
+    as_table = runner.invoke(app, ["query", str(run.path), "SELECT count(*) AS n FROM series"])
+    assert as_table.exit_code == 0 and "360" in as_table.stdout
+
+
+def test_query_errors_are_one_line_and_exit_2(runs, tmp_path):
+    bad_sql = runner.invoke(app, ["query", str(runs[0.0].path), "SELECT nope FROM scalars"])
+    assert bad_sql.exit_code == 2
+    assert bad_sql.stderr.count("\n") == 1 and "query failed" in bad_sql.stderr
+    bad_dir = runner.invoke(app, ["query", str(tmp_path), "SELECT 1"])
+    assert bad_dir.exit_code == 2 and "not an accord run directory" in bad_dir.stderr
+    # the installed entry point too (accord.cli.main)
+    done = subprocess.run([sys.executable, "-c", "from accord.cli import main; main()", "query",
+                           str(tmp_path), "SELECT 1"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+
+
+def test_compare_reports_every_outcome(runs):
+    a, b = str(runs[0.2].path), str(runs[0.0].path)
+    result = runner.invoke(app, ["compare", a, b, "--bootstrap", "300", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns) == ["outcome", "statistic", "n_a", "n_b", "mean_a", "mean_b",
+                                   "difference", "ci_low", "ci_high"]
+    assert set(table["outcome"]) == {"end_value", "crossing_month", "crossed"}
+    end = table.set_index("outcome").loc["end_value"]
+    assert end["mean_a"] == pytest.approx(runs[0.2].scalars()["end_value"].mean())
+    assert end["difference"] == pytest.approx(2.4)
+
+    only = runner.invoke(app, ["compare", a, b, "-o", "crossed,end_value", "--bootstrap", "200",
+                               "--independent", "-f", "json"])
+    rows = json.loads(only.stdout)
+    assert {row["outcome"] for row in rows} == {"crossed", "end_value"}
+    shown = runner.invoke(app, ["compare", a, b, "--bootstrap", "200"])
+    assert shown.exit_code == 0 and "paired" in shown.stdout and "end_value" in shown.stdout
+
+
+def test_compare_errors_exit_2(runs, tmp_path):
+    a = str(runs[0.0].path)
+    unknown = runner.invoke(app, ["compare", a, a, "-o", "nope"])
+    assert unknown.exit_code == 2 and "unknown outcome" in unknown.stderr
+    missing = runner.invoke(app, ["compare", a, str(tmp_path / "nothing")])
+    assert missing.exit_code == 2 and "not an accord run directory" in missing.stderr

@@ -1,0 +1,45 @@
+"""The forecast library: chunking does not change results; round statistics are right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import accord.forecast as forecast_module
+from accord.forecast import round_statistics, run_forecast
+from accord.scenario import load_scenario
+
+
+def test_chunk_size_does_not_change_the_forecast(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = load_scenario("ukraine-2025")
+    whole = run_forecast(scenario, ("compromise", "median"), draws=250, seed=11)
+    monkeypatch.setattr(forecast_module, "CHUNK", 7)
+    chunked = run_forecast(scenario, ("compromise", "median"), draws=250, seed=11)
+    for name in ("compromise", "median"):
+        np.testing.assert_array_equal(whole.models[name].draws, chunked.models[name].draws)
+
+
+def test_progress_reports_every_draw() -> None:
+    seen: list[tuple[str, int]] = []
+    run_forecast(load_scenario("bdm-1994-emissions"), ("compromise",), draws=2500, seed=1,
+                 progress=lambda model, done: seen.append((model, done)))
+    assert seen[-1] == ("compromise", 2500)
+
+
+def test_round_statistics_by_hand() -> None:
+    history = np.array([[[0.0], [10.0], [100.0]], [[20.0], [20.0], [20.0]]])  # [R+1=2, N=3, K=1]
+    capability = np.array([1.0, 1.0, 2.0])
+    salience = np.array([[1.0], [0.5], [0.5]])
+    median, mean = round_statistics(history, capability, salience)
+    # weights 1, 0.5, 1: total 2.5, half 1.25 -> cumulative 1, 1.5 -> median 10
+    assert median[0, 0] == 10.0
+    assert mean[0, 0] == pytest.approx((0 + 5 + 100) / 2.5)
+    assert median[1, 0] == mean[1, 0] == 20.0
+
+
+def test_central_forecast_equals_a_single_draw_run() -> None:
+    scenario = load_scenario("bdm-1994-emissions")
+    result = run_forecast(scenario, ("compromise",), draws=1)
+    assert result.models["compromise"].central[0] == pytest.approx(7.38996, abs=1e-5)
+    np.testing.assert_array_equal(result.models["compromise"].draws[0],
+                                  result.models["compromise"].central)

@@ -1,0 +1,139 @@
+"""The HTML report: sections, self-containment, embedded PNGs, atomic write, robustness."""
+
+import base64
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from report_synthetic import make_run, scenario_info
+
+from accord.report import ReportRun, build_report
+
+SECTIONS = ["metadata", "scenario", "provenance", "headline", "distributions", "fan-charts",
+            "variants", "levers", "importance", "discovery", "skipped"]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def full_report(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("report")
+    runs = [make_run(v, 400, 36, seed=i, shift=0.5 * i)
+            for i, v in enumerate(["baseline", "backseat-driver", "coalition-of-the-willing"])]
+    path = build_report(runs, out_dir / "sub" / "report.html", title="Synthetic <report>",
+                        scenario_info=scenario_info(), n_boot=100,
+                        figures_dir=out_dir / "figures")
+    return path, path.read_text(encoding="utf-8"), out_dir
+
+
+def images(html):
+    return re.findall(r'<img src="([^"]*)"', html)
+
+
+def test_report_has_every_section(full_report):
+    path, html, _ = full_report
+    assert path.name == "report.html" and path.exists()
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in html
+    for variant in ["baseline", "backseat-driver", "coalition-of-the-willing"]:
+        assert variant in html
+    assert "Kiel tracker, row 12" in html  # provenance row
+    assert "ab" * 8 in html  # scenario hash
+    assert "0.1.0+test" in html  # code version
+
+
+def test_report_is_self_contained(full_report):
+    _, html, _ = full_report
+    assert not re.search(r"https?://", html)
+    assert not re.search(r"<(script|link)\b", html)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_images_are_embedded_pngs(full_report):
+    _, html, out_dir = full_report
+    sources = images(html)
+    # 11 distributions, 7 fans, 9 lever outcomes, 4 importance, 3 PRIM (one per variant)
+    assert len(sources) >= 30
+    for src in sources:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG_SIGNATURE)
+    written = sorted((out_dir / "figures").glob("*.png"))
+    assert len(written) == len(sources)
+
+
+def test_text_is_escaped(full_report):
+    _, html, _ = full_report
+    assert "<title>Synthetic &lt;report&gt;</title>" in html
+    assert "&lt;b&gt;no&lt;/b&gt;" in html and "<b>no</b>" not in html
+
+
+def test_no_temporary_files_left(full_report):
+    path, _, _ = full_report
+    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
+
+
+def tiny_run(variant="only"):
+    scalars = pd.DataFrame({
+        "experiment": [0, 1, 2, 3],
+        "force": ["none", "large", "none", "large"],
+        "ceasefire_month": [6.0, 18.0, np.nan, np.nan],
+        "months_of_peace": [10.0, 0.0, 0.0, 0.0],
+    })
+    series = pd.DataFrame({"experiment": [0, 0, 1, 1, 2, 2, 3, 3], "month": [0, 1] * 4,
+                           "at_war": [1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]})
+    return ReportRun(variant, scalars, series, {"seed": 5})
+
+
+def test_missing_outcomes_are_skipped_and_said(tmp_path):
+    path = build_report([tiny_run()], tmp_path / "r.html", title="tiny", scenario_info={},
+                        n_boot=20)
+    html = path.read_text(encoding="utf-8")
+    skipped = html[html.index('<section id="skipped">'):]
+    for missing in ["peace_holds_5y", "escalation_events", "front", "aid_us", "support_europe"]:
+        assert missing in skipped
+    assert "fewer than 200 experiments" in skipped
+    assert "Only one variant" in html
+    # headline by hand: ceasefires at 6 and 18 of 4 futures
+    headline = html[html.index('<section id="headline">'):html.index('<section id="distri')]
+    assert re.search(r"P\(ceasefire within 12 months\).*?25\.0 %", headline, re.S)
+    assert re.search(r"P\(ceasefire within 24 months\).*?50\.0 %", headline, re.S)
+    for src in images(html):
+        assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG_SIGNATURE)
+
+
+def test_no_ceasefire_anywhere_still_renders(tmp_path):
+    run = tiny_run()
+    scalars = run.scalars.assign(ceasefire_month=np.nan)
+    path = build_report([ReportRun("a", scalars, run.series, {}),
+                         ReportRun("b", scalars, run.series, {})],
+                        tmp_path / "r.html", title="t", scenario_info=None, n_boot=20)
+    html = path.read_text(encoding="utf-8")
+    assert "Outcome distribution of ceasefire_month: no experiment has a value" in html
+    assert '<section id="variants">' in html
+
+
+def test_write_is_atomic(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    target.write_text("previous report")
+    calls = []
+
+    def failing_replace(src, dst):
+        calls.append((Path(src), Path(dst)))
+        raise OSError("disk full")
+
+    monkeypatch.setattr("accord.report.html.os.replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        build_report([tiny_run()], target, title="t", scenario_info={}, n_boot=10)
+    assert target.read_text() == "previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+    (temp, final), = calls
+    assert temp.parent == final.parent == tmp_path and temp != final
+
+
+def test_rejects_duplicate_or_no_variants(tmp_path):
+    with pytest.raises(ValueError):
+        build_report([], tmp_path / "r.html", title="t", scenario_info={})
+    with pytest.raises(ValueError, match="unique"):
+        build_report([tiny_run("a"), tiny_run("a")], tmp_path / "r.html", title="t",
+                     scenario_info={})

@@ -1,0 +1,167 @@
+"""The coupled engine: determinism, chunk independence, invariants, and model couplings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accord.models import war
+from accord.simulation import SERIES, scalar_names, simulate_chunk, variant_design
+from accord.simulation.engine import prepare_inputs
+from accord.simulation.step import EUROPE, US
+
+MONTHS = 120
+
+
+def _run(compiled, design, seed):
+    return simulate_chunk(design, seed, spec=compiled)
+
+
+@pytest.fixture(scope="module")
+def design(spec):
+    frames = []
+    for name in spec.variants:
+        frame = variant_design(spec, name, 40, seed=3, method="mc")
+        frames.append(frame)
+    design = pd.concat(frames, ignore_index=True)
+    design["experiment"] = np.arange(len(design))
+    return design
+
+
+@pytest.fixture(scope="module")
+def result(compiled, design):
+    return _run(compiled, design, 11)
+
+
+def test_outputs_have_the_contract_columns(result, compiled, design) -> None:
+    assert list(result.scalars.columns) == ["experiment", *scalar_names(compiled.issue_ids)]
+    assert list(result.series.columns) == ["experiment", "month", *SERIES]
+    assert len(result.scalars) == len(design)
+    assert len(result.series) == len(design) * MONTHS
+
+
+def test_same_seed_same_bits_and_other_seed_differs(compiled, design, result) -> None:
+    again = _run(compiled, design, 11)
+    pd.testing.assert_frame_equal(result.scalars, again.scalars, check_exact=True)
+    pd.testing.assert_frame_equal(result.series, again.series, check_exact=True)
+    other = _run(compiled, design, 12)
+    assert not other.series["front"].equals(result.series["front"])
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_chunk_size_does_not_change_a_bit(compiled, design, result, chunk) -> None:
+    parts = [_run(compiled, design.iloc[i:i + chunk], 11) for i in range(0, len(design), chunk)]
+    scalars = pd.concat([p.scalars for p in parts], ignore_index=True)
+    series = pd.concat([p.series for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(scalars, result.scalars, check_exact=True)
+    pd.testing.assert_frame_equal(series, result.series, check_exact=True)
+
+
+def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) -> None:
+    at_war = series["at_war"].to_numpy()
+    assert set(np.unique(at_war)) <= {0.0, 1.0}
+    for name in ("escalation_risk",):
+        assert series[name].between(0, 1).all()
+    for name in ("aid_us", "aid_europe", "europe_defence_spending"):
+        assert (series[name] >= 0).all()
+    for name in ("support_us", "support_europe", "front"):
+        assert series[name].between(0, 100).all()
+    for name in ("aid_total_us", "aid_total_europe", "aid_total_other", "escalation_events"):
+        assert (scalars[name] >= 0).all()
+    holds = scalars["peace_holds_5y"].dropna()
+    assert holds.between(0, 1).all()
+
+    war_matrix = at_war.reshape(len(scalars), MONTHS)
+    peace_months = (war_matrix == 0).sum(axis=1)
+    np.testing.assert_array_equal(scalars["months_of_peace"].to_numpy(), peace_months)
+    ceasefire = scalars["ceasefire_month"].to_numpy()
+    had = ~np.isnan(ceasefire)
+    assert np.all(had == (peace_months > 0))
+    first_peace = np.argmax(war_matrix == 0, axis=1)
+    np.testing.assert_array_equal(first_peace[had], ceasefire[had])
+    assert np.all(peace_months[had] <= MONTHS - ceasefire[had])
+    assert np.all(scalars["peace_holds_5y"].isna().to_numpy() == ~had)
+    renewed = scalars["war_renewed_month"].to_numpy()
+    assert np.all(np.isnan(renewed[~had]))
+    both = had & ~np.isnan(renewed)
+    assert np.all(renewed[both] > ceasefire[both])
+    for issue in issue_ids:
+        terms = scalars[f"terms_{issue}"].to_numpy()
+        assert np.all(np.isnan(terms) == ~had)
+        assert np.all((terms[had] >= 0) & (terms[had] <= 100))
+
+
+def test_invariants_on_every_variant(result, compiled) -> None:
+    _check_invariants(result.scalars, result.series, compiled.issue_ids)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**31 - 1), data=st.data())
+def test_invariants_hold_for_any_seed_and_levers(compiled, spec, seed, data) -> None:
+    design = variant_design(spec, None, 4, seed=seed, method="mc").sample(
+        12, random_state=seed % 1000).reset_index(drop=True)
+    design["experiment"] = np.arange(len(design)) + data.draw(st.integers(0, 10**6))
+    out = _run(compiled, design, seed)
+    _check_invariants(out.scalars, out.series, compiled.issue_ids)
+
+
+def test_calibration_start_drift_and_recent_aid(compiled, spec) -> None:
+    """At the start, with recent aid, the front drifts at drift_start; aid is the observed one."""
+    design = variant_design(spec, "baseline", 25, seed=5)
+    inputs = prepare_inputs(compiled, design)
+    p = inputs.params
+    start_u = (inputs.capacity_ukraine_own
+               + inputs.aid_baseline_group.sum() * compiled.usd_per_eur * p["aid_effectiveness"])
+    drift = war.front_drift(start_u, inputs.capacity_russia_start, p["decisiveness"],
+                            p["max_drift"])
+    np.testing.assert_allclose(drift, p["drift_start"], atol=1e-9)
+    # With the US in and no step-up, the burden equilibrium is the observed aid.
+    np.testing.assert_allclose(inputs.aid_with_us, np.broadcast_to(
+        inputs.aid_baseline_group, inputs.aid_with_us.shape), rtol=1e-9)
+
+
+def test_europe_replaces_part_of_us_aid_and_defence(compiled, spec) -> None:
+    """Public-good logic (Olson & Zeckhauser 1966): when the US leaves, Europe gives more."""
+    design = variant_design(spec, None, 30, seed=9, method="mc")
+    inputs = prepare_inputs(compiled, design)
+    assert np.all(inputs.aid_without_us[:, EUROPE] >= inputs.aid_with_us[:, EUROPE] - 1e-12)
+    assert np.all(inputs.aid_without_us[:, US] == 0)
+    gap = inputs.aid_with_us.sum(axis=1) - inputs.aid_without_us.sum(axis=1)
+    assert np.all(gap > 0)  # Europe replaces only part of the US's aid in equilibrium
+    backseat = design["us_security_role"].to_numpy() == "backseat"
+    same_floor = design["defence_floor_pct"].to_numpy() == 0.0
+    full_target = inputs.europe_defence_target[~backseat & same_floor]
+    back_target = inputs.europe_defence_target[backseat & same_floor]
+    assert back_target.min() >= full_target.min() - 1e-9
+
+
+def test_reassurance_force_and_backstop_make_peace_last(compiled, spec) -> None:
+    """Same futures with and without a US backstop behind the 25,000-strong force."""
+    design = variant_design(spec, "coalition-of-the-willing", 30, seed=4)
+    inputs = prepare_inputs(compiled, design)
+    backstop = design["us_backstop"].to_numpy().astype(bool)
+    # Rows alternate per design point: (False, True) for each sample of the uncertainties.
+    assert np.all(inputs.ceasefire_log_hr[backstop] <= inputs.ceasefire_log_hr[~backstop])
+    baseline = prepare_inputs(compiled, variant_design(spec, "baseline", 30, seed=4))
+    assert np.all(inputs.ceasefire_log_hr[~backstop] <= baseline.ceasefire_log_hr)
+
+
+def test_us_aid_stop_removes_us_aid(compiled, spec) -> None:
+    design = variant_design(spec, "baseline", 20, seed=2)
+    stopped = design.copy()
+    stopped["us_aid_policy"] = "stop"
+    stopped["us_aid_change_month"] = 3
+    base = _run(compiled, design, 1)
+    cut = _run(compiled, stopped, 1)
+    months = cut.series["month"].to_numpy()
+    assert (cut.series["aid_us"].to_numpy()[months >= 3] == 0).all()
+    assert (cut.scalars["aid_total_us"] < base.scalars["aid_total_us"]).all()
+
+
+def test_missing_design_columns_take_defaults(compiled) -> None:
+    design = pd.DataFrame({"experiment": np.arange(5)})
+    out = _run(compiled, design, 3)
+    assert len(out.scalars) == 5
