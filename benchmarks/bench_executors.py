@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import logging
 import tempfile
 import time
 from collections.abc import Callable
@@ -125,6 +126,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="sizes 1000 and 5000")
     arguments = parser.parse_args()
     sizes = [1000, 5000] if arguments.quick else arguments.sizes
+    bench_run(toy_simulate, make_design(UNCERTAINTIES, [], 10, seed=1), "inprocess", None, None)
 
     print_table(f"Where the time goes ({sizes[-1]:,} experiments x {MONTHS} months, toy)",
                 pieces(sizes[-1]))
@@ -135,7 +137,8 @@ def main() -> None:
         from distributed import LocalCluster
 
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+                               host="127.0.0.1", dashboard_address=None,
+                               silence_logs=logging.CRITICAL)
         address = cluster.scheduler_address
     rows = []
     try:

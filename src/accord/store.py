@@ -23,6 +23,7 @@ import fcntl
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,13 @@ def update_catalogue(out_dir: Path, meta: dict[str, Any], run_dir: Path) -> None
         str(Path(run_dir).resolve()),
     )
     with _locked(out_dir / ".catalogue.lock"):
-        connection = duckdb.connect(str(out_dir / CATALOGUE_FILE))
+        try:
+            connection = duckdb.connect(str(out_dir / CATALOGUE_FILE))
+        except duckdb.Error as error:
+            # The run itself (meta.json + Parquet) is the record; a catalogue held open by
+            # another program must not make a run fail.
+            warnings.warn(f"run catalogue not updated: {error}", RuntimeWarning, stacklevel=2)
+            return
         try:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS runs (run_id VARCHAR PRIMARY KEY, scenario VARCHAR, "

@@ -89,3 +89,20 @@ def test_feature_importance_rejects_unknown_method():
     inputs = pd.DataFrame({"a": np.arange(50.0)})
     with pytest.raises(ValueError, match="unknown method"):
         feature_importance(inputs, np.arange(50.0), method="magic")
+
+
+def test_lever_options_declared_as_strings_match_numeric_columns():
+    # Scenario files list options as text; the design may hold numbers or booleans.
+    scalars = pd.DataFrame({"force_k": [0.0, 10.0, 0.0, 10.0, 25.0, 25.0],
+                            "backstop": [True, False, True, False, True, False],
+                            "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    effects = lever_effects(scalars, ["force_k", "backstop"], ["x"],
+                            options={"force_k": ["25", "0", "10"], "backstop": ["False", "True"]},
+                            reference={"force_k": "0", "backstop": "False"}, n_boot=20)
+    force = effects[effects["lever"] == "force_k"].set_index("option")
+    assert list(force.index) == [25.0, 10.0]  # declared order, reference left out
+    assert force.loc[25.0, "difference"] == pytest.approx(5.5 - 2.0)
+    assert force.loc[10.0, "difference"] == pytest.approx(3.0 - 2.0)
+    backstop = effects[effects["lever"] == "backstop"].iloc[0]
+    assert backstop["reference"] == False  # noqa: E712
+    assert backstop["difference"] == pytest.approx(3.0 - 4.0)

@@ -137,3 +137,14 @@ def test_rejects_duplicate_or_no_variants(tmp_path):
     with pytest.raises(ValueError, match="unique"):
         build_report([tiny_run("a"), tiny_run("a")], tmp_path / "r.html", title="t",
                      scenario_info={})
+
+
+def test_number_formatting():
+    from accord.report.html import fmt
+
+    assert fmt(0.2534, "probability") == "25.3 %"
+    assert fmt(float("nan")) == "–" and fmt(None) == "–"
+    assert fmt(1234.5) == "1,234" or fmt(1234.5) == "1,235"
+    assert fmt(12.345) == "12.3" and fmt(1.2345) == "1.23" and fmt(0.12345) == "0.123"
+    assert fmt(3.0) == "3.00" and fmt(0) == "0"
+    assert fmt("large") == "large"

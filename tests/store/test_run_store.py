@@ -202,3 +202,26 @@ def test_sigkill_then_same_command_resumes_exactly_once(tmp_path, executor):
     pd.testing.assert_frame_equal(resumed.series(), uninterrupted.series())
     (row,) = read_catalogue(out_dir).to_dict("records")
     assert row["status"] == "complete"
+
+
+def test_concurrent_runs_share_one_catalogue(tmp_path, design):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(variant):
+        return run_experiments(toy_simulate, design, seed=SEED, out_dir=tmp_path,
+                               meta=META | {"variant": variant}, chunk_size=10, progress=False)
+
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(one, ["v1", "v2", "v3", "v4"]))
+    catalogue = read_catalogue(tmp_path)
+    assert sorted(catalogue["variant"]) == ["v1", "v2", "v3", "v4"]
+    assert set(catalogue["status"]) == {"complete"}
+    assert sorted(catalogue["run_id"]) == sorted(run.run_id for run in runs)
+
+
+def test_an_unusable_catalogue_does_not_lose_the_run(tmp_path, design):
+    (tmp_path / "catalogue.duckdb").write_text("not a database")
+    with pytest.warns(RuntimeWarning, match="catalogue not updated"):
+        run = run_experiments(toy_simulate, design, seed=SEED, out_dir=tmp_path, meta=META,
+                              progress=False)
+    assert run.complete and len(run.scalars()) == 40

@@ -23,15 +23,37 @@ import pandas as pd
 from accord.analysis.summary import bootstrap_means
 
 
-def _option_order(column: pd.Series, options: Sequence | None) -> list:
-    present = list(pd.unique(column.dropna()))
-    if options:
-        ordered = [o for o in options if o in set(present)]
-        return ordered + [o for o in present if o not in set(ordered)]
+def _same_option(declared: object, value: object) -> bool:
+    """Whether a declared option (possibly stringified) names a value found in the data."""
+    if declared == value or str(declared) == str(value):
+        return True
     try:
-        return sorted(present)
+        return float(declared) == float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _find(declared: object, present: list) -> object | None:
+    for value in present:
+        if _same_option(declared, value):
+            return value
+    return None
+
+
+def _option_order(column: pd.Series, options: Sequence | None) -> list:
+    """Options present in ``column``: declared ones first, in declared order."""
+    present = list(pd.unique(column.dropna()))
+    ordered: list = []
+    for declared in options or []:
+        value = _find(declared, present)
+        if value is not None and not any(value is o for o in ordered):
+            ordered.append(value)
+    rest = [v for v in present if not any(v is o for o in ordered)]
+    try:
+        rest = sorted(rest)
     except TypeError:
-        return present
+        pass
+    return ordered + rest
 
 
 def lever_effects(
@@ -57,7 +79,8 @@ def lever_effects(
         Reference option per lever (default: the first of ``options[lever]`` present, else the
         smallest value).
     options : dict, optional
-        Options per lever, in display order.
+        Options per lever, in display order. Declared options match data values also through
+        their string or numeric form (a scenario may list ``"10"`` for a column of ``10.0``).
     n_boot, level, seed
         Bootstrap replicates, interval level, and the seed of the resampling.
 
@@ -81,8 +104,8 @@ def lever_effects(
         order = _option_order(column, options.get(lever))
         if len(order) < 2:
             continue
-        ref = reference.get(lever, order[0])
-        if ref not in order:
+        ref = _find(reference[lever], order) if lever in reference else None
+        if ref is None:
             ref = order[0]
         groups = {opt: values[(column == opt).to_numpy()] for opt in order}
         boots = {opt: bootstrap_means(g, n_boot, rng) for opt, g in groups.items()}

@@ -35,6 +35,7 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "peace_holds_5y": ("P(peace holds 5 years)", "probability"),
     "europe_defence_pct_gdp_end": ("European defence spending at end", "% of GDP"),
     "escalation_events": ("Russia-NATO escalation events", "events over horizon"),
+    "front_end": ("Front at the end of the horizon", "% of pre-2014 territory held by Ukraine"),
     "at_war": ("Share of futures at war", "share"),
     "front": ("Front: Ukrainian control of pre-2014 territory", "%"),
     "aid_us": ("US aid to Ukraine", "EUR bn per month"),

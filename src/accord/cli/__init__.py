@@ -36,7 +36,9 @@ _register()
 def main() -> None:
     """Entry point: run the app, turning a ScenarioError into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a command's exit code instead of exiting.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except ScenarioError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(2)

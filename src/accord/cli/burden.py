@@ -218,6 +218,7 @@ def _emit(result: BurdenResult, output_format: Format, title: str,
 
 
 def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | None) -> None:
+    import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
@@ -230,7 +231,8 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
         cols = cols + tuple(c for c in frame.columns if c.startswith("gap_to_") and c not in cols)
         table = Table(title=heading, show_lines=False)
         for col in cols:
-            table.add_column(col, justify="left" if frame[col].dtype == object else "right")
+            numeric = pd.api.types.is_numeric_dtype(frame[col])
+            table.add_column(col, justify="right" if numeric else "left")
         for row in frame[list(cols)].itertuples(index=False):
             table.add_row(*(_fmt(v) for v in row))
         console.print(table)
@@ -239,7 +241,8 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
         totals_cols = tuple(c for c in result.totals.columns if not c.endswith(("_p05", "_p95"))
                             or c.startswith(("replaced_pct", "gap_eur", "pct_gdp")))
         show(result.totals, "Totals (median; bands 5-95 %)", totals_cols)
-    show(result.per_actor, f"{title} (median and 5-95 % band)", columns)
+    banded = any(str(c).endswith("_p05") for c in result.per_actor.columns)
+    show(result.per_actor, f"{title} (median and 5-95 % band)" if banded else title, columns)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, markup=False)
     for p in result.provenance:

@@ -22,8 +22,8 @@ class QueryFormat(enum.StrEnum):
 
 
 def _fail(error: ScenarioError) -> SystemExit:
-    # SystemExit rather than typer.Exit: click (standalone_mode=False, as in accord.cli.main)
-    # turns typer.Exit into a return value, which would lose the exit code.
+    # SystemExit keeps code 2 both under accord.cli.main (click without standalone mode)
+    # and under typer's CliRunner.
     typer.echo(f"error: {error}", err=True)
     return SystemExit(2)
 

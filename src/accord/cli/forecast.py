@@ -112,8 +112,13 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
                 cells.append(f"{row['median']:.1f} [{row['p5']:.1f}, {row['p95']:.1f}]")
             else:
                 cells.append(f"{row['central']:.1f}")
-        table.add_row(f"{issue.name}\n[dim]{issue.low_means} .. {issue.high_means}[/dim]", *cells)
-    Console().print(table)
+        table.add_row(issue.name, *cells)
+    console = Console()
+    console.print(table)
+    for issue in scenario.issues:
+        console.print(f"[bold]{issue.name}[/bold] [dim]({issue.scale_min:g}-{issue.scale_max:g} "
+                      f"{issue.unit})[/dim]: {issue.scale_min:g} = {issue.low_means}; "
+                      f"{issue.scale_max:g} = {issue.high_means}", highlight=False)
 
 
 def _caption(result) -> str:  # type: ignore[no-untyped-def]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -11,7 +12,7 @@ import typer
 REPORT_SERIES_EXPERIMENTS = 2000
 
 
-class Executor(str, Enum):
+class Executor(StrEnum):
     inprocess = "inprocess"
     processes = "processes"
     dask = "dask"
@@ -23,30 +24,30 @@ def register(app: typer.Typer) -> None:
 
 
 def run(
-    scenario: str = typer.Argument(..., help="Scenario YAML, directory or shipped name "
-                                   "(e.g. ukraine-2025)."),
-    variant: list[str] = typer.Option(
-        [], "--variant", "-v", help="Variant to run (repeatable; default: every variant)."),
-    experiments: int = typer.Option(
-        1000, "--experiments", "-n", min=1,
-        help="Design points per variant (a variant that crosses levers multiplies them)."),
-    seed: int = typer.Option(20250301, "--seed", "-s", help="Run seed."),
-    executor: Executor = typer.Option(Executor.inprocess, "--executor", "-e"),
-    chunk_size: int | None = typer.Option(None, "--chunk-size", min=1,
-                                          help="Experiments per chunk (default: automatic)."),
-    out: Path | None = typer.Option(None, "--out", "-o",
-                                    help="Output directory (default: runs/<scenario>)."),
-    no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
-    overwrite: bool = typer.Option(False, "--overwrite",
-                                   help="Replace earlier runs of a variant made with other "
-                                   "settings (otherwise they are refused; same settings "
-                                   "resume)."),
+    scenario: Annotated[str, typer.Argument(
+        help="Scenario YAML, directory or shipped name (e.g. ukraine-2025).")],
+    variant: Annotated[list[str] | None, typer.Option(
+        "--variant", "-v", help="Variant to run (repeatable; default: every variant).")] = None,
+    experiments: Annotated[int, typer.Option(
+        "--experiments", "-n", min=1,
+        help="Design points per variant (a variant that crosses levers multiplies them).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Run seed.")] = 20250301,
+    executor: Annotated[Executor, typer.Option("--executor", "-e")] = Executor.inprocess,
+    chunk_size: Annotated[int | None, typer.Option(
+        "--chunk-size", min=1, help="Experiments per chunk (default: automatic).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output directory (default: runs/<scenario>).")] = None,
+    no_report: Annotated[bool, typer.Option(
+        "--no-report", help="Do not write report.html.")] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace earlier runs of a variant made with other settings "
+        "(otherwise they are refused; the same settings resume).")] = False,
 ) -> None:
     """Run the coupled simulation for each variant, then write an HTML report side by side."""
     from accord.errors import ScenarioError
 
     try:
-        _run(scenario, variant, experiments, seed, executor.value, chunk_size, out, no_report,
+        _run(scenario, variant or [], experiments, seed, executor.value, chunk_size, out, no_report,
              overwrite)
     except ScenarioError as error:
         typer.echo(f"error: {error}", err=True)

@@ -14,6 +14,7 @@ experiment id (see :mod:`accord.experiments.rng`), not by worker.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -120,6 +121,7 @@ def _map_dask(
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            silence_logs=logging.CRITICAL,  # workers log heartbeat errors at shutdown
         )
         address = cluster.scheduler_address
     client = Client(address)

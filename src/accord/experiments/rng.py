@@ -103,8 +103,8 @@ def _pcg64_states(seed: int, ids: np.ndarray, stream: int) -> list[tuple[int, in
         return value ^ (value >> shift)
 
     def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        result = np.uint32(_MIX_MULT_L) * x - np.uint32(_MIX_MULT_R) * y
-        return result ^ (result >> shift)
+        result: np.ndarray = np.uint32(_MIX_MULT_L) * x - np.uint32(_MIX_MULT_R) * y
+        return np.asarray(result ^ (result >> shift), dtype=np.uint32)
 
     pool = [hashmix(columns[i]) for i in range(_POOL_SIZE)]
     for source in range(_POOL_SIZE):

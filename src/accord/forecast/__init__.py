@@ -111,7 +111,7 @@ def model_options(scenario: Scenario, model: str, rounds: int | None) -> dict[st
     options: dict[str, Any] = {}
     if model == "eum":
         low, high = scenario.scale()
-        options["position_range"] = (low, high)
+        options["position_range"] = high - low  # utilities are distances over the scale
         if rounds is not None:
             options["rounds"] = rounds
     elif model == "smp" and rounds is not None:

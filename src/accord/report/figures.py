@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from accord.analysis.summary import ecdf, outcome_label
 
@@ -130,6 +131,26 @@ def fan_chart_figure(bands_by_variant: Mapping[str, pd.DataFrame], name: str) ->
     return to_png(figure)
 
 
+def share_figure(shares_by_variant: Mapping[str, pd.Series], name: str) -> bytes:
+    """Share of futures in a state (a 0/1 series such as ``at_war``) by month, all variants.
+
+    Quantile bands of a 0/1 variable carry no information; its mean over futures is the
+    share of futures in the state.
+    """
+    figure, (ax,) = _new_figure(8.0, 3.6)
+    label, _ = outcome_label(name)
+    for i, (variant, share) in enumerate(shares_by_variant.items()):
+        ax.plot(share.index.to_numpy(dtype=float), share.to_numpy(dtype=float),
+                color=colour(i), linewidth=2.0, label=variant,
+                linestyle=["-", "--", "-.", ":"][i % 4])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("month from start")
+    ax.set_ylabel("share of futures")
+    ax.set_title(label, fontweight="bold")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return to_png(figure)
+
+
 def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     """Forest plot: mean difference of each lever option against its reference, per variant.
 
@@ -205,8 +226,7 @@ def prim_trajectory_figure(trajectory: pd.DataFrame, chosen_step: int, target: s
     chosen = trajectory.iloc[chosen_step]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=140, facecolors="none",
                edgecolors=PALETTE[5], linewidths=2, label=f"chosen box (step {chosen_step})")
-    most = int(trajectory["n_restricted"].max())
-    colourbar = figure.colorbar(points, ax=ax, ticks=range(most + 1))
+    colourbar = figure.colorbar(points, ax=ax, ticks=MaxNLocator(integer=True))
     colourbar.set_label("inputs restricted")
     ax.set_xlabel("coverage (share of all cases of interest inside the box)")
     ax.set_ylabel("density (share of cases in the box)")

@@ -39,6 +39,12 @@ FAN_VARIABLES = ["at_war", "front", "aid_us", "aid_europe", "support_us", "suppo
 NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
 #: Derived per-experiment outcomes used for effects, comparisons and discovery.
 DERIVED_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
+#: Outcomes with a levers' effect figure (besides terms_*); the table lists every outcome.
+LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
+                         "aid_total_europe", "escalation_events"]
+#: Outcomes whose drivers are ranked by feature importance.
+IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "aid_total_europe",
+                       "escalation_events"]
 #: Minimum experiments for PRIM and feature importance.
 MIN_EXPERIMENTS_DISCOVERY = 200
 NON_INPUT_COLUMNS = {"experiment", "variant", "seed"}
@@ -90,21 +96,39 @@ def _png(data: bytes) -> str:
 
 
 def fmt(value: Any, unit: str = "") -> str:
-    """Format a number for a table: percentages for probabilities/shares, 3 significant digits."""
+    """Format a number for a table.
+
+    Probabilities and shares as percentages with one decimal; "pp" (percentage points) with
+    one decimal; otherwise a precision that depends on the magnitude (1,234 / 12.3 / 1.23 /
+    0.123). NaN and None print as a dash.
+    """
     if value is None:
         return "–"
-    if isinstance(value, (int, float, np.floating, np.integer)):
-        v = float(value)
-        if math.isnan(v):
-            return "–"
-        if unit in ("probability", "share", "share of futures"):
-            return f"{100 * v:.1f} %"
-        if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
-            return f"{v:.3g}"
-        if abs(v) >= 100:
-            return f"{v:,.0f}"
-        return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
-    return str(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if not isinstance(value, (int, float, np.floating, np.integer)):
+        return str(value)
+    v = float(value)
+    if math.isnan(v):
+        return "–"
+    if unit in ("probability", "share", "share of futures"):
+        return f"{100 * v:.1f} %"
+    if unit == "pp":
+        return f"{v:.1f}"
+    if unit.startswith("months") and abs(v) >= 1:
+        return f"{v:.0f}"
+    magnitude = abs(v)
+    if magnitude == 0:
+        return "0"
+    if magnitude >= 1e6 or magnitude < 1e-3:
+        return f"{v:.2e}"
+    if magnitude >= 1000:
+        return f"{v:,.0f}"
+    if magnitude >= 10:
+        return f"{v:.1f}"
+    if magnitude >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
 
 
 def _range_text(spec: dict) -> str:
@@ -347,7 +371,7 @@ def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
     ordered += sorted({c for c in present if c.startswith("terms_")})
     ordered += sorted({c for c in present if c.startswith("aid_total_")},
                       key=lambda c: (c not in ("aid_total_us", "aid_total_europe"), c))
-    ordered += ["europe_defence_pct_gdp_end", "escalation_events"]
+    ordered += ["europe_defence_pct_gdp_end", "escalation_events", "front_end"]
     return ordered
 
 
@@ -385,11 +409,21 @@ def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
         if not bands:
             ctx.skipped.append(f"Fan chart of {name}: series not in the results.")
             continue
-        data = figures.fan_chart_figure(bands, name)
+        binary = all(_is_binary(run.series[name]) for run in runs if name in run.series)
+        if binary:
+            data = figures.share_figure({v: b["mean"] for v, b in bands.items()}, name)
+        else:
+            data = figures.fan_chart_figure(bands, name)
         label, unit = _label(name)
-        items.append({"name": name, "label": label, "unit": unit,
+        items.append({"name": name, "label": label, "unit": unit, "binary": binary,
                       "src": ctx.figure(f"fan_{name}", data)})
     return items
+
+
+def _is_binary(column: pd.Series) -> bool:
+    values = column.to_numpy(dtype=float)
+    values = values[~np.isnan(values)]
+    return bool(values.size) and bool(np.all((values == 0.0) | (values == 1.0)))
 
 
 def _key_outcomes(table: pd.DataFrame) -> list[str]:
@@ -438,7 +472,7 @@ def _comparison_section(scalars: dict[str, pd.DataFrame], n_boot: int, seed: int
 def _signed(value: float, unit: str) -> str:
     if math.isnan(value):
         return "–"
-    text = fmt(abs(value))
+    text = fmt(abs(value), unit)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return f"{sign}{text}{' ' + unit if unit else ''}"
 
@@ -474,6 +508,8 @@ def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n
     effects = pd.concat(frames, ignore_index=True)
     items = []
     for outcome in dict.fromkeys(effects["outcome"]):
+        if outcome not in LEVER_FIGURE_OUTCOMES and not outcome.startswith("terms_"):
+            continue  # in the table only
         label, unit = _label(outcome)
         data = figures.lever_effect_figure(effects, outcome)
         items.append({"label": label, "unit": unit, "src": ctx.figure(f"lever_{outcome}", data)})
@@ -488,8 +524,6 @@ def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n
     return {"figures": items, "rows": rows}
 
 
-IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "aid_total_europe",
-                       "escalation_events"]
 
 
 def _importance_section(scalars: dict[str, pd.DataFrame], inputs: dict, seed: int,

@@ -100,8 +100,9 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
     dims = tuple(header[3 + 2 * d] for d in range(n_dims))
     data = [(n + 3, r) for n, r in enumerate(rows[2:]) if any(r)]
     if len(data) != n_actors:
+        line = data[n_actors][0] if len(data) > n_actors else (data[-1][0] if data else 2) + 1
         raise ScenarioError(file, f"line 1 announces {n_actors} actors but {len(data)} rows follow",
-                            line=len(rows), field="nActors", expected=n_actors, found=len(data))
+                            line=line, field="nActors", expected=str(n_actors), found=len(data))
     ids, names = [], []
     capability = np.empty(n_actors)
     position = np.empty((n_actors, n_dims))

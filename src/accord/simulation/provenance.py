@@ -51,10 +51,12 @@ def scenario_info(scenario: Any, spec: SimulationSpec) -> dict[str, Any]:
         if u.distribution == "choice":
             span = ", ".join(map(str, u.values or ()))
         else:
-            span = f"{u.low:g} to {u.high:g}" + (f" (mode {u.mode:g})" if u.mode is not None else "")
+            span = f"{u.low:g} to {u.high:g}"
+            if u.mode is not None:
+                span += f" (mode {u.mode:g})"
         uncertainties.append({"name": u.name, "distribution": u.distribution, "range": span,
                               "description": u.description, "source": u.source})
-    levers = [{"name": lever.name, "options": ", ".join(map(str, lever.options)),
+    levers = [{"name": lever.name, "options": [str(option) for option in lever.options],
                "default": str(lever.default), "description": lever.description,
                "source": lever.source} for lever in spec.levers]
     notes = [f"{name}: {variant.description} (source: {variant.source})"

@@ -20,7 +20,8 @@ One round (Scholz et al., Appendix):
 Choices where the sources are ambiguous (see also ``docs/models/eum.md``). The defaults follow
 Scholz et al.'s own program as reproduced by J. McKibben's public replication
 (github.com/jmckib/bdm-scholz-expected-utility-model), the only public code that reproduces
-Scholz et al.'s Table 2; each can be switched to the reading of the printed text:
+Scholz et al.'s Table 2 (capitulation excepted, where the text is followed since both agree on
+that case); each can be switched to the reading of the printed text:
 
 * ``probability_norm="all_pairs"``: the probability of success divides the votes for the
   challenger by the absolute votes summed over every ordered pair of actors, not over the
@@ -112,7 +113,9 @@ def eum(
     if not 0.0 <= q <= 1.0 or not 0.0 <= t <= 1.0:
         raise ValueError(f"q and t must lie in [0, 1], got q={q}, t={t}")
     n_draws, n_actors, n_issues = x.shape
-    spread = x.max(axis=1) - x.min(axis=1) if n_actors else np.zeros((n_draws, n_issues))
+    if n_actors == 0:
+        raise ValueError("the EUM needs at least one actor")
+    spread = x.max(axis=1) - x.min(axis=1)
     if position_range is None:
         scale = spread
     else:

@@ -62,33 +62,33 @@ def _positive_votes_numpy(
     return total
 
 
+def _positive_votes_loops(
+    position: np.ndarray, weight: np.ndarray, exponent: np.ndarray, scale: np.ndarray
+) -> np.ndarray:
+    """Plain loops, compiled by numba; sums over voters in the order of the numpy version."""
+    n_games, n_actors = position.shape
+    total = np.zeros((n_games, n_actors, n_actors))
+    felt = np.empty((n_actors, n_actors))  # [voter, actor]
+    for g in range(n_games):
+        for k in range(n_actors):
+            for a in range(n_actors):
+                distance = abs(position[g, k] - position[g, a]) / scale[g]
+                felt[k, a] = distance ** exponent[g, k]
+        for a in range(n_actors):
+            row = total[g, a]
+            for k in range(n_actors):
+                w = weight[g, k]
+                base = felt[k, a]
+                for b in range(n_actors):  # independent sums over b: vectorises
+                    row[b] += max(w * (felt[k, b] - base), 0.0)
+    return total
+
+
 @cache
 def _numba_kernel() -> Callable[..., np.ndarray] | None:
-    """Compile the kernel on first use; ``None`` when numba is not installed."""
+    """Compile the kernel on first use (cached on disk); ``None`` without numba."""
     try:
         import numba
     except ImportError:
         return None
-
-    @numba.njit(cache=True, nogil=True)
-    def kernel(
-        position: np.ndarray, weight: np.ndarray, exponent: np.ndarray, scale: np.ndarray
-    ) -> np.ndarray:
-        n_games, n_actors = position.shape
-        total = np.zeros((n_games, n_actors, n_actors))
-        felt = np.empty((n_actors, n_actors))  # [voter, actor]
-        for g in range(n_games):
-            for k in range(n_actors):
-                for a in range(n_actors):
-                    distance = abs(position[g, k] - position[g, a]) / scale[g]
-                    felt[k, a] = distance ** exponent[g, k]
-            for a in range(n_actors):
-                row = total[g, a]
-                for k in range(n_actors):  # voters in order, as in the numpy version
-                    w = weight[g, k]
-                    base = felt[k, a]
-                    for b in range(n_actors):  # independent sums: vectorises
-                        row[b] += max(w * (felt[k, b] - base), 0.0)
-        return total
-
-    return kernel
+    return numba.njit(cache=True, nogil=True)(_positive_votes_loops)

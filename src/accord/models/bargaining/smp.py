@@ -126,6 +126,7 @@ def smp(
     bargain_model: str = "init_only_interp",
     seed: int | np.ndarray = KTAB_DEFAULT_SEED,
     engine: str = "auto",
+    cap_total_salience: bool = False,
 ) -> BargainingResult:
     """Run KTAB's Spatial Model of Politics on a batch of draws.
 
@@ -152,6 +153,11 @@ def smp(
         Seed of KTAB's generator, used only with ``state_transitions="stochastic"``: every
         draw b runs its own KTAB generator seeded with ``seed`` (or ``seed[b]``), exactly as
         ``smpc --seed`` would for that draw's inputs.
+    cap_total_salience : bool
+        KTAB reads saliences as shares of an actor's attention (total <= 1). accord's
+        scenarios give each issue a salience in [0, 1] independently; with True, an actor
+        whose saliences sum to more than 1 has them divided by their sum (KTAB inputs are
+        unchanged). With False (default) they are used as given.
     engine : {"auto", "numba", "numpy"}
         ``numba`` (compiled loops in KTAB's order of operations; deterministic transitions
         only) or ``numpy`` (vectorised over draws and actors). ``auto`` takes numba when it
@@ -178,6 +184,8 @@ def smp(
     if max_turns < 1:
         raise ValueError(f"max_turns must be >= 1, got {max_turns}")
     c, x, s = as_batch(capability, position, salience)
+    if cap_total_salience:
+        s = s / np.maximum(1.0, ordered_sum(s))[..., None]
     n_draws, n_actors, _ = x.shape
     if n_actors < 2:
         raise ValueError("SMP needs at least two actors")
@@ -196,6 +204,7 @@ def smp(
     history = np.concatenate(
         [np.concatenate([h, np.repeat(h[:, -1:], turns - h.shape[1], axis=1)], axis=1)
          for h, _, _ in parts])
+    history[:, 0] = x  # the input as given (internally KTAB's x / 100)
     rounds = np.concatenate([r for _, r, _ in parts])
     forecast = np.concatenate([f for _, _, f in parts])
     return BargainingResult(forecast=forecast, history=history, rounds=rounds)
@@ -238,8 +247,9 @@ def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult
     else:
         history, rounds, forecast = smp_kernel.run_serial(*args, x.shape[1] >= _PARALLEL_ACTORS)
     turns = int(rounds.max())
-    return BargainingResult(forecast=forecast * 100.0, history=history[:, :turns + 1] * 100.0,
-                            rounds=rounds.astype(int))
+    history = history[:, :turns + 1] * 100.0
+    history[:, 0] = x  # the input as given (internally KTAB's x / 100)
+    return BargainingResult(forecast=forecast * 100.0, history=history, rounds=rounds.astype(int))
 
 
 def _run(c, x100, s, options: SmpOptions, max_turns: int, seeds: np.ndarray):

@@ -216,13 +216,15 @@ def estimated_risk(r_h: np.ndarray, r_i: np.ndarray, adjust: str) -> np.ndarray:
     raise ValueError(f"unknown big-R adjustment {adjust!r}")
 
 
-def curved_utility(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def curved_utility(distance: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """KTAB ``SMPModel::bsUtil``: (1 - d)(1 + d R) for d <= 1, (1 - d)(1 + R) beyond."""
     return np.where(distance <= 1, (1 - distance) * (1 + distance * risk),
                     (1 - distance) * (1 + risk))
 
 
-def weighted_distance(diff: np.ndarray, salience: np.ndarray, salience_sq_sum: np.ndarray) -> np.ndarray:
+def weighted_distance(
+    diff: np.ndarray, salience: np.ndarray, salience_sq_sum: np.ndarray
+) -> np.ndarray:
     """KTAB ``SMPModel::bvDiff``: sqrt(sum_k (d_k s_k)^2 / sum_k s_k^2), summed in k order.
 
     ``diff[..., K]`` and ``salience[..., K]`` broadcast; ``salience_sq_sum`` is the

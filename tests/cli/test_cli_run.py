@@ -1,0 +1,72 @@
+"""``accord run``: variants into their own run directories, a report, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from accord.cli import app
+from accord.store import open_run
+
+runner = CliRunner()
+
+
+def _invoke(*args: str):
+    return runner.invoke(app, ["run", *args])
+
+
+def test_two_variants_end_to_end_with_report_and_resume(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    args = ("ukraine-2025", "--variant", "baseline", "--variant", "coalition-of-the-willing",
+            "--experiments", "12", "--seed", "5", "--chunk-size", "5", "--out", str(out))
+    result = _invoke(*args)
+    assert result.exit_code == 0, result.output
+    report = out / "report.html"
+    assert report.is_file()
+    html = report.read_text(encoding="utf-8")
+    assert "baseline" in html and "coalition-of-the-willing" in html
+    assert "data:image/png;base64," in html
+    baseline = open_run(out / "baseline")
+    coalition = open_run(out / "coalition-of-the-willing")
+    assert len(baseline.scalars()) == 12
+    assert len(coalition.scalars()) == 24  # the variant crosses the US backstop lever
+    assert len(baseline.series()) == 12 * 120
+    assert baseline.meta["variant"] == "baseline"
+    assert baseline.meta["scenario"] == "ukraine-2025"
+    first = baseline.scalars().sort_values("experiment").reset_index(drop=True)
+
+    again = _invoke(*args[:5], "--experiments", "12", "--seed", "5", "--chunk-size", "5",
+                    "--out", str(out), "--no-report")
+    assert again.exit_code == 0, again.output
+    second = open_run(out / "baseline").scalars().sort_values("experiment").reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
+def test_chunk_size_and_executor_do_not_change_results(tmp_path: Path) -> None:
+    common = ("ukraine-2025", "-v", "normalization", "-n", "6", "-s", "9", "--no-report")
+    one = _invoke(*common, "--chunk-size", "6", "--out", str(tmp_path / "a"))
+    two = _invoke(*common, "--chunk-size", "2", "--executor", "processes",
+                  "--out", str(tmp_path / "b"))
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    a = open_run(tmp_path / "a" / "normalization").series().sort_values(["experiment", "month"])
+    b = open_run(tmp_path / "b" / "normalization").series().sort_values(["experiment", "month"])
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                  check_exact=True)
+
+
+def test_unknown_variant_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = _invoke("ukraine-2025", "--variant", "no-such", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "no-such" in lines[0]
+
+
+def test_missing_scenario_and_scenario_without_simulation(tmp_path: Path) -> None:
+    result = _invoke(str(tmp_path / "nothing.yaml"), "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert len([x for x in result.output.splitlines() if x.strip()]) == 1
+    result = _invoke("bdm-1994-emissions", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "simulation" in result.output
