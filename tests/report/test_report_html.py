@@ -148,3 +148,17 @@ def test_number_formatting():
     assert fmt(12.345) == "12.3" and fmt(1.2345) == "1.23" and fmt(0.12345) == "0.123"
     assert fmt(3.0) == "3.00" and fmt(0) == "0"
     assert fmt("large") == "large"
+
+
+def test_variants_with_different_columns_and_empty_series(tmp_path):
+    first = tiny_run("first")
+    second = ReportRun("second", first.scalars.drop(columns=["months_of_peace"]),
+                       first.series.iloc[0:0], {})
+    path = build_report([first, second], tmp_path / "r.html", title="t", scenario_info={},
+                        n_boot=20)
+    html = path.read_text(encoding="utf-8")
+    variants = html[html.index('<section id="variants">'):html.index('<section id="levers">')]
+    assert "second − first" in variants
+    assert re.search(r"Months of peace.*?–", variants, re.S)  # missing in "second": a dash
+    for src in images(html):
+        assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG_SIGNATURE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from accord.forecast import Forecast
@@ -32,8 +33,9 @@ def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
         ax.set_yticks(range(1, len(names) + 1), names)
         ax.set_xlim(issue.scale_min, issue.scale_max)
         ax.set_title(f"{issue.name}", fontsize=10)
-        ax.set_xlabel(f"{issue.low_means}  \u2190  {issue.unit}  \u2192  {issue.high_means}",
-                      fontsize=7)
+        label = (f"{issue.scale_min:g} = {issue.low_means}; "
+                 f"{issue.scale_max:g} = {issue.high_means} ({issue.unit})")
+        ax.set_xlabel(textwrap.fill(label, 90), fontsize=7)
         if k == 0:
             ax.legend(fontsize=7, loc="best")
         for j, model in enumerate(round_models, start=1):

@@ -443,30 +443,33 @@ def _comparison_section(scalars: dict[str, pd.DataFrame], n_boot: int, seed: int
     others = variants[1:]
     outcomes = [o for o in _key_outcomes(ref_table)
                 if any(o in scalars[v] for v in others)]
-    rows = {o: {"label": _label(o)[0], "unit": _label(o)[1], "cells": []} for o in outcomes}
+    cells: dict[str, list[dict[str, str]]] = {o: [] for o in outcomes}
     rng = np.random.default_rng(seed)
     for variant in others:
         table = scalars[variant]
         common = [o for o in outcomes if o in table]
-        diff = bootstrap_mean_difference(table[common].to_numpy(dtype=float),
-                                         ref_table[common].to_numpy(dtype=float),
-                                         n_boot=n_boot, seed=rng)
-        lookup = dict(zip(common, diff.itertuples(), strict=True))
+        lookup: dict[str, Any] = {}
+        if common:
+            diff = bootstrap_mean_difference(table[common].to_numpy(dtype=float),
+                                             ref_table[common].to_numpy(dtype=float),
+                                             n_boot=n_boot, seed=rng)
+            lookup = dict(zip(common, diff.itertuples(), strict=True))
         for o in outcomes:
             if o not in lookup:
-                rows[o]["cells"].append({"value": "–", "range": "", "sign": ""})
+                cells[o].append({"value": "–", "range": "", "sign": ""})
                 continue
             d = lookup[o]
-            unit = "pp" if rows[o]["unit"] in ("probability", "share of futures") else ""
+            unit = "pp" if _label(o)[1] in ("probability", "share of futures") else ""
             scale = 100.0 if unit == "pp" else 1.0
             significant = not (math.isnan(d.low) or d.low <= 0 <= d.high)
-            rows[o]["cells"].append({
+            cells[o].append({
                 "value": _signed(d.difference * scale, unit),
                 "range": f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}",
                 "sign": "pos" if significant and d.difference > 0 else
                         "neg" if significant and d.difference < 0 else "",
             })
-    return {"reference": reference, "others": others, "rows": list(rows.values())}
+    rows = [{"label": _label(o)[0], "unit": _label(o)[1], "cells": cells[o]} for o in outcomes]
+    return {"reference": reference, "others": others, "rows": rows}
 
 
 def _signed(value: float, unit: str) -> str:
@@ -477,8 +480,9 @@ def _signed(value: float, unit: str) -> str:
     return f"{sign}{text}{' ' + unit if unit else ''}"
 
 
-def _lever_options(info: dict) -> tuple[dict[str, list], dict[str, object]]:
-    options, defaults = {}, {}
+def _lever_options(info: dict) -> tuple[dict[str, Sequence], dict[str, object]]:
+    options: dict[str, Sequence] = {}
+    defaults: dict[str, object] = {}
     for spec in info.get("levers") or []:
         if isinstance(spec, dict) and spec.get("name"):
             if spec.get("options"):

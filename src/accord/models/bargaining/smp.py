@@ -1,8 +1,8 @@
 """KTAB's Spatial Model of Politics (SMP), reproduced turn by turn and vectorised over draws.
 
-The model is that of the KAPSARC Toolkit for Behavioral Analysis (KTAB 1.4; Wise, Lester &
-Efird; MIT-licensed C++ at ``lsyaseen/KTAB``, ``examples/smp/libsrc`` and ``KTAB/kmodel``),
-read from its source and written here anew. One turn, for every draw at once:
+The model is that of the KAPSARC Toolkit for Behavioral Analysis (KTAB 1.4; MIT-licensed
+C++ at ``lsyaseen/KTAB``, ``examples/smp/libsrc`` and ``KTAB/kmodel``), read from its source
+and written here anew. One turn, for every draw at once:
 
 1. Each actor judges every position by a salience-weighted Euclidean distance from its own
    (``bvDiff``), curved by its risk attitude into a utility (``bsUtil``).
@@ -175,8 +175,8 @@ def smp(
     References
     ----------
     KAPSARC (2015-2019), KTAB: ``examples/smp/libsrc/smp.cpp``, ``smpbcn.cpp``;
-    ``KTAB/kmodel/libsrc/kmodel.cpp``. Wise, Lester & Efird (2015), "Political Bargaining
-    Model", KTAB documentation. Efird, Lester & Wise (2016), J. East Asian Studies 16:117-145.
+    ``KTAB/kmodel/libsrc/kmodel.cpp``; KTAB's SMP tutorial (``examples/smp/SMPTutorial.pdf``).
+    Efird, Lester & Wise (2016), J. East Asian Studies 16:117-145 (the SOE scenarios).
     """
     del status_quo
     options = SmpOptions(victory_prob, voting_rule, pce_model, state_transitions, big_r_range,

@@ -1,6 +1,6 @@
 """Building blocks of KTAB's Spatial Model of Politics, vectorised over any leading axes.
 
-Each function transcribes one rule of KTAB 1.4 (KAPSARC, Wise, Lester & Efird; MIT-licensed
+Each function transcribes one rule of KTAB 1.4 (KAPSARC; MIT-licensed
 C++ at ``lsyaseen/KTAB``, ``KTAB/kmodel`` and ``examples/smp``) into numpy: the vote of an
 actor between two options, the probability that one coalition beats another, the
 probability of each option winning ("probabilistic Condorcet election", PCE), the
