@@ -29,6 +29,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -40,7 +41,8 @@ FULL_ACTORS = (10, 40, 80, 160)
 FULL_DRAWS = (1, 100, 10_000)
 QUICK_ACTORS = (10, 40)
 QUICK_DRAWS = (1, 100)
-ROUND_BASED = {"eum": True, "smp": True}
+# Round-based models and the option that sets their (maximum) number of rounds.
+ROUND_OPTION = {"eum": "rounds", "smp": "max_turns"}
 
 
 @dataclass
@@ -53,11 +55,13 @@ class Case:
     draws_run: int = 0
     seconds: float = float("nan")
     peak_bytes: int = 0
+    rounds_played: float | None = None
 
     @property
     def throughput(self) -> float:
-        """Draw-rounds per second."""
-        return self.draws_run * self.rounds / self.seconds
+        """Draw-rounds per second (rounds actually played, for models that stop early)."""
+        rounds = self.rounds if self.rounds_played is None else self.rounds_played
+        return self.draws_run * rounds / self.seconds
 
     @property
     def sampled(self) -> bool:
@@ -75,22 +79,22 @@ def make_inputs(
     return capability, position, salience, status_quo
 
 
-def time_call(call: Callable[[], object], min_time: float, max_repeats: int = 25) -> float:
-    """Median wall time of ``call``; repeats while the total stays under ``min_time``."""
+def time_call(call: Callable[[], Any], min_time: float, max_repeats: int = 25) -> tuple[float, Any]:
+    """Median wall time of ``call`` and its last result; repeats while under ``min_time``."""
     start = time.perf_counter()
-    call()  # first call: also warms up imports and caches
+    result = call()
     first = time.perf_counter() - start
     if first >= min_time:
-        return first
+        return first, result
     times: list[float] = []
     total = 0.0
     while total < min_time and len(times) < max_repeats:
         start = time.perf_counter()
-        call()
+        result = call()
         elapsed = time.perf_counter() - start
         times.append(elapsed)
         total += elapsed
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
 def traced_peak(call: Callable[[], object]) -> int:
@@ -108,25 +112,24 @@ def traced_peak(call: Callable[[], object]) -> int:
 
 def run_case(case: Case, fn: Callable, rng: np.random.Generator, min_time: float) -> Case:
     c, x, s, d = make_inputs(rng, case.draws_run, case.actors, case.issues)
-    options = {"rounds": case.rounds} if ROUND_BASED.get(case.model) else {}
+    option = ROUND_OPTION.get(case.model)
+    options = {option: case.rounds} if option else {}
 
     def call() -> object:
         return fn(c, x, s, status_quo=d, **options)
 
-    case.seconds = time_call(call, min_time)
+    case.seconds, result = time_call(call, min_time)
+    if result.rounds is not None:  # models that may stop early: count the rounds played
+        case.rounds_played = float(np.mean(result.rounds))
     case.peak_bytes = traced_peak(call)
     return case
 
 
-def plan_draws(case: Case, known: dict[tuple[str, int], float], budget: float, full: bool) -> int:
-    """Draws to run: all of them, or fewer if the estimate exceeds the time budget."""
-    rate = known.get((case.model, case.actors))
-    if full or rate is None:
+def plan_draws(case: Case, draws_per_second: float | None, budget: float, full: bool) -> int:
+    """Draws to run: all of them, or fewer if the estimated time exceeds the budget."""
+    if full or draws_per_second is None or case.draws / draws_per_second <= budget:
         return case.draws
-    estimate = case.draws * case.rounds / rate
-    if estimate <= budget:
-        return case.draws
-    return max(1, min(case.draws, int(budget * rate / case.rounds)))
+    return max(1, min(case.draws, int(budget * draws_per_second)))
 
 
 def human_seconds(seconds: float) -> str:
@@ -178,16 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     cases: list[Case] = []
     for name in models:
         # Warm-up on a tiny game (imports, numba compilation) so that no case pays for it.
-        warm = Case(name, 3, 2, args.issues, args.rounds if ROUND_BASED.get(name) else 1, 2)
+        warm = Case(name, 3, 2, args.issues, args.rounds if name in ROUND_OPTION else 1, 2)
         run_case(warm, functions[name], rng, 0.0)
         for n in actors:
             for b in sorted(draws):
-                rounds = args.rounds if ROUND_BASED.get(name) else 1
+                rounds = args.rounds if name in ROUND_OPTION else 1
                 case = Case(name, n, b, args.issues, rounds)
-                case.draws_run = plan_draws(case, known, budget, args.full)
+                case.draws_run = plan_draws(case, known.get((name, n)), budget, args.full)
                 console.print(f"[dim]{name}: N={n}, B={b} (running {case.draws_run} draws)[/dim]")
                 run_case(case, functions[name], rng, min_time)
-                known[(name, n)] = case.throughput
+                known[(name, n)] = case.draws_run / case.seconds
                 cases.append(case)
 
     table = Table(title=f"Bargaining throughput (K = {args.issues} issue(s), "
@@ -199,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         draws_cell = f"{case.draws:,}"
         if case.sampled:
             draws_cell += f" (sampled {case.draws_run:,})"
-        table.add_row(case.model, str(case.actors), draws_cell, str(case.rounds),
+        rounds_cell = str(case.rounds)
+        if case.rounds_played is not None and case.rounds_played != case.rounds:
+            rounds_cell = f"{case.rounds_played:.1f} of {case.rounds}"
+        table.add_row(case.model, str(case.actors), draws_cell, rounds_cell,
                       human_seconds(case.seconds), f"{case.throughput:,.0f}",
                       human_bytes(case.peak_bytes))
     console.print(table)

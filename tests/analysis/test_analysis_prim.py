@@ -84,3 +84,12 @@ def test_trajectory_invariants(seed, alpha, min_support):
 def test_rejects_bad_alpha():
     with pytest.raises(ValueError):
         prim(pd.DataFrame({"a": [1.0, 2.0]}), [0, 1], alpha=1.5)
+
+
+def test_select_caps_the_number_of_restricted_inputs():
+    inputs, y, _ = planted(noise=0.03, seed=2)
+    result = prim(inputs, y)
+    for cap in (0, 1, 2):
+        box = result.select(min_coverage=0.3, max_restricted=cap)
+        assert len(box.restricted()) <= cap
+    assert result.select(max_restricted=0).step == 0

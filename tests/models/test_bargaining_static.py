@@ -354,6 +354,17 @@ def test_static_models_ignore_common_scale_of_capability_and_salience(game, name
                                rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize("name", sorted(STATIC))
+def test_static_models_reject_bad_shapes_and_empty_games(name):
+    c, x, s = np.zeros((1, 0)), np.zeros((1, 0, 2)), np.zeros((1, 0, 2))
+    with pytest.raises(ValueError, match="no actors"):
+        run(name, c, x, s, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="shape"):
+        run(name, np.ones((1, 3)), np.ones((1, 3, 2)), np.ones((1, 3, 2)), np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="shape"):
+        run(name, np.ones((1, 2)), np.ones((1, 3, 2)), np.ones((1, 3, 2)), np.zeros((1, 2)))
+
+
 # ----------------------------------------------------------------------------- registry
 
 
@@ -368,11 +379,26 @@ def test_registry_names_and_static_models():
 
 def test_registry_loads_the_round_based_models():
     from accord.models.bargaining.eum import eum
+    from accord.models.bargaining.smp import smp
 
-    assert MODELS["eum"] is eum
-    c, x, s = bdm_arrays()
-    result = MODELS["eum"](c, x, s, rounds=2)
-    assert result.forecast.shape == (1, 1) and result.history.shape == (1, 3, 10, 1)
+    assert MODELS["eum"] is eum and MODELS["smp"] is smp
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_every_registered_model_follows_the_interface(name):
+    rng = np.random.default_rng(3)
+    b, n, k = 2, 5, 2
+    c = rng.uniform(0.1, 1.0, (b, n))
+    x = rng.uniform(0.0, 100.0, (b, n, k))
+    s = rng.uniform(0.1, 1.0, (b, n, k))
+    d = rng.uniform(0.0, 100.0, (b, k))
+    result = MODELS[name](c, x, s, status_quo=d)
+    assert result.forecast.shape == (b, k) and np.all(np.isfinite(result.forecast))
+    assert np.all((result.forecast >= 0.0) & (result.forecast <= 100.0))
+    if result.history is not None:
+        assert result.history.shape[0] == b and result.history.shape[2:] == (n, k)
+        np.testing.assert_array_equal(result.history[:, 0], x)
+        assert result.rounds.shape == (b,)
 
 
 def test_registry_does_not_hide_an_import_error(tmp_path, monkeypatch):

@@ -96,10 +96,17 @@ class PrimResult:
         return PrimBox(step, float(row["coverage"]), float(row["density"]),
                        float(row["support"]), int(row["n_in"]), limits)
 
-    def select(self, min_coverage: float = 0.5) -> PrimBox:
-        """The densest box whose coverage is at least ``min_coverage`` (ties: fewer peels)."""
+    def select(self, min_coverage: float = 0.5, max_restricted: int | None = None) -> PrimBox:
+        """The densest box with coverage >= ``min_coverage`` (ties: fewer peels).
+
+        ``max_restricted`` caps how many inputs the box may restrict: boxes that restrict few
+        inputs are the interpretable ones (Bryant & Lempert 2010, sec. 3) and overfit less.
+        Falls back to the whole space when no box qualifies.
+        """
         traj = self.trajectory
         eligible = traj[traj["coverage"] >= min_coverage]
+        if max_restricted is not None:
+            eligible = eligible[eligible["n_restricted"] <= max_restricted]
         if eligible.empty:
             return self.box(0)
         return self.box(int(eligible["density"].idxmax()))

@@ -163,8 +163,8 @@ def feature_importance(
     outcome: np.ndarray | pd.Series,
     *,
     method: str = "extra_trees",
-    max_rows: int = 3000,
-    n_trees: int = 50,
+    max_rows: int = 2000,
+    n_trees: int = 40,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Importance of each input for an outcome, highest first.
@@ -209,8 +209,11 @@ def feature_importance(
         except ImportError:  # the "analysis" extra is not installed
             used = "regression"
         else:
-            model = ExtraTreesRegressor(n_estimators=n_trees, min_samples_leaf=5,
-                                        max_features=0.5, random_state=seed, n_jobs=1)
+            # A third of the inputs per split and leaves of 10: a fit on 2,000 rows x 60
+            # inputs takes ~0.2 s. On a synthetic check the four strongest inputs ranked as
+            # with 100 trees on 20,000 rows; weak effects (a few % importance) are noisy.
+            model = ExtraTreesRegressor(n_estimators=n_trees, min_samples_leaf=10,
+                                        max_features=0.3, random_state=seed, n_jobs=1)
             model.fit(x[:, varying], y)
             importance[varying] = model.feature_importances_
     elif method != "regression":

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from accord.analysis.summary import (
+    OUTCOME_LABELS,
     bootstrap_mean_difference,
     fan_bands_many,
     headline_table,
@@ -37,7 +38,7 @@ FAN_VARIABLES = ["at_war", "front", "aid_us", "aid_europe", "support_us", "suppo
                  "escalation_risk", "europe_defence_spending"]
 #: Outcomes whose NaN means "did not happen within the horizon".
 NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
-#: Derived per-experiment outcomes used for effects, comparisons and discovery.
+#: Derived per experiment (see ``_with_derived``) for effects, comparisons and discovery.
 DERIVED_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
 #: Outcomes with a levers' effect figure (besides terms_*); the table lists every outcome.
 LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
@@ -45,6 +46,9 @@ LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "months_of_p
 #: Outcomes whose drivers are ranked by feature importance.
 IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "aid_total_europe",
                        "escalation_events"]
+#: PRIM box shown: the densest with at least this coverage and at most this many restrictions.
+PRIM_MIN_COVERAGE = 0.5
+PRIM_MAX_RESTRICTED = 3
 #: Minimum experiments for PRIM and feature importance.
 MIN_EXPERIMENTS_DISCOVERY = 200
 NON_INPUT_COLUMNS = {"experiment", "variant", "seed"}
@@ -74,8 +78,6 @@ class ReportRun:
 
 
 def _is_outcome(name: str) -> bool:
-    from accord.analysis.summary import OUTCOME_LABELS
-
     return name in OUTCOME_LABELS or name.startswith(("terms_", "aid_total_"))
 
 
@@ -580,7 +582,7 @@ def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context)
             ctx.skipped.append(f"PRIM for {variant}: peace never holds 5 years.")
             continue
         result = prim(table[columns], y)
-        box = result.select(min_coverage=0.5)
+        box = result.select(min_coverage=PRIM_MIN_COVERAGE, max_restricted=PRIM_MAX_RESTRICTED)
         limits = []
         for name, row in box.restricted().iterrows():
             if row["kept"]:

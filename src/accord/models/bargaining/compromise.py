@@ -49,6 +49,7 @@ def compromise(
     positions. The forecast is never NaN for finite inputs with ``N >= 1``.
     """
     c, x, s = as_batch(capability, position, salience)
+    _require_actors(x)
     weight = c[:, :, None] * s
     total = weight.sum(axis=1)
     weighted_sum = (weight * x).sum(axis=1)
@@ -68,3 +69,9 @@ def _status_quo(status_quo: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return np.broadcast_to(d, shape).astype(float)
     except ValueError:
         raise ValueError(f"status_quo shape {d.shape} does not match [B, K] = {shape}") from None
+
+
+def _require_actors(x: np.ndarray) -> None:
+    """A forecast needs at least one actor."""
+    if x.shape[1] == 0:
+        raise ValueError("position has no actors (N = 0): nothing to forecast")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from accord.models.bargaining.base import BargainingResult, as_batch, weighted_median
-from accord.models.bargaining.compromise import _status_quo
+from accord.models.bargaining.compromise import _require_actors, _status_quo
 
 
 def median(
@@ -52,13 +52,12 @@ def median(
     when one is given, else the lower unweighted median of the positions.
     """
     c, x, s = as_batch(capability, position, salience)
+    _require_actors(x)
     weight = c[:, :, None] * s
     total = weight.sum(axis=1)
+    d = None if status_quo is None else _status_quo(status_quo, total.shape)
     forecast = weighted_median(x, weight, axis=1)
     if np.any(total <= 0):
-        if status_quo is None:
-            fallback = weighted_median(x, np.ones_like(x), axis=1)
-        else:
-            fallback = _status_quo(status_quo, total.shape)
+        fallback = weighted_median(x, np.ones_like(x), axis=1) if d is None else d
         forecast = np.where(total > 0, forecast, fallback)
     return BargainingResult(forecast=forecast)

@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 
 from accord.models.bargaining.base import BargainingResult, as_batch
-from accord.models.bargaining.compromise import _status_quo
+from accord.models.bargaining.compromise import _require_actors, _status_quo
 
 Utility = Literal["linear", "quadratic"]
 Opposition = Literal["outvoted", "veto"]
@@ -94,6 +94,7 @@ def nash(
     and never beyond the farthest participant.
     """
     c, x, s = as_batch(capability, position, salience)
+    _require_actors(x)
     if status_quo is None:
         raise ValueError("nash needs status_quo: the reference point d of every issue")
     if utility not in ("linear", "quadratic"):

@@ -28,6 +28,8 @@ behaviour and what this module does about each.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +66,6 @@ _MIN_SIG_DELTA = 1e-4
 _MIN_SIG_GAIN = 1e-5  # SMPState::bestChallenge
 _MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
 _POSITION_TOLERANCE = 1e-3  # SMPModel::posTol, on KTAB's internal [0, 1] scale
-_PARALLEL_ACTORS = 64  # one draw: share the initiators among threads from this many actors
 _CHUNK_ELEMENTS = 2_000_000  # draws are processed in chunks of about this many B*N^3 cells
 
 
@@ -159,9 +160,10 @@ def smp(
         whose saliences sum to more than 1 has them divided by their sum (KTAB inputs are
         unchanged). With False (default) they are used as given.
     engine : {"auto", "numba", "numpy"}
-        ``numba`` (compiled loops in KTAB's order of operations; deterministic transitions
-        only) or ``numpy`` (vectorised over draws and actors). ``auto`` takes numba when it
-        is installed and transitions are deterministic. Both give the same histories.
+        ``numba`` (compiled loops in KTAB's order of operations, chunks of draws in parallel
+        threads; deterministic transitions only) or ``numpy`` (vectorised over draws and
+        actors). ``auto`` takes numba when it is installed and transitions are deterministic.
+        Both give the same histories.
 
     Returns
     -------
@@ -238,14 +240,23 @@ def _codes(options: SmpOptions) -> np.ndarray:
 
 
 def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult:
-    from accord.models.bargaining import smp_kernel
+    from accord.models.bargaining.smp_kernel import run_draws
 
-    args = (np.ascontiguousarray(x / 100.0), np.ascontiguousarray(s), np.ascontiguousarray(c),
-            _codes(options), max_turns)
-    if x.shape[0] > 1:
-        history, rounds, forecast = smp_kernel.run_parallel(*args)
-    else:
-        history, rounds, forecast = smp_kernel.run_serial(*args, x.shape[1] >= _PARALLEL_ACTORS)
+    x01 = np.ascontiguousarray(x / 100.0)
+    s = np.ascontiguousarray(s)
+    c = np.ascontiguousarray(c)
+    codes = _codes(options)
+    n_threads = min(os.cpu_count() or 1, x.shape[0])
+    if n_threads <= 1:
+        history, rounds, forecast = run_draws(x01, s, c, codes, max_turns)
+    else:  # a few chunks of draws in threads (the kernel releases the GIL)
+        bounds = np.linspace(0, x.shape[0], n_threads + 1).astype(int)
+        with ThreadPoolExecutor(n_threads) as pool:
+            parts = list(pool.map(
+                lambda lo_hi: run_draws(x01[lo_hi[0]:lo_hi[1]], s[lo_hi[0]:lo_hi[1]],
+                                        c[lo_hi[0]:lo_hi[1]], codes, max_turns),
+                zip(bounds[:-1], bounds[1:], strict=True)))
+        history, rounds, forecast = (np.concatenate([p[i] for p in parts]) for i in range(3))
     turns = int(rounds.max())
     history = history[:, :turns + 1] * 100.0
     history[:, 0] = x  # the input as given (internally KTAB's x / 100)

@@ -3,15 +3,15 @@
 The same model as the numpy engine in ``smp.py``, written as loops in KTAB's own order of
 operations (so sums and products round as KTAB's do), compiled with numba. It pays from
 the smallest scenario up: a 13-actor turn costs microseconds here against about a
-millisecond of numpy call overhead, and the O(N^3) challenge step runs in parallel over the
-initiating actors (see ``benchmarks/bench_smp.py``). Option names are coded as integers in
-the order of the tuples in ``smp_rules`` / ``smp``.
+millisecond of numpy call overhead (see ``benchmarks/bench_smp.py``). The kernel releases
+the GIL; ``smp`` runs chunks of a batch of draws in parallel threads. Option names are
+coded as integers in the order of the tuples in ``smp_rules`` / ``smp``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 # codes (index in the tuples of smp_rules / smp)
 PROPORTIONAL = 2
@@ -377,17 +377,6 @@ def _targets_serial(dist, est, w, sal, rule, commit):
     return target, p_win
 
 
-@njit(cache=True, parallel=True)
-def _targets_parallel(dist, est, w, sal, rule, commit):
-    n = dist.shape[0]
-    dist_t = np.ascontiguousarray(dist.T)
-    target = np.full(n, -1)
-    p_win = np.zeros(n)
-    for i in prange(n):
-        target[i], p_win[i] = _best_for(i, dist, dist_t, est, w, sal, rule, commit)
-    return target, p_win
-
-
 @njit(cache=True)
 def _round4(v):
     return np.trunc(0.5 + (v * 10000.0)) / 10000.0
@@ -418,15 +407,12 @@ def _interpolate(ivb, x, s, i, j, p_i, p_j, out_i, out_j):
 
 
 @njit(cache=True)
-def _turn(x, s, ssq, cap, sal, w, codes, parallel):
+def _turn(x, s, ssq, cap, sal, w, codes):
     """One KTAB turn (``SMPState::doBCN``) of one draw; returns the new positions."""
     n, n_dim = x.shape
     rule, commit, ivb, model = codes[1], codes[6], codes[7], codes[8]
     dist, risk, est = _assess(x, s, ssq, cap, codes)
-    if parallel:
-        target, p_win = _targets_parallel(dist, est, w, sal, rule, commit)
-    else:
-        target, p_win = _targets_serial(dist, est, w, sal, rule, commit)
+    target, p_win = _targets_serial(dist, est, w, sal, rule, commit)
     per = 2 if model == 1 else 1
     n_q = per * n
     q_init = np.full(n_q, -1)
@@ -544,7 +530,7 @@ def _win_forecast(x, s, ssq, cap, codes):
 
 
 @njit(cache=True)
-def _run_one(x0, sb, cap, codes, max_turns, hist, parallel):
+def _run_one(x0, sb, cap, codes, max_turns, hist):
     """Run one draw to its stop, writing ``hist[T + 1, N, K]``; returns (turns, forecast)."""
     n, n_dim = x0.shape
     ssq = np.empty(n)
@@ -563,7 +549,7 @@ def _run_one(x0, sb, cap, codes, max_turns, hist, parallel):
     first = 0.0
     t = 0
     for t in range(1, max_turns + 1):
-        new = _turn(x, sb, ssq, cap, sal, w, codes, parallel)
+        new = _turn(x, sb, ssq, cap, sal, w, codes)
         moved = 0.0
         for i in range(n):
             acc = 0.0
@@ -582,9 +568,10 @@ def _run_one(x0, sb, cap, codes, max_turns, hist, parallel):
     return t, _win_forecast(x, sb, ssq, cap, codes)
 
 
-@njit(cache=True)
-def run_serial(x0, s, cap, codes, max_turns, parallel_actors):
-    """Run every draw in turn (optionally parallel over initiators); ``x0`` on [0, 1].
+@njit(cache=True, nogil=True)
+def run_draws(x0, s, cap, codes, max_turns):
+    """Run every draw to its stop; ``x0`` on [0, 1]. Releases the GIL, so that chunks of
+    draws can run in parallel threads.
 
     Returns ``history[B, max_turns + 1, N, K]`` (padded), ``rounds[B]`` and
     ``forecast[B, K]`` (on [0, 1]).
@@ -594,20 +581,5 @@ def run_serial(x0, s, cap, codes, max_turns, parallel_actors):
     rounds = np.zeros(n_b, dtype=np.int64)
     forecast = np.empty((n_b, n_dim))
     for b in range(n_b):
-        rounds[b], forecast[b] = _run_one(x0[b], s[b], cap[b], codes, max_turns, hist[b],
-                                          parallel_actors)
-    return hist, rounds, forecast
-
-
-@njit(cache=True, parallel=True)
-def run_parallel(x0, s, cap, codes, max_turns):
-    """As ``run_serial``, the draws shared among the threads."""
-    n_b, n, n_dim = x0.shape
-    hist = np.empty((n_b, max_turns + 1, n, n_dim))
-    rounds = np.zeros(n_b, dtype=np.int64)
-    forecast = np.empty((n_b, n_dim))
-    for b in prange(n_b):
-        t, f = _run_one(x0[b], s[b], cap[b], codes, max_turns, hist[b], False)
-        rounds[b] = t
-        forecast[b] = f
+        rounds[b], forecast[b] = _run_one(x0[b], s[b], cap[b], codes, max_turns, hist[b])
     return hist, rounds, forecast
