@@ -125,10 +125,11 @@ def test_salience_as_ktab_reads_it() -> None:
 
 def test_cap_total_salience_only_touches_totals_above_one() -> None:
     c, x, s = _three_dim()  # KTAB totals are <= 1: unchanged
-    np.testing.assert_array_equal(smp(c, x, s, cap_total_salience=True).history,
+    np.testing.assert_array_equal(smp(c, x, s, cap_total_salience=False).history,
                                   smp(c, x, s).history)
-    doubled = smp(c, x, 2 * s, cap_total_salience=True)
-    scaled = smp(c, x, 2 * s / np.maximum(1.0, (2 * s).sum(-1, keepdims=True)))
+    doubled = smp(c, x, 2 * s)
+    scaled = smp(c, x, 2 * s / np.maximum(1.0, (2 * s).sum(-1, keepdims=True)),
+                 cap_total_salience=False)
     np.testing.assert_array_equal(doubled.history, scaled.history)
 
 

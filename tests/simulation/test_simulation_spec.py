@@ -13,6 +13,7 @@ from accord.models.durability import fit_default
 from accord.scenario import shipped_path
 from accord.scenario.simulation import Figure, SimulationSpec
 from accord.simulation import LEVERS, PARAMETERS, compile_spec
+from accord.simulation.engine import CHOICES
 
 VARIANTS = {"baseline", "backseat-driver", "normalization", "coalition-of-the-willing"}
 
@@ -38,7 +39,7 @@ def test_loads_through_the_scenario(spec) -> None:
     assert isinstance(spec, SimulationSpec)
     assert set(spec.variants) == VARIANTS
     assert spec.horizon_months == 120
-    assert {u.name for u in spec.uncertainties} >= set(PARAMETERS)
+    assert {u.name for u in spec.uncertainties} >= set(PARAMETERS) | set(CHOICES)
     assert {lever.name for lever in spec.levers} >= set(LEVERS)
 
 
@@ -50,7 +51,10 @@ def test_every_number_has_a_source_and_a_range() -> None:
         assert figure.low <= figure.value <= figure.high, path
         assert len(figure.source) > 10, path
     for uncertainty in _raw()["uncertainties"]:
-        assert uncertainty["low"] < uncertainty["high"]
+        if uncertainty["distribution"] == "choice":
+            assert len(uncertainty["values"]) >= 2
+        else:
+            assert uncertainty["low"] < uncertainty["high"]
         assert len(uncertainty["source"]) > 10
     for lever in _raw()["levers"]:
         assert len(lever["source"]) > 10

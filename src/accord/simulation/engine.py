@@ -48,6 +48,8 @@ PARAMETERS: tuple[str, ...] = (
     "escalation_backstop_deterrence", "defence_publicness",
     "us_spill_in_backseat", "defence_adjustment_rate", "us_wind_down_months",
 )
+#: Choice uncertainties the engine reads (not numbers).
+CHOICES: tuple[str, ...] = ("credible_commitment_required",)
 #: Levers the engine reads.
 LEVERS: tuple[str, ...] = (
     "us_aid_policy", "us_aid_change_month", "europe_aid_step_up", "us_security_role",
@@ -130,7 +132,7 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
     format). Each experiment picks one draw with its own uniform, so chunking cannot change it.
     """
     declared = {u.name for u in spec.uncertainties}
-    missing = [name for name in PARAMETERS if name not in declared]
+    missing = [name for name in PARAMETERS + CHOICES if name not in declared]
     if missing:
         raise ScenarioError(source, "uncertainties missing", field="uncertainties",
                             expected=f"every engine parameter {missing}", found=sorted(declared))
@@ -145,7 +147,7 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
         bad = [o for o in lever.options if o not in option_map]
         if bad:
             raise ScenarioError(source, f"unknown options of lever '{name}'", field="levers",
-                                expected=sorted(option_map), found=bad)
+                                expected=", ".join(sorted(option_map)), found=bad)
     defaults: dict[str, Any] = {}
     for uncertainty in spec.uncertainties:
         if uncertainty.distribution == "choice":
@@ -198,7 +200,7 @@ def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
 
     if spec.terms_model not in MODELS:
         raise ScenarioError(source, "unknown bargaining model", field="terms_model",
-                            expected=sorted(MODELS), found=spec.terms_model)
+                            expected=", ".join(sorted(MODELS)), found=spec.terms_model)
     model = MODELS[spec.terms_model]
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
         int(seed), spawn_key=(TERMS_STREAM,))))
@@ -232,14 +234,14 @@ def _column(design: pd.DataFrame, name: str, default: Any) -> np.ndarray:
     return np.full(len(design), default, dtype=object if isinstance(default, str) else None)
 
 
-def _codes(values: np.ndarray, mapping: dict[str, int], name: str) -> np.ndarray:
+def _codes(values: np.ndarray, mapping: dict[str, int] | dict[str, float], name: str) -> np.ndarray:
     """Map a lever column to numbers with one lookup per distinct value (not per row)."""
     uniques, inverse = np.unique(values.astype(str), return_inverse=True)
     try:
         table = np.array([mapping[u] for u in uniques], dtype=float)
     except KeyError as error:
         raise ScenarioError("design", f"unknown option of lever '{name}'",
-                            expected=sorted(mapping), found=str(error)) from None
+                            expected=", ".join(sorted(mapping)), found=str(error)) from None
     return table[inverse.ravel()]
 
 
@@ -370,6 +372,9 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         us_russia_talks=_flag(np.asarray(lever["talks_format"]), "us_russia"),
         sanctions_relief=_flag(np.asarray(lever["sanctions_relief"]), "offered"),
         ceasefire_log_hr=log_hr,
+        credible_commitment_required=_flag(
+            np.asarray(_column(design, "credible_commitment_required",
+                               compiled.defaults["credible_commitment_required"])), "True"),
     )
 
 

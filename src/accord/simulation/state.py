@@ -108,3 +108,4 @@ class Inputs:
     us_russia_talks: np.ndarray  # bool
     sanctions_relief: np.ndarray  # bool
     ceasefire_log_hr: np.ndarray  # [B] log hazard ratio of a ceasefire's features
+    credible_commitment_required: np.ndarray  # bool [B]: hard (True) or soft commitment problem

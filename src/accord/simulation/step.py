@@ -130,7 +130,10 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
                               p["guarantee_effect"], p["force_effect"], p["force_scale_thousand"])
     gap = war.commitment_gap(war.power_shift(share_now, share_future), deterred,
                              p["renewal_cost"])
-    possible = war.settlement_possible(value_u, value_r, deal_share, gap, require_credible=False)
+    acceptable = war.settlement_possible(value_u, value_r, deal_share, gap,
+                                         require_credible=False)
+    # A hard commitment problem (Powell 2006): no deal while Russia could profitably overturn it.
+    possible = acceptable & ((gap <= 0.0) | ~inputs.credible_commitment_required)
     talks_chance = np.clip(p["talks_probability"] * np.where(
         inputs.us_russia_talks, p["talks_boost_us_russia"], 1.0), 0.0, 1.0)
     ceasefire = at_war & possible & (uniforms[:, 0] < talks_chance)

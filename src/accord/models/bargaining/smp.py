@@ -127,7 +127,7 @@ def smp(
     bargain_model: str = "init_only_interp",
     seed: int | np.ndarray = KTAB_DEFAULT_SEED,
     engine: str = "auto",
-    cap_total_salience: bool = False,
+    cap_total_salience: bool = True,
 ) -> BargainingResult:
     """Run KTAB's Spatial Model of Politics on a batch of draws.
 
@@ -155,10 +155,12 @@ def smp(
         draw b runs its own KTAB generator seeded with ``seed`` (or ``seed[b]``), exactly as
         ``smpc --seed`` would for that draw's inputs.
     cap_total_salience : bool
-        KTAB reads saliences as shares of an actor's attention (total <= 1). accord's
-        scenarios give each issue a salience in [0, 1] independently; with True, an actor
-        whose saliences sum to more than 1 has them divided by their sum (KTAB inputs are
-        unchanged). With False (default) they are used as given.
+        KTAB reads saliences as shares of an actor's attention (total <= 1; it refuses
+        more) and weighs "victory without contest" by 1 - total. accord's scenarios give
+        each issue a salience in [0, 1] independently; with True (default), an actor whose
+        saliences sum to more than 1 has them divided by their sum, so valid KTAB inputs
+        are unchanged. With False they are used as given (totals above 1 then make that
+        weight negative).
     engine : {"auto", "numba", "numpy"}
         ``numba`` (compiled loops in KTAB's order of operations, chunks of draws in parallel
         threads; deterministic transitions only) or ``numpy`` (vectorised over draws and
