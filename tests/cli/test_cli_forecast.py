@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from accord.cli import app
 
-KTAB_INPUTS = Path(__file__).resolve().parents[1] / "validation" / "data" / "ktab_smp" / "inputs"
+KTAB_DATA = Path(__file__).resolve().parents[1] / "validation" / "data" / "ktab_smp"
+KTAB_INPUTS = sorted(p for p in KTAB_DATA.glob("*.csv") if not p.name.startswith("ktab_smpc_"))
 runner = CliRunner()
 
 
@@ -59,11 +60,28 @@ def test_csv_and_table_formats() -> None:
     assert len(lines) == 3
 
 
-@pytest.mark.parametrize("path", sorted(KTAB_INPUTS.glob("*.csv")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", KTAB_INPUTS, ids=lambda p: p.name)
 def test_every_ktab_csv_runs(path: Path) -> None:
     doc = forecast(str(path), "--model", "compromise", "--model", "median", "--model", "eum",
                    "--rounds", "2")
     assert set(doc["models"]) == {"compromise", "median", "eum"}
+
+
+@pytest.mark.parametrize("path", KTAB_INPUTS, ids=lambda p: p.name)
+def test_smp_runs_on_every_ktab_csv(path: Path) -> None:
+    doc = forecast(str(path), "--model", "smp")
+    smp = doc["models"]["smp"]
+    turns = smp["rounds_run"]
+    assert turns >= 1
+    for entry in smp["issues"].values():
+        assert [r["round"] for r in entry["rounds"]] == list(range(turns + 1))
+        assert len(entry["rounds"][0]["positions"]) == len(entry["rounds"][-1]["positions"]) > 1
+
+
+def test_smp_json_reproduces_ktab_turn_count() -> None:
+    doc = forecast(str(KTAB_DATA / "SOE-Pol-Comp.csv"), "--model", "smp")
+    assert doc["models"]["smp"]["rounds_run"] == 27
+    assert set(doc["models"]["smp"]["issues"]) == {"Policy_Position", "Competitive_Position"}
 
 
 def test_unknown_model_is_a_usage_error() -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from accord.scenario import load_scenario, shipped_names
 
-KTAB_INPUTS = Path(__file__).resolve().parents[1] / "validation" / "data" / "ktab_smp" / "inputs"
+KTAB_DATA = Path(__file__).resolve().parents[1] / "validation" / "data" / "ktab_smp"
+KTAB_INPUTS = sorted(p for p in KTAB_DATA.glob("*.csv") if not p.name.startswith("ktab_smpc_"))
 
 
 def test_shipped_scenarios_load() -> None:
@@ -29,8 +30,8 @@ def test_bdm_scenario_reads_its_positions_csv() -> None:
 
 
 def test_ktab_csvs_load_as_scenarios() -> None:
-    files = sorted(KTAB_INPUTS.glob("*.csv"))
-    assert files, "KTAB inputs are copied into tests/validation/data/ktab_smp/inputs"
+    files = KTAB_INPUTS
+    assert len(files) == 8, "KTAB inputs are copied into tests/validation/data/ktab_smp/"
     for path in files:
         scenario = load_scenario(path)
         _, _, salience = scenario.point()

@@ -28,8 +28,7 @@ def forecast(
     scenario: str = typer.Argument(..., help="Scenario YAML, directory, KTAB CSV or shipped name."),
     model: list[str] = typer.Option(
         ["all"], "--model", "-m",
-        help="compromise, median, nash, eum, smp, or all (repeatable). 'all' runs every model "
-        "but smp; name smp explicitly.",
+        help="compromise, median, nash, eum, smp, or all (repeatable, or comma-separated).",
     ),
     rounds: int | None = typer.Option(None, "--rounds", "-r", min=1,
                                       help="Rounds (EUM) or maximum turns (SMP)."),
@@ -62,6 +61,7 @@ def forecast(
         from accord.forecast.figure import plot_forecast
 
         path = plot_forecast(result, figure or Path(f"{loaded.name}-forecast.png"))
+        sys.stdout.flush()
         typer.echo(f"figure: {path}", err=True)
 
 

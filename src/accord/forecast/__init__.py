@@ -22,7 +22,7 @@ from accord.models.bargaining.base import BargainingResult, weighted_median
 from accord.scenario.schema import Scenario
 
 ROUND_MODELS = ("eum", "smp")
-DEFAULT_MODELS = ("compromise", "median", "nash", "eum")
+DEFAULT_MODELS = ("compromise", "median", "nash", "eum", "smp")
 CHUNK = 1000
 
 

@@ -27,7 +27,7 @@ def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
         ax = axes[k, 0]
         data = [forecast.models[m].draws[:, k] for m in names]
         if forecast.n_draws > 1:
-            ax.boxplot(data, vert=False, whis=(5, 95), showfliers=False)
+            ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False)
         ax.scatter([forecast.models[m].central[k] for m in names], range(1, len(names) + 1),
                    marker="D", color="black", zorder=3, label="central scenario")
         ax.set_yticks(range(1, len(names) + 1), names)
