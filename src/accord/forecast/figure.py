@@ -66,6 +66,7 @@ def _plot_rounds(ax, forecast: Forecast, model: str, k: int) -> None:  # type: i
     ax.plot(rounds, result.mean[:, k], color="black", lw=2, ls="--", label="weighted mean")
     issue = forecast.scenario.issues[k]
     ax.set_ylim(issue.scale_min, issue.scale_max)
-    ax.set_xlabel("round" if model == "eum" else "turn")
-    ax.set_title(f"{model.upper()}: positions over rounds", fontsize=10)
+    step = "turn" if model == "smp" else "round"  # KTAB counts turns
+    ax.set_xlabel(step)
+    ax.set_title(f"{model.upper()}: positions over {step}s", fontsize=10)
     ax.legend(fontsize=7, loc="best")
