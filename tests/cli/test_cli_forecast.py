@@ -23,8 +23,21 @@ def forecast(*args: str) -> dict:
 
 def test_flagship_all_models_with_draws(tmp_path: Path) -> None:
     figure = tmp_path / "f.png"
-    result = runner.invoke(app, ["forecast", "ukraine-2025", "--draws", "200", "--seed", "3",
-                                 "--rounds", "4", "--figure", str(figure)])
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "ukraine-2025",
+            "--draws",
+            "200",
+            "--seed",
+            "3",
+            "--rounds",
+            "4",
+            "--figure",
+            str(figure),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for issue in ("Territory", "NATO membership", "Security guarantees", "Sanctions relief"):
@@ -38,8 +51,18 @@ def test_json_document_shape_for_round_models() -> None:
     first = eum["rounds"][0]
     assert first["median"] == pytest.approx(7.0)
     assert first["mean"] == pytest.approx(7.38996, abs=1e-5)
-    assert set(first["positions"]) == {"Netherlands", "Belgium", "Luxembourg", "Germany", "France",
-                                       "Italy", "UK", "Ireland", "Denmark", "Greece"}
+    assert set(first["positions"]) == {
+        "Netherlands",
+        "Belgium",
+        "Luxembourg",
+        "Germany",
+        "France",
+        "Italy",
+        "UK",
+        "Ireland",
+        "Denmark",
+        "Greece",
+    }
     assert 4.0 <= eum["forecast"] <= 10.0
 
 
@@ -52,8 +75,19 @@ def test_draws_give_a_distribution_and_same_seed_same_result() -> None:
 
 
 def test_csv_and_table_formats() -> None:
-    result = runner.invoke(app, ["forecast", "bdm-1994-emissions", "-m", "compromise,median",
-                                 "--format", "csv", "--figure", "none"])
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "bdm-1994-emissions",
+            "-m",
+            "compromise,median",
+            "--format",
+            "csv",
+            "--figure",
+            "none",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("model,issue,central")
@@ -62,8 +96,9 @@ def test_csv_and_table_formats() -> None:
 
 @pytest.mark.parametrize("path", KTAB_INPUTS, ids=lambda p: p.name)
 def test_every_ktab_csv_runs(path: Path) -> None:
-    doc = forecast(str(path), "--model", "compromise", "--model", "median", "--model", "eum",
-                   "--rounds", "2")
+    doc = forecast(
+        str(path), "--model", "compromise", "--model", "median", "--model", "eum", "--rounds", "2"
+    )
     assert set(doc["models"]) == {"compromise", "median", "eum"}
 
 

@@ -21,8 +21,13 @@ def test_chunk_size_does_not_change_the_forecast(monkeypatch: pytest.MonkeyPatch
 
 def test_progress_reports_every_draw() -> None:
     seen: list[tuple[str, int]] = []
-    run_forecast(load_scenario("bdm-1994-emissions"), ("compromise",), draws=2500, seed=1,
-                 progress=lambda model, done: seen.append((model, done)))
+    run_forecast(
+        load_scenario("bdm-1994-emissions"),
+        ("compromise",),
+        draws=2500,
+        seed=1,
+        progress=lambda model, done: seen.append((model, done)),
+    )
     assert seen[-1] == ("compromise", 2500)
 
 
@@ -41,5 +46,6 @@ def test_central_forecast_equals_a_single_draw_run() -> None:
     scenario = load_scenario("bdm-1994-emissions")
     result = run_forecast(scenario, ("compromise",), draws=1)
     assert result.models["compromise"].central[0] == pytest.approx(7.38996, abs=1e-5)
-    np.testing.assert_array_equal(result.models["compromise"].draws[0],
-                                  result.models["compromise"].central)
+    np.testing.assert_array_equal(
+        result.models["compromise"].draws[0], result.models["compromise"].central
+    )

@@ -65,12 +65,21 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ("{value: 1, source", "{value: .inf, source", 12, "actors[0].capability.value", "finite"),
         ("{value: 1, source", "{value: -1, source", 12, "actors[0].capability", ">= 0"),
         ("{value: 10, source", "{value: 130, source", 19, "position", "outside"),
-        ("salience: {value: 0.5, source: judgement}\n  - actor: B",
-         "salience: {value: 1.5, source: judgement}\n  - actor: B", 20, "stances[0].salience",
-         "outside"),
+        (
+            "salience: {value: 0.5, source: judgement}\n  - actor: B",
+            "salience: {value: 1.5, source: judgement}\n  - actor: B",
+            20,
+            "stances[0].salience",
+            "outside",
+        ),
         ("  - actor: B\n", "  - actor: Z\n", 21, "actor", "unknown actor"),
-        ("    issue: land\n    position: {value: 90",
-         "    issue: sea\n    position: {value: 90", 22, "issue", "unknown issue"),
+        (
+            "    issue: land\n    position: {value: 90",
+            "    issue: sea\n    position: {value: 90",
+            22,
+            "issue",
+            "unknown issue",
+        ),
         ("  - id: B\n", "  - id: A\n", 13, "actors[1].id", "duplicate id"),
         ("  title: Tiny\n", "", 2, "scenario.title", "missing"),
         ("low: 80, high: 100", "low: 95, high: 100", 23, "stances[1].position", "outside"),
@@ -113,8 +122,10 @@ def test_yaml_bomb_is_refused(tmp_path: Path) -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for level in "bcdefgh":
         previous = chr(ord(level) - 1)
-        bomb += f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}, " \
-                f"*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+        bomb += (
+            f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}, "
+            f"*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+        )
     error = error_of(write(tmp_path, bomb))
     assert "too many values" in str(error)
 
@@ -125,7 +136,9 @@ def test_file_over_10_mb_is_refused(tmp_path: Path) -> None:
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
-    error = error_of(write(tmp_path, GOOD.replace("  title: Tiny\n", "  title: Tiny\n  title: Two\n")))
+    error = error_of(
+        write(tmp_path, GOOD.replace("  title: Tiny\n", "  title: Tiny\n  title: Two\n"))
+    )
     assert "duplicate key" in str(error) and error.line == 4
 
 
@@ -146,17 +159,36 @@ POSITIONS_YAML = GOOD.split("stances:")[0] + "positions_csv: positions.csv\n"
 @pytest.mark.parametrize(
     ("csv_text", "line", "words"),
     [
-        ("actor,issue,position,salience,source\nA,land,10,0.5,src\nZ,land,90,0.5,src\n", 3,
-         "unknown actor"),
-        ("actor,issue,position,salience,source\nA,land,10,0.5,src\nB,sea,90,0.5,src\n", 3,
-         "unknown issue"),
-        ("actor,issue,position,salience,source\nA,land,ten,0.5,src\nB,land,90,0.5,src\n", 2,
-         "not a number"),
-        ("actor,issue,position,salience,source\nA,land,nan,0.5,src\nB,land,90,0.5,src\n", 2,
-         "finite"),
-        ("actor,issue,position,salience,source\nA,land,10,2,src\nB,land,90,0.5,src\n", 2, "outside"),
-        ("actor,issue,position,salience,source\nA,land,10,0.5,src\nA,land,90,0.5,src\n", 3,
-         "duplicate stance"),
+        (
+            "actor,issue,position,salience,source\nA,land,10,0.5,src\nZ,land,90,0.5,src\n",
+            3,
+            "unknown actor",
+        ),
+        (
+            "actor,issue,position,salience,source\nA,land,10,0.5,src\nB,sea,90,0.5,src\n",
+            3,
+            "unknown issue",
+        ),
+        (
+            "actor,issue,position,salience,source\nA,land,ten,0.5,src\nB,land,90,0.5,src\n",
+            2,
+            "not a number",
+        ),
+        (
+            "actor,issue,position,salience,source\nA,land,nan,0.5,src\nB,land,90,0.5,src\n",
+            2,
+            "finite",
+        ),
+        (
+            "actor,issue,position,salience,source\nA,land,10,2,src\nB,land,90,0.5,src\n",
+            2,
+            "outside",
+        ),
+        (
+            "actor,issue,position,salience,source\nA,land,10,0.5,src\nA,land,90,0.5,src\n",
+            3,
+            "duplicate stance",
+        ),
         ("actor,issue,position,source\nA,land,10,src\n", 1, "missing column"),
     ],
 )
@@ -167,8 +199,12 @@ def test_bad_positions_csv(tmp_path: Path, csv_text: str, line: int, words: str)
 
 
 def test_good_positions_csv(tmp_path: Path) -> None:
-    write(tmp_path, "actor,issue,position,salience,source,position_low,position_high\n"
-          "A,land,10,0.5,src,,\nB,land,90,0.5,src,80,100\n", "positions.csv")
+    write(
+        tmp_path,
+        "actor,issue,position,salience,source,position_low,position_high\n"
+        "A,land,10,0.5,src,,\nB,land,90,0.5,src,80,100\n",
+        "positions.csv",
+    )
     scenario = load_scenario(write(tmp_path, POSITIONS_YAML))
     assert scenario.stance_table()[("B", "land")].position.bounds == (80, 100)
 
@@ -178,13 +214,16 @@ def test_cli_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     for command in (["validate", str(path)], ["forecast", str(path), "--figure", "none"]):
         result = CliRunner().invoke(app, command, standalone_mode=False)
         assert isinstance(result.exception, ScenarioError)
-    from accord.cli import main
-
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", "from accord.cli import main; main()",
-                           "validate", str(path)], capture_output=True, text=True)
+    from accord.cli import main
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from accord.cli import main; main()", "validate", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert f"{path}:12" in done.stderr

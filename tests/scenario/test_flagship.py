@@ -10,7 +10,20 @@ import pytest
 from accord.scenario import load_scenario
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
-REQUIRED_ACTORS = {"USA", "RUS", "UKR", "GBR", "FRA", "DEU", "POL", "ITA", "EU", "HUN", "CHN", "TUR"}
+REQUIRED_ACTORS = {
+    "USA",
+    "RUS",
+    "UKR",
+    "GBR",
+    "FRA",
+    "DEU",
+    "POL",
+    "ITA",
+    "EU",
+    "HUN",
+    "CHN",
+    "TUR",
+}
 REQUIRED_ISSUES = {"territory", "nato", "guarantees", "sanctions"}
 
 
@@ -30,7 +43,9 @@ def test_every_stance_is_uncertain_and_sourced(scenario) -> None:  # type: ignor
         for quantity in (stance.position, stance.salience):
             assert quantity.low is not None and quantity.low < quantity.high
             cites_article = any(quantity.source.startswith(title + ": ") for title in titles)
-            assert cites_article or quantity.source.startswith("analyst judgement: "), quantity.source
+            assert cites_article or quantity.source.startswith("analyst judgement: "), (
+                quantity.source
+            )
 
 
 def _quotes(scenario):  # type: ignore[no-untyped-def]
@@ -40,7 +55,7 @@ def _quotes(scenario):  # type: ignore[no-untyped-def]
     for quantity in quantities:
         for title, file in files.items():
             if quantity.source.startswith(title + ": "):
-                quote = quantity.source[len(title) + 2:]
+                quote = quantity.source[len(title) + 2 :]
                 yield file, re.sub(r'^"|"$', "", quote)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,7 +13,7 @@ import typer
 MODEL_CHOICES = ("compromise", "median", "nash", "eum", "smp")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -27,17 +27,23 @@ def register(app: typer.Typer) -> None:
 def forecast(
     scenario: str = typer.Argument(..., help="Scenario YAML, directory, KTAB CSV or shipped name."),
     model: list[str] = typer.Option(
-        ["all"], "--model", "-m",
+        ["all"],
+        "--model",
+        "-m",
         help="compromise, median, nash, eum, smp, or all (repeatable, or comma-separated).",
     ),
-    rounds: int | None = typer.Option(None, "--rounds", "-r", min=1,
-                                      help="Rounds (EUM) or maximum turns (SMP)."),
-    draws: int = typer.Option(1, "--draws", "-b", min=1,
-                              help="Draws of the uncertain inputs; 1 = central scenario only."),
+    rounds: int | None = typer.Option(
+        None, "--rounds", "-r", min=1, help="Rounds (EUM) or maximum turns (SMP)."
+    ),
+    draws: int = typer.Option(
+        1, "--draws", "-b", min=1, help="Draws of the uncertain inputs; 1 = central scenario only."
+    ),
     seed: int = typer.Option(20250301, "--seed", "-s", help="Seed of the draws."),
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     figure: Path | None = typer.Option(
-        None, "--figure", help="PNG to write (default: <scenario>-forecast.png in the "
+        None,
+        "--figure",
+        help="PNG to write (default: <scenario>-forecast.png in the "
         "current directory; 'none' to skip).",
     ),
 ) -> None:
@@ -85,12 +91,22 @@ def _models(requested: list[str], defaults: tuple[str, ...]) -> tuple[str, ...]:
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-               "{task.total} draws"), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} draws"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, transient=True, disable=draws < 1000) as progress:
         tasks = {m: progress.add_task(f"{m:<10}", total=draws) for m in models}
-        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds,
-                            progress=lambda m, done: progress.update(tasks[m], completed=done))
+        return run_forecast(
+            scenario,
+            models,
+            draws=draws,
+            seed=seed,
+            rounds=rounds,
+            progress=lambda m, done: progress.update(tasks[m], completed=done),
+        )
 
 
 def _print_table(result) -> None:  # type: ignore[no-untyped-def]
@@ -116,9 +132,12 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
     console = Console()
     console.print(table)
     for issue in scenario.issues:
-        console.print(f"[bold]{issue.name}[/bold] [dim]({issue.scale_min:g}-{issue.scale_max:g} "
-                      f"{issue.unit})[/dim]: {issue.scale_min:g} = {issue.low_means}; "
-                      f"{issue.scale_max:g} = {issue.high_means}", highlight=False)
+        console.print(
+            f"[bold]{issue.name}[/bold] [dim]({issue.scale_min:g}-{issue.scale_max:g} "
+            f"{issue.unit})[/dim]: {issue.scale_min:g} = {issue.low_means}; "
+            f"{issue.scale_max:g} = {issue.high_means}",
+            highlight=False,
+        )
 
 
 def _caption(result) -> str:  # type: ignore[no-untyped-def]
@@ -126,6 +145,7 @@ def _caption(result) -> str:  # type: ignore[no-untyped-def]
         text = f"median [5 %, 95 %] over {result.n_draws} draws, seed {result.seed}"
     else:
         text = "central scenario (every input at its central value)"
-    rounds = [f"{m}: {r.rounds_run} rounds" for m, r in result.models.items()
-              if r.rounds_run is not None]
+    rounds = [
+        f"{m}: {r.rounds_run} rounds" for m, r in result.models.items() if r.rounds_run is not None
+    ]
     return text + ("; " + ", ".join(rounds) if rounds else "")

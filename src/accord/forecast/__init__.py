@@ -62,22 +62,38 @@ class Forecast:
         for name, result in self.models.items():
             p5, p50, p95 = self.quantiles(name)
             for k, issue in enumerate(self.scenario.issues):
-                rows.append({
-                    "model": name, "issue": issue.id, "central": float(result.central[k]),
-                    "median": float(p50[k]), "p5": float(p5[k]), "p95": float(p95[k]),
-                    "mean": float(result.draws[:, k].mean()), "draws": self.n_draws,
-                    "rounds": result.rounds_run,
-                })
+                rows.append(
+                    {
+                        "model": name,
+                        "issue": issue.id,
+                        "central": float(result.central[k]),
+                        "median": float(p50[k]),
+                        "p5": float(p5[k]),
+                        "p95": float(p95[k]),
+                        "mean": float(result.draws[:, k].mean()),
+                        "draws": self.n_draws,
+                        "rounds": result.rounds_run,
+                    }
+                )
         return rows
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``accord forecast --format json``."""
         actors = self.scenario.actor_ids
         out: dict[str, Any] = {
-            "scenario": self.scenario.name, "draws": self.n_draws, "seed": self.seed,
-            "issues": [{"id": i.id, "name": i.name, "low_means": i.low_means,
-                        "high_means": i.high_means, "scale": [i.scale_min, i.scale_max]}
-                       for i in self.scenario.issues],
+            "scenario": self.scenario.name,
+            "draws": self.n_draws,
+            "seed": self.seed,
+            "issues": [
+                {
+                    "id": i.id,
+                    "name": i.name,
+                    "low_means": i.low_means,
+                    "high_means": i.high_means,
+                    "scale": [i.scale_min, i.scale_max],
+                }
+                for i in self.scenario.issues
+            ],
             "models": {},
         }
         for name, result in self.models.items():
@@ -86,17 +102,24 @@ class Forecast:
             for k, issue in enumerate(self.scenario.issues):
                 entry: dict[str, Any] = {
                     "forecast": float(result.central[k]),
-                    "distribution": {"median": float(p50[k]), "p5": float(p5[k]),
-                                     "p95": float(p95[k]),
-                                     "mean": float(result.draws[:, k].mean())},
+                    "distribution": {
+                        "median": float(p50[k]),
+                        "p5": float(p5[k]),
+                        "p95": float(p95[k]),
+                        "mean": float(result.draws[:, k].mean()),
+                    },
                 }
                 if result.history is not None:
                     assert result.median is not None and result.mean is not None
                     entry["rounds"] = [
-                        {"round": r, "median": float(result.median[r, k]),
-                         "mean": float(result.mean[r, k]),
-                         "positions": {a: float(result.history[r, n, k])
-                                       for n, a in enumerate(actors)}}
+                        {
+                            "round": r,
+                            "median": float(result.median[r, k]),
+                            "mean": float(result.mean[r, k]),
+                            "positions": {
+                                a: float(result.history[r, n, k]) for n, a in enumerate(actors)
+                            },
+                        }
                         for r in range(result.history.shape[0])
                     ]
                 issues[issue.id] = entry
@@ -155,7 +178,7 @@ def run_forecast(
         central = fn(*central_inputs, status_quo=sq, **options)
         chunks = []
         for start in range(0, draws, CHUNK):
-            part = tuple(a[start:start + CHUNK] for a in inputs)
+            part = tuple(a[start : start + CHUNK] for a in inputs)
             sq_part = None if sq is None else np.broadcast_to(sq, (len(part[0]), sq.shape[1]))
             chunks.append(fn(*part, status_quo=sq_part, **options).forecast)
             if progress is not None:
@@ -164,8 +187,12 @@ def run_forecast(
     return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results)
 
 
-def _model_forecast(name: str, central: BargainingResult, draws: np.ndarray,
-                    inputs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> ModelForecast:
+def _model_forecast(
+    name: str,
+    central: BargainingResult,
+    draws: np.ndarray,
+    inputs: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> ModelForecast:
     if central.history is None:
         return ModelForecast(name, draws, central.forecast[0])
     capability, _, salience = inputs
@@ -176,8 +203,9 @@ def _model_forecast(name: str, central: BargainingResult, draws: np.ndarray,
     return ModelForecast(name, draws, central.forecast[0], history, median, mean, rounds_run)
 
 
-def round_statistics(history: np.ndarray, capability: np.ndarray,
-                     salience: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def round_statistics(
+    history: np.ndarray, capability: np.ndarray, salience: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted median and c*s weighted mean of positions per round, ``[R + 1, K]`` each.
 
     ``history[R + 1, N, K]``; weights ``capability[N] * salience[N, K]``.

@@ -20,21 +20,33 @@ def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
     round_models = [m for m, r in forecast.models.items() if r.history is not None]
     issues = scenario.issues
     columns = 1 + len(round_models)
-    fig, axes = plt.subplots(len(issues), columns, figsize=(6 + 5 * len(round_models),
-                             1.0 + 2.4 * len(issues)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(issues),
+        columns,
+        figsize=(6 + 5 * len(round_models), 1.0 + 2.4 * len(issues)),
+        squeeze=False,
+    )
     names = list(forecast.models)
     for k, issue in enumerate(issues):
         ax = axes[k, 0]
         data = [forecast.models[m].draws[:, k] for m in names]
         if forecast.n_draws > 1:
             ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False)
-        ax.scatter([forecast.models[m].central[k] for m in names], range(1, len(names) + 1),
-                   marker="D", color="black", zorder=3, label="central scenario")
+        ax.scatter(
+            [forecast.models[m].central[k] for m in names],
+            range(1, len(names) + 1),
+            marker="D",
+            color="black",
+            zorder=3,
+            label="central scenario",
+        )
         ax.set_yticks(range(1, len(names) + 1), names)
         ax.set_xlim(issue.scale_min, issue.scale_max)
         ax.set_title(f"{issue.name}", fontsize=10)
-        label = (f"{issue.scale_min:g} = {issue.low_means}; "
-                 f"{issue.scale_max:g} = {issue.high_means} ({issue.unit})")
+        label = (
+            f"{issue.scale_min:g} = {issue.low_means}; "
+            f"{issue.scale_max:g} = {issue.high_means} ({issue.unit})"
+        )
         ax.set_xlabel(textwrap.fill(label, 90), fontsize=7)
         if k == 0:
             ax.legend(fontsize=7, loc="best")

@@ -67,14 +67,24 @@ def load_scenario(target: str | Path) -> Scenario:
     data, lines = load_yaml(path)
     name = str(path)
     if not isinstance(data, dict):
-        raise ScenarioError(name, "top level must be a mapping", line=1,
-                            expected="a mapping", found=type(data).__name__)
+        raise ScenarioError(
+            name,
+            "top level must be a mapping",
+            line=1,
+            expected="a mapping",
+            found=type(data).__name__,
+        )
     data = dict(data)
     if "positions_csv" in data:
         csv_name = data.pop("positions_csv")
         if not isinstance(csv_name, str):
-            raise ScenarioError(name, "must be a file name", line=line_of(lines, ("positions_csv",)),
-                                field="positions_csv", found=csv_name)
+            raise ScenarioError(
+                name,
+                "must be a file name",
+                line=line_of(lines, ("positions_csv",)),
+                field="positions_csv",
+                found=csv_name,
+            )
         inline = list(data.get("stances") or [])
         rows = read_positions_csv(path.parent / csv_name)
         data["stances"] = inline + [stance for stance, _ in rows]
@@ -91,16 +101,18 @@ def load_scenario(target: str | Path) -> Scenario:
     return scenario.model_copy(update={"origin": name})
 
 
-def _validate(model: type[BaseModel], data: Any, name: str, lines: Lines,
-              prefix: tuple[Any, ...] = ()) -> Any:
+def _validate(
+    model: type[BaseModel], data: Any, name: str, lines: Lines, prefix: tuple[Any, ...] = ()
+) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise _as_scenario_error(error, name, lines, prefix) from None
 
 
-def _as_scenario_error(error: ValidationError, name: str, lines: Lines,
-                       prefix: tuple[Any, ...]) -> ScenarioError:
+def _as_scenario_error(
+    error: ValidationError, name: str, lines: Lines, prefix: tuple[Any, ...]
+) -> ScenarioError:
     first = error.errors()[0]
     loc = prefix + tuple(part for part in first["loc"] if not _is_union_tag(part))
     message = first["msg"].removeprefix("Value error, ")
@@ -112,12 +124,20 @@ def _as_scenario_error(error: ValidationError, name: str, lines: Lines,
         message, found = "required key is missing", None
     elif isinstance(found, dict | list):
         found = None
-    more = len({e["loc"][:-1] if _is_union_tag(e["loc"][-1]) else e["loc"]
-                for e in error.errors()}) - 1
+    more = (
+        len({e["loc"][:-1] if _is_union_tag(e["loc"][-1]) else e["loc"] for e in error.errors()})
+        - 1
+    )
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return ScenarioError(name, message, line=line_of(lines, loc), field=dotted(loc),
-                         expected=_expected(kind, first), found=found)
+    return ScenarioError(
+        name,
+        message,
+        line=line_of(lines, loc),
+        field=dotted(loc),
+        expected=_expected(kind, first),
+        found=found,
+    )
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -139,69 +159,114 @@ def _expected(kind: str, error: Any) -> str | None:
 def _section_from_file(scenario_path: Path, section: str, file_name: str, lines: Lines) -> Any:
     path = scenario_path.parent / file_name
     if not path.is_file():
-        raise ScenarioError(str(scenario_path), "section file not found",
-                            line=line_of(lines, (section,)), field=section, found=file_name)
+        raise ScenarioError(
+            str(scenario_path),
+            "section file not found",
+            line=line_of(lines, (section,)),
+            field=section,
+            found=file_name,
+        )
     data, section_lines = load_yaml(path)
     return _parse_section(section, data, str(path), section_lines, ())
 
 
-def _parse_section(section: str, data: Any, name: str, lines: Lines,
-                   prefix: tuple[Any, ...]) -> Any:
+def _parse_section(
+    section: str, data: Any, name: str, lines: Lines, prefix: tuple[Any, ...]
+) -> Any:
     module_name, class_name = SECTIONS[section]
     spec_class = getattr(importlib.import_module(module_name), class_name)
-    sub_lines = {key[len(prefix):]: line for key, line in lines.items() if key[: len(prefix)] == prefix}
+    sub_lines = {
+        key[len(prefix) :]: line for key, line in lines.items() if key[: len(prefix)] == prefix
+    }
     return _validate(spec_class, data, name, sub_lines if prefix else lines, prefix)
 
 
-def _check_references(scenario: Scenario, name: str, lines: Lines,
-                      origins: dict[int, tuple[str, int]]) -> None:
+def _check_references(
+    scenario: Scenario, name: str, lines: Lines, origins: dict[int, tuple[str, int]]
+) -> None:
     """Unique ids; every stance names a known actor and issue; exactly one per pair."""
     for kind, ids in (("actors", scenario.actor_ids), ("issues", scenario.issue_ids)):
         seen: set[str] = set()
         for index, item_id in enumerate(ids):
             if item_id in seen:
-                raise ScenarioError(name, f"duplicate id in {kind}",
-                                    line=line_of(lines, (kind, index, "id")),
-                                    field=f"{kind}[{index}].id", found=item_id)
+                raise ScenarioError(
+                    name,
+                    f"duplicate id in {kind}",
+                    line=line_of(lines, (kind, index, "id")),
+                    field=f"{kind}[{index}].id",
+                    found=item_id,
+                )
             seen.add(item_id)
     actors, issues = set(scenario.actor_ids), set(scenario.issue_ids)
     pairs: set[tuple[str, str]] = set()
     for index, stance in enumerate(scenario.stances):
+
         def where(field: str, index: int = index) -> tuple[str, int | None]:
             return origins.get(index) or (name, line_of(lines, ("stances", index, field)))
 
-        for field, value, known in (("actor", stance.actor, actors), ("issue", stance.issue, issues)):
+        for field, value, known in (
+            ("actor", stance.actor, actors),
+            ("issue", stance.issue, issues),
+        ):
             if value not in known:
                 file, line = where(field)
-                raise ScenarioError(file, f"unknown {field}", line=line, field=field,
-                                    expected=f"one of {sorted(known)}", found=value)
+                raise ScenarioError(
+                    file,
+                    f"unknown {field}",
+                    line=line,
+                    field=field,
+                    expected=f"one of {sorted(known)}",
+                    found=value,
+                )
         if (stance.actor, stance.issue) in pairs:
             file, line = where("actor")
-            raise ScenarioError(file, "duplicate stance for this actor and issue",
-                                line=line, field="actor/issue",
-                                found=f"{stance.actor}/{stance.issue}")
+            raise ScenarioError(
+                file,
+                "duplicate stance for this actor and issue",
+                line=line,
+                field="actor/issue",
+                found=f"{stance.actor}/{stance.issue}",
+            )
         pairs.add((stance.actor, stance.issue))
         issue = next(i for i in scenario.issues if i.id == stance.issue)
         low, high = issue.scale_min, issue.scale_max
         for bound in (stance.position.point,) + stance.position.bounds:
             if not low <= bound <= high:
                 file, line = where("position")
-                raise ScenarioError(file, "position outside the issue's scale", line=line,
-                                    field="position", expected=f"a value in [{low:g}, {high:g}]",
-                                    found=bound)
-    missing = [(a, i) for a in scenario.actor_ids for i in scenario.issue_ids if (a, i) not in pairs]
+                raise ScenarioError(
+                    file,
+                    "position outside the issue's scale",
+                    line=line,
+                    field="position",
+                    expected=f"a value in [{low:g}, {high:g}]",
+                    found=bound,
+                )
+    missing = [
+        (a, i) for a in scenario.actor_ids for i in scenario.issue_ids if (a, i) not in pairs
+    ]
     if missing:
-        actor, issue = missing[0]
-        raise ScenarioError(name, f"no stance for actor '{actor}' on issue '{issue}' "
-                            f"({len(missing)} pair(s) missing; give salience 0 for an actor that "
-                            "does not care)", line=line_of(lines, ("stances",)), field="stances")
+        actor_id, issue_id = missing[0]
+        raise ScenarioError(
+            name,
+            f"no stance for actor '{actor_id}' on issue '{issue_id}' "
+            f"({len(missing)} pair(s) missing; give salience 0 for an actor that "
+            "does not care)",
+            line=line_of(lines, ("stances",)),
+            field="stances",
+        )
 
 
 # --- positions CSV ------------------------------------------------------------------------
 
 POSITION_COLUMNS = ("actor", "issue", "position", "salience", "source")
-OPTIONAL_COLUMNS = ("position_low", "position_high", "salience_low", "salience_high",
-                    "distribution", "salience_source")
+OPTIONAL_COLUMNS = (
+    "position_low",
+    "position_high",
+    "salience_low",
+    "salience_high",
+    "distribution",
+    "salience_source",
+)
 
 
 def read_positions_csv(path: Path) -> list[tuple[Stance, tuple[str, int]]]:
@@ -219,12 +284,23 @@ def read_positions_csv(path: Path) -> list[tuple[Stance, tuple[str, int]]]:
     reader.fieldnames = header
     missing = [c for c in POSITION_COLUMNS if c not in header]
     if missing:
-        raise ScenarioError(name, "missing column", line=1, field=missing[0],
-                            expected=", ".join(POSITION_COLUMNS), found=",".join(header))
+        raise ScenarioError(
+            name,
+            "missing column",
+            line=1,
+            field=missing[0],
+            expected=", ".join(POSITION_COLUMNS),
+            found=",".join(header),
+        )
     unknown = [c for c in header if c not in POSITION_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        raise ScenarioError(name, "unknown column", line=1, field=unknown[0],
-                            expected=", ".join(POSITION_COLUMNS + OPTIONAL_COLUMNS))
+        raise ScenarioError(
+            name,
+            "unknown column",
+            line=1,
+            field=unknown[0],
+            expected=", ".join(POSITION_COLUMNS + OPTIONAL_COLUMNS),
+        )
     stances = []
     for row in reader:
         line = reader.line_num
@@ -234,8 +310,10 @@ def read_positions_csv(path: Path) -> list[tuple[Stance, tuple[str, int]]]:
         stance = {"actor": cells["actor"], "issue": cells["issue"]}
         source = cells["source"]
         for what in ("position", "salience"):
-            quantity: dict[str, Any] = {"value": _number(cells, what, name, line),
-                                        "source": cells.get(f"{what}_source") or source}
+            quantity: dict[str, Any] = {
+                "value": _number(cells, what, name, line),
+                "source": cells.get(f"{what}_source") or source,
+            }
             if cells.get(f"{what}_low") or cells.get(f"{what}_high"):
                 quantity["low"] = _number(cells, f"{what}_low", name, line)
                 quantity["high"] = _number(cells, f"{what}_high", name, line)
@@ -254,15 +332,23 @@ def _number(cells: dict[str, str], column: str, name: str, line: int) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ScenarioError(name, "not a number", line=line, field=column,
-                            expected="a number", found=text) from None
+        raise ScenarioError(
+            name, "not a number", line=line, field=column, expected="a number", found=text
+        ) from None
     if not math.isfinite(value):
-        raise ScenarioError(name, "not a finite number", line=line, field=column,
-                            expected="a finite number", found=text)
+        raise ScenarioError(
+            name,
+            "not a finite number",
+            line=line,
+            field=column,
+            expected="a finite number",
+            found=text,
+        )
     return value
 
 
 # --- KTAB SMP CSV -------------------------------------------------------------------------
+
 
 def _from_ktab(path: Path) -> Scenario:
     """A KTAB ``smpc --csv`` input file as a scenario (salience rescaled from 0-100 to 0-1)."""
@@ -271,24 +357,45 @@ def _from_ktab(path: Path) -> Scenario:
     table = read_ktab_csv(path)
     source = f"KTAB SMP CSV {path.name}"
     issues = [
-        {"id": _slug(dim), "name": dim, "low_means": "0 on the KTAB scale",
-         "high_means": "100 on the KTAB scale"}
+        {
+            "id": _slug(dim),
+            "name": dim,
+            "low_means": "0 on the KTAB scale",
+            "high_means": "100 on the KTAB scale",
+        }
         for dim in table.dimension_names
     ]
     actors, stances = [], []
     for n, actor_id in enumerate(table.actor_ids):
-        actors.append({"id": _slug(actor_id), "name": table.actor_names[n] or actor_id,
-                       "capability": {"value": float(table.capability[n]),
-                                      "source": f"{source}, row of actor {actor_id}"}})
+        actors.append(
+            {
+                "id": _slug(actor_id),
+                "name": table.actor_names[n] or actor_id,
+                "capability": {
+                    "value": float(table.capability[n]),
+                    "source": f"{source}, row of actor {actor_id}",
+                },
+            }
+        )
         for k, issue in enumerate(issues):
-            stances.append({
-                "actor": _slug(actor_id), "issue": issue["id"],
-                "position": {"value": float(table.position[n, k]), "source": source},
-                "salience": {"value": float(table.salience[n, k]) / 100.0, "source": source},
-            })
-    data = {"scenario": {"name": _slug(path.stem), "title": table.name or path.stem,
-                         "description": table.description or ""},
-            "issues": issues, "actors": actors, "stances": stances}
+            stances.append(
+                {
+                    "actor": _slug(actor_id),
+                    "issue": issue["id"],
+                    "position": {"value": float(table.position[n, k]), "source": source},
+                    "salience": {"value": float(table.salience[n, k]) / 100.0, "source": source},
+                }
+            )
+    data = {
+        "scenario": {
+            "name": _slug(path.stem),
+            "title": table.name or path.stem,
+            "description": table.description or "",
+        },
+        "issues": issues,
+        "actors": actors,
+        "stances": stances,
+    }
     scenario = _validate(Scenario, data, str(path), {})
     _check_references(scenario, str(path), {}, {})
     return scenario.model_copy(update={"origin": str(path)})

@@ -12,10 +12,10 @@ it is optional and defaults to the midpoint).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
-import datetime as dt
 from typing import Any, Literal
 
 import numpy as np

@@ -46,7 +46,9 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ScenarioError(name, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise ScenarioError(
+            name, f"not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
     if not text.strip():
         raise ScenarioError(name, "file is empty", expected="a YAML mapping")
     return text
@@ -92,8 +94,12 @@ class _Builder:
             )
         if node.tag not in _STANDARD_TAGS:
             raise ScenarioError(
-                self.file, "tag not allowed", line=line, field=_dotted(path),
-                expected="plain YAML values", found=node.tag,
+                self.file,
+                "tag not allowed",
+                line=line,
+                field=_dotted(path),
+                expected="plain YAML values",
+                found=node.tag,
             )
         self.lines.setdefault(path, line)
         if isinstance(node, yaml.MappingNode):
@@ -102,13 +108,18 @@ class _Builder:
                 key = self._value(key_node, path + ("<key>",))
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     raise ScenarioError(
-                        self.file, "mapping key must be a plain value",
-                        line=key_node.start_mark.line + 1, field=_dotted(path),
+                        self.file,
+                        "mapping key must be a plain value",
+                        line=key_node.start_mark.line + 1,
+                        field=_dotted(path),
                     )
                 if key in result:
                     raise ScenarioError(
-                        self.file, "duplicate key", line=key_node.start_mark.line + 1,
-                        field=_dotted(path + (key,)), found=key,
+                        self.file,
+                        "duplicate key",
+                        line=key_node.start_mark.line + 1,
+                        field=_dotted(path + (key,)),
+                        found=key,
                     )
                 result[key] = self._value(value_node, path + (key,))
             return result
@@ -118,7 +129,9 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             raise ScenarioError(
-                self.file, f"bad value: {getattr(error, 'problem', error)}", line=line,
+                self.file,
+                f"bad value: {getattr(error, 'problem', error)}",
+                line=line,
                 field=_dotted(path),
             ) from None
 
