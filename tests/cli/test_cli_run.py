@@ -70,3 +70,14 @@ def test_missing_scenario_and_scenario_without_simulation(tmp_path: Path) -> Non
     result = _invoke("bdm-1994-emissions", "--out", str(tmp_path))
     assert result.exit_code == 2
     assert "simulation" in result.output
+
+
+def test_other_settings_on_the_same_run_are_refused_in_one_line(tmp_path: Path) -> None:
+    common = ("ukraine-2025", "-v", "baseline", "--no-report", "--out", str(tmp_path))
+    assert _invoke(*common, "-n", "3").exit_code == 0
+    refused = _invoke(*common, "-n", "4")
+    assert refused.exit_code == 2
+    lines = [line for line in refused.output.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "different run" in lines[0]
+    assert _invoke(*common, "-n", "4", "--overwrite").exit_code == 0
+    assert len(open_run(tmp_path / "baseline").scalars()) == 4

@@ -92,6 +92,8 @@ def _run(scenario_name: str, variants: list[str], experiments: int, seed: int, e
                 simulate, design, seed=seed, out_dir=out_dir, executor=executor,  # type: ignore[arg-type]
                 chunk_size=chunk_size, meta=meta, progress=True, run_id=name,
                 overwrite=overwrite))
+        except ScenarioError:
+            raise
         except ValueError as error:
             raise ScenarioError(str(out_dir / name), str(error)) from None
         typer.echo(f"{name}: results in {out_dir / name}", err=True)
