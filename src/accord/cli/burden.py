@@ -12,22 +12,16 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from accord.cli.formats import Format
 from accord.errors import ScenarioError
 
 if TYPE_CHECKING:
     from accord.scenario.burden import BurdenResult
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 burden_app = typer.Typer(

@@ -6,19 +6,13 @@ fast. A bad run directory, bad SQL or an unknown outcome prints one line and exi
 
 from __future__ import annotations
 
-import enum
 import math
 from typing import Annotated, Any
 
 import typer
 
+from accord.cli.formats import Format
 from accord.errors import ScenarioError
-
-
-class QueryFormat(enum.StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def _fail(error: ScenarioError) -> SystemExit:
@@ -47,24 +41,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _emit(frame: Any, output_format: QueryFormat, title: str | None = None) -> None:
-    if output_format is QueryFormat.csv:
+def _emit(frame: Any, output_format: Format, title: str | None = None) -> None:
+    if output_format is Format.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
-    elif output_format is QueryFormat.json:
+    elif output_format is Format.json:
         typer.echo(frame.to_json(orient="records", indent=2))
     else:
         _print_table(frame, title)
 
 
 FormatOption = Annotated[
-    QueryFormat, typer.Option("--format", "-f", help="Output format: table, csv or json.")
+    Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")
 ]
 
 
 def query(
     run_dir: Annotated[str, typer.Argument(help="Run directory (holds meta.json).")],
     sql: Annotated[str, typer.Argument(help="SQL over the views scalars, series and design.")],
-    output_format: FormatOption = QueryFormat.table,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
     from accord.store import open_run
@@ -91,7 +85,7 @@ def compare(
         help="Resample experiments jointly (same design and seed) or independently; "
              "default: paired when the runs share their uncertainty draws.",
     )] = None,
-    output_format: FormatOption = QueryFormat.table,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """Differences A - B per scalar outcome, with bootstrap 95 % intervals."""
     from accord.analysis.compare import compare_runs

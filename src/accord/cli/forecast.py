@@ -5,18 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
+from accord.cli.formats import Format
+
 MODEL_CHOICES = ("compromise", "median", "nash", "eum", "smp")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:
