@@ -76,7 +76,7 @@ def test_compromise_by_hand():
     c = np.array([[1.0, 2.0, 1.0]])
     x = np.array([[[0.0, 10.0], [100.0, 20.0], [40.0, 90.0]]])
     s = np.array([[[1.0, 0.5], [0.5, 0.5], [0.0, 1.0]]])
-    # issue 0: weights 1, 1, 0 -> (0 + 100) / 2; issue 1: weights 0.5, 1, 1 -> 5 + 20 + 90 / 2.5
+    # issue 0: weights 1, 1, 0 -> (0 + 100) / 2; issue 1: weights 0.5, 1, 1 -> (5 + 20 + 90) / 2.5
     np.testing.assert_allclose(compromise(c, x, s).forecast, [[50.0, 115.0 / 2.5]])
 
 

@@ -126,8 +126,11 @@ def nash(
     kink_position = np.take_along_axis(x, np.maximum(kink, 0)[:, None, :], axis=1)[:, 0]
     y = np.where(at_kink, kink_position, y)
     # The solution lies in the participants' hull; clip the rounding of d + t back into it.
-    y = np.clip(y, np.where(taking_part, x, np.inf).min(axis=1),
-                np.where(taking_part, x, -np.inf).max(axis=1))
+    y = np.clip(
+        y,
+        np.where(taking_part, x, np.inf).min(axis=1),
+        np.where(taking_part, x, -np.inf).max(axis=1),
+    )
     forecast = np.where(moving, y, d)
     return BargainingResult(forecast=forecast)
 
