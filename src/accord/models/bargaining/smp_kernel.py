@@ -243,17 +243,10 @@ def _assess(x, s, ssq, cap, codes):
 
 
 @njit(cache=True)
-def _challenge(h, k, i, j, dist, est, w, sal, rule, commit):
-    """KTAB ``SMPState::probEduChlg(h, k, i, j)``: (P[i beats j], expected gain to k)."""
-    n = dist.shape[0]
-    uii = _bs_util(dist[i, i], est[h, i])
-    uij = _bs_util(dist[i, j], est[h, i])
-    uji = _bs_util(dist[j, i], est[h, j])
-    ujj = _bs_util(dist[j, j], est[h, j])
-    uki = _bs_util(dist[k, i], est[h, k])
-    ukj = _bs_util(dist[k, j], est[h, k])
-    c_i = _vote(rule, w[i], uii, uij)
-    c_j = _vote(rule, w[j], uji, ujj)
+def _principal_votes(rule, w_i, w_j, uii, uij, uji, ujj):
+    """Starting strengths (i's side, j's side) of a contest from the two principals' votes."""
+    c_i = _vote(rule, w_i, uii, uij)
+    c_j = _vote(rule, w_j, uji, ujj)
     chij = MIN_CHALLENGE
     chji = MIN_CHALLENGE
     if c_i > 0.0:
@@ -264,6 +257,37 @@ def _challenge(h, k, i, j, dist, est, w, sal, rule, commit):
         chij = chij + c_j
     if c_j < 0.0:
         chji = chji - c_j
+    return chij, chji
+
+
+@njit(cache=True)
+def _third_party_vote(rule, w_m, uni, unj, unn, base_i, base_j, commit):
+    """Third party m's vote in the contest i vs j, given the principals' strengths."""
+    v = _vote(rule, w_m, uni, unj)
+    cni = base_i + v if v > 0 else base_i
+    cnj = base_j - v if v < 0 else base_j
+    pin = cni / (cni + cnj)
+    pjn = 1.0 - pin
+    if commit == 0:
+        a1, a2, a3, a4 = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
+    elif commit == 1:
+        a1, a2, a3, a4 = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
+    else:
+        a1, a2, a3, a4 = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
+    return _vote(rule, w_m, (pin * a1) + (pjn * a2), (pin * a3) + (pjn * a4))
+
+
+@njit(cache=True)
+def _challenge(h, k, i, j, dist, est, w, sal, rule, commit):
+    """KTAB ``SMPState::probEduChlg(h, k, i, j)``: (P[i beats j], expected gain to k)."""
+    n = dist.shape[0]
+    uii = _bs_util(dist[i, i], est[h, i])
+    uij = _bs_util(dist[i, j], est[h, i])
+    uji = _bs_util(dist[j, i], est[h, j])
+    ujj = _bs_util(dist[j, j], est[h, j])
+    uki = _bs_util(dist[k, i], est[h, k])
+    ukj = _bs_util(dist[k, j], est[h, k])
+    chij, chji = _principal_votes(rule, w[i], w[j], uii, uij, uji, ujj)
     base_i = chij
     base_j = chji
     for m in range(n):
@@ -273,18 +297,7 @@ def _challenge(h, k, i, j, dist, est, w, sal, rule, commit):
         uni = _bs_util(dist[m, i], r)
         unj = _bs_util(dist[m, j], r)
         unn = _bs_util(dist[m, m], r)
-        v = _vote(rule, w[m], uni, unj)
-        cni = base_i + v if v > 0 else base_i
-        cnj = base_j - v if v < 0 else base_j
-        pin = cni / (cni + cnj)
-        pjn = 1.0 - pin
-        if commit == 0:
-            a1, a2, a3, a4 = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
-        elif commit == 1:
-            a1, a2, a3, a4 = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
-        else:
-            a1, a2, a3, a4 = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
-        vk = _vote(rule, w[m], (pin * a1) + (pjn * a2), (pin * a3) + (pjn * a4))
+        vk = _third_party_vote(rule, w[m], uni, unj, unn, base_i, base_j, commit)
         if vk > 0:
             chij = chij + vk
         if vk < 0:
@@ -319,39 +332,15 @@ def _best_for(i, dist, dist_t, est, w, sal, rule, commit):
         uij = _bs_util(dist[i, j], est[i, i])
         uji = _bs_util(dist[j, i], est[i, j])
         ujj = _bs_util(dist[j, j], est[i, j])
-        c_i = _vote(rule, w[i], uii, uij)
-        c_j = _vote(rule, w[j], uji, ujj)
-        chij = MIN_CHALLENGE
-        chji = MIN_CHALLENGE
-        if c_i > 0.0:
-            chij = chij + c_i
-        if c_i < 0.0:
-            chji = chji - c_i
-        if c_j > 0.0:
-            chij = chij + c_j
-        if c_j < 0.0:
-            chji = chji - c_j
+        chij, chji = _principal_votes(rule, w[i], w[j], uii, uij, uji, ujj)
         base_i = chij
         base_j = chji
         col = dist_t[j]
         for m in range(n):
             if m == i or m == j:
                 continue
-            uni = u_ni[m]
             unj = _bs_util(col[m], est[i, m])
-            unn = u_nn[m]
-            v = _vote(rule, w[m], uni, unj)
-            cni = base_i + v if v > 0 else base_i
-            cnj = base_j - v if v < 0 else base_j
-            pin = cni / (cni + cnj)
-            pjn = 1.0 - pin
-            if commit == 1:
-                a1, a2, a3, a4 = uni + uni + unn, unj + unj + unj, uni + uni + uni, unj + unj + unn
-            elif commit == 0:
-                a1, a2, a3, a4 = uni + uni + uni, unj + unj + unj, uni + uni + uni, unj + unj + unj
-            else:
-                a1, a2, a3, a4 = uni + uni + unn, unj + unj + unn, uni + uni + unn, unj + unj + unn
-            vk = _vote(rule, w[m], (pin * a1) + (pjn * a2), (pin * a3) + (pjn * a4))
+            vk = _third_party_vote(rule, w[m], u_ni[m], unj, u_nn[m], base_i, base_j, commit)
             if vk > 0:
                 chij = chij + vk
             if vk < 0:
