@@ -81,3 +81,18 @@ def test_other_settings_on_the_same_run_are_refused_in_one_line(tmp_path: Path) 
     assert len(lines) == 1 and "different run" in lines[0]
     assert _invoke(*common, "-n", "4", "--overwrite").exit_code == 0
     assert len(open_run(tmp_path / "baseline").scalars()) == 4
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    """Bad option values through the installed entry point: click's message, exit 2."""
+    import subprocess
+    import sys
+
+    for args in (["run", "ukraine-2025", "--experiments", "-5", "--out", str(tmp_path)],
+                 ["forecast", "ukraine-2025", "--model", "nope"],
+                 ["forecast"]):
+        done = subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True,
+                              text=True)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "Error:" in done.stderr, (args, done.stderr)
+    assert not any(tmp_path.iterdir())

@@ -48,10 +48,13 @@ def main() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
-    except Exception as error:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(error, click.ClickException):
+    except Exception as error:
+        # Usage errors (bad option values, missing arguments) are click exceptions, which
+        # carry their own message and exit code. Matched by that interface, not by class:
+        # typer up to 0.2x re-exports click's, later versions bundle their own copy of click.
+        if callable(getattr(error, "show", None)) and isinstance(
+            getattr(error, "exit_code", None), int
+        ):
             error.show()
             sys.exit(error.exit_code)
         raise
