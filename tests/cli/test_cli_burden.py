@@ -122,6 +122,21 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], fragment: str) -> Non
     assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0]
 
 
+@pytest.mark.parametrize("command", ["equilibrium", "aid"])
+def test_zero_draws_is_refused(command: str) -> None:
+    """0 draws is an error, not "use the default" (it once fell through ``draws or default``)."""
+    from accord.errors import ScenarioError
+    from accord.scenario.burden import Settings, load_burden_spec, run_aid
+
+    result = runner.invoke(app, ["burden", command, "--draws", "0"])
+    assert result.exit_code == 2 and "--draws" in result.stderr
+    spec = load_burden_spec()
+    with pytest.raises(ScenarioError, match="draw"):
+        if command == "aid":
+            run_aid(spec, draws=0)
+        else:
+            Settings.from_spec(spec, draws=0)
+
 def test_bad_spec_file_names_file_and_line(tmp_path: Path) -> None:
     from accord.scenario.burden import default_spec_path
 

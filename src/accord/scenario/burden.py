@@ -265,7 +265,7 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
     _check_names(spec.frontline.allies, names, "frontline")
     if "United States" in settings.leave and (settings.us_cut or settings.us_spill_in_cut):
         raise ScenarioError(None, "the United States cannot both leave and cut", field="leave")
-    n_draws = settings.draws or spec.draws
+    n_draws = spec.draws if settings.draws is None else settings.draws
     low, high = settings.theta or (spec.theta.low, spec.theta.high)
     rng = np.random.default_rng(settings.seed)
     theta = _theta_draws(rng, low, high, n_draws)
@@ -376,7 +376,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     if "United States" not in data.names:
         raise ScenarioError(None, "the aid game needs the United States among the donors",
                             field="aid.donor_groups", found=list(spec.aid.donor_groups))
-    n_draws = draws or spec.draws
+    n_draws = spec.draws if draws is None else draws
     if n_draws < 1:
         raise ScenarioError(None, "need at least one draw", field="draws", found=n_draws)
     rng = np.random.default_rng(seed)
