@@ -65,7 +65,9 @@ def _parse_range(text: str | None) -> tuple[float, float] | None:
 
 
 SpecOption = Annotated[Path | None, typer.Option("--spec", help=SPEC_HELP)]
-DrawsOption = Annotated[int | None, typer.Option("--draws", min=1, help="Draws of the uncertain inputs.")]
+DrawsOption = Annotated[
+    int | None, typer.Option("--draws", min=1, help="Draws of the uncertain inputs.")
+]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the draws.")]
 ThetaOption = Annotated[str | None, typer.Option("--theta-range", help="LOW,HIGH in [0, 1].")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f")]
