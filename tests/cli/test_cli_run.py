@@ -96,3 +96,41 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, done.stderr)
         assert "Traceback" not in done.stderr and "Error:" in done.stderr, (args, done.stderr)
     assert not any(tmp_path.iterdir())
+
+
+def test_accord_run_killed_with_sigkill_resumes_with_the_same_command(tmp_path: Path) -> None:
+    """The README's kind of command, SIGKILLed mid-run and started again, ends exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def command(out: Path) -> list[str]:
+        return [sys.executable, "-m", "accord", "run", "ukraine-2025", "-v", "baseline",
+                "-n", "20000", "-s", "11", "--chunk-size", "500", "--no-report", "--out", str(out)]
+
+    out = tmp_path / "killed"
+    process = subprocess.Popen(command(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list(out.glob("baseline/scalars/part-*.parquet"))) >= 2:
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the run finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    killed = open_run(out / "baseline")
+    assert killed.meta["status"] == "running" and len(killed.chunks()) < killed.meta["n_chunks"]
+
+    assert subprocess.run(command(out), capture_output=True).returncode == 0
+    resumed = open_run(out / "baseline")
+    assert resumed.complete
+    scalars = resumed.scalars().sort_values("experiment").reset_index(drop=True)
+    assert scalars["experiment"].tolist() == list(range(20000))
+
+    assert subprocess.run(command(tmp_path / "clean"), capture_output=True).returncode == 0
+    clean = open_run(tmp_path / "clean" / "baseline").scalars()
+    pd.testing.assert_frame_equal(scalars, clean.sort_values("experiment").reset_index(drop=True),
+                                  check_exact=True)
