@@ -6,9 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Figures are drawn off-screen in tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Property tests draw the same examples on every run ("ci", the default), so that a CI run
+# can be reproduced and never fails by the luck of the draw. `HYPOTHESIS_PROFILE=explore`
+# draws fresh random examples on each run: use it (repeatedly) when changing a model.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 

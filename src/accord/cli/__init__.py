@@ -52,9 +52,8 @@ def main() -> None:
         # Usage errors (bad option values, missing arguments) are click exceptions, which
         # carry their own message and exit code. Matched by that interface, not by class:
         # typer up to 0.2x re-exports click's, later versions bundle their own copy of click.
-        if callable(getattr(error, "show", None)) and isinstance(
-            getattr(error, "exit_code", None), int
-        ):
-            error.show()
-            sys.exit(error.exit_code)
+        show, exit_code = getattr(error, "show", None), getattr(error, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
