@@ -84,6 +84,7 @@ def _models(requested: list[str], defaults: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # type: ignore[no-untyped-def]
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (
@@ -92,7 +93,9 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # 
         TextColumn("{task.completed}/{task.total} draws"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, transient=True, disable=draws < 1000) as progress:
+    # On stderr, so that --format json/csv output stays clean; rich draws nothing when stderr
+    # is not a terminal, and a bar that is done before rich's first refresh never shows.
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         tasks = {m: progress.add_task(f"{m:<10}", total=draws) for m in models}
         return run_forecast(
             scenario,
