@@ -93,3 +93,63 @@ def test_select_caps_the_number_of_restricted_inputs():
         box = result.select(min_coverage=0.3, max_restricted=cap)
         assert len(box.restricted()) <= cap
     assert result.select(max_restricted=0).step == 0
+
+
+def test_pasting_recovers_edges_a_coarse_peel_overshot():
+    inputs, y, inside = planted(seed=3)
+    result = prim(inputs, y, alpha=0.2)  # coarse peels cut past the planted edges
+    step = len(result.trajectory) - 1
+    peeled, pasted = result.box(step), result.paste(step, alpha=0.01)
+    assert pasted.density == pytest.approx(1.0) and peeled.density == pytest.approx(1.0)
+    assert pasted.pasted > 0 and pasted.coverage > peeled.coverage
+    assert pasted.coverage > 0.95
+    limits = pasted.limits
+    assert 0.6 <= limits.loc["u0", "low"] < 0.61
+    assert 0.29 < limits.loc["u3", "high"] <= 0.3
+    assert limits.loc["force", "kept"] == "large, none"
+    assert set(pasted.restricted().index) == {"u0", "u3", "force"}
+
+
+def test_pasting_adds_back_a_dropped_option():
+    rng = np.random.default_rng(5)
+    n = 3000
+    inputs = pd.DataFrame({"u": rng.uniform(size=n), "lever": rng.choice(["a", "b", "c"], n)})
+    # Above u = 0.5 every future is a case; below, a and b are cases 40 % of the time and c
+    # never: overall c looks worst, so the greedy first peel drops it, though inside the
+    # final box (u > 0.5) it is as good as a and b.
+    high = inputs["u"].to_numpy() > 0.5
+    y = np.where(high, 1.0, (rng.uniform(size=n) < 0.4) & (inputs["lever"] != "c"))
+    result = prim(inputs, y, alpha=0.05)
+    step = len(result.trajectory) - 1
+    peeled, pasted = result.box(step), result.paste(step)
+    assert peeled.limits.loc["lever", "kept"] == "a, b"
+    assert pasted.limits.loc["lever", "kept"] == "a, b, c"
+    assert pasted.density == pytest.approx(1.0)
+    assert list(pasted.restricted().index) == ["u"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.05, 0.3), st.floats(0.005, 0.1))
+def test_pasting_never_lowers_density_and_only_grows_the_box(seed, alpha, paste_alpha):
+    rng = np.random.default_rng(seed)
+    n = 400
+    inputs = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.normal(size=n),
+                           "c": rng.choice(["x", "y", "z"], n)})
+    y = (rng.uniform(size=n) < 0.2 + 0.6 * inputs["a"]).astype(float)
+    result = prim(inputs, y, alpha=alpha)
+    for step in range(len(result.trajectory)):
+        peeled, pasted = result.box(step), result.paste(step, alpha=paste_alpha)
+        assert pasted.density >= peeled.density - 1e-12
+        assert pasted.n_in >= peeled.n_in and pasted.coverage >= peeled.coverage - 1e-12
+        for name in ("a", "b"):
+            assert pasted.limits.loc[name, "low"] <= peeled.limits.loc[name, "low"]
+            assert pasted.limits.loc[name, "high"] >= peeled.limits.loc[name, "high"]
+        assert set(peeled.limits.loc["c", "kept"].split(", ")) <= set(
+            pasted.limits.loc["c", "kept"].split(", "))
+        assert len(pasted.restricted()) <= len(peeled.restricted())
+
+
+def test_paste_rejects_bad_alpha():
+    inputs, y, _ = planted(n=200)
+    with pytest.raises(ValueError):
+        prim(inputs, y).paste(0, alpha=0.0)

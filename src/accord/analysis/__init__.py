@@ -8,7 +8,7 @@ sensitivity
     Levers' effects with bootstrap intervals; importance of uncertainties (extra trees or
     standardised regression).
 discovery
-    PRIM scenario discovery (Friedman & Fisher 1999, peeling).
+    PRIM scenario discovery (Friedman & Fisher 1999, peeling and pasting).
 compare
     Differences between two runs with bootstrap intervals (loaded on first use).
 

@@ -11,7 +11,15 @@ takes the peel that leaves the highest mean of the target ``y`` in the box (Frie
 1999, eq. 6 with the "mean" criterion), and stops when no peel raises the mean or the box would
 hold fewer than ``min_support`` of all experiments. Inputs with ties (discrete levers) peel a
 whole value at a time. Non-numeric inputs (strings, booleans, categories) peel one option at a
-time (Friedman & Fisher 1999, sec. 8). The pasting phase is not implemented.
+time (Friedman & Fisher 1999, sec. 8).
+
+Pasting (Friedman & Fisher 1999, sec. 2.2), :meth:`PrimResult.paste`, then grows a chosen box
+back: peeling removes ``alpha`` of the points at a time, so a box's edges can overshoot. Each
+pasting step adds, on one edge of one restricted input, the ``alpha`` share of the box's count
+nearest to that edge among the points that lie in the box on every other input (or one dropped
+option of a non-numeric input), choosing the paste with the highest mean of ``y``. It stops
+when every paste would lower the mean. A paste that keeps the mean is taken (it raises coverage
+at the same density; implementations differ here, and scenario discovery values coverage).
 
 ``y`` may be binary (the case of interest) or a probability per experiment; coverage is then
 the share of the total ``y`` inside the box and density the mean ``y`` inside it.
@@ -19,7 +27,9 @@ the share of the total ``y`` inside the box and density the mean ``y`` inside it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +50,7 @@ class PrimBox:
     support: float
     n_in: int
     limits: pd.DataFrame
+    pasted: int = 0  #: pasting steps applied after peeling (see PrimResult.paste)
 
     def restricted(self) -> pd.DataFrame:
         """Only the inputs the box restricts."""
@@ -63,23 +74,78 @@ class PrimResult:
     _global_low: np.ndarray = field(repr=False)
     _global_high: np.ndarray = field(repr=False)
     _categories: dict[str, np.ndarray] = field(repr=False)
+    _x: np.ndarray = field(repr=False)
+    _y: np.ndarray = field(repr=False)
 
     def box(self, step: int) -> PrimBox:
         """The box after ``step`` peels."""
         row = self.trajectory.iloc[step]
-        low, high = self._lows[step], self._highs[step]
+        return self._box(step, self._lows[step], self._highs[step], self._kept[step],
+                         float(row["coverage"]), float(row["density"]), float(row["support"]),
+                         int(row["n_in"]))
+
+    def paste(self, step: int, alpha: float = 0.01) -> PrimBox:
+        """The box after ``step`` peels, grown back by pasting (see the module docstring).
+
+        ``alpha`` is the share of the box's count added by one paste (smaller than the peeling
+        ``alpha``: Friedman & Fisher 1999 sec. 2.2 paste in finer steps than they peel).
+        """
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        x, y = self._x, self._y
+        low, high = self._lows[step].copy(), self._highs[step].copy()
+        kept = dict(self._kept[step])
+        pasted = 0
+        while True:
+            inside_on = _inside_per_input(x, low, high, kept)
+            inside = inside_on.all(axis=1)
+            n_in, sum_in = int(inside.sum()), float(y[inside].sum())
+            if n_in == 0:
+                break
+            outside_count = (~inside_on).sum(axis=1)
+            best: tuple[float, int] | None = None
+            best_move: tuple[int, Any] = (-1, None)
+            for d in range(x.shape[1]):
+                # Points outside the box on input d only.
+                near = (outside_count == 1) & ~inside_on[:, d]
+                if not near.any():
+                    continue
+                for move, added in _pastes(x[:, d], near, low[d], high[d], kept.get(d),
+                                           max(1, int(np.ceil(alpha * n_in)))):
+                    n_add = int(added.sum())
+                    mean = (sum_in + float(y[added].sum())) / (n_in + n_add)
+                    if best is None or (mean, n_add) > best:
+                        best, best_move = (mean, n_add), (d, move)
+            if best is None or best[0] < sum_in / n_in - 1e-12:  # every paste lowers the mean
+                break
+            d, move = best_move
+            if isinstance(move, frozenset):
+                kept[d] = kept[d] | move
+            elif move[0] == "low":
+                low[d] = move[1]
+            else:
+                high[d] = move[1]
+            pasted += 1
+        inside = np.asarray(_inside_per_input(x, low, high, kept).all(axis=1))
+        stats = _record(y, inside, float(y.sum()), 0)
+        return self._box(step, low, high, kept, stats["coverage"], stats["density"],
+                         stats["support"], stats["n_in"], pasted)
+
+    def _box(self, step: int, low: np.ndarray, high: np.ndarray, kept: dict[int, frozenset],
+             coverage: float, density: float, support: float, n_in: int,
+             pasted: int = 0) -> PrimBox:
         kept_text: list[str] = []
         low_out: list[object] = []
         high_out: list[object] = []
         restricted = (low > self._global_low) | (high < self._global_high)
         for d, name in enumerate(self.names):
             if name in self._categories:
-                codes = sorted(self._kept[step][d])
+                codes = sorted(kept[d])
                 options = [self._categories[name][c] for c in codes]
                 kept_text.append(", ".join(str(o) for o in options))
                 low_out.append(None)
                 high_out.append(None)
-                restricted[d] = self._kept[step][d] != self._kept[0][d]
+                restricted[d] = kept[d] != self._kept[0][d]
             else:
                 kept_text.append("")
                 low_out.append(float(low[d]))
@@ -93,8 +159,7 @@ class PrimResult:
             },
             index=pd.Index(self.names, name="input"),
         )
-        return PrimBox(step, float(row["coverage"]), float(row["density"]),
-                       float(row["support"]), int(row["n_in"]), limits)
+        return PrimBox(step, coverage, density, support, n_in, limits, pasted)
 
     def select(self, min_coverage: float = 0.5, max_restricted: int | None = None) -> PrimBox:
         """The densest box with coverage >= ``min_coverage`` (ties: fewer peels).
@@ -219,6 +284,8 @@ def prim(
         _global_low=global_low,
         _global_high=global_high,
         _categories=categories,
+        _x=x,
+        _y=target,
     )
 
 
@@ -254,6 +321,40 @@ def _candidate_peels(
     if not blocks:
         return np.zeros((xin.shape[0], 0), dtype=bool), []
     return np.concatenate(blocks, axis=1), candidates
+
+
+def _inside_per_input(
+    x: np.ndarray, low: np.ndarray, high: np.ndarray, kept: dict[int, frozenset]
+) -> np.ndarray:
+    """``inside[n, D]``: point n lies within the box's limits on input d."""
+    inside = (x >= low) & (x <= high)
+    for d, options in kept.items():
+        inside[:, d] = np.isin(x[:, d], list(options))
+    return inside
+
+
+def _pastes(
+    values: np.ndarray, near: np.ndarray, low: float, high: float, kept: frozenset | None,
+    count: int,
+) -> Iterator[tuple[Any, np.ndarray]]:
+    """Candidate pastes on one input: ``(move, added mask)``.
+
+    ``near`` marks the points outside the box on this input only. Numeric input: the ``count``
+    such points nearest below ``low`` (move ``("low", new low)``) and above ``high``, with
+    whole tied values. Non-numeric input: each dropped option (move: the option's code set).
+    """
+    if kept is not None:
+        for code in np.unique(values[near]):
+            yield frozenset({int(code)}), near & (values == code)
+        return
+    below = values[near & (values < low)]
+    if below.size:
+        new_low = np.sort(below)[::-1][min(count, below.size) - 1]
+        yield ("low", float(new_low)), near & (values >= new_low) & (values < low)
+    above = values[near & (values > high)]
+    if above.size:
+        new_high = np.sort(above)[min(count, above.size) - 1]
+        yield ("high", float(new_high)), near & (values <= new_high) & (values > high)
 
 
 def _n_restricted(

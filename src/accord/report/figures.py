@@ -218,14 +218,21 @@ def importance_figure(importance_by_variant: Mapping[str, pd.DataFrame], outcome
     return to_png(figure)
 
 
-def prim_trajectory_figure(trajectory: pd.DataFrame, chosen_step: int, target: str) -> bytes:
-    """PRIM peeling trajectory: density against coverage, coloured by restricted inputs."""
+def prim_trajectory_figure(trajectory: pd.DataFrame, chosen_step: int, target: str,
+                           pasted: tuple[float, float] | None = None) -> bytes:
+    """PRIM peeling trajectory: density against coverage, coloured by restricted inputs.
+
+    ``pasted`` = (coverage, density) of the chosen box after pasting, marked when given.
+    """
     figure, (ax,) = _new_figure(6.0, 4.0)
     points = ax.scatter(trajectory["coverage"], trajectory["density"],
                         c=trajectory["n_restricted"], cmap="viridis", s=18)
     chosen = trajectory.iloc[chosen_step]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=140, facecolors="none",
                edgecolors=PALETTE[5], linewidths=2, label=f"chosen box (step {chosen_step})")
+    if pasted is not None:
+        ax.scatter([pasted[0]], [pasted[1]], s=140, marker="*", color=PALETTE[5],
+                   label="chosen box after pasting")
     colourbar = figure.colorbar(points, ax=ax, ticks=MaxNLocator(integer=True))
     colourbar.set_label("inputs restricted")
     ax.set_xlabel("coverage (share of all cases of interest inside the box)")

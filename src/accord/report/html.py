@@ -582,7 +582,9 @@ def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context)
             ctx.skipped.append(f"PRIM for {variant}: peace never holds 5 years.")
             continue
         result = prim(table[columns], y)
-        box = result.select(min_coverage=PRIM_MIN_COVERAGE, max_restricted=PRIM_MAX_RESTRICTED)
+        peeled = result.select(min_coverage=PRIM_MIN_COVERAGE,
+                               max_restricted=PRIM_MAX_RESTRICTED)
+        box = result.paste(peeled.step)  # pasting only widens limits: never more restrictions
         limits = []
         for name, row in box.restricted().iterrows():
             if row["kept"]:
@@ -590,7 +592,8 @@ def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context)
             else:
                 text = f"{fmt(row['low'])} – {fmt(row['high'])}"
             limits.append({"input": name, "limits": text})
-        data = figures.prim_trajectory_figure(result.trajectory, box.step, "peace_holds_5y")
+        data = figures.prim_trajectory_figure(result.trajectory, box.step, "peace_holds_5y",
+                                              pasted=(box.coverage, box.density))
         items.append({
             "variant": variant,
             "base_density": fmt(result.base_density, "probability"),
@@ -598,6 +601,9 @@ def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context)
             "density": fmt(box.density, "probability"),
             "support": fmt(box.support, "probability"),
             "n_in": f"{box.n_in:,}",
+            "pasted": box.pasted,
+            "peeled_coverage": fmt(peeled.coverage, "probability"),
+            "peeled_density": fmt(peeled.density, "probability"),
             "limits": limits,
             "src": ctx.figure(f"prim_{variant}", data),
         })
