@@ -22,6 +22,15 @@ def planted(n=6000, seed=0, noise=0.0):
     return inputs, y, inside.to_numpy()
 
 
+def noisy_game(seed, n=400):
+    """Two numeric inputs and one categorical; the case rate rises with ``a`` only."""
+    rng = np.random.default_rng(seed)
+    inputs = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.normal(size=n),
+                           "c": rng.choice(["x", "y", "z"], n)})
+    y = (rng.uniform(size=n) < 0.2 + 0.6 * inputs["a"]).astype(float)
+    return inputs, y
+
+
 def test_prim_recovers_a_planted_box():
     inputs, y, inside = planted()
     result = prim(inputs, y, alpha=0.05)
@@ -67,17 +76,13 @@ def test_prim_without_signal_keeps_the_whole_space():
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.03, 0.2), st.floats(0.02, 0.3))
 def test_trajectory_invariants(seed, alpha, min_support):
-    rng = np.random.default_rng(seed)
-    n = 400
-    inputs = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.normal(size=n),
-                           "c": rng.choice(["x", "y", "z"], n)})
-    y = (rng.uniform(size=n) < 0.2 + 0.6 * inputs["a"]).astype(float)
+    inputs, y = noisy_game(seed)
     traj = prim(inputs, y, alpha=alpha, min_support=min_support).trajectory
     assert traj["coverage"].iloc[0] == pytest.approx(1.0)
     assert np.all(np.diff(traj["n_in"]) < 0)  # every peel removes points
     assert np.all(np.diff(traj["density"]) > 0)  # and raises the mean of y
     assert np.all(np.diff(traj["coverage"]) <= 1e-12)
-    assert traj["support"].iloc[-1] >= min_support - 1.0 / n
+    assert traj["support"].iloc[-1] >= min_support - 1.0 / len(y)
     assert np.all((traj["density"] >= 0) & (traj["density"] <= 1))
 
 
@@ -131,11 +136,7 @@ def test_pasting_adds_back_a_dropped_option():
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.05, 0.3), st.floats(0.005, 0.1))
 def test_pasting_never_lowers_density_and_only_grows_the_box(seed, alpha, paste_alpha):
-    rng = np.random.default_rng(seed)
-    n = 400
-    inputs = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.normal(size=n),
-                           "c": rng.choice(["x", "y", "z"], n)})
-    y = (rng.uniform(size=n) < 0.2 + 0.6 * inputs["a"]).astype(float)
+    inputs, y = noisy_game(seed)
     result = prim(inputs, y, alpha=alpha)
     for step in range(len(result.trajectory)):
         peeled, pasted = result.box(step), result.paste(step, alpha=paste_alpha)

@@ -126,8 +126,8 @@ class PrimResult:
             else:
                 high[d] = move[1]
             pasted += 1
-        inside = np.asarray(_inside_per_input(x, low, high, kept).all(axis=1))
-        stats = _record(y, inside, float(y.sum()), 0)
+        # The loop only stops right after computing ``inside`` for the final limits.
+        stats = _record(y, np.asarray(inside), float(y.sum()), 0)
         return self._box(step, low, high, kept, stats["coverage"], stats["density"],
                          stats["support"], stats["n_in"], pasted)
 
