@@ -24,9 +24,9 @@ app = typer.Typer(
 def _register() -> None:
     # Imported here so each module stays small and `accord --help` stays fast: the
     # modules import heavy libraries only inside their commands.
-    from accord.cli import burden, experiment, forecast, run, scenario
+    from accord.cli import burden, experiment, fit, forecast, run, scenario
 
-    for module in (scenario, forecast, burden, run, experiment):
+    for module in (scenario, forecast, burden, run, experiment, fit):
         module.register(app)
 
 

@@ -1,0 +1,110 @@
+"""Fitted models: every estimate accord uses that comes from data, in one shape.
+
+Each fit is a module of this package with a function ``fit(**options) -> FitResult``,
+registered by name in :data:`FITS`. ``accord fit NAME`` (and :func:`accord.fit`) runs one and
+prints it; every fit prints the same JSON shape::
+
+    {"model": ..., "description": ..., "method": ..., "library": ...,
+     "data": {"source": ..., "n": ..., "years": [first, last], ...},
+     "estimates": [{"name": ..., "value": ..., "low": ..., "high": ..., "unit": ...}, ...],
+     "statistics": {...}, "notes": [...]}
+
+``low`` and ``high`` bound the interval named in ``interval`` (a 95 % confidence or credible
+interval unless the fit says otherwise). A fit names its data (the shipped file it reads) and
+is tested out of sample in ``tests/validation/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from accord.errors import ScenarioError
+
+#: name -> "module:function". Modules are imported only when their fit runs (they import
+#: statsmodels or scipy.stats, which are slow to import).
+FITS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One fitted number with its interval."""
+
+    name: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DataSample:
+    """What a fit was estimated on."""
+
+    source: str
+    n: int
+    years: tuple[int, int] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted model: its estimates with intervals, its sample and its fit statistics."""
+
+    model: str
+    description: str
+    method: str
+    library: str
+    data: DataSample
+    estimates: tuple[Estimate, ...]
+    interval: str = "95 % confidence interval"
+    statistics: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    samples: tuple[DataSample, ...] = ()
+
+    def estimate(self, name: str) -> Estimate:
+        """The estimate called ``name``."""
+        for item in self.estimates:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (non-finite numbers become None, so the JSON is always valid)."""
+        return _finite(asdict(self))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def register(name: str, target: str) -> None:
+    """Register a fit ``name`` implemented by ``"module:function"``."""
+    FITS[name] = target
+
+
+def names() -> tuple[str, ...]:
+    """The registered fits, sorted."""
+    return tuple(sorted(FITS))
+
+
+def run_fit(name: str, **options: Any) -> FitResult:
+    """Run the fit called ``name`` and return its result."""
+    if name not in FITS:
+        raise ScenarioError(
+            None, "unknown fit", field="model",
+            expected="one of " + ", ".join(names()), found=name,
+        )
+    module_name, function = FITS[name].split(":")
+    module = importlib.import_module(module_name)
+    result: FitResult = getattr(module, function)(**options)
+    return result
