@@ -106,6 +106,11 @@ CATALOGUE_COLUMNS = (
 )
 
 
+#: The catalogue's own connections run only accord's fixed SQL; still no files, no network.
+_CATALOGUE_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
+                     "autoload_known_extensions": False}
+
+
 @contextlib.contextmanager
 def _locked(lock_path: Path) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +142,7 @@ def update_catalogue(out_dir: Path, meta: dict[str, Any], run_dir: Path) -> None
     )
     with _locked(out_dir / ".catalogue.lock"):
         try:
-            connection = duckdb.connect(str(out_dir / CATALOGUE_FILE))
+            connection = duckdb.connect(str(out_dir / CATALOGUE_FILE), config=_CATALOGUE_CONFIG)
         except duckdb.Error as error:
             # The run itself (meta.json + Parquet) is the record; a catalogue held open by
             # another program must not make a run fail.
@@ -170,7 +175,7 @@ def read_catalogue(out_dir: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=list(CATALOGUE_COLUMNS))
     with _locked(Path(out_dir) / ".catalogue.lock"):
-        connection = duckdb.connect(str(path), read_only=True)
+        connection = duckdb.connect(str(path), read_only=True, config=_CATALOGUE_CONFIG)
         try:
             return connection.execute("SELECT * FROM runs ORDER BY created, run_id").df()
         finally:
@@ -268,10 +273,12 @@ class Run:
         return f"read_parquet([{listed}], union_by_name = true)"
 
     def connect(self) -> Any:
-        """An in-memory DuckDB connection with views ``scalars``, ``series`` and ``design``."""
-        import duckdb
+        """A sandboxed in-memory DuckDB connection with views ``scalars``, ``series``, ``design``.
 
-        connection = duckdb.connect(":memory:")
+        The connection can read files only inside the run directory and cannot change its
+        configuration (see :func:`sandboxed_connection`).
+        """
+        connection = sandboxed_connection(self.path)
         for kind in ("scalars", "series", "design"):
             source = self._source(kind)
             if source:
@@ -285,16 +292,20 @@ class Run:
         return connection
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run SQL over the views ``scalars``, ``series`` and ``design``; bad SQL raises
-        :class:`~accord.errors.ScenarioError` with DuckDB's message."""
+        """Run one read-only SQL query over the views ``scalars``, ``series`` and ``design``.
+
+        Anything but a single query (``SELECT``, ``WITH``, ``FROM``, ``DESCRIBE``...) is
+        refused before it runs: no ``COPY``, ``ATTACH``, ``INSTALL``, ``SET``, ``CREATE``.
+        Bad SQL raises :class:`~accord.errors.ScenarioError` with DuckDB's message in one line.
+        """
         import duckdb
 
+        check_read_only_query(sql, source=str(self.path))
         connection = self.connect()
         try:
             return connection.execute(sql).df()
         except duckdb.Error as error:
-            message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise ScenarioError(str(self.path), f"query failed: {message}") from None
+            raise ScenarioError(str(self.path), f"query failed: {_one_line(error)}") from None
         finally:
             connection.close()
 
@@ -307,9 +318,13 @@ class Run:
             wanted = list(keys) + [c for c in columns if c not in keys]
             selected = ", ".join(_identifier(c) for c in wanted)
         order = ", ".join(_identifier(k) for k in keys)
+        import duckdb
+
         connection = self.connect()
         try:
             return connection.execute(f"SELECT {selected} FROM {kind} ORDER BY {order}").df()
+        except duckdb.Error as error:
+            raise ScenarioError(str(self.path), f"cannot read {kind}: {_one_line(error)}") from None
         finally:
             connection.close()
 
@@ -334,6 +349,73 @@ RunHandle = Run
 def open_run(path: str | os.PathLike[str]) -> Run:
     """Open the run stored in ``path`` (a directory holding ``meta.json``)."""
     return Run(path)
+
+
+# ----------------------------------------------------------------------------- SQL sandbox
+
+#: Statement types ``Run.query`` accepts. EXPLAIN is left out: ``EXPLAIN ANALYZE`` executes
+#: the statement it explains, whatever its type.
+QUERY_STATEMENTS = frozenset({"SELECT"})
+_MESSAGE_LIMIT = 300
+
+
+def sandboxed_connection(directory: str | os.PathLike[str]) -> Any:
+    """An in-memory DuckDB connection confined to reading files inside ``directory``.
+
+    ``allowed_directories`` is the directory (with a trailing separator, so a sibling whose
+    name starts the same is outside), ``enable_external_access=false`` refuses every other
+    path, URL, extension install or load, ``temp_directory=''`` keeps DuckDB from spilling
+    files into the working directory, and ``lock_configuration=true`` stops SQL from undoing
+    any of it (DuckDB's documented way to sandbox untrusted SQL, "Securing DuckDB").
+    """
+    import duckdb
+
+    folder = str(Path(directory).resolve()) + os.sep
+    connection = duckdb.connect(":memory:", config={
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+    })
+    try:
+        # allowed_directories can only be set once the database is started, and before
+        # external access is disabled: hence SET statements in this order.
+        connection.execute(f"SET allowed_directories = ['{_quote(folder)}']")
+        connection.execute("SET temp_directory = ''")
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def check_read_only_query(sql: str, *, source: str | None = None) -> None:
+    """Raise ScenarioError unless ``sql`` is exactly one query (a SELECT statement).
+
+    DuckDB's own parser (``duckdb.extract_statements``) decides the statement type, so
+    comments, quoting or case cannot smuggle a ``COPY`` or ``ATTACH`` past the check.
+    """
+    import duckdb
+
+    if not sql or not sql.strip():
+        raise ScenarioError(source, "empty query", field="sql", expected="one SELECT statement")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        raise ScenarioError(source, f"query failed: {_one_line(error)}", field="sql") from None
+    if len(statements) != 1:
+        raise ScenarioError(source, "only one statement per query", field="sql",
+                            expected="one SELECT statement",
+                            found=f"{len(statements)} statements")
+    kind = statements[0].type.name
+    if kind not in QUERY_STATEMENTS:
+        raise ScenarioError(source, "queries over a run are read-only", field="sql",
+                            expected="one SELECT statement", found=kind)
+
+
+def _one_line(error: BaseException) -> str:
+    """DuckDB's message, first line only, bounded (its messages add a caret diagram)."""
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line if len(line) <= _MESSAGE_LIMIT else line[: _MESSAGE_LIMIT - 3] + "..."
 
 
 def _quote(text: str) -> str:
