@@ -163,3 +163,31 @@ def test_variants_with_different_columns_and_empty_series(tmp_path):
     assert "Months of peace" not in variants  # nothing to compare it with
     for src in images(html):
         assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG_SIGNATURE)
+
+
+def test_report_answers_first(full_report):
+    """Summary, then the headline table; the scenario's tables and run metadata at the end."""
+    _, html, _ = full_report
+    order = [m.group(1) for m in re.finditer(r'<section id="([^"]+)">', html)]
+    assert order[:2] == ["summary", "headline"]
+    assert order[-3:] == ["scenario", "provenance", "metadata"]
+    scenario = html[html.index('<section id="scenario">'):]
+    assert re.search(r"<details><summary>Table of the 3 uncertainties</summary>\s*<table>",
+                     scenario)
+
+
+def test_summary_answers_in_sentences_with_intervals(full_report):
+    _, html, _ = full_report
+    summary = html[html.index('<section id="summary">'):html.index('<section id="headline">')]
+    topics = re.findall(r'data-topic="([^"]+)"', summary)
+    assert topics == ["ceasefire", "durability", "who pays", "escalation", "variants", "levers",
+                      "how sure"]
+    paragraphs = dict(re.findall(r'<p class="finding" data-topic="([^"]+)">(.*?)</p>',
+                                 summary, re.S))
+    for topic in ["ceasefire", "durability", "who pays", "escalation"]:
+        assert re.search(r"\d+ % \(95 % interval \d+–\d+ %\)", paragraphs[topic])
+        for variant in ["baseline", "backseat-driver", "coalition-of-the-willing"]:
+            assert variant + ":" in paragraphs[topic]
+    assert re.search(r"[+−]\d+\.\d pp \([+−]\d+\.\d pp … [+−]\d+\.\d pp\)",
+                     paragraphs["variants"])
+    assert "reassurance_force = large instead of none" in paragraphs["levers"]

@@ -247,6 +247,7 @@ def build_report(
         "importance": _importance_section(scalars, inputs, seed, ctx),
         "prim": _prim_section(scalars, inputs, ctx),
     }
+    context["summary"] = _summary_section(scalars, context["levers"]["effects"], n_boot, seed)
     context["skipped"] = ctx.skipped
     context["elapsed"] = f"{time.perf_counter() - started:.1f}"
     html = _environment().get_template("report.html.j2").render(**context)
@@ -342,6 +343,15 @@ def _scenario_section(info: dict) -> dict[str, Any]:
         "levers": levers,
         "notes": notes,
     }
+
+
+def _summary_section(scalars: dict[str, pd.DataFrame], effects: pd.DataFrame | None,
+                     n_boot: int, seed: int) -> list[dict[str, str]]:
+    """The answers first: one sentence per question of the corpus (accord.analysis.narrative)."""
+    from accord.analysis.narrative import findings
+
+    return [{"topic": f.topic, "title": f.title, "sentence": f.sentence}
+            for f in findings(scalars, effects=effects, n_boot=n_boot, seed=seed)]
 
 
 def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
@@ -510,7 +520,7 @@ def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n
         effects.insert(0, "variant", variant)
         frames.append(effects)
     if not frames:
-        return {"figures": [], "rows": []}
+        return {"figures": [], "rows": [], "effects": None}
     effects = pd.concat(frames, ignore_index=True)
     items = []
     for outcome in dict.fromkeys(effects["outcome"]):
@@ -527,7 +537,7 @@ def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n
          "unit": _label(r.outcome)[1]}
         for r in effects.itertuples()
     ]
-    return {"figures": items, "rows": rows}
+    return {"figures": items, "rows": rows, "effects": effects}
 
 
 
