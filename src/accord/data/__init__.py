@@ -196,6 +196,50 @@ _REGISTRY: dict[str, _Entry] = {
         ("pct",),
         ("pollster", "fieldwork", "geography", "pct", "verification"),
     ),
+    # Interstate durability and Russia-NATO escalation (accord.fits.durability, .escalation).
+    "ucdp_termination_interstate_dyads": _Entry(
+        "ucdp_conflict_termination_dyadic_v3_2021_interstate.csv",
+        "primary-copy",
+        "UCDP Conflict Termination Dataset v3-2021, dyad level (Kreutz 2010, JPR 47(2)), "
+        "UCDP's ucdp-term-dyad-3-2021.xlsx (sha256 1c2bc692...; github "
+        "chilinhhovo/broken-promises-of-peace); subset type_of_conflict2 = 2 (interstate). "
+        "CC BY 4.0",
+        "136 dyad-years, 72 dyad episodes, 68 terminations 1946-2020. outcome 1 peace "
+        "agreement, 2 ceasefire, 3/4 victory, 5 low activity. cfiredate/peagdate added; "
+        "dyadep_id rebuilt for two dyads (dyadep_id_reconstructed = 1); one multi-date "
+        "cfiredate (1949 armistices) kept as text.",
+        ("dyad_id", "dyadepisode", "dyadterm", "outcome", "conflict_id", "year"),
+        ("dyad_id", "dyadepisode", "dyadterm", "ependdate", "outcome", "start_date2"),
+    ),
+    "ucdp_peace_agreements_interstate": _Entry(
+        "ucdp_peace_agreements_v22_1_interstate.csv",
+        "primary-copy",
+        "UCDP Peace Agreement Dataset v22.1 (Pettersson, Hogbladh & Oberg 2019, JPR 56(4); "
+        "Hogbladh 2011), UCDP's ucdp-peace-agreements-221.xlsx (sha256 883113e8...; github "
+        "chilinhhovo/broken-promises-of-peace); subset: agreements in interstate conflicts "
+        "(ACD 22.1 type 2). CC BY 4.0",
+        "32 agreements 1975-2021 in 11 conflicts. cease = ceasefire provision, pko = "
+        "peacekeeping force deployed, pa_3rd/c_3rd = third parties named (free text, no "
+        "guarantee dummy). No DMZ variable.",
+        ("dyad_id", "cease", "pko", "withd", "pa_type"),
+        ("dyad_id", "pa_date", "cease", "pko", "pa_3rd"),
+    ),
+    "mid_russia_nato": _Entry(
+        "mid_russia_nato_dyads.csv",
+        "computed",
+        "Computed by the research pass from Correlates of War Militarized Interstate Disputes "
+        "v5.0 (Palmer et al. 2022, CMPS 39(4); MIDA/MIDB 5.0 sha256 fa00331f.../5189071e...; "
+        "github tbrown122387/r_and_python_book): every Russia/USSR (COW 365) participant "
+        "spell against a NATO-state spell on the opposite side of the same dispute",
+        "288 spell pairs, 273 dispute-dyads, 174 disputes 1816-2014 (MID 5.0 ends 2014). "
+        "fatality 0 none, 1 = 1-25 ... 6 = >999 deaths; hostlev 1-5 (4 use of force, 5 war); "
+        "-9 unknown written empty. nato_member_at_dispute_start flags membership. COW terms: "
+        "free with citation.",
+        ("dispnum", "dispute_start_year", "dispute_hostlev", "dispute_fatality",
+         "nato_member_at_dispute_start"),
+        ("dispnum", "ccode_nato", "dispute_start_year", "dispute_hostlev", "dispute_fatality",
+         "nato_member_at_dispute_start"),
+    ),
 }
 
 ALIASES = {

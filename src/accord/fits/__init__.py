@@ -25,7 +25,9 @@ from accord.errors import ScenarioError
 
 #: name -> "module:function". Modules are imported only when their fit runs (they import
 #: statsmodels or scipy.stats, which are slow to import).
-FITS: dict[str, str] = {}
+FITS: dict[str, str] = {
+    "durability": "accord.fits.durability:fit",
+}
 
 
 @dataclass(frozen=True)
