@@ -17,6 +17,9 @@ EXPECTED_TABLES = {
     "rank_correlations", "kiel_by_donor", "kiel_us_vs_europe", "kiel_by_year_group",
     "cow_nmc", "fortna_ceasefires", "fortna_descriptives", "public_opinion",
 }
+# Interstate durability and Russia-NATO escalation (accord.fits.durability, .escalation).
+EXPECTED_TABLES |= {"ucdp_termination_interstate_dyads", "ucdp_peace_agreements_interstate",
+                    "mid_russia_nato"}
 
 
 def test_every_table_loads_with_provenance() -> None:

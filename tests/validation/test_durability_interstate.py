@@ -7,13 +7,25 @@ provision (Eritrea-Ethiopia, June 2000). Issue 12: 1 of the 15 episodes that end
 ceasefire agreement recurred within 5 years.
 """
 
+import hashlib
+
 import numpy as np
 import pytest
 from scipy.optimize import minimize
 from scipy.stats import norm, weibull_min
 
+from accord.data import table_path
 from accord.fits import FITS, run_fit
 from accord.fits import durability as du
+
+#: sha256 of the shipped copies, as listed in the research pass's data README.
+README_SHA256 = {
+    "ucdp_termination_interstate_dyads":
+        "ac3c406c515c99f821242908175465cb7635e592ca0d7aaa1a06fb80b7e85e9d",
+    "ucdp_peace_agreements_interstate":
+        "0f5d0fcb222d29e7d8ee03f7460fad59e02f0c109d2945d6c4e71ef63651126d",
+    "mid_russia_nato": "4c4b2fbb7da302a3e4934aa2d6bf35d78e0a3d58fe13a70217c5199593f8f67a",
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +36,11 @@ def episodes():
 @pytest.fixture(scope="module")
 def result():
     return du.fit()
+
+
+@pytest.mark.parametrize("name", sorted(README_SHA256))
+def test_shipped_files_are_the_research_pass_files(name):
+    assert hashlib.sha256(table_path(name).read_bytes()).hexdigest() == README_SHA256[name]
 
 
 def test_the_data_own_counts(episodes):

@@ -34,8 +34,9 @@ likelihood of :mod:`accord.models.durability`) with the Laplace (normal) approxi
 for the log hazard ratios and the shape. Derived quantities (scale, 5-year recurrence) are
 summarised from 20,000 draws of a random-walk Metropolis sampler of the exact posterior (proposal:
 the Laplace covariance scaled by 2.38^2 / d, Gelman, Roberts & Gilks 1996; fixed seed), because
-the Laplace normal overstates the upper tail of the recurrence probability (0.29 vs 0.21). A provision seen once (peacekeeping: one agreement) is identified by little
-more than its prior, and the interval says so.
+the Laplace normal overstates the upper tail of the recurrence probability (0.29 vs 0.21).
+A provision seen once (peacekeeping: one agreement) is identified by little more than its prior,
+and the interval says so.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def interstate_episodes(terminations=None, agreements=None):
     agreement_dates = pd.to_datetime(agreements["pa_date"])
     named = agreements["pa_3rd"].notna() | agreements["c_3rd"].notna()
     third, keeping, ids = [], [], []
-    for dyad, ended, resumed in zip(rows["dyad_id"], end, stop):
+    for dyad, ended, resumed in zip(rows["dyad_id"], end, stop, strict=True):
         offset = (agreement_dates - ended).dt.days
         own = ((agreements["dyad_id"] == dyad) & (offset >= AGREEMENT_WINDOW_DAYS[0])
                & (offset <= AGREEMENT_WINDOW_DAYS[1]) & (agreement_dates < resumed))
