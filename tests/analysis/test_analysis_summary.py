@@ -24,11 +24,23 @@ from accord.analysis.summary import (
 
 
 def test_probability_ceasefire_within_counts_nan_as_no():
+    # Month indices count from 0: "within 12 months" is months 0-11, so 12 is the 13th month.
     months = [1, 12, 13, np.nan, 60]
-    assert probability_ceasefire_within(months, 12) == pytest.approx(2 / 5)
+    assert probability_ceasefire_within(months, 12) == pytest.approx(1 / 5)
     assert probability_ceasefire_within(months, 24) == pytest.approx(3 / 5)
-    assert probability_ceasefire_within(months, 60) == pytest.approx(4 / 5)
+    assert probability_ceasefire_within(months, 60) == pytest.approx(3 / 5)
+    assert probability_ceasefire_within(months, 61) == pytest.approx(4 / 5)
     assert math.isnan(probability_ceasefire_within([], 12))
+
+
+def test_within_12_months_is_months_0_to_11_by_hand():
+    # One future per month index 0..23 and one without a ceasefire: exactly 12 of the 25 have
+    # their ceasefire in the first 12 months (indices 0-11), 24 in the first 24.
+    months = [*range(24), np.nan]
+    assert probability_ceasefire_within(months, 12) == pytest.approx(12 / 25)
+    assert probability_ceasefire_within(months, 24) == pytest.approx(24 / 25)
+    assert probability_ceasefire_within([0.0], 1) == 1.0  # the start month is the first month
+    assert probability_ceasefire_within([12.0], 12) == 0.0
 
 
 @given(st.lists(st.one_of(st.floats(0, 200), st.just(float("nan"))), min_size=1, max_size=30),
@@ -63,7 +75,7 @@ def test_ecdf_with_and_without_nan_in_denominator():
 def tiny_scalars():
     return pd.DataFrame({
         "experiment": [0, 1, 2, 3],
-        "ceasefire_month": [6.0, 18.0, np.nan, 40.0],
+        "ceasefire_month": [6.0, 12.0, np.nan, 40.0],
         "peace_holds_5y": [0.5, 1.0, np.nan, 0.3],
         "terms_territory": [10.0, 20.0, np.nan, 30.0],
         "aid_total_europe": [100.0, 200.0, 300.0, 400.0],
@@ -74,10 +86,11 @@ def tiny_scalars():
 
 def test_headline_by_hand():
     rows = {row.key: row for row in headline(tiny_scalars())}
+    # ceasefires in month indices 6, 12 (the 13th month) and 40 of 4 futures
     assert rows["p_ceasefire_12"].value == pytest.approx(1 / 4)
     assert rows["p_ceasefire_24"].value == pytest.approx(2 / 4)
     assert rows["p_ceasefire_60"].value == pytest.approx(3 / 4)
-    assert rows["ceasefire_month"].value == pytest.approx(18.0)  # median of 6, 18, 40
+    assert rows["ceasefire_month"].value == pytest.approx(12.0)  # median of 6, 12, 40
     assert rows["peace_holds_5y"].value == pytest.approx((0.5 + 1.0 + 0.0 + 0.3) / 4)
     assert rows["terms_territory"].value == pytest.approx(20.0)
     assert rows["terms_territory"].low == pytest.approx(10 + 0.05 * 20)

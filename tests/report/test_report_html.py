@@ -77,7 +77,7 @@ def tiny_run(variant="only"):
     scalars = pd.DataFrame({
         "experiment": [0, 1, 2, 3],
         "force": ["none", "large", "none", "large"],
-        "ceasefire_month": [6.0, 18.0, np.nan, np.nan],
+        "ceasefire_month": [6.0, 12.0, np.nan, np.nan],  # 12 = the 13th month
         "months_of_peace": [10.0, 0.0, 0.0, 0.0],
     })
     series = pd.DataFrame({"experiment": [0, 0, 1, 1, 2, 2, 3, 3], "month": [0, 1] * 4,
@@ -94,7 +94,7 @@ def test_missing_outcomes_are_skipped_and_said(tmp_path):
         assert missing in skipped
     assert "fewer than 200 experiments" in skipped
     assert "Only one variant" in html
-    # headline by hand: ceasefires at 6 and 18 of 4 futures
+    # headline by hand: ceasefires in month indices 6 and 12 (13th month) of 4 futures
     headline = html[html.index('<section id="headline">'):html.index('<section id="distri')]
     assert re.search(r"P\(ceasefire within 12 months\).*?25\.0 %", headline, re.S)
     assert re.search(r"P\(ceasefire within 24 months\).*?50\.0 %", headline, re.S)

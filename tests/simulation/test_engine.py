@@ -100,6 +100,19 @@ def test_invariants_on_every_variant(result, compiled) -> None:
     _check_invariants(result.scalars, result.series, compiled.issue_ids)
 
 
+@pytest.mark.parametrize("horizon", [1, 12, 24, 60])
+def test_ceasefire_within_m_months_counts_the_first_m_series_months(result, horizon) -> None:
+    from accord.analysis import probability_ceasefire_within
+
+    # The series' month 0 is the start month: a ceasefire "within m months" is one in the
+    # series rows 0..m-1, i.e. a future that is at peace in one of its first m months.
+    at_war = result.series.sort_values(["experiment", "month"])["at_war"].to_numpy()
+    first_months = at_war.reshape(len(result.scalars), MONTHS)[:, :horizon]
+    by_series = float(np.mean((first_months == 0).any(axis=1)))
+    by_scalar = probability_ceasefire_within(result.scalars["ceasefire_month"], horizon)
+    assert by_scalar == by_series
+
+
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31 - 1), data=st.data())

@@ -5,9 +5,10 @@ contract 5 of the engine) and return plain data; nothing here draws or writes.
 
 Conventions
 -----------
-* ``ceasefire_month`` is NaN when no ceasefire happens within the horizon. "Ceasefire within m
-  months" counts experiments with ``ceasefire_month <= m`` over *all* experiments, so NaN counts
-  as "no".
+* ``ceasefire_month`` is the index of the month in which the ceasefire is agreed, 0 being the
+  scenario's start month, and NaN when no ceasefire happens within the horizon. "Ceasefire within
+  m months" means in one of the months 0 to m - 1 (the first m months): it counts experiments
+  with ``ceasefire_month < m`` over *all* experiments, so NaN counts as "no".
 * ``peace_holds_5y`` is a per-experiment probability; experiments without a ceasefire (NaN) count
   as 0 when the probability that peace holds is averaged over all experiments.
 * Intervals written "5-95 %" are the 5th and 95th percentiles of the distribution over
@@ -79,14 +80,15 @@ def aid_columns(scalars: pd.DataFrame) -> list[str]:
 
 
 def probability_ceasefire_within(ceasefire_month: np.ndarray | pd.Series, months: float) -> float:
-    """Share of experiments with a ceasefire at or before ``months`` (NaN = no ceasefire).
+    """Share of experiments with a ceasefire within the first ``months`` months (NaN = none).
 
-    Returns NaN for an empty input.
+    ``ceasefire_month`` counts from 0 (the start month), so "within 12 months" means months 0
+    to 11: ``ceasefire_month < months``. Returns NaN for an empty input.
     """
     values = np.asarray(ceasefire_month, dtype=float)
     if values.size == 0:
         return float("nan")
-    return float(np.mean(np.nan_to_num(values, nan=np.inf) <= months))
+    return float(np.mean(np.nan_to_num(values, nan=np.inf) < months))
 
 
 def quantile_summary(
@@ -130,7 +132,8 @@ class HeadlineRow:
 def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
     """Headline statistics of one run (one variant).
 
-    Rows (only those whose columns exist): P(ceasefire within 12/24/60 months); median
+    Rows (only those whose columns exist): P(ceasefire within 12/24/60 months), i.e. in months
+    0-11, 0-23, 0-59; median
     ceasefire month among futures with a ceasefire, with 5-95 %; P(peace holds 5 years)
     averaged over all futures (no ceasefire counts 0); median terms per issue with 5-95 %; aid
     totals per donor (median, 5-95 %); European defence % GDP at the end; escalation events
