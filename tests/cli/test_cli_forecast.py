@@ -123,3 +123,24 @@ def test_unknown_model_is_a_usage_error() -> None:
     result = runner.invoke(app, ["forecast", "ukraine-2025", "--model", "oracle"])
     assert result.exit_code == 2
     assert "unknown model" in result.output
+
+
+def test_eum_stops_each_issue_and_more_rounds_change_no_stopped_forecast() -> None:
+    short = forecast("ukraine-2025", "--model", "eum", "--rounds", "20")
+    long = forecast("ukraine-2025", "--model", "eum", "--rounds", "40")
+    reasons = {"stable", "no_gain", "cycle", "max_rounds"}
+    for issue, entry in short["models"]["eum"]["issues"].items():
+        other = long["models"]["eum"]["issues"][issue]
+        assert entry["stopped_because"] in reasons
+        assert 1 <= entry["stopping_round"] <= 20
+        spread = entry["spread_over_rounds"]
+        assert spread["min"] <= entry["forecast"] <= spread["max"]
+        medians = [r["median"] for r in entry["rounds"][1 : entry["stopping_round"] + 1]]
+        assert (spread["min"], spread["max"]) == (min(medians), max(medians))
+        assert entry["forecast"] == entry["rounds"][entry["stopping_round"]]["median"]
+        if entry["stopped_because"] != "max_rounds":
+            assert other["forecast"] == entry["forecast"]
+            assert other["stopping_round"] == entry["stopping_round"]
+    # every issue of the flagship stops within 20 rounds (so 20 and 40 agree everywhere)
+    issues = short["models"]["eum"]["issues"].values()
+    assert all(e["stopped_because"] != "max_rounds" for e in issues)

@@ -90,7 +90,7 @@ def test_batch_equals_draws_stacked(game, options) -> None:
 @given(games())
 def test_result_shapes_round_zero_and_forecast(game) -> None:
     capability, position, salience = game
-    result = eum(capability, position, salience, rounds=3)
+    result = eum(capability, position, salience, rounds=3, stopping="none")
     n_draws, n_actors, n_issues = position.shape
     assert result.history is not None and result.rounds is not None
     assert result.history.shape == (n_draws, 4, n_actors, n_issues)

@@ -28,7 +28,12 @@ def forecast(
         help="compromise, median, nash, eum, smp, or all (repeatable, or comma-separated).",
     ),
     rounds: int | None = typer.Option(
-        None, "--rounds", "-r", min=1, help="Rounds (EUM) or maximum turns (SMP)."
+        None,
+        "--rounds",
+        "-r",
+        min=1,
+        help="Maximum rounds (EUM, default 100; each issue stops by the EUM's stopping rule) "
+        "or maximum turns (SMP).",
     ),
     draws: int = typer.Option(
         1, "--draws", "-b", min=1, help="Draws of the uncertain inputs; 1 = central scenario only."
@@ -129,6 +134,7 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
         table.add_row(issue.name, *cells)
     console = Console()
     console.print(table)
+    _print_stopping(console, result)
     for issue in scenario.issues:
         console.print(
             f"[bold]{issue.name}[/bold] [dim]({issue.scale_min:g}-{issue.scale_max:g} "
@@ -136,6 +142,24 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
             f"{issue.scale_max:g} = {issue.high_means}",
             highlight=False,
         )
+
+
+def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
+    """One line per issue of a model with a stopping rule: round, reason, spread over rounds."""
+    from accord.forecast import STOP_REASONS
+
+    for name, model in result.models.items():
+        if model.stopping_round is None:
+            continue
+        for k, issue in enumerate(result.scenario.issues):
+            low, high = model.spread_over_rounds(k)
+            why = model.stopped_because[k]
+            console.print(
+                f"{name} {issue.id}: forecast {model.central[k]:.1f} at round "
+                f"{int(model.stopping_round[k])} ({why}: {STOP_REASONS[why]}); "
+                f"range over rounds {low:.1f}-{high:.1f}",
+                highlight=False,
+            )
 
 
 def _caption(result) -> str:  # type: ignore[no-untyped-def]

@@ -8,6 +8,12 @@ the *central* scenario (every quantity at its central value): the rounds, each w
 weighted median and the capability-and-salience weighted mean of the actors' positions,
 and every actor's position. The central trajectory is reported rather than one random
 draw's because it is reproducible and is what an analyst reads as "the" story.
+
+The EUM stops each issue at its own round (``accord.models.bargaining.eum``, stopping rule
+``no_gain``); ``rounds`` is then a maximum. Each issue reports the forecast at its stopping
+round, why it stopped, and the spread (lowest and highest weighted median) of the forecast
+over rounds 1 to the stopping round, so that a reader sees how much the number depends on
+when bargaining ends.
 """
 
 from __future__ import annotations
@@ -33,7 +39,10 @@ class ModelForecast:
     ``draws[B, K]`` holds the forecast of every draw (B = 1 without uncertainty);
     ``central[K]`` the forecast of the central scenario; for round-based models
     ``history[R + 1, N, K]``, ``median[R + 1, K]`` and ``mean[R + 1, K]`` describe the
-    central scenario's rounds and ``rounds_run`` how many rounds it took.
+    central scenario's rounds and ``rounds_run`` how many rounds it took. Models with a
+    stopping rule (EUM) add, per issue of the central scenario, ``stopping_round[K]``,
+    ``stopped_because[K]`` and ``cycle_length[K]``, and ``draws_stopped[K]``, the share of
+    draws that stopped before the maximum number of rounds.
     """
 
     model: str
@@ -43,6 +52,20 @@ class ModelForecast:
     median: np.ndarray | None = None
     mean: np.ndarray | None = None
     rounds_run: int | None = None
+    stopping_round: np.ndarray | None = None
+    stopped_because: tuple[str, ...] | None = None
+    cycle_length: np.ndarray | None = None
+    draws_stopped: np.ndarray | None = None
+
+    def spread_over_rounds(self, k: int) -> tuple[float, float] | None:
+        """Lowest and highest forecast (weighted median) of issue ``k`` over rounds 1 to its
+        stopping round (round 0 when none was played); None for static models."""
+        if self.median is None:
+            return None
+        last = self.rounds_run if self.stopping_round is None else int(self.stopping_round[k])
+        assert last is not None
+        values = self.median[min(1, last) : last + 1, k]
+        return float(values.min()), float(values.max())
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,12 @@ class Forecast:
                         "mean": float(result.draws[:, k].mean()),
                         "draws": self.n_draws,
                         "rounds": result.rounds_run,
+                        "stopping_round": None
+                        if result.stopping_round is None
+                        else int(result.stopping_round[k]),
+                        "stopped_because": None
+                        if result.stopped_because is None
+                        else result.stopped_because[k],
                     }
                 )
         return rows
@@ -122,11 +151,41 @@ class Forecast:
                         }
                         for r in range(result.history.shape[0])
                     ]
+                if result.stopping_round is not None:
+                    entry.update(_stopping_entry(result, k))
                 issues[issue.id] = entry
             out["models"][name] = {"issues": issues}
             if result.rounds_run is not None:
                 out["models"][name]["rounds_run"] = result.rounds_run
         return out
+
+
+def _stopping_entry(result: ModelForecast, k: int) -> dict[str, Any]:
+    """The stopping fields of one issue in the JSON document (EUM)."""
+    assert result.stopping_round is not None and result.stopped_because is not None
+    assert result.cycle_length is not None and result.draws_stopped is not None
+    spread = result.spread_over_rounds(k)
+    assert spread is not None
+    return {
+        "stopping_round": int(result.stopping_round[k]),
+        "stopped_because": result.stopped_because[k],
+        "cycle_length": int(result.cycle_length[k]),
+        "spread_over_rounds": {
+            "min": spread[0],
+            "max": spread[1],
+            "rounds": [min(1, int(result.stopping_round[k])), int(result.stopping_round[k])],
+        },
+        "share_of_draws_stopped": float(result.draws_stopped[k]),
+    }
+
+
+#: What each reason of ``stopped_because`` means, for tables and reports.
+STOP_REASONS = {
+    "stable": "no position moved",
+    "no_gain": "the forecast did not move: no actor gains from another round",
+    "cycle": "the positions repeat an earlier round's: the model cycles",
+    "max_rounds": "did not stop: the forecast depends on the number of rounds",
+}
 
 
 def model_options(scenario: Scenario, model: str, rounds: int | None) -> dict[str, Any]:
@@ -157,7 +216,8 @@ def run_forecast(
     ----------
     draws : number of joint draws of the uncertain inputs; 1 means the central scenario only.
     seed : seed of the draws (a ``numpy.random.Generator``); same seed, same bits.
-    rounds : rounds (EUM) or maximum turns (SMP); the model's default when None.
+    rounds : maximum rounds (EUM, which stops each issue by its stopping rule) or maximum
+        turns (SMP); the model's default when None.
     progress : called as ``progress(model, n_draws_done)`` after each chunk.
     """
     from accord.models.bargaining import get_model
@@ -176,14 +236,20 @@ def run_forecast(
         options = model_options(scenario, name, rounds)
         sq = None if status_quo is None else status_quo[None, :]
         central = fn(*central_inputs, status_quo=sq, **options)
-        chunks = []
+        chunks, stopped = [], []
         for start in range(0, draws, CHUNK):
             part = tuple(a[start : start + CHUNK] for a in inputs)
             sq_part = None if sq is None else np.broadcast_to(sq, (len(part[0]), sq.shape[1]))
-            chunks.append(fn(*part, status_quo=sq_part, **options).forecast)
+            outcome = fn(*part, status_quo=sq_part, **options)
+            chunks.append(outcome.forecast)
+            if outcome.stopped_because is not None:
+                stopped.append(outcome.stopped_because != "max_rounds")
             if progress is not None:
                 progress(name, min(start + CHUNK, draws))
-        results[name] = _model_forecast(name, central, np.concatenate(chunks), central_inputs)
+        share = np.concatenate(stopped).mean(axis=0) if stopped else None
+        results[name] = _model_forecast(
+            name, central, np.concatenate(chunks), central_inputs, share
+        )
     return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results)
 
 
@@ -192,6 +258,7 @@ def _model_forecast(
     central: BargainingResult,
     draws: np.ndarray,
     inputs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    draws_stopped: np.ndarray | None = None,
 ) -> ModelForecast:
     if central.history is None:
         return ModelForecast(name, draws, central.forecast[0])
@@ -200,7 +267,18 @@ def _model_forecast(
     rounds_run = int(central.rounds[0]) if central.rounds is not None else history.shape[0] - 1
     history = history[: rounds_run + 1]
     median, mean = round_statistics(history, capability[0], salience[0])
-    return ModelForecast(name, draws, central.forecast[0], history, median, mean, rounds_run)
+    stopping: dict[str, Any] = {}
+    if central.stopping_round is not None:
+        assert central.stopped_because is not None and central.cycle_length is not None
+        stopping = {
+            "stopping_round": central.stopping_round[0],
+            "stopped_because": tuple(str(v) for v in central.stopped_because[0]),
+            "cycle_length": central.cycle_length[0],
+            "draws_stopped": draws_stopped,
+        }
+    return ModelForecast(
+        name, draws, central.forecast[0], history, median, mean, rounds_run, **stopping
+    )
 
 
 def round_statistics(

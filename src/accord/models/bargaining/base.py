@@ -32,11 +32,18 @@ class BargainingResult:
         the input. A draw that stopped early repeats its last state up to ``R``.
     rounds : ndarray [B] of int or None
         Round-based models: the number of rounds each draw actually ran (``<= R``).
+    stopping_round, stopped_because, cycle_length : ndarray [B, K] or None
+        Models with a stopping rule (EUM): per draw and issue, the round at which the game
+        stopped, why (``"stable"``, ``"cycle"``, ``"max_rounds"``) and the period of the
+        repeat (1 stable, 0 not stopped).
     """
 
     forecast: np.ndarray
     history: np.ndarray | None = None
     rounds: np.ndarray | None = None
+    stopping_round: np.ndarray | None = None
+    stopped_because: np.ndarray | None = None
+    cycle_length: np.ndarray | None = None
 
 
 def as_batch(

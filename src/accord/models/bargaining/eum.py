@@ -41,9 +41,39 @@ that case); each can be switched to the reading of the printed text:
   towards the median helps the challenger); it matters only when ``q < 1``.
 * Ties between offers are broken by the rival's expected utility, then by the lower
   position, so that results never depend on the order of the actors.
+
+Stopping rule. The sources leave the end of the game open: Bueno de Mesquita (1997, p. 238)
+repeats the rounds "until the issue is resolved", and his 1994 forecast for the
+emission-standards case "rises to 9.05 years and stabilizes" (quoted by Scholz et al. 2011,
+p. 27); Scholz et al. play a fixed number of rounds and find that "in general the results do
+not stabilise". Two rules are offered, both looking only back, so that a game that stopped
+within ``R`` rounds stops at the same round, with the same forecast, for any maximum above
+``R``:
+
+* ``stopping="no_gain"`` (default): stop at the first round that leaves the forecast (the
+  weighted median) where the previous round put it, or whose positions repeat an earlier
+  round's. Why: BDM's actors "see only one move ahead" (Bueno de Mesquita 1997, p. 235) and
+  value an outcome by its distance from their position; a round that does not move the
+  outcome gives no actor a gain, so no actor expects to gain from another round and the
+  negotiation has produced its outcome ("stabilizes" in BDM 1994). Reasons: ``"stable"`` (no
+  position moved), ``"no_gain"`` (positions moved, the forecast did not), ``"cycle"``.
+* ``stopping="repeat"``: stop only at the first repeated state: every position within
+  ``stop_tolerance`` x the position range of an earlier round's (``"stable"`` when it is the
+  previous round, else ``"cycle"``). Why: a round is a deterministic function of the
+  positions alone (capability, salience, ``Q`` and ``T`` are fixed), so once a state repeats,
+  every later round repeats the rounds in between for ever; playing on cannot change the set
+  of forecasts the model makes. A cycle's forecast at the stopping round is one point of the
+  cycle: report it with the cycle's range.
+* ``stopping="none"``: every game plays all ``rounds`` (Scholz et al.'s Table 2, the
+  validation path).
+
+A game that does not stop within ``rounds`` is ``"max_rounds"``: the model did not settle and
+its forecast depends on the number of rounds.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 
@@ -54,6 +84,14 @@ from accord.models.bargaining.eum_round import CompromiseChoice, ProbabilityNorm
 # 256 KiB each, so that they stay in the L2 cache (measured: 1.5-2x faster than 1M elements).
 _BLOCK_ELEMENTS = 32_768
 
+Stopping = Literal["no_gain", "repeat", "none"]
+
+#: Why a game stopped (``BargainingResult.stopped_because``).
+STABLE, NO_GAIN, CYCLE, MAX_ROUNDS = "stable", "no_gain", "cycle", "max_rounds"
+
+#: Positions that differ by at most this share of the position range count as the same state.
+STOP_TOLERANCE = 1e-9
+
 
 def eum(
     capability: np.ndarray,
@@ -61,15 +99,17 @@ def eum(
     salience: np.ndarray,
     *,
     status_quo: np.ndarray | None = None,
-    rounds: int = 10,
+    rounds: int = 100,
     q: float = 1.0,
     t: float = 1.0,
     position_range: float | np.ndarray | None = None,
     probability_norm: ProbabilityNorm = "all_pairs",
     capitulation: bool = True,
     compromise_choice: CompromiseChoice = "scholz_code",
+    stopping: Stopping = "no_gain",
+    stop_tolerance: float = STOP_TOLERANCE,
 ) -> BargainingResult:
-    """Play the expected utility model for ``rounds`` rounds on every draw and issue.
+    """Play the expected utility model on every draw and issue, at most ``rounds`` rounds.
 
     Bueno de Mesquita (1994), "Political forecasting: an expected utility method", in Bueno de
     Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, 71-104; algorithm
@@ -87,7 +127,8 @@ def eum(
         Accepted for the common interface and not used: in the EUM the status quo is the
         utility of no change (eq. 24), not a position.
     rounds : int
-        Number of rounds ``R`` (Scholz's ``tau``); every game plays all of them.
+        Maximum number of rounds ``R`` (Scholz's ``tau``); with ``stopping="none"`` every game
+        plays all of them.
     q : float
         Probability ``Q`` that the status quo holds when no challenge is made (Scholz et al.
         chose ``Q = 1`` for the BDM 1994 case).
@@ -100,17 +141,33 @@ def eum(
         range. Positions never leave the initial hull, so distances stay in [0, 1].
     probability_norm, capitulation, compromise_choice
         Variants where the paper and Scholz et al.'s program differ; see the module docstring.
+    stopping : {"no_gain", "repeat", "none"}
+        ``"no_gain"``: stop each game at the first round that leaves its forecast unchanged or
+        repeats an earlier state; ``"repeat"``: only at the first repeated state; ``"none"``:
+        play all ``rounds`` (the fixed-rounds path of the published validation). See the
+        module docstring.
+    stop_tolerance : float
+        Positions (and forecasts) within ``stop_tolerance`` x the position range count as
+        equal.
 
     Returns
     -------
     BargainingResult
-        ``forecast[B, K]``: the ``c s``-weighted (Condorcet) median of the final positions;
-        ``history[B, R + 1, N, K]``: every actor's position after each round, round 0 being the
-        input; ``rounds[B]``: ``R`` for every draw.
+        ``forecast[B, K]``: the ``c s``-weighted (Condorcet) median of the positions at each
+        game's stopping round (its last round); ``history[B, R + 1, N, K]``: every actor's
+        position after each round, round 0 being the input, a stopped game repeating its
+        stopping state; ``stopping_round[B, K]``, ``stopped_because[B, K]`` (``"stable"``,
+        ``"no_gain"``, ``"cycle"`` or ``"max_rounds"``) and ``cycle_length[B, K]`` (the period
+        of a repeated state: 1 when stable; 0 when no state repeated) per game; ``rounds[B]``:
+        the most rounds any issue of the draw played.
     """
     c, x, s = as_batch(capability, position, salience)
     if rounds < 0:
         raise ValueError(f"rounds must be >= 0, got {rounds}")
+    if stopping not in ("no_gain", "repeat", "none"):
+        raise ValueError(f"stopping must be 'no_gain', 'repeat' or 'none', got {stopping!r}")
+    if not stop_tolerance >= 0.0:
+        raise ValueError(f"stop_tolerance must be >= 0, got {stop_tolerance}")
     if not 0.0 <= q <= 1.0 or not 0.0 <= t <= 1.0:
         raise ValueError(f"q and t must lie in [0, 1], got q={q}, t={t}")
     n_draws, n_actors, n_issues = x.shape
@@ -135,12 +192,21 @@ def eum(
     n_games = games_x.shape[0]
     trajectory = np.empty((n_games, rounds + 1, n_actors))
     trajectory[:, 0] = games_x
+    stopping_round = np.full(n_games, rounds, dtype=int)
+    cycle_length = np.zeros(n_games, dtype=int)
+    reason = np.full(n_games, MAX_ROUNDS, dtype=object)
     block = max(1, _BLOCK_ELEMENTS // max(1, n_actors * n_actors))
     for start in range(0, n_games, block):
         part = slice(start, start + block)
         current = games_x[part]
+        active = np.ones(current.shape[0], dtype=bool)
+        tolerance = stop_tolerance * games_scale[part]
+        forecast = weighted_median(current, games_w[part], axis=-1)
         for round_number in range(1, rounds + 1):
-            current = play_round(
+            if not active.any():
+                trajectory[part, round_number] = current
+                continue
+            moved = play_round(
                 current,
                 games_s[part],
                 games_w[part],
@@ -151,15 +217,47 @@ def eum(
                 capitulation=capitulation,
                 compromise_choice=compromise_choice,
             )
+            current = np.where(active[:, None], moved, current)
             trajectory[part, round_number] = current
+            if stopping == "none":
+                continue
+            period = _repeat_period(trajectory[part, :round_number], current, tolerance)
+            why = np.where(period == 1, STABLE, np.where(period > 1, CYCLE, MAX_ROUNDS))
+            if stopping == "no_gain":
+                previous, forecast = forecast, weighted_median(current, games_w[part], axis=-1)
+                unchanged = np.abs(forecast - previous) <= tolerance
+                why = np.where((period == 0) & unchanged, NO_GAIN, why)
+            stops = active & (why != MAX_ROUNDS)
+            stopping_round[part][stops] = round_number
+            cycle_length[part][stops] = period[stops]
+            reason[part][stops] = why[stops]
+            active &= ~stops
 
     history = np.moveaxis(trajectory.reshape(n_draws, n_issues, rounds + 1, n_actors), 1, 3)
     final_median, _ = round_summary(c, s, history[:, -1:])
+    because = reason.astype(str)
+    per_game_round = stopping_round.reshape(n_draws, n_issues)
     return BargainingResult(
         forecast=final_median[:, 0],
         history=np.ascontiguousarray(history),
-        rounds=np.full(n_draws, rounds, dtype=int),
+        rounds=per_game_round.max(axis=1) if n_issues else np.zeros(n_draws, dtype=int),
+        stopping_round=per_game_round,
+        stopped_because=because.reshape(n_draws, n_issues),
+        cycle_length=cycle_length.reshape(n_draws, n_issues),
     )
+
+
+def _repeat_period(earlier: np.ndarray, current: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Per game, how many rounds back ``current`` repeats an earlier state (0: it does not).
+
+    ``earlier[G, t, N]`` holds rounds 0..t-1, ``current[G, N]`` round t; a state repeats when
+    every actor lies within ``tolerance[G]``. The nearest repeat gives the period, so a game
+    whose positions did not move has period 1.
+    """
+    distance = np.abs(earlier - current[:, None, :]).max(axis=2, initial=0.0)
+    same = distance <= tolerance[:, None]
+    back = same[:, ::-1]  # back[:, 0] is the previous round
+    return np.where(back.any(axis=1), np.argmax(back, axis=1) + 1, 0)
 
 
 def round_summary(
