@@ -42,7 +42,7 @@ def test_sentences_carry_the_tables_numbers():
               "other": table(2000, rng, soon_share=0.9, holds=0.8)}
     text = by_topic(findings(tables, n_boot=200))
     for variant, t in tables.items():
-        share = (t["ceasefire_month"] <= 24).mean()
+        share = (t["ceasefire_month"] < 24).mean()  # months 0-23
         assert f"{variant}: {100 * share:.0f} % (95 % interval" in text["ceasefire"]
     assert "baseline: 80 % (95 % interval 80–80 %) once a ceasefire is reached" in \
         text["durability"]
@@ -55,6 +55,15 @@ def test_sentences_carry_the_tables_numbers():
     assert ceasefire_change and 35 < float(ceasefire_change.group(1)) < 45
     assert "holding five years (all futures) +" in text["variants"]
     assert "levers" not in text  # no effects given
+
+
+def test_within_24_months_is_months_0_to_23_by_hand():
+    # ceasefires in month indices 0, 23 (the 24th month), 24 (the 25th) and none: 2 of 4.
+    tiny = pd.DataFrame({"experiment": np.arange(4),
+                         "ceasefire_month": [0.0, 23.0, 24.0, np.nan]})
+    text = by_topic(findings({"a": tiny}, n_boot=50))
+    assert "— a: 50 % (95 % interval" in text["ceasefire"]
+    assert "within 24 months, 75 % within the horizon" in text["ceasefire"]
 
 
 def test_no_difference_is_called_noise():

@@ -31,7 +31,8 @@ from accord.analysis.summary import (
     quantile_summary,
 )
 
-#: The horizon of "a ceasefire soon" in the sentences (months).
+#: The horizon of "a ceasefire soon" in the sentences (months): "within 24 months" is month
+#: indices 0-23, as in accord.analysis.summary.probability_ceasefire_within.
 CEASEFIRE_SOON_MONTHS = 24
 #: Outcomes whose lever effects the summary reports.
 LEVER_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
@@ -168,7 +169,7 @@ def _ceasefire(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findi
         if "ceasefire_month" not in table:
             continue
         months = table["ceasefire_month"].to_numpy(dtype=float)
-        soon = mean_interval(np.nan_to_num(months, nan=np.inf) <= CEASEFIRE_SOON_MONTHS,
+        soon = mean_interval(np.nan_to_num(months, nan=np.inf) < CEASEFIRE_SOON_MONTHS,
                              n_boot=n_boot, seed=seed)
         ever = mean_interval(~np.isnan(months), n_boot=n_boot, seed=seed)
         spread = quantile_summary(months)
