@@ -9,6 +9,7 @@ install:
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[all]"
 
 report: install
+	mkdir -p $(dir $(OUT))  # accord creates --out itself, not its parents
 	$(PY) -m accord run ukraine-2025 --experiments $(EXPERIMENTS) --seed 20250301 --out $(OUT)
 
 test: install

@@ -76,16 +76,21 @@ def atomic_write(
     *,
     field: str = "path",
     mode: int = 0o644,
+    exclusive: bool = False,
 ) -> Path:
     """Write a file through ``write(stream)`` into a temporary file, then rename it over path.
 
-    Returns the path written. Nothing is left behind if ``write`` or the rename fails.
+    Returns the path written. Nothing is left behind if ``write`` or the rename fails. With
+    ``exclusive=True`` the file must not exist yet: it is linked into place (``link(2)``
+    fails if the name exists), so of two writers racing to create it exactly one succeeds.
     """
     target = check_target(path, field=field)
     parent = target.parent if str(target.parent) else Path(".")
     try:
+        # The writer's pid is part of the name: a temporary file is removed by a later writer
+        # only once its owner is dead (accord.store.remove_stale_temporaries).
         handle, temporary = tempfile.mkstemp(
-            dir=parent, prefix=f".{target.name}.", suffix=".tmp"
+            dir=parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
         )
     except OSError as error:
         raise ScenarioError(str(target), f"cannot write: {error.strerror}", field=field) from None
@@ -97,7 +102,16 @@ def atomic_write(
             os.fsync(stream.fileno())
         # Checked again just before the rename: the target may have changed meanwhile.
         check_target(target, field=field)
-        os.replace(temporary, target)
+        if exclusive:
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                raise ScenarioError(
+                    str(target), "already exists; another writer created it first", field=field
+                ) from None
+            Path(temporary).unlink()
+        else:
+            os.replace(temporary, target)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError) and not isinstance(error, ScenarioError):

@@ -5,14 +5,17 @@ Layout of a run directory::
     <out_dir>/catalogue.duckdb          table ``runs``, one row per run (all runs of out_dir)
     <out_dir>/<run_id>/meta.json        scenario, variant, scenario hash, seed, design, ...
     <out_dir>/<run_id>/design.parquet   the design table
+    <out_dir>/<run_id>/chunks.json      rows, bytes and SHA-256 of every finished chunk file
+    <out_dir>/<run_id>/.lock            the writer lock (holds the writer's pid)
     <out_dir>/<run_id>/scalars/part-00000.parquet   one row per experiment of chunk 0
     <out_dir>/<run_id>/series/part-00000.parquet    monthly series of chunk 0 (long format)
 
-Every file is written to a hidden temporary name in its directory, then renamed
-(``os.replace``, atomic on POSIX), so a reader or a killed writer never sees half a file. A
-chunk is complete iff both its final Parquet files exist; a resumed run recomputes the others.
-Catalogue writes are few (start and end of a run), made only by the parent process, under an
-exclusive file lock, in one DuckDB transaction.
+Every file is written through :func:`accord.safeio.atomic_write` (a temporary name carrying the
+writer's pid, then an atomic rename), so a reader or a killed writer never sees half a file.
+One process writes a run, under :func:`accord.store_lock.writer_lock`. A chunk counts when
+both its files match their record in ``chunks.json`` (:mod:`accord.store_manifest`); a
+resumed run recomputes the others. Catalogue writes are few (start and end of a run), made
+only by the parent process, under an exclusive file lock, in one DuckDB transaction.
 """
 
 from __future__ import annotations
@@ -31,71 +34,80 @@ from typing import Any
 import pandas as pd
 
 from accord.errors import ScenarioError
+from accord.safeio import atomic_write_bytes, atomic_write_text
+from accord.store_lock import (
+    LOCK_FILE,
+    lock_holder,
+    process_is_alive,
+    remove_stale_temporaries,
+    writer_lock,
+)
+from accord.store_manifest import (
+    KINDS,
+    MANIFEST_FILE,
+    Record,
+    RunHealth,
+    chunk_path,
+    manifest_text,
+    parquet_record,
+    read_manifest,
+    run_health,
+)
+
+__all__ = [
+    "CATALOGUE_FILE", "DESIGN_FILE", "KINDS", "LOCK_FILE", "MANIFEST_FILE", "META_FILE", "Run",
+    "RunHealth", "chunk_path", "open_run", "read_catalogue", "read_manifest",
+    "remove_stale_temporaries", "update_catalogue", "write_json_atomic", "write_manifest",
+    "write_parquet_atomic", "writer_lock",
+]
 
 META_FILE = "meta.json"
 DESIGN_FILE = "design.parquet"
 CATALOGUE_FILE = "catalogue.duckdb"
-KINDS = ("scalars", "series")
 _PART = re.compile(r"^part-(\d+)\.parquet$")
 
 
 # ----------------------------------------------------------------------------- writing files
 
 
-def _temporary_name(final: Path) -> Path:
-    return final.with_name(f".{final.name}.{os.getpid()}.tmp")
+def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> Record:
+    """Write ``frame`` to ``path`` atomically; return its record (rows, bytes, SHA-256).
 
-
-def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` to ``path`` via a temporary file and an atomic rename."""
+    The file's folder must exist. The checksum is taken from the very bytes written.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary_name(path)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     # Dictionary-encode keys and labels only: on float columns it costs 3-4x the write time
     # and makes the files larger (benchmarks/bench_executors.py).
     keyed = [field.name for field in table.schema if not pa.types.is_floating(field.type)]
-    pq.write_table(table, temporary, compression="zstd", use_dictionary=keyed or False)
-    os.replace(temporary, path)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", use_dictionary=keyed or False)
+    data = sink.getvalue().to_pybytes()
+    atomic_write_bytes(path, data, field="out")
+    return parquet_record(data, table.num_rows)
 
 
-def write_json_atomic(data: dict[str, Any], path: Path) -> None:
-    """Write ``data`` as JSON to ``path`` via a temporary file and an atomic rename."""
-    temporary = _temporary_name(path)
-    temporary.write_text(json.dumps(data, indent=2, sort_keys=True, default=str))
-    os.replace(temporary, path)
+def write_json_atomic(data: dict[str, Any], path: Path, *, exclusive: bool = False) -> None:
+    """Write ``data`` as JSON to ``path`` atomically (``exclusive``: only if it is new)."""
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str),
+                      field="out", exclusive=exclusive)
 
 
-def chunk_path(run_dir: Path, kind: str, chunk: int) -> Path:
-    """Final path of a chunk's Parquet file (``kind`` is "scalars" or "series")."""
-    return Path(run_dir) / kind / f"part-{chunk:05d}.parquet"
+def write_manifest(run_dir: Path, chunks: dict[int, dict[str, Record]]) -> None:
+    """Record the finished chunks of a run in ``chunks.json`` (atomically)."""
+    atomic_write_text(Path(run_dir) / MANIFEST_FILE, manifest_text(chunks), field="out")
 
 
-def chunk_is_complete(run_dir: Path, chunk: int) -> bool:
-    """True iff both final files of ``chunk`` exist."""
-    return all(chunk_path(run_dir, kind, chunk).exists() for kind in KINDS)
-
-
-def complete_chunks(run_dir: Path) -> list[int]:
-    """Indices of the complete chunks of a run, sorted."""
-    found: list[set[int]] = []
+def chunk_files(run_dir: Path) -> dict[str, set[int]]:
+    """Chunk numbers with a final file on disk, per kind (recorded or not)."""
+    found = {}
     for kind in KINDS:
         directory = Path(run_dir) / kind
         names = os.listdir(directory) if directory.is_dir() else []
-        found.append({int(m.group(1)) for m in map(_PART.match, names) if m})
-    return sorted(found[0] & found[1])
-
-
-def remove_stale_temporaries(run_dir: Path) -> None:
-    """Delete temporary files left by a killed writer."""
-    for directory in (Path(run_dir), *(Path(run_dir) / kind for kind in KINDS)):
-        if directory.is_dir():
-            for entry in directory.iterdir():
-                if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-                    with contextlib.suppress(FileNotFoundError):
-                        entry.unlink()
+        found[kind] = {int(m.group(1)) for m in map(_PART.match, names) if m}
+    return found
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -226,8 +238,9 @@ def now_iso() -> str:
 class Run:
     """A run on disk: its metadata, design, scalar outcomes and monthly series.
 
-    Only complete chunks are read, so a run that is still going (or was killed) reads as
-    the experiments finished so far.
+    Only good chunks are read (both files match their record in ``chunks.json``), so a run
+    that is still going, was killed or was damaged reads as its intact experiments;
+    :meth:`health` says what is missing or damaged.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -239,8 +252,12 @@ class Run:
             )
         try:
             self.meta: dict[str, Any] = json.loads(meta_file.read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise ScenarioError(str(meta_file), f"unreadable run metadata: {error}") from None
+        except (OSError, ValueError) as error:
+            raise ScenarioError(str(meta_file), "unreadable run metadata: "
+                                f"{type(error).__name__}") from None
+        if not isinstance(self.meta, dict):
+            raise ScenarioError(str(meta_file), "unreadable run metadata: not a JSON object")
+        self._health: tuple[Any, RunHealth] | None = None
 
     def __repr__(self) -> str:
         return f"Run({str(self.path)!r}, n_experiments={self.meta.get('n_experiments')})"
@@ -251,22 +268,48 @@ class Run:
 
     @property
     def complete(self) -> bool:
-        """True when every chunk has been written."""
-        return self.meta.get("status") == "complete" and len(self.chunks()) == self.meta.get(
-            "n_chunks"
-        )
+        """True when every chunk has been written and is intact."""
+        return self.health().complete
+
+    def health(self) -> RunHealth:
+        """Chunk by chunk: good, missing, damaged (checksums verified).
+
+        Verifying reads every chunk file; the answer is kept until a file's size or time of
+        change moves, so the views of one connection cost one verification.
+        """
+        key = self._state_key()
+        if self._health is None or self._health[0] != key:
+            status = str(self.meta.get("status", "unknown"))
+            holder = lock_holder(self.path)
+            writer = holder if status == "running" and holder and process_is_alive(holder) \
+                and holder != os.getpid() else None
+            health = run_health(self.path, int(self.meta.get("n_chunks") or 0), status, writer)
+            self._health = (key, health)
+        return self._health[1]
+
+    def _state_key(self) -> tuple[Any, ...]:
+        entries = []
+        for name in (MANIFEST_FILE, META_FILE, *KINDS):
+            try:
+                info = (self.path / name).stat()
+            except OSError:
+                continue
+            entries.append((name, info.st_size, info.st_mtime_ns))
+        for kind, chunks in chunk_files(self.path).items():
+            for chunk in sorted(chunks):
+                with contextlib.suppress(OSError):
+                    info = chunk_path(self.path, kind, chunk).stat()
+                    entries.append((kind, chunk, info.st_size, info.st_mtime_ns, info.st_ino))
+        return tuple(entries)
 
     def chunks(self) -> list[int]:
-        """Indices of the complete chunks."""
-        return complete_chunks(self.path)
+        """Indices of the good chunks (recorded, files intact)."""
+        return list(self.health().good)
 
-    def _files(self, kind: str) -> list[str]:
-        return [str(chunk_path(self.path, kind, chunk)) for chunk in self.chunks()]
-
-    def _source(self, kind: str) -> str:
+    def _source(self, kind: str, chunks: Sequence[int]) -> str:
         if kind == "design":
             return f"read_parquet('{_quote(str(self.path / DESIGN_FILE))}')"
-        files = self._files(kind)
+        files = [str(chunk_path(self.path, kind, chunk)) for chunk in chunks]
         if not files:
             return ""
         listed = ", ".join(f"'{_quote(f)}'" for f in files)
@@ -278,9 +321,10 @@ class Run:
         The connection can read files only inside the run directory and cannot change its
         configuration (see :func:`sandboxed_connection`).
         """
+        chunks = self.chunks()
         connection = sandboxed_connection(self.path)
         for kind in ("scalars", "series", "design"):
-            source = self._source(kind)
+            source = self._source(kind, chunks)
             if source:
                 connection.execute(f"CREATE VIEW {kind} AS SELECT * FROM {source}")
             elif kind == "scalars":

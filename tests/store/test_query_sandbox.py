@@ -72,7 +72,8 @@ def test_the_library_refuses_every_attack_and_changes_nothing(run, secret):
         assert "\n" not in str(caught.value), name
         assert "hunter2" not in str(caught.value), name
     assert {path: digest(path) for path in run.path.rglob("*.parquet")} == before
-    assert sorted(p.name for p in run.path.iterdir()) == ["design.parquet", "meta.json",
+    assert sorted(p.name for p in run.path.iterdir()) == [".lock", "chunks.json",
+                                                          "design.parquet", "meta.json",
                                                           "scalars", "series"]
     assert len(run.query("SELECT * FROM scalars")) == 20  # queries still work
 

@@ -17,7 +17,7 @@ from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate
 
 from accord.errors import ScenarioError
 from accord.experiments import ChunkResult, make_design, run_experiments
-from accord.store import open_run, read_catalogue
+from accord.store import open_run, read_catalogue, read_manifest
 
 SEED = 5
 META = {"scenario": "toy", "variant": "base", "scenario_hash": "hash-1"}
@@ -47,7 +47,7 @@ def test_layout_round_trip_and_catalogue(tmp_path, design):
                           chunk_size=8, progress=False)
     assert run.path.parent == tmp_path
     names = sorted(p.relative_to(run.path).as_posix() for p in run.path.rglob("*"))
-    assert names == ["design.parquet", "meta.json", "scalars",
+    assert names == [".lock", "chunks.json", "design.parquet", "meta.json", "scalars",
                      "scalars/part-00000.parquet", "scalars/part-00001.parquet",
                      "scalars/part-00002.parquet", "scalars/part-00003.parquet",
                      "scalars/part-00004.parquet", "series",
@@ -173,10 +173,9 @@ def test_sigkill_then_same_command_resumes_exactly_once(tmp_path, executor):
     out_dir = tmp_path / "runs"
     process = _launch(out_dir, 0.25, executor)
     deadline = time.monotonic() + 60
-    written: list[Path] = []
     while time.monotonic() < deadline and process.poll() is None:
-        written = list(out_dir.glob("*/scalars/part-*.parquet"))
-        if len(written) >= 3:
+        recorded = [read_manifest(path)[0] for path in out_dir.glob("*/")]
+        if recorded and len(recorded[0]) >= 3:  # three chunks written and recorded
             break
         time.sleep(0.02)
     assert process.poll() is None, "the run finished before it could be killed"

@@ -41,6 +41,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _warn_if_unsound(run: Any) -> None:
+    """One line on stderr when a run is incomplete or damaged; the answer still follows,
+    computed on the run's intact chunks (docs/experiments.md, "Damaged and incomplete runs")."""
+    problem = run.health().problem()
+    if problem:
+        typer.echo(f"warning: {run.path}: {problem}", err=True)
+
+
 def _emit(frame: Any, output_format: Format, title: str | None = None) -> None:
     if output_format is Format.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
@@ -64,7 +72,9 @@ def query(
     from accord.store import open_run
 
     try:
-        result = open_run(run_dir).query(sql)
+        stored = open_run(run_dir)
+        _warn_if_unsound(stored)
+        result = stored.query(sql)
     except ScenarioError as error:
         raise _fail(error) from None
     _emit(result, output_format)
@@ -94,6 +104,8 @@ def compare(
     names = [name.strip() for item in outcomes or [] for name in item.split(",") if name.strip()]
     try:
         first, second = open_run(run_a), open_run(run_b)
+        for stored in (first, second):
+            _warn_if_unsound(stored)
         table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
                              seed=seed, paired="auto" if paired is None else paired)
     except ScenarioError as error:

@@ -62,6 +62,7 @@ def _run(scenario_name: str, variants: list[str], experiments: int, seed: int, e
     from accord.experiments.runner import run_experiments
     from accord.scenario import load_scenario
     from accord.simulation import compile_spec, simulate_chunk, variant_design
+    from accord.store import writer_lock
 
     scenario = load_scenario(scenario_name)
     spec = scenario.simulation
@@ -77,29 +78,44 @@ def _run(scenario_name: str, variants: list[str], experiments: int, seed: int, e
     if unknown:
         raise ScenarioError(origin, "unknown variant", field="--variant",
                             expected=f"one of {sorted(spec.variants)}", found=unknown[0])
-    out_dir = out or Path("runs") / scenario.name
     compiled = compile_spec(spec, scenario, seed=seed, source=origin)
     simulate = functools.partial(simulate_chunk, spec=compiled)
+    out_dir = _output_directory(out, scenario.name)
     stored = []
-    for name in chosen:
-        design = variant_design(spec, name, experiments, seed=seed)
-        typer.echo(f"{name}: {len(design)} experiments x {spec.horizon_months} months",
-                   err=True)
-        meta = {"scenario": scenario.name, "variant": name, "scenario_hash": scenario.hash(),
-                "description": spec.variants[name].description}
-        try:
-            stored.append(run_experiments(
-                simulate, design, seed=seed, out_dir=out_dir, executor=executor,  # type: ignore[arg-type]
-                chunk_size=chunk_size, meta=meta, progress=True, run_id=name,
-                overwrite=overwrite))
-        except ScenarioError:
-            raise
-        except ValueError as error:
-            raise ScenarioError(str(out_dir / name), str(error)) from None
-        typer.echo(f"{name}: results in {out_dir / name}", err=True)
-    if not no_report:
-        path = write_report(scenario, spec, chosen, stored, out_dir / "report.html")
-        typer.echo(f"report: {path}")
+    # One `accord run` per output directory at a time: a second one stops at once.
+    with writer_lock(out_dir, what="run"):
+        for name in chosen:
+            design = variant_design(spec, name, experiments, seed=seed)
+            typer.echo(f"{name}: {len(design)} experiments x {spec.horizon_months} months",
+                       err=True)
+            meta = {"scenario": scenario.name, "variant": name, "scenario_hash": scenario.hash(),
+                    "description": spec.variants[name].description}
+            try:
+                stored.append(run_experiments(
+                    simulate, design, seed=seed, out_dir=out_dir,
+                    executor=executor,  # type: ignore[arg-type]
+                    chunk_size=chunk_size, meta=meta, progress=True, run_id=name,
+                    overwrite=overwrite))
+            except ScenarioError:
+                raise
+            except ValueError as error:
+                raise ScenarioError(str(out_dir / name), str(error)) from None
+            typer.echo(f"{name}: results in {out_dir / name}", err=True)
+        if not no_report:
+            path = write_report(scenario, spec, chosen, stored, out_dir / "report.html")
+            typer.echo(f"report: {path}")
+
+
+def _output_directory(out: Path | None, scenario_name: str) -> Path:
+    """The output directory, created if missing (its parent must exist; nothing else is
+    created), refused with one line if it is a file or cannot be written. Without ``--out``,
+    ``runs/<scenario>`` in the working directory (``runs`` is accord's own, created too)."""
+    from accord.safeio import ensure_directory
+
+    if out is None:
+        return ensure_directory(ensure_directory(Path("runs"), field="--out") / scenario_name,
+                                field="--out")
+    return ensure_directory(out, field="--out")
 
 
 def write_report(scenario, spec, variants, stored, path: Path) -> Path:  # type: ignore[no-untyped-def]

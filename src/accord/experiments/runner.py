@@ -23,20 +23,28 @@ from accord.errors import ScenarioError
 from accord.experiments.design import design_fingerprint
 from accord.experiments.executors import ExecutorName, default_workers, map_unordered
 from accord.experiments.spec import ChunkResult
+from accord.safeio import ensure_directory
 from accord.store import (
     DESIGN_FILE,
+    KINDS,
+    LOCK_FILE,
+    MANIFEST_FILE,
     META_FILE,
     Run,
-    chunk_is_complete,
+    RunHealth,
     chunk_path,
     code_version,
     now_iso,
     open_run,
+    read_manifest,
     remove_stale_temporaries,
     update_catalogue,
     write_json_atomic,
+    write_manifest,
     write_parquet_atomic,
+    writer_lock,
 )
+from accord.store_manifest import Record, run_health
 
 Simulate = Callable[[pd.DataFrame, int], ChunkResult]
 MAX_DEFAULT_CHUNK = 5000
@@ -83,18 +91,19 @@ def check_chunk_result(result: ChunkResult, experiment_ids: np.ndarray, chunk: i
         raise ValueError(f"chunk {chunk}: series holds experiments outside the chunk")
 
 
-def _simulate_and_write(task: _ChunkTask) -> tuple[int, int]:
-    """Worker side: simulate one chunk and write its two Parquet files atomically."""
+def _simulate_and_write(task: _ChunkTask) -> tuple[int, int, dict[str, Record]]:
+    """Worker side: simulate one chunk, write its two Parquet files, return their records."""
     result = task.simulate(task.design_chunk, task.seed)
     ids = task.design_chunk["experiment"].to_numpy()
     check_chunk_result(result, ids, task.chunk)
     run_dir = Path(task.run_dir)
-    # series first, scalars last: the chunk counts as complete only once both exist.
-    write_parquet_atomic(result.series.reset_index(drop=True),
-                         chunk_path(run_dir, "series", task.chunk))
-    write_parquet_atomic(result.scalars.reset_index(drop=True),
-                         chunk_path(run_dir, "scalars", task.chunk))
-    return task.chunk, int(ids.size)
+    records = {
+        "series": write_parquet_atomic(result.series.reset_index(drop=True),
+                                       chunk_path(run_dir, "series", task.chunk)),
+        "scalars": write_parquet_atomic(result.scalars.reset_index(drop=True),
+                                        chunk_path(run_dir, "scalars", task.chunk)),
+    }
+    return task.chunk, int(ids.size), records
 
 
 def _identity(meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,39 +115,87 @@ def _identity(meta: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+_RUN_ENTRIES = {DESIGN_FILE, META_FILE, MANIFEST_FILE, LOCK_FILE, *KINDS}
+
+
+def _refuse_foreign_directory(run_dir: Path) -> None:
+    """Refuse to write into an existing directory that is not an accord run."""
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ScenarioError(str(run_dir), "exists and is not a directory", field="out")
+    if run_dir.is_dir() and not (run_dir / META_FILE).exists() and any(
+        entry.name not in _RUN_ENTRIES and not entry.name.endswith(".tmp")
+        for entry in run_dir.iterdir()
+    ):
+        raise ScenarioError(str(run_dir), "directory exists and is not an accord run")
+
+
+def _clear_run_dir(run_dir: Path) -> None:
+    """Remove a run's files, keeping the lock file (held by this process)."""
+    for entry in run_dir.iterdir():
+        if entry.name == LOCK_FILE:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def _prepare_run_dir(
     run_dir: Path, meta: dict[str, Any], design: pd.DataFrame, overwrite: bool
 ) -> dict[str, Any]:
-    """Create a run directory or check that an existing one is the same run; return its meta."""
+    """Start a new run in ``run_dir`` or check that the stored one is the same; return meta.
+
+    Called with the run's writer lock held.
+    """
     meta_file = run_dir / META_FILE
     if meta_file.exists():
         existing = open_run(run_dir).meta
         old, new = _identity(existing), _identity(meta)
-        if old != new:
-            if not overwrite:
-                differences = "; ".join(
-                    f"{key} {old[key]!r} != {new[key]!r}" for key in old if old[key] != new[key]
-                )
-                raise ScenarioError(
-                    str(run_dir),
-                    f"a different run is stored here ({differences}); choose another output "
-                    "directory or run id, or overwrite it",
-                )
-            shutil.rmtree(run_dir)
-        else:
+        if old == new:
             existing["status"] = "running"
             existing["resumed"] = now_iso()
             write_json_atomic(existing, meta_file)
+            for kind in KINDS:
+                (run_dir / kind).mkdir(exist_ok=True)
             return existing
-    elif run_dir.exists() and any(
-        entry.name not in (DESIGN_FILE, "scalars", "series") and not entry.name.endswith(".tmp")
-        for entry in run_dir.iterdir()
-    ):
-        raise ScenarioError(str(run_dir), "directory exists and is not an accord run")
-    run_dir.mkdir(parents=True, exist_ok=True)
+        if not overwrite:
+            differences = "; ".join(
+                f"{key} {old[key]!r} != {new[key]!r}" for key in old if old[key] != new[key]
+            )
+            raise ScenarioError(
+                str(run_dir),
+                f"a different run is stored here ({differences}); choose another output "
+                "directory or run id, or overwrite it",
+            )
+        _clear_run_dir(run_dir)
+    for kind in KINDS:
+        (run_dir / kind).mkdir(exist_ok=True)
     write_parquet_atomic(design, run_dir / DESIGN_FILE)
-    write_json_atomic(meta, meta_file)
+    # A new run's meta is created exclusively: it never replaces another writer's.
+    write_json_atomic(meta, meta_file, exclusive=True)
     return meta
+
+
+def _check_chunks(run_dir: Path, n_chunks: int, status: str) -> tuple[
+        dict[int, dict[str, Record]], RunHealth]:
+    """Verify every recorded chunk; forget and delete the bad ones, keep the good records."""
+    health = run_health(run_dir, n_chunks, status)
+    recorded, _problem = read_manifest(run_dir)
+    kept = {chunk: recorded[chunk] for chunk in health.good}
+    for chunk in range(n_chunks):
+        if chunk not in kept:
+            for kind in KINDS:
+                chunk_path(run_dir, kind, chunk).unlink(missing_ok=True)
+    if kept != recorded or not (run_dir / MANIFEST_FILE).exists():
+        write_manifest(run_dir, kept)
+    return kept, health
+
+
+def _check_run_id(run_id: str) -> None:
+    if not run_id or run_id in (".", "..") or "/" in run_id or "\\" in run_id \
+            or "\x00" in run_id:
+        raise ScenarioError(None, "a run id must be a plain folder name", field="run_id",
+                            found=run_id)
 
 
 def run_experiments(
@@ -225,33 +282,42 @@ def run_experiments(
         "status": "running",
     }
     proposed["n_chunks"] = math.ceil(n_experiments / proposed["chunk_size"])
-    run_meta = _prepare_run_dir(run_dir, proposed, design, overwrite)
-    remove_stale_temporaries(run_dir)
-    update_catalogue(out_path, run_meta, run_dir)
+    _check_run_id(run_id)
+    _refuse_foreign_directory(run_dir)
+    ensure_directory(out_path, field="out")
+    ensure_directory(run_dir, field="out")
+    with writer_lock(run_dir):
+        run_meta = _prepare_run_dir(run_dir, proposed, design, overwrite)
+        remove_stale_temporaries(run_dir, *(run_dir / kind for kind in KINDS))
+        size = int(run_meta["chunk_size"])
+        n_chunks = int(run_meta["n_chunks"])
+        recorded, _health = _check_chunks(run_dir, n_chunks, "running")
+        update_catalogue(out_path, run_meta, run_dir)
 
-    size = int(run_meta["chunk_size"])
-    n_chunks = int(run_meta["n_chunks"])
-    todo = [chunk for chunk in range(n_chunks) if not chunk_is_complete(run_dir, chunk)]
-    done_experiments = n_experiments - sum(
-        min(size, n_experiments - chunk * size) for chunk in todo
-    )
-    tasks = (
-        _ChunkTask(simulate, design.iloc[chunk * size : (chunk + 1) * size].reset_index(drop=True),
-                   int(seed), str(run_dir), chunk)
-        for chunk in todo
-    )
-    results = map_unordered(
-        _simulate_and_write, tasks, executor=executor, max_workers=max_workers,
-        dask_address=dask_address,
-    )
-    with _progress_bar(progress, n_experiments, done_experiments, run_id) as advance:
-        for _chunk, n_rows in results:
-            advance(n_rows)
+        todo = [chunk for chunk in range(n_chunks) if chunk not in recorded]
+        done_experiments = n_experiments - sum(
+            min(size, n_experiments - chunk * size) for chunk in todo
+        )
+        tasks = (
+            _ChunkTask(simulate,
+                       design.iloc[chunk * size : (chunk + 1) * size].reset_index(drop=True),
+                       int(seed), str(run_dir), chunk)
+            for chunk in todo
+        )
+        results = map_unordered(
+            _simulate_and_write, tasks, executor=executor, max_workers=max_workers,
+            dask_address=dask_address,
+        )
+        with _progress_bar(progress, n_experiments, done_experiments, run_id) as advance:
+            for chunk, n_rows, records in results:
+                recorded[chunk] = records
+                write_manifest(run_dir, recorded)
+                advance(n_rows)
 
-    run_meta["status"] = "complete"
-    run_meta["finished"] = now_iso()
-    write_json_atomic(run_meta, run_dir / META_FILE)
-    update_catalogue(out_path, run_meta, run_dir)
+        run_meta["status"] = "complete"
+        run_meta["finished"] = now_iso()
+        write_json_atomic(run_meta, run_dir / META_FILE)
+        update_catalogue(out_path, run_meta, run_dir)
     return open_run(run_dir)
 
 
