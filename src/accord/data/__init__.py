@@ -168,6 +168,19 @@ _REGISTRY: dict[str, _Entry] = {
         ("year", "milex", "cinc"),
         ("country", "year", "milex", "cinc"),
     ),
+    "sipri_panel": _Entry(
+        "sipri_milex_panel_1949_2024.csv",
+        "primary-copy",
+        "SIPRI Military Expenditure Database, SIPRI-Milex-data-1949-2024_2.xlsx (github "
+        "jacobvoss/geopolitical-dashboard, commit a6a6f6ca, sha256 8a31c279...); long panel of "
+        "the 32 NATO members, Russia, USSR and Ukraine, 1949-2024. Citation: SIPRI Military "
+        "Expenditure Database 2025, https://www.sipri.org/databases/milex",
+        "Fair-use subset (SIPRI allows at most 3,500 data units without permission): share of "
+        "GDP all years, constant 2023 US$ from 1988, current US$ 2014-2024; add no further "
+        "SIPRI figures. Blank = SIPRI '. .'/'xxx'; Iceland written empty (no armed forces).",
+        ("year", "milex_share_gdp_pct", "milex_musd_const2023"),
+        ("country", "year", "milex_share_gdp_pct", "milex_musd_const2023"),
+    ),
     "fortna_ceasefires": _Entry(
         "fortna_civilwar_ceasefires.csv",
         "primary-copy",
@@ -248,6 +261,7 @@ ALIASES = {
     "oz_1964_sipri_check": "oz_1964",
     "kiel_ukraine_support_by_donor": "kiel_by_donor",
     "nato_2025_edition_headlines_unverified": "nato_2025_headlines",
+    "sipri_milex_panel_1949_2024": "sipri_panel",
 }
 
 

@@ -110,6 +110,44 @@ def donors(measure: Literal["total", "military"] = "total",
     )
 
 
+#: Allies with a land border with Russia (incl. Kaliningrad) or Belarus: the frontline
+#: status in the demand model (the same list as the shipped scenario's ``frontline``).
+FRONTLINE = ("Norway", "Finland", "Estonia", "Latvia", "Lithuania", "Poland")
+SIPRI_US = "United States of America"
+
+
+def defence_panel(first_year: int = 1992) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The allies' defence panel from SIPRI: spending, real GDP and Russia's spending.
+
+    One row per ally-year from ``first_year`` (constant-price figures start in 1988; Russia's
+    in 1992) with columns ``country`` (NATO's name, e.g. "United States"), ``year``,
+    ``spending`` (US$ m, constant 2023 prices), ``gdp`` (US$ m, implied: spending / share of
+    GDP, so deflated with SIPRI's deflator), ``share_pct`` (SIPRI share of GDP), ``russia``
+    (Russia's spending, same unit) and ``frontline`` (1 for :data:`FRONTLINE`). Iceland
+    (no armed forces) and ally-years without both figures are dropped.
+    """
+    table = load("sipri_panel")
+    f = table.frame
+    f = f[f["year"] >= first_year]
+    russia = f[f["country"] == "Russia"].set_index("year")["milex_musd_const2023"]
+    allies = f[(f["nato_member_2024"] == 1)].copy()
+    allies = allies.dropna(subset=["milex_musd_const2023", "milex_share_gdp_pct"])
+    allies = allies[allies["milex_share_gdp_pct"] > 0]
+    names = allies["country"].replace({SIPRI_US: "United States"})
+    out = pd.DataFrame({
+        "country": names.to_numpy(),
+        "year": allies["year"].astype(int).to_numpy(),
+        "spending": allies["milex_musd_const2023"].to_numpy(float),
+        "gdp": (allies["milex_musd_const2023"] / (allies["milex_share_gdp_pct"] / 100.0))
+        .to_numpy(float),
+        "share_pct": allies["milex_share_gdp_pct"].to_numpy(float),
+    })
+    out["russia"] = out["year"].map(russia).astype(float)
+    out["frontline"] = out["country"].isin(FRONTLINE).astype(float)
+    out = out.dropna(subset=["russia"]).sort_values(["country", "year"]).reset_index(drop=True)
+    return out, _provenance(table.provenance)
+
+
 def size_and_burden(source: Literal["nato", "sipri14", "oz1964"]) -> tuple[pd.DataFrame,
                                                                            dict[str, Any]]:
     """Long table (year, country, gdp, burden) for the exploitation test.

@@ -27,6 +27,7 @@ from accord.errors import ScenarioError
 #: statsmodels or scipy.stats, which are slow to import).
 FITS: dict[str, str] = {
     "durability": "accord.fits.durability:fit",
+    "burden-demand": "accord.fits.burden_demand:fit",
 }
 
 
