@@ -16,6 +16,7 @@ EXPECTED_TABLES = {
     "nato_defence_expenditure", "nato_2025_headlines", "sipri_milex", "oz_1964",
     "rank_correlations", "kiel_by_donor", "kiel_us_vs_europe", "kiel_by_year_group",
     "cow_nmc", "fortna_ceasefires", "fortna_descriptives", "public_opinion",
+    "sipri_panel",
 }
 # Interstate durability and Russia-NATO escalation (accord.fits.durability, .escalation).
 EXPECTED_TABLES |= {"ucdp_termination_interstate_dyads", "ucdp_peace_agreements_interstate",
@@ -140,3 +141,18 @@ def test_size_and_burden_sources() -> None:
     sipri, _ = size_and_burden("sipri14")
     assert sipri.groupby("year").size().eq(14).all()
     assert isinstance(size_and_burden("oz1964")[0], pd.DataFrame)
+
+
+def test_defence_panel_for_the_demand_fit() -> None:
+    """SIPRI panel shaped for the demand fit: 30 allies + the US (Iceland has no armed
+    forces), 1992-2024, GDP implied by SIPRI's own share, Russia's spending every year."""
+    from accord.data.alliance import FRONTLINE, defence_panel
+
+    panel, provenance = defence_panel()
+    assert provenance["name"] == "sipri_panel"
+    assert panel["country"].nunique() == 31 and "Iceland" not in set(panel["country"])
+    assert (panel["year"].min(), panel["year"].max()) == (1992, 2024)
+    share = 100 * panel["spending"] / panel["gdp"]
+    assert np.allclose(share, panel["share_pct"])
+    assert panel["russia"].notna().all()
+    assert set(panel.loc[panel["frontline"] == 1, "country"]) == set(FRONTLINE)
