@@ -28,6 +28,7 @@ from accord.errors import ScenarioError
 FITS: dict[str, str] = {
     "durability": "accord.fits.durability:fit",
     "burden-demand": "accord.fits.burden_demand:fit",
+    "escalation": "accord.fits.escalation:fit",
 }
 
 

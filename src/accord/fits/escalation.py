@@ -1,0 +1,214 @@
+"""Escalation between Russia and NATO states: base rates of militarized disputes, by era.
+
+**What an event is.** An *escalation event* is a militarized interstate dispute (COW MID 5.0,
+Palmer et al. 2022) in which Russia/USSR and at least one NATO member state (a member when the
+dispute began) are on opposite sides, counted once per dispute, at one of two levels:
+
+* ``use_of_force``: Russia's or the NATO state's hostility level in the dispute is 4 or 5 (COW:
+  4 = use of force, e.g. a blockade, seizure, clash or attack; 5 = war);
+* ``fatal``: Russia or the NATO state suffered at least one military fatality in the dispute
+  (participant fatality level >= 1).
+
+MID's hostility and fatality levels belong to a state's whole participation in a dispute, not to
+one pair of states, so in a multilateral dispute the force may have been used against a third
+party; a fatal event is almost always also a use-of-force event. Counts are by the year the
+dispute began.
+
+**Eras.** Cold War 1949-1991 (43 years from NATO's founding), post-Cold War 1992-2013 (22
+years), and 2014, the first year of Russia's war in Ukraine (Crimea, Donbas), which is as far as
+MID 5.0 goes: the full-scale war from 2022 is not in the data. Wartime within 1992-2013: the
+years in which Russia fought a war as a primary party, i.e. a UCDP conflict-year of intensity 2
+(>= 1,000 battle deaths) with the Government of Russia on side A: the Chechen wars, 1995, 1996,
+1999, 2000, 2002, 2004 (UCDP Conflict Termination v3-2021, conflict 401, in the shared data's
+``ucdp_conflict_termination_v3_2021.csv``), against the other 16 years.
+
+**Model.** Events in an era are Poisson with a constant yearly rate; with the Jeffreys prior
+Gamma(1/2, 0) the posterior is Gamma(k + 1/2, T) for k events in T years (Gelman et al. 2013,
+*Bayesian Data Analysis*, sect. 2.6), reported as its median and 2.5-97.5 % quantiles; the exact
+(Garwood 1936) confidence interval is given beside it. Rate ratios between eras and the share of
+use-of-force events that are fatal (Beta(f + 1/2, k - f + 1/2)) come from 200,000 posterior
+draws with a fixed seed.
+
+**What the rate does not cover.** A war between Russia and NATO: no such war is in the sample,
+so nothing here estimates its probability; the events are incidents, clashes and shoot-downs
+below that level. Nor the years after 2014, nor disputes with NATO partners (Ukraine, Georgia),
+nor states before they joined NATO.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accord.fits import DataSample, Estimate, FitResult
+
+#: Years Russia fought a war as a primary party, 1992-2013 (UCDP intensity 2, conflict 401).
+RUSSIA_AT_WAR_1992_2013 = (1995, 1996, 1999, 2000, 2002, 2004)
+#: Era name -> the years (of dispute start) it covers.
+ERAS: dict[str, tuple[int, ...]] = {
+    "cold_war": tuple(range(1949, 1992)),
+    "post_cold_war": tuple(range(1992, 2014)),
+    "war_in_ukraine_2014": (2014,),
+    "russia_at_war_1992_2013": RUSSIA_AT_WAR_1992_2013,
+    "russia_not_at_war_1992_2013": tuple(y for y in range(1992, 2014)
+                                         if y not in RUSSIA_AT_WAR_1992_2013),
+}
+LEVELS = ("use_of_force", "fatal")
+JEFFREYS = (0.5, 0.0)  # Gamma(shape, rate) prior on a Poisson rate
+DRAWS = 200_000
+DRAW_SEED = 20_250_302
+
+
+def disputes(frame=None):
+    """One row per dispute between Russia/USSR and NATO members (members at its start).
+
+    Returns a pandas DataFrame ``dispnum, year, use_of_force, fatal, fatality_unknown,
+    nato_states`` (booleans for the two event levels).
+    """
+    if frame is None:
+        from accord.data import load
+
+        frame = load("mid_russia_nato").frame
+    members = frame.loc[frame["nato_member_at_dispute_start"] == 1].copy()
+    members["use_of_force"] = np.maximum(members["rus_hostlev"], members["nato_hostlev"]) >= 4
+    members["fatal"] = ((members["rus_fatality"].fillna(0) >= 1)
+                        | (members["nato_fatality"].fillna(0) >= 1))
+    members["fatality_unknown"] = (members["rus_fatality"].isna()
+                                   | members["nato_fatality"].isna())
+    grouped = members.groupby("dispnum")
+    out = grouped.agg(year=("dispute_start_year", "first"), use_of_force=("use_of_force", "any"),
+                      fatal=("fatal", "any"), fatality_unknown=("fatality_unknown", "any"))
+    out["nato_states"] = grouped["stabb_nato"].agg(lambda s: " ".join(sorted(set(s))))
+    return out.reset_index()
+
+
+def era_counts(table=None) -> dict[str, dict[str, int]]:
+    """Events per era and level, with the era's length in years (``years``)."""
+    table = disputes() if table is None else table
+    counts = {}
+    for era, years in ERAS.items():
+        rows = table[table["year"].isin(years)]
+        counts[era] = {"years": len(years), "disputes": len(rows),
+                       **{level: int(rows[level].sum()) for level in LEVELS},
+                       "fatality_unknown": int(rows["fatality_unknown"].sum())}
+    return counts
+
+
+def rate_interval(events: int, years: float, level: float = 0.95) -> tuple[float, float, float]:
+    """Posterior median and equal-tailed interval of a Poisson rate (Jeffreys prior)."""
+    from scipy.stats import gamma
+
+    shape, scale = events + JEFFREYS[0], 1.0 / (years + JEFFREYS[1])
+    tail = (1.0 - level) / 2.0
+    low, median, high = gamma.ppf([tail, 0.5, 1.0 - tail], shape, scale=scale)
+    return float(median), float(low), float(high)
+
+
+def garwood_interval(events: int, years: float, level: float = 0.95) -> tuple[float, float]:
+    """Exact Poisson confidence interval of a rate (Garwood 1936), via the chi-square."""
+    from scipy.stats import chi2
+
+    tail = (1.0 - level) / 2.0
+    low = 0.0 if events == 0 else chi2.ppf(tail, 2 * events) / 2.0
+    high = chi2.ppf(1.0 - tail, 2 * events + 2) / 2.0
+    return float(low / years), float(high / years)
+
+
+def rate_draws(events: int, years: float, rng: np.random.Generator, n: int = DRAWS) -> np.ndarray:
+    """Posterior draws of a yearly rate (Gamma(k + 1/2, T))."""
+    return rng.gamma(events + JEFFREYS[0], 1.0 / (years + JEFFREYS[1]), size=n)
+
+
+def _quantiles(name: str, values: np.ndarray, unit: str, note: str) -> Estimate:
+    low, median, high = np.quantile(values, [0.025, 0.5, 0.975])
+    return Estimate(name, float(median), float(low), float(high), unit, note)
+
+
+def split_sample_check(table=None, level: str = "use_of_force") -> dict[str, object]:
+    """Out of sample: the 1992-2002 rate predicts the 2003-2013 count (Gamma-Poisson predictive).
+
+    Returns the observed count, the predictive 95 % interval and whether it covers the count.
+    """
+    from scipy.stats import nbinom
+
+    table = disputes() if table is None else table
+    train = table[(table["year"] >= 1992) & (table["year"] <= 2002)]
+    test = table[(table["year"] >= 2003) & (table["year"] <= 2013)]
+    k, t_train, t_test = int(train[level].sum()), 11.0, 11.0
+    # Gamma(k + 1/2, t_train) posterior -> negative binomial predictive for t_test years.
+    shape, p = k + JEFFREYS[0], t_train / (t_train + t_test)
+    low, high = nbinom.ppf([0.025, 0.975], shape, p)
+    observed = int(test[level].sum())
+    return {"train": "1992-2002", "test": "2003-2013", "train_events": k,
+            "observed": observed, "predictive_95": [int(low), int(high)],
+            "covered": bool(low <= observed <= high)}
+
+
+def fit() -> FitResult:
+    """Fit the Russia-NATO escalation base rates (``accord fit escalation``)."""
+    table = disputes()
+    counts = era_counts(table)
+    rng = np.random.default_rng(DRAW_SEED)
+    estimates: list[Estimate] = []
+    draws: dict[tuple[str, str], np.ndarray] = {}
+    for level in LEVELS:
+        for era, c in counts.items():
+            median, low, high = rate_interval(c[level], c["years"])
+            estimates.append(Estimate(
+                f"rate_{level}_{era}", median, low, high, "events per year",
+                f"{c[level]} events in {c['years']} years"))
+            draws[(level, era)] = rate_draws(c[level], c["years"], rng)
+    for level in LEVELS:
+        base = draws[(level, "post_cold_war")]
+        estimates.append(_quantiles(
+            f"log_rr_{level}_war_in_ukraine_2014_vs_post_cold_war",
+            np.log(draws[(level, "war_in_ukraine_2014")] / base), "log rate ratio",
+            "Russia at war in Ukraine (2014) against 1992-2013"))
+        estimates.append(_quantiles(
+            f"log_rr_{level}_cold_war_vs_post_cold_war",
+            np.log(draws[(level, "cold_war")] / base), "log rate ratio",
+            "blocs' forces in contact (Cold War) against 1992-2013"))
+        estimates.append(_quantiles(
+            f"log_rr_{level}_russia_at_war_vs_not_1992_2013",
+            np.log(draws[(level, "russia_at_war_1992_2013")]
+                   / draws[(level, "russia_not_at_war_1992_2013")]), "log rate ratio",
+            "years Russia fought the Chechen wars against its other years, 1992-2013"))
+    force_all = int(table["use_of_force"].sum())
+    fatal_with_force = int((table["fatal"] & table["use_of_force"]).sum())
+    share = rng.beta(fatal_with_force + 0.5, force_all - fatal_with_force + 0.5, size=DRAWS)
+    estimates.append(_quantiles("fatal_share_of_use_of_force", share, "probability",
+                                f"{fatal_with_force} of {force_all} use-of-force disputes "
+                                "1949-2014 were fatal"))
+    statistics = {
+        "counts_by_era": counts,
+        "garwood_95_per_year": {
+            f"{level}_{era}": [round(x, 4) for x in garwood_interval(c[level], c["years"])]
+            for level in LEVELS for era, c in counts.items()},
+        "disputes_1949_2014": len(table[(table["year"] >= 1949)]),
+        "fatal_not_use_of_force": int((table["fatal"] & ~table["use_of_force"]).sum()),
+        "out_of_sample": split_sample_check(table),
+        "prior": "Jeffreys Gamma(1/2, 0) on each yearly rate; Beta(1/2, 1/2) on the fatal share",
+    }
+    return FitResult(
+        model="escalation",
+        description=("Russia/USSR vs NATO-member militarized disputes per year: use of force "
+                     "(hostility level >= 4) and fatal (a Russian or NATO-state death), by era"),
+        method="Poisson rates with Jeffreys prior (Gamma posterior), Garwood exact intervals",
+        library="numpy + scipy.stats",
+        data=DataSample(
+            source="mid_russia_nato_dyads.csv (COW MID 5.0)",
+            n=len(table),
+            years=(1949, 2014),
+            description="disputes with Russia/USSR and a NATO member on opposite sides",
+        ),
+        estimates=tuple(estimates),
+        interval="95 % credible interval (posterior quantiles)",
+        statistics=statistics,
+        notes=(
+            "Not covered: a Russia-NATO war, which is not in the sample (none happened); years "
+            "after 2014 (MID 5.0 ends in 2014, so the full-scale war from 2022 is not in the "
+            "data); disputes with non-members such as Ukraine.",
+            "MID hostility and fatality levels are a state's levels in the whole dispute, not "
+            "toward one opponent.",
+            "The 2014 era is one year: its rate rests on 2 disputes and its interval is wide.",
+        ),
+    )
