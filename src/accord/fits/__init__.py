@@ -29,6 +29,7 @@ FITS: dict[str, str] = {
     "durability": "accord.fits.durability:fit",
     "burden-demand": "accord.fits.burden_demand:fit",
     "escalation": "accord.fits.escalation:fit",
+    "opinion": "accord.fits.opinion:fit",
 }
 
 
