@@ -141,9 +141,39 @@ def test_calibration_start_drift_and_recent_aid(compiled, spec) -> None:
         inputs.aid_baseline_group, inputs.aid_with_us.shape), rtol=1e-9)
 
 
+def _kiel_year(group: str, year: int) -> float:
+    from accord.data import load
+
+    years = load("kiel_by_year_group").frame
+    row = years[(years["group"] == group) & (years["year"] == year)]
+    return float(row["total_allocation"].iloc[0])
+
+
+def test_baseline_us_aid_over_the_horizon_is_the_2025_pace(compiled, spec) -> None:
+    """The baseline is the status quo of the data: US aid at its 2025 pace (Kiel R28: EUR
+    0.483 bn in the year, against 46.44 bn in 2024), Europe at its own 2025 pace."""
+    design = variant_design(spec, "baseline", 40, seed=6)
+    inputs = prepare_inputs(compiled, design)
+    years = MONTHS / 12
+    planned_us = inputs.aid_with_us[:, US] * MONTHS  # planned US aid over the horizon
+    np.testing.assert_allclose(planned_us, _kiel_year("US", 2025) * years, rtol=1e-9)
+    # Europe's donors are written to six decimals in the YAML: their sum rounds to 1e-7.
+    np.testing.assert_allclose(inputs.aid_with_us[:, EUROPE] * 12, _kiel_year("Europe", 2025),
+                               rtol=1e-6)
+    out = _run(compiled, design, 5)
+    realised = out.scalars["aid_total_us"].to_numpy()
+    # Realised aid is the plan cut by public support and by peace (aid after a ceasefire).
+    assert np.all(realised <= planned_us + 1e-9)
+    assert np.median(realised) > 0.5 * _kiel_year("US", 2025) * years
+    # The 2024 pace is the counterfactual variant, about 96 times as much.
+    counter = prepare_inputs(compiled, variant_design(spec, "us-2024-pace", 40, seed=6))
+    np.testing.assert_allclose(counter.aid_with_us[:, US] * 12, _kiel_year("US", 2024),
+                               rtol=1e-3)
+
+
 def test_europe_replaces_part_of_us_aid_and_defence(compiled, spec) -> None:
     """Public-good logic (Olson & Zeckhauser 1966): when the US leaves, Europe gives more."""
-    full = variant_design(spec, "baseline", 30, seed=9, method="mc")
+    full = variant_design(spec, "us-2024-pace", 30, seed=9, method="mc")
     backseat_rows = full.assign(us_security_role="backseat", europe_aid_step_up=1.5)
     design = pd.concat([full, backseat_rows], ignore_index=True)
     inputs = prepare_inputs(compiled, design)

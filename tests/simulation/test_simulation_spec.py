@@ -15,7 +15,8 @@ from accord.scenario.simulation import Figure, SimulationSpec
 from accord.simulation import LEVERS, PARAMETERS, compile_spec
 from accord.simulation.engine import CHOICES
 
-VARIANTS = {"baseline", "backseat-driver", "normalization", "coalition-of-the-willing"}
+VARIANTS = {"baseline", "us-2024-pace", "europe-steps-up", "normalization",
+            "coalition-of-the-willing"}
 
 
 def _raw() -> dict:
@@ -63,12 +64,13 @@ def test_every_number_has_a_source_and_a_range() -> None:
 
 
 def test_every_kiel_donor_with_its_recent_aid(spec) -> None:
-    """Monthly aid = donor's share of its group's R28 total x the group's latest full year / 12."""
+    """Monthly aid = donor's share of its group's R28 total x the group's 2025 allocations / 12:
+    the status quo of the data for every group, the US included (EUR 0.483 bn in 2025)."""
     kiel = load("kiel_by_donor").frame
     years = load("kiel_by_year_group").frame
     assert sorted(d.name for d in spec.donors) == sorted(kiel["donor"])
     group_total = kiel.groupby("group")["r28_total_alloc_eur_bn"].sum()
-    latest = {"US": 2024, "Europe": 2025, "Other": 2025}
+    latest = {"US": 2025, "Europe": 2025, "Other": 2025}
     for donor in spec.donors:
         row = kiel[kiel["donor"] == donor.name].iloc[0]
         assert donor.group == row["group"]
@@ -77,6 +79,25 @@ def test_every_kiel_donor_with_its_recent_aid(spec) -> None:
                     * level["total_allocation"].iloc[0] / 12)
         assert donor.monthly_aid_eur_bn.value == pytest.approx(expected, rel=1e-4, abs=1e-6)
         assert donor.name in donor.monthly_aid_eur_bn.source
+
+
+def _kiel_pace(group: str, year: int) -> float:
+    """A group's allocations in a year (Kiel R28, the shipped file) per month, EUR bn."""
+    years = load("kiel_by_year_group").frame
+    row = years[(years["group"] == group) & (years["year"] == year)]
+    return float(row["total_allocation"].iloc[0]) / 12
+
+
+def test_us_aid_lever_is_the_2025_pace_and_the_2024_counterfactual(spec) -> None:
+    lever = next(lever for lever in spec.levers if lever.name == "us_aid_eur_bn_per_month")
+    assert lever.default == pytest.approx(_kiel_pace("US", 2025), rel=1e-9)
+    assert sorted(lever.options) == pytest.approx(
+        sorted([_kiel_pace("US", 2025), _kiel_pace("US", 2024)]), rel=1e-3)
+    assert spec.variants["baseline"].levers["us_aid_eur_bn_per_month"] == lever.default
+    assert spec.variants["us-2024-pace"].levers["us_aid_eur_bn_per_month"] == pytest.approx(
+        _kiel_pace("US", 2024), rel=1e-3)
+    for name, variant in spec.variants.items():
+        assert "question" in variant.description and "Assumes" in variant.description, name
 
 
 def test_belligerents_and_allies_from_sipri_and_nato(spec) -> None:

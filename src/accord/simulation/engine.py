@@ -29,6 +29,8 @@ TERMS_POOL_SIZE = 256
 TERMS_STREAM = 0x7465726D  # "term": the terms pool's own stream of the run seed
 GUARANTEE_STRENGTH = {"none": 0.0, "bilateral": 0.5, "collective": 1.0}
 US_AID_POLICIES = {"continue": 0, "wind_down": 1, "stop": 2}
+#: Optional lever: US aid per month while the US gives (default: the donors' recent aid).
+US_AID_LEVEL = "us_aid_eur_bn_per_month"
 
 #: Uncertainties the engine reads (each must be declared by the scenario).
 PARAMETERS: tuple[str, ...] = (
@@ -251,6 +253,26 @@ def _flag(values: np.ndarray, true_value: str) -> np.ndarray:
     return np.array([u in truthy for u in uniques])[inverse.ravel()]
 
 
+def us_aid_level(compiled: CompiledSimulation, design: pd.DataFrame) -> np.ndarray:
+    """``[B]`` US aid per month (EUR bn) the experiments give while the US gives at all.
+
+    The optional lever ``us_aid_eur_bn_per_month`` (e.g. the 2024 pace as a counterfactual);
+    without it, the US donors' own recent aid (the status quo the game is calibrated on).
+    """
+    recent = float(compiled.donor_aid[compiled.donor_group == US].sum())
+    default = compiled.defaults.get(US_AID_LEVEL, recent)
+    return np.asarray(_column(design, US_AID_LEVEL, default), dtype=float)
+
+
+def _us_shares(compiled: CompiledSimulation) -> np.ndarray:
+    """``[D]`` each US donor's share of the US's recent aid (equal shares if it is zero)."""
+    is_us = compiled.donor_group == US
+    recent = compiled.donor_aid[is_us].sum()
+    shares = (compiled.donor_aid / recent if recent > 0
+              else np.full(is_us.shape, 1.0 / max(int(is_us.sum()), 1)))
+    return np.where(is_us, shares, 0.0)
+
+
 def _group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """``[B, 3]`` sums of ``values[B, D]`` over the donors of each group."""
     return np.stack([values[:, groups == g].sum(axis=1) for g in range(len(GROUPS))], axis=1)
@@ -293,7 +315,8 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     step_up = np.asarray(lever["europe_aid_step_up"], dtype=float)
     floor = np.where(compiled.donor_group == EUROPE, step_up[:, None] * aid0, 0.0)
     floor = np.minimum(floor, 0.99 * income)
-    fixed_on = np.where(is_us, aid0, np.nan)
+    fixed_on = np.where(is_us, us_aid_level(compiled, design)[:, None] * _us_shares(compiled),
+                        np.nan)
     fixed_off = np.where(is_us, 0.0, np.nan)
     with_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_on)
     without_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_off)
