@@ -1,8 +1,57 @@
 """accord: an exploratory-modelling workbench for the transatlantic security system
 around the war in Ukraine (burden-sharing, bargaining, war termination, ceasefire
-durability, public support), vectorised over batches of uncertain futures."""
+durability, public support), vectorised over batches of uncertain futures.
+
+The public API (see ``docs/api.md``)::
+
+    import accord
+    scenario = accord.load("ukraine-2025")
+    forecast = accord.forecast(scenario, models="smp", draws=200, seed=1)
+    study = accord.simulate("ukraine-2025", experiments=500, seed=1)
+    study.scalars(); study.compare("baseline", "us-exit"); study.report("report.html")
+    study = accord.open("runs/ukraine-2025")
+    result = accord.burden("equilibrium", us_cut=0.5, draws=200)
+    result = accord.fit("durability")
+
+Everything is imported on first use, so ``import accord`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from accord.errors import ScenarioError
 
 __version__ = "0.1.0"
-__all__ = ["ScenarioError", "__version__"]
+
+# name -> (module, attribute), imported on first access (PEP 562).
+_LAZY: dict[str, tuple[str, str]] = {
+    "load": ("accord.workflows.scenarios", "load"),
+    "forecast": ("accord.forecast", ""),  # the package is callable, see accord.forecast
+    "simulate": ("accord.workflows.simulate", "simulate"),
+    "open": ("accord.workflows.study", "open_study"),
+    "burden": ("accord.workflows.burden", "burden"),
+    "fit": ("accord.workflows.fit", "fit"),
+    "runs": ("accord.workflows.study", "list_runs"),
+    "check_seed": ("accord.workflows.seeds", "check_seed"),
+    "Study": ("accord.workflows.study", "Study"),
+    "Forecast": ("accord.forecast", "Forecast"),
+    "BurdenResult": ("accord.workflows.burden", "BurdenResult"),
+    "FitResult": ("accord.fits", "FitResult"),
+    "Scenario": ("accord.scenario.schema", "Scenario"),
+}
+
+__all__ = ["ScenarioError", "__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'accord' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    return getattr(module, attribute) if attribute else module
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

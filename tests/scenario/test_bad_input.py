@@ -211,9 +211,12 @@ def test_good_positions_csv(tmp_path: Path) -> None:
 
 def test_cli_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("{value: 1, source", "{value: .nan, source"))
-    for command in (["validate", str(path)], ["forecast", str(path), "--figure", "none"]):
+    for command in (["validate", str(path)], ["forecast", str(path)]):
         result = CliRunner().invoke(app, command, standalone_mode=False)
-        assert isinstance(result.exception, ScenarioError)
+        # Every command turns a ScenarioError into one line and exit 2 (accord.cli.fail).
+        assert isinstance(result.exception, SystemExit) and result.exception.code == 2
+        assert result.output.startswith("error: ") and result.output.count("\n") == 1
+        assert f"{path}:12" in result.output
     import subprocess
     import sys
 

@@ -26,45 +26,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from accord.outcomes import REGISTRY, outcome
+
 FAN_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 
-#: Human-readable label and unit of every known outcome or series variable.
+#: Human-readable label and unit of every known outcome or series variable (from the one
+#: outcome registry, :mod:`accord.outcomes`).
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "ceasefire_month": ("Month of ceasefire", "months from start"),
-    "war_renewed_month": ("Month war resumes", "months from start"),
-    "months_of_peace": ("Months of peace", "months"),
-    "peace_holds_5y": ("P(peace holds 5 years)", "probability"),
-    "europe_defence_pct_gdp_end": ("European defence spending at end", "% of GDP"),
-    "escalation_events": ("Russia-NATO escalation events", "events over horizon"),
-    "front_end": ("Front at the end of the horizon", "% of pre-2014 territory held by Ukraine"),
-    "at_war": ("Share of futures at war", "share"),
-    "front": ("Front: Ukrainian control of pre-2014 territory", "%"),
-    "aid_us": ("US aid to Ukraine", "EUR bn per month"),
-    "aid_europe": ("European aid to Ukraine", "EUR bn per month"),
-    "support_us": ("US public support for aid", "%"),
-    "support_europe": ("European public support for aid", "%"),
-    "escalation_risk": ("Monthly escalation risk", "probability per month"),
-    "europe_defence_spending": ("European defence spending", "EUR bn per year"),
-    # Derived per experiment by the report (see accord.report.html):
-    "ceasefire_reached": ("Ceasefire within the horizon", "share of futures"),
-    "peace_holds_5y_all": ("P(peace holds 5 years), no ceasefire = 0", "probability"),
+    name: (entry.label, entry.unit) for name, entry in REGISTRY.items()
 }
 
 
 def outcome_label(name: str) -> tuple[str, str]:
-    """Return ``(label, unit)`` for an outcome or series column, with sensible prefixes.
-
-    ``terms_<issue>`` and ``aid_total_<donor>`` are labelled from their suffix.
-    """
-    if name in OUTCOME_LABELS:
-        return OUTCOME_LABELS[name]
-    if name.startswith("terms_"):
-        return (f"Settlement terms: {name[6:]}", "position 0-100")
-    if name.startswith("aid_total_"):
-        donor = name[10:]
-        donor = donor.upper() if len(donor) <= 3 else donor.replace("_", " ").title()
-        return (f"Aid to Ukraine from {donor}, whole horizon", "EUR bn")
-    return (name.replace("_", " "), "")
+    """``(label, unit)`` of an outcome or series column (:func:`accord.outcomes.outcome`)."""
+    entry = outcome(name)
+    return entry.label, entry.unit
 
 
 def terms_columns(scalars: pd.DataFrame) -> list[str]:

@@ -1,12 +1,17 @@
 """accord's command line (typer + rich).
 
-Each command group lives in its own module and registers itself on ``app``. Errors in
-user input (``ScenarioError``) print as one line on stderr and exit with code 2.
+Each command group lives in its own module and registers itself on ``app``; a command only
+parses its options, calls the library (:mod:`accord.workflows`) and prints. Errors in user
+input (``ScenarioError``) print as one line on stderr and exit with code 2, in one place:
+:func:`fail`, wrapped around every command by :func:`_guard_commands`.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 import typer
 
@@ -21,13 +26,42 @@ app = typer.Typer(
 )
 
 
+def fail(error: ScenarioError) -> NoReturn:
+    """The one path from bad input to the user: one line on stderr, exit code 2."""
+    typer.echo(f"error: {error}", err=True)
+    # SystemExit (not typer.Exit) so the code survives both `app(standalone_mode=False)`
+    # and typer's CliRunner.
+    raise SystemExit(2) from None
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)  # typer reads the signature through __wrapped__
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as error:
+            fail(error)
+
+    return guarded
+
+
+def _guard_commands(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        if info.callback is not None:
+            info.callback = _guarded(info.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _guard_commands(group.typer_instance)
+
+
 def _register() -> None:
     # Imported here so each module stays small and `accord --help` stays fast: the
     # modules import heavy libraries only inside their commands.
-    from accord.cli import burden, experiment, fit, forecast, run, scenario
+    from accord.cli import burden, experiment, fit, forecast, run, runs, scenario
 
-    for module in (scenario, forecast, burden, run, experiment, fit):
+    for module in (scenario, forecast, burden, run, runs, experiment, fit):
         module.register(app)
+    _guard_commands(app)
 
 
 _register()
@@ -39,9 +73,8 @@ def main() -> None:
         # Without standalone mode click returns a command's exit code instead of exiting.
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
-    except ScenarioError as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(2)
+    except ScenarioError as error:  # raised outside a command (e.g. an option callback)
+        fail(error)
     except (typer.Exit, SystemExit) as done:
         code = getattr(done, "exit_code", None) or getattr(done, "code", 0) or 0
         sys.exit(code)

@@ -2,8 +2,10 @@
 
 Subcommands ``equilibrium`` (alliance defence spending under counterfactual levers),
 ``aid`` (aid to Ukraine if US aid stops) and ``exploitation`` (Olson & Zeckhauser's rank
-test). Each prints the provenance of its data and takes ``--format table|json|csv`` and
-``--figure PATH`` (PNG). Bad input prints one line and exits with code 2.
+test). Each takes a scenario (a shipped name or a path, default ukraine-2025) like the other
+commands, prints the provenance of its data and takes ``--format table|json|csv`` and
+``--figure PATH`` (png, svg or pdf by the suffix). The work is :func:`accord.burden`; this
+module parses and prints only. Bad input prints one line and exits with code 2.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +22,7 @@ from accord.cli.formats import Format
 from accord.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from accord.scenario.burden import BurdenResult
+    from accord.workflows.burden import BurdenResult
 
 
 burden_app = typer.Typer(
@@ -30,23 +31,13 @@ burden_app = typer.Typer(
     no_args_is_help=True,
 )
 
-SPEC_HELP = ("A BurdenSpec YAML file, or a scenario YAML with a burden: section "
-             "(default: the shipped ukraine-2025).")
+SCENARIO_HELP = ("Scenario with a burden: section: a shipped name, a YAML file or directory "
+                 "(default: ukraine-2025).")
 
 
 def register(app: typer.Typer) -> None:
     """Add ``accord burden`` and its subcommands to app."""
     app.add_typer(burden_app, name="burden")
-
-
-def _guarded(action: Callable[[], None]) -> None:
-    """Run action; a ScenarioError becomes one line on stderr and exit code 2."""
-    try:
-        action()
-    except ScenarioError as error:
-        typer.echo(f"error: {error}", err=True)
-        # SystemExit (not typer.Exit) so the code survives `app(standalone_mode=False)`.
-        raise SystemExit(2) from None
 
 
 def _parse_range(text: str | None) -> tuple[float, float] | None:
@@ -64,18 +55,48 @@ def _parse_range(text: str | None) -> tuple[float, float] | None:
     return low, high
 
 
-SpecOption = Annotated[Path | None, typer.Option("--spec", help=SPEC_HELP)]
+ScenarioArgument = Annotated[str | None, typer.Argument(help=SCENARIO_HELP, show_default=False)]
+# The old spelling (--spec FILE), kept hidden so that existing scripts keep working.
+SpecOption = Annotated[Path | None, typer.Option("--spec", hidden=True)]
 DrawsOption = Annotated[
     int | None, typer.Option("--draws", min=1, help="Draws of the uncertain inputs.")
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the draws.")]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the draws, 0 <= seed < 2**63.")]
 ThetaOption = Annotated[str | None, typer.Option("--theta-range", help="LOW,HIGH in [0, 1].")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f")]
 
 
+FigureOption = Annotated[Path | None, typer.Option(
+    "--figure", help="Also write the figure to this file (.png, .svg or .pdf by the suffix).")]
+
+
+def _check_figure(figure: Path | None) -> None:
+    """Refuse a bad figure target before the analysis runs (not after)."""
+    if figure is not None:
+        from accord.safeio import check_target, figure_format
+
+        figure_format(figure)
+        check_target(figure, field="figure")
+
+
+def _write_figure(result: BurdenResult, figure: Path | None) -> None:
+    if figure is not None:
+        from accord.safeio import save_figure
+
+        sys.stdout.flush()
+        typer.echo(f"figure: {save_figure(result.figure(), figure)}", err=True)
+
+
+def _scenario(scenario: str | None, spec_path: Path | None) -> str | Path | None:
+    if scenario is not None and spec_path is not None:
+        raise ScenarioError(None, "give the scenario once", field="--spec",
+                            expected="a SCENARIO argument or --spec, not both")
+    return spec_path if spec_path is not None else scenario
+
+
 @burden_app.command("equilibrium")
 def equilibrium(
-    spec_path: SpecOption = None,
+    scenario: ScenarioArgument = None,
     us_cut: Annotated[float | None, typer.Option(
         "--us-cut", help="Fraction by which the US cuts its spending.")] = None,
     us_spill_in_cut: Annotated[float | None, typer.Option(
@@ -94,53 +115,47 @@ def equilibrium(
         "--year", help="Base year to calibrate on (2014-2024).")] = None,
     theta_range: ThetaOption = None,
     output_format: FormatOption = Format.table,
-    figure: Annotated[Path | None, typer.Option(
-        "--figure", help="PNG: burden share vs GDP share, change per ally.")] = None,
+    figure: FigureOption = None,
+    spec_path: SpecOption = None,
 ) -> None:
     """Allies' defence spending in the Nash equilibrium under counterfactual levers."""
+    from accord.workflows.burden import burden
+    from accord.workflows.seeds import check_seed
 
-    def action() -> None:
-        from accord.scenario.burden import Settings, load_burden_spec, run_equilibrium
-
-        spec = load_burden_spec(spec_path)
-        settings = Settings.from_spec(
-            spec, us_cut=us_cut, us_spill_in_cut=us_spill_in_cut, threat_all=threat,
-            threat_frontline=threat_frontline, floor_pct_gdp=floor,
-            leave=tuple(leave) if leave else None, draws=draws, seed=seed, year=year,
-            theta=_parse_range(theta_range),
-        )
-        result = run_equilibrium(spec, settings)
-        _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
-        if figure is not None:
-            _figure_equilibrium(result, figure)
-
-    _guarded(action)
+    check_seed(seed)
+    _check_figure(figure)
+    result = burden(
+        "equilibrium", _scenario(scenario, spec_path), us_cut=us_cut,
+        us_spill_in_cut=us_spill_in_cut, threat_all=threat, threat_frontline=threat_frontline,
+        floor_pct_gdp=floor, leave=tuple(leave) if leave else None, draws=draws, seed=seed,
+        year=year, theta=_parse_range(theta_range),
+    )
+    _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
+    _write_figure(result, figure)
 
 
 @burden_app.command("aid")
 def aid(
-    spec_path: SpecOption = None,
+    scenario: ScenarioArgument = None,
     us_aid_stop: Annotated[float | None, typer.Option(
         "--us-aid-stop", help="Fraction of US aid that stops (default from the spec: 1).")] = None,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     theta_range: ThetaOption = None,
     output_format: FormatOption = Format.table,
-    figure: Annotated[Path | None, typer.Option("--figure", help="PNG: the aid gap.")] = None,
+    figure: FigureOption = None,
+    spec_path: SpecOption = None,
 ) -> None:
     """Aid to Ukraine among donors (Kiel): how much of a US stop the others replace."""
+    from accord.workflows.burden import burden
+    from accord.workflows.seeds import check_seed
 
-    def action() -> None:
-        from accord.scenario.burden import load_burden_spec, run_aid
-
-        spec = load_burden_spec(spec_path)
-        result = run_aid(spec, us_aid_stop=us_aid_stop, draws=draws, seed=seed,
-                         theta=_parse_range(theta_range))
-        _emit(result, output_format, "Aid to Ukraine by donor", _AID_COLUMNS)
-        if figure is not None:
-            _figure_aid(result, figure)
-
-    _guarded(action)
+    check_seed(seed)
+    _check_figure(figure)
+    result = burden("aid", _scenario(scenario, spec_path), us_aid_stop=us_aid_stop, draws=draws,
+                    seed=seed, theta=_parse_range(theta_range))
+    _emit(result, output_format, "Aid to Ukraine by donor", _AID_COLUMNS)
+    _write_figure(result, figure)
 
 
 @burden_app.command("exploitation")
@@ -150,25 +165,15 @@ def exploitation(
     source: Annotated[list[str] | None, typer.Option(
         "--source", help="nato (31 allies), sipri14 (1964 members), oz1964 (repeatable).")] = None,
     output_format: FormatOption = Format.table,
-    figure: Annotated[Path | None, typer.Option(
-        "--figure", help="PNG: rank correlation by year.")] = None,
+    figure: FigureOption = None,
 ) -> None:
     """Olson & Zeckhauser's exploitation test: rank correlation of GDP and burden."""
+    from accord.workflows.burden import burden
 
-    def action() -> None:
-        from accord.scenario.burden import run_exploitation
-
-        sources = tuple(source) if source else ("nato", "sipri14", "oz1964")
-        for name in sources:
-            if name not in ("nato", "sipri14", "oz1964"):
-                raise ScenarioError(None, "unknown data source", field="source",
-                                    expected="nato, sipri14 or oz1964", found=name)
-        result = run_exploitation(year, sources)  # type: ignore[arg-type]
-        _emit(result, output_format, "Exploitation test", None)
-        if figure is not None:
-            _figure_exploitation(result, figure)
-
-    _guarded(action)
+    _check_figure(figure)
+    result = burden("exploitation", year=year, sources=tuple(source) if source else None)
+    _emit(result, output_format, "Exploitation test", None)
+    _write_figure(result, figure)
 
 
 # ---------------------------------------------------------------------------------------
@@ -184,28 +189,11 @@ _AID_COLUMNS = (
 )
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _emit(result: BurdenResult, output_format: Format, title: str,
           columns: tuple[str, ...] | None) -> None:
     if output_format is Format.json:
-        payload = {
-            "settings": result.settings,
-            "totals": _records(result.totals),
-            "rows": _records(result.per_actor),
-            "notes": result.notes,
-            "provenance": result.provenance,
-        }
+        payload = result.to_dict()
+        del payload["analysis"]
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif output_format is Format.csv:
         result.per_actor.to_csv(sys.stdout, index=False, float_format="%.6g")
@@ -250,117 +238,3 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:,.2f}"
     return str(value)
-
-
-# ---------------------------------------------------------------------------------------
-# Figures (matplotlib, Agg; written to a temporary name, then renamed)
-
-
-def _save(fig: Any, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.png")
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)
-    typer.echo(f"figure: {path}", err=True)
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _figure_equilibrium(result: BurdenResult, path: Path) -> None:
-    plt = _pyplot()
-    frame = result.per_actor
-    t = frame[(frame["status"] != "left") & (frame["base_spending_musd"] > 0)]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 6.5))
-    ax1.scatter(t["gdp_share_pct"], t["base_burden_share_pct"], label="base year", marker="o")
-    ax1.errorbar(t["gdp_share_pct"], t["burden_share_pct"],
-                 yerr=[t["burden_share_pct"] - t["burden_share_pct_p05"],
-                       t["burden_share_pct_p95"] - t["burden_share_pct"]],
-                 fmt="s", label="counterfactual (5-95 %)", alpha=0.8)
-    top = max(t["gdp_share_pct"].max(), t["burden_share_pct_p95"].max()) * 1.2
-    ax1.plot([0.01, top], [0.01, top], "k--", lw=0.8, label="burden share = GDP share")
-    ax1.set_xscale("log")
-    ax1.set_yscale("log")
-    ax1.set_xlabel("GDP share of the alliance (%)")
-    ax1.set_ylabel("share of alliance defence spending (%)")
-    ax1.set_title("Burden share vs GDP share")
-    ax1.legend(fontsize=8)
-    t2 = t.dropna(subset=["change_pct"]).sort_values("change_pct")
-    ax2.barh(t2["ally"], t2["change_pct"],
-             xerr=[t2["change_pct"] - t2["change_pct_p05"],
-                   t2["change_pct_p95"] - t2["change_pct"]],
-             color=["tab:red" if v < 0 else "tab:blue" for v in t2["change_pct"]])
-    ax2.axvline(0, color="k", lw=0.8)
-    ax2.set_xlabel("change in defence spending vs base year (%, median and 5-95 %)")
-    ax2.set_title("Counterfactual change per ally")
-    ax2.tick_params(axis="y", labelsize=7)
-    s = result.settings
-    fig.suptitle(f"Burden-sharing equilibrium, base {s['year']}: US cut {s['us_cut']:g}, "
-                 f"US spill-in cut {s['us_spill_in_cut']:g}, threat {s['threat_all']:g}/"
-                 f"{s['threat_frontline']:g}, floor {s['floor_pct_gdp']}, leave {s['leave']}")
-    _save(fig, path)
-
-
-def _figure_aid(result: BurdenResult, path: Path) -> None:
-    plt = _pyplot()
-    totals = result.totals.set_index("group")
-    summary = totals.loc["US loss replaced by others"]
-    groups = [g for g in ("US", "Europe", "Other") if g in totals.index]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 6))
-    base = [totals.loc[g, "base_aid_eur_bn"] for g in groups]
-    new = [totals.loc[g, "aid_eur_bn"] for g in groups]
-    err = [[totals.loc[g, "aid_eur_bn"] - totals.loc[g, "aid_eur_bn_p05"] for g in groups],
-           [totals.loc[g, "aid_eur_bn_p95"] - totals.loc[g, "aid_eur_bn"] for g in groups]]
-    x = range(len(groups))
-    ax1.bar([i - 0.2 for i in x], base, width=0.4, label="Kiel R28 allocations")
-    ax1.bar([i + 0.2 for i in x], new, width=0.4, yerr=err, label="equilibrium if US aid stops")
-    ax1.set_xticks(list(x), groups)
-    ax1.set_ylabel("EUR bn (cumulative since Jan 2022)")
-    ax1.set_title(f"Aid gap: US loss {summary['us_loss_eur_bn']:.0f}, replaced "
-                  f"{summary['replaced_pct']:.0f} % [{summary['replaced_pct_p05']:.0f}-"
-                  f"{summary['replaced_pct_p95']:.0f}], gap {summary['gap_eur_bn']:.1f} bn",
-                  fontsize=10)
-    ax1.legend(fontsize=8)
-    d = result.per_actor.dropna(subset=["share_of_us_loss_pct"])
-    d = d.sort_values("change_eur_bn").tail(15)
-    ax2.barh(d["donor"], d["change_eur_bn"],
-             xerr=[d["change_eur_bn"] - d["change_eur_bn_p05"],
-                   d["change_eur_bn_p95"] - d["change_eur_bn"]])
-    ax2.set_xlabel("added aid in equilibrium, EUR bn (median, 5-95 %)")
-    ax2.set_title("Who carries it (top 15 donors)")
-    ax2.tick_params(axis="y", labelsize=8)
-    _save(fig, path)
-
-
-def _figure_exploitation(result: BurdenResult, path: Path) -> None:
-    plt = _pyplot()
-    t = result.per_actor
-    fig, ax = plt.subplots(figsize=(9, 5))
-    labels = {"nato": "31 allies (NATO 2024 edition)", "sipri14": "14 members of 1964 (SIPRI)",
-              "oz1964": "14 members, 1964 (SIPRI)"}
-    for source, part in t.groupby("source"):
-        ax.plot(part["year"], part["spearman_rho"], "o-", label=f"Spearman, {labels[source]}")
-        ax.plot(part["year"], part["kendall_tau"], "x:", label=f"Kendall, {labels[source]}")
-    from accord.data import load
-
-    recorded = load("rank_correlations").frame
-    for kind, marker in (("computed", "o"), ("published", "s")):
-        rec = recorded[recorded["kind"] == kind]
-        ax.scatter(rec["year"], rec["rho"], s=90, marker=marker, facecolors="none",
-                   edgecolors="k",
-                   label=f"recorded ({kind}) in burden_sharing_rank_correlations.csv")
-    ax.axhline(0, color="k", lw=0.8)
-    ax.set_xlabel("year")
-    ax.set_ylabel("rank correlation of GDP with defence spending / GDP")
-    ax.set_title("Olson-Zeckhauser exploitation test over the years")
-    ax.legend(fontsize=7)
-    _save(fig, path)

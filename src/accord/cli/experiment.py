@@ -1,7 +1,8 @@
 """CLI commands over stored runs: ``accord query`` (SQL) and ``accord compare`` (two runs).
 
 Heavy libraries (pandas, duckdb) are imported inside the commands so ``accord --help`` stays
-fast. A bad run directory, bad SQL or an unknown outcome prints one line and exits with 2.
+fast. A bad run directory, bad SQL or an unknown outcome prints one line and exits with 2
+(see accord.cli).
 """
 
 from __future__ import annotations
@@ -12,14 +13,6 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.formats import Format
-from accord.errors import ScenarioError
-
-
-def _fail(error: ScenarioError) -> SystemExit:
-    # SystemExit keeps code 2 both under accord.cli.main (click without standalone mode)
-    # and under typer's CliRunner.
-    typer.echo(f"error: {error}", err=True)
-    return SystemExit(2)
 
 
 def _print_table(frame: Any, title: str | None = None) -> None:
@@ -71,12 +64,9 @@ def query(
     """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
     from accord.store import open_run
 
-    try:
-        stored = open_run(run_dir)
-        _warn_if_unsound(stored)
-        result = stored.query(sql)
-    except ScenarioError as error:
-        raise _fail(error) from None
+    stored = open_run(run_dir)
+    _warn_if_unsound(stored)
+    result = stored.query(sql)
     _emit(result, output_format)
 
 
@@ -100,16 +90,14 @@ def compare(
     """Differences A - B per scalar outcome, with bootstrap 95 % intervals."""
     from accord.analysis.compare import compare_runs
     from accord.store import open_run
+    from accord.workflows.seeds import check_seed
 
     names = [name.strip() for item in outcomes or [] for name in item.split(",") if name.strip()]
-    try:
-        first, second = open_run(run_a), open_run(run_b)
-        for stored in (first, second):
-            _warn_if_unsound(stored)
-        table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
-                             seed=seed, paired="auto" if paired is None else paired)
-    except ScenarioError as error:
-        raise _fail(error) from None
+    first, second = open_run(run_a), open_run(run_b)
+    for stored in (first, second):
+        _warn_if_unsound(stored)
+    table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
+                         seed=check_seed(seed), paired="auto" if paired is None else paired)
     label = "paired" if table.attrs.get("paired") else "independent"
     title = (f"A = {first.run_id}, B = {second.run_id}; difference A - B, "
              f"{bootstrap} {label} bootstrap replicates, 95 % interval")

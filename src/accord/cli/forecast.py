@@ -11,8 +11,6 @@ import typer
 
 from accord.cli.formats import Format
 
-MODEL_CHOICES = ("compromise", "median", "nash", "eum", "smp")
-
 
 def register(app: typer.Typer) -> None:
     """Add ``accord forecast``."""
@@ -38,22 +36,29 @@ def forecast(
     draws: int = typer.Option(
         1, "--draws", "-b", min=1, help="Draws of the uncertain inputs; 1 = central scenario only."
     ),
-    seed: int = typer.Option(20250301, "--seed", "-s", help="Seed of the draws."),
+    seed: int = typer.Option(
+        20250301, "--seed", "-s", help="Seed of the draws, 0 <= seed < 2**63."
+    ),
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     figure: Path | None = typer.Option(
         None,
         "--figure",
-        help="PNG to write (default: <scenario>-forecast.png in the "
-        "current directory; 'none' to skip).",
+        help="Also write the figure to this file; the format follows the suffix "
+        "(.png, .svg, .pdf). Without it no file is written.",
     ),
 ) -> None:
     """Forecast the settlement of a scenario with bargaining models."""
-    from accord.forecast import DEFAULT_MODELS, run_forecast
-    from accord.scenario import load_scenario
+    from accord.safeio import check_target, figure_format
+    from accord.workflows.forecast import forecast as run_forecast
+    from accord.workflows.seeds import check_seed
 
-    models = _models(model, DEFAULT_MODELS)
-    loaded = load_scenario(scenario)
-    result = _run_with_progress(run_forecast, loaded, models, draws, seed, rounds)
+    check_seed(seed)
+    if figure is not None and str(figure).lower() == "none":
+        figure = None  # the old spelling of "no figure"
+    if figure is not None:  # refused before the models run, not after
+        figure_format(figure)
+        check_target(figure, field="figure")
+    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds)
     if output_format is Format.json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     elif output_format is Format.csv:
@@ -63,34 +68,25 @@ def forecast(
         writer.writerows(rows)
     else:
         _print_table(result)
-    if figure is None or str(figure).lower() != "none":
-        from accord.forecast.figure import plot_forecast
+    if figure is not None:
+        from accord.safeio import save_figure
 
-        path = plot_forecast(result, figure or Path(f"{loaded.name}-forecast.png"))
+        path = save_figure(result.figure(), figure)
         sys.stdout.flush()
         typer.echo(f"figure: {path}", err=True)
 
 
-def _models(requested: list[str], defaults: tuple[str, ...]) -> tuple[str, ...]:
-    names: list[str] = []
-    for item in requested:
-        for name in item.split(","):
-            name = name.strip().lower()
-            if name == "all":
-                names.extend(defaults)
-            elif name in MODEL_CHOICES:
-                names.append(name)
-            else:
-                raise typer.BadParameter(
-                    f"unknown model {name!r}; expected one of {', '.join(MODEL_CHOICES)} or all",
-                    param_hint="--model",
-                )
-    return tuple(dict.fromkeys(names))
-
-
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # type: ignore[no-untyped-def]
     from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:  # no bar off a terminal: skip building one
+        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from accord.workflows.forecast import model_names
+
+    models = model_names(models)
 
     columns = (
         TextColumn("{task.description}"),
@@ -100,7 +96,7 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # 
     )
     # On stderr, so that --format json/csv output stays clean; rich draws nothing when stderr
     # is not a terminal, and a bar that is done before rich's first refresh never shows.
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=console, transient=True) as progress:
         tasks = {m: progress.add_task(f"{m:<10}", total=draws) for m in models}
         return run_forecast(
             scenario,

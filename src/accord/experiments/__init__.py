@@ -10,35 +10,37 @@ See ``docs/experiments.md``. The public API::
     from accord.store import open_run
 """
 
-from accord.experiments.design import design_fingerprint, inverse_cdf, make_design
-from accord.experiments.executors import EXECUTORS, map_unordered
-from accord.experiments.rng import (
-    experiment_draws,
-    experiment_normals,
-    experiment_rng,
-    experiment_rngs,
-    experiment_uniforms,
-)
-from accord.experiments.runner import run_experiments
-from accord.experiments.spec import ChunkResult, Lever, Uncertainty
-from accord.store import Run, RunHandle, open_run
+from __future__ import annotations
 
-__all__ = [
-    "EXECUTORS",
-    "ChunkResult",
-    "Lever",
-    "Run",
-    "RunHandle",
-    "Uncertainty",
-    "design_fingerprint",
-    "experiment_draws",
-    "experiment_normals",
-    "experiment_rng",
-    "experiment_rngs",
-    "experiment_uniforms",
-    "inverse_cdf",
-    "make_design",
-    "map_unordered",
-    "open_run",
-    "run_experiments",
-]
+import importlib
+from typing import Any
+
+# name -> module; imported on first use (PEP 562) so that light modules of this package
+# (e.g. the executors' names for the CLI) do not pull in pandas.
+_EXPORTS: dict[str, str] = {
+    "design_fingerprint": "accord.experiments.design",
+    "inverse_cdf": "accord.experiments.design",
+    "make_design": "accord.experiments.design",
+    "EXECUTORS": "accord.experiments.executors",
+    "map_unordered": "accord.experiments.executors",
+    "experiment_draws": "accord.experiments.rng",
+    "experiment_normals": "accord.experiments.rng",
+    "experiment_rng": "accord.experiments.rng",
+    "experiment_rngs": "accord.experiments.rng",
+    "experiment_uniforms": "accord.experiments.rng",
+    "run_experiments": "accord.experiments.runner",
+    "ChunkResult": "accord.experiments.spec",
+    "Lever": "accord.experiments.spec",
+    "Uncertainty": "accord.experiments.spec",
+    "Run": "accord.store",
+    "RunHandle": "accord.store",
+    "open_run": "accord.store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'accord.experiments' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -18,17 +18,25 @@ when bargaining ends.
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from accord.models.bargaining import MODEL_NAMES
 from accord.models.bargaining.base import BargainingResult, weighted_median
 from accord.scenario.schema import Scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure as MplFigure
+
 ROUND_MODELS = ("eum", "smp")
-DEFAULT_MODELS = ("compromise", "median", "nash", "eum", "smp")
+#: Every bargaining model (the one list lives in accord.models.bargaining).
+DEFAULT_MODELS = MODEL_NAMES
 CHUNK = 1000
 
 
@@ -105,6 +113,19 @@ class Forecast:
                     }
                 )
         return rows
+
+    def table(self) -> pd.DataFrame:
+        """The forecast as a pandas table: one row per model and issue (see :meth:`rows`)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows())
+
+    def figure(self) -> MplFigure:
+        """The forecast figure, a ``matplotlib.figure.Figure`` made without pyplot (a
+        notebook's backend is left alone); save it with ``accord.safeio.save_figure``."""
+        from accord.forecast.figure import forecast_figure
+
+        return forecast_figure(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``accord forecast --format json``."""
@@ -294,3 +315,19 @@ def round_statistics(
     total = weight.sum(axis=0)
     mean = (history * weight).sum(axis=1) / np.where(total > 0, total, 1.0)
     return median, mean
+
+
+class _CallableModule(types.ModuleType):
+    """``accord.forecast`` is the public API's function *and* this package (older import
+    paths such as ``from accord.forecast import run_forecast`` keep working). Python binds a
+    package to its parent's attribute once it is imported, so the package itself is made
+    callable: ``accord.forecast(scenario, ...)`` is :func:`accord.workflows.forecast.forecast`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Forecast:
+        from accord.workflows.forecast import forecast
+
+        return forecast(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from accord.forecast import Forecast
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
-    """Write a PNG: one row per issue; left the forecast distribution of each model,
-    right (when a round-based model ran) every actor's position over rounds."""
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def forecast_figure(forecast: Forecast) -> Figure:
+    """A matplotlib Figure (no pyplot, the backend untouched): one row per issue; left the
+    forecast distribution of each model, right (when a round-based model ran) every actor's
+    position over rounds."""
+    from matplotlib.figure import Figure
 
     scenario = forecast.scenario
     round_models = [m for m, r in forecast.models.items() if r.history is not None]
     issues = scenario.issues
     columns = 1 + len(round_models)
-    fig, axes = plt.subplots(
-        len(issues),
-        columns,
-        figsize=(6 + 5 * len(round_models), 1.0 + 2.4 * len(issues)),
-        squeeze=False,
-    )
+    fig = Figure(figsize=(6 + 5 * len(round_models), 1.0 + 2.4 * len(issues)))
+    axes = fig.subplots(len(issues), columns, squeeze=False)
     names = list(forecast.models)
     for k, issue in enumerate(issues):
         ax = axes[k, 0]
@@ -57,13 +55,15 @@ def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
         title += f" ({forecast.n_draws} draws, boxes 25-75 %, whiskers 5-95 %)"
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return fig
+
+
+def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
+    """Write the forecast figure to ``path`` in the format its suffix names (png, svg, pdf),
+    through :func:`accord.safeio.save_figure` (refuses non-regular targets, creates no folder)."""
+    from accord.safeio import save_figure
+
+    return save_figure(forecast_figure(forecast), path)
 
 
 def _plot_rounds(ax, forecast: Forecast, model: str, k: int) -> None:  # type: ignore[no-untyped-def]

@@ -25,17 +25,16 @@ import numpy as np
 import pandas as pd
 
 from accord.analysis.summary import (
-    OUTCOME_LABELS,
     bootstrap_mean_difference,
     fan_bands_many,
     headline_table,
     outcome_label,
     terms_columns,
 )
+from accord.outcomes import SERIES, is_outcome, with_derived
 
 #: Monthly series shown as fan charts, in order.
-FAN_VARIABLES = ["at_war", "front", "aid_us", "aid_europe", "support_us", "support_europe",
-                 "escalation_risk", "europe_defence_spending"]
+FAN_VARIABLES = list(SERIES)
 #: Outcomes whose NaN means "did not happen within the horizon".
 NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
 #: Derived per experiment (see ``_with_derived``) for effects, comparisons and discovery.
@@ -77,20 +76,13 @@ class ReportRun:
     meta: dict = field(default_factory=dict)
 
 
-def _is_outcome(name: str) -> bool:
-    return name in OUTCOME_LABELS or name.startswith(("terms_", "aid_total_"))
+_is_outcome = is_outcome
 
 
 _label = outcome_label
 
 
-def _with_derived(scalars: pd.DataFrame) -> pd.DataFrame:
-    out = scalars.copy()
-    if "ceasefire_month" in out:
-        out["ceasefire_reached"] = out["ceasefire_month"].notna().astype(float)
-    if "peace_holds_5y" in out:
-        out["peace_holds_5y_all"] = out["peace_holds_5y"].astype(float).fillna(0.0)
-    return out
+_with_derived = with_derived
 
 
 def _png(data: bytes) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from accord import outcomes
 from accord.errors import ScenarioError
 from accord.experiments.rng import experiment_draws
 from accord.experiments.spec import ChunkResult
@@ -58,10 +59,8 @@ LEVERS: tuple[str, ...] = (
     "talks_format", "sanctions_relief", "security_guarantee", "reassurance_force_k",
     "us_backstop", "defence_floor_pct",
 )
-SERIES: tuple[str, ...] = (
-    "at_war", "front", "aid_us", "aid_europe", "support_us", "support_europe",
-    "escalation_risk", "europe_defence_spending",
-)
+#: Monthly series the engine writes (the one list, with units, is accord.outcomes.SERIES).
+SERIES: tuple[str, ...] = tuple(outcomes.SERIES)
 
 
 @dataclass(frozen=True)

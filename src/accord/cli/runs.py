@@ -1,0 +1,48 @@
+"""CLI command: ``accord runs [DIR]`` -- the stored runs, from the run catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.cli.formats import Format
+
+COLUMNS = ("run_id", "scenario", "variant", "seed", "n_experiments", "status", "created",
+           "scenario_hash", "path")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``accord runs``."""
+    app.command("runs")(runs)
+
+
+def runs(
+    directory: Annotated[Path, typer.Argument(
+        help="Directory of runs (an --out of accord run, or a folder holding several).")] = Path(
+        "runs"),
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """List the stored runs recorded in the run catalogue."""
+    from accord.workflows.study import list_runs
+
+    table = list_runs(directory)
+    columns = [c for c in COLUMNS if c in table.columns]
+    if output_format is Format.json:
+        typer.echo(table[columns].to_json(orient="records", indent=2))
+    elif output_format is Format.csv:
+        typer.echo(table[columns].to_csv(index=False), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        view = Table(title=Text(f"runs in {directory}"))
+        for column in columns:
+            view.add_column(column)
+        for row in table[columns].itertuples(index=False):
+            view.add_row(*(Text("" if value is None else str(value)) for value in row))
+        Console(width=200).print(view)
+        if table.empty:
+            typer.echo(f"no runs recorded in {directory}", err=True)

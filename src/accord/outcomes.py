@@ -1,0 +1,111 @@
+"""The outcome registry: every scalar outcome and monthly series of the engine, with its label,
+unit and kind, in one place.
+
+The engine takes its list of series from here, each run records the entries of its outcomes
+in ``meta.json`` (``outcomes``), and the report and the dashboard read labels and units from
+there. Units are the engine's: aid in EUR (the Kiel tracker's currency), defence spending in
+US$ (NATO's and the scenario's ``*_usd_bn`` figures).
+
+Kinds: ``month`` (a month number from the start, NaN = did not happen within the horizon),
+``duration`` (months), ``probability``, ``indicator`` (0/1 per experiment, a share when
+averaged), ``position`` (0-100 on an issue's scale), ``amount`` (money), ``percent``,
+``count``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome: its column name, a label for people, its unit and its kind."""
+
+    name: str
+    label: str
+    unit: str
+    kind: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _table(*rows: tuple[str, str, str, str]) -> dict[str, Outcome]:
+    return {row[0]: Outcome(*row) for row in rows}
+
+
+#: Scalar outcomes of each experiment (``terms_<issue>`` and ``aid_total_<group>`` are
+#: described by :func:`describe` from their suffix).
+SCALARS: dict[str, Outcome] = _table(
+    ("ceasefire_month", "Month of ceasefire", "months from start", "month"),
+    ("war_renewed_month", "Month war resumes", "months from start", "month"),
+    ("months_of_peace", "Months of peace", "months", "duration"),
+    ("peace_holds_5y", "P(peace holds 5 years)", "probability", "probability"),
+    ("aid_total_us", "Aid to Ukraine from the US, whole horizon", "EUR bn", "amount"),
+    ("aid_total_europe", "Aid to Ukraine from Europe, whole horizon", "EUR bn", "amount"),
+    ("aid_total_other", "Aid to Ukraine from other donors, whole horizon", "EUR bn", "amount"),
+    ("europe_defence_pct_gdp_end", "European defence spending at end", "% of GDP", "percent"),
+    ("escalation_events", "Russia-NATO escalation events", "events over horizon", "count"),
+    ("front_end", "Front at the end of the horizon", "% of pre-2014 territory held by Ukraine",
+     "percent"),
+)
+
+#: Monthly series of each experiment, in the engine's order (the one list of series).
+SERIES: dict[str, Outcome] = _table(
+    ("at_war", "Share of futures at war", "share", "indicator"),
+    ("front", "Front: Ukrainian control of pre-2014 territory", "%", "percent"),
+    ("aid_us", "US aid to Ukraine", "EUR bn per month", "amount"),
+    ("aid_europe", "European aid to Ukraine", "EUR bn per month", "amount"),
+    ("support_us", "US public support for aid", "%", "percent"),
+    ("support_europe", "European public support for aid", "%", "percent"),
+    ("escalation_risk", "Monthly escalation risk", "probability per month", "probability"),
+    ("europe_defence_spending", "European defence spending", "US$ bn per year", "amount"),
+)
+
+#: Outcomes derived per experiment from the scalars (see :func:`with_derived`).
+DERIVED: dict[str, Outcome] = _table(
+    ("ceasefire_reached", "Ceasefire within the horizon", "share of futures", "indicator"),
+    ("peace_holds_5y_all", "P(peace holds 5 years), no ceasefire = 0", "probability",
+     "probability"),
+)
+
+REGISTRY: dict[str, Outcome] = {**SCALARS, **SERIES, **DERIVED}
+
+
+def outcome(name: str) -> Outcome:
+    """The registry entry of ``name``; ``terms_<issue>`` and ``aid_total_<donor>`` are made
+    from their suffix, an unknown name gets its own name as label and no unit."""
+    if name in REGISTRY:
+        return REGISTRY[name]
+    if name.startswith("terms_"):
+        return Outcome(name, f"Settlement terms: {name[6:]}", "position 0-100", "position")
+    if name.startswith("aid_total_"):
+        donor = name[10:]
+        donor = donor.upper() if len(donor) <= 3 else donor.replace("_", " ").title()
+        return Outcome(name, f"Aid to Ukraine from {donor}, whole horizon", "EUR bn", "amount")
+    return Outcome(name, name.replace("_", " "), "", "")
+
+
+def describe(name: str) -> dict[str, str]:
+    """``{"name", "label", "unit", "kind"}`` of an outcome (as stored in a run's meta)."""
+    return outcome(name).to_dict()
+
+
+def is_outcome(name: str) -> bool:
+    """True for a known outcome or series (or a ``terms_``/``aid_total_`` column)."""
+    return name in REGISTRY or name.startswith(("terms_", "aid_total_"))
+
+
+def with_derived(scalars: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``scalars`` with the derived outcomes added: ``ceasefire_reached`` (0/1)
+    and ``peace_holds_5y_all`` (``peace_holds_5y`` with no ceasefire counted as 0)."""
+    out = scalars.copy()
+    if "ceasefire_month" in out:
+        out["ceasefire_reached"] = out["ceasefire_month"].notna().astype(float)
+    if "peace_holds_5y" in out and "peace_holds_5y_all" not in out:
+        out["peace_holds_5y_all"] = out["peace_holds_5y"].astype(float).fillna(0.0)
+    return out

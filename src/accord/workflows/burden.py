@@ -1,0 +1,573 @@
+"""Burden-sharing analyses: allies' defence spending in equilibrium under counterfactual
+levers, aid to Ukraine if US aid stops, and Olson & Zeckhauser's exploitation test.
+
+``burden(analysis, scenario, ...)`` is the door (:func:`accord.burden`); ``run_equilibrium``,
+``run_aid`` and ``run_exploitation`` turn the scenario's ``burden:`` section
+(:class:`~accord.scenario.burden.BurdenSpec`) and lever settings into tables with uncertainty
+bands and provenance; :meth:`BurdenResult.figure` draws them. The CLI only formats.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from accord.errors import ScenarioError
+from accord.scenario.burden import BurdenSpec
+from accord.workflows.seeds import check_seed
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+QUANTILES = (0.05, 0.5, 0.95)
+ANALYSES = ("equilibrium", "aid", "exploitation")
+EXPLOITATION_SOURCES = ("nato", "sipri14", "oz1964")
+DEFAULT_SCENARIO = "ukraine-2025"
+
+
+def burden(
+    analysis: str = "equilibrium",
+    scenario: str | os.PathLike[str] | Any = None,
+    *,
+    draws: int | None = None,
+    seed: int = 0,
+    theta: tuple[float, float] | None = None,
+    year: int | None = None,
+    sources: tuple[str, ...] | None = None,
+    **levers: Any,
+) -> BurdenResult:
+    """Run one burden-sharing analysis.
+
+    Parameters
+    ----------
+    analysis
+        ``"equilibrium"`` (allies' defence spending under the levers ``us_cut``,
+        ``us_spill_in_cut``, ``threat_all``, ``threat_frontline``, ``floor_pct_gdp``,
+        ``leave``), ``"aid"`` (lever ``us_aid_stop``) or ``"exploitation"`` (Olson &
+        Zeckhauser's rank test on ``sources`` for ``year``, no scenario needed).
+    scenario
+        A shipped name, a scenario YAML or directory with a ``burden:`` section, a bare
+        burden YAML, or a loaded Scenario; default the shipped ukraine-2025.
+    draws, seed, theta
+        Draws of the uncertain inputs (default: the spec's), their seed (``0 <= seed <
+        2**63``) and a range for the publicness theta replacing the spec's.
+    year
+        Base year (equilibrium) or the one year to test (exploitation).
+
+    Returns
+    -------
+    BurdenResult
+        ``.table()``, ``.to_dict()``, ``.figure()``, and the ``totals`` and ``provenance``.
+    """
+    seed = check_seed(seed)
+    if draws is not None and (isinstance(draws, bool) or not isinstance(draws, int)
+                              or draws < 1):
+        raise ScenarioError(None, "need at least one draw", field="draws", found=draws)
+    if analysis == "exploitation":
+        chosen = tuple(sources or EXPLOITATION_SOURCES)
+        for name in chosen:
+            if name not in EXPLOITATION_SOURCES:
+                raise ScenarioError(None, "unknown data source", field="source",
+                                    expected="nato, sipri14 or oz1964", found=name)
+        if levers:
+            raise ScenarioError(None, "the exploitation test takes no levers", field="levers",
+                                found=sorted(levers))
+        return run_exploitation(year, chosen)  # type: ignore[arg-type]
+    if analysis not in ANALYSES:
+        raise ScenarioError(None, "unknown analysis", field="analysis",
+                            expected=", ".join(ANALYSES), found=analysis)
+    spec = burden_spec(scenario)
+    if analysis == "aid":
+        unknown = sorted(set(levers) - {"us_aid_stop"})
+        if unknown:
+            raise ScenarioError(None, "unknown lever of the aid game", field=unknown[0],
+                                expected="us_aid_stop")
+        return run_aid(spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws, seed=seed,
+                       theta=theta)
+    known = {"us_cut", "us_spill_in_cut", "threat_all", "threat_frontline", "floor_pct_gdp",
+             "leave"}
+    unknown = sorted(set(levers) - known)
+    if unknown:
+        raise ScenarioError(None, "unknown lever of the equilibrium", field=unknown[0],
+                            expected=", ".join(sorted(known)))
+    if isinstance(levers.get("leave"), str):
+        levers["leave"] = (levers["leave"],)
+    elif levers.get("leave") is not None:
+        levers["leave"] = tuple(levers["leave"])
+    settings = Settings.from_spec(spec, draws=draws, seed=seed, year=year, theta=theta,
+                                  **levers)
+    return run_equilibrium(spec, settings)
+
+
+def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
+    """The ``burden:`` section of a scenario (a shipped name, a path, or a loaded Scenario),
+    or of a bare burden YAML; default the shipped ukraine-2025."""
+    from accord.scenario.burden import load_burden_spec
+    from accord.scenario.loader import resolve
+
+    if scenario is None:
+        scenario = DEFAULT_SCENARIO
+    if hasattr(scenario, "burden") and hasattr(scenario, "scenario"):
+        if scenario.burden is None:
+            raise ScenarioError(getattr(scenario, "origin", None) or scenario.name,
+                                "the scenario has no burden section", field="burden")
+        return scenario.burden  # type: ignore[no-any-return]
+    path = resolve(Path(scenario) if isinstance(scenario, os.PathLike) else scenario)
+    if path.suffix.lower() == ".csv":
+        raise ScenarioError(str(path), "a KTAB CSV has no burden section", field="burden",
+                            expected="a scenario YAML with a 'burden:' section")
+    return load_burden_spec(path)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Lever values for one run (the spec's defaults, overridden from the CLI)."""
+
+    us_cut: float = 0.0
+    us_spill_in_cut: float = 0.0
+    threat_all: float = 0.0
+    threat_frontline: float = 0.0
+    floor_pct_gdp: float | None = None
+    leave: tuple[str, ...] = ()
+    year: int | None = None
+    theta: tuple[float, float] | None = None
+    draws: int | None = None
+    seed: int = 0
+
+    @classmethod
+    def from_spec(cls, spec: BurdenSpec, **overrides: Any) -> Settings:
+        lv = spec.levers
+        values: dict[str, Any] = {
+            "us_cut": lv.us_cut.default,
+            "us_spill_in_cut": lv.us_spill_in_cut.default,
+            "threat_all": lv.threat_all.default,
+            "threat_frontline": lv.threat_frontline.default,
+            "floor_pct_gdp": lv.floor_pct_gdp.default,
+            "leave": lv.leave.default,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        for name in ("us_cut", "us_spill_in_cut"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise ScenarioError(None, "a fraction must lie in [0, 1]", field=name,
+                                    expected="a number in [0, 1]", found=value)
+        for name in ("threat_all", "threat_frontline"):
+            if getattr(self, name) < 0:
+                raise ScenarioError(None, "a threat rise is a relative increase >= 0",
+                                    field=name, found=getattr(self, name))
+        if self.floor_pct_gdp is not None and not 0 <= self.floor_pct_gdp <= 100:
+            raise ScenarioError(None, "floor is a share of GDP in %", field="floor",
+                                expected="a number in [0, 100]", found=self.floor_pct_gdp)
+        if self.theta is not None and not 0 <= self.theta[0] <= self.theta[1] <= 1:
+            raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
+                                field="theta_range", found=list(self.theta))
+        if self.draws is not None and self.draws < 1:
+            raise ScenarioError(None, "need at least one draw", field="draws", found=self.draws)
+
+
+@dataclass(frozen=True)
+class BurdenResult:
+    """Per-actor table, group totals, the settings used and the provenance of the data."""
+
+    per_actor: pd.DataFrame
+    totals: pd.DataFrame
+    settings: dict[str, Any]
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    analysis: str = ""
+
+    def table(self) -> pd.DataFrame:
+        """The per-ally (per-donor, per-year) table."""
+        return self.per_actor
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: settings, totals, rows, notes, provenance (NaN -> None)."""
+        return {
+            "analysis": self.analysis,
+            "settings": self.settings,
+            "totals": _records(self.totals),
+            "rows": _records(self.per_actor),
+            "notes": self.notes,
+            "provenance": self.provenance,
+        }
+
+    def figure(self) -> Figure:
+        """The analysis' figure, a ``matplotlib.figure.Figure`` made without pyplot."""
+        draw = {"equilibrium": _figure_equilibrium, "aid": _figure_aid,
+                "exploitation": _figure_exploitation}.get(self.analysis)
+        if draw is None:
+            raise ScenarioError(None, "no figure for this result", field="analysis",
+                                found=self.analysis)
+        return draw(self)
+
+
+def _theta_draws(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
+    return rng.uniform(low, high, n) if high > low else np.full(n, low)
+
+
+def _band(values: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (left, no base)
+        q = np.nanquantile(values, QUANTILES, axis=0)
+    return {f"{prefix}_p05": q[0], f"{prefix}": q[1], f"{prefix}_p95": q[2]}
+
+
+def _check_names(names: list[str] | tuple[str, ...], known: tuple[str, ...], what: str) -> None:
+    for name in names:
+        if name not in known:
+            raise ScenarioError(None, f"unknown ally in {what}", field=what,
+                                expected=f"one of {list(known)}", found=name)
+
+
+def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
+    """Allies' defence spending in the counterfactual equilibrium, with 5-95 % bands.
+
+    Per draw: theta ~ U(theta range); observed spending times exp(N(0, sd)) (measurement
+    and vintage noise); the preference weights are calibrated so that this is the
+    equilibrium (Sandler 1977 joint-product model), then the levers change the game.
+    """
+    from accord.data.alliance import NORTH_AMERICA, alliance
+    from accord.models.burden import counterfactual
+
+    year = settings.year or spec.base_year
+    data = alliance(year, spec.measure)
+    names = data.names
+    _check_names(settings.leave, names, "leave")
+    _check_names(spec.frontline.allies, names, "frontline")
+    if "United States" in settings.leave and (settings.us_cut or settings.us_spill_in_cut):
+        raise ScenarioError(None, "the United States cannot both leave and cut", field="leave")
+    n_draws = spec.draws if settings.draws is None else settings.draws
+    low, high = settings.theta or (spec.theta.low, spec.theta.high)
+    rng = np.random.default_rng(settings.seed)
+    theta = _theta_draws(rng, low, high, n_draws)
+    n = len(names)
+    noise = np.exp(rng.normal(0.0, spec.spending_noise_sd.value, (n_draws, n)))
+    income = np.broadcast_to(data.income, (n_draws, n))
+    observed = data.spending * noise
+
+    us = names.index("United States")
+    frontline = np.isin(names, spec.frontline.allies)
+    threat = settings.threat_all + settings.threat_frontline * frontline
+    spill = np.ones(n)
+    spill[us] = 1.0 - settings.us_spill_in_cut
+    fixed = np.full((n_draws, n), np.nan)
+    # An ally that spent nothing (Iceland: no armed forces) keeps spending nothing: the
+    # calibration only bounds its preference weight from below.
+    fixed[:, data.spending <= 0] = 0.0
+    if settings.us_cut > 0:
+        fixed[:, us] = observed[:, us] * (1.0 - settings.us_cut)
+    floor = None
+    if settings.floor_pct_gdp is not None:
+        floor = np.minimum(income * settings.floor_pct_gdp / 100.0, income)
+    present = ~np.isin(names, settings.leave)
+
+    new = counterfactual(income, observed, theta, threat_rise=threat, spill_in=spill,
+                         floor=floor, fixed=fixed, present=present)
+    pct_new = 100.0 * new / income
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change_pct = np.where(observed > 0, 100.0 * (new / observed - 1.0), np.nan)
+    gdp_present = np.where(present, data.income, 0.0)
+    share_new = new / np.nansum(new, axis=1, keepdims=True)
+    base_share = np.where(present, data.spending, 0.0) / np.sum(data.spending * present)
+
+    table: dict[str, Any] = {
+        "ally": list(names),
+        "status": ["left" if not p else ("frontline" if f else "") for p, f in
+                   zip(present, frontline, strict=True)],
+        "gdp_musd": data.income,
+        "base_spending_musd": data.spending,
+        "base_pct_gdp": 100.0 * data.spending / data.income,
+    }
+    table.update(_band(new, "spending_musd"))
+    table.update(_band(pct_new, "pct_gdp"))
+    table.update(_band(change_pct, "change_pct"))
+    table["base_burden_share_pct"] = 100.0 * np.where(present, base_share, np.nan)
+    table.update(_band(100.0 * share_new, "burden_share_pct"))
+    table["gdp_share_pct"] = 100.0 * np.where(present, gdp_present / gdp_present.sum(), np.nan)
+    for target in spec.targets_pct_gdp.values:
+        table[f"gap_to_{target:g}_pct_pp"] = target - table["pct_gdp"]
+    per_ally = pd.DataFrame(table)
+
+    groups = {
+        "European allies": np.array([nm not in NORTH_AMERICA for nm in names]) & present,
+        "Europe and Canada": np.array([nm != "United States" for nm in names]) & present,
+        "United States": np.array([nm == "United States" for nm in names]) & present,
+        "NATO": present,
+    }
+    rows = []
+    for group, mask in groups.items():
+        if not mask.any():
+            continue
+        base = observed[:, mask].sum(axis=1)
+        after = np.nansum(new[:, mask], axis=1)
+        gdp = data.income[mask].sum()
+        row = {"group": group, "base_spending_musd": float(data.spending[mask].sum()),
+               "base_pct_gdp": float(100 * data.spending[mask].sum() / gdp)}
+        for key, values in (("spending_musd", after), ("pct_gdp", 100 * after / gdp),
+                            ("change_musd", after - base),
+                            ("change_pct", 100 * (after / base - 1))):
+            q = np.quantile(values, QUANTILES)
+            row.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
+        rows.append(row)
+    notes = [
+        f"base year {year}{' (NATO estimate)' if data.is_estimate else ''}; "
+        f"{spec.measure} US$ million; theta ~ U({low:g}, {high:g}); {n_draws} draws; "
+        f"bands are 5-95 % over draws",
+        f"frontline allies: {', '.join(spec.frontline.allies)} ({spec.frontline.source})",
+    ]
+    used = {
+        "year": year, "us_cut": settings.us_cut, "us_spill_in_cut": settings.us_spill_in_cut,
+        "threat_all": settings.threat_all, "threat_frontline": settings.threat_frontline,
+        "floor_pct_gdp": settings.floor_pct_gdp, "leave": list(settings.leave),
+        "theta_range": [low, high], "draws": n_draws, "seed": settings.seed,
+    }
+    return BurdenResult(per_ally, pd.DataFrame(rows), used, data.provenance, notes,
+                        "equilibrium")
+
+
+def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | None = None,
+            seed: int = 0, theta: tuple[float, float] | None = None) -> BurdenResult:
+    """Aid to Ukraine as the same game among donors, calibrated on Kiel allocations.
+
+    The US's aid falls by the fraction ``us_aid_stop`` (fixed, not a best response); the
+    other donors re-optimise. Reported: each donor's new aid with bands, how much of the
+    US's lost aid the others replace, and the gap that remains.
+    """
+    from accord.data.alliance import donors
+    from accord.models.burden import counterfactual
+
+    stop = spec.aid.us_aid_stop.default if us_aid_stop is None else us_aid_stop
+    if not 0 <= stop <= 1:
+        raise ScenarioError(None, "a fraction must lie in [0, 1]", field="us_aid_stop",
+                            expected="a number in [0, 1]", found=stop)
+    low, high = theta or (spec.aid.theta.low, spec.aid.theta.high)
+    if not 0 <= low <= high <= 1:
+        raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
+                            field="theta_range", found=[low, high])
+    data = donors(spec.aid.measure, spec.aid.donor_groups)
+    if "United States" not in data.names:
+        raise ScenarioError(None, "the aid game needs the United States among the donors",
+                            field="aid.donor_groups", found=list(spec.aid.donor_groups))
+    n_draws = spec.draws if draws is None else draws
+    if n_draws < 1:
+        raise ScenarioError(None, "need at least one draw", field="draws", found=n_draws)
+    rng = np.random.default_rng(seed)
+    th = _theta_draws(rng, low, high, n_draws)
+    n = len(data.names)
+    observed = data.aid * np.exp(rng.normal(0.0, spec.aid.noise_sd.value, (n_draws, n)))
+    income = np.broadcast_to(data.income, (n_draws, n))
+    us = data.names.index("United States")
+    fixed = np.full((n_draws, n), np.nan)
+    fixed[:, us] = observed[:, us] * (1.0 - stop)
+    new = counterfactual(income, observed, th, fixed=fixed)
+    us_loss = observed[:, us] - new[:, us]
+    groups_arr = np.array(data.groups)
+
+    table: dict[str, Any] = {"donor": list(data.names), "group": list(data.groups),
+                             "gdp2021_eur_bn": data.income, "base_aid_eur_bn": data.aid,
+                             "base_pct_gdp": 100 * data.aid / data.income}
+    table.update(_band(new, "aid_eur_bn"))
+    table.update(_band(new - observed, "change_eur_bn"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        carried = np.where(us_loss[:, None] > 0, 100 * (new - observed) / us_loss[:, None],
+                           np.nan)
+    carried[:, us] = np.nan
+    table.update(_band(carried, "share_of_us_loss_pct"))
+    per_donor = pd.DataFrame(table)
+
+    rows = []
+    for group in ("US", "Europe", "Other", "All"):
+        mask = groups_arr == group if group != "All" else np.ones(n, bool)
+        if not mask.any():
+            continue
+        base, after = observed[:, mask].sum(1), new[:, mask].sum(1)
+        row: dict[str, Any] = {"group": group, "base_aid_eur_bn": float(data.aid[mask].sum())}
+        for key, values in (("aid_eur_bn", after), ("change_eur_bn", after - base)):
+            q = np.quantile(values, QUANTILES)
+            row.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
+        rows.append(row)
+    others = np.arange(n) != us
+    replaced = (new[:, others] - observed[:, others]).sum(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        replaced_pct = 100 * replaced / us_loss
+    gap = us_loss - replaced
+    summary = {"group": "US loss replaced by others"}
+    for key, values in (("us_loss_eur_bn", us_loss), ("replaced_eur_bn", replaced),
+                        ("replaced_pct", replaced_pct), ("gap_eur_bn", gap)):
+        q = np.nanquantile(values, QUANTILES)
+        summary.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
+    rows.append(summary)
+    notes = [
+        f"Kiel R28 {spec.aid.measure} allocations, EUR bn cumulative since Jan 2022; income = "
+        f"GDP 2021 implied by Kiel's share column; theta ~ U({low:g}, {high:g}); "
+        f"{n_draws} draws; bands 5-95 %",
+        f"excluded (GDP share printed as 0 or no aid): {', '.join(data.excluded) or 'none'}",
+    ]
+    used = {"us_aid_stop": stop, "theta_range": [low, high], "draws": n_draws, "seed": seed,
+            "measure": spec.aid.measure, "donor_groups": list(spec.aid.donor_groups)}
+    return BurdenResult(per_donor, pd.DataFrame(rows), used, data.provenance, notes, "aid")
+
+
+ExploitationSource = Literal["nato", "sipri14", "oz1964"]
+
+
+def run_exploitation(year: int | None = None,
+                     sources: tuple[ExploitationSource, ...] = ("nato", "sipri14", "oz1964"),
+                     ) -> BurdenResult:
+    """Olson & Zeckhauser's exploitation test per year and data source, next to the values
+    recorded in ``burden_sharing_rank_correlations.csv`` where it has them."""
+    from accord.data import load
+    from accord.data.alliance import size_and_burden
+    from accord.models.burden import exploitation_test
+
+    recorded = load("rank_correlations")
+    rec = recorded.frame[recorded.frame["kind"] == "computed"]
+    rows, provenance = [], []
+    for source in sources:
+        frame, prov = size_and_burden(source)
+        provenance.append(prov)
+        years = sorted(frame["year"].unique()) if year is None else [year]
+        for y in years:
+            part = frame[frame["year"] == y]
+            if len(part) < 3:
+                continue
+            test = exploitation_test(part["gdp"], part["burden"])
+            match = rec[(rec["year"] == y) & (rec["n_allies"] == test.n)]
+            rows.append({"year": int(y), "source": source, **test.as_dict(),
+                         "recorded_rho": float(match["rho"].iloc[0]) if len(match) else np.nan})
+    if not rows:
+        raise ScenarioError(None, "no data for this year", field="year",
+                            expected="1964 or 2014-2024", found=year)
+    provenance.append({k: recorded.provenance[k]
+                       for k in ("name", "file", "source", "verification", "notes")})
+    notes = ["positive rho = the large carry a larger share of their income "
+             "(Olson & Zeckhauser 1966); p-values two-sided (scipy.stats)"]
+    table = pd.DataFrame(rows).sort_values(["source", "year"]).reset_index(drop=True)
+    return BurdenResult(table, pd.DataFrame(), {"year": year, "sources": list(sources)},
+                        provenance, notes, "exploitation")
+
+
+# ---------------------------------------------------------------------------------------
+# Figures (matplotlib.figure.Figure: no pyplot, the backend is left alone)
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))
+
+
+def _figure_equilibrium(result: BurdenResult) -> Figure:
+    frame = result.per_actor
+    t = frame[(frame["status"] != "left") & (frame["base_spending_musd"] > 0)]
+    fig = _figure(13, 6.5)
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.scatter(t["gdp_share_pct"], t["base_burden_share_pct"], label="base year", marker="o")
+    ax1.errorbar(t["gdp_share_pct"], t["burden_share_pct"],
+                 yerr=[t["burden_share_pct"] - t["burden_share_pct_p05"],
+                       t["burden_share_pct_p95"] - t["burden_share_pct"]],
+                 fmt="s", label="counterfactual (5-95 %)", alpha=0.8)
+    top = max(t["gdp_share_pct"].max(), t["burden_share_pct_p95"].max()) * 1.2
+    ax1.plot([0.01, top], [0.01, top], "k--", lw=0.8, label="burden share = GDP share")
+    ax1.set_xscale("log")
+    ax1.set_yscale("log")
+    ax1.set_xlabel("GDP share of the alliance (%)")
+    ax1.set_ylabel("share of alliance defence spending (%)")
+    ax1.set_title("Burden share vs GDP share")
+    ax1.legend(fontsize=8)
+    t2 = t.dropna(subset=["change_pct"]).sort_values("change_pct")
+    ax2.barh(t2["ally"], t2["change_pct"],
+             xerr=[t2["change_pct"] - t2["change_pct_p05"],
+                   t2["change_pct_p95"] - t2["change_pct"]],
+             color=["tab:red" if v < 0 else "tab:blue" for v in t2["change_pct"]])
+    ax2.axvline(0, color="k", lw=0.8)
+    ax2.set_xlabel("change in defence spending vs base year (%, median and 5-95 %)")
+    ax2.set_title("Counterfactual change per ally")
+    ax2.tick_params(axis="y", labelsize=7)
+    s = result.settings
+    fig.suptitle(f"Burden-sharing equilibrium, base {s['year']}: US cut {s['us_cut']:g}, "
+                 f"US spill-in cut {s['us_spill_in_cut']:g}, threat {s['threat_all']:g}/"
+                 f"{s['threat_frontline']:g}, floor {s['floor_pct_gdp']}, leave {s['leave']}")
+    return fig
+
+
+def _figure_aid(result: BurdenResult) -> Figure:
+    totals = result.totals.set_index("group")
+    summary = totals.loc["US loss replaced by others"]
+    groups = [g for g in ("US", "Europe", "Other") if g in totals.index]
+    fig = _figure(13, 6)
+    ax1, ax2 = fig.subplots(1, 2)
+    base = [totals.loc[g, "base_aid_eur_bn"] for g in groups]
+    new = [totals.loc[g, "aid_eur_bn"] for g in groups]
+    err = [[totals.loc[g, "aid_eur_bn"] - totals.loc[g, "aid_eur_bn_p05"] for g in groups],
+           [totals.loc[g, "aid_eur_bn_p95"] - totals.loc[g, "aid_eur_bn"] for g in groups]]
+    x = range(len(groups))
+    ax1.bar([i - 0.2 for i in x], base, width=0.4, label="Kiel R28 allocations")
+    ax1.bar([i + 0.2 for i in x], new, width=0.4, yerr=err, label="equilibrium if US aid stops")
+    ax1.set_xticks(list(x), groups)
+    ax1.set_ylabel("EUR bn (cumulative since Jan 2022)")
+    ax1.set_title(f"Aid gap: US loss {summary['us_loss_eur_bn']:.0f}, replaced "
+                  f"{summary['replaced_pct']:.0f} % [{summary['replaced_pct_p05']:.0f}-"
+                  f"{summary['replaced_pct_p95']:.0f}], gap {summary['gap_eur_bn']:.1f} bn",
+                  fontsize=10)
+    ax1.legend(fontsize=8)
+    d = result.per_actor.dropna(subset=["share_of_us_loss_pct"])
+    d = d.sort_values("change_eur_bn").tail(15)
+    ax2.barh(d["donor"], d["change_eur_bn"],
+             xerr=[d["change_eur_bn"] - d["change_eur_bn_p05"],
+                   d["change_eur_bn_p95"] - d["change_eur_bn"]])
+    ax2.set_xlabel("added aid in equilibrium, EUR bn (median, 5-95 %)")
+    ax2.set_title("Who carries it (top 15 donors)")
+    ax2.tick_params(axis="y", labelsize=8)
+    return fig
+
+
+def _figure_exploitation(result: BurdenResult) -> Figure:
+    t = result.per_actor
+    fig = _figure(9, 5)
+    ax = fig.subplots()
+    labels = {"nato": "31 allies (NATO 2024 edition)", "sipri14": "14 members of 1964 (SIPRI)",
+              "oz1964": "14 members, 1964 (SIPRI)"}
+    for source, part in t.groupby("source"):
+        ax.plot(part["year"], part["spearman_rho"], "o-", label=f"Spearman, {labels[source]}")
+        ax.plot(part["year"], part["kendall_tau"], "x:", label=f"Kendall, {labels[source]}")
+    from accord.data import load
+
+    recorded = load("rank_correlations").frame
+    for kind, marker in (("computed", "o"), ("published", "s")):
+        rec = recorded[recorded["kind"] == kind]
+        ax.scatter(rec["year"], rec["rho"], s=90, marker=marker, facecolors="none",
+                   edgecolors="k",
+                   label=f"recorded ({kind}) in burden_sharing_rank_correlations.csv")
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_xlabel("year")
+    ax.set_ylabel("rank correlation of GDP with defence spending / GDP")
+    ax.set_title("Olson-Zeckhauser exploitation test over the years")
+    ax.legend(fontsize=7)
+    return fig

@@ -1,0 +1,95 @@
+"""Forecasting a settlement: a scenario through the bargaining models, with uncertainty."""
+
+from __future__ import annotations
+
+import numbers
+import os
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from accord.errors import ScenarioError
+from accord.workflows.seeds import check_seed
+
+if TYPE_CHECKING:
+    from accord.forecast import Forecast
+    from accord.scenario.schema import Scenario
+
+#: The seed used when none is given (the same in every command and in the API).
+DEFAULT_SEED = 20250301
+
+
+def model_names(models: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The models asked for: ``None`` or ``"all"`` = every model, else names (a list, or one
+    string, comma-separated); unknown names raise ScenarioError."""
+    from accord.forecast import DEFAULT_MODELS
+    from accord.models.bargaining import MODEL_NAMES
+
+    items = [models] if models is None or isinstance(models, str) else list(models)
+    names: list[str] = []
+    for item in items:
+        for name in ("all" if item is None else str(item)).split(","):
+            name = name.strip().lower()
+            if name == "all":
+                names.extend(DEFAULT_MODELS)
+            elif name in MODEL_NAMES:
+                names.append(name)
+            else:
+                raise ScenarioError(None, f"unknown model {name!r}", field="model",
+                                    expected=f"one of {', '.join(MODEL_NAMES)} or all",
+                                    found=name)
+    return tuple(dict.fromkeys(names))
+
+
+def check_count(value: object, field: str, *, minimum: int = 1) -> int:
+    """``value`` as an int ``>= minimum`` (not a bool), else ScenarioError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ScenarioError(None, f"must be a whole number >= {minimum}", field=field,
+                            found=value)
+    return int(value)
+
+
+def forecast(
+    scenario: str | os.PathLike[str] | Scenario,
+    models: str | Iterable[str] | None = None,
+    *,
+    draws: int = 1,
+    seed: int = DEFAULT_SEED,
+    rounds: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    **options: Any,
+) -> Forecast:
+    """Forecast where a negotiation settles, issue by issue, with each bargaining model.
+
+    Parameters
+    ----------
+    scenario
+        A shipped name, a YAML file or directory, a KTAB CSV, or a loaded Scenario.
+    models
+        ``None``/``"all"`` for every model, or names among compromise, median, nash, eum, smp.
+    draws
+        Joint draws of the uncertain inputs; 1 = the central scenario only.
+    seed
+        Seed of the draws, ``0 <= seed < 2**63``; same seed, same bits.
+    rounds
+        Rounds (EUM) or maximum turns (SMP); the model's default when None.
+    progress
+        Called as ``progress(model, draws_done)`` after each chunk.
+    options
+        Passed on to :func:`accord.forecast.run_forecast`.
+
+    Returns
+    -------
+    Forecast
+        With ``.table()`` (pandas), ``.to_dict()`` (JSON-ready) and ``.figure()``.
+    """
+    from accord.forecast import run_forecast
+    from accord.workflows.scenarios import load
+
+    seed = check_seed(seed)
+    draws = check_count(draws, "draws")
+    if rounds is not None:
+        rounds = check_count(rounds, "rounds")
+    names = model_names(models)
+    loaded = load(scenario)
+    return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress,
+                        **options)

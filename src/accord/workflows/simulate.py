@@ -1,0 +1,209 @@
+"""Simulating a scenario: its variants through the coupled monthly engine into a run store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from accord.errors import ScenarioError
+from accord.workflows.forecast import DEFAULT_SEED, check_count
+from accord.workflows.seeds import check_seed
+
+if TYPE_CHECKING:
+    from accord.scenario.schema import Scenario
+    from accord.workflows.study import Study
+
+
+def check_executor(executor: str, scheduler: str | None) -> str:
+    """The executor name (one of ``accord.experiments.executors.EXECUTORS``)."""
+    from accord.experiments.executors import EXECUTORS
+
+    if executor not in EXECUTORS:
+        raise ScenarioError(None, "unknown executor", field="executor",
+                            expected=f"one of {', '.join(EXECUTORS)}", found=executor)
+    if scheduler is not None and executor != "dask":
+        raise ScenarioError(None, "a scheduler address is for the dask executor",
+                            field="scheduler", expected="--executor dask", found=executor)
+    return executor
+
+
+def simulate(
+    scenario: str | os.PathLike[str] | Scenario,
+    variants: str | Iterable[str] | None = None,
+    *,
+    experiments: int = 1000,
+    seed: int = DEFAULT_SEED,
+    executor: str = "inprocess",
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+    progress: bool = False,
+    report: str | os.PathLike[str] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Study:
+    """Run the coupled simulation of a scenario's variants; return a :class:`Study`.
+
+    Parameters
+    ----------
+    scenario
+        A shipped name, a YAML file or directory, or a loaded Scenario with a simulation section.
+    variants
+        Variant names (one, or a list); ``None`` = every variant of the scenario.
+    experiments
+        Design points per variant (a variant that crosses levers multiplies them).
+    seed
+        Run seed, ``0 <= seed < 2**63``; recorded with the scenario hash in each run's identity.
+    executor, scheduler
+        ``"inprocess"``, ``"processes"`` or ``"dask"``; with dask, ``scheduler`` is the address
+        of an existing cluster's scheduler (``tcp://host:port``), else a local cluster is
+        started for the run.
+    chunk_size
+        Experiments per chunk (default: automatic).
+    out
+        Directory of the runs (one sub-directory per variant); created if missing, but not its
+        parent. ``None``: a temporary directory, deleted with the Study; nothing is written in
+        the current directory. One process writes into ``out`` at a time (a second one stops
+        with one line naming the first).
+    overwrite
+        Replace a stored run made with other settings (else refused; the same settings resume).
+    progress, log
+        A progress bar on a terminal; ``log(message)`` for one line per variant.
+    report
+        Also write the HTML report of the variants, at this name inside ``out`` (or at this
+        path if it has a folder), while ``out`` is still locked.
+
+    Raises
+    ------
+    ScenarioError
+        Bad input (seed, counts, executor, variant, scenario), or a stored run of another
+        scenario, seed or design in ``out`` -- all checked before anything is written.
+    """
+    from accord.safeio import ensure_directory
+    from accord.simulation import compile_spec, variant_design
+    from accord.store import writer_lock
+    from accord.workflows.scenarios import load
+
+    seed = check_seed(seed)
+    experiments = check_count(experiments, "experiments")
+    if chunk_size is not None:
+        chunk_size = check_count(chunk_size, "chunk_size")
+    executor = check_executor(executor, scheduler)
+    loaded = load(scenario)
+    spec = loaded.simulation
+    origin = loaded.origin or loaded.name
+    if spec is None:
+        raise ScenarioError(origin, "the scenario has no simulation section", field="simulation",
+                            expected="a 'simulation:' mapping or file name")
+    chosen = _variants(spec, variants, origin)
+    # Everything that can refuse the input runs before the output directory is touched.
+    compiled = compile_spec(spec, loaded, seed=seed, source=origin)
+    designs = {name: variant_design(spec, name, experiments, seed=seed) for name in chosen}
+    temporary = out is None
+    if out is None:
+        import tempfile
+
+        out_dir = Path(tempfile.mkdtemp(prefix="accord-study-"))
+    else:
+        out_dir = ensure_directory(out, field="out")
+    try:
+        # One writer per output directory for the whole run, report included.
+        with writer_lock(out_dir, what="run"):
+            study = _run_variants(loaded, compiled, designs, out_dir, temporary, seed=seed,
+                                  executor=executor, scheduler=scheduler,
+                                  chunk_size=chunk_size, overwrite=overwrite,
+                                  progress=progress, log=log)
+            if report is not None:
+                target = Path(report)
+                path = study.report(target if str(target.parent) != "." else out_dir / target)
+                if log is not None:
+                    log(f"report: {path}")
+    except BaseException:
+        if temporary:
+            import shutil
+
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    return study
+
+
+def _run_variants(loaded: Scenario, compiled: Any, designs: dict[str, Any], out_dir: Path,
+                  temporary: bool, *, seed: int, executor: str, scheduler: str | None,
+                  chunk_size: int | None, overwrite: bool, progress: bool,
+                  log: Callable[[str], None] | None) -> Study:
+    import functools
+
+    from accord.experiments.runner import run_experiments
+    from accord.simulation import simulate_chunk
+    from accord.workflows.study import Study
+
+    spec = compiled.spec
+    if not overwrite:
+        for name in designs:
+            refuse_changed_scenario(out_dir / name, loaded.hash())
+    simulate_fn = functools.partial(simulate_chunk, spec=compiled)
+    runs = {}
+    for name, design in designs.items():
+        if log is not None:
+            log(f"{name}: {len(design)} experiments x {spec.horizon_months} months")
+        meta = {"scenario": loaded.name, "variant": name, "scenario_hash": loaded.hash(),
+                "description": spec.variants[name].description,
+                "outcomes": _outcome_entries(compiled)}
+        try:
+            runs[name] = run_experiments(
+                simulate_fn, design, seed=seed, out_dir=out_dir,
+                executor=executor,  # type: ignore[arg-type]
+                chunk_size=chunk_size, meta=meta, progress=progress, run_id=name,
+                overwrite=overwrite, dask_address=scheduler)
+        except ScenarioError:
+            raise
+        except ValueError as error:
+            raise ScenarioError(str(out_dir / name), str(error)) from None
+        if log is not None and not temporary:
+            log(f"{name}: results in {out_dir / name}")
+    return Study(runs, scenario=loaded, directory=out_dir, temporary=temporary)
+
+
+def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -> list[str]:
+    defined = list(spec.variants)  # type: ignore[attr-defined]
+    if isinstance(variants, str):
+        variants = [variants]
+    chosen = list(dict.fromkeys(variants or [])) or defined
+    if not chosen:
+        raise ScenarioError(origin, "the simulation section defines no variants",
+                            field="simulation.variants")
+    unknown = [name for name in chosen if name not in defined]
+    if unknown:
+        raise ScenarioError(origin, "unknown variant", field="variant",
+                            expected=f"one of {sorted(defined)}", found=unknown[0])
+    return chosen
+
+
+def refuse_changed_scenario(run_dir: Path, scenario_hash: str) -> None:
+    """Refuse to resume a stored run whose scenario has changed since it was started."""
+    import json
+
+    from accord.store import META_FILE
+
+    meta_file = run_dir / META_FILE
+    if not meta_file.is_file():
+        return
+    try:
+        stored = json.loads(meta_file.read_text()).get("scenario_hash")
+    except (OSError, ValueError, AttributeError):
+        return  # the store reports an unreadable run itself
+    if stored is not None and stored != scenario_hash:
+        raise ScenarioError(
+            str(run_dir),
+            f"the scenario has changed since this run was started (hash {stored}, now "
+            f"{scenario_hash}); it will not be resumed: choose another output directory, "
+            "or overwrite it",
+        )
+
+
+def _outcome_entries(compiled: object) -> list[dict[str, str]]:
+    from accord.outcomes import describe
+
+    return [describe(name) for name in compiled.outcome_names]  # type: ignore[attr-defined]
