@@ -82,7 +82,7 @@ def simulate(
         scenario, seed or design in ``out`` -- all checked before anything is written.
     """
     from accord.safeio import ensure_directory
-    from accord.simulation import compile_spec, variant_design
+    from accord.simulation import compile_spec
     from accord.store import writer_lock
     from accord.workflows.scenarios import load
 
@@ -100,7 +100,6 @@ def simulate(
     chosen = _variants(spec, variants, origin)
     # Everything that can refuse the input runs before the output directory is touched.
     compiled = compile_spec(spec, loaded, seed=seed, source=origin)
-    designs = {name: variant_design(spec, name, experiments, seed=seed) for name in chosen}
     temporary = out is None
     if out is None:
         import tempfile
@@ -111,7 +110,8 @@ def simulate(
     try:
         # One writer per output directory for the whole run, report included.
         with writer_lock(out_dir, what="run"):
-            study = _run_variants(loaded, compiled, designs, out_dir, temporary, seed=seed,
+            study = _run_variants(loaded, compiled, chosen, out_dir, temporary, seed=seed,
+                                  experiments=experiments,
                                   executor=executor, scheduler=scheduler,
                                   chunk_size=chunk_size, overwrite=overwrite,
                                   progress=progress, log=log)
@@ -129,23 +129,25 @@ def simulate(
     return study
 
 
-def _run_variants(loaded: Scenario, compiled: Any, designs: dict[str, Any], out_dir: Path,
-                  temporary: bool, *, seed: int, executor: str, scheduler: str | None,
+def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: Path,
+                  temporary: bool, *, seed: int, experiments: int, executor: str,
+                  scheduler: str | None,
                   chunk_size: int | None, overwrite: bool, progress: bool,
                   log: Callable[[str], None] | None) -> Study:
     import functools
 
     from accord.experiments.runner import run_experiments
-    from accord.simulation import simulate_chunk
+    from accord.simulation import simulate_chunk, variant_design
     from accord.workflows.study import Study
 
     spec = compiled.spec
     if not overwrite:
-        for name in designs:
+        for name in chosen:
             refuse_changed_scenario(out_dir / name, loaded.hash())
     simulate_fn = functools.partial(simulate_chunk, spec=compiled)
     runs = {}
-    for name, design in designs.items():
+    for name in chosen:
+        design = variant_design(spec, name, experiments, seed=seed)
         if log is not None:
             log(f"{name}: {len(design)} experiments x {spec.horizon_months} months")
         meta = {"scenario": loaded.name, "variant": name, "scenario_hash": loaded.hash(),
