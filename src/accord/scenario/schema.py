@@ -110,6 +110,11 @@ class Issue(Frozen):
     scale_max: float = 100.0
     unit: str = "points"
     status_quo: Quantity | None = None
+    keywords: tuple[str, ...] = Field(
+        default=(),
+        description="Words (or word stems) by which a sentence speaks to this issue; a quote "
+        "cited for a stance on the issue must contain one (accord.scenario.citations)",
+    )
 
     @model_validator(mode="after")
     def _scale(self) -> Issue:
@@ -125,6 +130,12 @@ class Actor(Frozen):
     name: str
     capability: Quantity
     group: str | None = None
+    aliases: tuple[str, ...] = Field(
+        default=(),
+        description="Other names by which the sources refer to the actor (short names, "
+        "capitals, leaders, officials); a quote cited for its stance must name one of them "
+        "or the actor's name (accord.scenario.citations)",
+    )
 
     @field_validator("capability")
     @classmethod
