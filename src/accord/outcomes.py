@@ -49,7 +49,12 @@ SCALARS: dict[str, Outcome] = _table(
     ("aid_total_europe", "Aid to Ukraine from Europe, whole horizon", "EUR bn", "amount"),
     ("aid_total_other", "Aid to Ukraine from other donors, whole horizon", "EUR bn", "amount"),
     ("europe_defence_pct_gdp_end", "European defence spending at end", "% of GDP", "percent"),
-    ("escalation_events", "Russia-NATO escalation events", "events over horizon", "count"),
+    ("escalation_use_of_force_events",
+     "Russia-NATO use-of-force disputes (COW MID hostility >= 4; not a Russia-NATO war)",
+     "events over horizon", "count"),
+    ("escalation_fatal_events",
+     "Russia-NATO fatal disputes (a Russian or NATO-state soldier killed)",
+     "events over horizon", "count"),
     ("front_end", "Front at the end of the horizon", "% of pre-2014 territory held by Ukraine",
      "percent"),
 )
@@ -62,7 +67,8 @@ SERIES: dict[str, Outcome] = _table(
     ("aid_europe", "European aid to Ukraine", "EUR bn per month", "amount"),
     ("support_us", "US public support for aid", "%", "percent"),
     ("support_europe", "European public support for aid", "%", "percent"),
-    ("escalation_risk", "Monthly escalation risk", "probability per month", "probability"),
+    ("escalation_risk", "Monthly probability of a Russia-NATO use-of-force dispute",
+     "probability per month", "probability"),
     ("europe_defence_spending", "European defence spending", "US$ bn per year", "amount"),
 )
 

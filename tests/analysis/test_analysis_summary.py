@@ -80,7 +80,7 @@ def tiny_scalars():
         "terms_territory": [10.0, 20.0, np.nan, 30.0],
         "aid_total_europe": [100.0, 200.0, 300.0, 400.0],
         "aid_total_us": [0.0, 50.0, 50.0, 100.0],
-        "escalation_events": [0, 2, 0, 1],
+        "escalation_use_of_force_events": [0, 2, 0, 1],
     })
 
 
@@ -95,7 +95,7 @@ def test_headline_by_hand():
     assert rows["terms_territory"].value == pytest.approx(20.0)
     assert rows["terms_territory"].low == pytest.approx(10 + 0.05 * 20)
     assert rows["aid_total_europe"].value == pytest.approx(250.0)
-    assert rows["escalation_events"].value == pytest.approx(3 / 4)  # mean
+    assert rows["escalation_use_of_force_events"].value == pytest.approx(3 / 4)  # mean
     assert rows["p_escalation"].value == pytest.approx(2 / 4)
     keys = [row.key for row in headline(tiny_scalars())]
     assert keys.index("aid_total_us") < keys.index("aid_total_europe")

@@ -18,7 +18,7 @@ def table(n, rng, *, soon_share, holds):
         "peace_holds_5y": np.where(np.isnan(months), np.nan, holds),
         "aid_total_us": np.full(n, 100.0),
         "aid_total_europe": np.full(n, 300.0),
-        "escalation_events": (np.arange(n) % 4 == 0).astype(float),
+        "escalation_use_of_force_events": (np.arange(n) % 4 == 0).astype(float),
     })
 
 
@@ -79,6 +79,6 @@ def test_no_difference_is_called_noise():
 
 
 def test_missing_outcomes_leave_their_topic_out():
-    only = pd.DataFrame({"experiment": [0, 1], "escalation_events": [0.0, 2.0]})
+    only = pd.DataFrame({"experiment": [0, 1], "escalation_use_of_force_events": [0.0, 2.0]})
     topics = [f.topic for f in findings({"v": only}, n_boot=50)]
     assert topics == ["escalation", "how sure"]

@@ -1,4 +1,4 @@
-"""Invariants of the escalation-risk model."""
+"""Invariants of the escalation model, and its defaults against the MID fit."""
 
 import numpy as np
 import pytest
@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from accord.fits import escalation as fit_escalation
 from accord.models import escalation as esc
 from accord.models.war import describe_parameters
 
@@ -13,79 +14,90 @@ B = 32
 unit = arrays(float, B, elements=st.floats(0, 1))
 troops = arrays(float, B, elements=st.floats(0, 500))
 rates = st.floats(1e-6, 0.5)
-
-
-def params(**override):
-    values = {
-        "base_rate": 0.002,
-        "war_effect": 1.0,
-        "force_coefficient": 1.0,
-        "force_scale_thousand": 10.0,
-        "proximity_effect": 1.0,
-        "war_force_interaction": 1.0,
-        "backstop_deterrence": 0.5,
-    }
-    values.update(override)
-    return values
+effects = st.floats(-2, 3)
 
 
 @settings(max_examples=80, deadline=None)
-@given(unit, troops, unit, unit, rates, st.floats(0, 2), st.floats(0, 3), st.floats(0, 0.99))
-def test_probability_in_unit_interval(war, force, near, backstop, base, we, fc, bd):
-    p = esc.escalation_probability(
-        war,
-        force,
-        near,
-        backstop,
-        **params(base_rate=base, war_effect=we, force_coefficient=fc, backstop_deterrence=bd),
-    )
+@given(unit, troops, unit, rates, effects, effects, st.floats(0, 0.99))
+def test_probability_in_unit_interval(war, force, backstop, base, we, fe, bd):
+    rate = esc.escalation_rate(war, force, backstop, base_rate=base, war_effect=we,
+                               force_effect=fe, backstop_deterrence=bd)
+    p = esc.event_probability(rate)
     assert p.shape == (B,)
-    assert np.all((p >= 0) & (p <= 1))
+    assert np.all(rate >= 0) and np.all((p >= 0) & (p <= 1))
 
 
 @settings(max_examples=80, deadline=None)
-@given(unit, troops, troops, unit, unit, rates, st.floats(0, 3))
-def test_monotone_in_deployed_force(war, t1, t2, near, backstop, base, fc):
+@given(unit, troops, troops, unit, rates, st.floats(0, 3))
+def test_monotone_in_deployed_force_when_the_effect_is_positive(war, t1, t2, backstop, base, fe):
     few, many = np.minimum(t1, t2), np.maximum(t1, t2)
-    kw = params(base_rate=base, force_coefficient=fc)
-    low = esc.escalation_probability(war, few, near, backstop, **kw)
-    high = esc.escalation_probability(war, many, near, backstop, **kw)
+    low = esc.escalation_rate(war, few, backstop, base_rate=base, force_effect=fe)
+    high = esc.escalation_rate(war, many, backstop, base_rate=base, force_effect=fe)
     assert np.all(high >= low)
 
 
 @settings(max_examples=100, deadline=None)
-@given(unit, unit, unit, rates)
-def test_zero_force_equals_base_rate(war, near, backstop, base):
-    p = esc.escalation_probability(
-        np.zeros(B), np.zeros(B), near, backstop, **params(base_rate=base)
-    )
-    assert np.allclose(p, base, rtol=1e-12)
-    # At war with no force: the base rate shifted by the war effect only.
-    p_war = esc.escalation_probability(
-        np.ones(B), np.zeros(B), near, backstop, **params(base_rate=base)
-    )
-    odds = base / (1 - base) * np.exp(1.0)
-    assert np.allclose(p_war, odds / (1 + odds), rtol=1e-12)
+@given(unit, rates, effects)
+def test_zero_force_is_the_base_rate_shifted_by_the_war(backstop, base, we):
+    rate = esc.escalation_rate(np.zeros(B), np.zeros(B), backstop, base_rate=base, war_effect=we)
+    assert np.allclose(rate, base, rtol=1e-12)
+    at_war = esc.escalation_rate(np.ones(B), np.zeros(B), backstop, base_rate=base,
+                                 war_effect=we)
+    assert np.allclose(at_war, base * np.exp(we), rtol=1e-12)
 
 
-def test_proximity_and_backstop_directions():
-    force = np.full(3, 20.0)
-    near = esc.escalation_probability(0.0, force, 1.0, 0.0)
-    far = esc.escalation_probability(0.0, force, 0.0, 0.0)
-    backed = esc.escalation_probability(0.0, force, 1.0, 1.0)
-    assert np.all(near > far) and np.all(backed < near)
+def test_force_saturates_and_backstop_damps():
+    full = esc.escalation_rate(0.0, np.array([10.0, 50.0]), 0.0, force_scale_thousand=10.0,
+                               force_effect=0.5, base_rate=0.03)
+    assert np.allclose(full, 0.03 * np.exp(0.5))
+    backed = esc.escalation_rate(0.0, 10.0, 1.0, force_scale_thousand=10.0, force_effect=0.5,
+                                 backstop_deterrence=0.4, base_rate=0.03)
+    assert backed == pytest.approx(0.03 * np.exp(0.5 * 0.6))
 
 
-def test_events_follow_probability():
+def test_events_and_fatal_events_follow_their_probabilities():
     rng = np.random.default_rng(0)
     p = np.full(200_000, 0.03)
-    events = esc.escalation_events(p, rng.uniform(size=p.shape))
-    assert events.mean() == pytest.approx(0.03, abs=4 * np.sqrt(0.03 * 0.97 / p.size))
+    u = rng.uniform(size=p.shape)
+    events = esc.escalation_events(p, u)
+    fatal = esc.fatal_events(p, 0.2, u)
+    tol = 4 * np.sqrt(0.03 * 0.97 / p.size)
+    assert events.mean() == pytest.approx(0.03, abs=tol)
+    assert fatal.mean() == pytest.approx(0.006, abs=tol)
+    assert np.all(events[fatal])  # a fatal event is a use-of-force event
+
+
+def test_poisson_probability_matches_counts():
+    rng = np.random.default_rng(1)
+    rate = 0.05
+    assert esc.event_probability(rate) == pytest.approx(
+        np.mean(rng.poisson(rate, 400_000) >= 1), abs=0.002)
 
 
 def test_every_parameter_has_range_and_source():
     rows = describe_parameters(esc.EscalationParameters)
-    assert {r["name"] for r in rows} == set(params())
+    assert {r["name"] for r in rows} == {"base_rate", "war_effect", "force_effect",
+                                         "force_scale_thousand", "backstop_deterrence",
+                                         "fatal_share"}
     for row in rows:
         assert row["low"] <= row["default"] <= row["high"], row
-        assert "analyst judgement" in row["source"]
+        assert "analyst judgement" in row["source"] or "fit escalation" in row["source"]
+
+
+def test_defaults_are_the_fit():
+    result = fit_escalation.fit()
+    rate = result.estimate("rate_use_of_force_post_cold_war")
+    assert (esc.DEFAULTS.base_rate, *_bounds("base_rate")) == pytest.approx(
+        (rate.value / 12, rate.low / 12, rate.high / 12), abs=5e-4)
+    for name, estimate in (
+            ("war_effect", "log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war"),
+            ("force_effect", "log_rr_use_of_force_cold_war_vs_post_cold_war"),
+            ("fatal_share", "fatal_share_of_use_of_force")):
+        e = result.estimate(estimate)
+        assert (getattr(esc.DEFAULTS, name), *_bounds(name)) == pytest.approx(
+            (e.value, e.low, e.high), abs=5e-3)
+
+
+def _bounds(name):
+    row = next(r for r in describe_parameters(esc.EscalationParameters) if r["name"] == name)
+    return row["low"], row["high"]

@@ -67,7 +67,7 @@ def make_scalars(n: int, rng: np.random.Generator, *, shift: float = 0.0) -> pd.
         "aid_total_europe": rng.gamma(6, 12 * elasticity, n),
         "aid_total_nordic": rng.gamma(3, 4, n),
         "europe_defence_pct_gdp_end": rng.normal(2.2 + 0.3 * shift, 0.3, n),
-        "escalation_events": rng.poisson(0.1 + 0.2 * force_level, n),
+        "escalation_use_of_force_events": rng.poisson(0.1 + 0.2 * force_level, n),
     })
 
 

@@ -90,7 +90,8 @@ def test_missing_outcomes_are_skipped_and_said(tmp_path):
                         n_boot=20)
     html = path.read_text(encoding="utf-8")
     skipped = html[html.index('<section id="skipped">'):]
-    for missing in ["peace_holds_5y", "escalation_events", "front", "aid_us", "support_europe"]:
+    for missing in ["peace_holds_5y", "escalation_use_of_force_events", "front", "aid_us",
+                    "support_europe"]:
         assert missing in skipped
     assert "fewer than 200 experiments" in skipped
     assert "Only one variant" in html

@@ -71,8 +71,10 @@ def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) ->
         assert (series[name] >= 0).all()
     for name in ("support_us", "support_europe", "front"):
         assert series[name].between(0, 100).all()
-    for name in ("aid_total_us", "aid_total_europe", "aid_total_other", "escalation_events"):
+    for name in ("aid_total_us", "aid_total_europe", "aid_total_other",
+                 "escalation_use_of_force_events", "escalation_fatal_events"):
         assert (scalars[name] >= 0).all()
+    assert (scalars["escalation_fatal_events"] <= scalars["escalation_use_of_force_events"]).all()
     holds = scalars["peace_holds_5y"].dropna()
     assert holds.between(0, 1).all()
 

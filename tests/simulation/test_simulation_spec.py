@@ -113,7 +113,7 @@ def test_belligerents_and_allies_from_sipri_and_nato(spec) -> None:
 
 
 def test_durability_ranges_are_the_fortna_fit(spec) -> None:
-    """The hazard effects enter as uncertainties drawn from the Weibull PH fit (95 % ranges)."""
+    """The civil-war alternative's ranges are Fortna's Weibull PH fit (95 % ranges)."""
     fit = fit_default()
     table = fit.hazard_ratios().set_index("covariate")
     by_name = {u.name: u for u in spec.uncertainties}
@@ -122,8 +122,8 @@ def test_durability_ranges_are_the_fortna_fit(spec) -> None:
     assert pk.mode == pytest.approx(table.loc["pk_dum", "log_hr"], abs=1e-3)
     assert pk.low == pytest.approx(table.loc["pk_dum", "log_hr"] - 1.96 * se, abs=2e-3)
     assert pk.high == pytest.approx(table.loc["pk_dum", "log_hr"] + 1.96 * se, abs=2e-3)
-    assert by_name["durability_shape"].mode == pytest.approx(fit.shape, abs=1e-3)
-    assert by_name["durability_scale_months"].mode == pytest.approx(fit.scale, rel=0.01)
+    assert by_name["civil_war_shape"].mode == pytest.approx(fit.shape, abs=1e-3)
+    assert by_name["civil_war_scale_months"].mode == pytest.approx(fit.scale, rel=0.01)
 
 
 def test_variant_inputs_fix_or_cross_levers(spec) -> None:

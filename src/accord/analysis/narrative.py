@@ -133,7 +133,7 @@ def findings(
     scalars_by_variant : dict of DataFrame
         One scalars table per variant (first = reference of the comparisons), with the
         engine's outcome columns (``ceasefire_month``, ``peace_holds_5y``, ``aid_total_*``,
-        ``escalation_events``, ...) and, for the lever sentence, the lever columns.
+        ``escalation_use_of_force_events``, ...) and, for the lever sentence, the lever columns.
     effects : DataFrame, optional
         Levers' effects as returned by :func:`accord.analysis.sensitivity.lever_effects`, with
         a ``variant`` column; without it the levers are not discussed.
@@ -236,9 +236,9 @@ def _who_pays(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findin
 def _escalation(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Finding | None:
     parts = []
     for variant, table in tables.items():
-        if "escalation_events" not in table:
+        if "escalation_use_of_force_events" not in table:
             continue
-        events = table["escalation_events"].to_numpy(dtype=float)
+        events = table["escalation_use_of_force_events"].to_numpy(dtype=float)
         any_event = mean_interval(np.where(np.isnan(events), np.nan, events > 0),
                                   n_boot=n_boot, seed=seed)
         mean = mean_interval(events, n_boot=n_boot, seed=seed)
@@ -247,7 +247,9 @@ def _escalation(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Find
     if not parts:
         return None
     return Finding("escalation", "Escalation",
-                   "Share of futures with at least one Russia–NATO escalation event — "
+                   "Share of futures with at least one Russia–NATO use-of-force dispute (a "
+                   "militarized incident at COW MID hostility level 4 or more, as fitted on "
+                   "1949-2014; not a Russia–NATO war, which is not in the data) — "
                    + _by_variant(parts) + ".")
 
 

@@ -152,17 +152,25 @@ def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
         rows.append(_quantile_row("europe_defence_pct_gdp_end",
                                   "European defence spending at end (median)",
                                   scalars["europe_defence_pct_gdp_end"], "% of GDP"))
-    if "escalation_events" in scalars:
-        events = scalars["escalation_events"].to_numpy(dtype=float)
+    if "escalation_use_of_force_events" in scalars:
+        events = scalars["escalation_use_of_force_events"].to_numpy(dtype=float)
         summary = quantile_summary(events)
         rows.append(
-            HeadlineRow("escalation_events", "Escalation events (mean)", "events",
+            HeadlineRow("escalation_use_of_force_events",
+                        "Russia-NATO use-of-force disputes (mean)", "events",
                         summary["mean"], summary["q05"], summary["q95"], int(summary["n"]))
         )
         rows.append(
-            HeadlineRow("p_escalation", "P(at least one escalation event)", "probability",
+            HeadlineRow("p_escalation", "P(at least one Russia-NATO use-of-force dispute)",
+                        "probability",
                         float(np.mean(np.nan_to_num(events) > 0)) if events.size else np.nan,
                         n=n_total)
+        )
+    if "escalation_fatal_events" in scalars:
+        summary = quantile_summary(scalars["escalation_fatal_events"].to_numpy(dtype=float))
+        rows.append(
+            HeadlineRow("escalation_fatal_events", "Russia-NATO fatal disputes (mean)", "events",
+                        summary["mean"], summary["q05"], summary["q95"], int(summary["n"]))
         )
     return rows
 

@@ -1,30 +1,32 @@
-"""Risk of a direct Russia-NATO escalation event, month by month.
+"""Russia-NATO escalation events, month by month, at the rates fitted on COW MID 5.0.
 
-A logistic hazard, vectorised over the batch axis ``B``:
+**What an event is** (``accord.fits.escalation``): a militarized interstate dispute in which
+Russia and a NATO member state are on opposite sides and one of them uses force (COW hostility
+level >= 4: a blockade, seizure, clash or attack); a *fatal* event is one in which Russia or the
+NATO state loses at least one soldier. A war between Russia and NATO is not in the data the rates
+come from, so it is not what these events measure.
 
-    logit p = logit(base_rate) + war_effect * war_intensity
-              + force_coefficient * log(1 + exposure / force_scale)
-                * (1 + war_force_interaction * war_intensity) * (1 - backstop_deterrence * backstop)
-    exposure = troops_thousand * (1 + proximity_effect * proximity)
+Events are Poisson in each month with the rate, vectorised over the batch axis ``B``,
 
-* ``base_rate``: the monthly probability with no NATO-state forces deployed in Ukraine and no
-  active war (``war_intensity = 0``).
-* Deployed forces raise the risk with diminishing returns (the log term), more so near the line
-  of contact (``proximity`` in [0, 1]) and while the war is being fought (``war_intensity`` in
-  [0, 1]); a US backstop (``backstop`` in [0, 1]) deters attacks on the force and so damps the
-  force's contribution.
+    rate = base_rate * exp(war_effect * war_intensity
+                           + force_effect * presence * (1 - backstop_deterrence * backstop))
+    presence = min(troops_thousand / force_scale_thousand, 1)
 
-The articles in ``shared/corpus/`` discuss this risk in words, not numbers:
-``nato-support-coalition-of-the-willing-faq.txt`` lines 5, 8, 9 (support to Ukraine "potentially
-escalating the conflict"; European caution "due to fears of escalating conflict with Russia";
-concerns about "casualties and escalation"); ``shifting-sands-of-support-military-options.txt``
-lines 18, 26, 35 (reluctance to confront "a nuclear-armed power"; "potential for
-miscalculation"; "any move towards direct military involvement ... carries significant risks
-of escalation"); ``ceasefire-talks-security-guarantees.txt`` lines 16, 23, 44 (European troops
-as "a deterrent force"); ``trump-putin-global-power-shift.txt`` line 19 (doubts about the US
-nuclear umbrella, i.e. the backstop). Every number below is therefore analyst judgement, with
-its reason, and enters the simulation as an uncertainty over its range. The logistic form for
-a binary monthly event is the standard discrete-time hazard (Beck, Katz & Tucker 1998).
+* ``base_rate``: the post-Cold War (1992-2013) rate of use-of-force disputes, per month, with no
+  NATO-state force in Ukraine and no war (fit escalation: ``rate_use_of_force_post_cold_war``).
+* ``war_effect``: log rate ratio while Russia is at war in Ukraine (fit escalation: 2014 against
+  1992-2013, ``log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war``).
+* ``force_effect``: log rate ratio of a NATO-state force in contact with Russian forces at full
+  size; by analogy, the Cold War's forces in contact along the inner-German border against
+  1992-2013 (fit escalation: ``log_rr_use_of_force_cold_war_vs_post_cold_war``). The analogy is
+  analyst judgement; the numbers are the fit's.
+* ``backstop_deterrence``: the share of the force's effect a US backstop removes (analyst
+  judgement: the Cold War rate already includes the US presence, so the data cannot separate it).
+
+The probability of at least one event in a month is ``1 - exp(-rate)``; one uniform per month
+decides both the event (``u < p``) and whether it is fatal (``u < p * fatal_share``, with
+``fatal_share`` the fitted share of use-of-force disputes that were fatal), so a fatal event is
+always also a use-of-force event.
 """
 
 from __future__ import annotations
@@ -38,92 +40,78 @@ from accord.models.war import bounded, parameter
 
 @dataclass(frozen=True)
 class EscalationParameters:
-    """Parameters of the escalation model (fields may hold arrays [B])."""
+    """Parameters of the escalation model (fields may hold arrays [B]); values from the fit."""
 
     base_rate: float = parameter(
-        0.002,
-        0.0005,
-        0.01,
-        "analyst judgement: no direct Russia-NATO combat in the ~40 months from Feb 2022 to "
-        "mid-2025 despite incidents (rule of three: 95 % upper bound 3/40 per month for zero "
-        "events); direct clashes between nuclear powers are rarer still",
-        "monthly probability of a direct escalation event with no NATO forces in Ukraine, no war",
+        0.0347,
+        0.0169,
+        0.0622,
+        "fit escalation (accord fit escalation): rate_use_of_force_post_cold_war 0.417 a year "
+        "(95 % 0.202-0.747; 9 disputes in 1992-2013) / 12",
+        "monthly rate of Russia-NATO use-of-force disputes with no war and no force deployed",
     )
     war_effect: float = parameter(
-        1.0,
-        0.0,
-        2.0,
-        "analyst judgement: active fighting (strikes near NATO borders, incursions) raises "
-        "the risk; corpus nato-support-coalition-of-the-willing-faq.txt line 5",
-        "log-odds increase of the base rate while the war is fought (war_intensity = 1)",
+        1.04,
+        -1.41,
+        2.61,
+        "fit escalation: log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war, 95 % "
+        "interval (2014: 1 dispute in 1 year against 9 in 22)",
+        "log rate ratio while Russia is at war in Ukraine (war_intensity = 1)",
     )
-    force_coefficient: float = parameter(
-        1.0,
-        0.2,
-        2.0,
-        "analyst judgement: a NATO-state force in Ukraine is a target and a tripwire; "
-        "corpus shifting-sands-of-support-military-options.txt lines 26, 35",
-        "log-odds increase per unit of log(1 + exposure / force_scale)",
+    force_effect: float = parameter(
+        0.553,
+        -0.139,
+        1.346,
+        "fit escalation: log_rr_use_of_force_cold_war_vs_post_cold_war, 95 % interval; the "
+        "analogy (a force in contact ~ the Cold War's forces in contact) is analyst judgement",
+        "log rate ratio of a NATO-state force in Ukraine at full size",
     )
     force_scale_thousand: float = parameter(
         10.0,
         5.0,
         30.0,
-        "analyst judgement: a force of this size (thousand troops) adds log 2 of exposure",
-        "scale of the diminishing-returns force term",
-    )
-    proximity_effect: float = parameter(
-        1.0,
-        0.0,
-        3.0,
-        "analyst judgement: troops on the line of contact are more exposed than a force "
-        "in western Ukraine (training, logistics, air policing)",
-        "relative increase of exposure when the force is at the line of contact (proximity 1)",
-    )
-    war_force_interaction: float = parameter(
-        1.0,
-        0.0,
-        3.0,
-        "analyst judgement: a force present when the war resumes is far more exposed",
-        "relative increase of the force term while the war is fought",
+        "analyst judgement: a force of this size (thousand troops) is in contact along the line",
+        "force size at which the force's effect is complete",
     )
     backstop_deterrence: float = parameter(
         0.5,
         0.0,
         0.9,
-        "analyst judgement: a US backstop deters attacks on the force; corpus "
-        "trump-putin-global-power-shift.txt line 19 (its credibility is in doubt)",
-        "share of the force term removed by a full US backstop (backstop = 1)",
+        "analyst judgement: a US backstop deters attacks on the force; the Cold War rate "
+        "already includes the US presence, so the data cannot separate it",
+        "share of the force's effect removed by a full US backstop (backstop = 1)",
+    )
+    fatal_share: float = parameter(
+        0.197,
+        0.097,
+        0.335,
+        "fit escalation: fatal_share_of_use_of_force (8 of 41 use-of-force disputes 1949-2014)",
+        "share of use-of-force events in which Russia or the NATO state lost a soldier",
     )
 
 
 DEFAULTS = EscalationParameters()
 
 
-def escalation_probability(
+def escalation_rate(
     war_intensity: np.ndarray,
     troops_thousand: np.ndarray,
-    proximity: np.ndarray,
     backstop: np.ndarray,
     *,
     base_rate: np.ndarray | float = DEFAULTS.base_rate,
     war_effect: np.ndarray | float = DEFAULTS.war_effect,
-    force_coefficient: np.ndarray | float = DEFAULTS.force_coefficient,
+    force_effect: np.ndarray | float = DEFAULTS.force_effect,
     force_scale_thousand: np.ndarray | float = DEFAULTS.force_scale_thousand,
-    proximity_effect: np.ndarray | float = DEFAULTS.proximity_effect,
-    war_force_interaction: np.ndarray | float = DEFAULTS.war_force_interaction,
     backstop_deterrence: np.ndarray | float = DEFAULTS.backstop_deterrence,
 ) -> np.ndarray:
-    """Monthly probability of a direct Russia-NATO escalation event, ``[B]`` in [0, 1].
+    """Monthly rate of Russia-NATO use-of-force disputes, ``[B]`` >= 0.
 
     Parameters
     ----------
     war_intensity : ndarray [B]
-        1 while the war is fought, 0 during a ceasefire (fractions allowed).
+        1 while Russia fights in Ukraine, 0 during a ceasefire (fractions allowed).
     troops_thousand : ndarray [B]
         NATO-state troops deployed in Ukraine (the reassurance force), thousands, >= 0.
-    proximity : ndarray [B]
-        0 = far from the line of contact, 1 = on it.
     backstop : ndarray [B]
         Strength of the US backstop, 0-1.
     base_rate, war_effect, ... : float or ndarray [B]
@@ -132,26 +120,30 @@ def escalation_probability(
     Returns
     -------
     ndarray [B]
-        Non-decreasing in ``troops_thousand`` and ``proximity``; equal to the base rate (after
-        the war effect) when no troops are deployed. Logistic discrete-time hazard (Beck, Katz
-        & Tucker 1998).
+        Equal to ``base_rate`` with no war and no force; log-linear in the war and the force's
+        presence (a Poisson rate model, Cameron & Trivedi 2013, ch. 3).
     """
     war = bounded(np.asarray(war_intensity, float), 0.0, 1.0)
     troops = np.maximum(np.asarray(troops_thousand, float), 0.0)
-    proximity = bounded(np.asarray(proximity, float), 0.0, 1.0)
     backstop = bounded(np.asarray(backstop, float), 0.0, 1.0)
-    exposure = troops * (1.0 + np.asarray(proximity_effect, float) * proximity)
-    force_term = (
-        np.asarray(force_coefficient, float)
-        * np.log1p(exposure / force_scale_thousand)
-        * (1.0 + np.asarray(war_force_interaction, float) * war)
-        * (1.0 - np.asarray(backstop_deterrence, float) * backstop)
-    )
-    base_rate = np.asarray(base_rate, float)
-    log_odds = np.log(base_rate) - np.log1p(-base_rate) + war_effect * war + force_term
-    return 1.0 / (1.0 + np.exp(-log_odds))
+    presence = np.minimum(troops / np.asarray(force_scale_thousand, float), 1.0)
+    log_ratio = (np.asarray(war_effect, float) * war
+                 + np.asarray(force_effect, float) * presence
+                 * (1.0 - np.asarray(backstop_deterrence, float) * backstop))
+    return np.asarray(base_rate, float) * np.exp(log_ratio)
+
+
+def event_probability(rate: np.ndarray) -> np.ndarray:
+    """Probability of at least one event in the month, ``1 - exp(-rate)`` (Poisson)."""
+    return -np.expm1(-np.maximum(np.asarray(rate, float), 0.0))
 
 
 def escalation_events(probability: np.ndarray, uniform: np.ndarray) -> np.ndarray:
-    """Whether an event happens this month: ``uniform < probability`` (``uniform`` ~ U(0, 1))."""
+    """Whether a use-of-force event happens this month: ``uniform < probability``."""
     return np.asarray(uniform) < probability
+
+
+def fatal_events(probability: np.ndarray, fatal_share: np.ndarray | float,
+                 uniform: np.ndarray) -> np.ndarray:
+    """Whether a fatal event happens: ``uniform < probability * fatal_share`` (same uniform)."""
+    return np.asarray(uniform) < np.asarray(probability) * np.asarray(fatal_share, float)

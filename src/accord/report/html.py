@@ -41,10 +41,10 @@ NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
 DERIVED_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
 #: Outcomes with a levers' effect figure (besides terms_*); the table lists every outcome.
 LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
-                         "aid_total_europe", "escalation_events"]
+                         "aid_total_europe", "escalation_use_of_force_events"]
 #: Outcomes whose drivers are ranked by feature importance.
 IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "aid_total_europe",
-                       "escalation_events"]
+                       "escalation_use_of_force_events"]
 #: PRIM box shown: the densest with at least this coverage and at most this many restrictions.
 PRIM_MIN_COVERAGE = 0.5
 PRIM_MAX_RESTRICTED = 3
@@ -375,7 +375,8 @@ def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
     ordered += sorted({c for c in present if c.startswith("terms_")})
     ordered += sorted({c for c in present if c.startswith("aid_total_")},
                       key=lambda c: (c not in ("aid_total_us", "aid_total_europe"), c))
-    ordered += ["europe_defence_pct_gdp_end", "escalation_events", "front_end"]
+    ordered += ["europe_defence_pct_gdp_end", "escalation_use_of_force_events",
+                "escalation_fatal_events", "front_end"]
     return ordered
 
 
@@ -434,7 +435,7 @@ def _key_outcomes(table: pd.DataFrame) -> list[str]:
     names = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace"]
     names += terms_columns(table)
     names += [c for c in ("aid_total_us", "aid_total_europe", "europe_defence_pct_gdp_end",
-                          "escalation_events")]
+                          "escalation_use_of_force_events")]
     return [n for n in names if n in table]
 
 

@@ -105,6 +105,10 @@ class SimulationSpec(_Frozen):
     allies: tuple[Ally, ...] = Field(min_length=2)
     issues: tuple[NegotiatedIssue, ...] = ()
     terms_model: str = "compromise"
+    #: Which fitted durability model the engine uses: "interstate" (accord fit durability, UCDP
+    #: interstate terminations; the default) or "civil_war" (Fortna's civil-war ceasefires, the
+    #: documented alternative; needs the civil_war_* and log_hr_interstate/peacekeepers ranges).
+    durability_evidence: Literal["interstate", "civil_war"] = "interstate"
     sidelined_actors: tuple[str, ...] = ()
     sidelined_weight: Figure | None = None
     support_start: dict[str, Figure] = Field(default_factory=dict)

@@ -43,13 +43,19 @@ PARAMETERS: tuple[str, ...] = (
     "belief_memory", "cost_ukraine", "cost_russia", "decision_horizon_months",
     "guarantee_effect", "force_effect", "force_scale_thousand", "renewal_cost",
     "russia_rearmament_years", "talks_probability", "talks_boost_us_russia",
-    "sidelining_penalty", "sanctions_relief_value", "durability_shape",
-    "durability_scale_months", "log_hr_peacekeepers", "log_hr_interstate", "log_hr_guarantee",
+    "sidelining_penalty", "sanctions_relief_value",
+    # Durability (interstate fit) and escalation (MID fit): docs/models/durability.md, escalation.md
+    "durability_shape", "durability_p_recur_5y", "log_hr_guarantee", "log_hr_force_tripwire",
     "log_hr_us_backstop", "escalation_base_rate", "escalation_war_effect",
-    "escalation_force_coefficient", "escalation_force_scale_thousand", "escalation_proximity",
-    "escalation_proximity_effect", "escalation_war_force_interaction",
-    "escalation_backstop_deterrence", "defence_publicness",
+    "escalation_force_effect", "escalation_force_scale_thousand",
+    "escalation_backstop_deterrence", "escalation_fatal_share",
+    "defence_publicness",
     "us_spill_in_backseat", "defence_adjustment_rate", "us_wind_down_months",
+)
+#: Read instead of the interstate durability fit when ``durability_evidence: civil_war``
+#: (Fortna's civil-war ceasefires shifted by ``log_hr_interstate``; the force as peacekeepers).
+CIVIL_WAR_PARAMETERS: tuple[str, ...] = (
+    "civil_war_shape", "civil_war_scale_months", "log_hr_interstate", "log_hr_peacekeepers",
 )
 #: Choice uncertainties the engine reads (not numbers).
 CHOICES: tuple[str, ...] = ("credible_commitment_required",)
@@ -86,6 +92,7 @@ class CompiledSimulation:
     terms_pool: dict[str, np.ndarray]  # talks format -> [P, K]
     defaults: dict[str, Any]
     spec: SimulationSpec = field(repr=False)
+    durability_evidence: str = "interstate"
 
     @property
     def outcome_names(self) -> list[str]:
@@ -97,7 +104,8 @@ def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
     return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y"]
             + [f"terms_{issue}" for issue in issue_ids]
             + ["aid_total_us", "aid_total_europe", "aid_total_other",
-               "europe_defence_pct_gdp_end", "escalation_events", "front_end"])
+               "europe_defence_pct_gdp_end", "escalation_use_of_force_events",
+               "escalation_fatal_events", "front_end"])
 
 
 def _group_codes(groups: list[str]) -> np.ndarray:
@@ -133,7 +141,9 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
     format). Each experiment picks one draw with its own uniform, so chunking cannot change it.
     """
     declared = {u.name for u in spec.uncertainties}
-    missing = [name for name in PARAMETERS + CHOICES if name not in declared]
+    required = PARAMETERS + CHOICES + (
+        CIVIL_WAR_PARAMETERS if spec.durability_evidence == "civil_war" else ())
+    missing = [name for name in required if name not in declared]
     if missing:
         raise ScenarioError(source, "uncertainties missing", field="uncertainties",
                             expected=f"every engine parameter {missing}", found=sorted(declared))
@@ -183,6 +193,7 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
         terms_pool=terms_pool,
         defaults=defaults,
         spec=spec,
+        durability_evidence=spec.durability_evidence,
     )
 
 
@@ -301,8 +312,9 @@ def _first_row(inputs: Inputs) -> Inputs:
 
 def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Inputs:
     size = len(design)
+    civil_war = compiled.durability_evidence == "civil_war"
     params = {name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
-              for name in PARAMETERS}
+              for name in PARAMETERS + (CIVIL_WAR_PARAMETERS if civil_war else ())}
     lever = {name: _column(design, name, compiled.defaults[name]) for name in LEVERS}
 
     # Aid among donors: the burden game calibrated on recent Kiel levels (accord.models.burden).
@@ -364,14 +376,7 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
                        "security_guarantee")
     force = np.asarray(lever["reassurance_force_k"], dtype=float)
     backstop = _flag(np.asarray(lever["us_backstop"]), "True")
-    # A ceasefire's renewal hazard against Fortna's reference case: interstate adjustment,
-    # the reassurance force (Fortna's peacekeeper effect, reaching its full size at
-    # force_scale_thousand), guarantees, and a US backstop behind a deployed force.
-    log_hr = (params["log_hr_interstate"]
-              + params["log_hr_peacekeepers"] * np.minimum(force / params["force_scale_thousand"],
-                                                           1.0)
-              + params["log_hr_guarantee"] * guarantee
-              + params["log_hr_us_backstop"] * (backstop & (force > 0)))
+    shape, scale, log_hr = ceasefire_hazard(params, guarantee, force, backstop, civil_war)
     return Inputs(
         params=params,
         aid_with_us=aid_with_us,
@@ -394,10 +399,39 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         us_russia_talks=_flag(np.asarray(lever["talks_format"]), "us_russia"),
         sanctions_relief=_flag(np.asarray(lever["sanctions_relief"]), "offered"),
         ceasefire_log_hr=log_hr,
+        ceasefire_shape=shape,
+        ceasefire_scale=scale,
         credible_commitment_required=_flag(
             np.asarray(_column(design, "credible_commitment_required",
                                compiled.defaults["credible_commitment_required"])), "True"),
     )
+
+
+def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force: np.ndarray,
+                     backstop: np.ndarray, civil_war: bool = False
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weibull shape, scale (months) and log hazard ratio of a Russia-Ukraine ceasefire, [B].
+
+    Interstate evidence (default; ``accord fit durability``): the baseline is an interstate war
+    that stopped by ceasefire agreement, with the fit's 5-year recurrence and shape; security
+    guarantees enter as the fit's third-party effect times their strength, the European force
+    as a tripwire (reaching its full effect at ``force_scale_thousand``) and a US backstop
+    behind a deployed force as its own judgement term -- not as UN peacekeeping. Civil-war
+    evidence (``durability_evidence: civil_war``): Fortna's reference case shifted by
+    ``log_hr_interstate``, the force as peacekeepers.
+    """
+    presence = np.minimum(force / params["force_scale_thousand"], 1.0)
+    extras = (params["log_hr_guarantee"] * guarantee
+              + params["log_hr_us_backstop"] * (backstop & (force > 0)))
+    if civil_war:
+        log_hr = (params["log_hr_interstate"] + params["log_hr_peacekeepers"] * presence + extras)
+        return params["civil_war_shape"], params["civil_war_scale_months"], log_hr
+    log_hr = params["log_hr_force_tripwire"] * presence + extras
+    # The fit's 5-year recurrence is drawn directly (it is what the data pin down); the scale
+    # follows from it and the shape: S(60) = exp(-(60 / scale)^k) = 1 - p.
+    shape = params["durability_shape"]
+    scale = 60.0 / (-np.log1p(-params["durability_p_recur_5y"])) ** (1.0 / shape)
+    return shape, scale, log_hr
 
 
 def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
@@ -427,7 +461,8 @@ def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
         war_renewed_month=nan.copy(),
         front_at_ceasefire=nan.copy(),
         months_of_peace=zero.copy(),
-        escalation_events=zero.copy(),
+        escalation_use_of_force_events=zero.copy(),
+        escalation_fatal_events=zero.copy(),
         aid_us_total=zero.copy(),
         aid_europe_total=zero.copy(),
         aid_other_total=zero.copy(),
@@ -450,15 +485,14 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
         for name in SERIES:
             series[name][:, month] = values[name]
 
-    p = inputs.params
     scalars: dict[str, np.ndarray] = {
         "ceasefire_month": state.ceasefire_month,
         "war_renewed_month": state.war_renewed_month,
         "months_of_peace": state.months_of_peace,
         "peace_holds_5y": np.where(
             np.isnan(state.ceasefire_month), np.nan,
-            durability.p_holds(60.0, inputs.ceasefire_log_hr, p["durability_shape"],
-                               p["durability_scale_months"])),
+            durability.p_holds(60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape,
+                               inputs.ceasefire_scale)),
     }
     us_russia = inputs.us_russia_talks
     pool_in, pool_us = compiled.terms_pool["inclusive"], compiled.terms_pool["us_russia"]
@@ -473,7 +507,8 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     scalars["aid_total_europe"] = state.aid_europe_total
     scalars["aid_total_other"] = state.aid_other_total
     scalars["europe_defence_pct_gdp_end"] = 100.0 * state.europe_defence / inputs.europe_gdp
-    scalars["escalation_events"] = state.escalation_events
+    scalars["escalation_use_of_force_events"] = state.escalation_use_of_force_events
+    scalars["escalation_fatal_events"] = state.escalation_fatal_events
     scalars["front_end"] = state.front
     return scalars, series
 

@@ -41,8 +41,11 @@ class State:
         First ceasefire and first renewal of war (month index), NaN until they happen.
     front_at_ceasefire : float [B]
         Front at the first ceasefire, NaN before.
-    months_of_peace, escalation_events : float [B]
-        Counters.
+    months_of_peace : float [B]
+        Months at peace so far.
+    escalation_use_of_force_events, escalation_fatal_events : float [B]
+        Russia-NATO militarized disputes with use of force (COW hostility >= 4), and those with
+        a Russian or NATO-state death, so far (``accord.fits.escalation``).
     aid_us_total, aid_europe_total, aid_other_total : float [B]
         Aid given so far, EUR bn.
     """
@@ -63,7 +66,8 @@ class State:
     war_renewed_month: np.ndarray
     front_at_ceasefire: np.ndarray
     months_of_peace: np.ndarray
-    escalation_events: np.ndarray
+    escalation_use_of_force_events: np.ndarray
+    escalation_fatal_events: np.ndarray
     aid_us_total: np.ndarray
     aid_europe_total: np.ndarray
     aid_other_total: np.ndarray
@@ -108,4 +112,6 @@ class Inputs:
     us_russia_talks: np.ndarray  # bool
     sanctions_relief: np.ndarray  # bool
     ceasefire_log_hr: np.ndarray  # [B] log hazard ratio of a ceasefire's features
+    ceasefire_shape: np.ndarray  # [B] Weibull shape of the durability evidence used
+    ceasefire_scale: np.ndarray  # [B] Weibull scale (months) of its reference case
     credible_commitment_required: np.ndarray  # bool [B]: hard (True) or soft commitment problem

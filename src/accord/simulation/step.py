@@ -7,9 +7,10 @@ hazard and renewal (at peace) -> escalation risk -> European defence spending.
 The models are those of :mod:`accord.models`: the contest, beliefs, values of fighting,
 deterrence and commitment gap of :mod:`accord.models.war` (Fearon 1995; Slantchev 2003;
 Powell 2006), the renewal hazard of :mod:`accord.models.durability` (Weibull PH fitted on
-Fortna's ceasefires), support and the aid cut of :mod:`accord.models.opinion` (partial
-adjustment, Nerlove 1958), the escalation hazard of :mod:`accord.models.escalation` (logistic
-discrete-time hazard, Beck, Katz & Tucker 1998).
+UCDP interstate terminations, ``accord.fits.durability``; Fortna's civil-war ceasefires as the
+alternative), support and the aid cut of :mod:`accord.models.opinion` (partial adjustment,
+Nerlove 1958), the Russia-NATO use-of-force disputes of :mod:`accord.models.escalation` (Poisson
+rates fitted on COW MID 5.0, ``accord.fits.escalation``).
 """
 
 from __future__ import annotations
@@ -138,10 +139,11 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
         inputs.us_russia_talks, p["talks_boost_us_russia"], 1.0), 0.0, 1.0)
     ceasefire = at_war & possible & (uniforms[:, 0] < talks_chance)
 
-    # Durability: the renewal hazard of the ceasefire in force (Weibull PH, Fortna's data).
+    # Durability: the renewal hazard of the ceasefire in force (Weibull PH fitted on interstate
+    # terminations, or Fortna's civil-war ceasefires if the scenario chooses them).
     renewal_p = durability.monthly_renewal_probability(
-        state.months_at_peace_now, state.log_hazard_ratio, p["durability_shape"],
-        p["durability_scale_months"])
+        state.months_at_peace_now, state.log_hazard_ratio, inputs.ceasefire_shape,
+        inputs.ceasefire_scale)
     renewed = ~at_war & (uniforms[:, 1] < renewal_p)
 
     new_at_war = (at_war & ~ceasefire) | renewed
@@ -152,16 +154,17 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
 
     # Escalation and European defence spending (partial adjustment to the equilibrium).
     deployed = ~np.isnan(state.ceasefire_month) | ceasefire  # the force comes with a ceasefire
-    escalation_risk = escalation.escalation_probability(
-        new_at_war, np.where(deployed, inputs.reassurance_force_k, 0.0),
-        p["escalation_proximity"], inputs.us_backstop,
+    # Russia-NATO use-of-force disputes at the MID-fitted rate (accord.fits.escalation); the
+    # same uniform decides whether an event is also fatal.
+    escalation_rate = escalation.escalation_rate(
+        new_at_war, np.where(deployed, inputs.reassurance_force_k, 0.0), inputs.us_backstop,
         base_rate=p["escalation_base_rate"], war_effect=p["escalation_war_effect"],
-        force_coefficient=p["escalation_force_coefficient"],
+        force_effect=p["escalation_force_effect"],
         force_scale_thousand=p["escalation_force_scale_thousand"],
-        proximity_effect=p["escalation_proximity_effect"],
-        war_force_interaction=p["escalation_war_force_interaction"],
         backstop_deterrence=p["escalation_backstop_deterrence"])
+    escalation_risk = escalation.event_probability(escalation_rate)
     events = escalation.escalation_events(escalation_risk, uniforms[:, 2])
+    fatal = escalation.fatal_events(escalation_risk, p["escalation_fatal_share"], uniforms[:, 2])
     europe_defence = state.europe_defence + p["defence_adjustment_rate"] * (
         inputs.europe_defence_target - state.europe_defence)
 
@@ -183,7 +186,8 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
                                    float(month), state.war_renewed_month),
         front_at_ceasefire=np.where(first_ceasefire, front, state.front_at_ceasefire),
         months_of_peace=state.months_of_peace + ~new_at_war,
-        escalation_events=state.escalation_events + events,
+        escalation_use_of_force_events=state.escalation_use_of_force_events + events,
+        escalation_fatal_events=state.escalation_fatal_events + fatal,
         aid_us_total=state.aid_us_total + aid_us,
         aid_europe_total=state.aid_europe_total + aid_europe,
         aid_other_total=state.aid_other_total + aid_other,
