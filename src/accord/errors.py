@@ -2,6 +2,31 @@
 
 from __future__ import annotations
 
+#: Longest text of a found value (and of the message) echoed in an error: a 200 KB value
+#: must not become a 200 KB error line.
+MAX_ECHO = 120
+MAX_MESSAGE = 400
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one terminal line: control characters, line breaks and lone
+    surrogates (which cannot be encoded) are shown as escapes, never sent raw."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF:
+            out.append(repr(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
+
 
 class ScenarioError(ValueError):
     """A bad scenario or data file.
@@ -29,11 +54,11 @@ class ScenarioError(ValueError):
         where = file or "<input>"
         if line is not None:
             where += f":{line}"
-        parts = [where]
+        parts = [shorten(where, MAX_MESSAGE)]
         if field:
-            parts.append(f"field '{field}'")
-        text = f"{': '.join(parts)}: {message}"
+            parts.append(f"field '{shorten(field)}'")
+        text = f"{': '.join(parts)}: {shorten(message, MAX_MESSAGE)}"
         if expected is not None:
-            text += f" (expected {expected}"
-            text += f", found {found!r})" if found is not None else ")"
-        super().__init__(text)
+            text += f" (expected {shorten(expected, MAX_MESSAGE)}"
+            text += f", found {shorten(repr(found))})" if found is not None else ")"
+        super().__init__(printable(text))

@@ -69,6 +69,7 @@ _register()
 
 def main() -> None:
     """Entry point: run the app, turning a ScenarioError into one line and exit code 2."""
+    _never_fail_on_encoding()
     try:
         # Without standalone mode click returns a command's exit code instead of exiting.
         code = app(standalone_mode=False)
@@ -90,3 +91,12 @@ def main() -> None:
             show()
             sys.exit(exit_code)
         raise
+
+
+def _never_fail_on_encoding() -> None:
+    """Print what the terminal cannot encode as escapes instead of crashing (a name in
+    Cyrillic on an ASCII terminal, say): text is data, and output must not fail on it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            reconfigure(errors="backslashreplace")

@@ -10,7 +10,6 @@ module parses and prints only. Bad input prints one line and exits with code 2.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -194,7 +193,9 @@ def _emit(result: BurdenResult, output_format: Format, title: str,
     if output_format is Format.json:
         payload = result.to_dict()
         del payload["analysis"]
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(payload, indent=2, ensure_ascii=False))
     elif output_format is Format.csv:
         result.per_actor.to_csv(sys.stdout, index=False, float_format="%.6g")
     else:
@@ -213,12 +214,14 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
             return
         cols = cols or tuple(frame.columns)
         cols = cols + tuple(c for c in frame.columns if c.startswith("gap_to_") and c not in cols)
-        table = Table(title=heading, show_lines=False)
+        from rich.text import Text
+
+        table = Table(title=Text(heading), show_lines=False)  # names are data, not markup
         for col in cols:
             numeric = pd.api.types.is_numeric_dtype(frame[col])
-            table.add_column(col, justify="right" if numeric else "left")
+            table.add_column(Text(col), justify="right" if numeric else "left")
         for row in frame[list(cols)].itertuples(index=False):
-            table.add_row(*(_fmt(v) for v in row))
+            table.add_row(*(Text(_fmt(v)) for v in row))
         console.print(table)
 
     if not result.totals.empty:

@@ -18,13 +18,15 @@ from accord.cli.formats import Format
 def _print_table(frame: Any, title: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
+    # Stored values (variant names, descriptions) are data: printed as text, never as markup.
+    table = Table(title=Text(title) if title else None, show_lines=False)
     for column in frame.columns:
-        table.add_column(str(column), justify="right" if frame[column].dtype.kind in "iuf" else
-                         "left")
+        table.add_column(Text(str(column)),
+                         justify="right" if frame[column].dtype.kind in "iuf" else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(value) for value in row))
+        table.add_row(*(Text(_cell(value)) for value in row))
     Console(width=max(100, 14 * len(frame.columns))).print(table)
 
 
@@ -46,7 +48,10 @@ def _emit(frame: Any, output_format: Format, title: str | None = None) -> None:
     if output_format is Format.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     elif output_format is Format.json:
-        typer.echo(frame.to_json(orient="records", indent=2))
+        from accord.jsonout import dumps
+
+        # Through accord.jsonout: NaN and infinity become null, never invalid JSON.
+        typer.echo(dumps(frame.to_dict(orient="records"), indent=2, default=str))
     else:
         _print_table(frame, title)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from accord.cli.formats import Format
@@ -25,7 +23,9 @@ def fit(
 
     result = run_fit(name)
     if output_format is Format.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(result.to_dict(), indent=2))  # non-finite as null, never NaN
         return
     rows = result.to_dict()
     if output_format is Format.csv:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -46,6 +46,10 @@ def forecast(
         help="Also write the figure to this file; the format follows the suffix "
         "(.png, .svg, .pdf). Without it no file is written.",
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Run even when the estimate is over the cap "
+        "(docs/scenario-format.md, Limits)."
+    ),
 ) -> None:
     """Forecast the settlement of a scenario with bargaining models."""
     from accord.safeio import check_target, figure_format
@@ -58,9 +62,11 @@ def forecast(
     if figure is not None:  # refused before the models run, not after
         figure_format(figure)
         check_target(figure, field="figure")
-    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds)
+    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force)
     if output_format is Format.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(result.to_dict(), indent=2))
     elif output_format is Format.csv:
         rows = result.rows()
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
@@ -76,17 +82,17 @@ def forecast(
         typer.echo(f"figure: {path}", err=True)
 
 
-def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # type: ignore[no-untyped-def]
+def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force):  # type: ignore[no-untyped-def]
     from rich.console import Console
+
+    def log(message: str) -> None:
+        typer.echo(message, err=True)
 
     console = Console(stderr=True)
     if not console.is_terminal:  # no bar off a terminal: skip building one
-        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds)
+        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds, force=force,
+                            log=log)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from accord.workflows.forecast import model_names
-
-    models = model_names(models)
 
     columns = (
         TextColumn("{task.description}"),
@@ -97,24 +103,27 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds):  # 
     # On stderr, so that --format json/csv output stays clean; rich draws nothing when stderr
     # is not a terminal, and a bar that is done before rich's first refresh never shows.
     with Progress(*columns, console=console, transient=True) as progress:
-        tasks = {m: progress.add_task(f"{m:<10}", total=draws) for m in models}
-        return run_forecast(
-            scenario,
-            models,
-            draws=draws,
-            seed=seed,
-            rounds=rounds,
-            progress=lambda m, done: progress.update(tasks[m], completed=done),
-        )
+        tasks: dict[str, Any] = {}
+
+        def update(model: str, done: int) -> None:
+            # A bar per model that runs ("all" picks them once the scenario is loaded).
+            if model not in tasks:
+                tasks[model] = progress.add_task(f"{model:<10}", total=draws)
+            progress.update(tasks[model], completed=done)
+
+        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds,
+                            progress=update, force=force, log=log)
 
 
 def _print_table(result) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    # Names and titles come from the scenario file: printed as text, never read as markup.
     scenario = result.scenario
-    title = f"{scenario.scenario.title}: settlement forecast"
-    table = Table(title=title, caption=_caption(result))
+    title = Text(f"{scenario.scenario.title}: settlement forecast")
+    table = Table(title=title, caption=Text(_caption(result)))
     table.add_column("issue")
     for name in result.models:
         table.add_column(name, justify="right")
@@ -127,17 +136,19 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
                 cells.append(f"{row['median']:.1f} [{row['p5']:.1f}, {row['p95']:.1f}]")
             else:
                 cells.append(f"{row['central']:.1f}")
-        table.add_row(issue.name, *cells)
+        table.add_row(Text(issue.name), *cells)
     console = Console()
     console.print(table)
     _print_stopping(console, result)
     for issue in scenario.issues:
-        console.print(
-            f"[bold]{issue.name}[/bold] [dim]({issue.scale_min:g}-{issue.scale_max:g} "
-            f"{issue.unit})[/dim]: {issue.scale_min:g} = {issue.low_means}; "
-            f"{issue.scale_max:g} = {issue.high_means}",
-            highlight=False,
-        )
+        line = Text()
+        line.append(issue.name, style="bold")
+        line.append(f" ({issue.scale_min:g}-{issue.scale_max:g} {issue.unit})", style="dim")
+        line.append(f": {issue.scale_min:g} = {issue.low_means}; "
+                    f"{issue.scale_max:g} = {issue.high_means}")
+        console.print(line, highlight=False)
+    for skipped in result.skipped:
+        console.print(Text(f"skipped {skipped['model']}: {skipped['reason']}"), highlight=False)
 
 
 def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
@@ -154,7 +165,7 @@ def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
                 f"{name} {issue.id}: forecast {model.central[k]:.1f} at round "
                 f"{int(model.stopping_round[k])} ({why}: {STOP_REASONS[why]}); "
                 f"range over rounds {low:.1f}-{high:.1f}",
-                highlight=False,
+                highlight=False, markup=False,
             )
 
 

@@ -44,6 +44,9 @@ def run(
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace earlier runs of a variant made with other settings "
         "(otherwise they are refused; the same settings resume).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even when the estimate is over the cap "
+        "(docs/scenario-format.md, Limits).")] = False,
 ) -> None:
     """Run the coupled simulation for each variant, then write an HTML report side by side."""
     from accord.safeio import ensure_directory
@@ -58,4 +61,4 @@ def run(
     simulate(loaded, variant or None, experiments=experiments, seed=seed,
              executor=executor.value, scheduler=scheduler, chunk_size=chunk_size, out=out,
              overwrite=overwrite, progress=True, report=None if no_report else "report.html",
-             log=lambda line: typer.echo(line, err=True))
+             log=lambda line: typer.echo(line, err=True), force=force)

@@ -30,7 +30,9 @@ def runs(
     table = list_runs(directory)
     columns = [c for c in COLUMNS if c in table.columns]
     if output_format is Format.json:
-        typer.echo(table[columns].to_json(orient="records", indent=2))
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(table[columns].to_dict(orient="records"), indent=2, default=str))
     elif output_format is Format.csv:
         typer.echo(table[columns].to_csv(index=False), nl=False)
     else:

@@ -24,13 +24,15 @@ def schema() -> None:
 def validate(
     scenario: str = typer.Argument(..., help="Scenario YAML, directory, KTAB CSV or shipped name."),
 ) -> None:
-    """Check a scenario file; print a one-line summary, or one error line and exit 2."""
-    from accord.scenario import load_scenario
+    """Check a scenario as a run would (sections compiled, variants built); print a one-line
+    summary, or one error line and exit 2."""
+    from accord.errors import printable
+    from accord.workflows.scenarios import check
 
-    loaded = load_scenario(scenario)
+    loaded = check(scenario)
     sections = [s for s in ("burden", "simulation") if getattr(loaded, s) is not None]
     typer.echo(
-        f"ok: {Path(loaded.origin or scenario).name}: scenario '{loaded.name}', "
+        f"ok: {printable(Path(loaded.origin or scenario).name)}: scenario '{loaded.name}', "
         f"{len(loaded.actors)} actors, {len(loaded.issues)} issues, {len(loaded.stances)} stances"
         + (f", sections: {', '.join(sections)}" if sections else "")
         + f", hash {loaded.hash()}"

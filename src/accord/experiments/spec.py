@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from accord.spec_base import SpecModel
 
 Distribution = Literal["uniform", "triangular", "normal", "lognormal", "choice"]
 
 
-class Uncertainty(BaseModel):
+class Uncertainty(SpecModel):
     """An uncertain input, sampled by a design.
 
     Parameters
@@ -86,7 +88,7 @@ class Uncertainty(BaseModel):
         return self
 
 
-class Lever(BaseModel):
+class Lever(SpecModel):
     """A policy choice with a finite set of options.
 
     Parameters

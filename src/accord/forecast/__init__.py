@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from accord.limits import Estimate
 from accord.models.bargaining import MODEL_NAMES
 from accord.models.bargaining.base import BargainingResult, weighted_median
 from accord.scenario.schema import Scenario
@@ -38,6 +39,96 @@ ROUND_MODELS = ("eum", "smp")
 #: Every bargaining model (the one list lives in accord.models.bargaining).
 DEFAULT_MODELS = MODEL_NAMES
 CHUNK = 1000
+#: Requested as a model name, "all" means every model of DEFAULT_MODELS that applies.
+ALL = "all"
+
+# Seconds per draw and unit of work, calibrated on the project's 2-core machine (one core
+# busy; docs/scenario-format.md, "Limits"): EUM costs ~N^2 K per round; SMP ~N^4 K per turn
+# (every pair of actors bargains and every actor judges each proposal against the others:
+# measured 0.06 s per draw at N=60, K=3; 0.7 s at N=120, K=3; 21 s at N=300, K=1, 69 turns).
+_SECONDS_EUM = 2e-7
+_SECONDS_SMP = 4e-11
+_SMP_TYPICAL_TURNS = 60
+_SECONDS_STATIC = 2e-8
+
+
+def why_not(scenario: Scenario, model: str) -> str | None:
+    """Why ``model`` does not apply to ``scenario``, or None when it does.
+
+    * nash needs the disagreement point: a status quo on every issue.
+    * smp works on KTAB's 0-100 scale: every issue's scale must lie within [0, 100].
+    """
+    if model == "nash":
+        missing = [issue.id for issue in scenario.issues if issue.status_quo is None]
+        if missing:
+            return (f"needs a status quo on every issue (the disagreement point); "
+                    f"issue '{missing[0]}' has none")
+    if model == "smp":
+        outside = [i.id for i in scenario.issues if i.scale_min < 0 or i.scale_max > 100]
+        if outside:
+            return f"works on KTAB's 0-100 scale; issue '{outside[0]}' has a scale beyond it"
+    return None
+
+
+def choose_models(
+    scenario: Scenario, requested: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
+    """The models to run and the ones skipped (``[{model, reason}]``).
+
+    ``"all"`` stands for every model of :data:`DEFAULT_MODELS` that applies to the scenario;
+    the others are skipped with the reason. A model named explicitly that does not apply is
+    an error (ScenarioError naming the model and the reason).
+    """
+    from accord.errors import ScenarioError
+
+    chosen: list[str] = []
+    skipped: list[dict[str, str]] = []
+    for name in requested:
+        if name == ALL:
+            for model in DEFAULT_MODELS:
+                reason = why_not(scenario, model)
+                if reason is None:
+                    chosen.append(model)
+                elif model not in [s["model"] for s in skipped]:
+                    skipped.append({"model": model, "reason": reason})
+            continue
+        if name not in DEFAULT_MODELS:
+            raise ScenarioError(None, "unknown model", field="model",
+                                expected=", ".join(DEFAULT_MODELS + (ALL,)), found=name)
+        reason = why_not(scenario, name)
+        if reason is not None:
+            raise ScenarioError(scenario.origin, f"model '{name}' does not apply: {reason}",
+                                field="model", expected="a model that applies, or all")
+        chosen.append(name)
+    chosen = list(dict.fromkeys(chosen))
+    skipped = [s for s in skipped if s["model"] not in chosen]
+    return tuple(chosen), tuple(skipped)
+
+
+def estimate(
+    scenario: Scenario, models: Sequence[str], draws: int, rounds: int | None = None
+) -> Estimate:
+    """Rough time and peak memory of a forecast (see :mod:`accord.limits`)."""
+    n, k = len(scenario.actors), len(scenario.issues)
+    runs = draws + 1  # the central scenario is run once more
+    batch = min(draws, CHUNK)
+    seconds = 0.0
+    peak = 0.0
+    for model in models:
+        if model == "eum":
+            seconds += _SECONDS_EUM * runs * n * n * k * min(rounds or 100, 30)
+            peak = max(peak, 8.0 * 8 * batch * n * n * k)
+        elif model == "smp":
+            turns = min(rounds or _SMP_TYPICAL_TURNS, _SMP_TYPICAL_TURNS)
+            seconds += _SECONDS_SMP * runs * n**4 * k * turns
+            peak = max(peak, 8.0 * batch * ((rounds or 100) + 1) * n * k)
+        else:
+            seconds += _SECONDS_STATIC * runs * n * k
+    # Sampled inputs (capability, position, salience and their temporaries) and the draws'
+    # forecasts of every model.
+    inputs = 8.0 * draws * n * (2 * k + 1) * 3 + 8.0 * draws * k * len(models)
+    return Estimate(f"forecast of {draws} draws x {n} actors x {k} issues, "
+                    f"models {', '.join(models)}", seconds, inputs + peak)
 
 
 @dataclass(frozen=True)
@@ -82,6 +173,8 @@ class Forecast:
     n_draws: int
     seed: int | None
     models: dict[str, ModelForecast] = field(default_factory=dict)
+    #: Models that ``all`` left out because they do not apply: ``{model, reason}`` each.
+    skipped: tuple[dict[str, str], ...] = ()
 
     def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
         """Quantiles of the forecast over draws, ``[len(q), K]``."""
@@ -145,18 +238,19 @@ class Forecast:
                 for i in self.scenario.issues
             ],
             "models": {},
+            "skipped": [dict(s) for s in self.skipped],
         }
         for name, result in self.models.items():
             p5, p50, p95 = self.quantiles(name)
             issues = {}
             for k, issue in enumerate(self.scenario.issues):
                 entry: dict[str, Any] = {
-                    "forecast": float(result.central[k]),
+                    "forecast": finite_or_none(result.central[k]),
                     "distribution": {
-                        "median": float(p50[k]),
-                        "p5": float(p5[k]),
-                        "p95": float(p95[k]),
-                        "mean": float(result.draws[:, k].mean()),
+                        "median": finite_or_none(p50[k]),
+                        "p5": finite_or_none(p5[k]),
+                        "p95": finite_or_none(p95[k]),
+                        "mean": finite_or_none(result.draws[:, k].mean()),
                     },
                 }
                 if result.history is not None:
@@ -164,10 +258,11 @@ class Forecast:
                     entry["rounds"] = [
                         {
                             "round": r,
-                            "median": float(result.median[r, k]),
-                            "mean": float(result.mean[r, k]),
+                            "median": finite_or_none(result.median[r, k]),
+                            "mean": finite_or_none(result.mean[r, k]),
                             "positions": {
-                                a: float(result.history[r, n, k]) for n, a in enumerate(actors)
+                                a: finite_or_none(result.history[r, n, k])
+                                for n, a in enumerate(actors)
                             },
                         }
                         for r in range(result.history.shape[0])
@@ -209,6 +304,12 @@ STOP_REASONS = {
 }
 
 
+def finite_or_none(value: Any) -> float | None:
+    """A float for JSON: None (null) for NaN or infinity, which JSON cannot hold."""
+    number = float(value)
+    return number if np.isfinite(number) else None
+
+
 def model_options(scenario: Scenario, model: str, rounds: int | None) -> dict[str, Any]:
     """Keyword options a model takes from the scenario and the user."""
     options: dict[str, Any] = {}
@@ -235,6 +336,8 @@ def run_forecast(
 
     Parameters
     ----------
+    models : model names, or "all" for every model that applies (:func:`choose_models`;
+        the skipped ones are listed in ``Forecast.skipped`` with the reason).
     draws : number of joint draws of the uncertain inputs; 1 means the central scenario only.
     seed : seed of the draws (a ``numpy.random.Generator``); same seed, same bits.
     rounds : maximum rounds (EUM, which stops each issue by its stopping rule) or maximum
@@ -245,6 +348,7 @@ def run_forecast(
 
     if draws < 1:
         raise ValueError("draws must be >= 1")
+    models, skipped = choose_models(scenario, models)
     central_inputs = scenario.point()
     if draws == 1:
         inputs = central_inputs
@@ -271,7 +375,8 @@ def run_forecast(
         results[name] = _model_forecast(
             name, central, np.concatenate(chunks), central_inputs, share
         )
-    return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results)
+    return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results,
+                    skipped=skipped)
 
 
 def _model_forecast(

@@ -15,13 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from accord.errors import ScenarioError
+from accord.spec_base import SpecModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class _Frozen(SpecModel):
+    """Frozen, closed, strict numbers and safe text (accord.spec_base)."""
 
 
 class Sourced(_Frozen):
@@ -139,7 +140,9 @@ def load_burden_spec(path: str | Path | None = None) -> BurdenSpec:
     file = Path(path) if path is not None else default_spec_path()
     data, lines = load_yaml(file)
     if isinstance(data, dict) and isinstance(data.get("burden"), str):
-        return load_burden_spec(file.parent / data["burden"])
+        from accord.scenario.loader import beside
+
+        return load_burden_spec(beside(file, data["burden"], "burden", lines))
     if isinstance(data, dict) and isinstance(data.get("burden"), dict):
         data = data["burden"]
         lines = {k[1:]: v for k, v in lines.items() if k[:1] == ("burden",)}

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.errors import ScenarioError
+from accord.spec_base import MAX_MAGNITUDE
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,21 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
         Missing or unreadable file, wrong counts, a non-numeric, non-finite or
         out-of-range number, a missing row or field; the message names file, line, field.
     """
+    from accord.limits import MAX_ACTORS, MAX_FILE_BYTES, MAX_ISSUES
+    from accord.spec_base import text_problem
+
     path = Path(path)
     file = str(path)
+    if not path.is_file():  # a FIFO or device would block or never end
+        raise ScenarioError(file, "not a regular file", expected="a KTAB CSV file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(file, "file too large", expected=f"at most {MAX_FILE_BYTES} bytes",
+                                found=f"{size} bytes")
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(file, f"cannot read the file ({exc})") from exc
+        raise ScenarioError(file, f"cannot read the file ({exc})") from None
     rows = [_clean(r) for r in csv.reader(text.splitlines())]
     if not rows or not any(rows[0]):
         raise ScenarioError(file, "the file is empty", line=1,
@@ -88,8 +98,13 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
     if len(head) < 4:
         raise ScenarioError(file, "line 1 needs four fields", line=1,
                             expected="'name, description, nActors, nDims'", found=",".join(head))
-    n_actors = _count(head[2], file, 1, "nActors", minimum=2)
-    n_dims = _count(head[3], file, 1, "nDims", minimum=1)
+    n_actors = _count(head[2], file, 1, "nActors", minimum=2, maximum=MAX_ACTORS)
+    n_dims = _count(head[3], file, 1, "nDims", minimum=1, maximum=MAX_ISSUES)
+    for number, row in enumerate(rows, start=1):
+        for cell in row:
+            problem = text_problem(cell, one_line=True)
+            if problem:
+                raise ScenarioError(file, f"text not allowed: {problem}", line=number)
     if len(rows) < 2:
         raise ScenarioError(file, "the header line is missing", line=2)
     header = rows[1]
@@ -115,7 +130,7 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
             raise ScenarioError(file, "empty actor name", line=line, field="Actor")
         ids.append(row[0])
         names.append(row[1])
-        capability[a] = _number(row[2], file, line, header[2] or "Power", 0.0, math.inf)
+        capability[a] = _number(row[2], file, line, header[2] or "Power", 0.0, MAX_MAGNITUDE)
         for d in range(n_dims):
             position[a, d] = _number(row[3 + 2 * d], file, line, header[3 + 2 * d], 0.0, 100.0)
             salience[a, d] = _number(row[4 + 2 * d], file, line, header[4 + 2 * d], 0.0, 100.0)
@@ -138,15 +153,19 @@ def _clean(row: list[str]) -> list[str]:
     return fields
 
 
-def _count(text: str, file: str, line: int, field: str, minimum: int) -> int:
+def _count(text: str, file: str, line: int, field: str, minimum: int, maximum: int) -> int:
+    expected = f"an integer in [{minimum}, {maximum}]"
     try:
         value = int(text)
     except ValueError:
         raise ScenarioError(file, "not a whole number", line=line, field=field,
-                            expected=f"an integer >= {minimum}", found=text) from None
+                            expected=expected, found=text) from None
     if value < minimum:
         raise ScenarioError(file, "count too small", line=line, field=field,
-                            expected=f"an integer >= {minimum}", found=value)
+                            expected=expected, found=value)
+    if value > maximum:
+        raise ScenarioError(file, "count above accord's limit (docs/scenario-format.md)",
+                            line=line, field=field, expected=expected, found=value)
     return value
 
 

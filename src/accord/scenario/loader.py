@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from accord.errors import ScenarioError
 from accord.scenario.schema import Scenario, Stance
 from accord.scenario.yamlsafe import Lines, dotted, line_of, load_yaml, read_text
+from accord.spec_base import text_problem
 
 # Optional sections: each is parsed by the spec class of the part of accord that reads it.
 # A section may be inline or the name of a YAML file beside the scenario.
@@ -61,9 +62,18 @@ def resolve(target: str | Path) -> Path:
 def load_scenario(target: str | Path) -> Scenario:
     """Load and check a scenario: a YAML file, a directory holding ``scenario.yaml``, a KTAB
     SMP CSV file (``.csv``), or the name of a shipped scenario (e.g. ``ukraine-2025``)."""
+    return load_with_sources(target)[0]
+
+
+Sources = dict[str, tuple[str, Lines, tuple[Any, ...]]]
+
+
+def load_with_sources(target: str | Path) -> tuple[Scenario, Sources]:
+    """The scenario, and for each section the file, line map and key prefix it came from
+    (so that a later check of a section can name the line it concerns)."""
     path = resolve(target)
     if path.suffix.lower() == ".csv":
-        return _from_ktab(path)
+        return _from_ktab(path), {}
     data, lines = load_yaml(path)
     name = str(path)
     if not isinstance(data, dict):
@@ -75,30 +85,36 @@ def load_scenario(target: str | Path) -> Scenario:
             found=type(data).__name__,
         )
     data = dict(data)
+    if "origin" in data:
+        # Scenario.origin is set by the loader (the file it came from), never by the file.
+        raise ScenarioError(
+            name, "unknown key", line=line_of(lines, ("origin",)), field="origin",
+            expected="a key of the scenario schema ('origin' is set by accord)",
+        )
     if "positions_csv" in data:
         csv_name = data.pop("positions_csv")
-        if not isinstance(csv_name, str):
-            raise ScenarioError(
-                name,
-                "must be a file name",
-                line=line_of(lines, ("positions_csv",)),
-                field="positions_csv",
-                found=csv_name,
-            )
         inline = list(data.get("stances") or [])
-        rows = read_positions_csv(path.parent / csv_name)
+        rows = read_positions_csv(beside(path, csv_name, "positions_csv", lines))
         data["stances"] = inline + [stance for stance, _ in rows]
         origins = {len(inline) + i: where for i, (_, where) in enumerate(rows)}
     else:
         origins = {}
+    sections: dict[str, tuple[str, Lines, tuple[Any, ...]]] = {}
     for section in SECTIONS:
         if isinstance(data.get(section), str):
-            data[section] = _section_from_file(path, section, data[section], lines)
+            section_path = _section_file(path, section, data[section], lines)
+            section_data, section_lines = load_yaml(section_path)
+            sections[section] = (str(section_path), section_lines, ())
         elif data.get(section) is not None:
-            data[section] = _parse_section(section, data[section], name, lines, (section,))
+            section_data = data[section]
+            sections[section] = (name, lines, (section,))
+        else:
+            continue
+        data[section] = _parse_section(section, section_data, *sections[section])
     scenario = _validate(Scenario, data, name, lines)
     _check_references(scenario, name, lines, origins)
-    return scenario.model_copy(update={"origin": name})
+    _check_degenerate(scenario, name, lines)
+    return scenario.model_copy(update={"origin": name}), sections
 
 
 def _validate(
@@ -125,7 +141,10 @@ def _as_scenario_error(
     elif isinstance(found, dict | list):
         found = None
     more = (
-        len({e["loc"][:-1] if _is_union_tag(e["loc"][-1]) else e["loc"] for e in error.errors()})
+        len({
+            e["loc"][:-1] if e["loc"] and _is_union_tag(e["loc"][-1]) else e["loc"]
+            for e in error.errors()
+        })
         - 1
     )
     if more:
@@ -156,8 +175,32 @@ def _expected(kind: str, error: Any) -> str | None:
     return None
 
 
-def _section_from_file(scenario_path: Path, section: str, file_name: str, lines: Lines) -> Any:
-    path = scenario_path.parent / file_name
+def beside(scenario_path: Path, file_name: Any, field: str, lines: Lines) -> Path:
+    """The file ``file_name`` names, refused unless it lies in the scenario's own folder.
+
+    A scenario is shared and run by others: a relative name may go into sub-folders, but an
+    absolute path, ``..`` or a symbolic link that leads out of the folder (``/etc/passwd``)
+    is refused, so that loading a scenario reads only files that travel with it.
+    """
+    line = line_of(lines, (field,))
+    if not isinstance(file_name, str) or not file_name.strip():
+        raise ScenarioError(
+            str(scenario_path), "must be a file name", line=line, field=field,
+            expected="a file name", found=file_name,
+        )
+    folder = scenario_path.parent.resolve()
+    relative = Path(file_name)
+    target = (folder / relative).resolve()
+    if relative.is_absolute() or not target.is_relative_to(folder):
+        raise ScenarioError(
+            str(scenario_path), "file outside the scenario's folder", line=line, field=field,
+            expected=f"a file inside {folder}", found=file_name,
+        )
+    return folder / relative
+
+
+def _section_file(scenario_path: Path, section: str, file_name: str, lines: Lines) -> Path:
+    path = beside(scenario_path, file_name, section, lines)
     if not path.is_file():
         raise ScenarioError(
             str(scenario_path),
@@ -166,8 +209,7 @@ def _section_from_file(scenario_path: Path, section: str, file_name: str, lines:
             field=section,
             found=file_name,
         )
-    data, section_lines = load_yaml(path)
-    return _parse_section(section, data, str(path), section_lines, ())
+    return path
 
 
 def _parse_section(
@@ -175,10 +217,56 @@ def _parse_section(
 ) -> Any:
     module_name, class_name = SECTIONS[section]
     spec_class = getattr(importlib.import_module(module_name), class_name)
-    sub_lines = {
-        key[len(prefix) :]: line for key, line in lines.items() if key[: len(prefix)] == prefix
-    }
-    return _validate(spec_class, data, name, sub_lines if prefix else lines, prefix)
+    spec = _validate(spec_class, data, name, lines, prefix)
+    if section == "simulation":
+        _check_variants(spec, name, lines, prefix)
+    return spec
+
+
+def _check_variants(spec: Any, name: str, lines: Lines, prefix: tuple[Any, ...]) -> None:
+    """Apply each variant's overrides of uncertainties now, not at run time."""
+    from accord.experiments.spec import Uncertainty
+
+    declared = {u.name: u for u in spec.uncertainties}
+    for variant_name, variant in spec.variants.items():
+        for uncertainty_name, override in variant.uncertainties.items():
+            loc = prefix + ("variants", variant_name, "uncertainties", uncertainty_name)
+            data = declared[uncertainty_name].model_dump()
+            data.update(override)
+            try:
+                Uncertainty.model_validate(data)
+            except ValidationError as error:
+                first = error.errors()[0]
+                field = loc + tuple(first["loc"])
+                raise ScenarioError(
+                    name, first["msg"].removeprefix("Value error, "),
+                    line=line_of(lines, field), field=dotted(field),
+                ) from None
+
+
+def _check_degenerate(scenario: Scenario, name: str, lines: Lines) -> None:
+    """Refuse an issue on which every actor's salience is 0 in every draw.
+
+    With no salience anywhere the bargaining models have nothing to weigh: the weighted
+    mean is 0/0 and each model falls back on its own convention, so they disagree for no
+    reason the scenario states. We chose an error over a warning because no draw of such
+    a scenario is meaningful; give at least one actor a salience above 0.
+    """
+    table = scenario.stance_table()
+    for index, issue in enumerate(scenario.issues):
+        saliences = [table[(a, issue.id)].salience for a in scenario.actor_ids]
+        if all(max(q.bounds + (q.point,)) <= 0 for q in saliences):
+            raise ScenarioError(
+                name, "every actor's salience is 0 on this issue: the game is degenerate",
+                line=line_of(lines, ("issues", index)), field=f"issues[{index}]",
+                expected="at least one salience above 0", found=issue.id,
+            )
+    if all(max(a.capability.bounds + (a.capability.point,)) <= 0 for a in scenario.actors):
+        raise ScenarioError(
+            name, "every actor's capability is 0: the game is degenerate",
+            line=line_of(lines, ("actors",)), field="actors",
+            expected="at least one capability above 0",
+        )
 
 
 def _check_references(
@@ -282,6 +370,13 @@ def read_positions_csv(path: Path) -> list[tuple[Stance, tuple[str, int]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
+    repeated = [column for column in header if header.count(column) > 1]
+    if repeated:
+        # DictReader would silently keep the last of two same-named columns.
+        raise ScenarioError(
+            name, "duplicate column", line=1, field=repeated[0],
+            expected="each column once", found=",".join(header),
+        )
     missing = [c for c in POSITION_COLUMNS if c not in header]
     if missing:
         raise ScenarioError(
@@ -307,6 +402,10 @@ def read_positions_csv(path: Path) -> list[tuple[Stance, tuple[str, int]]]:
         if None in row:
             raise ScenarioError(name, "too many cells in row", line=line, found=row[None])
         cells = {k: (v or "").strip() for k, v in row.items()}
+        for column, cell in cells.items():
+            problem = text_problem(cell, one_line=True)
+            if problem:
+                raise ScenarioError(name, f"text not allowed: {problem}", line=line, field=column)
         stance = {"actor": cells["actor"], "issue": cells["issue"]}
         source = cells["source"]
         for what in ("position", "salience"):
@@ -398,6 +497,7 @@ def _from_ktab(path: Path) -> Scenario:
     }
     scenario = _validate(Scenario, data, str(path), {})
     _check_references(scenario, str(path), {}, {})
+    _check_degenerate(scenario, str(path), {})
     return scenario.model_copy(update={"origin": str(path)})
 
 

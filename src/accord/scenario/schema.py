@@ -19,15 +19,17 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from accord.limits import MAX_ACTORS, MAX_ISSUES
+from accord.spec_base import SpecModel
 
 Distribution = Literal["fixed", "uniform", "triangular"]
 
 
-class Frozen(BaseModel):
-    """Base for every spec: immutable, no unknown keys, no NaN or infinity."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class Frozen(SpecModel):
+    """Base for every spec: immutable, no unknown keys, no NaN or infinity, strict numbers
+    and safe text (:class:`accord.spec_base.SpecModel`)."""
 
 
 class Quantity(Frozen):
@@ -164,8 +166,8 @@ class Scenario(Frozen):
     """A whole scenario, as loaded and checked by :func:`accord.scenario.load_scenario`."""
 
     scenario: Metadata
-    issues: tuple[Issue, ...] = Field(min_length=1)
-    actors: tuple[Actor, ...] = Field(min_length=2)
+    issues: tuple[Issue, ...] = Field(min_length=1, max_length=MAX_ISSUES)
+    actors: tuple[Actor, ...] = Field(min_length=2, max_length=MAX_ACTORS)
     stances: tuple[Stance, ...] = ()
     burden: Any = None
     simulation: Any = None

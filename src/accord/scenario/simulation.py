@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from accord.experiments.spec import Lever, Uncertainty
+from accord.spec_base import SpecModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+class _Frozen(SpecModel):
+    """Frozen, closed, strict numbers and safe text (accord.spec_base)."""
 
 
 class Figure(_Frozen):
@@ -115,6 +116,17 @@ class SimulationSpec(_Frozen):
     uncertainties: tuple[Uncertainty, ...] = ()
     levers: tuple[Lever, ...] = ()
     variants: dict[str, Variant] = Field(default_factory=dict)
+
+    @field_validator("donors", "allies", "issues")
+    @classmethod
+    def _unique_ids(cls, items: tuple[Any, ...], info: ValidationInfo) -> tuple[Any, ...]:
+        # Checked per field (not only in _consistent) so that the error names the list's line.
+        ids = [item.id for item in items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            label = {"donors": "donor", "allies": "ally"}.get(info.field_name or "", "issue")
+            raise ValueError(f"duplicate {label} names: {duplicates}")
+        return items
 
     @model_validator(mode="after")
     def _consistent(self) -> SimulationSpec:

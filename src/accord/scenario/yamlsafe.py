@@ -1,25 +1,37 @@
 """Safe YAML reading that remembers the line of every value.
 
 PyYAML's safe loader already refuses ``!!python/*`` tags; on top of it we refuse
-duplicate keys, any non-standard tag, files over ``MAX_BYTES`` and documents that expand
-to more than ``MAX_NODES`` values (an alias "billion laughs" bomb), and we keep a map
+duplicate keys, any non-standard tag, a standard tag with a value it cannot hold
+(``!!int abc``, the date 2025-02-30), files over ``MAX_BYTES``, documents nested deeper than
+``MAX_DEPTH`` (PyYAML composes recursively and would hit Python's recursion limit), recursive
+aliases (``a: &a [*a]``), documents that expand to more than ``MAX_NODES`` values (an alias
+"billion laughs" bomb) and text that cannot be shown as data (control characters, lone
+surrogates: :func:`accord.spec_base.text_problem`), and we keep a map
 from each value's path (a tuple of keys and indices) to its 1-based line, so that a
 schema error can name the line it comes from.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from accord.errors import ScenarioError
+from accord.limits import MAX_FILE_BYTES
+from accord.spec_base import text_problem
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
 MAX_NODES = 200_000
+#: Deepest nesting of mappings and lists; the shipped scenarios use 6.
+MAX_DEPTH = 64
 
 Lines = dict[tuple[Any, ...], int]
+
+_STR = "tag:yaml.org,2002:str"
+_YAML12_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
@@ -59,6 +71,7 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     text = read_text(path)
     name = str(path)
     try:
+        _check_depth(text, name)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -70,6 +83,38 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     return _Builder(name).build(node)
 
 
+def _check_depth(text: str, name: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before composing (the event parser is iterative,
+    the composer recursive). Tracks the path of keys and indices to name the field."""
+    # One entry per open collection: [is mapping, nodes completed in it, last key].
+    stack: list[list[Any]] = []
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            if stack:
+                stack.pop()
+            if stack:
+                stack[-1][1] += 1
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        parent = stack[-1] if stack else None
+        if parent is not None and parent[0] and parent[1] % 2 == 0:
+            parent[2] = getattr(event, "value", "<key>")  # this node is a mapping key
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                path = tuple(entry[2] if entry[0] else entry[1] for entry in stack)
+                raise ScenarioError(
+                    name,
+                    "nested too deeply",
+                    line=event.start_mark.line + 1,
+                    field=_dotted(path),
+                    expected=f"at most {MAX_DEPTH} levels of mappings and lists",
+                )
+            stack.append([isinstance(event, yaml.MappingStartEvent), 0, None])
+        elif parent is not None:
+            parent[1] += 1
+
+
 class _Builder:
     """Turn a composed node tree into plain Python values, recording lines."""
 
@@ -78,6 +123,7 @@ class _Builder:
         self.lines: Lines = {}
         self.count = 0
         self.constructor = yaml.SafeLoader("")
+        self.open: set[int] = set()  # ids of the collections being built (alias cycles)
 
     def build(self, node: yaml.Node) -> tuple[Any, Lines]:
         return self._value(node, ()), self.lines
@@ -102,6 +148,42 @@ class _Builder:
                 found=node.tag,
             )
         self.lines.setdefault(path, line)
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.open:
+                raise ScenarioError(
+                    self.file,
+                    "recursive alias (a value that contains itself)",
+                    line=line,
+                    field=_dotted(path),
+                )
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
+        if node.tag == _STR and node.style is None and _YAML12_FLOAT.match(node.value):
+            # PyYAML follows YAML 1.1, where 1e6 and 1.7e308 (no sign after the e) are text;
+            # YAML 1.2 and every reader of these files mean numbers.
+            return float(node.value)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except Exception:  # PyYAML raises ValueError, KeyError... on bad tagged values
+            raise ScenarioError(
+                self.file,
+                f"bad value for {_tag_name(node.tag)}",
+                line=line,
+                field=_dotted(path),
+                found=node.value,
+            ) from None
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                raise ScenarioError(
+                    self.file, f"text not allowed: {problem}", line=line, field=_dotted(path)
+                )
+        return value
+
+    def _collection(self, node: yaml.CollectionNode, path: tuple[Any, ...]) -> Any:
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -123,17 +205,15 @@ class _Builder:
                     )
                 result[key] = self._value(value_node, path + (key,))
             return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self._value(item, path + (i,)) for i, item in enumerate(node.value)]
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as error:
-            raise ScenarioError(
-                self.file,
-                f"bad value: {getattr(error, 'problem', error)}",
-                line=line,
-                field=_dotted(path),
-            ) from None
+        return [self._value(item, path + (i,)) for i, item in enumerate(node.value)]
+
+
+def _tag_name(tag: str) -> str:
+    """``tag:yaml.org,2002:int`` -> ``an integer (!!int)``."""
+    short = tag.rsplit(":", 1)[-1]
+    kinds = {"int": "an integer", "float": "a number", "bool": "a boolean",
+             "timestamp": "a date", "null": "null"}
+    return f"{kinds.get(short, short)} (!!{short})"
 
 
 def _dotted(path: tuple[Any, ...]) -> str:

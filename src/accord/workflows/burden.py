@@ -176,17 +176,18 @@ class Settings:
                 raise ScenarioError(None, "a fraction must lie in [0, 1]", field=name,
                                     expected="a number in [0, 1]", found=value)
         for name in ("threat_all", "threat_frontline"):
-            if getattr(self, name) < 0:
+            # A NaN passes `< 0`; a rise of 1e308 overflows the demand model.
+            if not 0 <= getattr(self, name) <= MAX_THREAT_RISE:
                 raise ScenarioError(None, "a threat rise is a relative increase >= 0",
-                                    field=name, found=getattr(self, name))
+                                    field=name, expected=f"a number in [0, {MAX_THREAT_RISE:g}]",
+                                    found=getattr(self, name))
         if self.floor_pct_gdp is not None and not 0 <= self.floor_pct_gdp <= 100:
             raise ScenarioError(None, "floor is a share of GDP in %", field="floor",
                                 expected="a number in [0, 100]", found=self.floor_pct_gdp)
         if self.theta is not None and not 0 <= self.theta[0] <= self.theta[1] <= 1:
             raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
                                 field="theta_range", found=list(self.theta))
-        if self.draws is not None and self.draws < 1:
-            raise ScenarioError(None, "need at least one draw", field="draws", found=self.draws)
+        _check_draws(self.draws)
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,18 @@ class BurdenResult:
             raise ScenarioError(None, "no figure for this result", field="analysis",
                                 found=self.analysis)
         return draw(self)
+
+
+#: Largest threat rise accepted: +10,000 % (a relative rise; 1e308 overflows the model).
+MAX_THREAT_RISE = 100.0
+#: Most draws of a burden run, as in the spec (each draw holds a few arrays per ally).
+MAX_DRAWS = 1_000_000
+
+
+def _check_draws(draws: int | None) -> None:
+    if draws is not None and not 1 <= draws <= MAX_DRAWS:
+        raise ScenarioError(None, "draws out of range", field="draws",
+                            expected=f"an integer in [1, {MAX_DRAWS}]", found=draws)
 
 
 def _theta_draws(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
@@ -375,8 +388,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
         raise ScenarioError(None, "the aid game needs the United States among the donors",
                             field="aid.donor_groups", found=list(spec.aid.donor_groups))
     n_draws = spec.draws if draws is None else draws
-    if n_draws < 1:
-        raise ScenarioError(None, "need at least one draw", field="draws", found=n_draws)
+    _check_draws(n_draws)
     rng = np.random.default_rng(seed)
     th = _theta_draws(rng, low, high, n_draws)
     n = len(data.names)
@@ -571,3 +583,18 @@ def _figure_exploitation(result: BurdenResult) -> Figure:
     ax.set_title("Olson-Zeckhauser exploitation test over the years")
     ax.legend(fontsize=7)
     return fig
+
+
+def check_burden_spec(spec: BurdenSpec) -> None:
+    """Refuse now what a burden run of ``spec`` would refuse later (``accord validate``).
+
+    Runs each game once at the spec's default levers with two draws (that checks the base
+    year's data, the frontline allies and the donors) and checks every ally the ``leave``
+    lever may name.
+    """
+    from accord.data.alliance import alliance
+
+    run_equilibrium(spec, Settings.from_spec(spec, draws=2))
+    run_aid(spec, draws=2)
+    names = alliance(spec.base_year, spec.measure).names
+    _check_names(spec.levers.leave.options, names, "levers.leave.options")

@@ -19,9 +19,9 @@ DEFAULT_SEED = 20250301
 
 
 def model_names(models: str | Iterable[str] | None) -> tuple[str, ...]:
-    """The models asked for: ``None`` or ``"all"`` = every model, else names (a list, or one
-    string, comma-separated); unknown names raise ScenarioError."""
-    from accord.forecast import DEFAULT_MODELS
+    """The models asked for: ``None`` or ``"all"`` = ``"all"`` (every model that applies to
+    the scenario, :func:`accord.forecast.choose_models`), else names (a list, or one string,
+    comma-separated); unknown names raise ScenarioError."""
     from accord.models.bargaining import MODEL_NAMES
 
     items = [models] if models is None or isinstance(models, str) else list(models)
@@ -30,7 +30,7 @@ def model_names(models: str | Iterable[str] | None) -> tuple[str, ...]:
         for name in ("all" if item is None else str(item)).split(","):
             name = name.strip().lower()
             if name == "all":
-                names.extend(DEFAULT_MODELS)
+                names.append(name)  # run_forecast keeps the models that apply
             elif name in MODEL_NAMES:
                 names.append(name)
             else:
@@ -56,6 +56,8 @@ def forecast(
     seed: int = DEFAULT_SEED,
     rounds: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    force: bool = False,
+    log: Callable[[str], None] | None = None,
     **options: Any,
 ) -> Forecast:
     """Forecast where a negotiation settles, issue by issue, with each bargaining model.
@@ -74,6 +76,10 @@ def forecast(
         Rounds (EUM) or maximum turns (SMP); the model's default when None.
     progress
         Called as ``progress(model, draws_done)`` after each chunk.
+    force, log
+        A forecast whose estimate (:func:`accord.forecast.estimate`) is over the cap of
+        :mod:`accord.limits` is refused unless ``force``; ``log(message)`` receives the
+        estimate of a long one before it starts.
     options
         Passed on to :func:`accord.forecast.run_forecast`.
 
@@ -82,7 +88,8 @@ def forecast(
     Forecast
         With ``.table()`` (pandas), ``.to_dict()`` (JSON-ready) and ``.figure()``.
     """
-    from accord.forecast import run_forecast
+    from accord.forecast import choose_models, estimate, run_forecast
+    from accord.limits import ANNOUNCE_SECONDS
     from accord.workflows.scenarios import load
 
     seed = check_seed(seed)
@@ -91,5 +98,10 @@ def forecast(
         rounds = check_count(rounds, "rounds")
     names = model_names(models)
     loaded = load(scenario)
+    chosen, _ = choose_models(loaded, names)
+    cost = estimate(loaded, chosen, draws, rounds)
+    cost.check(force=force, field="draws")
+    if log is not None and cost.seconds > ANNOUNCE_SECONDS:
+        log(cost.text())
     return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress,
                         **options)

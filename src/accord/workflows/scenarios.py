@@ -32,3 +32,53 @@ def load(scenario: str | os.PathLike[str] | Scenario) -> Scenario:
     if isinstance(scenario, os.PathLike) and not isinstance(scenario, Path):
         scenario = Path(os.fspath(scenario))
     return load_scenario(scenario)
+
+
+def check(scenario: str | os.PathLike[str]) -> Scenario:
+    """Load a scenario and check everything a run of it would check (``accord validate``).
+
+    On top of :func:`load`: the simulation section is compiled exactly as ``accord run``
+    compiles it (:func:`accord.simulation.compile_spec`), every variant's design is built
+    with its overrides applied, and each burden game is run once at its default levers with
+    two draws (:func:`accord.workflows.burden.check_burden_spec`). An error names the
+    section's file and line.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming file, line and field of the first problem.
+    """
+    from accord.errors import ScenarioError
+    from accord.scenario.loader import load_with_sources
+    from accord.scenario.yamlsafe import line_of
+
+    if isinstance(scenario, os.PathLike) and not isinstance(scenario, Path):
+        scenario = Path(os.fspath(scenario))
+    loaded, sections = load_with_sources(scenario)
+    for section, (name, lines, prefix) in sections.items():
+        try:
+            if section == "simulation":
+                _compile_simulation(loaded)
+            elif section == "burden":
+                from accord.workflows.burden import check_burden_spec
+
+                check_burden_spec(loaded.burden)
+        except ScenarioError as error:
+            if error.line is not None and error.file not in (None, "design", loaded.origin):
+                raise
+            field = error.field or section
+            loc = prefix + tuple(field.split(".")[:1])
+            raise ScenarioError(
+                name, error.detail, line=line_of(lines, loc), field=field,
+                expected=error.expected, found=error.found,
+            ) from None
+    return loaded
+
+
+def _compile_simulation(scenario: Scenario) -> None:
+    from accord.simulation import compile_spec, variant_design
+
+    spec = scenario.simulation
+    compile_spec(spec, scenario, seed=0, source=scenario.origin or scenario.name)
+    for variant in spec.variants:
+        variant_design(spec, variant, 2, seed=0)

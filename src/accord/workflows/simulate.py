@@ -43,6 +43,7 @@ def simulate(
     progress: bool = False,
     report: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> Study:
     """Run the coupled simulation of a scenario's variants; return a :class:`Study`.
 
@@ -71,6 +72,9 @@ def simulate(
         Replace a stored run made with other settings (else refused; the same settings resume).
     progress, log
         A progress bar on a terminal; ``log(message)`` for one line per variant.
+    force
+        Run even when the estimate (:func:`accord.simulation.cost.estimate_run`) is over the
+        cap of :mod:`accord.limits`; a long run's estimate goes to ``log`` before it starts.
     report
         Also write the HTML report of the variants, at this name inside ``out`` (or at this
         path if it has a folder), while ``out`` is still locked.
@@ -81,8 +85,10 @@ def simulate(
         Bad input (seed, counts, executor, variant, scenario), or a stored run of another
         scenario, seed or design in ``out`` -- all checked before anything is written.
     """
+    from accord.limits import ANNOUNCE_SECONDS
     from accord.safeio import ensure_directory
     from accord.simulation import compile_spec
+    from accord.simulation.cost import estimate_run
     from accord.store import writer_lock
     from accord.workflows.scenarios import load
 
@@ -98,6 +104,10 @@ def simulate(
         raise ScenarioError(origin, "the scenario has no simulation section", field="simulation",
                             expected="a 'simulation:' mapping or file name")
     chosen = _variants(spec, variants, origin)
+    cost = estimate_run(spec, chosen, experiments)
+    cost.check(force=force, field="experiments")
+    if log is not None and cost.seconds > ANNOUNCE_SECONDS:
+        log(cost.text())
     # Everything that can refuse the input runs before the output directory is touched.
     compiled = compile_spec(spec, loaded, seed=seed, source=origin)
     temporary = out is None

@@ -1,0 +1,42 @@
+"""What a run of the coupled simulation will cost, before it starts (``accord run``).
+
+Calibrated on the project's 2-core machine with the shipped ukraine-2025 scenario: about
+5 microseconds of one core per experiment and month (4,000 experiments x 120 months take
+about 2.5 s in process, report excluded), about 2 KB of Parquet per experiment, and a
+design table of 8 bytes per value held in memory with its chunks' arrays.
+See :mod:`accord.limits` for the caps and ``docs/scenario-format.md`` ("Limits").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from accord.limits import Estimate
+
+SECONDS_PER_EXPERIMENT_MONTH = 5e-6
+BYTES_PER_EXPERIMENT_MONTH = 8.0 * 40  # the monthly state arrays of a chunk, per experiment
+DISK_BYTES_PER_EXPERIMENT = 2048
+
+
+def design_size(spec: Any, variant: str, experiments: int) -> int:
+    """Experiments of one variant: ``experiments`` points times its crossed lever options."""
+    _, levers = spec.variant_inputs(variant)
+    return experiments * math.prod(len(lever.options) for lever in levers)
+
+
+def estimate_run(spec: Any, variants: list[str], experiments: int) -> Estimate:
+    """Rough time and memory of ``accord run`` over ``variants`` (the largest variant's
+    design and chunks are in memory at once; variants run one after the other)."""
+    sizes = [design_size(spec, name, experiments) for name in variants]
+    months = spec.horizon_months
+    total = sum(sizes)
+    largest = max(sizes, default=0)
+    columns = len(spec.uncertainties) + len(spec.levers) + 2
+    memory = 8.0 * 4 * largest * columns + BYTES_PER_EXPERIMENT_MONTH * largest * months
+    return Estimate(
+        f"run of {len(variants)} variant(s), {total} experiments x {months} months "
+        f"(about {total * DISK_BYTES_PER_EXPERIMENT / 1024**2:.0f} MB on disk)",
+        SECONDS_PER_EXPERIMENT_MONTH * total * months,
+        memory,
+    )
