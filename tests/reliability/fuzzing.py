@@ -55,9 +55,8 @@ NASTY_VALUES: list[Any] = [
     101, 2**63, [], {}, [1, 2], {"x": 1}, "\x1b[31m", "[bold]b[/bold]", "x" * 2000, "nan",
     "2025-02-30", "../../secret.yaml", "/etc/hostname", "simulation.yaml", "burden.yaml",
 ]
-# Negative and 64-bit seeds (issue 9: they crashed forecast, run and burden); checked by the
-# run/store side's seed bounds. Off by default until those bounds are in.
-WILD_SEEDS = ["-1", str(2**63), str(2**64)] if os.environ.get("ACCORD_FUZZ_WILD_SEEDS") else []
+# Negative and 64-bit seeds (issue 9: they crashed forecast, run and burden).
+WILD_SEEDS = ["-1", str(2**63), str(2**64)]
 NASTY_CELLS = [
     "", "nan", "inf", "-inf", "1e308", "-5", "abc", "\x1b[2J", "x" * 2000, "101", "1e12",
     "0", "-0", '"', ",", "50,50", "1e-400", "\ufeff", "true",
@@ -284,7 +283,7 @@ def build_case(index: int, seed: int, root: Path) -> tuple[Case, Path]:
         game = rng.choice(["equilibrium", "aid"])
         spec = folder / rng.choice(["burden.yaml", "scenario.yaml"])
         args = ["burden", game, "--spec", str(spec), "--draws", rng.choice(["5", "20"]),
-                "--format", options["format"]]
+                "--format", options["format"], "--seed", options["seed"]]
         if wild:
             args += rng.choice([["--theta-range", "2,1"], ["--theta-range", "x"],
                                 ["--draws", "0"], []])
@@ -298,7 +297,8 @@ def build_case(index: int, seed: int, root: Path) -> tuple[Case, Path]:
                 args += rng.choice([["--us-aid-stop", "2"], ["--us-aid-stop", "nan"], []])
     else:
         args = ["run", str(folder), "-n", rng.choice(["1", "2", "3"]), "--no-report",
-                "--out", "out", "--variant", rng.choice(["baseline", "nosuch"])]
+                "--out", "out", "--variant", rng.choice(["baseline", "nosuch"]),
+                "--seed", options["seed"]]
     return Case(index, str(path.relative_to(root)), notes, args), work
 
 
