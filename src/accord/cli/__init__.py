@@ -57,9 +57,9 @@ def _guard_commands(typer_app: typer.Typer) -> None:
 def _register() -> None:
     # Imported here so each module stays small and `accord --help` stays fast: the
     # modules import heavy libraries only inside their commands.
-    from accord.cli import burden, experiment, fit, forecast, run, runs, scenario
+    from accord.cli import burden, dashboard, experiment, fit, forecast, run, runs, scenario
 
-    for module in (scenario, forecast, burden, run, runs, experiment, fit):
+    for module in (scenario, forecast, burden, run, runs, experiment, fit, dashboard):
         module.register(app)
     _guard_commands(app)
 

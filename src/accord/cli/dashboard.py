@@ -1,0 +1,37 @@
+"""CLI command: ``accord dashboard`` -- the web dashboard over stored runs (127.0.0.1 only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``accord dashboard``."""
+    app.command("dashboard")(dashboard)
+
+
+def dashboard(
+    runs_dir: Annotated[Path, typer.Argument(
+        help="Folder of stored runs (e.g. out/ukraine-2025, or a folder holding several).")
+    ] = Path("runs"),
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535,
+                                      help="Port on 127.0.0.1.")] = 8050,
+) -> None:
+    """Serve the dashboard on http://127.0.0.1:PORT (only this machine can reach it)."""
+    from accord.errors import ScenarioError
+
+    if not runs_dir.is_dir():
+        raise ScenarioError(str(runs_dir), "no such folder of runs", field="RUNS_DIR",
+                            expected="a directory written by accord run")
+    try:
+        import shiny  # noqa: F401
+    except ImportError:
+        raise ScenarioError(None, "the dashboard needs Shiny for Python",
+                            expected='pip install "accord[dashboard]"') from None
+    from accord.dashboard import HOST, serve
+
+    typer.echo(f"accord dashboard on http://{HOST}:{port} (Ctrl-C stops it)", err=True)
+    serve(runs_dir, port)

@@ -1,0 +1,33 @@
+"""accord's web dashboard (Shiny for Python): explore stored runs and ask new questions.
+
+``accord dashboard [RUNS_DIR] [--port P]`` serves it on 127.0.0.1. Shiny is imported only when
+the dashboard is built or served. How to use it and why it is built this way:
+``docs/dashboard.md``.
+
+Modules
+-------
+data
+    The one door to the library: catalogue of runs, their tables, analyses, what-ifs, new runs.
+app
+    The pages and their server logic.
+figures
+    matplotlib Figures for the pages.
+worker
+    A run started from the page, in its own process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def serve(runs_dir: str | Path, port: int = 8050, *, launch_browser: bool = False) -> None:
+    """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted."""
+    import uvicorn
+
+    from accord.dashboard.app import create_app
+
+    app = create_app(runs_dir)
+    uvicorn.run(app, host=HOST, port=port, log_level="warning")

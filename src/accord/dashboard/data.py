@@ -1,0 +1,520 @@
+"""The dashboard's one door to the library: every number the pages show comes through here.
+
+The pages never build a path or SQL from what the browser sends. Runs are listed from the
+run catalogues found under RUNS_DIR and picked by an opaque id (``"<study>/<variant>"``, looked
+up in that listing); a resolved path must stay inside RUNS_DIR. Nothing is uploaded.
+
+The functions are written against the library's public API (``accord.open``, ``Study``,
+``accord.forecast``, ``accord.burden``, ``accord.simulate``) where it exists, and against the
+library's internals only where the public API does not offer the call yet; the page code
+(``accord.dashboard.app``) calls only this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from accord.errors import ScenarioError
+from accord.safeio import atomic_write_text, ensure_directory
+
+#: Monthly series read per run for the fan charts (the scalars use every experiment).
+SERIES_EXPERIMENTS = 2000
+#: Bounds of a run started from the page (the CLI has the same engine; bigger runs belong there).
+MAX_NEW_EXPERIMENTS = 20_000
+#: Catalogues are looked for in RUNS_DIR and in its sub-folders down to this depth.
+SEARCH_DEPTH = 2
+JOB_FILE = "dashboard-job.json"
+
+
+class FormError(ValueError):
+    """A value of a form that the dashboard refuses, with a message for a person."""
+
+
+# ----------------------------------------------------------------------------- the catalogue
+
+
+def inside(root: Path, path: Path) -> Path:
+    """``path`` resolved, refused unless it lies inside ``root`` (resolved)."""
+    resolved = Path(path).resolve()
+    base = Path(root).resolve()
+    if resolved != base and base not in resolved.parents:
+        raise FormError("That run is outside the runs folder.")
+    return resolved
+
+
+def catalogue_dirs(root: Path) -> list[Path]:
+    found = []
+    frontier = [root]
+    for _ in range(SEARCH_DEPTH + 1):
+        following = []
+        for directory in frontier:
+            if (directory / "catalogue.duckdb").is_file():
+                found.append(directory)
+            try:
+                following += [p for p in directory.iterdir()
+                              if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+            except OSError:
+                continue
+        frontier = following
+    return found
+
+
+def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every stored run under ``root``, newest study first.
+
+    Columns: ``id`` ("<study>/<variant>"), ``study`` (the folder holding a catalogue, relative
+    to ``root``), ``variant``, ``scenario``, ``n_experiments``, ``done`` (experiments in
+    complete chunks), ``status``, ``created``. The paths stay on the server.
+    """
+    from accord.store import read_catalogue
+
+    base = Path(root).resolve()
+    records = []
+    for directory in catalogue_dirs(base):
+        try:
+            catalogue = read_catalogue(directory)
+        except Exception:  # a damaged catalogue hides its runs, not the dashboard
+            continue
+        study = directory.relative_to(base).as_posix() or "."
+        for row in catalogue.itertuples():
+            run_dir = directory / str(row.run_id)
+            if not (run_dir / "meta.json").is_file():
+                continue
+            done, status = _progress(run_dir)
+            records.append({
+                "id": f"{study}/{row.run_id}", "study": study, "variant": str(row.variant),
+                "scenario": str(row.scenario), "n_experiments": int(row.n_experiments),
+                "done": done, "status": status, "created": str(row.created),
+            })
+    columns = ["id", "study", "variant", "scenario", "n_experiments", "done", "status",
+               "created"]
+    table = pd.DataFrame.from_records(records, columns=columns)
+    if table.empty:
+        return table
+    newest = table.groupby("study")["created"].transform("max")
+    return (table.assign(_newest=newest)
+            .sort_values(["_newest", "study", "created"], ascending=[False, True, True])
+            .drop(columns="_newest").reset_index(drop=True))
+
+
+def _progress(run_dir: Path) -> tuple[int, str]:
+    """Experiments written so far (complete chunks) and the run's status, from the store."""
+    from accord.store import complete_chunks
+
+    try:
+        meta = json.loads((run_dir / "meta.json").read_text())
+    except (OSError, ValueError):
+        return 0, "unreadable"
+    chunks = complete_chunks(run_dir)
+    n_chunks = int(meta.get("n_chunks") or 0)
+    total = int(meta.get("n_experiments") or 0)
+    done = total if n_chunks and len(chunks) >= n_chunks else min(
+        total, len(chunks) * int(meta.get("chunk_size") or 0))
+    return done, str(meta.get("status", "running"))
+
+
+def studies(runs: pd.DataFrame) -> list[str]:
+    """The studies of a listing, newest first."""
+    return list(dict.fromkeys(runs["study"])) if not runs.empty else []
+
+
+def run_path(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str) -> Path:
+    """The directory of the run ``run_id`` of the listing, checked to lie inside ``root``."""
+    match = runs[runs["id"] == run_id]
+    if match.empty:
+        raise FormError("No such run in the catalogue.")
+    study, variant = match.iloc[0]["study"], match.iloc[0]["id"].rsplit("/", 1)[1]
+    return inside(Path(root), Path(root).resolve() / study / variant)
+
+
+# ----------------------------------------------------------------------------- run contents
+
+
+@dataclass(frozen=True)
+class RunData:
+    """What the pages read of one run: scalars joined with the design, and some series."""
+
+    run_id: str
+    variant: str
+    scalars: pd.DataFrame
+    series: pd.DataFrame
+    uncertainties: list[str]
+    levers: list[str]
+    meta: dict[str, Any]
+
+
+def load_run(path: Path, run_id: str) -> RunData:
+    """Read a stored run (complete chunks only) for the pages."""
+    from accord.store import open_run
+
+    run = open_run(path)
+    design = run.design()
+    scalars = run.scalars().merge(design, on="experiment", how="left")
+    if "ceasefire_month" in scalars:
+        scalars["ceasefire_reached"] = scalars["ceasefire_month"].notna().astype(float)
+    if "peace_holds_5y" in scalars:
+        scalars["peace_holds_5y_all"] = scalars["peace_holds_5y"].astype(float).fillna(0.0)
+    series = run.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
+                       "ORDER BY experiment, month")
+    meta = dict(run.meta)
+    declared = meta.get("design", {})
+    uncertainties = [c for c in declared.get("uncertainties", []) if c in scalars]
+    levers = [c for c in declared.get("levers", []) if c in scalars]
+    return RunData(run_id, str(meta.get("variant", path.name)), scalars, series, uncertainties,
+                   levers, meta)
+
+
+def outcomes(runs: Sequence[RunData]) -> list[str]:
+    """Scalar outcomes the runs have, in the report's order."""
+    from accord.analysis.summary import OUTCOME_LABELS
+
+    present: dict[str, None] = {}
+    for run in runs:
+        inputs = set(run.uncertainties) | set(run.levers) | {"experiment"}
+        for column in run.scalars.columns:
+            if column not in inputs and pd.api.types.is_numeric_dtype(run.scalars[column]):
+                present[column] = None
+    known = [c for c in OUTCOME_LABELS if c in present]
+    return known + [c for c in present if c not in known]
+
+
+def label(name: str) -> str:
+    """``"Label (unit)"`` of an outcome or series."""
+    from accord.analysis.summary import outcome_label
+
+    text, unit = outcome_label(name)
+    return f"{text} ({unit})" if unit else text
+
+
+def headline(runs: Sequence[RunData], *, n_boot: int = 1000) -> pd.DataFrame:
+    """The headline table, long (key, label, unit, variant, value, low, high, n, interval).
+
+    Quantile rows keep their 5-95 % range of futures (``interval`` = "futures"); probability
+    rows get a 95 % bootstrap interval of the share (``interval`` = "95 %").
+    """
+    from accord.analysis.narrative import mean_interval
+    from accord.analysis.summary import headline_table
+
+    table = headline_table({run.variant: run.scalars for run in runs})
+    table["interval"] = np.where(table["low"].isna(), "", "futures")
+    scalars = {run.variant: run.scalars for run in runs}
+    for index, row in table.iterrows():
+        values = _indicator(scalars[row["variant"]], str(row["key"]))
+        if values is None:
+            continue
+        estimate = mean_interval(values, n_boot=n_boot, seed=0)
+        table.loc[index, ["low", "high", "interval"]] = [estimate.low, estimate.high, "95 %"]
+    return table
+
+
+def _indicator(scalars: pd.DataFrame, key: str) -> np.ndarray | None:
+    """Per-future values whose mean is the headline probability ``key`` (None: not one)."""
+    if key.startswith("p_ceasefire_"):
+        months = scalars["ceasefire_month"].to_numpy(dtype=float)
+        return (np.nan_to_num(months, nan=np.inf) <= float(key.rsplit("_", 1)[1])).astype(float)
+    if key == "peace_holds_5y":
+        return np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
+    if key == "p_escalation":
+        return (np.nan_to_num(scalars["escalation_events"].to_numpy(dtype=float)) > 0) * 1.0
+    return None
+
+
+def sentences(runs: Sequence[RunData], *, n_boot: int = 400) -> list[tuple[str, str]]:
+    """The generated answers (title, sentence): the same as the report's summary."""
+    from accord.analysis.narrative import findings
+
+    effects = lever_effects(runs, n_boot=n_boot)
+    return [(f.title, f.sentence) for f in findings(
+        {run.variant: run.scalars for run in runs},
+        effects=None if effects.empty else effects, n_boot=n_boot)]
+
+
+def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame:
+    """Levers' effects on the key outcomes, per variant, with bootstrap intervals."""
+    from accord.analysis.sensitivity import lever_effects as effects_of
+
+    frames = []
+    for run in runs:
+        levers = [c for c in run.levers if run.scalars[c].nunique() > 1]
+        if not levers:
+            continue
+        keys = [o for o in ("ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
+                            "aid_total_europe", "escalation_events") if o in run.scalars]
+        frame = effects_of(run.scalars, levers, keys, n_boot=n_boot)
+        frames.append(frame.assign(variant=run.variant))
+    if not frames:
+        return pd.DataFrame(columns=["variant", "lever", "option", "reference", "outcome",
+                                     "difference", "low", "high"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def importance(run: RunData, outcome: str) -> pd.DataFrame:
+    """Importance of each varying input for ``outcome`` (extra trees or regression)."""
+    from accord.analysis.sensitivity import feature_importance
+
+    columns = [c for c in run.uncertainties + run.levers if run.scalars[c].nunique() > 1]
+    if outcome not in run.scalars or not columns:
+        raise FormError("No varying input or no such outcome in this run.")
+    return feature_importance(run.scalars[columns], run.scalars[outcome], seed=0)
+
+
+def compare(a: RunData, b: RunData, *, n_boot: int = 1000) -> pd.DataFrame:
+    """Differences a - b of every shared outcome's mean, with bootstrap intervals."""
+    from accord.analysis.compare import compare_scalars
+
+    shared = [o for o in outcomes([a]) if o in outcomes([b])]
+    return compare_scalars(a.scalars, b.scalars, outcomes=shared, n_bootstrap=n_boot)
+
+
+def discover(run: RunData, outcome: str, threshold: float, direction: str) -> Any:
+    """PRIM on the futures where ``outcome`` is below (``"<"``) or at/above (``">="``) a
+    threshold; returns the :class:`~accord.analysis.discovery.PrimResult`."""
+    from accord.analysis.discovery import prim
+
+    if outcome not in run.scalars:
+        raise FormError("This run has no such outcome.")
+    if not math.isfinite(threshold):
+        raise FormError("The threshold must be a number.")
+    if direction not in ("<", ">="):
+        raise FormError("Pick 'below' or 'at least'.")
+    values = run.scalars[outcome].to_numpy(dtype=float)
+    case = values < threshold if direction == "<" else values >= threshold
+    case = np.where(np.isnan(values), False, case).astype(float)
+    if case.sum() == 0 or case.sum() == case.size:
+        share = "no" if case.sum() == 0 else "every"
+        raise FormError(f"With this threshold {share} future is a case: nothing to discover.")
+    columns = [c for c in run.uncertainties + run.levers if run.scalars[c].nunique() > 1]
+    if not columns:
+        raise FormError("No input varies in this run.")
+    return prim(run.scalars[columns], case)
+
+
+# ----------------------------------------------------------------------------- what-ifs
+
+
+def scenario_names() -> list[str]:
+    """Shipped scenarios that have a coupled simulation."""
+    from accord.scenario.loader import shipped_names
+
+    return [name for name in shipped_names() if _has_simulation(name)]
+
+
+def _has_simulation(name: str) -> bool:
+    try:
+        return load_scenario(name).simulation is not None
+    except ScenarioError:
+        return False
+
+
+def load_scenario(name: str) -> Any:
+    """A shipped scenario by name (never a path from the browser)."""
+    from accord.scenario.loader import shipped_names
+
+    if name not in shipped_names():
+        raise FormError("Unknown scenario.")
+    return _shipped(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped(name: str) -> Any:
+    # A shipped scenario is an immutable (frozen) object read from package data: reading it
+    # once keeps the Forecast explorer live without changing any result.
+    from accord.scenario.loader import load_scenario as load
+
+    return load(name)
+
+
+def bargaining_scenarios() -> list[str]:
+    """Shipped scenarios with actors and stances to forecast."""
+    from accord.scenario.loader import shipped_names
+
+    return [n for n in shipped_names() if load_scenario(n).stances]
+
+
+def whatif(name: str, actor: str, issue: str, *, position: float | None = None,
+           salience: float | None = None, capability: float | None = None) -> pd.DataFrame:
+    """Where each bargaining model settles, before and after moving one actor on one issue.
+
+    Returns one row per model: ``model``, ``before``, ``after``, ``shift`` (central scenario,
+    on the issue's scale).
+    """
+    from accord.forecast import DEFAULT_MODELS, run_forecast
+
+    scenario = load_scenario(name)
+    issues = [i.id for i in scenario.issues]
+    if actor not in scenario.actor_ids or issue not in issues:
+        raise FormError("Unknown actor or issue.")
+    low, high = scenario.issues[issues.index(issue)].scale_min, \
+        scenario.issues[issues.index(issue)].scale_max
+    _check_range(position, low, high, "Position")
+    _check_range(salience, 0.0, 1.0, "Salience")
+    if capability is not None and not (math.isfinite(capability) and capability >= 0):
+        raise FormError("Capability must be a number of at least 0.")
+    moved = _moved(scenario, actor, issue, position, salience, capability)
+    k = issues.index(issue)
+    before = run_forecast(scenario, DEFAULT_MODELS)
+    after = run_forecast(moved, DEFAULT_MODELS)
+    rows = []
+    for model in DEFAULT_MODELS:
+        b = float(before.models[model].central[k])
+        a = float(after.models[model].central[k])
+        rows.append({"model": model, "before": b, "after": a, "shift": a - b})
+    return pd.DataFrame(rows)
+
+
+def _check_range(value: float | None, low: float, high: float, what: str) -> None:
+    if value is None:
+        return
+    if not (math.isfinite(value) and low <= value <= high):
+        raise FormError(f"{what} must be a number from {low:g} to {high:g}.")
+
+
+def _moved(scenario: Any, actor: str, issue: str, position: float | None,
+           salience: float | None, capability: float | None) -> Any:
+    from accord.scenario.schema import Quantity
+
+    source = "dashboard what-if: a value set by the analyst"
+    stances = []
+    for stance in scenario.stances:
+        if stance.actor == actor and stance.issue == issue:
+            update = {}
+            if position is not None:
+                update["position"] = Quantity(value=position, source=source)
+            if salience is not None:
+                update["salience"] = Quantity(value=salience, source=source)
+            stance = stance.model_copy(update=update)
+        stances.append(stance)
+    actors = []
+    for one in scenario.actors:
+        if one.id == actor and capability is not None:
+            one = one.model_copy(update={"capability": Quantity(value=capability, source=source)})
+        actors.append(one)
+    return scenario.model_copy(update={"stances": tuple(stances), "actors": tuple(actors)})
+
+
+def stance(name: str, actor: str, issue: str) -> dict[str, float]:
+    """The central position, salience and capability of an actor on an issue."""
+    scenario = load_scenario(name)
+    capability, position, salience = scenario.point()
+    n = scenario.actor_ids.index(actor)
+    k = [i.id for i in scenario.issues].index(issue)
+    return {"position": float(position[0, n, k]), "salience": float(salience[0, n, k]),
+            "capability": float(capability[0, n])}
+
+
+def burden(us_cut: float, *, draws: int = 500, seed: int = 0) -> pd.DataFrame:
+    """Every ally's defence spending after the US cuts its own by ``us_cut`` (0-1), with
+    5-95 % bands over the calibration draws."""
+    from accord.scenario.burden import Settings, load_burden_spec, run_equilibrium
+
+    if not (isinstance(us_cut, (int, float)) and math.isfinite(us_cut) and 0 <= us_cut <= 1):
+        raise FormError("The US cut must be a share from 0 to 1.")
+    spec = load_burden_spec(None)
+    result = run_equilibrium(spec, Settings.from_spec(spec, us_cut=float(us_cut), draws=draws,
+                                                      seed=seed))
+    return result.per_actor
+
+
+# ----------------------------------------------------------------------------- new runs
+
+
+def lever_options(name: str) -> dict[str, list[str]]:
+    """The options of each lever of a scenario's simulation, as text."""
+    spec = load_scenario(name).simulation
+    return {lever.name: [str(o) for o in lever.options] for lever in spec.levers}
+
+
+def variants(name: str) -> list[str]:
+    """The variants of a scenario's simulation."""
+    return list(load_scenario(name).simulation.variants)
+
+
+def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experiments: Any,
+              levers: dict[str, str], seed: Any = 20250301) -> str:
+    """Check a new run's form and start it in a subprocess; return its study name.
+
+    The run is written to a new folder ``RUNS_DIR/dashboard-<time>`` through the ordinary
+    store, so its progress is read from there and it outlives a page reload.
+    """
+    if scenario not in scenario_names():
+        raise FormError("Unknown scenario.")
+    if variant not in variants(scenario):
+        raise FormError("Unknown variant.")
+    n = _integer(experiments, "Experiments", 1, MAX_NEW_EXPERIMENTS)
+    seed_value = _integer(seed, "Seed", 0, 2**63 - 1)
+    options = lever_options(scenario)
+    chosen = {}
+    for lever, option in levers.items():
+        if option in ("", None, "variant"):
+            continue
+        if lever not in options or str(option) not in options[lever]:
+            raise FormError(f"Unknown option for lever {lever}.")
+        chosen[lever] = str(option)
+    base = Path(root).resolve()
+    study = f"dashboard-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid() % 1000:03d}"
+    out = inside(base, base / study)
+    ensure_directory(out)
+    job = {"scenario": scenario, "variant": variant, "experiments": n, "seed": seed_value,
+           "levers": chosen, "out": str(out), "started": time.time()}
+    atomic_write_text(out / JOB_FILE, json.dumps(job, indent=2))
+    log = open(out / "dashboard-job.log", "wb")  # handed to the child as its stdout
+    subprocess.Popen([sys.executable, "-m", "accord.dashboard.worker", str(out / JOB_FILE)],
+                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                     start_new_session=True, env=dict(os.environ))
+    log.close()
+    return study
+
+
+def _integer(value: Any, what: str, low: int, high: int) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise FormError(f"{what} must be a whole number from {low:,} to {high:,}.") from None
+    if not math.isfinite(number) or number != int(number) or not low <= number <= high:
+        raise FormError(f"{what} must be a whole number from {low:,} to {high:,}.")
+    return int(number)
+
+
+def jobs(root: str | os.PathLike[str]) -> pd.DataFrame:
+    """Runs started from the dashboard, newest first, with their progress from the store."""
+    base = Path(root).resolve()
+    records = []
+    for job_file in sorted(base.glob(f"dashboard-*/{JOB_FILE}"), reverse=True):
+        try:
+            job = json.loads(job_file.read_text())
+        except (OSError, ValueError):
+            continue
+        run_dir = job_file.parent / job["variant"]
+        done, status = _progress(run_dir) if (run_dir / "meta.json").is_file() else (0, "starting")
+        log = job_file.parent / "dashboard-job.log"
+        failed = (job_file.parent / "dashboard-job.failed").is_file()
+        records.append({
+            "study": job_file.parent.name, "scenario": job["scenario"],
+            "variant": job["variant"], "experiments": job["experiments"],
+            "levers": ", ".join(f"{k}={v}" for k, v in job["levers"].items()) or "variant's",
+            "done": done, "status": "failed" if failed else status,
+            "message": _last_line(log) if failed else "",
+        })
+    return pd.DataFrame.from_records(records, columns=[
+        "study", "scenario", "variant", "experiments", "levers", "done", "status", "message"])
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:300] if lines else ""

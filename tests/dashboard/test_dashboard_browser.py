@@ -1,0 +1,212 @@
+"""The dashboard in a real browser (Debian's Chromium through Playwright), page by page.
+
+What is checked is what a person sees: the numbers on the Overview are those `accord query`
+gives on the same run, every page draws its figure or table, a refused value shows a message,
+a run started from the page completes and appears.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+
+import pytest
+from conftest import accord, open_page, served, settle
+
+from accord.dashboard.app import fmt
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def query_value(run_dir, sql: str) -> float:
+    done = accord("query", str(run_dir), sql, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    return float(next(iter(rows[0].values())))
+
+
+def cell(page, key: str, variant: str) -> str:
+    return page.locator(f'#headline tr[data-key="{key}"] td[data-variant="{variant}"]') \
+        .inner_text().splitlines()[0]
+
+
+def figure_drawn(page, output: str) -> None:
+    image = page.locator(f"#{output} img")
+    image.wait_for()
+    assert image.get_attribute("src").startswith("data:image/png;base64,")
+    assert image.evaluate("img => img.naturalWidth") > 300
+
+
+def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, screenshots):
+    open_page(page, dashboard_url)
+    page.screenshot(path=screenshots / "overview.png", full_page=True)
+    for variant in ("baseline", "coalition-of-the-willing"):
+        run_dir = runs_root / "ukraine-2025" / variant
+        p24 = query_value(run_dir, "SELECT avg(CASE WHEN ceasefire_month <= 24 THEN 1.0 "
+                                   "ELSE 0.0 END) FROM scalars")
+        holds = query_value(run_dir, "SELECT avg(coalesce(peace_holds_5y, 0)) FROM scalars")
+        europe = query_value(run_dir, "SELECT median(aid_total_europe) FROM scalars")
+        assert cell(page, "p_ceasefire_24", variant) == f"{100 * p24:.1f} %"
+        assert cell(page, "peace_holds_5y", variant) == f"{100 * holds:.1f} %"
+        assert cell(page, "aid_total_europe", variant) == f"{europe:.1f}"
+    findings = page.locator("p.finding")
+    assert findings.count() >= 5
+    ceasefire = findings.first.inner_text()
+    assert ceasefire.startswith("Ceasefire.")
+    assert re.search(r"baseline: \d+ % \(95 % interval \d+–\d+ %\)", ceasefire)
+    interval = page.locator('#headline tr[data-key="p_ceasefire_24"] td[data-variant="baseline"]'
+                            " .range").inner_text()
+    assert interval.startswith("95 % interval")
+
+
+def test_distributions_draw_each_outcome(page, dashboard_url, screenshots):
+    open_page(page, dashboard_url, "Distributions")
+    figure_drawn(page, "dist_plot")
+    page.select_option("#dist_outcome", "aid_total_europe")
+    settle(page)
+    figure_drawn(page, "dist_plot")
+    page.screenshot(path=screenshots / "distributions.png", full_page=True)
+
+
+def test_over_time_fan_chart(page, dashboard_url, screenshots):
+    open_page(page, dashboard_url, "Over time")
+    page.select_option("#fan_variable", "front")
+    settle(page)
+    figure_drawn(page, "fan_plot")
+    page.screenshot(path=screenshots / "over-time.png", full_page=True)
+
+
+def test_compare_two_variants(page, dashboard_url, runs_root, screenshots):
+    open_page(page, dashboard_url, "Compare")
+    page.select_option("#compare_a", "ukraine-2025/coalition-of-the-willing")
+    page.select_option("#compare_b", "ukraine-2025/baseline")
+    settle(page)
+    rows = page.locator("#compare tr")
+    assert rows.count() > 5
+    front = page.locator("#compare tr", has_text="Front at the end of the horizon").first
+    texts = front.locator("td").all_inner_texts()
+    base = runs_root / "ukraine-2025"
+    a = query_value(base / "coalition-of-the-willing", "SELECT avg(front_end) FROM scalars")
+    b = query_value(base / "baseline", "SELECT avg(front_end) FROM scalars")
+    assert texts[2:5] == [fmt(a), fmt(b), fmt(a - b)]
+    assert "…" in texts[5]
+    page.screenshot(path=screenshots / "compare.png", full_page=True)
+    page.select_option("#compare_b", "ukraine-2025/coalition-of-the-willing")
+    settle(page)
+    assert "two different runs" in page.locator(".accord-message").inner_text()
+
+
+def test_levers_and_sensitivity(page, dashboard_url, screenshots):
+    open_page(page, dashboard_url, "Levers and sensitivity")
+    table = page.locator("#levers")
+    assert "us_backstop" in table.inner_text()  # the lever coalition-of-the-willing crosses
+    figure_drawn(page, "importance_plot")
+    page.screenshot(path=screenshots / "levers.png", full_page=True)
+
+
+def test_scenario_discovery_boxes(page, dashboard_url, screenshots):
+    open_page(page, dashboard_url, "Scenario discovery")
+    figure_drawn(page, "prim_plot")
+    box = page.locator("#prim-box").inner_text()
+    assert "coverage" in box and "density" in box and "limits" in box
+    page.get_by_role("button", name="Keep this box").click()
+    settle(page)
+    page.fill("#prim_step", "1")
+    page.locator("#prim_step").press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Keep this box").click()
+    settle(page)
+    kept = page.locator("#kept-boxes tr")
+    assert kept.count() == 3  # header + two boxes
+    assert kept.nth(2).locator("td").nth(1).inner_text() == "1"
+    page.screenshot(path=screenshots / "discovery.png", full_page=True)
+    # A threshold that no future passes: a message, no traceback.
+    page.fill("#prim_threshold", "-5")
+    page.locator("#prim_threshold").press("Enter")
+    settle(page)
+    assert "nothing to discover" in page.locator("#prim_message").inner_text()
+    assert "Traceback" not in page.content()
+
+
+def test_forecast_explorer_moves_settlements(page, dashboard_url, screenshots):
+    open_page(page, dashboard_url, "Forecast explorer")
+    page.select_option("#fx_actor", "RUS")
+    page.select_option("#fx_issue", "territory")
+    settle(page)
+    from shiny.playwright import controller
+
+    controller.InputSlider(page, "fx_position").set("10")
+    settle(page)
+    shifts = page.locator("#settlements tr td:nth-child(4)").all_inner_texts()
+    assert len(shifts) == 5
+    assert any(float(s) < -1 for s in shifts)  # Russia conceding moves some settlement down
+    figure_drawn(page, "fx_plot")
+    page.screenshot(path=screenshots / "forecast-explorer.png", full_page=True)
+    page.fill("#fx_capability", "-3")
+    page.locator("#fx_capability").press("Enter")
+    settle(page)
+    assert "Capability must be a number of at least 0" in page.locator(
+        "#fx_message").inner_text()
+
+
+def test_burden_every_ally_with_intervals(page, dashboard_url, screenshots):
+    from accord.dashboard import data
+
+    open_page(page, dashboard_url, "Burden")
+    from shiny.playwright import controller
+
+    controller.InputSlider(page, "burden_cut").set("0.25")
+    settle(page)
+    expected = data.burden(0.25).set_index("ally")
+    rows = page.locator("#burden tr")
+    assert rows.count() == len(expected) + 1
+    germany = page.locator("#burden tr", has_text="Germany").locator("td").all_inner_texts()
+    low, high = expected.loc["Germany", ["pct_gdp_p05", "pct_gdp_p95"]]
+    assert germany[2] == fmt(expected.loc["Germany", "pct_gdp"])
+    assert germany[3] == f"{fmt(low)} – {fmt(high)}"
+    figure_drawn(page, "burden_plot")
+    page.screenshot(path=screenshots / "burden.png", full_page=True)
+
+
+def test_new_run_completes_and_appears(page, runs_root, tmp_path, screenshots):
+    """A bad value gets a message; a good run starts, shows progress, survives a reload and
+    appears under Runs when it is complete."""
+    root = tmp_path / "fresh"
+    # A folder with one small study, so the other pages have something to open on.
+    shutil.copytree(runs_root, root)
+    with served(root) as url:
+        open_page(page, url, "New run")
+        page.select_option("#new_variant", "backseat-driver")
+        page.fill("#new_experiments", "0")
+        page.get_by_role("button", name="Start the run").click()
+        settle(page)
+        assert "Experiments must be a whole number from 1 to 20,000" in page.locator(
+            "#new_message").inner_text()
+        page.fill("#new_experiments", "120")
+        page.select_option("#lever_security_guarantee", "none")
+        page.get_by_role("button", name="Start the run").click()
+        settle(page)
+        assert "Started: dashboard-" in page.locator("#new_message").inner_text()
+        page.reload()
+        page.wait_for_selector("#headline td.num")
+        page.get_by_role("tab", name="New run").click()
+        jobs = page.locator("#jobs")
+        jobs.wait_for()
+        deadline = time.monotonic() + 200
+        while "complete" not in jobs.inner_text():
+            assert "failed" not in jobs.inner_text(), jobs.inner_text()
+            assert time.monotonic() < deadline, jobs.inner_text()
+            page.wait_for_timeout(1000)
+        assert "security_guarantee=none" in jobs.inner_text()
+        assert "120 / 120" in jobs.inner_text()
+        page.screenshot(path=screenshots / "new-run.png", full_page=True)
+        study = jobs.locator("td").first.inner_text()
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('#study option')]"
+            f".some(o => o.value === '{study}')")
+        page.select_option("#study", study)
+        page.get_by_role("tab", name="Overview").click()
+        settle(page)
+        assert page.locator('#headline td[data-variant="backseat-driver"]').count() > 5
