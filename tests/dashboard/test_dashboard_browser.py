@@ -44,7 +44,7 @@ def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, scr
     page.screenshot(path=screenshots / "overview.png", full_page=True)
     for variant in ("baseline", "coalition-of-the-willing"):
         run_dir = runs_root / "ukraine-2025" / variant
-        p24 = query_value(run_dir, "SELECT avg(CASE WHEN ceasefire_month <= 24 THEN 1.0 "
+        p24 = query_value(run_dir, "SELECT avg(CASE WHEN ceasefire_month < 24 THEN 1.0 "
                                    "ELSE 0.0 END) FROM scalars")
         holds = query_value(run_dir, "SELECT avg(coalesce(peace_holds_5y, 0)) FROM scalars")
         europe = query_value(run_dir, "SELECT median(aid_total_europe) FROM scalars")

@@ -223,8 +223,9 @@ def headline(runs: Sequence[RunData], *, n_boot: int = 1000) -> pd.DataFrame:
 def _indicator(scalars: pd.DataFrame, key: str) -> np.ndarray | None:
     """Per-future values whose mean is the headline probability ``key`` (None: not one)."""
     if key.startswith("p_ceasefire_"):
+        # As accord.analysis.summary.probability_ceasefire_within: months 0..m-1.
         months = scalars["ceasefire_month"].to_numpy(dtype=float)
-        return (np.nan_to_num(months, nan=np.inf) <= float(key.rsplit("_", 1)[1])).astype(float)
+        return (np.nan_to_num(months, nan=np.inf) < float(key.rsplit("_", 1)[1])).astype(float)
     if key == "peace_holds_5y":
         return np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
     if key == "p_escalation":
