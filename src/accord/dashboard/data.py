@@ -111,18 +111,19 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
 
 
 def _progress(run_dir: Path) -> tuple[int, str]:
-    """Experiments written so far (complete chunks) and the run's status, from the store."""
-    from accord.store import complete_chunks
+    """Experiments written so far (good chunks) and the run's status, from the store."""
+    from accord.store import open_run
 
     try:
-        meta = json.loads((run_dir / "meta.json").read_text())
-    except (OSError, ValueError):
+        run = open_run(run_dir)
+        good = len(run.chunks())
+    except (ScenarioError, OSError, ValueError):
         return 0, "unreadable"
-    chunks = complete_chunks(run_dir)
+    meta = run.meta
     n_chunks = int(meta.get("n_chunks") or 0)
     total = int(meta.get("n_experiments") or 0)
-    done = total if n_chunks and len(chunks) >= n_chunks else min(
-        total, len(chunks) * int(meta.get("chunk_size") or 0))
+    done = total if n_chunks and good >= n_chunks else min(
+        total, good * int(meta.get("chunk_size") or 0))
     return done, str(meta.get("status", "running"))
 
 
