@@ -4,10 +4,11 @@ The pages never build a path or SQL from what the browser sends. Runs are listed
 run catalogues found under RUNS_DIR and picked by an opaque id (``"<study>/<variant>"``, looked
 up in that listing); a resolved path must stay inside RUNS_DIR. Nothing is uploaded.
 
-The functions are written against the library's public API (``accord.open``, ``Study``,
-``accord.forecast``, ``accord.burden``, ``accord.simulate``) where it exists, and against the
-library's internals only where the public API does not offer the call yet; the page code
-(``accord.dashboard.app``) calls only this module.
+Runs, forecasts, burden-sharing and new runs go through the library's public API
+(``accord.runs``, ``accord.open`` and its ``Study``, ``accord.forecast``, ``accord.burden``,
+``accord.simulate``, ``accord.load``); summaries, comparisons, sensitivity and PRIM through the
+plain-table functions of ``accord.analysis``. The page code (``accord.dashboard.app``) calls
+only this module.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ MAX_NEW_EXPERIMENTS = 20_000
 #: Catalogues are looked for in RUNS_DIR and in its sub-folders down to this depth.
 SEARCH_DEPTH = 2
 JOB_FILE = "dashboard-job.json"
+#: The bargaining models the Forecast explorer moves (every one accord has).
+BARGAINING_MODELS = ("compromise", "median", "nash", "eum", "smp")
 
 
 class FormError(ValueError):
@@ -77,31 +80,32 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
 
     Columns: ``id`` ("<study>/<variant>"), ``study`` (the folder holding a catalogue, relative
     to ``root``), ``variant``, ``scenario``, ``n_experiments``, ``done`` (experiments in
-    complete chunks), ``status``, ``created``. The paths stay on the server.
+    good chunks), ``status``, ``created``. The paths stay on the server.
     """
-    from accord.store import read_catalogue
+    import accord
 
     base = Path(root).resolve()
-    records = []
+    records: dict[str, dict[str, Any]] = {}
     for directory in catalogue_dirs(base):
         try:
-            catalogue = read_catalogue(directory)
+            catalogue = accord.runs(directory)
         except Exception:  # a damaged catalogue hides its runs, not the dashboard
             continue
         study = directory.relative_to(base).as_posix() or "."
         for row in catalogue.itertuples():
-            run_dir = directory / str(row.run_id)
-            if not (run_dir / "meta.json").is_file():
+            run_dir = directory / str(row.run_id)  # a catalogue of a sub-folder: not here
+            run_id = f"{study}/{row.run_id}"
+            if run_id in records or not (run_dir / "meta.json").is_file():
                 continue
-            done, status = _progress(run_dir)
-            records.append({
-                "id": f"{study}/{row.run_id}", "study": study, "variant": str(row.variant),
+            done, _, status = _progress(run_dir)
+            records[run_id] = {
+                "id": run_id, "study": study, "variant": str(row.variant),
                 "scenario": str(row.scenario), "n_experiments": int(row.n_experiments),
                 "done": done, "status": status, "created": str(row.created),
-            })
+            }
     columns = ["id", "study", "variant", "scenario", "n_experiments", "done", "status",
                "created"]
-    table = pd.DataFrame.from_records(records, columns=columns)
+    table = pd.DataFrame.from_records(list(records.values()), columns=columns)
     if table.empty:
         return table
     newest = table.groupby("study")["created"].transform("max")
@@ -110,21 +114,21 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
             .drop(columns="_newest").reset_index(drop=True))
 
 
-def _progress(run_dir: Path) -> tuple[int, str]:
-    """Experiments written so far (good chunks) and the run's status, from the store."""
-    from accord.store import open_run
+def _progress(run_dir: Path) -> tuple[int, int, str]:
+    """Experiments written so far (good chunks), in all, and the run's status (store)."""
+    import accord
 
     try:
-        run = open_run(run_dir)
+        run = accord.open(run_dir).run()
         good = len(run.chunks())
     except (ScenarioError, OSError, ValueError):
-        return 0, "unreadable"
+        return 0, 0, "unreadable"
     meta = run.meta
     n_chunks = int(meta.get("n_chunks") or 0)
     total = int(meta.get("n_experiments") or 0)
     done = total if n_chunks and good >= n_chunks else min(
         total, good * int(meta.get("chunk_size") or 0))
-    return done, str(meta.get("status", "running"))
+    return done, total, str(meta.get("status", "running"))
 
 
 def studies(runs: pd.DataFrame) -> list[str]:
@@ -158,19 +162,19 @@ class RunData:
 
 
 def load_run(path: Path, run_id: str) -> RunData:
-    """Read a stored run (complete chunks only) for the pages."""
-    from accord.store import open_run
+    """Read a stored run (good chunks only) for the pages."""
+    import accord
 
-    run = open_run(path)
-    design = run.design()
-    scalars = run.scalars().merge(design, on="experiment", how="left")
+    study = accord.open(path)
+    design = study.design().drop(columns="variant")
+    scalars = study.scalars().drop(columns="variant").merge(design, on="experiment", how="left")
     if "ceasefire_month" in scalars:
         scalars["ceasefire_reached"] = scalars["ceasefire_month"].notna().astype(float)
     if "peace_holds_5y" in scalars:
         scalars["peace_holds_5y_all"] = scalars["peace_holds_5y"].astype(float).fillna(0.0)
-    series = run.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
-                       "ORDER BY experiment, month")
-    meta = dict(run.meta)
+    series = study.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
+                         "ORDER BY experiment, month").drop(columns="variant")
+    meta = dict(study.run().meta)
     declared = meta.get("design", {})
     uncertainties = [c for c in declared.get("uncertainties", []) if c in scalars]
     levers = [c for c in declared.get("levers", []) if c in scalars]
@@ -334,9 +338,9 @@ def load_scenario(name: str) -> Any:
 def _shipped(name: str) -> Any:
     # A shipped scenario is an immutable (frozen) object read from package data: reading it
     # once keeps the Forecast explorer live without changing any result.
-    from accord.scenario.loader import load_scenario as load
+    import accord
 
-    return load(name)
+    return accord.load(name)
 
 
 def bargaining_scenarios() -> list[str]:
@@ -353,7 +357,7 @@ def whatif(name: str, actor: str, issue: str, *, position: float | None = None,
     Returns one row per model: ``model``, ``before``, ``after``, ``shift`` (central scenario,
     on the issue's scale).
     """
-    from accord.forecast import DEFAULT_MODELS, run_forecast
+    import accord
 
     scenario = load_scenario(name)
     issues = [i.id for i in scenario.issues]
@@ -367,10 +371,10 @@ def whatif(name: str, actor: str, issue: str, *, position: float | None = None,
         raise FormError("Capability must be a number of at least 0.")
     moved = _moved(scenario, actor, issue, position, salience, capability)
     k = issues.index(issue)
-    before = run_forecast(scenario, DEFAULT_MODELS)
-    after = run_forecast(moved, DEFAULT_MODELS)
+    before = accord.forecast(scenario, BARGAINING_MODELS, draws=1)
+    after = accord.forecast(moved, BARGAINING_MODELS, draws=1)
     rows = []
-    for model in DEFAULT_MODELS:
+    for model in BARGAINING_MODELS:
         b = float(before.models[model].central[k])
         a = float(after.models[model].central[k])
         rows.append({"model": model, "before": b, "after": a, "shift": a - b})
@@ -420,14 +424,11 @@ def stance(name: str, actor: str, issue: str) -> dict[str, float]:
 def burden(us_cut: float, *, draws: int = 500, seed: int = 0) -> pd.DataFrame:
     """Every ally's defence spending after the US cuts its own by ``us_cut`` (0-1), with
     5-95 % bands over the calibration draws."""
-    from accord.scenario.burden import Settings, load_burden_spec, run_equilibrium
+    import accord
 
     if not (isinstance(us_cut, (int, float)) and math.isfinite(us_cut) and 0 <= us_cut <= 1):
         raise FormError("The US cut must be a share from 0 to 1.")
-    spec = load_burden_spec(None)
-    result = run_equilibrium(spec, Settings.from_spec(spec, us_cut=float(us_cut), draws=draws,
-                                                      seed=seed))
-    return result.per_actor
+    return accord.burden("equilibrium", us_cut=float(us_cut), draws=draws, seed=seed).table()
 
 
 # ----------------------------------------------------------------------------- new runs
@@ -500,12 +501,14 @@ def jobs(root: str | os.PathLike[str]) -> pd.DataFrame:
         except (OSError, ValueError):
             continue
         run_dir = job_file.parent / job["variant"]
-        done, status = _progress(run_dir) if (run_dir / "meta.json").is_file() else (0, "starting")
+        done, total, status = _progress(run_dir) if (run_dir / "meta.json").is_file() \
+            else (0, 0, "starting")
         log = job_file.parent / "dashboard-job.log"
         failed = (job_file.parent / "dashboard-job.failed").is_file()
         records.append({
             "study": job_file.parent.name, "scenario": job["scenario"],
-            "variant": job["variant"], "experiments": job["experiments"],
+            # A variant that crosses levers multiplies the form's number of experiments.
+            "variant": job["variant"], "experiments": total or job["experiments"],
             "levers": ", ".join(f"{k}={v}" for k, v in job["levers"].items()) or "variant's",
             "done": done, "status": "failed" if failed else status,
             "message": _last_line(log) if failed else "",

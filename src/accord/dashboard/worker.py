@@ -17,9 +17,9 @@ from typing import Any
 
 def custom_scenario(job: dict[str, Any]) -> Any:
     """The job's scenario with the variant's levers overridden by the form's settings."""
-    from accord.scenario import load_scenario
+    import accord
 
-    scenario = load_scenario(job["scenario"])
+    scenario = accord.load(job["scenario"])
     spec = scenario.simulation
     variant = spec.variants[job["variant"]]
     options = {lever.name: lever.options for lever in spec.levers}
@@ -39,24 +39,14 @@ def custom_scenario(job: dict[str, Any]) -> Any:
 
 
 def run_job(job: dict[str, Any]) -> None:
-    """Run one variant of the job's scenario into the job's folder."""
-    import functools
+    """Run one variant of the job's scenario into the job's folder (``accord.simulate``)."""
+    import accord
 
-    from accord.experiments.runner import run_experiments
-    from accord.simulation import compile_spec, simulate_chunk, variant_design
-
-    scenario = custom_scenario(job)
-    spec = scenario.simulation
-    name, seed = job["variant"], int(job["seed"])
-    compiled = compile_spec(spec, scenario, seed=seed, source=scenario.origin or scenario.name)
-    design = variant_design(spec, name, int(job["experiments"]), seed=seed)
-    meta = {"scenario": scenario.name, "variant": name, "scenario_hash": scenario.hash(),
-            "description": spec.variants[name].description}
+    experiments = int(job["experiments"])
     # Small chunks so that the page's progress moves.
-    chunk = max(25, min(1000, len(design) // 8 or 1))
-    run_experiments(functools.partial(simulate_chunk, spec=compiled), design, seed=seed,
-                    out_dir=Path(job["out"]), chunk_size=chunk, meta=meta, progress=False,
-                    run_id=name)
+    chunk = max(25, min(1000, experiments // 8 or 1))
+    accord.simulate(custom_scenario(job), job["variant"], experiments=experiments,
+                    seed=int(job["seed"]), chunk_size=chunk, out=job["out"])
 
 
 def main(argv: list[str]) -> int:
