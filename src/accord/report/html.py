@@ -240,6 +240,11 @@ def build_report(
         "prim": _prim_section(scalars, inputs, ctx),
     }
     context["summary"] = _summary_section(scalars, context["levers"]["effects"], n_boot, seed)
+    # Durability and escalation evidence (partial template evidence.html.j2).
+    from accord.report.evidence import evidence_section
+
+    context["evidence"] = evidence_section(info.get("evidence"), scalars,
+                                           info.get("horizon_months"))
     context["skipped"] = ctx.skipped
     context["elapsed"] = f"{time.perf_counter() - started:.1f}"
     html = _environment().get_template("report.html.j2").render(**context)

@@ -179,6 +179,10 @@ class Study:
             from accord.simulation.provenance import scenario_info
 
             info = scenario_info(self.scenario, spec)
+            # The fitted evidence behind durability and escalation, for the report's section.
+            from accord.fits.evidence import report_evidence
+
+            info["evidence"] = report_evidence()
         name = getattr(self.scenario, "name", None) or next(iter(self.runs.values())).meta.get(
             "scenario", "runs")
         title = title or f"{name}: coupled simulation, {len(reports)} variant(s)"

@@ -1,0 +1,85 @@
+"""The evidence behind the engine's durability and escalation inputs, for reports.
+
+:func:`report_evidence` returns plain rows: each fitted effect with its interval next to the
+data it came from (``accord fit durability``, ``accord fit escalation``), and the flagship
+answers recorded before the engine used these fits, so a report can set its own answers beside
+them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The flagship's answers before the engine used the interstate and MID fits: main at 2b3752e,
+#: ``ukraine-2025``, 2,000 design points per variant, seed 20250301 (docs/models/durability.md
+#: and docs/models/escalation.md). Escalation events were then undefined judgement-range events.
+BEFORE: dict[str, dict[str, float]] = {
+    "baseline": {"peace_holds_5y": 0.761, "escalation_events_per_10y": 1.20},
+    "coalition-of-the-willing": {"peace_holds_5y": 0.856, "escalation_events_per_10y": 2.91},
+}
+BEFORE_SOURCE = ("recorded before this change: ukraine-2025 on main 2b3752e, 2,000 design "
+                 "points per variant, seed 20250301; 'escalation events' were then undefined")
+
+
+def _interval(estimate: Any, digits: int = 3) -> str:
+    return f"{estimate.value:.{digits}g} ({estimate.low:.{digits}g} to {estimate.high:.{digits}g})"
+
+
+def durability_rows() -> list[dict[str, str]]:
+    """Fitted durability effects (95 % intervals) beside the UCDP episodes behind each."""
+    from accord.fits import durability
+
+    result = durability.fit(checks=False)
+    episodes = durability.interstate_episodes()
+    by_ending = result.statistics["by_ending"]
+    rows = []
+    for ending in durability.ENDING_ORDER:
+        counts = by_ending[ending]
+        data = (f"{counts['episodes']} interstate episodes ended by {ending.replace('_', ' ')}; "
+                f"{counts['recurred_within_5y']} of {counts['followed_5y']} followed for 5 years "
+                f"resumed within 5 years (model: {counts['model_implied_within_5y']:g})")
+        rows.append({"effect": f"P(war resumes within 5 years), {ending.replace('_', ' ')}",
+                     "estimate": _interval(result.estimate(f"p_recur_5y_{ending}"), 2),
+                     "data": data})
+        if ending != durability.REFERENCE_ENDING:
+            rows.append({"effect": f"log hazard ratio, {ending.replace('_', ' ')} vs low activity",
+                         "estimate": _interval(result.estimate(f"log_hr_{ending}"), 2),
+                         "data": f"{counts['episodes']} vs {by_ending['low_activity']['episodes']}"
+                                 " episodes"})
+    for provision in durability.PROVISIONS:
+        has = episodes[episodes[provision] == 1]
+        rows.append({"effect": f"log hazard ratio, {provision.replace('_', ' ')} recorded",
+                     "estimate": _interval(result.estimate(f"log_hr_{provision}"), 2),
+                     "data": f"{len(has)} episode(s) with it ({', '.join(has['end_date'])}); "
+                             f"{int(has['recurred'].sum())} resumed"})
+    return rows
+
+
+def escalation_rows() -> list[dict[str, str]]:
+    """Fitted Russia-NATO dispute rates and ratios (95 % intervals) beside the MID counts."""
+    from accord.fits import escalation
+
+    result = escalation.fit()
+    counts = result.statistics["counts_by_era"]
+    rows = []
+    for level in escalation.LEVELS:
+        for era, c in counts.items():
+            rows.append({"effect": f"{level.replace('_', ' ')} disputes per year, "
+                                   f"{era.replace('_', ' ')}",
+                         "estimate": _interval(result.estimate(f"rate_{level}_{era}"), 2),
+                         "data": f"{c[level]} dispute(s) in {c['years']} year(s)"})
+    for name, data in (
+            ("log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war",
+             "2014 (1 year) against 1992-2013 (22 years): the engine's war effect"),
+            ("log_rr_use_of_force_cold_war_vs_post_cold_war",
+             "1949-1991 against 1992-2013: the engine's force effect, by analogy"),
+            ("fatal_share_of_use_of_force", "fatal among use-of-force disputes, 1949-2014")):
+        rows.append({"effect": name.replace("_", " "),
+                     "estimate": _interval(result.estimate(name), 2), "data": data})
+    return rows
+
+
+def report_evidence() -> dict[str, Any]:
+    """Rows for a report's evidence section (about a second: no leave-one-out checks)."""
+    return {"durability": durability_rows(), "escalation": escalation_rows(),
+            "before": BEFORE, "before_source": BEFORE_SOURCE}
