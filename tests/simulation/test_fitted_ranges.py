@@ -1,4 +1,4 @@
-"""Every scenario range that comes from `accord fit durability` or `accord fit escalation` names
+"""Every scenario range that comes from `accord fit durability`, `escalation` or `opinion` names
 its fit and output in the source, and equals that output (value, 95 % interval)."""
 
 import re
@@ -10,7 +10,7 @@ from accord.models.durability import DurabilityParameters
 from accord.models.war import describe_parameters
 from accord.scenario import load_scenario
 
-FITS = ("durability", "escalation")
+FITS = ("durability", "escalation", "opinion")
 PATTERN = re.compile(r"^fit (?P<fit>[\w-]+) \(accord fit (?P=fit)\): (?P<output>\w+)"
                      r"(?P<monthly> / 12)?, 95 % interval")
 
@@ -42,7 +42,7 @@ def test_fitted_ranges_equal_the_fit(uncertainties, results):
         checked.append(name)
     assert {"durability_shape", "durability_p_recur_5y", "log_hr_guarantee",
             "escalation_base_rate", "escalation_war_effect", "escalation_force_effect",
-            "escalation_fatal_share"} <= set(checked)
+            "escalation_fatal_share", "support_adjustment_rate"} <= set(checked)
 
 
 def test_civil_war_interstate_shift_agrees_with_the_docs(uncertainties):
