@@ -175,6 +175,9 @@ def _caption(result) -> str:  # type: ignore[no-untyped-def]
     else:
         text = "central scenario (every input at its central value)"
     rounds = [
-        f"{m}: {r.rounds_run} rounds" for m, r in result.models.items() if r.rounds_run is not None
+        f"{m}: {r.rounds_run} rounds" if r.stopping_round is None
+        else f"{m}: stopped by round {r.rounds_run} (per issue below)"
+        for m, r in result.models.items()
+        if r.rounds_run is not None
     ]
     return text + ("; " + ", ".join(rounds) if rounds else "")

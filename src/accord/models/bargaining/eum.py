@@ -206,18 +206,20 @@ def eum(
             if not active.any():
                 trajectory[part, round_number] = current
                 continue
-            moved = play_round(
-                current,
-                games_s[part],
-                games_w[part],
-                games_scale[part],
+            # Only the games still playing (each game is independent of the others).
+            playing = start + np.flatnonzero(active)
+            current = current.copy()
+            current[active] = play_round(
+                current[active],
+                games_s[playing],
+                games_w[playing],
+                games_scale[playing],
                 q=q,
                 t=t,
                 norm=probability_norm,
                 capitulation=capitulation,
                 compromise_choice=compromise_choice,
             )
-            current = np.where(active[:, None], moved, current)
             trajectory[part, round_number] = current
             if stopping == "none":
                 continue
