@@ -172,3 +172,13 @@ def test_terms_pool_sidelining_moves_terms_toward_russia(compiled) -> None:
     assert np.all(sidelined[:, territory] >= inclusive[:, territory] - 1e-9)
     assert inclusive.shape == (256, len(compiled.issue_ids))
     assert np.all((inclusive >= 0) & (inclusive <= 100))
+
+
+def test_report_lists_what_each_variant_assumes_and_where_it_comes_from(flagship, spec) -> None:
+    from accord.simulation.provenance import scenario_info
+
+    notes = scenario_info(flagship, spec)["notes"]
+    for name, variant in spec.variants.items():
+        note = next(n for n in notes if n.startswith(f"{name}: "))
+        assert variant.description in note and variant.source in note
+        assert "question" in note and "Assumes" in note
