@@ -342,7 +342,7 @@ def combined_targets(models: dict[str, SurvivalModel], profile: dict[str, float]
     per_family = [conditional_end_probabilities(m, profile) for m in models.values()]
     out = {}
     for name, _, _ in WINDOWS:
-        value = float(sum(w * t[name]["value"] for w, t in zip(weights, per_family)))
+        value = float(sum(w * t[name]["value"] for w, t in zip(weights, per_family, strict=True)))
         out[name] = {"value": value, "low": min(t[name]["low"] for t in per_family),
                      "high": max(t[name]["high"] for t in per_family)}
     return out
@@ -497,7 +497,7 @@ def fit(**options: Any) -> FitResult:
                                   float(fits.discrete.coef[i] - 1.96 * se[i]),
                                   float(fits.discrete.coef[i] + 1.96 * se[i]), "log odds"))
     estimates += _coef_estimates(fits.ucdp, f"UCDP {fits.ucdp.family} AFT")
-    estimates.append(Estimate("COW Weibull AFT (n = %d): log capability ratio" % capability["n"],
+    estimates.append(Estimate(f"COW Weibull AFT (n = {capability['n']}): log capability ratio",
                               capability["coef"], capability["low"], capability["high"],
                               "log(years)", note="wars whose participants are all in NMC"))
     for name, values in fits.targets.items():
