@@ -21,6 +21,8 @@ EXPECTED_TABLES = {
 # Interstate durability and Russia-NATO escalation (accord.fits.durability, .escalation).
 EXPECTED_TABLES |= {"ucdp_termination_interstate_dyads", "ucdp_peace_agreements_interstate",
                     "mid_russia_nato"}
+# The war-duration fit's tables (accord fit war-duration).
+EXPECTED_TABLES |= {"cow_war_durations", "cow_wars", "ucdp_termination", "cow_nmc_long"}
 
 
 def test_every_table_loads_with_provenance() -> None:
