@@ -3,6 +3,7 @@
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -193,3 +194,59 @@ def test_results_do_not_depend_on_batch_size():
     for chunk in (1, 7, 64):
         parts = np.concatenate([month(slice(i, i + chunk)) for i in range(0, n, chunk)], axis=1)
         assert np.array_equal(whole, parts)
+
+
+# ------------------------------------------------------------------ how a war ends (issue 11)
+
+
+def test_duration_end_probability_is_the_models_conditional_hazard():
+    t = np.array([0.0, 6.0, 36.0, 120.0])
+    for loglogistic in (True, False):
+        s = war.duration_survival(t, 1.2, 6.0, loglogistic)
+        s1 = war.duration_survival(t + 1.0, 1.2, 6.0, loglogistic)
+        np.testing.assert_allclose(war.duration_end_probability(t, 1.2, 6.0, loglogistic),
+                                   1.0 - s1 / s)
+    # Exponential (Weibull shape 1): constant hazard 1 - exp(-1/scale) every month.
+    np.testing.assert_allclose(war.duration_end_probability(t, 1.0, 10.0, False),
+                               1.0 - np.exp(-0.1))
+    # Log-logistic with shape > 1: the hazard falls after its peak (long wars end slowly).
+    late = war.duration_end_probability(np.array([36.0, 72.0, 120.0]), 1.17, 5.5)
+    assert np.all(np.diff(late) < 0)
+
+
+@given(base=st.floats(0.0, 0.3), freeze=st.floats(0.0, 1.0), collapse=st.floats(0.0, 1.0),
+       d0=st.floats(0.0, 0.5))
+def test_end_types_keep_the_records_hazard_at_the_start_state(base, freeze, collapse, d0):
+    decision, fall, frozen = war.end_type_probabilities(base, d0, d0, 1.0, freeze, collapse,
+                                                        4.0, 2.0)
+    assert decision + fall + frozen == pytest.approx(base, abs=1e-12)
+    assert min(decision, fall, frozen) >= 0.0
+
+
+def test_dominance_tilts_to_decision_and_strain_to_collapse():
+    args = dict(freeze_share=0.5, collapse_share=0.3, dominance_effect=4.0, strain_effect=2.0)
+    d_low, c_low, f_low = war.end_type_probabilities(0.02, 0.05, 0.05, 1.0, **args)
+    d_high, _, f_high = war.end_type_probabilities(0.02, 0.4, 0.05, 1.0, **args)
+    _, c_high, _ = war.end_type_probabilities(0.02, 0.05, 0.05, 2.0, **args)
+    assert d_high > d_low and f_high < f_low and c_high > c_low
+    # Probabilities never exceed 1 in total, however large the tilt.
+    total = sum(war.end_type_probabilities(0.9, 1.0, 0.0, 50.0, 0.5, 0.5, 8.0, 3.0))
+    assert total <= 1.0 + 1e-12
+
+
+def test_draw_end_frequencies_match_the_probabilities():
+    rng = np.random.default_rng(1)
+    u = rng.uniform(size=200_000)
+    codes = war.draw_end(u, 0.1, 0.05, 0.2)
+    for code, p in ((war.DECISION, 0.1), (war.COLLAPSE, 0.05), (war.FREEZE, 0.2),
+                    (war.ONGOING, 0.65)):
+        assert np.mean(codes == code) == pytest.approx(p, abs=0.004)
+
+
+def test_deal_share_from_territory_terms_inverts_the_scale():
+    # 0 = the 1991 borders (Ukraine keeps everything); 100 = Russia's full claim, 27 % of
+    # Ukraine at 3.7 scale points per pp of territory.
+    assert war.deal_share_from_territory_terms(0.0, -3.7) == pytest.approx(1.0)
+    assert war.deal_share_from_territory_terms(100.0, -3.7) == pytest.approx(1 - 100 / 3.7 / 100)
+    # Terms at the scenario's start line (Ukraine holds 81 %) give back 81 %.
+    assert war.deal_share_from_territory_terms(19 * 3.7, -3.7) == pytest.approx(0.81)

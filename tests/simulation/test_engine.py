@@ -83,10 +83,21 @@ def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) ->
     np.testing.assert_array_equal(scalars["months_of_peace"].to_numpy(), peace_months)
     ceasefire = scalars["ceasefire_month"].to_numpy()
     had = ~np.isnan(ceasefire)
-    assert np.all(had == (peace_months > 0))
+    end_month = scalars["war_end_month"].to_numpy()
+    end_type = scalars["war_end_type"].to_numpy()
+    ended = ~np.isnan(end_month)
+    # The war ends (by any means) exactly in the futures with months of peace, first in the
+    # month the at-war series first shows peace; a ceasefire is one way to end.
+    assert np.all(ended == (peace_months > 0))
     first_peace = np.argmax(war_matrix == 0, axis=1)
-    np.testing.assert_array_equal(first_peace[had], ceasefire[had])
-    assert np.all(peace_months[had] <= MONTHS - ceasefire[had])
+    np.testing.assert_array_equal(first_peace[ended], end_month[ended])
+    assert np.all(peace_months[ended] <= MONTHS - end_month[ended])
+    assert set(np.unique(end_type)) <= set(range(len(war.WAR_END_TYPES)))
+    assert np.all((end_type == war.ONGOING) == ~ended)
+    assert np.all(had[end_type == war.CEASEFIRE])
+    np.testing.assert_array_equal(end_month[end_type == war.CEASEFIRE],
+                                  ceasefire[end_type == war.CEASEFIRE])
+    assert np.all(end_month[had] <= ceasefire[had])
     assert np.all(scalars["peace_holds_5y"].isna().to_numpy() == ~had)
     renewed = scalars["war_renewed_month"].to_numpy()
     assert np.all(np.isnan(renewed[~had]))
@@ -216,3 +227,73 @@ def test_missing_design_columns_take_defaults(compiled) -> None:
     design = pd.DataFrame({"experiment": np.arange(5)})
     out = _run(compiled, design, 3)
     assert len(out.scalars) == 5
+
+
+def _one_month(compiled, design, base_territory=None):
+    """Run the first month by hand with talks certain; return the state after it."""
+    from dataclasses import replace
+
+    from accord.simulation.engine import initial_state
+    from accord.simulation.step import step
+
+    inputs = prepare_inputs(compiled, design)
+    terms = np.full(inputs.base_terms.shape, 50.0)
+    if base_territory is not None:
+        terms[:, inputs.territory_index] = base_territory
+    inputs = replace(inputs, base_terms=terms)
+    state = initial_state(compiled, inputs)
+    size = len(design)
+    new_state, _ = step(state, inputs, 0, np.zeros((size, 3)), np.zeros((size, 3)),
+                        usd_per_eur=compiled.usd_per_eur, end_uniform=np.ones(size))
+    return inputs, new_state
+
+
+def test_the_accepted_terms_are_the_reported_terms(compiled, spec) -> None:
+    design = variant_design(spec, "baseline", 200, seed=5, method="mc")
+    design["talks_probability"] = 1.0
+    design["credible_commitment_required"] = False
+    # Terms that give Ukraine everything are accepted only where Russia expects nothing from
+    # fighting on; terms near the line of contact far more often: acceptance reads the terms.
+    _, generous = _one_month(compiled, design, base_territory=-1000.0)
+    inputs, state = _one_month(compiled, design, base_territory=70.0)
+    settled = ~np.isnan(state.ceasefire_month)
+    assert settled.sum() > 2 * (~np.isnan(generous.ceasefire_month)).sum()
+    k = inputs.territory_index
+    expected = np.clip(70.0 + inputs.terms_front_shift[k] * (state.front - inputs.front_start),
+                       0.0, 100.0)
+    np.testing.assert_allclose(state.terms_at_ceasefire[settled, k], expected[settled])
+
+
+def test_a_hard_commitment_problem_does_not_rule_out_an_end(compiled, spec) -> None:
+    design = variant_design(spec, "baseline", 300, seed=9, method="mc")
+    design["credible_commitment_required"] = True
+    design["experiment"] = np.arange(len(design))
+    out = _run(compiled, design, 4).scalars
+    ended = out["war_end_type"] != war.ONGOING
+    assert ended.mean() > 0.5
+    # Without the record's hazard a non-credible deal still ends the fighting: a freeze.
+    design["war_end_hazard_scale"] = 0.0
+    out = _run(compiled, design, 4).scalars
+    assert (out["war_end_type"] == war.FREEZE).any()
+    assert not (out["war_end_type"].isin([war.DECISION, war.COLLAPSE])).any()
+
+
+def test_ends_without_agreement_follow_the_fitted_hazard(compiled, spec) -> None:
+    design = variant_design(spec, "baseline", 400, seed=2, method="mc")
+    design["experiment"] = np.arange(len(design))
+    design["talks_probability"] = 0.0
+    design["war_end_hazard_scale"] = 0.0
+    out = _run(compiled, design, 3).scalars
+    assert (out["war_end_type"] == war.ONGOING).all()
+    design["war_end_hazard_scale"] = 1.0
+    out = _run(compiled, design, 3).scalars
+    assert not (out["war_end_type"] == war.CEASEFIRE).any()
+    # The record's hazard over the first year at the war's age (36 months), as simulated.
+    first_year = (out["war_end_month"] < 12).mean()
+    p = design
+    elapsed = compiled.war_elapsed_start + np.arange(12)[None, :]
+    monthly = war.duration_end_probability(elapsed, p["duration_shape"].to_numpy()[:, None],
+                                           p["duration_scale_months"].to_numpy()[:, None])
+    expected = np.mean(1.0 - np.prod(1.0 - monthly, axis=1))
+    # The state's tilt moves the split, not much the total; 400 futures: a few points.
+    assert first_year == pytest.approx(expected, abs=0.08)

@@ -345,3 +345,105 @@ def settlement_possible(
     share = np.asarray(deal_share_ukraine, float)
     acceptable = (low <= share) & (share <= high)
     return acceptable & (gap <= 0.0) if require_credible else acceptable
+
+
+# ------------------------------------------------------------------ how a war ends (issue 11)
+
+#: Codes of ``war_end_type`` (the index): how a future's war first ended.
+WAR_END_TYPES: tuple[str, ...] = ("ongoing", "ceasefire", "decision", "collapse", "freeze")
+ONGOING, CEASEFIRE, DECISION, COLLAPSE, FREEZE = range(5)
+
+
+def duration_survival(elapsed_months: ArrayLike, shape: ArrayLike, scale_months: ArrayLike,
+                      loglogistic: ArrayLike = True) -> np.ndarray:
+    """Survival of a fitted war-duration model at ``elapsed_months`` since the war began.
+
+    Log-logistic ``1 / (1 + (t / scale)^shape)`` or Weibull ``exp(-(t / scale)^shape)``: the
+    AFT families of :mod:`accord.fits.war_duration` (fitted on the COW inter-state wars).
+    """
+    z = np.power(np.maximum(np.asarray(elapsed_months, float), 0.0)
+                 / np.asarray(scale_months, float), shape)
+    return np.where(loglogistic, 1.0 / (1.0 + z), np.exp(-z))
+
+
+def duration_end_probability(elapsed_months: ArrayLike, shape: ArrayLike,
+                             scale_months: ArrayLike, loglogistic: ArrayLike = True
+                             ) -> np.ndarray:
+    """P(the war ends within the next month | still at war after ``elapsed_months``).
+
+    ``1 - S(t + 1) / S(t)`` of the fitted duration model: the record's monthly hazard for a
+    war of this age and these covariates (Box-Steffensmeier & Jones 2004, ch. 3).
+    """
+    now = duration_survival(elapsed_months, shape, scale_months, loglogistic)
+    later = duration_survival(np.asarray(elapsed_months, float) + 1.0, shape, scale_months,
+                              loglogistic)
+    return bounded(1.0 - later / np.maximum(now, 1e-300), 0.0, 1.0)
+
+
+def end_type_probabilities(
+    base_probability: ArrayLike,
+    dominance: ArrayLike,
+    dominance_start: ArrayLike,
+    strain: ArrayLike,
+    freeze_share: ArrayLike,
+    collapse_share: ArrayLike,
+    dominance_effect: ArrayLike,
+    strain_effect: ArrayLike,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monthly probabilities of the three ends without agreement: decision, collapse, freeze.
+
+    The record's non-negotiated monthly end probability ``base_probability`` is split by the
+    shares of the record (UCDP interstate terminations: low activity vs victory; a share of
+    victories as collapses) and tilted by the state of the war:
+
+    * **decision** (one side wins militarily; UCDP "victory", COW "winner"): the share
+      ``(1 - freeze_share)(1 - collapse_share)`` times ``exp(dominance_effect (d - d0))``,
+      ``d = |2 p - 1|`` the dominance of the stronger side in the contest, ``d0`` its value at
+      the start: wars end in decision when one side pulls ahead (Slantchev 2004; Reiter 2009);
+    * **collapse** (one side's forces or government give way): the share
+      ``(1 - freeze_share) collapse_share`` times ``strain^strain_effect``, ``strain`` the
+      larger of the two sides' fall in fighting capacity since the start (start / now, >= 1
+      when a side weakens), e.g. when aid stops (Goemans 2000, *War and Punishment*);
+    * **freeze** (fighting falls below war level without an agreement; UCDP "low activity"):
+      ``freeze_share`` times ``exp(-dominance_effect (d - d0))``: stalemates freeze.
+
+    At the start state (``d = d0``, ``strain = 1``) the three sum to ``base_probability``, so
+    the record's hazard is kept where the war stands now. The sum is capped at 1.
+    """
+    base = np.asarray(base_probability, float)
+    tilt = np.exp(np.asarray(dominance_effect, float)
+                  * (np.asarray(dominance, float) - dominance_start))
+    victory = 1.0 - np.asarray(freeze_share, float)
+    decision = base * victory * (1.0 - np.asarray(collapse_share, float)) * tilt
+    collapse = base * victory * collapse_share * np.power(
+        np.maximum(np.asarray(strain, float), 1e-9), strain_effect)
+    freeze = base * np.asarray(freeze_share, float) / tilt
+    total = decision + collapse + freeze
+    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
+    return decision * scale, collapse * scale, freeze * scale
+
+
+def draw_end(uniform: ArrayLike, decision: ArrayLike, collapse: ArrayLike, freeze: ArrayLike
+             ) -> np.ndarray:
+    """Which end (if any) a uniform draw picks: ``DECISION``, ``COLLAPSE``, ``FREEZE`` or 0.
+
+    ``u < decision`` -> decision, ``< decision + collapse`` -> collapse, ``< sum`` -> freeze.
+    """
+    u = np.asarray(uniform, float)
+    first = np.asarray(decision, float)
+    second = first + collapse
+    third = second + freeze
+    return np.where(u < first, DECISION, np.where(u < second, COLLAPSE,
+                                                  np.where(u < third, FREEZE, ONGOING)))
+
+
+def deal_share_from_territory_terms(terms: ArrayLike, front_shift: ArrayLike) -> np.ndarray:
+    """Ukraine's share of the stakes (0-1) under territorial terms ``terms`` (0-100 scale).
+
+    The scenario's territory scale runs from the 1991 borders (0) to Russia's full claim
+    (100) and one point of territory is ``-front_shift`` points of the scale, so the terms
+    leave Ukraine ``100 + terms / front_shift`` % of its territory. The acceptance test and
+    the report use this one quantity.
+    """
+    share = 100.0 + np.asarray(terms, float) / np.asarray(front_shift, float)
+    return bounded(share, 0.0, 100.0) / 100.0

@@ -98,6 +98,8 @@ class SimulationSpec(_Frozen):
     """Everything the coupled engine reads from a scenario (see ``docs/simulation.md``)."""
 
     start: date
+    #: When the war under way at ``start`` began (its age drives the war-duration hazard).
+    war_start: date | None = None
     horizon_months: int = Field(default=120, ge=1, le=600)
     front_start_pct: Figure
     usd_per_eur: Figure

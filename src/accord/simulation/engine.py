@@ -51,6 +51,9 @@ PARAMETERS: tuple[str, ...] = (
     "escalation_backstop_deterrence", "escalation_fatal_share",
     "defence_publicness",
     "us_spill_in_backseat", "defence_adjustment_rate", "us_wind_down_months",
+    # How a war ends besides a negotiated ceasefire (accord.models.war; fitted duration hazard).
+    "war_end_hazard_scale", "duration_shape", "duration_scale_months", "freeze_share",
+    "collapse_share", "end_dominance_effect", "end_strain_effect",
 )
 #: Read instead of the interstate durability fit when ``durability_evidence: civil_war``
 #: (Fortna's civil-war ceasefires shifted by ``log_hr_interstate``; the force as peacekeepers).
@@ -89,6 +92,7 @@ class CompiledSimulation:
     ally_group: np.ndarray  # [A]
     issue_ids: tuple[str, ...]
     front_shift: np.ndarray  # [K]
+    war_elapsed_start: float  # months from the war's start to the scenario's start
     terms_pool: dict[str, np.ndarray]  # talks format -> [P, K]
     defaults: dict[str, Any]
     spec: SimulationSpec = field(repr=False)
@@ -101,7 +105,8 @@ class CompiledSimulation:
 
 def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
     """Names of the scalar outcomes, in column order (contract 5)."""
-    return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y"]
+    return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y",
+             "war_end_month", "war_end_type"]
             + [f"terms_{issue}" for issue in issue_ids]
             + ["aid_total_us", "aid_total_europe", "aid_total_other",
                "europe_defence_pct_gdp_end", "escalation_use_of_force_events",
@@ -190,11 +195,19 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
         ally_group=_group_codes([a.group for a in spec.allies]),
         issue_ids=issue_ids,
         front_shift=np.array([issue.front_shift.value for issue in spec.issues]),
+        war_elapsed_start=_months_between(spec.war_start, spec.start),
         terms_pool=terms_pool,
         defaults=defaults,
         spec=spec,
         durability_evidence=spec.durability_evidence,
     )
+
+
+def _months_between(first: Any, last: Any) -> float:
+    """Months from date ``first`` to date ``last`` (0 if ``first`` is None)."""
+    if first is None:
+        return 0.0
+    return (last - first).days / (365.25 / 12.0)
 
 
 def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
@@ -305,7 +318,8 @@ def _first_row(inputs: Inputs) -> Inputs:
     changes: dict[str, Any] = {"params": {k: v[:1] for k, v in inputs.params.items()}}
     for item in fields(inputs):
         value = getattr(inputs, item.name)
-        if item.name not in ("params", "aid_baseline_group", "europe_gdp"):
+        if item.name not in ("params", "aid_baseline_group", "europe_gdp", "terms_front_shift",
+                             "territory_index", "front_start", "war_elapsed_start"):
             changes[item.name] = value[:1]
     return replace(inputs, **changes)
 
@@ -404,6 +418,17 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         credible_commitment_required=_flag(
             np.asarray(_column(design, "credible_commitment_required",
                                compiled.defaults["credible_commitment_required"])), "True"),
+        capacity_ukraine_start=start_u,
+        dominance_start=np.abs(2.0 * share0 - 1.0),
+        # After an end without agreement: the reference ceasefire's renewal hazard, none of the
+        # settlement's features (no guarantees, no force).
+        other_end_log_hr=(params["log_hr_interstate"] if civil_war else np.zeros(size)),
+        base_terms=np.full((size, len(compiled.issue_ids)), 50.0),
+        terms_front_shift=compiled.front_shift,
+        territory_index=(compiled.issue_ids.index("territory")
+                         if "territory" in compiled.issue_ids else -1),
+        front_start=compiled.front_start,
+        war_elapsed_start=compiled.war_elapsed_start,
     )
 
 
@@ -460,6 +485,10 @@ def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
         ceasefire_month=nan,
         war_renewed_month=nan.copy(),
         front_at_ceasefire=nan.copy(),
+        war_started_month=np.full(size, -inputs.war_elapsed_start),
+        war_end_month=nan.copy(),
+        war_end_type=zero.copy(),
+        terms_at_ceasefire=np.full(inputs.base_terms.shape, np.nan),
         months_of_peace=zero.copy(),
         escalation_use_of_force_events=zero.copy(),
         escalation_fatal_events=zero.copy(),
@@ -474,14 +503,22 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``."""
     ids = design["experiment"].to_numpy(dtype=np.int64)
     months = compiled.horizon_months
-    normals, uniforms, pick = experiment_draws(
-        seed, ids, [("normal", (months, 3)), ("uniform", (months, 3)), ("uniform", (1,))])
+    normals, uniforms, pick, end_uniforms = experiment_draws(
+        seed, ids, [("normal", (months, 3)), ("uniform", (months, 3)), ("uniform", (1,)),
+                    ("uniform", (months, 1))])
     inputs = prepare_inputs(compiled, design)
+    # The deal on the table: one bargaining forecast per experiment (its own uniform), shifted
+    # with the front each month in the step; the same terms decide acceptance and are reported.
+    pool_in, pool_us = compiled.terms_pool["inclusive"], compiled.terms_pool["us_russia"]
+    index = np.minimum((pick[:, 0] * pool_in.shape[0]).astype(np.int64), pool_in.shape[0] - 1)
+    base_terms = np.where(inputs.us_russia_talks[:, None], pool_us[index], pool_in[index])
+    inputs = replace(inputs, base_terms=base_terms)
     state = initial_state(compiled, inputs)
     series = {name: np.empty((ids.size, months), dtype=np.float32) for name in SERIES}
     for month in range(months):
         state, values = step(state, inputs, month, normals[:, month], uniforms[:, month],
-                             usd_per_eur=compiled.usd_per_eur)
+                             usd_per_eur=compiled.usd_per_eur,
+                             end_uniform=end_uniforms[:, month, 0])
         for name in SERIES:
             series[name][:, month] = values[name]
 
@@ -493,16 +530,11 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
             np.isnan(state.ceasefire_month), np.nan,
             durability.p_holds(60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape,
                                inputs.ceasefire_scale)),
+        "war_end_month": state.war_end_month,
+        "war_end_type": state.war_end_type,
     }
-    us_russia = inputs.us_russia_talks
-    pool_in, pool_us = compiled.terms_pool["inclusive"], compiled.terms_pool["us_russia"]
-    index = np.minimum((pick[:, 0] * pool_in.shape[0]).astype(np.int64), pool_in.shape[0] - 1)
-    terms = np.where(us_russia[:, None], pool_us[index], pool_in[index])
-    shifted = terms + compiled.front_shift[None, :] * (
-        state.front_at_ceasefire[:, None] - compiled.front_start)
-    shifted = np.clip(shifted, 0.0, 100.0)
     for k, issue in enumerate(compiled.issue_ids):
-        scalars[f"terms_{issue}"] = shifted[:, k]
+        scalars[f"terms_{issue}"] = state.terms_at_ceasefire[:, k]
     scalars["aid_total_us"] = state.aid_us_total
     scalars["aid_total_europe"] = state.aid_europe_total
     scalars["aid_total_other"] = state.aid_other_total

@@ -41,6 +41,13 @@ class State:
         First ceasefire and first renewal of war (month index), NaN until they happen.
     front_at_ceasefire : float [B]
         Front at the first ceasefire, NaN before.
+    war_started_month : float [B]
+        Month the current (or last) war began, negative for the war under way at the start.
+    war_end_month, war_end_type : float [B]
+        First month the war ended by any means (NaN until then) and how
+        (:data:`accord.models.war.WAR_END_TYPES` code, 0 = ongoing).
+    terms_at_ceasefire : float [B, K]
+        The terms accepted at the first ceasefire, NaN before.
     months_of_peace : float [B]
         Months at peace so far.
     escalation_use_of_force_events, escalation_fatal_events : float [B]
@@ -65,6 +72,10 @@ class State:
     ceasefire_month: np.ndarray
     war_renewed_month: np.ndarray
     front_at_ceasefire: np.ndarray
+    war_started_month: np.ndarray
+    war_end_month: np.ndarray
+    war_end_type: np.ndarray
+    terms_at_ceasefire: np.ndarray
     months_of_peace: np.ndarray
     escalation_use_of_force_events: np.ndarray
     escalation_fatal_events: np.ndarray
@@ -115,3 +126,12 @@ class Inputs:
     ceasefire_shape: np.ndarray  # [B] Weibull shape of the durability evidence used
     ceasefire_scale: np.ndarray  # [B] Weibull scale (months) of its reference case
     credible_commitment_required: np.ndarray  # bool [B]: hard (True) or soft commitment problem
+    capacity_ukraine_start: np.ndarray  # [B] US$ bn/month at the start (strain reference)
+    dominance_start: np.ndarray  # [B] |2p - 1| of the contest at the start
+    other_end_log_hr: np.ndarray  # [B] renewal log hazard ratio after an end without agreement
+    base_terms: np.ndarray  # [B, K] the bargaining model's terms at the start line
+    # Constants of the run (not sliced per experiment):
+    terms_front_shift: np.ndarray  # [K] scale points per pp of front
+    territory_index: int  # column of the territory issue in base_terms, -1 if none
+    front_start: float
+    war_elapsed_start: float  # months of war before the scenario's start

@@ -38,7 +38,8 @@ def us_aid_share(policy: np.ndarray, change_month: np.ndarray, wind_down_months:
 
 
 def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms: np.ndarray,
-         *, usd_per_eur: float) -> tuple[State, dict[str, np.ndarray]]:
+         *, usd_per_eur: float, end_uniform: np.ndarray | None = None
+         ) -> tuple[State, dict[str, np.ndarray]]:
     """Advance every experiment by one month.
 
     Parameters
@@ -53,6 +54,8 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
         Uniforms of this month: talks, renewal of war, escalation event.
     usd_per_eur
         Exchange rate (US$ per EUR) turning aid into capacity.
+    end_uniform : float [B], optional
+        Uniform of this month for the ends without agreement (none if omitted).
 
     Returns
     -------
@@ -113,13 +116,22 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
     belief_r = np.where(at_war, belief_r, state.belief_russia)
     belief_precision = np.where(at_war, new_precision, state.belief_precision)
 
-    # Settlement test: values of fighting on vs the deal on the line of contact, with the
-    # commitment gap Russia's expected rearmament leaves after deterrence (Powell 2006).
+    # Settlement test: values of fighting on vs the deal on the table, the bargaining model's
+    # terms at today's front (the same terms are reported if accepted), with the commitment
+    # gap Russia's expected rearmament leaves after deterrence (Powell 2006).
     value_u, value_r = war.expected_fighting_values(front, belief_u, belief_r, p["cost_ukraine"],
                                                     p["cost_russia"],
                                                     p["decision_horizon_months"])
     value_r = value_r - np.where(inputs.sanctions_relief, p["sanctions_relief_value"], 0.0)
-    deal_share = front / 100.0 - np.where(inputs.us_russia_talks, p["sidelining_penalty"], 0.0)
+    terms_now = np.clip(inputs.base_terms + inputs.terms_front_shift[None, :]
+                        * (front - inputs.front_start)[:, None], 0.0, 100.0)
+    if inputs.territory_index >= 0:
+        k = inputs.territory_index
+        deal_share = war.deal_share_from_territory_terms(terms_now[:, k],
+                                                         inputs.terms_front_shift[k])
+    else:
+        deal_share = front / 100.0
+    deal_share = deal_share - np.where(inputs.us_russia_talks, p["sidelining_penalty"], 0.0)
     peace_capacity_u = (inputs.capacity_ukraine_own
                         + aid_total / peace_factor * p["aid_after_ceasefire_share"]
                         * usd_per_eur * p["aid_effectiveness"])
@@ -133,11 +145,35 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
                              p["renewal_cost"])
     acceptable = war.settlement_possible(value_u, value_r, deal_share, gap,
                                          require_credible=False)
-    # A hard commitment problem (Powell 2006): no deal while Russia could profitably overturn it.
-    possible = acceptable & ((gap <= 0.0) | ~inputs.credible_commitment_required)
     talks_chance = np.clip(p["talks_probability"] * np.where(
         inputs.us_russia_talks, p["talks_boost_us_russia"], 1.0), 0.0, 1.0)
-    ceasefire = at_war & possible & (uniforms[:, 0] < talks_chance)
+    agreed = at_war & acceptable & (uniforms[:, 0] < talks_chance)
+    # A hard commitment problem (Powell 2006): a deal Russia could profitably overturn is not
+    # signed; the sides that would have settled stop fighting without an agreement instead
+    # (a freeze: no guarantees, no force). The switch changes how the war ends, not whether.
+    credible = (gap <= 0.0) | ~inputs.credible_commitment_required
+    ceasefire = agreed & credible
+    frozen_by_talks = agreed & ~credible
+
+    # Ends without agreement (accord.models.war): the record's monthly hazard at the war's
+    # age (war-duration fit on the COW wars), split into decision, collapse and freeze by the
+    # state of the war.
+    other_end = np.zeros(state.size, dtype=np.int64)
+    if end_uniform is not None:
+        elapsed = month - state.war_started_month
+        base = p["war_end_hazard_scale"] * war.duration_end_probability(
+            elapsed, p["duration_shape"], p["duration_scale_months"])
+        dominance = np.abs(2.0 * share_now - 1.0)
+        strain = np.maximum(inputs.capacity_ukraine_start / np.maximum(capacity_ukraine, 1e-9),
+                            inputs.capacity_russia_start / np.maximum(capacity_russia, 1e-9))
+        decision, collapse, freeze = war.end_type_probabilities(
+            base, dominance, inputs.dominance_start, strain, p["freeze_share"],
+            p["collapse_share"], p["end_dominance_effect"], p["end_strain_effect"])
+        other_end = war.draw_end(end_uniform, decision, collapse, freeze)
+    end_type = np.where(ceasefire, war.CEASEFIRE,
+                        np.where(frozen_by_talks, war.FREEZE, other_end))
+    end_type = np.where(at_war, end_type, war.ONGOING)
+    ended = end_type != war.ONGOING
 
     # Durability: the renewal hazard of the ceasefire in force (Weibull PH fitted on interstate
     # terminations, or Fortna's civil-war ceasefires if the scenario chooses them).
@@ -146,11 +182,13 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
         inputs.ceasefire_scale)
     renewed = ~at_war & (uniforms[:, 1] < renewal_p)
 
-    new_at_war = (at_war & ~ceasefire) | renewed
+    new_at_war = (at_war & ~ended) | renewed
     first_ceasefire = ceasefire & np.isnan(state.ceasefire_month)
+    first_end = ended & np.isnan(state.war_end_month)
     first_renewal = renewed & np.isnan(state.war_renewed_month)
-    months_now = np.where(new_at_war, 0.0, np.where(ceasefire, 0.0, state.months_at_peace_now + 1))
-    log_hr = np.where(ceasefire, inputs.ceasefire_log_hr, state.log_hazard_ratio)
+    months_now = np.where(new_at_war, 0.0, np.where(ended, 0.0, state.months_at_peace_now + 1))
+    log_hr = np.where(ceasefire, inputs.ceasefire_log_hr,
+                      np.where(ended, inputs.other_end_log_hr, state.log_hazard_ratio))
 
     # Escalation and European defence spending (partial adjustment to the equilibrium).
     deployed = ~np.isnan(state.ceasefire_month) | ceasefire  # the force comes with a ceasefire
@@ -185,6 +223,11 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
         war_renewed_month=np.where(first_renewal & ~np.isnan(state.ceasefire_month),
                                    float(month), state.war_renewed_month),
         front_at_ceasefire=np.where(first_ceasefire, front, state.front_at_ceasefire),
+        war_started_month=np.where(renewed, float(month), state.war_started_month),
+        war_end_month=np.where(first_end, float(month), state.war_end_month),
+        war_end_type=np.where(first_end, end_type, state.war_end_type).astype(float),
+        terms_at_ceasefire=np.where(first_ceasefire[:, None], terms_now,
+                                    state.terms_at_ceasefire),
         months_of_peace=state.months_of_peace + ~new_at_war,
         escalation_use_of_force_events=state.escalation_use_of_force_events + events,
         escalation_fatal_events=state.escalation_fatal_events + fatal,
