@@ -9,7 +9,7 @@ US$ (NATO's and the scenario's ``*_usd_bn`` figures).
 Kinds: ``month`` (a month number from the start, NaN = did not happen within the horizon),
 ``duration`` (months), ``probability``, ``indicator`` (0/1 per experiment, a share when
 averaged), ``position`` (0-100 on an issue's scale), ``amount`` (money), ``percent``,
-``count``.
+``count``, ``category`` (a code whose labels the unit lists).
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ SCALARS: dict[str, Outcome] = _table(
     ("war_renewed_month", "Month war resumes", "months from start", "month"),
     ("months_of_peace", "Months of peace", "months", "duration"),
     ("peace_holds_5y", "P(peace holds 5 years)", "probability", "probability"),
+    ("war_end_month", "Month the war first ends (any way)", "months from start", "month"),
+    ("war_end_type", "How the war first ends", "code: 0 ongoing, 1 ceasefire, 2 decision, "
+     "3 collapse, 4 freeze (accord.models.war.WAR_END_TYPES)", "category"),
     ("aid_total_us", "Aid to Ukraine from the US, whole horizon", "EUR bn", "amount"),
     ("aid_total_europe", "Aid to Ukraine from Europe, whole horizon", "EUR bn", "amount"),
     ("aid_total_other", "Aid to Ukraine from other donors, whole horizon", "EUR bn", "amount"),

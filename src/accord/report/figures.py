@@ -241,3 +241,21 @@ def prim_trajectory_figure(trajectory: pd.DataFrame, chosen_step: int, target: s
     ax.set_title(f"PRIM peeling trajectory: {label}", fontsize=10)
     ax.legend(fontsize=8, frameon=False, loc="lower left")
     return to_png(figure)
+
+
+def war_end_figure(shares_by_variant: Mapping[str, Mapping[str, float]]) -> bytes:
+    """Stacked bars: how each variant's futures' wars first end (shares of all futures)."""
+    variants = list(shares_by_variant)
+    figure, (ax,) = _new_figure(8.0, 0.6 + 0.55 * max(len(variants), 1))
+    left = np.zeros(len(variants))
+    kinds = list(next(iter(shares_by_variant.values()))) if variants else []
+    for i, kind in enumerate(kinds):
+        widths = np.array([shares_by_variant[v].get(kind, 0.0) for v in variants])
+        ax.barh(variants, widths, left=left, color=colour(i), label=kind)
+        left += widths
+    ax.set_xlim(0.0, 1.0)
+    ax.set_xlabel("share of futures")
+    ax.invert_yaxis()
+    ax.set_title("How the war first ends", fontweight="bold")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return to_png(figure)

@@ -232,6 +232,7 @@ def build_report(
         "metadata": _metadata(runs),
         "scenario": _scenario_section(info),
         "headline": _headline_section(scalars),
+        "war_end": _war_end_section(runs, scalars, ctx),
         "distributions": _distribution_section(scalars, ctx),
         "fans": _fan_section(runs, ctx),
         "comparison": _comparison_section(scalars, n_boot, seed),
@@ -372,6 +373,42 @@ def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
             })
         rows.append({"label": first["label"], "unit": first["unit"], "cells": cells})
     return {"rows": rows}
+
+
+def _war_end_section(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame],
+                     ctx: _Context) -> dict[str, Any]:
+    """How futures end (accord.analysis.war_end): shares by end type, hazards, last month."""
+    from accord.analysis import war_end
+    from accord.report import figures
+
+    with_ends = {v: t for v, t in scalars.items() if "war_end_type" in t}
+    if not with_ends:
+        return {"rows": [], "src": "", "calibration": ""}
+    shares = {v: war_end.end_type_shares(t) for v, t in scalars.items() if v in with_ends}
+    hazards = {v: war_end.window_hazards(t) for v, t in with_ends.items()}
+    last = {run.variant: war_end.at_war_last_month(run.series) for run in runs}
+    targets = {}
+    for run in runs:
+        for item in (run.meta or {}).get("calibration_targets", []) or []:
+            targets.setdefault(item["name"], item["observed"])
+    rows = []
+    for kind in war_end.END_TYPES:
+        rows.append({"label": f"war ends by {kind}" if kind != "ongoing"
+                     else "war never ends within the horizon",
+                     "cells": [fmt(shares[v][kind], "share") if v in shares else "–"
+                               for v in scalars]})
+    for name, _, _ in war_end.WINDOWS:
+        observed = targets.get(f"hazard_{name}")
+        record = (f" (record {fmt(observed['low'], 'share')} – {fmt(observed['high'], 'share')})"
+                  if observed else "")
+        rows.append({"label": f"hazard of ending in {name.replace('_', ' ')}{record}",
+                     "cells": [fmt(hazards[v].get(name, float("nan")), "share")
+                               if v in hazards else "–" for v in scalars]})
+    rows.append({"label": "at war in the last month (monthly series' futures)",
+                 "cells": [fmt(last.get(v, float("nan")), "share") for v in scalars]})
+    used = sorted({str((run.meta or {}).get("calibration", "")) for run in runs} - {""})
+    return {"rows": rows, "src": ctx.figure("war_end", figures.war_end_figure(shares)),
+            "calibration": "; ".join(used)}
 
 
 def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
