@@ -61,6 +61,9 @@ def _register() -> None:
 
     for module in (scenario, forecast, burden, run, runs, experiment, fit, dashboard):
         module.register(app)
+    from accord.cli import calibrate
+
+    calibrate.register(app)
     _guard_commands(app)
 
 

@@ -47,6 +47,9 @@ def run(
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap "
         "(docs/scenario-format.md, Limits).")] = False,
+    uncalibrated: Annotated[bool, typer.Option(
+        "--uncalibrated", help="Ignore the scenario's shipped calibration (calibration.json "
+        "beside it) and sample its own ranges, for comparison.")] = False,
 ) -> None:
     """Run the coupled simulation for each variant, then write an HTML report side by side."""
     from accord.safeio import ensure_directory
@@ -61,4 +64,5 @@ def run(
     simulate(loaded, variant or None, experiments=experiments, seed=seed,
              executor=executor.value, scheduler=scheduler, chunk_size=chunk_size, out=out,
              overwrite=overwrite, progress=True, report=None if no_report else "report.html",
-             log=lambda line: typer.echo(line, err=True), force=force)
+             log=lambda line: typer.echo(line, err=True), force=force,
+             calibrated=not uncalibrated)

@@ -44,6 +44,7 @@ def simulate(
     report: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] | None = None,
     force: bool = False,
+    calibrated: bool = True,
 ) -> Study:
     """Run the coupled simulation of a scenario's variants; return a :class:`Study`.
 
@@ -78,6 +79,10 @@ def simulate(
     report
         Also write the HTML report of the variants, at this name inside ``out`` (or at this
         path if it has a folder), while ``out`` is still locked.
+    calibrated
+        Use the scenario's shipped calibration (``calibration.json`` beside it, written by
+        ``accord calibrate``) where there is one; ``False`` samples the scenario's own ranges.
+        Each run's metadata and the report say which.
 
     Raises
     ------
@@ -110,6 +115,7 @@ def simulate(
         log(cost.text())
     # Everything that can refuse the input runs before the output directory is touched.
     compiled = compile_spec(spec, loaded, seed=seed, source=origin)
+    calibration = _calibration(loaded, calibrated)
     temporary = out is None
     if out is None:
         import tempfile
@@ -124,7 +130,7 @@ def simulate(
                                   experiments=experiments,
                                   executor=executor, scheduler=scheduler,
                                   chunk_size=chunk_size, overwrite=overwrite,
-                                  progress=progress, log=log)
+                                  progress=progress, log=log, calibration=calibration)
             if report is not None:
                 target = Path(report)
                 path = study.report(target if str(target.parent) != "." else out_dir / target)
@@ -143,7 +149,8 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
                   temporary: bool, *, seed: int, experiments: int, executor: str,
                   scheduler: str | None,
                   chunk_size: int | None, overwrite: bool, progress: bool,
-                  log: Callable[[str], None] | None) -> Study:
+                  log: Callable[[str], None] | None,
+                  calibration: tuple[dict[str, Any] | None, str] = (None, "")) -> Study:
     import functools
 
     from accord.experiments.runner import run_experiments
@@ -154,15 +161,25 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
     if not overwrite:
         for name in chosen:
             refuse_changed_scenario(out_dir / name, loaded.hash())
+    from accord import calibration as calibration_module
+
     simulate_fn = functools.partial(simulate_chunk, spec=compiled)
+    accepted, calibration_note = calibration
+    if log is not None and calibration_note:
+        log(f"parameters: {calibration_note}")
     runs = {}
     for name in chosen:
         design = variant_design(spec, name, experiments, seed=seed)
+        if accepted is not None:
+            design = calibration_module.apply(design, accepted, seed)
         if log is not None:
             log(f"{name}: {len(design)} experiments x {spec.horizon_months} months")
         meta = {"scenario": loaded.name, "variant": name, "scenario_hash": loaded.hash(),
                 "description": spec.variants[name].description,
-                "outcomes": _outcome_entries(compiled)}
+                "outcomes": _outcome_entries(compiled),
+                "calibration": calibration_note,
+                "calibration_targets": [{"name": t["name"], "observed": t["observed"]}
+                                        for t in (accepted or {}).get("targets", [])]}
         try:
             runs[name] = run_experiments(
                 simulate_fn, design, seed=seed, out_dir=out_dir,
@@ -176,6 +193,15 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
         if log is not None and not temporary:
             log(f"{name}: results in {out_dir / name}")
     return Study(runs, scenario=loaded, directory=out_dir, temporary=temporary)
+
+
+def _calibration(loaded: Scenario, calibrated: bool) -> tuple[dict[str, Any] | None, str]:
+    """The scenario's shipped calibration (or None) and the line saying which was used."""
+    from accord import calibration as calibration_module
+
+    path = calibration_module.shipped_path(loaded) if calibrated else None
+    accepted = calibration_module.load(path) if path is not None else None
+    return accepted, calibration_module.describe(accepted, path)
 
 
 def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -> list[str]:

@@ -1,0 +1,50 @@
+"""CLI command: ``accord calibrate`` -- history-match a scenario's engine to the war record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``accord calibrate``."""
+    app.command("calibrate")(calibrate)
+
+
+def calibrate(
+    scenario: Annotated[str, typer.Argument(
+        help="Scenario YAML, directory or shipped name (e.g. ukraine-2025).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output directory (default: runs/<scenario>-calibration).")] = None,
+    variant: Annotated[str, typer.Option("--variant", "-v")] = "baseline",
+    points: Annotated[int, typer.Option("--points", min=4, max=10_000,
+                                        help="Parameter points per wave.")] = 48,
+    replicates: Annotated[int, typer.Option("--replicates", min=10, max=100_000,
+                                            help="Futures per parameter point.")] = 150,
+    waves: Annotated[int, typer.Option("--waves", min=1, max=5)] = 2,
+    seed: Annotated[int, typer.Option("--seed", "-s", min=0, max=2**63 - 1)] = 20250301,
+) -> None:
+    """Calibrate the engine's uncertain parameters to the record (writes calibration.json)."""
+    from accord import calibration
+    from accord.errors import ScenarioError
+    from accord.scenario import load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+        out_dir = out or Path("runs") / f"{loaded.name}-calibration"
+        result = calibration.calibrate(loaded, out_dir=out_dir, variant=variant, points=points,
+                                       replicates=replicates, waves=waves, seed=seed)
+    except ScenarioError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    for target in result["targets"]:
+        sim = target["simulated"]
+        typer.echo(f"{target['name']}: observed {target['observed']['low']:.3f}-"
+                   f"{target['observed']['high']:.3f}, simulated {sim:.3f}"
+                   f"{'' if target['inside'] else '  (outside)'}")
+    typer.echo(f"{result['status']}: {len(result['accepted'])} accepted points; "
+               f"{out_dir / calibration.FILE_NAME}")
+    if result["status"] != "calibrated":
+        raise typer.Exit(1)

@@ -1,0 +1,106 @@
+"""The shipped calibration of ukraine-2025 holds on a fresh run; the calibration workflow.
+
+The targets are the record's (``accord fit war-duration``: the hazards of a war that has lasted
+three years ending in year 1, years 2-3 and years 4-10; UCDP: ceasefires failing within five
+years). A fresh run of the baseline with the shipped calibration must put every target's
+simulated value inside its observed interval.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from accord import calibration
+from accord.scenario import load_scenario
+from accord.simulation import compile_spec, simulate_chunk, variant_design
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    return load_scenario("ukraine-2025")
+
+
+@pytest.fixture(scope="module")
+def shipped(flagship):
+    path = calibration.shipped_path(flagship)
+    assert path is not None and path.name == "calibration.json"
+    return calibration.load(path)
+
+
+def test_shipped_calibration_has_the_contract_shape(shipped):
+    names = {t["name"] for t in shipped["targets"]}
+    assert names == {"hazard_year_1", "hazard_years_2_3", "hazard_years_4_10",
+                     "ceasefire_failure_5y"}
+    for target in shipped["targets"]:
+        assert target["observed"]["low"] <= target["simulated"] <= target["observed"]["high"]
+    assert shipped["status"] == "calibrated" and shipped["accepted"]
+    declared = {p["name"] for p in shipped["parameters"]}
+    assert all(set(point) == declared for point in shipped["accepted"])
+
+
+def test_shipped_targets_are_the_records(shipped):
+    observed = {t["name"]: t["observed"] for t in calibration.observed_targets()}
+    for target in shipped["targets"]:
+        assert target["observed"]["low"] == pytest.approx(observed[target["name"]]["low"])
+        assert target["observed"]["high"] == pytest.approx(observed[target["name"]]["high"])
+
+
+def test_a_fresh_run_with_the_shipped_calibration_meets_every_target(flagship, shipped):
+    spec = flagship.simulation
+    seed = 424242  # not the calibration's seed: a fresh sample of futures
+    design = variant_design(spec, "baseline", 3000, seed=seed)
+    design = calibration.apply(design, shipped, seed)
+    compiled = compile_spec(spec, flagship, seed=seed)
+    scalars = simulate_chunk(design, seed, spec=compiled).scalars
+    simulated = calibration.simulated_targets(scalars, spec.horizon_months)
+    for target in shipped["targets"]:
+        value, count = simulated[target["name"]]
+        assert count > 100, target["name"]
+        assert target["observed"]["low"] <= value <= target["observed"]["high"], (
+            target["name"], value, target["observed"])
+
+
+def test_apply_gives_each_experiment_its_own_accepted_point(shipped):
+    design = pd.DataFrame({"experiment": np.arange(500)})
+    whole = calibration.apply(design, shipped, 7)
+    parts = pd.concat([calibration.apply(design.iloc[i:i + 37], shipped, 7)
+                       for i in range(0, 500, 37)])
+    pd.testing.assert_frame_equal(whole, parts)
+    accepted = {tuple(sorted(p.items())) for p in shipped["accepted"]}
+    names = sorted(shipped["accepted"][0])
+    rows = {tuple(zip(names, row, strict=True)) for row in whole[names].to_numpy()}
+    assert rows <= accepted
+
+
+def test_calibrate_writes_targets_and_the_accepted_region(flagship, tmp_path):
+    result = calibration.calibrate(flagship, out_dir=tmp_path / "cal", points=4, replicates=20,
+                                   waves=1, seed=3, progress=False)
+    written = json.loads((tmp_path / "cal" / "calibration.json").read_text())
+    assert written["targets"][0].keys() >= {"name", "observed", "simulated"}
+    assert written["targets"][0]["observed"].keys() >= {"low", "high"}
+    assert len(written["evaluated"]) == 4
+    assert (tmp_path / "cal" / "calibration.md").read_text().startswith("# Calibration")
+    assert result["status"] in ("calibrated", "no accepted point", "pooled value outside")
+
+
+def test_describe_says_which_parameters_a_run_used(shipped):
+    assert calibration.describe(None, None).startswith("uncalibrated")
+    assert calibration.describe(shipped, None).startswith("calibrated")
+
+
+def test_run_says_whether_it_used_the_calibration(tmp_path):
+    import subprocess
+    import sys
+
+    from accord.store import Run
+
+    for flag, expected in (([], "calibrated ("), (["--uncalibrated"], "uncalibrated")):
+        out = tmp_path / ("plain" if flag else "calibrated")
+        subprocess.run([sys.executable, "-m", "accord", "run", "ukraine-2025", "-v", "baseline",
+                        "-n", "8", "--no-report", "--out", str(out), *flag],
+                       check=True, capture_output=True)
+        assert Run(out / "baseline").meta["calibration"].startswith(expected)
