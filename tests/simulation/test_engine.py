@@ -117,13 +117,18 @@ def test_invariants_on_every_variant(result, compiled) -> None:
 def test_ceasefire_within_m_months_counts_the_first_m_series_months(result, horizon) -> None:
     from accord.analysis import probability_ceasefire_within
 
-    # The series' month 0 is the start month: a ceasefire "within m months" is one in the
-    # series rows 0..m-1, i.e. a future that is at peace in one of its first m months.
+    # The series' month 0 is the start month: an end of the war "within m months" is one in
+    # the series rows 0..m-1, i.e. a future that is at peace in one of its first m months; a
+    # ceasefire is one of the ways to end, counted the same way.
     at_war = result.series.sort_values(["experiment", "month"])["at_war"].to_numpy()
     first_months = at_war.reshape(len(result.scalars), MONTHS)[:, :horizon]
     by_series = float(np.mean((first_months == 0).any(axis=1)))
-    by_scalar = probability_ceasefire_within(result.scalars["ceasefire_month"], horizon)
+    by_scalar = probability_ceasefire_within(result.scalars["war_end_month"], horizon)
     assert by_scalar == by_series
+    ceasefire = probability_ceasefire_within(result.scalars["ceasefire_month"], horizon)
+    ended_by_ceasefire = (result.scalars["war_end_type"] == war.CEASEFIRE) & (
+        result.scalars["war_end_month"] < horizon)
+    assert float(ended_by_ceasefire.mean()) <= ceasefire <= by_series
 
 
 @settings(max_examples=15, deadline=None,
