@@ -37,6 +37,16 @@ def us_aid_share(policy: np.ndarray, change_month: np.ndarray, wind_down_months:
     return np.where(policy == 0, 1.0, np.where(policy == 1, ramp, stopped))
 
 
+def _accepted_terms(terms: np.ndarray, first_ceasefire: np.ndarray, inputs: Inputs,
+                    front_gain: np.ndarray) -> np.ndarray:
+    """Record the terms on the table (all issues) where a first ceasefire is signed."""
+    if not first_ceasefire.any():
+        return terms
+    on_table = war.bounded(inputs.base_terms + inputs.terms_front_shift[None, :]
+                           * front_gain[:, None], 0.0, 100.0)
+    return np.where(first_ceasefire[:, None], on_table, terms)
+
+
 def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms: np.ndarray,
          *, usd_per_eur: float, end_uniform: np.ndarray | None = None
          ) -> tuple[State, dict[str, np.ndarray]]:
@@ -123,11 +133,12 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
                                                     p["cost_russia"],
                                                     p["decision_horizon_months"])
     value_r = value_r - np.where(inputs.sanctions_relief, p["sanctions_relief_value"], 0.0)
-    terms_now = np.clip(inputs.base_terms + inputs.terms_front_shift[None, :]
-                        * (front - inputs.front_start)[:, None], 0.0, 100.0)
+    front_gain = front - inputs.front_start
     if inputs.territory_index >= 0:
         k = inputs.territory_index
-        deal_share = war.deal_share_from_territory_terms(terms_now[:, k],
+        territory = war.bounded(inputs.base_terms[:, k]
+                                + inputs.terms_front_shift[k] * front_gain, 0.0, 100.0)
+        deal_share = war.deal_share_from_territory_terms(territory,
                                                          inputs.terms_front_shift[k])
     else:
         deal_share = front / 100.0
@@ -226,8 +237,8 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
         war_started_month=np.where(renewed, float(month), state.war_started_month),
         war_end_month=np.where(first_end, float(month), state.war_end_month),
         war_end_type=np.where(first_end, end_type, state.war_end_type).astype(float),
-        terms_at_ceasefire=np.where(first_ceasefire[:, None], terms_now,
-                                    state.terms_at_ceasefire),
+        terms_at_ceasefire=_accepted_terms(state.terms_at_ceasefire, first_ceasefire, inputs,
+                                           front_gain),
         months_of_peace=state.months_of_peace + ~new_at_war,
         escalation_use_of_force_events=state.escalation_use_of_force_events + events,
         escalation_fatal_events=state.escalation_fatal_events + fatal,
