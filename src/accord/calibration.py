@@ -42,8 +42,9 @@ from accord.errors import ScenarioError
 FILE_NAME = "calibration.json"
 REPORT_NAME = "calibration.md"
 #: Uncertainties the calibration may narrow, in order: the weight of the record's hazard of
-#: ends without agreement, the monthly chance of closing a deal, and the interstate shift of
-#: the ceasefire renewal hazard.
+#: ends without agreement, the monthly chance of closing a deal, and (only where the engine
+#: reads it: civil-war durability evidence) the interstate shift of the renewal hazard. The
+#: interstate durability fit's own parameters are left as that fit drew them.
 CANDIDATES: tuple[str, ...] = ("war_end_hazard_scale", "talks_probability", "log_hr_interstate")
 #: The experiments' own stream for picking an accepted point (apart from the engine's draws).
 PICK_STREAM = 0x63616C69  # "cali"
@@ -68,16 +69,35 @@ def observed_targets() -> list[dict[str, Any]]:
                       "inter-state wars, Russia-Ukraine covariates (Akaike-weighted value, "
                       "interval spanning both families' 95 % intervals)",
         })
-    record = war_duration.ceasefire_recurrence(CEASEFIRE_YEARS)
-    rows.append({
-        "name": "ceasefire_failure_5y",
-        "description": "share of ceasefires followed by renewed war within 5 years",
-        "observed": {"value": record["rate"], "low": record["low"], "high": record["high"]},
-        "source": f"UCDP Conflict Termination v3-2021, interstate episodes ended by a "
-                  f"ceasefire: {record['failures']} of {record['n']} recurred within 5 years "
-                  "(Clopper-Pearson 95 % interval)",
-    })
+    rows.append(ceasefire_failure_target())
     return rows
+
+
+def ceasefire_failure_target() -> dict[str, Any]:
+    """The 5-year ceasefire failure target: the durability fit's, else the UCDP record's.
+
+    ``accord fit durability`` (interstate ceasefire agreements, UCDP) gives the 5-year
+    recurrence of a ceasefire agreement with its interval; without that fit, the raw record:
+    interstate episodes that ended in a ceasefire and recurred within five years, with the
+    exact binomial interval.
+    """
+    from accord.fits import FITS, run_fit, war_duration
+
+    target = {"name": "ceasefire_failure_5y",
+              "description": "share of ceasefires followed by renewed war within 5 years"}
+    if "durability" in FITS:
+        estimate = run_fit("durability").estimate("p_recur_5y_ceasefire_agreement")
+        target["observed"] = {"value": estimate.value, "low": estimate.low,
+                              "high": estimate.high}
+        target["source"] = ("accord fit durability: p_recur_5y_ceasefire_agreement (UCDP "
+                            "interstate terminations and agreements), 95 % interval")
+        return target
+    record = war_duration.ceasefire_recurrence(CEASEFIRE_YEARS)
+    target["observed"] = {"value": record["rate"], "low": record["low"], "high": record["high"]}
+    target["source"] = (f"UCDP Conflict Termination v3-2021, interstate episodes ended by a "
+                        f"ceasefire: {record['failures']} of {record['n']} recurred within 5 "
+                        "years (Clopper-Pearson 95 % interval)")
+    return target
 
 
 def simulated_targets(scalars: pd.DataFrame, horizon: int) -> dict[str, tuple[float, int]]:
@@ -115,6 +135,7 @@ def calibrate(scenario: Any, *, out_dir: str | Path, variant: str = "baseline",
     from accord.experiments.runner import run_experiments
     from accord.safeio import ensure_directory
     from accord.simulation import compile_spec, simulate_chunk, variant_design
+    from accord.simulation.engine import CIVIL_WAR_PARAMETERS, PARAMETERS
 
     spec = scenario.simulation
     origin = scenario.origin or scenario.name
@@ -124,14 +145,16 @@ def calibrate(scenario: Any, *, out_dir: str | Path, variant: str = "baseline",
         raise ScenarioError(origin, "unknown variant", field="--variant",
                             expected=f"one of {sorted(spec.variants)}", found=variant)
     uncertainties, _ = spec.variant_inputs(variant)
-    calibrated = [u for u in uncertainties if u.name in CANDIDATES]
+    compiled = compile_spec(spec, scenario, seed=seed, source=origin)
+    read = set(compiled.defaults) & (set(PARAMETERS) | (
+        set(CIVIL_WAR_PARAMETERS) if spec.durability_evidence == "civil_war" else set()))
+    calibrated = [u for u in uncertainties if u.name in CANDIDATES and u.name in read]
     if not calibrated:
         raise ScenarioError(origin, "no calibrated uncertainty declared", field="uncertainties",
                             expected=f"some of {list(CANDIDATES)}")
     out = Path(out_dir)
     ensure_directory(out)
     targets = observed_targets()
-    compiled = compile_spec(spec, scenario, seed=seed, source=origin)
     simulate = functools.partial(simulate_chunk, spec=compiled)
     horizon = spec.horizon_months
     names = [u.name for u in calibrated]

@@ -67,6 +67,7 @@ def test_escalation_events_at_the_fitted_rate(compiled, spec) -> None:
     """No force, at war all along: events per experiment ~ Binomial(months, 1 - exp(-rate))."""
     design = variant_design(spec, "baseline", 400, seed=9, method="mc")
     design["talks_probability"] = 1e-12  # keep every future at war (no ceasefire)
+    design["war_end_hazard_scale"] = 0.0  # nor any other end of the war
     result = simulate_chunk(design, 4, spec=compiled)
     events = result.scalars["escalation_use_of_force_events"].to_numpy()
     rate = (design["escalation_base_rate"] * np.exp(design["escalation_war_effect"])).to_numpy()
