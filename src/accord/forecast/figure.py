@@ -69,13 +69,19 @@ def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
 def _plot_rounds(ax, forecast: Forecast, model: str, k: int) -> None:  # type: ignore[no-untyped-def]
     result = forecast.models[model]
     assert result.history is not None and result.median is not None and result.mean is not None
-    rounds = range(result.history.shape[0])
+    last = result.history.shape[0] - 1
+    if result.stopping_round is not None:
+        last = int(result.stopping_round[k])  # later rounds only repeat the stopping state
+    rounds = range(last + 1)
     for n, actor in enumerate(forecast.scenario.actor_ids):
-        ax.plot(rounds, result.history[:, n, k], lw=0.8, alpha=0.6)
+        ax.plot(rounds, result.history[: last + 1, n, k], lw=0.8, alpha=0.6)
         if forecast.scenario.actors and len(forecast.scenario.actors) <= 16:
-            ax.annotate(actor, (rounds[-1], result.history[-1, n, k]), fontsize=6)
-    ax.plot(rounds, result.median[:, k], color="black", lw=2, label="weighted median")
-    ax.plot(rounds, result.mean[:, k], color="black", lw=2, ls="--", label="weighted mean")
+            ax.annotate(actor, (rounds[-1], result.history[last, n, k]), fontsize=6)
+    ax.plot(rounds, result.median[: last + 1, k], color="black", lw=2, label="weighted median")
+    ax.plot(rounds, result.mean[: last + 1, k], color="black", lw=2, ls="--",
+            label="weighted mean")
+    if result.stopped_because is not None:
+        ax.axvline(last, color="grey", lw=1, ls=":", label=f"stops: {result.stopped_because[k]}")
     issue = forecast.scenario.issues[k]
     ax.set_ylim(issue.scale_min, issue.scale_max)
     step = "turn" if model == "smp" else "round"  # KTAB counts turns
