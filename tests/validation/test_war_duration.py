@@ -152,3 +152,22 @@ def test_registered_and_json_shape():
     assert result["data"]["n"] == 95
     assert {"name", "value", "low", "high", "unit"} <= set(result["estimates"][0])
     assert result["statistics"]["record"]["reached_3_years"] == 11
+
+
+def test_the_scenarios_duration_ranges_are_the_fit(fits):
+    from accord.scenario import load_scenario
+
+    declared = {u.name: u for u in load_scenario("ukraine-2025").simulation.uncertainties}
+    model = fits.cow
+    assert model.family == "loglogistic"
+    se = np.sqrt(np.diag(model.covariance))
+    shape = [np.exp(model.coef[-1] + z * se[-1]) for z in (0.0, -1.96, 1.96)]
+    shape_range = declared["duration_shape"]
+    assert [shape_range.mode, shape_range.low, shape_range.high] == pytest.approx(shape, abs=2e-3)
+    x = np.array([1.0] + [wd.RUSSIA_UKRAINE[c] for c in model.covariates])
+    log_scale = model.coef[:-1] @ x
+    se_scale = np.sqrt(x @ model.covariance[:-1, :-1] @ x)
+    scale = [12 * np.exp(log_scale + z * se_scale) for z in (0.0, -1.96, 1.96)]
+    scale_range = declared["duration_scale_months"]
+    assert [scale_range.mode, scale_range.low, scale_range.high] == pytest.approx(scale,
+                                                                                  abs=0.01)

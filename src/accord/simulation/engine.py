@@ -54,6 +54,7 @@ PARAMETERS: tuple[str, ...] = (
     # How a war ends besides a negotiated ceasefire (accord.models.war; fitted duration hazard).
     "war_end_hazard_scale", "duration_shape", "duration_scale_months", "freeze_share",
     "collapse_share", "end_dominance_effect", "end_strain_effect",
+    "p_recur_5y_after_decision", "p_recur_5y_after_freeze",
 )
 #: Read instead of the interstate durability fit when ``durability_evidence: civil_war``
 #: (Fortna's civil-war ceasefires shifted by ``log_hr_interstate``; the force as peacekeepers).
@@ -420,9 +421,10 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
                                compiled.defaults["credible_commitment_required"])), "True"),
         capacity_ukraine_start=start_u,
         dominance_start=np.abs(2.0 * share0 - 1.0),
-        # After an end without agreement: the reference ceasefire's renewal hazard, none of the
-        # settlement's features (no guarantees, no force).
-        other_end_log_hr=(params["log_hr_interstate"] if civil_war else np.zeros(size)),
+        # After an end without agreement (no guarantees, no force): the durability fit's
+        # recurrence after a victory (decision, collapse) or low activity (freeze).
+        decision_log_hr=_relative_log_hr(params["p_recur_5y_after_decision"], params, civil_war),
+        freeze_log_hr=_relative_log_hr(params["p_recur_5y_after_freeze"], params, civil_war),
         base_terms=np.full((size, len(compiled.issue_ids)), 50.0),
         terms_front_shift=compiled.front_shift,
         territory_index=(compiled.issue_ids.index("territory")
@@ -430,6 +432,21 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         front_start=compiled.front_start,
         war_elapsed_start=compiled.war_elapsed_start,
     )
+
+
+def _relative_log_hr(p_recur_5y: np.ndarray, params: dict[str, np.ndarray], civil_war: bool
+                     ) -> np.ndarray:
+    """Log hazard ratio, against the reference ceasefire, of a 5-year recurrence probability.
+
+    Weibull PH with a common shape: ``-log S(60)`` scales with the hazard ratio, so the ratio
+    is ``log(-log(1 - p)) - log(-log(1 - p_ref))`` with ``p_ref`` the reference ceasefire
+    agreement's ``durability_p_recur_5y``. With civil-war evidence the interstate shift
+    ``log_hr_interstate`` stands for every end (the civil-war fit has no end types).
+    """
+    if civil_war:
+        return params["log_hr_interstate"]
+    return (np.log(-np.log1p(-p_recur_5y))
+            - np.log(-np.log1p(-params["durability_p_recur_5y"])))
 
 
 def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force: np.ndarray,

@@ -128,7 +128,8 @@ class Inputs:
     credible_commitment_required: np.ndarray  # bool [B]: hard (True) or soft commitment problem
     capacity_ukraine_start: np.ndarray  # [B] US$ bn/month at the start (strain reference)
     dominance_start: np.ndarray  # [B] |2p - 1| of the contest at the start
-    other_end_log_hr: np.ndarray  # [B] renewal log hazard ratio after an end without agreement
+    decision_log_hr: np.ndarray  # [B] renewal log hazard ratio after a decision or collapse
+    freeze_log_hr: np.ndarray  # [B] renewal log hazard ratio after a freeze
     base_terms: np.ndarray  # [B, K] the bargaining model's terms at the start line
     # Constants of the run (not sliced per experiment):
     terms_front_shift: np.ndarray  # [K] scale points per pp of front

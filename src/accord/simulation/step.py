@@ -199,7 +199,9 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
     first_renewal = renewed & np.isnan(state.war_renewed_month)
     months_now = np.where(new_at_war, 0.0, np.where(ended, 0.0, state.months_at_peace_now + 1))
     log_hr = np.where(ceasefire, inputs.ceasefire_log_hr,
-                      np.where(ended, inputs.other_end_log_hr, state.log_hazard_ratio))
+                      np.where(end_type == war.FREEZE, inputs.freeze_log_hr,
+                               np.where(ended, inputs.decision_log_hr,
+                                        state.log_hazard_ratio)))
 
     # Escalation and European defence spending (partial adjustment to the equilibrium).
     deployed = ~np.isnan(state.ceasefire_month) | ceasefire  # the force comes with a ceasefire
