@@ -12,6 +12,7 @@ The public API (see ``docs/api.md``)::
     study = accord.open("runs/ukraine-2025")
     result = accord.burden("equilibrium", us_cut=0.5, draws=200)
     result = accord.fit("durability")
+    calibration = accord.calibrate("ukraine-2025", "runs/calibration")
 
 Everything is imported on first use, so ``import accord`` stays light.
 """
@@ -33,6 +34,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "open": ("accord.workflows.study", "open_study"),
     "burden": ("accord.workflows.burden", "burden"),
     "fit": ("accord.workflows.fit", "fit"),
+    "calibrate": ("accord.workflows.calibrate", "calibrate"),
     "runs": ("accord.workflows.study", "list_runs"),
     "check_seed": ("accord.workflows.seeds", "check_seed"),
     "Study": ("accord.workflows.study", "Study"),

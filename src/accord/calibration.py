@@ -194,7 +194,10 @@ def calibrate(scenario: Any, *, out_dir: str | Path, variant: str = "baseline",
                    for name in names}
     final_wave = max(row["wave"] for row in evaluated)
     accepted = [row for row in evaluated if row["accepted"]]
-    pooled = _pooled(out, accepted, horizon)
+    # The calibrated model's values: over the accepted points' futures (without any, over
+    # every point of the last wave, i.e. the prior box, so the file still says where it lies).
+    pooled = _pooled(out, accepted or [r for r in evaluated if r["wave"] == final_wave],
+                     horizon)
     for target in targets:
         value = pooled.get(target["name"], (float("nan"), 0))[0]
         target["simulated"] = value

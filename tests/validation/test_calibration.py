@@ -104,3 +104,20 @@ def test_run_says_whether_it_used_the_calibration(tmp_path):
                         "-n", "8", "--no-report", "--out", str(out), *flag],
                        check=True, capture_output=True)
         assert Run(out / "baseline").meta["calibration"].startswith(expected)
+
+
+def test_the_public_api_and_the_cli_calibrate(tmp_path):
+    import subprocess
+    import sys
+
+    import accord
+
+    result = accord.calibrate("ukraine-2025", tmp_path / "api", points=4, replicates=20,
+                              waves=1, seed=5)
+    assert all(np.isfinite(t["simulated"]) for t in result["targets"])
+    with pytest.raises(accord.ScenarioError):
+        accord.calibrate("ukraine-2025", tmp_path / "bad", points=0)
+    done = subprocess.run([sys.executable, "-m", "accord", "calibrate", "no-such-scenario",
+                           "--out", str(tmp_path / "cli")], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert not (tmp_path / "cli").exists()

@@ -29,13 +29,16 @@ def calibrate(
     """Calibrate the engine's uncertain parameters to the record (writes calibration.json)."""
     from accord import calibration
     from accord.errors import ScenarioError
-    from accord.scenario import load_scenario
+    from accord.safeio import ensure_directory
+    from accord.workflows.calibrate import calibrate as run_calibration
+    from accord.workflows.scenarios import load
 
     try:
-        loaded = load_scenario(scenario)
-        out_dir = out or Path("runs") / f"{loaded.name}-calibration"
-        result = calibration.calibrate(loaded, out_dir=out_dir, variant=variant, points=points,
-                                       replicates=replicates, waves=waves, seed=seed)
+        loaded = load(scenario)
+        runs = ensure_directory(Path("runs"), field="--out") if out is None else None
+        out_dir = out or runs / f"{loaded.name}-calibration"  # type: ignore[operator]
+        result = run_calibration(loaded, out_dir, variant=variant, points=points,
+                                 replicates=replicates, waves=waves, seed=seed, progress=True)
     except ScenarioError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
