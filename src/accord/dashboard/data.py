@@ -233,9 +233,10 @@ def _indicator(scalars: pd.DataFrame, key: str) -> np.ndarray | None:
         return (np.nan_to_num(months, nan=np.inf) < float(key.rsplit("_", 1)[1])).astype(float)
     if key == "peace_holds_5y":
         return np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
-    if key == "p_escalation":
-        events = scalars["escalation_use_of_force_events"].to_numpy(dtype=float)
-        return (np.nan_to_num(events) > 0) * 1.0
+    if key == "p_escalation":  # as accord.analysis.summary.headline
+        column = "escalation_use_of_force_events"
+        if column in scalars:
+            return (np.nan_to_num(scalars[column].to_numpy(dtype=float)) > 0) * 1.0
     return None
 
 
@@ -259,8 +260,8 @@ def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame
         if not levers:
             continue
         keys = [o for o in ("ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
-                            "aid_total_europe", "escalation_use_of_force_events")
-                if o in run.scalars]
+                            "aid_total_europe", "escalation_use_of_force_events",
+                            "escalation_fatal_events") if o in run.scalars]
         frame = effects_of(run.scalars, levers, keys, n_boot=n_boot)
         frames.append(frame.assign(variant=run.variant))
     if not frames:
