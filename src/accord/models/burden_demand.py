@@ -11,16 +11,17 @@ with ``m`` defence spending, ``y`` income (GDP), ``S`` the spill-in from the all
 spending (``w_j`` = 1, except the share of US spending that protects Europe), ``R`` the
 threat (Russia's spending) and ``F_i`` frontline status. Read as ally i's reaction function
 to the others' spending, the system's fixed point is the Nash-Cournot equilibrium; the
-steady state (``m_it = m_i,t-1``) is the long-run equilibrium
+steady state (``m_it = m_i,t-1``), where it is stable, is the long-run equilibrium
 
     ln m_i = [a_i + beta ln y_i + gamma ln S_i + (delta + delta_F F_i) ln R] / (1 - rho).
 
 :func:`solve` finds the fixed point of ``x_i = max(floor_i, c_i + k ln S_i(exp x))`` for a
 batch of coefficient draws by semismooth Newton steps (batched ``numpy.linalg.solve`` on the
 allies' Jacobian, backtracking on the residual): quadratic convergence, checked to 1e-10 in
-log spending, and draws that have no finite equilibrium (a spill-in complementarity strong
-enough to explode, ``k`` times the free allies' share of ``S`` at or above 1) come back NaN
-instead of an arbitrary number. Everything is pure numpy with a leading batch axis.
+log spending; draws where it does not converge come back NaN, and :func:`steady_state` also
+returns NaN for a fixed point that the yearly dynamics would not reach (:func:`stable`: a
+spill-in complementarity strong enough to explode), instead of an arbitrary number.
+Everything is pure numpy with a leading batch axis.
 
 References
 ----------
@@ -127,6 +128,13 @@ def solve(
     x = np.where(is_fixed, log_fixed, c if start is None else np.asarray(start, dtype=float))
     x = np.where(is_fixed, x, np.maximum(x, lf))
     eye = np.eye(n)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _newton(x, c, k, w, fx, is_fixed, lf, eye)
+
+
+def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: Array, lf: Array,
+            eye: Array) -> Array:
+    size = x.shape[0]
 
     def residual(values: Array) -> tuple[Array, Array, Array]:
         level = np.where(is_fixed, np.where(is_fixed, fx, 0.0), np.exp(values))
@@ -137,9 +145,13 @@ def solve(
         r = np.where(is_fixed, 0.0, values - np.maximum(lf, target))
         return r, level, np.where(active & ~is_fixed, s, np.nan)
 
+    # Draws with non-finite inputs (e.g. a draw that already failed last year) stay NaN.
+    free_x = np.where(is_fixed, 0.0, x)
+    bad = ~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1) & np.isfinite(free_x).all(axis=1))
+    x = np.where(bad[:, None] & ~is_fixed, 0.0, x)
     r, level, s = residual(x)
     for _ in range(MAX_STEPS):
-        norm = np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1)
+        norm = np.where(bad, 0.0, np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1))
         if np.all(norm < TOLERANCE):
             break
         # Jacobian of r: I - k D on the reacting rows, D_ij = w_j m_j / S_i (j != i, j free).
@@ -153,14 +165,14 @@ def solve(
             trial = np.where(is_fixed, x, x + t * step)
             r_new, level_new, s_new = residual(trial)
             new_norm = np.max(np.abs(np.nan_to_num(r_new, nan=np.inf)), axis=1)
-            ok = (new_norm < norm) | (norm < TOLERANCE)
+            ok = (new_norm < norm) | (norm < TOLERANCE) | bad
             if np.all(ok):
                 break
             t = np.where(ok[:, None], t, 0.5 * t)
         x, r, level, s = trial, r_new, level_new, s_new
     norm = np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1)
     out = np.where(is_fixed, fx, np.exp(x))
-    out[norm >= 1e-8] = np.nan
+    out[(norm >= 1e-8) | bad] = np.nan
     return np.asarray(out)
 
 
@@ -186,8 +198,35 @@ def steady_state(
            + threat_term(coef, log_threat, frontline))
     with np.errstate(divide="ignore"):
         lf = None if floor is None else np.log(np.asarray(floor, dtype=float))
-    return solve(rhs / keep, coef.spill_in / keep[:, 0], weight, fixed=fixed, log_floor=lf,
-                 start=start)
+    level = solve(rhs / keep, coef.spill_in / keep[:, 0], weight, fixed=fixed, log_floor=lf,
+                  start=start)
+    level[~stable(coef, level, weight, fixed=fixed)] = np.nan
+    return level
+
+
+def stable(coef: Coefficients, level: ArrayLike, weight: ArrayLike, *,
+           fixed: ArrayLike | None = None) -> NDArray[np.bool_]:
+    """Whether a steady state [B, N] is stable under the yearly dynamics (per draw).
+
+    Linearised, ``(I - gamma D) dx_t = rho dx_{t-1}`` with ``D_ij = w_j m_j / S_i`` over
+    the reacting allies, so the steady state attracts the path iff the spectral radius of
+    ``rho (I - gamma D)^-1`` is below 1. An unstable fixed point is not an equilibrium the
+    allies would reach (a spill-in complementarity that explodes): reported as NaN.
+    """
+    m = np.asarray(level, dtype=float)
+    size, n = m.shape
+    ok = np.isfinite(m).all(axis=1)
+    free = np.ones((size, n), bool) if fixed is None else np.isnan(
+        np.broadcast_to(np.asarray(fixed, dtype=float), (size, n)))
+    safe = np.where(ok[:, None], m, 1.0)
+    w = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
+    s = spill_in(safe, w)
+    d = (w * safe * free)[:, None, :] / s[:, :, None] * (1.0 - np.eye(n)) * free[:, :, None]
+    jac = np.eye(n) - coef.spill_in[:, None, None] * d
+    with np.errstate(invalid="ignore", over="ignore"):
+        radius = np.max(np.abs(np.linalg.eigvals(
+            coef.lag[:, None, None] * np.linalg.inv(jac))), axis=1)
+    return np.asarray(ok & (radius < 1.0))
 
 
 def one_year(
@@ -200,13 +239,18 @@ def one_year(
     weight: ArrayLike,
     *,
     fixed: ArrayLike | None = None,
+    floor: ArrayLike | None = None,
 ) -> Array:
     """Spending [B, N] one year on: this year's reaction functions solved jointly, given
-    last year's spending ``previous`` (levels) and this year's exogenous variables."""
-    rhs = (np.asarray(intercept, dtype=float) + coef.lag[:, None] * np.log(previous)
+    last year's spending ``previous`` (levels) and this year's exogenous variables; a
+    ``floor`` (levels) binds where the reaction would fall below it."""
+    with np.errstate(divide="ignore"):  # a fixed ally at zero (the US cut to nothing)
+        log_previous = np.log(np.asarray(previous, dtype=float))
+        lf = None if floor is None else np.log(np.asarray(floor, dtype=float))
+    rhs = (np.asarray(intercept, dtype=float) + coef.lag[:, None] * log_previous
            + coef.income[:, None] * np.asarray(log_income)
            + threat_term(coef, log_threat, frontline))
-    return solve(rhs, coef.spill_in, weight, fixed=fixed, start=np.log(previous))
+    return solve(rhs, coef.spill_in, weight, fixed=fixed, log_floor=lf, start=log_previous)
 
 
 def recentre(
