@@ -194,15 +194,19 @@ def test_europe_replaces_part_of_us_aid_and_defence(compiled, spec) -> None:
     full = variant_design(spec, "us-2024-pace", 30, seed=9, method="mc")
     backseat_rows = full.assign(us_security_role="backseat", europe_aid_step_up=1.5)
     design = pd.concat([full, backseat_rows], ignore_index=True)
+    design["experiment"] = np.tile(np.arange(30), 2)  # same futures, same demand draws
     inputs = prepare_inputs(compiled, design)
     assert np.all(inputs.aid_without_us[:, EUROPE] >= inputs.aid_with_us[:, EUROPE] - 1e-12)
     assert np.all(inputs.aid_without_us[:, US] == 0)
     gap = inputs.aid_with_us.sum(axis=1) - inputs.aid_without_us.sum(axis=1)
     assert np.all(gap > 0)  # Europe replaces only part of the US's aid in equilibrium
-    # Same futures: a backseat US (less spill-in to Europe) raises European defence spending.
+    # Same futures: a backseat US (less spill-in to Europe) moves European defence spending
+    # as the estimated spill-in elasticity of each experiment's draw says (burden-demand):
+    # down where allies match the spill-in (gamma > 0), up where they free-ride (gamma < 0).
     targets = inputs.europe_defence_target
-    assert np.all(targets[30:] >= targets[:30] - 1e-9)
-    assert np.all(targets[30:] > targets[:30])
+    gamma = compiled.demand_pool[np.arange(30) % compiled.demand_pool.shape[0], 2]
+    moved = np.sign(targets[30:] - targets[:30])
+    assert np.all(moved == -np.sign(gamma))
 
 
 def test_reassurance_force_and_backstop_make_peace_last(compiled, spec) -> None:
@@ -302,3 +306,24 @@ def test_ends_without_agreement_follow_the_fitted_hazard(compiled, spec) -> None
     expected = np.mean(1.0 - np.prod(1.0 - monthly, axis=1))
     # The state's tilt moves the split, not much the total; 400 futures: a few points.
     assert first_year == pytest.approx(expected, abs=0.08)
+
+
+def test_scenario_demand_coefficients_are_the_fit(spec) -> None:
+    """The shipped scenario's defence_demand block is what accord fit burden-demand prints."""
+    from accord.fits import burden_demand as bd
+
+    estimate = bd.estimate()
+    dd = spec.defence_demand
+    np.testing.assert_allclose(dd.coefficients, estimate.params, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dd.covariance, estimate.cov, rtol=1e-5, atol=1e-9)
+    assert dd.us_share_for_europe.value == bd.US_SHARE_FOR_EUROPE.value
+
+
+def test_estimated_defence_keeps_the_base_without_levers(compiled, spec) -> None:
+    """No lever, no growth of Russia's spending: the base year is the estimated equilibrium,
+    so Europe's defence target is the scenario's spending."""
+    design = variant_design(spec, "baseline", 10, seed=2).assign(
+        russia_spending_growth_pct=0.0, defence_floor_pct=0.0, us_security_role="full")
+    inputs = prepare_inputs(compiled, design)
+    europe = compiled.ally_defence[compiled.ally_group == EUROPE].sum()
+    np.testing.assert_allclose(inputs.europe_defence_target, europe, rtol=1e-8)

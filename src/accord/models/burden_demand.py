@@ -160,6 +160,8 @@ def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: Array, 
         d = np.nan_to_num(d) * (1.0 - eye)
         jac = eye - k[:, :, None] * d
         step = -np.linalg.solve(jac, np.nan_to_num(r)[..., None])[..., 0]
+        # Converged draws stay put, so a draw's result does not depend on its batch.
+        step = np.where((norm < TOLERANCE)[:, None], 0.0, step)
         t = np.ones((size, 1))
         for _ in range(20):  # backtracking: accept a step that lowers the residual
             trial = np.where(is_fixed, x, x + t * step)

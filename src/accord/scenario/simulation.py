@@ -94,6 +94,23 @@ class Variant(_Frozen):
     source: str = Field(min_length=3)
 
 
+class DefenceDemand(_Frozen):
+    """The estimated demand for defence that drives the allies' spending in the engine.
+
+    Slopes (lag, income, spill_in, threat, threat_frontline) and their covariance as printed
+    by ``accord fit burden-demand`` (``fit`` names it; a test checks they match), the share
+    of US spending that protects Europe, and the allies (ids) with frontline status.
+    """
+
+    fit: str = Field(min_length=3)
+    coefficients: tuple[float, float, float, float, float]
+    covariance: tuple[tuple[float, float, float, float, float], ...] = Field(min_length=5,
+                                                                           max_length=5)
+    us_share_for_europe: Figure
+    frontline: tuple[str, ...] = ()
+    source: str = Field(min_length=3)
+
+
 class SimulationSpec(_Frozen):
     """Everything the coupled engine reads from a scenario (see ``docs/simulation.md``)."""
 
@@ -118,6 +135,13 @@ class SimulationSpec(_Frozen):
     uncertainties: tuple[Uncertainty, ...] = ()
     levers: tuple[Lever, ...] = ()
     variants: dict[str, Variant] = Field(default_factory=dict)
+    #: Estimated demand for defence (issue 13); without it the engine calibrates the
+    #: joint-product game to the allies' spending instead.
+    defence_demand: DefenceDemand | None = None
+    #: The aid game: "donors" calibrates the joint-product game among every donor;
+    #: "europe_group" lets Europe (one player) best respond to the US's and the other
+    #: donors' aid, the form fitted and tested on Kiel's yearly allocations (issue 13).
+    aid_game: Literal["donors", "europe_group"] = "donors"
 
     @field_validator("donors", "allies", "issues")
     @classmethod

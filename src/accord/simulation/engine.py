@@ -20,7 +20,7 @@ from accord import outcomes
 from accord.errors import ScenarioError
 from accord.experiments.rng import experiment_draws
 from accord.experiments.spec import ChunkResult
-from accord.models import burden, durability, opinion, war
+from accord.models import burden, burden_demand, durability, opinion, war
 from accord.scenario.simulation import SimulationSpec
 from accord.simulation.state import Inputs, State
 from accord.simulation.step import EUROPE, US, step
@@ -28,6 +28,8 @@ from accord.simulation.step import EUROPE, US, step
 GROUPS = ("US", "Europe", "Other")
 TERMS_POOL_SIZE = 256
 TERMS_STREAM = 0x7465726D  # "term": the terms pool's own stream of the run seed
+DEMAND_POOL_SIZE = 256
+DEMAND_STREAM = 0x64656D64  # "demd": the pool of demand-coefficient draws
 GUARANTEE_STRENGTH = {"none": 0.0, "bilateral": 0.5, "collective": 1.0}
 US_AID_POLICIES = {"continue": 0, "wind_down": 1, "stop": 2}
 #: Optional lever: US aid per month while the US gives (default: the donors' recent aid).
@@ -98,6 +100,9 @@ class CompiledSimulation:
     defaults: dict[str, Any]
     spec: SimulationSpec = field(repr=False)
     durability_evidence: str = "interstate"
+    demand_pool: np.ndarray | None = None  # [P, 5] coefficient draws of the demand fit
+    ally_frontline: np.ndarray | None = None  # [A] 1.0 for frontline allies
+    us_share_for_europe: float = 1.0
 
     @property
     def outcome_names(self) -> list[str]:
@@ -178,6 +183,7 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
 
     issue_ids = tuple(issue.id for issue in spec.issues)
     terms_pool = _terms_pool(spec, scenario, seed, source)
+    demand = _demand_pool(spec, seed, source)
     return CompiledSimulation(
         name=getattr(scenario, "name", "simulation"),
         horizon_months=spec.horizon_months,
@@ -201,6 +207,7 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
         defaults=defaults,
         spec=spec,
         durability_evidence=spec.durability_evidence,
+        **demand,
     )
 
 
@@ -209,6 +216,48 @@ def _months_between(first: Any, last: Any) -> float:
     if first is None:
         return 0.0
     return (last - first).days / (365.25 / 12.0)
+
+
+def _demand_pool(spec: SimulationSpec, seed: int, source: str) -> dict[str, Any]:
+    """Draws N(b, V) of the estimated demand slopes (scenario ``defence_demand``), own stream.
+
+    Only draws whose base-year equilibrium is stable under the yearly dynamics are kept
+    (:func:`accord.models.burden_demand.stable`; the estimate's rho < 1): an experiment
+    picks draw ``experiment % DEMAND_POOL_SIZE``, so chunking cannot change it.
+    """
+    dd = spec.defence_demand
+    if dd is None:
+        return {}
+    ids = [a.id for a in spec.allies]
+    unknown = [a for a in dd.frontline if a not in ids]
+    if unknown:
+        raise ScenarioError(source, "frontline allies not among the allies",
+                            field="defence_demand.frontline", expected=f"ids among {ids}",
+                            found=unknown)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        int(seed), spawn_key=(DEMAND_STREAM,))))
+    mean = np.asarray(dd.coefficients, dtype=float)
+    cov = np.asarray(dd.covariance, dtype=float)
+    spending = np.array([a.defence_usd_bn.value for a in spec.allies])
+    present = spending > 0
+    weight = np.where([a.group == "US" for a in spec.allies], dd.us_share_for_europe.value, 1.0)
+    fixed = np.where([a.group == "US" for a in spec.allies], spending, np.nan)[present]
+    kept: list[np.ndarray] = []
+    for _ in range(20):
+        draws = rng.multivariate_normal(mean, cov, DEMAND_POOL_SIZE)
+        draws = draws[draws[:, 0] < 0.999]
+        coef = burden_demand.Coefficients.from_matrix(draws)
+        base = np.broadcast_to(spending[present], (len(draws), int(present.sum())))
+        ok = burden_demand.stable(coef, base, weight[present], fixed=fixed[None, :])
+        kept.extend(draws[ok])
+        if len(kept) >= DEMAND_POOL_SIZE:
+            break
+    if len(kept) < DEMAND_POOL_SIZE:
+        raise ScenarioError(source, "the demand estimates give no stable equilibrium",
+                            field="defence_demand.coefficients", found=list(mean))
+    return {"demand_pool": np.asarray(kept[:DEMAND_POOL_SIZE]),
+            "ally_frontline": np.isin(ids, dd.frontline).astype(float),
+            "us_share_for_europe": dd.us_share_for_europe.value}
 
 
 def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
@@ -344,12 +393,15 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     fixed_on = np.where(is_us, us_aid_level(compiled, design)[:, None] * _us_shares(compiled),
                         np.nan)
     fixed_off = np.where(is_us, 0.0, np.nan)
-    with_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_on)
-    without_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_off)
-    # Group sums row by row (a BLAS matmul could round differently with the batch size).
-    aid_with_us = _group_sums(with_us, compiled.donor_group)
-    aid_without_us = _group_sums(without_us, compiled.donor_group)
     aid_baseline_group = _group_sums(compiled.donor_aid[None, :], compiled.donor_group)[0]
+    if compiled.spec.aid_game == "europe_group":
+        aid_with_us, aid_without_us = _europe_group_aid(compiled, theta, step_up, size)
+    else:
+        with_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_on)
+        without_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_off)
+        # Group sums row by row (a BLAS matmul could round differently with the batch size).
+        aid_with_us = _group_sums(with_us, compiled.donor_group)
+        aid_without_us = _group_sums(without_us, compiled.donor_group)
 
     # European defence: allies' game with the US's spending fixed and its spill-in to Europe
     # cut under a backseat role; an optional floor (% of GDP) binds for European allies.
@@ -357,15 +409,19 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     gdp = np.broadcast_to(compiled.ally_gdp, defence0.shape)
     ally_is_us = compiled.ally_group == US
     ally_is_europe = compiled.ally_group == EUROPE
-    theta_d = params["defence_publicness"]
-    alpha_d = burden.calibrate_alpha(defence0, gdp, theta_d)
     backseat = _flag(np.asarray(lever["us_security_role"]), "backseat")
-    spill = np.where(ally_is_us, np.where(backseat, params["us_spill_in_backseat"], 1.0)[:, None],
-                     1.0)
+    us_spill = np.where(backseat, params["us_spill_in_backseat"], 1.0)
     floor_pct = np.asarray(lever["defence_floor_pct"], dtype=float)
     floor_d = np.where(ally_is_europe, floor_pct[:, None] / 100.0 * gdp, 0.0)
-    defence = burden.nash_equilibrium(gdp, alpha_d, theta_d, spill_in=spill, floor=floor_d,
-                                      fixed=np.where(ally_is_us, defence0, np.nan))
+    if compiled.demand_pool is not None:
+        defence = _estimated_defence(compiled, design, params, us_spill, floor_d)
+    else:
+        theta_d = params["defence_publicness"]
+        alpha_d = burden.calibrate_alpha(defence0, gdp, theta_d)
+        spill = np.where(ally_is_us, us_spill[:, None], 1.0)
+        defence = burden.nash_equilibrium(gdp, alpha_d, theta_d, spill_in=spill,
+                                          floor=floor_d,
+                                          fixed=np.where(ally_is_us, defence0, np.nan))
     europe_target = defence[:, ally_is_europe].sum(axis=1)
     europe_gdp = float(compiled.ally_gdp[ally_is_europe].sum())
 
@@ -474,6 +530,71 @@ def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force
     shape = params["durability_shape"]
     scale = 60.0 / (-np.log1p(-params["durability_p_recur_5y"])) ** (1.0 / shape)
     return shape, scale, log_hr
+
+
+def _europe_group_aid(compiled: CompiledSimulation, theta: np.ndarray, step_up: np.ndarray,
+                      size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group aid [B, 3] with and without US aid: Europe, one player, best responds.
+
+    The aid game as fitted and tested on Kiel's yearly allocations (accord burden aid):
+    Europe's Cobb-Douglas weight is calibrated on the scenario's aid, then Europe best
+    responds to the US's and the other donors' aid with publicness ``theta``
+    (``aid_publicness``), at least ``step_up`` x its recent aid; the US and the other donors
+    are exogenous.
+    """
+    base = _group_sums(compiled.donor_aid[None, :], compiled.donor_group)[0]
+    income = _group_sums(compiled.donor_income[None, :], compiled.donor_group)[0]
+    aid0 = np.broadcast_to(base, (size, 3))
+    alpha = burden.calibrate_alpha(aid0, np.broadcast_to(income, (size, 3)), theta)
+    floor = np.zeros((size, 3))
+    floor[:, EUROPE] = np.minimum(step_up * base[EUROPE], 0.99 * income[EUROPE])
+    outcomes = []
+    for us_aid in (base[US], 0.0):
+        fixed = np.full((size, 3), np.nan)
+        fixed[:, US] = us_aid
+        fixed[:, 2] = base[2]
+        outcomes.append(burden.nash_equilibrium(np.broadcast_to(income, (size, 3)), alpha,
+                                                theta, floor=floor, fixed=fixed))
+    return outcomes[0], outcomes[1]
+
+
+def _estimated_defence(compiled: CompiledSimulation, design: pd.DataFrame,
+                       params: dict[str, np.ndarray], us_spill: np.ndarray,
+                       floor: np.ndarray) -> np.ndarray:
+    """Allies' defence spending [B, A] at the horizon's end from the estimated dynamics.
+
+    Each experiment's slopes are a stable draw of the ``burden-demand`` fit; the scenario's
+    spending is the base equilibrium (intercepts recentred); then the US's share protecting
+    Europe is scaled by its role (``us_spill_in_backseat``), European floors bind, and Russia's
+    spending (the threat) grows at ``russia_spending_growth_pct`` a year. The reaction
+    functions are solved jointly year by year over the horizon (each year's own lag), as in
+    ``accord burden equilibrium``; the engine's monthly adjustment then moves toward it. US
+    spending stays exogenous; allies without armed forces keep zero.
+    """
+    pool = compiled.demand_pool
+    assert pool is not None and compiled.ally_frontline is not None
+    size = len(design)
+    ids = (design["experiment"].to_numpy(dtype=np.int64) if "experiment" in design.columns
+           else np.arange(size))
+    coef = burden_demand.Coefficients.from_matrix(pool[ids % pool.shape[0]])
+    spending, gdp = compiled.ally_defence, compiled.ally_gdp
+    present = spending > 0
+    is_us = (compiled.ally_group == US)[present]
+    m0 = np.broadcast_to(spending[present], (size, int(present.sum())))
+    log_gdp = np.log(gdp[present])
+    frontline = compiled.ally_frontline[present]
+    weight = np.where(is_us, compiled.us_share_for_europe, 1.0)
+    intercept = burden_demand.recentre(coef, m0, log_gdp, 0.0, frontline, weight)
+    growth = np.log1p(params["russia_spending_growth_pct"] / 100.0)[:, None]
+    weight_new = np.where(is_us[None, :], compiled.us_share_for_europe * us_spill[:, None], 1.0)
+    fixed = np.where(is_us[None, :], m0, np.nan)
+    new = m0
+    for year in range(1, int(np.ceil(compiled.horizon_months / 12.0)) + 1):
+        new = burden_demand.one_year(coef, intercept, new, log_gdp, year * growth, frontline,
+                                     weight_new, fixed=fixed, floor=floor[:, present])
+    out = np.zeros((size, spending.size))
+    out[:, present] = new
+    return out
 
 
 def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
