@@ -395,7 +395,8 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     fixed_off = np.where(is_us, 0.0, np.nan)
     aid_baseline_group = _group_sums(compiled.donor_aid[None, :], compiled.donor_group)[0]
     if compiled.spec.aid_game == "europe_group":
-        aid_with_us, aid_without_us = _europe_group_aid(compiled, theta, step_up, size)
+        aid_with_us, aid_without_us = _europe_group_aid(
+            compiled, theta, step_up, us_aid_level(compiled, design))
     else:
         with_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_on)
         without_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_off)
@@ -533,28 +534,29 @@ def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force
 
 
 def _europe_group_aid(compiled: CompiledSimulation, theta: np.ndarray, step_up: np.ndarray,
-                      size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Group aid [B, 3] with and without US aid: Europe, one player, best responds.
+                      us_level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group aid [B, 3] with US aid at ``us_level`` [B] and without: Europe best responds.
 
     The aid game as fitted and tested on Kiel's yearly allocations (accord burden aid):
-    Europe's Cobb-Douglas weight is calibrated on the scenario's aid, then Europe best
-    responds to the US's and the other donors' aid with publicness ``theta``
+    Europe, one player, has its Cobb-Douglas weight calibrated on the scenario's recent aid
+    and best responds to the US's and the other donors' aid with publicness ``theta``
     (``aid_publicness``), at least ``step_up`` x its recent aid; the US and the other donors
     are exogenous.
     """
+    size = us_level.shape[0]
     base = _group_sums(compiled.donor_aid[None, :], compiled.donor_group)[0]
     income = _group_sums(compiled.donor_income[None, :], compiled.donor_group)[0]
-    aid0 = np.broadcast_to(base, (size, 3))
-    alpha = burden.calibrate_alpha(aid0, np.broadcast_to(income, (size, 3)), theta)
+    incomes = np.broadcast_to(income, (size, 3))
+    alpha = burden.calibrate_alpha(np.broadcast_to(base, (size, 3)), incomes, theta)
     floor = np.zeros((size, 3))
     floor[:, EUROPE] = np.minimum(step_up * base[EUROPE], 0.99 * income[EUROPE])
     outcomes = []
-    for us_aid in (base[US], 0.0):
+    for us_aid in (us_level, np.zeros(size)):
         fixed = np.full((size, 3), np.nan)
         fixed[:, US] = us_aid
         fixed[:, 2] = base[2]
-        outcomes.append(burden.nash_equilibrium(np.broadcast_to(income, (size, 3)), alpha,
-                                                theta, floor=floor, fixed=fixed))
+        outcomes.append(burden.nash_equilibrium(incomes, alpha, theta, floor=floor,
+                                                fixed=fixed))
     return outcomes[0], outcomes[1]
 
 
