@@ -30,8 +30,8 @@ def _by(rows: list[dict], key: str) -> dict[str, dict]:
 @pytest.mark.parametrize("cut", [0.5, 1.0])
 def test_us_steps_back(cut: float, tmp_path: Path) -> None:
     figure = tmp_path / "eq.png"
-    out = _json(["equilibrium", "--us-cut", str(cut), "--draws", "200", "--seed", "7",
-                 "--figure", str(figure)])
+    out = _json(["equilibrium", "--model", "joint-product", "--us-cut", str(cut), "--draws",
+                 "200", "--seed", "7", "--figure", str(figure)])
     allies = _by(out["rows"], "ally")
     totals = _by(out["totals"], "group")
     assert len(allies) == 32
@@ -56,7 +56,7 @@ def test_us_steps_back(cut: float, tmp_path: Path) -> None:
 def test_other_levers_run_and_floors_bind() -> None:
     out = _json(["equilibrium", "--floor", "3.5", "--threat-frontline", "0.25", "--threat",
                  "0.1", "--us-spill-in-cut", "0.5", "--leave", "Hungary", "--draws", "50",
-                 "--year", "2023", "--theta-range", "0.4,0.9"])
+                 "--year", "2023", "--theta-range", "0.4,0.9", "--model", "joint-product"])
     allies = _by(out["rows"], "ally")
     assert allies["Hungary"]["status"] == "left" and allies["Hungary"]["pct_gdp"] is None
     spenders = [r for name, r in allies.items() if name not in ("Hungary", "Iceland")]
@@ -70,7 +70,9 @@ def test_table_and_csv_formats() -> None:
     assert "primary-copy" in table.stdout and "Europe and Canada" in table.stdout
     csv = runner.invoke(app, ["burden", "equilibrium", "--draws", "50", "--format", "csv"])
     frame = pd.read_csv(io.StringIO(csv.stdout))
-    assert len(frame) == 32 and {"ally", "pct_gdp", "burden_share_pct"} <= set(frame.columns)
+    # The estimated model (default): 30 European allies and Canada react, the US is given;
+    # Iceland, without armed forces, is not in the game.
+    assert len(frame) == 31 and {"ally", "pct_gdp", "burden_share_pct"} <= set(frame.columns)
     # No lever: the base year is the equilibrium.
     assert frame["change_pct"].abs().max() < 1e-6
 
@@ -109,7 +111,13 @@ def test_exploitation_command(tmp_path: Path) -> None:
         (["equilibrium", "--leave", "Narnia"], "Narnia"),
         (["equilibrium", "--theta-range", "0.9,0.1"], "theta"),
         (["equilibrium", "--theta-range", "abc"], "LOW,HIGH"),
-        (["equilibrium", "--year", "1990"], "no NATO data"),
+        (["equilibrium", "--year", "1990", "--model", "joint-product"], "no NATO data"),
+        (["equilibrium", "--year", "1980"], "no SIPRI data"),
+        (["equilibrium", "--model", "calibrated"], "unknown equilibrium model"),
+        (["equilibrium", "--theta-range", "0.2,0.5"], "joint-product"),
+        (["equilibrium", "--model", "joint-product", "--horizon", "5"], "horizon"),
+        (["backtest", "--train-until", "2024"], "train-until"),
+        (["backtest", "--train-until", "1990"], "train-until"),
         (["aid", "--us-aid-stop", "-1"], "us_aid_stop"),
         (["exploitation", "--source", "cow"], "unknown data source"),
         (["exploitation", "--year", "1980"], "no data for this year"),
@@ -167,3 +175,40 @@ def test_shipped_spec_is_the_scenarios_burden_section() -> None:
     assert all(len(x) > 10 for x in (spec.theta.source, spec.spending_noise_sd.source,
                                      spec.aid.theta.source, spec.aid.noise_sd.source,
                                      spec.frontline.source, spec.base_year_source))
+
+
+def test_estimated_equilibrium_is_the_default() -> None:
+    """Issue 13: the equilibrium comes from the estimated demand model unless asked for the
+    joint-product game; a US cut moves Europe as the estimated reaction functions say."""
+    out = _json(["equilibrium", "--us-cut", "0.5", "--draws", "100"])
+    assert out["settings"]["model"] == "estimated" and out["settings"]["horizon"] == 10
+    assert out["settings"]["us_share_for_europe"] == 0.2
+    totals = _by(out["totals"], "group")
+    assert totals["United States"]["change_pct"] == pytest.approx(-50)
+    europe = totals["European allies"]
+    assert europe["pct_gdp_p05"] <= europe["pct_gdp"] <= europe["pct_gdp_p95"]
+    assert any("burden-demand" in note for note in out["notes"])
+
+
+def test_backtest_json_keys() -> None:
+    out = _json(["backtest", "--train-until", "2019"])
+    assert {"model_mae", "persistence_mae", "joint_product_mae", "n_allies", "years"} <= set(out)
+    assert out["years"] == [2020, 2021, 2022, 2023, 2024] and out["n_allies"] == 30
+    table = runner.invoke(app, ["burden", "backtest", "--train-until", "2019"])
+    assert table.exit_code == 0 and "persistence" in table.stdout
+
+
+def test_aid_reports_the_2025_check() -> None:
+    out = _json(["aid", "--draws", "100"])
+    check = _by(out["check_2025"], "measure")
+    assert set(check) == {"total", "military"}
+    assert check["total"]["observed_europe_replaced_pct"] == pytest.approx(64.87, abs=0.01)
+    table = runner.invoke(app, ["burden", "aid", "--draws", "50"])
+    assert "Tested on 2025" in table.stdout
+
+
+def test_1964_figure_is_labelled_as_computed_from_sipri() -> None:
+    out = _json(["exploitation", "--year", "1964"])
+    row = out["rows"][0]
+    assert "SIPRI" in row["data"] and "not Olson & Zeckhauser" in row["data"]
+    assert any("0.609" in note and "not Olson" in note for note in out["notes"])

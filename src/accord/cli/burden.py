@@ -1,8 +1,9 @@
 """CLI commands: ``accord burden`` -- who pays for Europe's defence and Ukraine's aid.
 
-Subcommands ``equilibrium`` (alliance defence spending under counterfactual levers),
-``aid`` (aid to Ukraine if US aid stops) and ``exploitation`` (Olson & Zeckhauser's rank
-test). Each takes a scenario (a shipped name or a path, default ukraine-2025) like the other
+Subcommands ``equilibrium`` (alliance defence spending under counterfactual levers, from the
+estimated demand model or the calibrated joint-product game), ``aid`` (aid to Ukraine if US
+aid stops, with the 2025 check), ``backtest`` (the estimated model out of sample) and
+``exploitation`` (Olson & Zeckhauser's rank test). Each takes a scenario (a shipped name or a path, default ukraine-2025) like the other
 commands, prints the provenance of its data and takes ``--format table|json|csv`` and
 ``--figure PATH`` (png, svg or pdf by the suffix). The work is :func:`accord.burden`; this
 module parses and prints only. Bad input prints one line and exits with code 2.
@@ -111,11 +112,18 @@ def equilibrium(
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     year: Annotated[int | None, typer.Option(
-        "--year", help="Base year to calibrate on (2014-2024).")] = None,
-    theta_range: ThetaOption = None,
+        "--year", help="Base year (estimated: 1993-2024, joint-product: 2014-2024).")] = None,
+    theta_range: Annotated[str | None, typer.Option(
+        "--theta-range", help="LOW,HIGH in [0, 1] (--model joint-product only).")] = None,
     output_format: FormatOption = Format.table,
     figure: FigureOption = None,
     spec_path: SpecOption = None,
+    model: Annotated[str, typer.Option(
+        "--model", help="estimated (the fitted demand model, default) or joint-product "
+        "(the Cobb-Douglas game calibrated on the base year).")] = "estimated",
+    horizon: Annotated[int | None, typer.Option(
+        "--horizon", min=0, help="Estimated model: years of adjustment (default 10; "
+        "0 = long run).")] = None,
 ) -> None:
     """Allies' defence spending in the Nash equilibrium under counterfactual levers."""
     from accord.workflows.burden import burden
@@ -127,7 +135,7 @@ def equilibrium(
         "equilibrium", _scenario(scenario, spec_path), us_cut=us_cut,
         us_spill_in_cut=us_spill_in_cut, threat_all=threat, threat_frontline=threat_frontline,
         floor_pct_gdp=floor, leave=tuple(leave) if leave else None, draws=draws, seed=seed,
-        year=year, theta=_parse_range(theta_range),
+        year=year, theta=_parse_range(theta_range), model=model, horizon=horizon,
     )
     _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
     _write_figure(result, figure)
@@ -155,6 +163,39 @@ def aid(
                     seed=seed, theta=_parse_range(theta_range))
     _emit(result, output_format, "Aid to Ukraine by donor", _AID_COLUMNS)
     _write_figure(result, figure)
+
+
+@burden_app.command("backtest")
+def backtest(
+    train_until: Annotated[int, typer.Option(
+        "--train-until", help="Last year of the estimation sample; later years are forecast.")],
+    output_format: FormatOption = Format.table,
+) -> None:
+    """The estimated model out of sample: MAE of each ally's share of GDP vs persistence and
+    the calibrated joint-product model."""
+    from accord.workflows.burden import burden
+
+    result = burden("backtest", train_until=train_until)
+    if output_format is Format.table:
+        from rich.console import Console
+
+        s = result.summary
+        console = Console(width=200)
+        console.print(
+            f"trained until {s['train_until']}; forecast {s['years'][0]}-{s['years'][-1]}, "
+            f"{s['n_allies']} allies; mean absolute error, share of GDP (pp): estimated "
+            f"model {s['model_mae']:.3f}, persistence {s['persistence_mae']:.3f}, "
+            f"joint-product {s['joint_product_mae']:.3f}"
+            + ("" if s["model_beats_persistence"] else " (the model does not beat persistence)"),
+            highlight=False, markup=False)
+        errors = result.per_actor.groupby("ally")[
+            ["model_error_pp", "persistence_error_pp", "joint_product_error_pp"]].mean()
+        by_ally = errors.reset_index()
+        _print_tables(result.__class__(by_ally, result.totals, result.settings,
+                                       result.provenance, result.notes),
+                      "Mean absolute error by ally (pp)", None)
+    else:
+        _emit(result, output_format, "Backtest", None)
 
 
 @burden_app.command("exploitation")
@@ -227,7 +268,13 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
     if not result.totals.empty:
         totals_cols = tuple(c for c in result.totals.columns if not c.endswith(("_p05", "_p95"))
                             or c.startswith(("replaced_pct", "gap_eur", "pct_gdp")))
-        show(result.totals, "Totals (median; bands 5-95 %)", totals_cols)
+        heading = ("Mean absolute error by year (pp)" if "model_error_pp" in result.totals
+                   else "Totals (median; bands 5-95 %)")
+        show(result.totals, heading, totals_cols)
+    for name, frame in getattr(result, "sections", {}).items():
+        show(frame.set_index(frame.columns[0]).T.reset_index(names="figure"),
+             "Tested on 2025: European replacement of the US aid stop" if name == "check_2025"
+             else name, None)
     banded = any(str(c).endswith("_p05") for c in result.per_actor.columns)
     show(result.per_actor, f"{title} (median and 5-95 % band)" if banded else title, columns)
     for note in result.notes:

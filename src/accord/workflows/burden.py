@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 QUANTILES = (0.05, 0.5, 0.95)
-ANALYSES = ("equilibrium", "aid", "exploitation")
+ANALYSES = ("equilibrium", "aid", "exploitation", "backtest")
+#: Models of ``burden("equilibrium")``: the estimated demand model (default, issue 13) or the
+#: calibrated joint-product game.
+MODELS = ("estimated", "joint-product")
+#: What the 1964 exploitation row is (issue 13): computed from SIPRI, not Olson & Zeckhauser.
+OZ1964_LABEL = ("SIPRI 1964 figures, computed by accord: a stand-in, not Olson & "
+                "Zeckhauser's own table")
 EXPLOITATION_SOURCES = ("nato", "sipri14", "oz1964")
 DEFAULT_SCENARIO = "ukraine-2025"
 
@@ -40,6 +46,9 @@ def burden(
     theta: tuple[float, float] | None = None,
     year: int | None = None,
     sources: tuple[str, ...] | None = None,
+    model: str = "estimated",
+    horizon: int | None = None,
+    train_until: int | None = None,
     **levers: Any,
 ) -> BurdenResult:
     """Run one burden-sharing analysis.
@@ -59,6 +68,14 @@ def burden(
         2**63``) and a range for the publicness theta replacing the spec's.
     year
         Base year (equilibrium) or the one year to test (exploitation).
+    model
+        Equilibrium model: ``"estimated"`` (the demand model of ``accord fit burden-demand``,
+        its reaction functions solved jointly; default) or ``"joint-product"`` (the
+        Cobb-Douglas game calibrated exactly on the base year).
+    horizon
+        Estimated model: years of adjustment reported (default 10; 0 = long run).
+    train_until
+        ``"backtest"``: the last training year; the years after it are forecast.
 
     Returns
     -------
@@ -82,6 +99,11 @@ def burden(
     if analysis not in ANALYSES:
         raise ScenarioError(None, "unknown analysis", field="analysis",
                             expected=", ".join(ANALYSES), found=analysis)
+    if analysis == "backtest":
+        if train_until is None or levers:
+            raise ScenarioError(None, "the backtest takes --train-until and no levers",
+                                field="train-until", found=train_until)
+        return run_backtest(train_until)
     spec = burden_spec(scenario)
     if analysis == "aid":
         unknown = sorted(set(levers) - {"us_aid_stop"})
@@ -100,9 +122,20 @@ def burden(
         levers["leave"] = (levers["leave"],)
     elif levers.get("leave") is not None:
         levers["leave"] = tuple(levers["leave"])
+    if model not in MODELS:
+        raise ScenarioError(None, "unknown equilibrium model", field="model",
+                            expected=", ".join(MODELS), found=model)
     settings = Settings.from_spec(spec, draws=draws, seed=seed, year=year, theta=theta,
                                   **levers)
-    return run_equilibrium(spec, settings)
+    if model == "joint-product":
+        if horizon is not None:
+            raise ScenarioError(None, "the joint-product game has no horizon (it is static)",
+                                field="horizon", found=horizon)
+        return run_equilibrium(spec, settings)
+    if theta is not None:
+        raise ScenarioError(None, "theta belongs to the joint-product game", field="theta-range",
+                            expected="--model joint-product with --theta-range", found=theta)
+    return run_estimated_equilibrium(spec, settings, horizon)
 
 
 def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
@@ -200,6 +233,10 @@ class BurdenResult:
     provenance: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     analysis: str = ""
+    #: Top-level figures of the analysis (backtest: model_mae, persistence_mae, ...).
+    summary: dict[str, Any] = field(default_factory=dict)
+    #: Further named tables (aid: the 2025 check).
+    sections: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def table(self) -> pd.DataFrame:
         """The per-ally (per-donor, per-year) table."""
@@ -207,14 +244,15 @@ class BurdenResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: settings, totals, rows, notes, provenance (NaN -> None)."""
-        return {
-            "analysis": self.analysis,
+        payload: dict[str, Any] = {"analysis": self.analysis, **self.summary}
+        payload.update({
             "settings": self.settings,
             "totals": _records(self.totals),
             "rows": _records(self.per_actor),
-            "notes": self.notes,
-            "provenance": self.provenance,
-        }
+        })
+        payload.update({name: _records(frame) for name, frame in self.sections.items()})
+        payload.update({"notes": self.notes, "provenance": self.provenance})
+        return payload
 
     def figure(self) -> Figure:
         """The analysis' figure, a ``matplotlib.figure.Figure`` made without pyplot."""
@@ -443,10 +481,73 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     ]
     used = {"us_aid_stop": stop, "theta_range": [low, high], "draws": n_draws, "seed": seed,
             "measure": spec.aid.measure, "donor_groups": list(spec.aid.donor_groups)}
-    return BurdenResult(per_donor, pd.DataFrame(rows), used, data.provenance, notes, "aid")
+    from accord.fits.burden_runs import aid_check
+
+    check = aid_check(draws=n_draws, seed=seed)
+    row = check.per_actor.set_index("measure")
+    notes.append(
+        "tested on 2025 (Kiel R28 by year): Europe replaced "
+        f"{row.loc['total', 'observed_europe_replaced_pct']:.1f} % of the US drop in total aid "
+        f"and {row.loc['military', 'observed_europe_replaced_pct']:.1f} % in military aid; the "
+        "game fitted on 2022-2024 predicts "
+        f"{row.loc['total', 'fitted_europe_replaced_pct']:.0f} % (publicness fitted at "
+        f"{row.loc['total', 'fitted_theta_2022_2024']:.2f}), with theta ~ U(0.5, 1) "
+        f"{row.loc['total', 'calibrated_europe_replaced_pct']:.0f} % "
+        f"[{row.loc['total', 'calibrated_europe_replaced_pct_p05']:.0f}, "
+        f"{row.loc['total', 'calibrated_europe_replaced_pct_p95']:.0f}] (table check_2025)")
+    notes.extend(check.notes)
+    provenance = list(data.provenance)
+    provenance += [p for p in check.provenance if p["name"] not in {q["name"] for q in provenance}]
+    return BurdenResult(per_donor, pd.DataFrame(rows), used, provenance, notes, "aid",
+                        sections={"check_2025": check.per_actor})
+
+
+def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
+                              horizon: int | None = None) -> BurdenResult:
+    """Allies' defence spending under the levers, from the estimated demand model.
+
+    See :func:`accord.fits.burden_runs.equilibrium`: the base year (SIPRI, default 2024) is
+    the equilibrium, the slopes are drawn from the ``burden-demand`` fit, the reaction
+    functions are solved jointly year by year for ``horizon`` years (default 10; 0 = long
+    run). Frontline allies and targets come from the scenario's burden section.
+    """
+    from accord.data.alliance import FRONTLINE
+    from accord.fits import burden_runs
+
+    if tuple(sorted(spec.frontline.allies)) != tuple(sorted(FRONTLINE)):
+        raise ScenarioError(None, "the estimated model's frontline is fixed by its fit",
+                            field="frontline", expected=list(FRONTLINE),
+                            found=list(spec.frontline.allies))
+    run = burden_runs.equilibrium(
+        year=settings.year or 2024, us_cut=settings.us_cut,
+        us_spill_in_cut=settings.us_spill_in_cut, threat_all=settings.threat_all,
+        threat_frontline=settings.threat_frontline, floor_pct_gdp=settings.floor_pct_gdp,
+        leave=settings.leave, draws=spec.draws if settings.draws is None else settings.draws,
+        seed=settings.seed, targets=spec.targets_pct_gdp.values,
+        horizon=burden_runs.HORIZON if horizon is None else horizon)
+    return BurdenResult(run.per_actor, run.totals, run.settings, run.provenance, run.notes,
+                        "equilibrium")
+
+
+def run_backtest(train_until: int) -> BurdenResult:
+    """Out-of-sample test of the estimated model (:func:`accord.fits.burden_runs.backtest`).
+
+    ``summary`` holds ``model_mae``, ``persistence_mae``, ``joint_product_mae`` (share of
+    GDP, percentage points), ``n_allies`` and ``years``; ``totals`` the errors by year;
+    the rows every ally-year's forecasts.
+    """
+    from accord.fits import burden_runs
+
+    run = burden_runs.backtest(train_until)
+    return BurdenResult(run.per_actor, run.totals, run.settings, run.provenance, run.notes,
+                        "backtest", summary=run.summary)
 
 
 ExploitationSource = Literal["nato", "sipri14", "oz1964"]
+
+
+_SOURCE_LABELS = {"nato": "NATO 2024 edition", "sipri14": "SIPRI 2014-2024",
+                  "oz1964": OZ1964_LABEL}
 
 
 def run_exploitation(year: int | None = None,
@@ -471,7 +572,8 @@ def run_exploitation(year: int | None = None,
                 continue
             test = exploitation_test(part["gdp"], part["burden"])
             match = rec[(rec["year"] == y) & (rec["n_allies"] == test.n)]
-            rows.append({"year": int(y), "source": source, **test.as_dict(),
+            rows.append({"year": int(y), "source": source, "data": _SOURCE_LABELS[source],
+                         **test.as_dict(),
                          "recorded_rho": float(match["rho"].iloc[0]) if len(match) else np.nan})
     if not rows:
         raise ScenarioError(None, "no data for this year", field="year",
@@ -480,6 +582,8 @@ def run_exploitation(year: int | None = None,
                        for k in ("name", "file", "source", "verification", "notes")})
     notes = ["positive rho = the large carry a larger share of their income "
              "(Olson & Zeckhauser 1966); p-values two-sided (scipy.stats)"]
+    if "oz1964" in sources:
+        notes.append(f"1964 (oz1964, rho 0.609): {OZ1964_LABEL}")
     table = pd.DataFrame(rows).sort_values(["source", "year"]).reset_index(drop=True)
     return BurdenResult(table, pd.DataFrame(), {"year": year, "sources": list(sources)},
                         provenance, notes, "exploitation")
@@ -565,7 +669,7 @@ def _figure_exploitation(result: BurdenResult) -> Figure:
     fig = _figure(9, 5)
     ax = fig.subplots()
     labels = {"nato": "31 allies (NATO 2024 edition)", "sipri14": "14 members of 1964 (SIPRI)",
-              "oz1964": "14 members, 1964 (SIPRI)"}
+              "oz1964": "14 members, 1964 (SIPRI stand-in, not O&Z's table)"}
     for source, part in t.groupby("source"):
         ax.plot(part["year"], part["spearman_rho"], "o-", label=f"Spearman, {labels[source]}")
         ax.plot(part["year"], part["kendall_tau"], "x:", label=f"Kendall, {labels[source]}")
