@@ -3,10 +3,11 @@
 Subcommands ``equilibrium`` (alliance defence spending under counterfactual levers, from the
 estimated demand model or the calibrated joint-product game), ``aid`` (aid to Ukraine if US
 aid stops, with the 2025 check), ``backtest`` (the estimated model out of sample) and
-``exploitation`` (Olson & Zeckhauser's rank test). Each takes a scenario (a shipped name or a path, default ukraine-2025) like the other
-commands, prints the provenance of its data and takes ``--format table|json|csv`` and
-``--figure PATH`` (png, svg or pdf by the suffix). The work is :func:`accord.burden`; this
-module parses and prints only. Bad input prints one line and exits with code 2.
+``exploitation`` (Olson & Zeckhauser's rank test). Each takes a scenario (a shipped name or
+a path, default ukraine-2025) like the other commands, prints the provenance of its data
+and takes ``--format table|json|csv`` and ``--figure PATH`` (png, svg or pdf by the
+suffix). The work is :func:`accord.burden`; this module parses and prints only. Bad input
+prints one line and exits with code 2.
 """
 
 from __future__ import annotations
