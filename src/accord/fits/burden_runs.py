@@ -375,7 +375,8 @@ def aid_check(*, fit_years: tuple[int, ...] = (2022, 2023, 2024), test_year: int
     calibrated with the scenario's theta ~ U(0.5, 1) (median and 5-95 % band), and the
     publicness that the years including ``test_year`` imply (what the simulation uses).
     """
-    rows, provenance = [], []
+    rows: list[dict[str, Any]] = []
+    provenance: list[dict[str, Any]] = []
     rng = np.random.default_rng(seed)
     theta_draws = rng.uniform(*AID_THETA_RANGE, draws)
     previous = fit_years[-1]

@@ -132,8 +132,8 @@ def solve(
         return _newton(x, c, k, w, fx, is_fixed, lf, eye)
 
 
-def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: Array, lf: Array,
-            eye: Array) -> Array:
+def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: NDArray[np.bool_],
+            lf: Array, eye: Array) -> Array:
     size = x.shape[0]
 
     def residual(values: Array) -> tuple[Array, Array, Array]:
@@ -147,7 +147,8 @@ def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: Array, 
 
     # Draws with non-finite inputs (e.g. a draw that already failed last year) stay NaN.
     free_x = np.where(is_fixed, 0.0, x)
-    bad = ~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1) & np.isfinite(free_x).all(axis=1))
+    bad: NDArray[np.bool_] = np.asarray(~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1)
+                                          & np.isfinite(free_x).all(axis=1)))
     x = np.where(bad[:, None] & ~is_fixed, 0.0, x)
     r, level, s = residual(x)
     for _ in range(MAX_STEPS):
@@ -218,10 +219,10 @@ def stable(coef: Coefficients, level: ArrayLike, weight: ArrayLike, *,
     m = np.asarray(level, dtype=float)
     size, n = m.shape
     ok = np.isfinite(m).all(axis=1)
-    free = np.ones((size, n), bool) if fixed is None else np.isnan(
-        np.broadcast_to(np.asarray(fixed, dtype=float), (size, n)))
+    free: NDArray[np.bool_] = (np.ones((size, n), bool) if fixed is None else np.isnan(
+        np.broadcast_to(np.asarray(fixed, dtype=float), (size, n))))
     safe = np.where(ok[:, None], m, 1.0)
-    w = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
+    w: Array = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
     s = spill_in(safe, w)
     d = (w * safe * free)[:, None, :] / s[:, :, None] * (1.0 - np.eye(n)) * free[:, :, None]
     jac = np.eye(n) - coef.spill_in[:, None, None] * d
@@ -272,6 +273,7 @@ def recentre(
     m = np.asarray(observed, dtype=float)
     x = np.log(m)
     s = spill_in(m, weight)
-    return np.asarray((1.0 - coef.lag[:, None]) * x - coef.income[:, None] * log_income
+    return np.asarray((1.0 - coef.lag[:, None]) * x
+                      - coef.income[:, None] * np.asarray(log_income, dtype=float)
                       - coef.spill_in[:, None] * np.log(s)
                       - threat_term(coef, log_threat, frontline))

@@ -484,17 +484,17 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     from accord.fits.burden_runs import aid_check
 
     check = aid_check(draws=n_draws, seed=seed)
-    row = check.per_actor.set_index("measure")
+    c = check.per_actor.set_index("measure")
     notes.append(
         "tested on 2025 (Kiel R28 by year): Europe replaced "
-        f"{row.loc['total', 'observed_europe_replaced_pct']:.1f} % of the US drop in total aid "
-        f"and {row.loc['military', 'observed_europe_replaced_pct']:.1f} % in military aid; the "
+        f"{c.loc['total', 'observed_europe_replaced_pct']:.1f} % of the US drop in total aid "
+        f"and {c.loc['military', 'observed_europe_replaced_pct']:.1f} % in military aid; the "
         "game fitted on 2022-2024 predicts "
-        f"{row.loc['total', 'fitted_europe_replaced_pct']:.0f} % (publicness fitted at "
-        f"{row.loc['total', 'fitted_theta_2022_2024']:.2f}), with theta ~ U(0.5, 1) "
-        f"{row.loc['total', 'calibrated_europe_replaced_pct']:.0f} % "
-        f"[{row.loc['total', 'calibrated_europe_replaced_pct_p05']:.0f}, "
-        f"{row.loc['total', 'calibrated_europe_replaced_pct_p95']:.0f}] (table check_2025)")
+        f"{c.loc['total', 'fitted_europe_replaced_pct']:.0f} % (publicness fitted at "
+        f"{c.loc['total', 'fitted_theta_2022_2024']:.2f}), with theta ~ U(0.5, 1) "
+        f"{c.loc['total', 'calibrated_europe_replaced_pct']:.0f} % "
+        f"[{c.loc['total', 'calibrated_europe_replaced_pct_p05']:.0f}, "
+        f"{c.loc['total', 'calibrated_europe_replaced_pct_p95']:.0f}] (table check_2025)")
     notes.extend(check.notes)
     provenance = list(data.provenance)
     provenance += [p for p in check.provenance if p["name"] not in {q["name"] for q in provenance}]
@@ -516,7 +516,7 @@ def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
 
     if tuple(sorted(spec.frontline.allies)) != tuple(sorted(FRONTLINE)):
         raise ScenarioError(None, "the estimated model's frontline is fixed by its fit",
-                            field="frontline", expected=list(FRONTLINE),
+                            field="frontline", expected=", ".join(FRONTLINE),
                             found=list(spec.frontline.allies))
     run = burden_runs.equilibrium(
         year=settings.year or 2024, us_cut=settings.us_cut,
