@@ -76,3 +76,32 @@ def test_the_record_is_the_one_in_the_docs():
     assert (f"| coalition of the willing (25k European force) | "
             f"{BEFORE['coalition-of-the-willing']['peace_holds_5y']:.3f} -> ") in durability_doc
     assert f"| baseline | {BEFORE['baseline']['escalation_events_per_10y']:.2f} |" in escalation_doc
+
+
+def test_burden_rows_and_defence_moved(evidence, tmp_path):
+    """The estimated burden model's rows (estimates, backtest, 2025 aid check) and European
+    defence before / this run per variant (issue 13)."""
+    from accord.fits.evidence import BEFORE_DEFENCE
+
+    effects = [row["effect"] for row in evidence["burden"]]
+    assert any(e.startswith("backtest") for e in effects)
+    aid = next(r for r in evidence["burden"] if r["effect"].endswith("aid stop, total"))
+    assert "observed 64.9 %" in aid["data"]
+    scalars = {"europe-steps-up": pd.DataFrame({"experiment": [0, 1, 2],
+                                                "europe_defence_pct_gdp_end": [1.8, 1.9, 2.5]})}
+    moved = evidence_section(evidence, scalars)["moved"][0]
+    assert moved["defence_after"] == "1.9"
+    assert moved["defence_before"] == f"{BEFORE_DEFENCE['europe-steps-up']:.3g}"
+    run = ReportRun("europe-steps-up", scalars["europe-steps-up"],
+                    pd.DataFrame({"experiment": [0], "month": [0], "at_war": [1.0]}), {})
+    html = build_report([run], tmp_path / "c.html", title="t", n_boot=10,
+                        scenario_info={"evidence": evidence}).read_text()
+    assert "accord fit burden-demand" in html and "observed 64.9 %" in html
+
+
+def test_defence_record_is_the_one_in_the_docs():
+    from accord.fits.evidence import BEFORE_DEFENCE
+
+    doc = (DOCS / "burden.md").read_text()
+    for variant, value in BEFORE_DEFENCE.items():
+        assert f"| {variant} | {value:.2f} [" in doc

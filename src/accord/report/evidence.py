@@ -36,7 +36,11 @@ def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.Data
         events = _mean(table, "escalation_use_of_force_events")
         fatal = _mean(table, "escalation_fatal_events")
         was = before.get(variant, {})
+        defence = (None if "europe_defence_pct_gdp_end" not in table
+                   else float(np.nanmedian(table["europe_defence_pct_gdp_end"].to_numpy(float))))
         moved.append({
+            "defence_before": _fmt(evidence.get("before_defence", {}).get(variant)),
+            "defence_after": _fmt(defence),
             "variant": variant,
             "holds_before": _fmt(was.get("peace_holds_5y")),
             "holds_after": _fmt(holds),
@@ -46,6 +50,8 @@ def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.Data
         })
     return {"durability": evidence.get("durability", []),
             "escalation": evidence.get("escalation", []),
+            "burden": evidence.get("burden", []),
+            "before_defence_source": evidence.get("before_defence_source", ""),
             "moved": moved, "before_source": evidence.get("before_source", "")}
 
 
