@@ -117,6 +117,7 @@ def test_exploitation_command(tmp_path: Path) -> None:
         (["equilibrium", "--theta-range", "0.2,0.5"], "joint-product"),
         (["equilibrium", "--model", "joint-product", "--horizon", "5"], "horizon"),
         (["backtest", "--train-until", "2024"], "train-until"),
+        (["equilibrium", "--horizon", "1000"], "horizon"),
         (["backtest", "--train-until", "1990"], "train-until"),
         (["aid", "--us-aid-stop", "-1"], "us_aid_stop"),
         (["exploitation", "--source", "cow"], "unknown data source"),

@@ -30,8 +30,11 @@ JOINT_PRODUCT_THETA = 0.625
 #: The aid game's publicness range of the shipped scenario (aid.theta), for the calibrated
 #: reference of the aid check.
 AID_THETA_RANGE = (0.5, 1.0)
-#: Years of adjustment reported by :func:`equilibrium` (0 = long run).
+#: Years of adjustment reported by :func:`equilibrium` (0 = long run), and the most allowed.
 HORIZON = 10
+MAX_HORIZON = 200
+#: Coefficient draws solved at once (memory: a [block, N, N] Jacobian per Newton step).
+DRAW_BLOCK = 4096
 
 
 @dataclass(frozen=True)
@@ -142,23 +145,32 @@ def equilibrium(
     if floor_pct_gdp is not None:
         floor = np.broadcast_to(np.where(np.arange(n) == us, 0.0, floor_pct_gdp / 100 * y),
                                 (draws, n))[:, keep]
-    if horizon < 0:
-        raise ScenarioError(None, "horizon is a number of years >= 0 (0: long run)",
-                            field="horizon", found=horizon)
+    if not 0 <= horizon <= MAX_HORIZON:
+        raise ScenarioError(None, "horizon is a number of years (0: long run)",
+                            field="horizon", expected=f"0-{MAX_HORIZON}", found=horizon)
     new = np.full((draws, n), np.nan)
-    if horizon == 0:
-        new[:, keep] = demand.steady_state(
-            coef, intercept[:, keep], log_y[keep], log_threat[keep], frontline[keep],
-            weight_new[keep], fixed=fixed[:, keep], floor=floor,
-            start=np.broadcast_to(np.log(m0[keep]), (draws, keep.size)))
-    else:
-        level = np.broadcast_to(m0[keep], (draws, keep.size))
+    # Draws in blocks: the Newton step solves a [B, N, N] system, so memory stays bounded.
+    for start in range(0, draws, DRAW_BLOCK):
+        rows = slice(start, min(start + DRAW_BLOCK, draws))
+        part = demand.Coefficients(*(np.asarray(getattr(coef, name))[rows] for name in
+                                     ("lag", "income", "spill_in", "threat",
+                                      "threat_frontline")))
+        size = part.size
+        block_floor = None if floor is None else floor[rows]
+        if horizon == 0:
+            new[rows, keep] = demand.steady_state(
+                part, intercept[rows][:, keep], log_y[keep], log_threat[keep],
+                frontline[keep], weight_new[keep], fixed=fixed[rows][:, keep],
+                floor=block_floor,
+                start=np.broadcast_to(np.log(m0[keep]), (size, keep.size)))
+            continue
+        level = np.broadcast_to(m0[keep], (size, keep.size))
         for _ in range(horizon):
-            level = demand.one_year(coef, intercept[:, keep], level, log_y[keep],
+            level = demand.one_year(part, intercept[rows][:, keep], level, log_y[keep],
                                     log_threat[keep], frontline[keep], weight_new[keep],
-                                    fixed=fixed[:, keep], floor=floor)
+                                    fixed=fixed[rows][:, keep], floor=block_floor)
             level = np.where(np.isnan(level).any(axis=1, keepdims=True), np.nan, level)
-        new[:, keep] = level
+        new[rows, keep] = level
     failed = int(np.isnan(new[:, keep]).any(axis=1).sum())
 
     pct_new = 100 * new / y
