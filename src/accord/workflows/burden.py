@@ -511,9 +511,10 @@ def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
     functions are solved jointly year by year for ``horizon`` years (default 10; 0 = long
     run). Frontline allies and targets come from the scenario's burden section.
     """
-    from accord.data.alliance import FRONTLINE
+    from accord.data.alliance import FRONTLINE, alliance
     from accord.fits import burden_runs
 
+    _check_names(spec.frontline.allies, alliance(spec.base_year).names, "frontline")
     if tuple(sorted(spec.frontline.allies)) != tuple(sorted(FRONTLINE)):
         raise ScenarioError(None, "the estimated model's frontline is fixed by its fit",
                             field="frontline", expected=", ".join(FRONTLINE),
