@@ -88,7 +88,6 @@ def test_unreadable_date_raises():
         op.fieldwork_month("sometime")
 
 
-def test_every_parameter_has_range_and_source():
+def test_every_parameter_has_a_source():
     for row in describe_parameters(op.OpinionParameters):
-        assert row["low"] <= row["default"] <= row["high"], row
         assert row["source"]

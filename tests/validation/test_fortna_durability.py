@@ -127,11 +127,17 @@ def test_defaults_are_the_fit(fit):
     assert d.scale_months == pytest.approx(fit.scale, abs=0.05)
     for value, j in ((d.log_hr_peacekeepers, pk), (d.log_hr_treaty, treaty)):
         assert value == pytest.approx(fit.coef[j], abs=5e-4)
-    rows = {r["name"]: r for r in describe_parameters(du.DurabilityParameters)}
+    assert {r["name"] for r in describe_parameters(du.DurabilityParameters)} == {
+        "shape", "scale_months", "log_hr_peacekeepers", "log_hr_treaty", "log_hr_guarantees",
+        "log_hr_interstate"}
+    # The range the simulation draws from is the scenario's (the one place): the fit's 95 % CI.
+    from accord.scenario import load_scenario
+
+    spec = load_scenario("ukraine-2025").simulation
+    peacekeepers = next(u for u in spec.uncertainties if u.name == "log_hr_peacekeepers")
     low_pk = fit.coef[pk] - 1.959963984540054 * se[1 + pk]
-    assert rows["log_hr_peacekeepers"]["low"] == pytest.approx(low_pk, abs=5e-4)
-    for row in rows.values():
-        assert row["low"] <= row["default"] <= row["high"]
+    assert peacekeepers.low == pytest.approx(low_pk, abs=5e-4)
+    assert peacekeepers.mode == pytest.approx(d.log_hr_peacekeepers, abs=5e-4)
 
 
 def test_fit_default_uses_the_packaged_table(fit):

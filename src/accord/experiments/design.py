@@ -59,6 +59,8 @@ def inverse_cdf(uncertainty: Uncertainty, unit: np.ndarray) -> np.ndarray:
         options[:] = list(uncertainty.values)
         index = np.minimum((unit * len(options)).astype(np.int64), len(options) - 1)
         return options[index]
+    if uncertainty.distribution == "constant":  # pinned: the column is drawn, then ignored
+        return np.full(unit.shape, uncertainty.point)
     assert uncertainty.low is not None and uncertainty.high is not None
     low, high = uncertainty.low, uncertainty.high
     if uncertainty.distribution == "uniform":

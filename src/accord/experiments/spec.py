@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 from pydantic import ConfigDict, Field, model_validator
 
+from accord.sourced import Distribution, SourcedNumber
 from accord.spec_base import SpecModel
 
-Distribution = Literal["uniform", "triangular", "normal", "lognormal", "choice"]
 
-
-class Uncertainty(SpecModel):
-    """An uncertain input, sampled by a design.
+class Uncertainty(SourcedNumber):
+    """An uncertain input, sampled by a design: a named :class:`~accord.sourced.SourcedNumber`.
 
     Parameters
     ----------
@@ -39,11 +38,16 @@ class Uncertainty(SpecModel):
           geometric midpoint ``sqrt(low * high)``; ``mode`` is thus the *median*) and standard
           deviation ``(log(high) - log(low)) / 4``, truncated to ``[low, high]``; requires
           ``low > 0``.
+        - ``constant``: pinned at ``value`` (write ``constant: 0.3``); the design still
+          draws its column, so pinning one parameter leaves the others' draws unchanged.
         - ``choice``: one of ``values``, each equally likely.
+
+        Without a distribution: uniform over a range (a ``mode`` is then only the central
+        value), constant without a range.
     low, high
-        Bounds of the range (finite, ``low < high``); not used for ``choice``.
-    mode
-        Peak (triangular), mean (normal) or median (lognormal); must lie in ``[low, high]``.
+        Bounds of the range (finite, ``low <= high``); not used for ``choice``.
+    mode (or value)
+        Peak (triangular), mean (normal), median (lognormal) or the constant; in ``[low, high]``.
     values
         Options of a ``choice`` uncertainty (at least one).
     source
@@ -53,38 +57,31 @@ class Uncertainty(SpecModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1)
-    distribution: Distribution = "uniform"
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
+    distribution: Distribution | None = None
     values: tuple[Any, ...] | None = None
     source: str = Field(min_length=1)
     description: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_distribution(cls, data: Any) -> Any:
+        # Without a distribution: uniform over a range, constant without one.
+        if isinstance(data, dict) and data.get("distribution") is None:
+            data = dict(data)
+            ranged = data.get("low") is not None or data.get("high") is not None
+            data["distribution"] = "uniform" if ranged else None
+        return data
+
     @model_validator(mode="after")
     def _check(self) -> Uncertainty:
-        if self.distribution == "choice":
-            if not self.values:
-                raise ValueError(f"uncertainty '{self.name}': a choice needs a non-empty 'values'")
-            return self
-        if self.low is None or self.high is None:
-            raise ValueError(f"uncertainty '{self.name}': '{self.distribution}' needs low and high")
-        for label, number in (("low", self.low), ("high", self.high), ("mode", self.mode)):
-            if number is not None and not math.isfinite(number):
-                raise ValueError(f"uncertainty '{self.name}': {label} must be finite, got {number}")
-        if not self.low < self.high:
-            raise ValueError(
-                f"uncertainty '{self.name}': low must be < high, got low={self.low}, "
-                f"high={self.high}"
-            )
-        if self.mode is not None and not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"uncertainty '{self.name}': mode {self.mode} outside [{self.low}, {self.high}]"
-            )
-        if self.distribution == "lognormal" and self.low <= 0:
-            raise ValueError(f"uncertainty '{self.name}': lognormal needs low > 0, got {self.low}")
-        if self.values is not None:
-            raise ValueError(f"uncertainty '{self.name}': 'values' is only for a choice")
+        if self.distribution != "choice":
+            if self.values is not None:
+                raise ValueError(f"uncertainty '{self.name}': 'values' is only for a choice")
+            if self.distribution != "constant" and self.low == self.high:
+                raise ValueError(
+                    f"uncertainty '{self.name}': low must be < high, got low={self.low}, "
+                    f"high={self.high} (pin a number with 'constant')"
+                )
         return self
 
 

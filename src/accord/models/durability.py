@@ -60,53 +60,42 @@ PUBLISHED_FINDING = (
 
 @dataclass(frozen=True)
 class DurabilityParameters:
-    """Durability parameters for the simulation, with ranges and sources.
+    """Durability parameters: defaults and their sources (the ranges the experiments draw from
+    are the scenario's uncertainties, which carry the fit's 95 % intervals).
 
     The fitted values are those of :func:`fit_weibull_ph` on Fortna's data with the default
-    covariates (95 % intervals); prefer ``WeibullPHFit.sample`` for joint draws. The reference
+    covariates; prefer ``WeibullPHFit.sample`` for joint draws. The reference
     case is a civil-war ceasefire with the controls at their sample means and no peacekeepers.
     """
 
     shape: float = parameter(
         0.534,
-        0.445,
-        0.641,
         "Weibull PH fit on Fortna's civil-war ceasefires (95 % CI); < 1: risk falls with time",
         "Weibull shape k",
     )
     scale_months: float = parameter(
         224.9,
-        135.8,
-        367.5,
         "Weibull PH fit (reference case; 2.5-97.5 % of the asymptotic-normal draws)",
         "Weibull scale of the reference case's survival, months",
     )
     log_hr_peacekeepers: float = parameter(
         -0.596,
-        -1.184,
-        -0.008,
         "Weibull PH fit, pk_dum (HR 0.55, 95 % CI 0.31-0.99); Fortna 2004, 2008",
         "log hazard ratio of peacekeepers / a reassurance force",
     )
     log_hr_treaty: float = parameter(
         -0.951,
-        -1.541,
-        -0.361,
         "Weibull PH fit, treaty (HR 0.39, 95 % CI 0.21-0.70); Fortna 2003 (agreement strength)",
         "log hazard ratio of a formal agreement",
     )
     log_hr_guarantees: float = parameter(
         -0.3,
-        -1.0,
-        0.0,
         "analyst judgement: third-party guarantees are not in the civil-war data; Fortna 2003 "
         "finds strong agreement mechanisms lower the risk, their separate effects are less sure",
         "log hazard ratio of third-party security guarantees",
     )
     log_hr_interstate: float = parameter(
         -0.5,
-        -1.5,
-        0.0,
         "analyst judgement: Fortna 2003 finds interstate ceasefires held better than the "
         "civil-war cases of this fit; the range is wide because the fit may not carry over",
         "log hazard ratio shift for an interstate war (Russia-Ukraine) against the civil-war fit",

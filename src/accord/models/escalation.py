@@ -44,47 +44,35 @@ class EscalationParameters:
 
     base_rate: float = parameter(
         0.0347,
-        0.0169,
-        0.0622,
         "fit escalation (accord fit escalation): rate_use_of_force_post_cold_war 0.417 a year "
         "(95 % 0.202-0.747; 9 disputes in 1992-2013) / 12",
         "monthly rate of Russia-NATO use-of-force disputes with no war and no force deployed",
     )
     war_effect: float = parameter(
         1.04,
-        -1.41,
-        2.61,
         "fit escalation: log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war, 95 % "
         "interval (2014: 1 dispute in 1 year against 9 in 22)",
         "log rate ratio while Russia is at war in Ukraine (war_intensity = 1)",
     )
     force_effect: float = parameter(
         0.553,
-        -0.139,
-        1.346,
         "fit escalation: log_rr_use_of_force_cold_war_vs_post_cold_war, 95 % interval; the "
         "analogy (a force in contact ~ the Cold War's forces in contact) is analyst judgement",
         "log rate ratio of a NATO-state force in Ukraine at full size",
     )
     force_scale_thousand: float = parameter(
         10.0,
-        5.0,
-        30.0,
         "analyst judgement: a force of this size (thousand troops) is in contact along the line",
         "force size at which the force's effect is complete",
     )
     backstop_deterrence: float = parameter(
         0.5,
-        0.0,
-        0.9,
         "analyst judgement: a US backstop deters attacks on the force; the Cold War rate "
         "already includes the US presence, so the data cannot separate it",
         "share of the force's effect removed by a full US backstop (backstop = 1)",
     )
     fatal_share: float = parameter(
         0.197,
-        0.097,
-        0.335,
         "fit escalation: fatal_share_of_use_of_force (8 of 41 use-of-force disputes 1949-2014)",
         "share of use-of-force events in which Russia or the NATO state lost a soldier",
     )

@@ -40,50 +40,39 @@ CLOCK_START = (2022, 3)
 
 @dataclass(frozen=True)
 class OpinionParameters:
-    """Parameters of the support model, with ranges and sources (fields may hold arrays [B])."""
+    """Parameters of the support model: defaults and their sources (fields may hold arrays
+    [B]); the ranges the experiments draw from are the scenario's uncertainties."""
 
     adjustment_rate: float = parameter(
         0.16,
-        0.04,
-        0.28,
         "fit_opinion on Pew/Gallup/Eurobarometer 2022-25: 0.16, 95 % CI 0.04-0.28 "
         "(docs/models/opinion.md)",
         "share of the gap to the target closed each month (inertia = 1 - rate)",
     )
     baseline_us: float = parameter(
         69.5,
-        65.6,
-        73.4,
         "fit_opinion: US series (100 - share saying 'too much', Pew/Gallup), 95 % CI",
         "US support level the public settles at with aid at its 2022-25 level",
     )
     baseline_europe: float = parameter(
         59.9,
-        54.5,
-        65.3,
         "fit_opinion: Eurobarometer EU27 approval of financing military equipment, 95 % CI",
         "European support level the public settles at with aid at its 2022-25 level",
     )
     cost_sensitivity: float = parameter(
         1.0,
-        0.0,
-        4.0,
         "analyst judgement: sign from Gartner & Segura 1998 (costs lower support); the poll "
         "data do not identify it (fit 1.7, 95 % CI -3.4 to 6.8; docs/models/opinion.md)",
         "support points lost per EUR bn a month of aid above the 2022-25 reference flow",
     )
     progress_sensitivity: float = parameter(
         1.0,
-        0.0,
-        3.0,
         "analyst judgement: Gelpi, Feaver & Reifler 2009 (perceived success raises support); "
         "not identifiable from the poll data here",
         "support points gained per pp of territory regained over the recent months",
     )
     aid_threshold: float = parameter(
         50.0,
-        40.0,
-        60.0,
         "analyst judgement: governments cut aid when less than about half the public backs it; "
         "corpus nato-support-coalition-of-the-willing-faq.txt line 9 (public opinion shapes "
         "decisions)",
@@ -91,8 +80,6 @@ class OpinionParameters:
     )
     aid_cut_width: float = parameter(
         3.0,
-        0.0,
-        8.0,
         "analyst judgement: 0 = hard cut at the threshold, larger = gradual cut",
         "width (support points) of the logistic ramp of the aid multiplier",
     )

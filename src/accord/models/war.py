@@ -39,20 +39,26 @@ def bounded(values, low: float, high: float) -> np.ndarray:
     return np.minimum(np.maximum(values, low), high)
 
 
-def parameter(default: float, low: float, high: float, source: str, description: str) -> Any:
-    """A dataclass field carrying its uncertainty range and source in ``metadata``."""
-    return field(
-        default=default,
-        metadata={"low": low, "high": high, "source": source, "description": description},
-    )
+def parameter(default: float, source: str, description: str, *legacy: Any) -> Any:
+    """A dataclass field: a model parameter's default, the source of that default and what it
+    means (in ``metadata``).
+
+    Where an experiment draws the parameter from is not said here: each engine parameter's
+    range, distribution and source live in one place, the scenario's ``uncertainties``
+    (a parameter is pinned there with ``constant``). The older form
+    ``parameter(default, low, high, source, description)`` is refused with that explanation.
+    """
+    if legacy or not isinstance(source, str) or not isinstance(description, str):
+        raise TypeError(
+            "parameter(default, source, description): a range no longer goes into a model's "
+            "parameters; give it in the scenario's uncertainties (the one place for ranges)"
+        )
+    return field(default=default, metadata={"source": source, "description": description})
 
 
 def describe_parameters(parameters_class: type) -> list[dict[str, Any]]:
-    """Rows ``name, default, low, high, source, description`` of a parameter dataclass.
-
-    The simulation helper turns these into uncertainties (uniform on ``[low, high]`` unless
-    the scenario says otherwise).
-    """
+    """Rows ``name, default, source, description`` of a parameter dataclass (the ranges an
+    experiment draws from are the scenario's uncertainties)."""
     rows = []
     for item in fields(parameters_class):
         default = None if item.default is MISSING else item.default
@@ -62,101 +68,76 @@ def describe_parameters(parameters_class: type) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class WarParameters:
-    """Parameters of the war model, with ranges and sources (fields may hold arrays [B])."""
+    """Parameters of the war model: defaults and their sources (fields may hold arrays [B]).
+    The ranges the experiments draw from are the scenario's uncertainties."""
 
     decisiveness: float = parameter(
         1.0,
-        0.5,
-        2.0,
         "Hirshleifer 1989 (ratio-form contest success function, m = 1 is the standard case); "
         "range analyst judgement: attritional war is not winner-take-all",
         "exponent m of the ratio-form contest success function",
     )
     max_drift: float = parameter(
         1.0,
-        0.3,
-        3.0,
         "analyst judgement: at near parity in 2023-24 the front moved by well under 0.1 pp of "
         "territory a month; a side with overwhelming superiority could take a few pp a month",
         "front drift (pp of territory per month) when one side's capacity dominates completely",
     )
     front_volatility: float = parameter(
         0.3,
-        0.05,
-        1.0,
         "analyst judgement: month-to-month noise of the front of the order of the drift",
         "standard deviation of the monthly front change (pp), also the belief update's noise",
     )
     prior_sd: float = parameter(
         0.5,
-        0.2,
-        2.0,
         "analyst judgement: uncertainty about the drift at the scenario start",
         "prior standard deviation of each side's belief about the drift (pp/month)",
     )
     optimism_ukraine: float = parameter(
         0.2,
-        0.0,
-        1.0,
         "Fearon 1995; Blainey 1973 (mutual optimism); size analyst judgement",
         "Ukraine's prior bias of the drift in its own favour (pp/month)",
     )
     optimism_russia: float = parameter(
         0.3,
-        0.0,
-        1.0,
         "Fearon 1995; Blainey 1973 (mutual optimism); size analyst judgement",
         "Russia's prior bias of the drift in its own favour (pp/month)",
     )
     cost_ukraine: float = parameter(
         0.01,
-        0.002,
-        0.03,
         "Fearon 1995 (costs of war open the bargaining range); size analyst judgement",
         "Ukraine's fighting cost per month, share of the stakes",
     )
     cost_russia: float = parameter(
         0.006,
-        0.001,
-        0.02,
         "Fearon 1995; size analyst judgement (Russia's costs are a smaller share of its economy)",
         "Russia's fighting cost per month, share of the stakes",
     )
     horizon_months: float = parameter(
         12.0,
-        6.0,
-        36.0,
         "analyst judgement: the horizon over which leaders weigh fighting on",
         "months over which the expected value of fighting is computed",
     )
     guarantee_effect: float = parameter(
         0.5,
-        0.2,
-        0.8,
         "Fortna 2003 (third-party guarantees and agreement strength); Powell 2006; size "
         "analyst judgement",
         "share of the renewed-attack gain that full security guarantees (= 1) deter",
     )
     force_effect: float = parameter(
         0.6,
-        0.3,
-        0.9,
         "Fortna 2008 (peacekeepers); corpus: ceasefire-talks-security-guarantees.txt lines "
         "16, 23, 44 (European troops as a deterrent force); size analyst judgement",
         "share of the renewed-attack gain a large reassurance force deters",
     )
     force_scale_thousand: float = parameter(
         30.0,
-        10.0,
-        60.0,
         "analyst judgement: force size (thousand troops) at which the force's deterrent "
         "reaches 63 % of its maximum",
         "saturation scale of the reassurance force's deterrent effect",
     )
     renewal_cost: float = parameter(
         0.05,
-        0.01,
-        0.15,
         "Powell 2006 (the rising side's cost of renewed war); size analyst judgement",
         "the attacker's cost of renewing the war, share of the stakes",
     )

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from accord.errors import ScenarioError
+from accord.sourced import SourcedNumber
 from accord.spec_base import SpecModel
 
 
@@ -25,25 +26,10 @@ class _Frozen(SpecModel):
     """Frozen, closed, strict numbers and safe text (accord.spec_base)."""
 
 
-class Sourced(_Frozen):
-    """A fixed number and where it comes from."""
-
-    value: float
-    source: str = Field(min_length=3)
-
-
-class SourcedRange(_Frozen):
-    """An uncertain number, drawn uniformly over [low, high]."""
-
-    low: float
-    high: float
-    source: str = Field(min_length=3)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> SourcedRange:
-        if self.low > self.high:
-            raise ValueError(f"'low' ({self.low}) is above 'high' ({self.high})")
-        return self
+#: A fixed number and where it comes from; an uncertain number drawn over [low, high] (both
+#: the one sourced-number type, :class:`accord.sourced.SourcedNumber`).
+Sourced = SourcedNumber
+SourcedRange = SourcedNumber
 
 
 class FractionLever(_Frozen):
@@ -123,7 +109,7 @@ class BurdenSpec(_Frozen):
     @model_validator(mode="after")
     def _theta_in_unit(self) -> BurdenSpec:
         for name, r in (("theta", self.theta), ("aid.theta", self.aid.theta)):
-            if not 0 <= r.low <= r.high <= 1:
+            if not 0 <= r.bounds[0] <= r.bounds[1] <= 1:
                 raise ValueError(f"{name} must lie in [0, 1]")
         return self
 

@@ -5,9 +5,9 @@ each issue) plus optional sections that other parts of accord read (``burden``,
 ``simulation``). Every judgement carries a ``source``: an article of the corpus with the
 sentence it rests on, a dataset row, or "analyst judgement: <reason>".
 
-Uncertain numbers are :class:`Quantity` objects: a fixed ``value``, or a range with a
-``uniform`` or ``triangular`` distribution (``value`` is then the mode; for a uniform range
-it is optional and defaults to the midpoint).
+Uncertain numbers are :class:`~accord.sourced.SourcedNumber` objects (``Quantity`` here): a
+fixed ``value``, or a range with a ``uniform`` or ``triangular`` distribution (``value`` is
+then the mode; for a uniform range it is optional and defaults to the midpoint).
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ import datetime as dt
 import hashlib
 import json
 import math
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from accord.limits import MAX_ACTORS, MAX_ISSUES
+from accord.sourced import SourcedNumber
 from accord.spec_base import SpecModel
-
-Distribution = Literal["fixed", "uniform", "triangular"]
 
 
 class Frozen(SpecModel):
@@ -32,55 +31,17 @@ class Frozen(SpecModel):
     and safe text (:class:`accord.spec_base.SpecModel`)."""
 
 
-class Quantity(Frozen):
-    """A number with its source, fixed or uncertain over [low, high]."""
+#: A number with its source (the one sourced-number type, :class:`accord.sourced.SourcedNumber`).
+Quantity = SourcedNumber
+#: What a capability, position, salience or status quo may be: drawn by :meth:`Scenario.sample`.
+SCENARIO_DISTRIBUTIONS = ("constant", "uniform", "triangular")
 
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    distribution: Distribution | None = None
-    source: str = Field(min_length=3)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Quantity:
-        has_range = self.low is not None or self.high is not None
-        if has_range and (self.low is None or self.high is None):
-            raise ValueError("give both 'low' and 'high' for a range")
-        if not has_range and self.value is None:
-            raise ValueError("give 'value', or 'low' and 'high'")
-        if has_range:
-            assert self.low is not None and self.high is not None
-            if self.low > self.high:
-                raise ValueError(f"'low' ({self.low}) is above 'high' ({self.high})")
-            if self.value is not None and not self.low <= self.value <= self.high:
-                raise ValueError(f"'value' {self.value} lies outside [{self.low}, {self.high}]")
-            if self.distribution == "fixed":
-                raise ValueError("a 'fixed' quantity takes no 'low'/'high'")
-            if self.distribution == "triangular" and self.value is None:
-                raise ValueError("a triangular range needs 'value' (its mode)")
-        elif self.distribution not in (None, "fixed"):
-            raise ValueError(f"a {self.distribution} distribution needs 'low' and 'high'")
-        return self
-
-    @property
-    def kind(self) -> Distribution:
-        if self.low is None:
-            return "fixed"
-        return self.distribution or ("triangular" if self.value is not None else "uniform")
-
-    @property
-    def point(self) -> float:
-        """The central value: the fixed value, the mode, or the midpoint of a uniform range."""
-        if self.value is not None:
-            return self.value
-        assert self.low is not None and self.high is not None
-        return 0.5 * (self.low + self.high)
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        if self.low is None or self.high is None:
-            return (self.point, self.point)
-        return (self.low, self.high)
+def _samplable(quantity: Quantity, what: str) -> Quantity:
+    if quantity.kind not in SCENARIO_DISTRIBUTIONS:
+        raise ValueError(f"{what}: a {quantity.kind} distribution is not supported here "
+                         f"(use one of {', '.join(SCENARIO_DISTRIBUTIONS)})")
+    return quantity
 
 
 class Source(Frozen):
@@ -123,6 +84,7 @@ class Issue(Frozen):
         if self.scale_max <= self.scale_min:
             raise ValueError("'scale_max' must be above 'scale_min'")
         if self.status_quo is not None:
+            _samplable(self.status_quo, "status_quo")
             _within(self.status_quo, self.scale_min, self.scale_max, "status_quo")
         return self
 
@@ -142,6 +104,7 @@ class Actor(Frozen):
     @field_validator("capability")
     @classmethod
     def _non_negative(cls, capability: Quantity) -> Quantity:
+        _samplable(capability, "capability")
         if min(capability.bounds + (capability.point,)) < 0:
             raise ValueError("capability must be >= 0")
         return capability
@@ -158,8 +121,14 @@ class Stance(Frozen):
     @field_validator("salience")
     @classmethod
     def _salience_range(cls, salience: Quantity) -> Quantity:
+        _samplable(salience, "salience")
         _within(salience, 0.0, 1.0, "salience")
         return salience
+
+    @field_validator("position")
+    @classmethod
+    def _position_drawable(cls, position: Quantity) -> Quantity:
+        return _samplable(position, "position")
 
 
 class Scenario(Frozen):
@@ -253,6 +222,7 @@ def _draw_quantities(
     low = np.array([q.bounds[0] for q in quantities])
     high = np.array([q.bounds[1] for q in quantities])
     triangular = np.array([q.kind == "triangular" for q in quantities])
+    constant = np.array([q.kind == "constant" for q in quantities])
     u = rng.random((draws, len(quantities)))
     width = high - low
     uniform_draw = low + u * width
@@ -262,7 +232,7 @@ def _draw_quantities(
         left = low + np.sqrt(u * width * (point - low))
         right = high - np.sqrt((1.0 - u) * width * (high - point))
     triangle_draw = np.where(u < split, left, right)
-    return np.where(triangular, triangle_draw, uniform_draw)
+    return np.where(constant, point, np.where(triangular, triangle_draw, uniform_draw))
 
 
 def _within(quantity: Quantity, lo: float, hi: float, what: str) -> None:

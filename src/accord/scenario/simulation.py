@@ -3,8 +3,8 @@
 A :class:`SimulationSpec` holds the belligerents' capacities, the donors and their aid,
 the allies' defence spending, the negotiated issues whose terms the engine reports, the
 uncertainties and levers of the experiments and the named variants. Every number is a
-:class:`Figure` with a ``source`` (an article title and sentence, a dataset row) or
-"analyst judgement: <reason>", and a range.
+:class:`~accord.sourced.SourcedNumber` (``Figure``) with a ``source`` (an article title and
+sentence, a dataset row) or "analyst judgement: <reason>", and a range.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from accord.experiments.spec import Lever, Uncertainty
+from accord.sourced import SourcedNumber
 from accord.spec_base import SpecModel
 
 
@@ -22,22 +23,8 @@ class _Frozen(SpecModel):
     """Frozen, closed, strict numbers and safe text (accord.spec_base)."""
 
 
-class Figure(_Frozen):
-    """A sourced number with its plausible range ``[low, high]`` (``low <= value <= high``)."""
-
-    value: float
-    low: float
-    high: float
-    source: str = Field(min_length=3)
-    unit: str = ""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Figure:
-        if not self.low <= self.value <= self.high:
-            raise ValueError(
-                f"need low <= value <= high, got {self.low}, {self.value}, {self.high}"
-            )
-        return self
+#: A sourced number with its plausible range (the one type, :class:`accord.sourced.SourcedNumber`).
+Figure = SourcedNumber
 
 
 class Belligerent(_Frozen):

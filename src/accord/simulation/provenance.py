@@ -9,7 +9,9 @@ from accord.scenario.simulation import Figure, SimulationSpec
 
 def _value(figure: Figure) -> str:
     unit = f" {figure.unit}" if figure.unit else ""
-    return f"{figure.value:g} [{figure.low:g}, {figure.high:g}]{unit}"
+    low, high = figure.bounds
+    span = f" [{low:g}, {high:g}]" if high > low else ""
+    return f"{figure.point:g}{span}{unit}"
 
 
 def provenance_rows(spec: SimulationSpec) -> list[dict[str, str]]:
@@ -50,6 +52,8 @@ def scenario_info(scenario: Any, spec: SimulationSpec) -> dict[str, Any]:
     for u in spec.uncertainties:
         if u.distribution == "choice":
             span = ", ".join(map(str, u.values or ()))
+        elif u.distribution == "constant":
+            span = f"{u.point:g} (constant)"
         else:
             span = f"{u.low:g} to {u.high:g}"
             if u.mode is not None:

@@ -314,7 +314,7 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
     if "United States" in settings.leave and (settings.us_cut or settings.us_spill_in_cut):
         raise ScenarioError(None, "the United States cannot both leave and cut", field="leave")
     n_draws = spec.draws if settings.draws is None else settings.draws
-    low, high = settings.theta or (spec.theta.low, spec.theta.high)
+    low, high = settings.theta or spec.theta.bounds
     rng = np.random.default_rng(settings.seed)
     theta = _theta_draws(rng, low, high, n_draws)
     n = len(names)
@@ -417,7 +417,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     if not 0 <= stop <= 1:
         raise ScenarioError(None, "a fraction must lie in [0, 1]", field="us_aid_stop",
                             expected="a number in [0, 1]", found=stop)
-    low, high = theta or (spec.aid.theta.low, spec.aid.theta.high)
+    low, high = theta or spec.aid.theta.bounds
     if not 0 <= low <= high <= 1:
         raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
                             field="theta_range", found=[low, high])
