@@ -23,6 +23,9 @@ import importlib
 from typing import Any
 
 from accord.errors import ScenarioError
+from accord.threads import configure_numba_cache
+
+configure_numba_cache()  # a writable cache for numba's compiled kernels (before numba loads)
 
 __version__ = "0.1.0"
 

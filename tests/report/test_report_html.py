@@ -19,6 +19,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def full_report(tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("report")
+    (out_dir / "sub").mkdir()  # the report creates no folder but figures_dir (one level)
     runs = [make_run(v, 400, 36, seed=i, shift=0.5 * i)
             for i, v in enumerate(["baseline", "backseat-driver", "coalition-of-the-willing"])]
     path = build_report(runs, out_dir / "sub" / "report.html", title="Synthetic <report>",
@@ -123,8 +124,10 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         calls.append((Path(src), Path(dst)))
         raise OSError("disk full")
 
-    monkeypatch.setattr("accord.report.html.os.replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr("accord.safeio.os.replace", failing_replace)
+    from accord.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="cannot write: disk full"):  # one line, exit 2
         build_report([tiny_run()], target, title="t", scenario_info={}, n_boot=10)
     assert target.read_text() == "previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
@@ -192,3 +195,20 @@ def test_summary_answers_in_sentences_with_intervals(full_report):
     assert re.search(r"[+−]\d+\.\d pp \([+−]\d+\.\d pp … [+−]\d+\.\d pp\)",
                      paragraphs["variants"])
     assert "reassurance_force = large instead of none" in paragraphs["levers"]
+
+
+def test_the_report_creates_no_folder_and_refuses_a_fifo(tmp_path) -> None:
+    import os
+    import stat
+
+    from accord.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="does not exist"):
+        build_report([tiny_run()], tmp_path / "missing" / "r.html", title="t", scenario_info={},
+                     n_boot=10)
+    fifo = tmp_path / "r.html"
+    os.mkfifo(fifo)
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        build_report([tiny_run()], fifo, title="t", scenario_info={}, n_boot=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]

@@ -83,15 +83,13 @@ def forecast(
 
 
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force):  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
     def log(message: str) -> None:
         typer.echo(message, err=True)
 
-    console = Console(stderr=True)
-    if not console.is_terminal:  # no bar off a terminal: skip building one
+    if not sys.stderr.isatty():  # no bar off a terminal: rich is not even imported
         return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds, force=force,
                             log=log)
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (
@@ -102,7 +100,7 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
     )
     # On stderr, so that --format json/csv output stays clean; rich draws nothing when stderr
     # is not a terminal, and a bar that is done before rich's first refresh never shows.
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         tasks: dict[str, Any] = {}
 
         def update(model: str, done: int) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypeVar
 
@@ -27,11 +26,10 @@ EXECUTORS: tuple[str, ...] = ("inprocess", "processes", "dask")
 
 
 def default_workers() -> int:
-    """Number of CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    """Number of CPUs this process may use (its affinity, :func:`accord.threads.cpu_budget`)."""
+    from accord.threads import cpu_budget
+
+    return cpu_budget()
 
 
 def map_unordered(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import math
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from accord.analysis.summary import (
     terms_columns,
 )
 from accord.outcomes import SERIES, is_outcome, with_derived
+from accord.safeio import atomic_write_bytes, ensure_directory
 
 #: Monthly series shown as fan charts, in order.
 FAN_VARIABLES = list(SERIES)
@@ -251,13 +251,13 @@ def build_report(
     html = _environment().get_template("report.html.j2").render(**context)
 
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out, html.encode("utf-8"))
+    # Through accord.safeio: no folder created, a non-regular target refused, atomic.
+    atomic_write_bytes(out, html.encode("utf-8"), field="report")
     if figures_dir is not None:
         target = Path(figures_dir)
-        target.mkdir(parents=True, exist_ok=True)
+        ensure_directory(target, field="figures_dir")
         for key, data in ctx.figure_files.items():
-            _write_atomic(target / f"{key}.png", data)
+            atomic_write_bytes(target / f"{key}.png", data, field="figures_dir")
     return out
 
 
@@ -271,20 +271,6 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["fmt"] = fmt
     return env
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(temp_name, 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def _metadata(runs: Sequence[ReportRun]) -> list[dict[str, str]]:

@@ -28,7 +28,7 @@ behaviour and what this module does about each.
 
 from __future__ import annotations
 
-import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -54,6 +54,7 @@ from accord.models.bargaining.smp_rules import (
     vote,
     weighted_distance,
 )
+from accord.threads import thread_budget
 
 STATE_TRANSITIONS = ("deterministic", "stochastic")
 INTER_VEC_BRGNS = ("s1p1", "s2p2", "s2pmax")
@@ -193,7 +194,7 @@ def smp(
     n_draws, n_actors, _ = x.shape
     if n_actors < 2:
         raise ValueError("SMP needs at least two actors")
-    if _use_numba(engine, options):
+    if _use_numba(engine, options, n_draws * n_actors**3 * x.shape[2]):
         return _run_numba(c, x, s, options, max_turns)
     chunk = max(1, _CHUNK_ELEMENTS // max(1, n_actors**3))
     if options.bargain_model == "init_rcvr_interp":
@@ -214,7 +215,13 @@ def smp(
     return BargainingResult(forecast=forecast, history=history, rounds=rounds)
 
 
-def _use_numba(engine: str, options: SmpOptions) -> bool:
+#: Below this much work (draws x actors^3 x issues) ``engine="auto"`` runs numpy unless numba
+#: is already loaded: importing numba and loading its cached kernels takes about 0.4 s, more
+#: than numpy needs for such a game (KTAB's 7-actor example: 6 ms; benchmarks/bench_startup.py).
+NUMPY_WORK_LIMIT = 150_000
+
+
+def _use_numba(engine: str, options: SmpOptions, work: int = NUMPY_WORK_LIMIT) -> bool:
     check_choice("engine", engine, ("auto", "numba", "numpy"))
     if engine == "numpy":
         return False
@@ -222,6 +229,8 @@ def _use_numba(engine: str, options: SmpOptions) -> bool:
         if engine == "numba":
             raise ValueError("the numba engine runs deterministic transitions only")
         return False
+    if engine == "auto" and "numba" not in sys.modules and work < NUMPY_WORK_LIMIT:
+        return False  # a small game: numpy finishes before numba would have loaded
     try:
         import numba  # noqa: F401
     except ImportError:
@@ -248,7 +257,8 @@ def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult
     s = np.ascontiguousarray(s)
     c = np.ascontiguousarray(c)
     codes = _codes(options)
-    n_threads = min(os.cpu_count() or 1, x.shape[0])
+    # CPUs of this process's affinity; 1 inside an executor's worker process (accord.threads).
+    n_threads = min(thread_budget(), x.shape[0])
     if n_threads <= 1:
         history, rounds, forecast = run_draws(x01, s, c, codes, max_turns)
     else:  # a few chunks of draws in threads (the kernel releases the GIL)
