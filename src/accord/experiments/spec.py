@@ -65,6 +65,13 @@ class Uncertainty(SourcedNumber):
     @model_validator(mode="before")
     @classmethod
     def _default_distribution(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            low, high = data.get("low"), data.get("high")
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
+                          for v in (low, high))
+            if numbers and low >= high and data.get("distribution") not in ("constant", "choice"):
+                raise ValueError(f"uncertainty '{data.get('name')}': low must be < high, got "
+                                 f"low={low}, high={high} (pin a number with 'constant')")
         # Without a distribution: uniform over a range, constant without one.
         if isinstance(data, dict) and data.get("distribution") is None:
             data = dict(data)
