@@ -78,7 +78,8 @@ def _map_processes(
     context.set_forkserver_preload(["accord.experiments.runner", "pyarrow.parquet"])
     pending: set[Future[Any]] = set()
     task_iterator = iter(tasks)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         for task in task_iterator:
             pending.add(pool.submit(function, task))
@@ -96,6 +97,68 @@ def _map_processes(
 
 
 _END: Any = object()
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker as soon as the process ``parent_pid`` ends.
+
+    Killing ``accord run`` (even with SIGKILL, which runs no clean-up) must not leave its
+    workers running. A forkserver worker's parent is the fork server, not accord, and the
+    fork server lives as long as any worker does (each worker holds its "alive" pipe), so
+    ``PR_SET_PDEATHSIG`` alone would never fire. Hence two lifelines:
+
+    - ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (Linux, via ctypes): the kernel kills the worker
+      when its parent, the fork server, dies;
+    - a daemon thread waits on a pidfd of accord's own process (``os.pidfd_open``, Linux
+      5.3+; otherwise it polls the pid every half second) and kills the worker when accord
+      is gone. With the last worker gone the fork server and the resource tracker see their
+      pipes close and exit on their own.
+    """
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    try:
+        pidfd: int | None = os.pidfd_open(parent_pid)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        pidfd = None
+        if not _alive(parent_pid):
+            os.kill(os.getpid(), signal.SIGKILL)
+    threading.Thread(target=_watch_parent, args=(parent_pid, pidfd), daemon=True,
+                     name="accord-lifeline").start()
+
+
+def _watch_parent(parent_pid: int, pidfd: int | None) -> None:
+    import select
+    import signal
+    import time
+
+    if pidfd is not None:
+        select.select([pidfd], [], [])  # readable once the process has ended
+    else:
+        while _alive(parent_pid):
+            time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _map_dask(
