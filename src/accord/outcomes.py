@@ -44,7 +44,11 @@ SCALARS: dict[str, Outcome] = _table(
     ("ceasefire_month", "Month of ceasefire", "months from start", "month"),
     ("war_renewed_month", "Month war resumes", "months from start", "month"),
     ("months_of_peace", "Months of peace", "months", "duration"),
-    ("peace_holds_5y", "P(peace holds 5 years)", "probability", "probability"),
+    # Defined for every future (0 without a ceasefire): its mean is a share of all futures.
+    ("peace_holds_5y", "P(peace holds 5 years), all futures (0 without a ceasefire)",
+     "probability", "probability"),
+    ("peace_holds_5y_given_ceasefire", "P(peace holds 5 years | ceasefire)", "probability",
+     "probability"),
     ("war_end_month", "Month the war first ends (any way)", "months from start", "month"),
     ("war_end_type", "How the war first ends", "code: 0 ongoing, 1 ceasefire, 2 decision, "
      "3 collapse, 4 freeze (accord.models.war.WAR_END_TYPES)", "category"),
@@ -78,8 +82,6 @@ SERIES: dict[str, Outcome] = _table(
 #: Outcomes derived per experiment from the scalars (see :func:`with_derived`).
 DERIVED: dict[str, Outcome] = _table(
     ("ceasefire_reached", "Ceasefire within the horizon", "share of futures", "indicator"),
-    ("peace_holds_5y_all", "P(peace holds 5 years), no ceasefire = 0", "probability",
-     "probability"),
 )
 
 REGISTRY: dict[str, Outcome] = {**SCALARS, **SERIES, **DERIVED}
@@ -110,11 +112,13 @@ def is_outcome(name: str) -> bool:
 
 
 def with_derived(scalars: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``scalars`` with the derived outcomes added: ``ceasefire_reached`` (0/1)
-    and ``peace_holds_5y_all`` (``peace_holds_5y`` with no ceasefire counted as 0)."""
+    """A copy of ``scalars`` with the derived outcome ``ceasefire_reached`` (0/1) added.
+
+    ``peace_holds_5y`` is defined for every future (0 without a ceasefire); runs made before
+    that had NaN there, which is read as 0 here."""
     out = scalars.copy()
     if "ceasefire_month" in out:
         out["ceasefire_reached"] = out["ceasefire_month"].notna().astype(float)
-    if "peace_holds_5y" in out and "peace_holds_5y_all" not in out:
-        out["peace_holds_5y_all"] = out["peace_holds_5y"].astype(float).fillna(0.0)
+    if "peace_holds_5y" in out:
+        out["peace_holds_5y"] = out["peace_holds_5y"].astype(float).fillna(0.0)
     return out

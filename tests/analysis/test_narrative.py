@@ -15,7 +15,9 @@ def table(n, rng, *, soon_share, holds):
         "experiment": np.arange(n),
         "force": rng.choice(["none", "large"], n),
         "ceasefire_month": months,
-        "peace_holds_5y": np.where(np.isnan(months), np.nan, holds),
+        # as the engine gives them: defined for every future, and given a ceasefire
+        "peace_holds_5y": np.where(np.isnan(months), 0.0, holds),
+        "peace_holds_5y_given_ceasefire": np.where(np.isnan(months), np.nan, holds),
         "aid_total_us": np.full(n, 100.0),
         "aid_total_europe": np.full(n, 300.0),
         "escalation_use_of_force_events": (np.arange(n) % 4 == 0).astype(float),
@@ -46,6 +48,8 @@ def test_sentences_carry_the_tables_numbers():
         assert f"{variant}: {100 * share:.0f} % (95 % interval" in text["ceasefire"]
     assert "baseline: 80 % (95 % interval 80–80 %) once a ceasefire is reached" in \
         text["durability"]
+    overall = 0.8 * tables["baseline"]["ceasefire_month"].notna().mean()
+    assert f"{100 * overall:.0f} % of all futures" in text["durability"]
     # Europe gives 300 of 400 in every future: a share of 75 % exactly.
     assert "Europe's share 75 % (95 % interval 75–75 %)" in text["who pays"]
     assert "baseline: 25 % (95 % interval" in text["escalation"]

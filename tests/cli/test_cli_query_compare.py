@@ -70,8 +70,8 @@ def test_compare_reports_every_outcome(runs):
     assert end["mean_a"] == pytest.approx(runs[0.2].scalars()["end_value"].mean())
     assert end["difference"] == pytest.approx(2.4)
 
-    only = runner.invoke(app, ["compare", a, b, "-o", "crossed,end_value", "--bootstrap", "200",
-                               "--independent", "-f", "json"])
+    only = runner.invoke(app, ["compare", a, b, "--outcomes", "crossed,end_value",
+                               "--bootstrap", "200", "--independent", "-f", "json"])
     rows = json.loads(only.stdout)
     assert {row["outcome"] for row in rows} == {"crossed", "end_value"}
     shown = runner.invoke(app, ["compare", a, b, "--bootstrap", "200"])
@@ -80,7 +80,7 @@ def test_compare_reports_every_outcome(runs):
 
 def test_compare_errors_exit_2(runs, tmp_path):
     a = str(runs[0.0].path)
-    unknown = runner.invoke(app, ["compare", a, a, "-o", "nope"])
+    unknown = runner.invoke(app, ["compare", a, a, "--outcomes", "nope"])
     assert unknown.exit_code == 2 and "unknown outcome" in unknown.stderr
     missing = runner.invoke(app, ["compare", a, str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "not an accord run directory" in missing.stderr

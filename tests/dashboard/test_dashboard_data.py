@@ -125,11 +125,11 @@ def test_burden_bands_and_bad_cut():
 def test_discovery_refuses_thresholds_without_cases(listing, runs_root):
     run = data.load_run(data.run_path(runs_root, listing, "ukraine-2025/baseline"), "b")
     with pytest.raises(data.FormError, match="no future is a case"):
-        data.discover(run, "peace_holds_5y_all", -1.0, "<")
+        data.discover(run, "peace_holds_5y", -1.0, "<")
     with pytest.raises(data.FormError, match="every future is a case"):
-        data.discover(run, "peace_holds_5y_all", 2.0, "<")
-    result = data.discover(run, "peace_holds_5y_all", 0.5, "<")
-    share = (run.scalars["peace_holds_5y_all"] < 0.5).mean()
+        data.discover(run, "peace_holds_5y", 2.0, "<")
+    result = data.discover(run, "peace_holds_5y", 0.5, "<")
+    share = (run.scalars["peace_holds_5y"] < 0.5).mean()
     assert result.base_density == pytest.approx(share)
 
 

@@ -75,8 +75,8 @@ def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) ->
                  "escalation_use_of_force_events", "escalation_fatal_events"):
         assert (scalars[name] >= 0).all()
     assert (scalars["escalation_fatal_events"] <= scalars["escalation_use_of_force_events"]).all()
-    holds = scalars["peace_holds_5y"].dropna()
-    assert holds.between(0, 1).all()
+    assert scalars["peace_holds_5y"].between(0, 1).all()  # defined for every future
+    assert scalars["peace_holds_5y_given_ceasefire"].dropna().between(0, 1).all()
 
     war_matrix = at_war.reshape(len(scalars), MONTHS)
     peace_months = (war_matrix == 0).sum(axis=1)
@@ -98,7 +98,11 @@ def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) ->
     np.testing.assert_array_equal(end_month[end_type == war.CEASEFIRE],
                                   ceasefire[end_type == war.CEASEFIRE])
     assert np.all(end_month[had] <= ceasefire[had])
-    assert np.all(scalars["peace_holds_5y"].isna().to_numpy() == ~had)
+    given = scalars["peace_holds_5y_given_ceasefire"].to_numpy()
+    assert np.all(np.isnan(given) == ~had)
+    holds = scalars["peace_holds_5y"].to_numpy()
+    np.testing.assert_array_equal(holds[had], given[had])
+    assert np.all(holds[~had] == 0.0)
     renewed = scalars["war_renewed_month"].to_numpy()
     assert np.all(np.isnan(renewed[~had]))
     both = had & ~np.isnan(renewed)

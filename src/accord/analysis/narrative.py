@@ -35,7 +35,7 @@ from accord.analysis.summary import (
 #: indices 0-23, as in accord.analysis.summary.probability_ceasefire_within.
 CEASEFIRE_SOON_MONTHS = 24
 #: Outcomes whose lever effects the summary reports.
-LEVER_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
+LEVER_OUTCOMES = ("ceasefire_reached", "peace_holds_5y")
 TOPICS = ("ceasefire", "durability", "who pays", "escalation", "variants", "levers",
           "how sure")
 
@@ -110,8 +110,6 @@ def _derived(scalars: pd.DataFrame) -> pd.DataFrame:
     out = scalars
     if "ceasefire_month" in out and "ceasefire_reached" not in out:
         out = out.assign(ceasefire_reached=out["ceasefire_month"].notna().astype(float))
-    if "peace_holds_5y" in out and "peace_holds_5y_all" not in out:
-        out = out.assign(peace_holds_5y_all=out["peace_holds_5y"].astype(float).fillna(0.0))
     return out
 
 
@@ -188,10 +186,10 @@ def _ceasefire(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findi
 def _durability(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Finding | None:
     parts = []
     for variant, table in tables.items():
-        if "peace_holds_5y" not in table:
+        if "peace_holds_5y_given_ceasefire" not in table or "peace_holds_5y" not in table:
             continue
-        given = mean_interval(table["peace_holds_5y"], n_boot=n_boot, seed=seed)
-        overall = mean_interval(table["peace_holds_5y_all"], n_boot=n_boot, seed=seed)
+        given = mean_interval(table["peace_holds_5y_given_ceasefire"], n_boot=n_boot, seed=seed)
+        overall = mean_interval(table["peace_holds_5y"], n_boot=n_boot, seed=seed)
         if given.n == 0:
             parts.append(f"{variant}: no ceasefire, so no peace to hold")
             continue
@@ -284,7 +282,7 @@ def _variants(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findin
 
 def _short(outcome: str) -> str:
     return {"ceasefire_reached": "a ceasefire within the horizon",
-            "peace_holds_5y_all": "peace holding five years (all futures)"}.get(
+            "peace_holds_5y": "peace holding five years (all futures)"}.get(
         outcome, outcome_label(outcome)[0])
 
 

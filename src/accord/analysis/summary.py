@@ -9,8 +9,10 @@ Conventions
   scenario's start month, and NaN when no ceasefire happens within the horizon. "Ceasefire within
   m months" means in one of the months 0 to m - 1 (the first m months): it counts experiments
   with ``ceasefire_month < m`` over *all* experiments, so NaN counts as "no".
-* ``peace_holds_5y`` is a per-experiment probability; experiments without a ceasefire (NaN) count
-  as 0 when the probability that peace holds is averaged over all experiments.
+* ``peace_holds_5y`` is defined for every experiment: the probability that a ceasefire is reached
+  within the horizon and holds five years (0 without a ceasefire), so its mean is a share of all
+  futures. ``peace_holds_5y_given_ceasefire`` is the same probability given a ceasefire (NaN
+  without one); its mean over the futures that have one is the conditional probability.
 * Intervals written "5-95 %" are the 5th and 95th percentiles of the distribution over
   experiments (the spread of futures), not confidence intervals. Confidence intervals for mean
   differences come from the nonparametric bootstrap (Efron & Tibshirani 1993, *An Introduction to
@@ -132,6 +134,7 @@ def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
         rows.append(_quantile_row("ceasefire_month", "Median ceasefire month (if any)", months,
                                   "months"))
     if "peace_holds_5y" in scalars:
+        # nan_to_num: runs made before peace_holds_5y was defined for every future had NaN.
         holds = np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
         rows.append(
             HeadlineRow(

@@ -79,7 +79,7 @@ def compare(
     run_a: Annotated[str, typer.Argument(help="Run directory A.")],
     run_b: Annotated[str, typer.Argument(help="Run directory B.")],
     outcomes: Annotated[list[str] | None, typer.Option(
-        "--outcomes", "-o",
+        "--outcomes",  # no short letter: -o is --out (tests/cli/test_cli_options.py)
         help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars.",
     )] = None,
     bootstrap: Annotated[int, typer.Option(

@@ -249,10 +249,10 @@ def _server(root: Path) -> Callable[..., None]:
                              selected=input.dist_outcome() if input.dist_outcome() in names
                              else (names[0] if names else None))
             ui.update_select("importance_outcome", choices=labelled,
-                             selected="peace_holds_5y_all" if "peace_holds_5y_all" in names
+                             selected="peace_holds_5y" if "peace_holds_5y" in names
                              else (names[0] if names else None))
             ui.update_select("prim_outcome", choices=labelled,
-                             selected="peace_holds_5y_all" if "peace_holds_5y_all" in names
+                             selected="peace_holds_5y" if "peace_holds_5y" in names
                              else (names[0] if names else None))
             series = [v for v in FAN_VARIABLES if any(v in r.series for r in runs)]
             ui.update_select("fan_variable", choices={v: data.label(v) for v in series})

@@ -170,8 +170,8 @@ def load_run(path: Path, run_id: str) -> RunData:
     scalars = study.scalars().drop(columns="variant").merge(design, on="experiment", how="left")
     if "ceasefire_month" in scalars:
         scalars["ceasefire_reached"] = scalars["ceasefire_month"].notna().astype(float)
-    if "peace_holds_5y" in scalars:
-        scalars["peace_holds_5y_all"] = scalars["peace_holds_5y"].astype(float).fillna(0.0)
+    if "peace_holds_5y" in scalars:  # defined for every future; older runs had NaN there
+        scalars["peace_holds_5y"] = scalars["peace_holds_5y"].astype(float).fillna(0.0)
     series = study.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
                          "ORDER BY experiment, month").drop(columns="variant")
     meta = dict(study.run().meta)
@@ -259,7 +259,7 @@ def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame
         levers = [c for c in run.levers if run.scalars[c].nunique() > 1]
         if not levers:
             continue
-        keys = [o for o in ("ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
+        keys = [o for o in ("ceasefire_reached", "peace_holds_5y", "months_of_peace",
                             "aid_total_europe", "escalation_use_of_force_events",
                             "escalation_fatal_events") if o in run.scalars]
         frame = effects_of(run.scalars, levers, keys, n_boot=n_boot)

@@ -32,7 +32,9 @@ def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.Data
     before = evidence.get("before", {})
     moved = []
     for variant, table in scalars.items():
-        holds = _mean(table, "peace_holds_5y")
+        # The "before" figures are given a ceasefire: compare like with like.
+        holds = _mean(table, "peace_holds_5y_given_ceasefire"
+                      if "peace_holds_5y_given_ceasefire" in table else "peace_holds_5y")
         events = _mean(table, "escalation_use_of_force_events")
         fatal = _mean(table, "escalation_fatal_events")
         was = before.get(variant, {})

@@ -38,12 +38,12 @@ FAN_VARIABLES = list(SERIES)
 #: Outcomes whose NaN means "did not happen within the horizon".
 NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
 #: Derived per experiment (see ``_with_derived``) for effects, comparisons and discovery.
-DERIVED_OUTCOMES = ("ceasefire_reached", "peace_holds_5y_all")
+DERIVED_OUTCOMES = ("ceasefire_reached",)
 #: Outcomes with a levers' effect figure (besides terms_*); the table lists every outcome.
-LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace",
+LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y", "months_of_peace",
                          "aid_total_europe", "escalation_use_of_force_events"]
 #: Outcomes whose drivers are ranked by feature importance.
-IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y_all", "aid_total_europe",
+IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y", "aid_total_europe",
                        "escalation_use_of_force_events"]
 #: PRIM box shown: the densest with at least this coverage and at most this many restrictions.
 PRIM_MIN_COVERAGE = 0.5
@@ -399,7 +399,8 @@ def _war_end_section(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame]
 
 def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
     present = set().union(*(set(t.columns) for t in scalars.values()))
-    ordered = ["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y"]
+    ordered = ["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y",
+               "peace_holds_5y_given_ceasefire"]
     ordered += sorted({c for c in present if c.startswith("terms_")})
     ordered += sorted({c for c in present if c.startswith("aid_total_")},
                       key=lambda c: (c not in ("aid_total_us", "aid_total_europe"), c))
@@ -460,7 +461,7 @@ def _is_binary(column: pd.Series) -> bool:
 
 
 def _key_outcomes(table: pd.DataFrame) -> list[str]:
-    names = ["ceasefire_reached", "peace_holds_5y_all", "months_of_peace"]
+    names = ["ceasefire_reached", "peace_holds_5y", "months_of_peace"]
     names += terms_columns(table)
     names += [c for c in ("aid_total_us", "aid_total_europe", "europe_defence_pct_gdp_end",
                           "escalation_use_of_force_events")]
@@ -596,7 +597,7 @@ def _importance_section(scalars: dict[str, pd.DataFrame], inputs: dict, seed: in
 def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context) -> list[dict]:
     from accord.analysis.discovery import prim
     from accord.report import figures
-    target = "peace_holds_5y_all"
+    target = "peace_holds_5y"
     items = []
     for variant, table in scalars.items():
         columns = [c for c in inputs[variant][0] + inputs[variant][1] if table[c].nunique() > 1]

@@ -112,7 +112,7 @@ class CompiledSimulation:
 def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
     """Names of the scalar outcomes, in column order (contract 5)."""
     return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y",
-             "war_end_month", "war_end_type"]
+             "peace_holds_5y_given_ceasefire", "war_end_month", "war_end_type"]
             + [f"terms_{issue}" for issue in issue_ids]
             + ["aid_total_us", "aid_total_europe", "aid_total_other",
                "europe_defence_pct_gdp_end", "escalation_use_of_force_events",
@@ -662,14 +662,18 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
         for name in SERIES:
             series[name][:, month] = values[name]
 
+    holds = durability.p_holds(60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape,
+                               inputs.ceasefire_scale)
+    reached = ~np.isnan(state.ceasefire_month)
     scalars: dict[str, np.ndarray] = {
         "ceasefire_month": state.ceasefire_month,
         "war_renewed_month": state.war_renewed_month,
         "months_of_peace": state.months_of_peace,
-        "peace_holds_5y": np.where(
-            np.isnan(state.ceasefire_month), np.nan,
-            durability.p_holds(60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape,
-                               inputs.ceasefire_scale)),
+        # Defined for every future: P(a ceasefire is reached within the horizon and holds
+        # five years), 0 without one, so its mean is a share of all futures. The conditional
+        # value has its own name, NaN without a ceasefire (docs/simulation.md, "Outcomes").
+        "peace_holds_5y": np.where(reached, holds, 0.0),
+        "peace_holds_5y_given_ceasefire": np.where(reached, holds, np.nan),
         "war_end_month": state.war_end_month,
         "war_end_type": state.war_end_type,
     }

@@ -128,7 +128,7 @@ class Study:
         Parameters
         ----------
         outcome
-            A scalar outcome or a derived one (``ceasefire_reached``, ``peace_holds_5y_all``).
+            A scalar outcome or the derived ``ceasefire_reached``.
             A 0/1 or probability outcome is the target as is; any other needs ``threshold``.
         threshold, above
             The case of interest is ``outcome >= threshold`` (``above``) or ``<=``.
