@@ -1,6 +1,7 @@
 """One writer per run: the lock, two concurrent `accord run` into one --out, bad --out."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -62,10 +63,15 @@ def test_two_concurrent_accord_runs_into_one_out(tmp_path):
     while time.monotonic() < deadline and first.poll() is None:
         if lock.exists() and lock.read_text().strip() == str(first.pid):
             break  # the first run holds the lock of --out
-        time.sleep(0.01)
-    assert first.poll() is None, "the first run ended before the second could start"
-    second = subprocess.run(_accord_run(out), capture_output=True, text=True, timeout=120)
-    assert first.poll() is None, "the first run ended before the second had tried"
+        time.sleep(0.005)
+    # Pause the first run while the second one starts: on a loaded machine the first could
+    # otherwise finish before the second gets going, and there would be nothing to test.
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        assert first.poll() is None, "the first run ended before the second could start"
+        second = subprocess.run(_accord_run(out), capture_output=True, text=True, timeout=120)
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     assert second.returncode == 2, second.stderr
     assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
     assert f"pid {first.pid}" in second.stderr and "is writing here" in second.stderr
@@ -104,3 +110,12 @@ def test_the_library_refuses_a_bad_out_too(tmp_path):
         run_experiments(toy_simulate, design, seed=1, out_dir=tmp_path, run_id="../x",
                         progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63, True, 1.5])
+def test_a_seed_out_of_range_is_refused_before_anything_is_written(tmp_path, seed):
+    design = make_design(UNCERTAINTIES, LEVERS, 5, seed=1)
+    with pytest.raises(ScenarioError, match="seed"):
+        run_experiments(toy_simulate, design, seed=seed, out_dir=tmp_path / "out",
+                        progress=False)
+    assert list(tmp_path.iterdir()) == []

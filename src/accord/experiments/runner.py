@@ -48,6 +48,7 @@ from accord.store_manifest import Record, run_health
 
 Simulate = Callable[[pd.DataFrame, int], ChunkResult]
 MAX_DEFAULT_CHUNK = 5000
+MAX_SEED = 2**63 - 1
 
 
 def default_chunk_size(n_experiments: int, workers: int) -> int:
@@ -252,6 +253,11 @@ def run_experiments(
     Run
         The stored run (:func:`accord.store.open_run`).
     """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
+            or not 0 <= int(seed) <= MAX_SEED:
+        # Checked before anything is written (the catalogue stores the seed as BIGINT).
+        raise ScenarioError(None, "seed out of range", field="seed",
+                            expected=f"an integer from 0 to {MAX_SEED}", found=seed)
     if "experiment" not in design.columns:
         raise ValueError("the design needs an 'experiment' column")
     ids = design["experiment"].to_numpy()
