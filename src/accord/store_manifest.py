@@ -129,7 +129,7 @@ class RunHealth:
         parts = []
         if self.writer is not None:
             parts.append(f"still being written (pid {self.writer})")
-        elif len(self.good) < self.n_chunks or self.status != "complete":
+        elif self.missing or self.status != "complete":
             parts.append("incomplete")
         parts.append(f"{len(self.good)} of {self.n_chunks} chunks usable")
         if self.damaged:
