@@ -68,7 +68,9 @@ def test_the_readme_has_the_query_examples_this_test_checks():
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
-    (run_argv,) = [argv for _, argv in readme_commands() if argv[0] == "run"]
+    # the tour's main run (other `accord run` lines show options such as --scheduler)
+    (run_argv,) = [argv for _, argv in readme_commands()
+                   if argv[0] == "run" and "--experiments" in argv]
     out = tmp_path_factory.mktemp("readme") / "ukraine-2025"
     argv = [*run_argv]
     argv[argv.index("--experiments") + 1] = "300"  # small, same command otherwise
