@@ -20,6 +20,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypeVar
 
+from accord.store_lock import process_is_alive
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 ExecutorName = Literal["inprocess", "processes", "dask"]
@@ -133,7 +135,7 @@ def die_with_parent(parent_pid: int) -> None:
         pidfd: int | None = os.pidfd_open(parent_pid)  # type: ignore[attr-defined]
     except (AttributeError, OSError):
         pidfd = None
-        if not _alive(parent_pid):
+        if not process_is_alive(parent_pid):
             os.kill(os.getpid(), signal.SIGKILL)
     threading.Thread(target=_watch_parent, args=(parent_pid, pidfd), daemon=True,
                      name="accord-lifeline").start()
@@ -147,19 +149,9 @@ def _watch_parent(parent_pid: int, pidfd: int | None) -> None:
     if pidfd is not None:
         select.select([pidfd], [], [])  # readable once the process has ended
     else:
-        while _alive(parent_pid):
+        while process_is_alive(parent_pid):
             time.sleep(0.5)
     os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _map_dask(
