@@ -16,8 +16,9 @@ steady state (``m_it = m_i,t-1``), where it is stable, is the long-run equilibri
     ln m_i = [a_i + beta ln y_i + gamma ln S_i + (delta + delta_F F_i) ln R] / (1 - rho).
 
 :func:`solve` finds the fixed point of ``x_i = max(floor_i, c_i + k ln S_i(exp x))`` for a
-batch of coefficient draws by semismooth Newton steps (batched ``numpy.linalg.solve`` on the
-allies' Jacobian, backtracking on the residual): quadratic convergence, checked to 1e-10 in
+batch of coefficient draws by semismooth Newton steps (the allies' Jacobian is diagonal plus
+rank one, solved in O(N) by Sherman-Morrison; backtracking on the residual; only the draws not
+yet converged are iterated): quadratic convergence, checked to 1e-10 in
 log spending; draws where it does not converge come back NaN, and :func:`steady_state` also
 returns NaN for a fixed point that the yearly dynamics would not reach (:func:`stable`: a
 spill-in complementarity strong enough to explode), instead of an arbitrary number.
@@ -134,49 +135,89 @@ def solve(
 
 def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: NDArray[np.bool_],
             lf: Array, eye: Array) -> Array:
-    size = x.shape[0]
+    """Semismooth Newton on the draws not yet converged; each step solved in O(N).
 
-    def residual(values: Array) -> tuple[Array, Array, Array]:
-        level = np.where(is_fixed, np.where(is_fixed, fx, 0.0), np.exp(values))
-        s = spill_in(level, w)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            target = c + k * np.log(s)
-        active = target > lf
-        r = np.where(is_fixed, 0.0, values - np.maximum(lf, target))
-        return r, level, np.where(active & ~is_fixed, s, np.nan)
-
+    The Jacobian of the residual on a reacting row is ``I - k D`` with
+    ``D_ij = w_j m_j / S_i`` (j != i, j free), and an identity row where the floor binds or
+    the ally is fixed. With ``u_j = w_j m_j`` (0 for a fixed ally) and ``a_i = 1 / S_i`` on
+    the reacting rows (0 elsewhere), ``D = a u' - diag(a u)``, so the Jacobian is
+    ``diag(1 + k a u) - (k a) u'``: diagonal plus rank one, solved by Sherman-Morrison
+    (:func:`diagonal_plus_rank_one_solve`). Every draw's path is its own (a converged draw
+    leaves the batch), so a draw's result does not depend on its batch. ``eye`` is unused
+    (kept for the signature).
+    """
+    del eye
     # Draws with non-finite inputs (e.g. a draw that already failed last year) stay NaN.
     free_x = np.where(is_fixed, 0.0, x)
     bad: NDArray[np.bool_] = np.asarray(~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1)
                                           & np.isfinite(free_x).all(axis=1)))
     x = np.where(bad[:, None] & ~is_fixed, 0.0, x)
-    r, level, s = residual(x)
+    fixed_level = np.where(is_fixed, fx, 0.0)
+    r, level, s = _residual(x, c, k, w, fixed_level, is_fixed, lf)
+    norm = np.where(bad, 0.0, _max_abs(r))
+    todo = np.flatnonzero(norm >= TOLERANCE)
     for _ in range(MAX_STEPS):
-        norm = np.where(bad, 0.0, np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1))
-        if np.all(norm < TOLERANCE):
+        if todo.size == 0:
             break
-        # Jacobian of r: I - k D on the reacting rows, D_ij = w_j m_j / S_i (j != i, j free).
-        with np.errstate(invalid="ignore"):
-            d = (w * np.where(is_fixed, 0.0, level))[:, None, :] / s[:, :, None]
-        d = np.nan_to_num(d) * (1.0 - eye)
-        jac = eye - k[:, :, None] * d
-        step = -np.linalg.solve(jac, np.nan_to_num(r)[..., None])[..., 0]
-        # Converged draws stay put, so a draw's result does not depend on its batch.
-        step = np.where((norm < TOLERANCE)[:, None], 0.0, step)
-        t = np.ones((size, 1))
+        # The unconverged draws' slices (a copy each step: the batch shrinks fast).
+        xs, rs, ls, ss, ns = x[todo], r[todo], level[todo], s[todo], norm[todo]
+        cs, ks, ws, fls, fxs, lfs = c[todo], k[todo], w[todo], fixed_level[todo], \
+            is_fixed[todo], lf[todo]
+        u = ws * np.where(fxs, 0.0, ls)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = 1.0 / ss  # NaN off the reacting rows
+        p = np.where(np.isfinite(a), ks * a, 0.0)
+        step = -diagonal_plus_rank_one_solve(1.0 + p * u, p, u, np.nan_to_num(rs))
+        step = np.where(np.isfinite(step), step, 0.0)  # a singular Jacobian: stay put
+        t = np.ones((todo.size, 1))
         for _ in range(20):  # backtracking: accept a step that lowers the residual
-            trial = np.where(is_fixed, x, x + t * step)
-            r_new, level_new, s_new = residual(trial)
-            new_norm = np.max(np.abs(np.nan_to_num(r_new, nan=np.inf)), axis=1)
-            ok = (new_norm < norm) | (norm < TOLERANCE) | bad
+            trial = np.where(fxs, xs, xs + t * step)
+            r_new, level_new, s_new = _residual(trial, cs, ks, ws, fls, fxs, lfs)
+            new_norm = _max_abs(r_new)
+            ok = new_norm < ns
             if np.all(ok):
                 break
             t = np.where(ok[:, None], t, 0.5 * t)
-        x, r, level, s = trial, r_new, level_new, s_new
-    norm = np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1)
+        x[todo], r[todo], level[todo], s[todo] = trial, r_new, level_new, s_new
+        norm[todo] = new_norm
+        todo = todo[new_norm >= TOLERANCE]
+    norm = _max_abs(r)
     out = np.where(is_fixed, fx, np.exp(x))
     out[(norm >= 1e-8) | bad] = np.nan
     return np.asarray(out)
+
+
+def _residual(values: Array, c: Array, k: Array, w: Array, fixed_level: Array,
+              is_fixed: NDArray[np.bool_], lf: Array) -> tuple[Array, Array, Array]:
+    """Residual x - max(floor, c + k ln S), levels, and S on the reacting rows (NaN off)."""
+    level = np.where(is_fixed, fixed_level, np.exp(values))
+    s = spill_in(level, w)
+    target = c + k * np.log(s)
+    active = target > lf
+    r = np.where(is_fixed, 0.0, values - np.maximum(lf, target))
+    return r, level, np.where(active & ~is_fixed, s, np.nan)
+
+
+def _max_abs(r: Array) -> Array:
+    """Largest |r_i| per draw, NaN counting as infinite."""
+    return np.asarray(np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1))
+
+
+def diagonal_plus_rank_one_solve(diagonal: ArrayLike, left: ArrayLike, right: ArrayLike,
+                                 rhs: ArrayLike) -> Array:
+    """Solve ``(diag(d) - l r') z = b`` for a batch ([B, N] each) by Sherman-Morrison, O(N).
+
+    ``z = b/d + (l/d) (r' (b/d)) / (1 - r' (l/d))``. Draws whose matrix is singular (a zero
+    diagonal entry or ``r' (l/d) = 1``) come back non-finite.
+    """
+    d = np.asarray(diagonal, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        b_d = np.asarray(rhs, dtype=float) / d
+        l_d = np.asarray(left, dtype=float) / d
+        rt = np.asarray(right, dtype=float)
+        denominator = 1.0 - np.einsum("bi,bi->b", rt, l_d)
+        factor = np.einsum("bi,bi->b", rt, b_d) / denominator
+        return np.asarray(b_d + l_d * factor[:, None])
 
 
 def steady_state(
