@@ -71,8 +71,15 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     text = read_text(path)
     name = str(path)
     try:
-        _check_depth(text, name)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = _compose(text, name)
+        except yaml.YAMLError:
+            if _EVENT_LOADER is yaml.SafeLoader:
+                raise
+            # libyaml's messages differ from PyYAML's (and it refuses a few things PyYAML
+            # reads, e.g. a surrogate escape that the text check names): a file libyaml
+            # refuses is read again by PyYAML's own parser, whose outcome is the answer.
+            node = _compose(text, name, yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -83,36 +90,112 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     return _Builder(name).build(node)
 
 
-def _check_depth(text: str, name: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH before composing (the event parser is iterative,
-    the composer recursive). Tracks the path of keys and indices to name the field."""
-    # One entry per open collection: [is mapping, nodes completed in it, last key].
+#: libyaml's event parser when PyYAML was built with it (17x faster), else PyYAML's own.
+_EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.SafeLoader("")  # implicit tags, as PyYAML's safe composer resolves them
+
+
+def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
+    """Compose the single document of ``text`` from one pass of parser events.
+
+    Iterative (PyYAML's composer is recursive and would hit Python's recursion limit; the C
+    composer recurses on the C stack): nesting deeper than MAX_DEPTH is refused at the
+    collection that goes too deep, naming the path of keys and indices. The outcome is
+    PyYAML's ``compose`` after a full parse: a syntax or depth error anywhere comes first,
+    then the first composer error (undefined alias, duplicate anchor, a second document).
+    ``loader`` picks the event parser (default: libyaml's if available).
+    """
+    # One entry per open collection: [is mapping, nodes completed, last key, node, key node].
     stack: list[list[Any]] = []
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    anchors: dict[str, yaml.Node] = {}
+    root: yaml.Node | None = None
+    failed: yaml.YAMLError | None = None  # the first composer error, raised after the parse
+    documents = 0
+    for event in yaml.parse(text, Loader=loader or _EVENT_LOADER):
         if isinstance(event, yaml.CollectionEndEvent):
-            if stack:
-                stack.pop()
+            entry = stack.pop()
+            if entry[3] is not None:
+                entry[3].end_mark = event.end_mark
             if stack:
                 stack[-1][1] += 1
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1 and failed is None and root is not None:
+                failed = yaml.composer.ComposerError(
+                    "expected a single document in the stream", root.start_mark,
+                    "but found another document", event.start_mark)
+            continue
+        if isinstance(event, yaml.DocumentEndEvent):
+            anchors = {}
             continue
         if not isinstance(event, yaml.NodeEvent):
             continue
         parent = stack[-1] if stack else None
         if parent is not None and parent[0] and parent[1] % 2 == 0:
             parent[2] = getattr(event, "value", "<key>")  # this node is a mapping key
+        if isinstance(event, yaml.CollectionStartEvent) and len(stack) >= MAX_DEPTH:
+            path = tuple(entry[2] if entry[0] else entry[1] for entry in stack)
+            raise ScenarioError(
+                name,
+                "nested too deeply",
+                line=event.start_mark.line + 1,
+                field=_dotted(path),
+                expected=f"at most {MAX_DEPTH} levels of mappings and lists",
+            )
+        node = None
+        if failed is None and documents == 1:
+            node, failed = _node(event, anchors)
+            if node is not None:
+                if parent is None:
+                    root = node
+                elif parent[0]:
+                    if parent[4] is None:
+                        parent[4] = node
+                    else:
+                        parent[3].value.append((parent[4], node))
+                        parent[4] = None
+                else:
+                    parent[3].value.append(node)
         if isinstance(event, yaml.CollectionStartEvent):
-            if len(stack) >= MAX_DEPTH:
-                path = tuple(entry[2] if entry[0] else entry[1] for entry in stack)
-                raise ScenarioError(
-                    name,
-                    "nested too deeply",
-                    line=event.start_mark.line + 1,
-                    field=_dotted(path),
-                    expected=f"at most {MAX_DEPTH} levels of mappings and lists",
-                )
-            stack.append([isinstance(event, yaml.MappingStartEvent), 0, None])
+            stack.append([isinstance(event, yaml.MappingStartEvent), 0, None, node, None])
         elif parent is not None:
             parent[1] += 1
+    if failed is not None:
+        raise failed
+    return root
+
+
+def _node(event: Any, anchors: dict[str, yaml.Node]
+          ) -> tuple[yaml.Node | None, yaml.YAMLError | None]:
+    """The node an event opens (an empty collection), or the composer's error."""
+    if isinstance(event, yaml.AliasEvent):
+        if event.anchor not in anchors:
+            return None, yaml.composer.ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        return anchors[event.anchor], None
+    anchor = event.anchor
+    if anchor is not None and anchor in anchors:
+        return None, yaml.composer.ComposerError(
+            f"found duplicate anchor {anchor!r}; first occurrence", anchors[anchor].start_mark,
+            "second occurrence", event.start_mark)
+    tag = event.tag
+    node: yaml.Node
+    if isinstance(event, yaml.ScalarEvent):
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        # libyaml reports the plain style as "", PyYAML as None.
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                               style=event.style or None)
+    else:
+        is_seq = isinstance(event, yaml.SequenceStartEvent)
+        kind: Any = yaml.SequenceNode if is_seq else yaml.MappingNode
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(kind, None, event.implicit)
+        node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+    if anchor is not None:
+        anchors[anchor] = node
+    return node, None
 
 
 class _Builder:
