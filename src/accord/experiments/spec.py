@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from pydantic import ConfigDict, Field, model_validator
 
 from accord.sourced import Distribution, SourcedNumber
 from accord.spec_base import SpecModel
+
+if TYPE_CHECKING:  # a scenario's levers need no pandas (issue 21: small commands)
+    import pandas as pd
 
 
 class Uncertainty(SourcedNumber):

@@ -1,0 +1,48 @@
+"""Small commands do not import the heavy libraries they do not use (issue 21).
+
+Each case runs in a fresh interpreter (the test process has imported everything already)
+and reports which of the heavy modules ended up in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+HEAVY = ("pandas", "numba", "scipy", "lifelines", "matplotlib")
+
+
+def _loaded(code: str) -> list[str]:
+    probe = (f"import sys\n{code}\n"
+             f"import json; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_static_forecast_imports_no_pandas_or_numba() -> None:
+    code = ("import contextlib, io\n"
+            "sys.argv = ['accord', 'forecast', 'ukraine-2025', '--model', 'compromise']\n"
+            "from accord.cli import main\n"
+            "try:\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        main()\n"
+            "except SystemExit as stop:\n"
+            "    assert not stop.code, stop.code\n")
+    loaded = _loaded(code)
+    assert "pandas" not in loaded and "numba" not in loaded, loaded
+
+
+def test_scenario_levers_import_no_pandas() -> None:
+    """The scenario schema's levers and uncertainties (accord.experiments.spec) alone."""
+    assert "pandas" not in _loaded("import accord.experiments.spec, accord.scenario")
+
+
+def test_lifelines_only_inside_the_fit() -> None:
+    """Importing the war-duration fit's module does not import lifelines; fitting does."""
+    assert "lifelines" not in _loaded("import accord.fits.war_duration")
