@@ -4,7 +4,8 @@ Each command runs as a fresh process (``python -m accord ...``) ``--repeat`` tim
 temporary directory; the median and the fastest wall time are printed. KTAB's recorded time is
 the run time ``smpc`` itself reported for the same input (``../shared/validation/ktab_smp/
 ktab_smpc_runs_summary.csv``, Debian 12, g++ 12.2, 2 cores): it excludes KTAB's own process
-start-up, and KTAB records no start-up or ``--help`` time.
+start-up, and KTAB records no start-up or ``--help`` time. "x numpy" is the median over that
+of ``python -c 'import numpy'`` (the floor of any numpy program).
 
     python benchmarks/bench_startup.py            # 7 repeats
     python benchmarks/bench_startup.py --quick    # 3 repeats
@@ -28,6 +29,7 @@ SHARED_SUMMARY = ROOT.parent / "shared" / "validation" / "ktab_smp" / "ktab_smpc
 
 COMMANDS: dict[str, list[str]] = {
     "python -c pass (interpreter only)": ["-c", "pass"],
+    "python -c 'import numpy'": ["-c", "import numpy"],
     "python -c 'import accord'": ["-c", "import accord"],
     "accord --help": ["-m", "accord", "--help"],
     "accord forecast dummyData_3Dim.csv --model smp --format json":
@@ -39,6 +41,8 @@ COMMANDS: dict[str, list[str]] = {
     "accord validate ukraine-2025": ["-m", "accord", "validate", "ukraine-2025"],
     "accord forecast ukraine-2025 --model compromise --format json":
         ["-m", "accord", "forecast", "ukraine-2025", "--model", "compromise", "--format", "json"],
+    "accord forecast ukraine-2025 --model compromise":
+        ["-m", "accord", "forecast", "ukraine-2025", "--model", "compromise"],
 }
 KTAB_FILES = {"dummyData_3Dim.csv": "dummyData_3Dim.csv", "SOE-Pol-Comp.csv": "SOE-Pol-Comp.csv"}
 
@@ -70,7 +74,8 @@ def main() -> None:
     args = parser.parse_args()
     repeat = 3 if args.quick else args.repeat
     recorded = ktab_times()
-    print(f"{'command':<66} {'median s':>9} {'best s':>8} {'KTAB smpc s':>12}")
+    print(f"{'command':<66} {'median s':>9} {'best s':>8} {'x numpy':>8} {'KTAB smpc s':>12}")
+    numpy_median = None
     with tempfile.TemporaryDirectory() as folder:
         for label, arguments in COMMANDS.items():
             wall_times(arguments, 1, Path(folder))  # warm the OS and numba caches
@@ -78,7 +83,11 @@ def main() -> None:
             ktab = next((recorded.get(f) for name, f in KTAB_FILES.items() if name in label),
                         None)
             shown = f"{ktab:.3f}" if ktab is not None else "-"
-            print(f"{label:<66} {statistics.median(times):>9.3f} {min(times):>8.3f} {shown:>12}")
+            median = statistics.median(times)
+            if "import numpy" in label:
+                numpy_median = median
+            ratio = f"{median / numpy_median:.1f}" if numpy_median else "-"
+            print(f"{label:<66} {median:>9.3f} {min(times):>8.3f} {ratio:>8} {shown:>12}")
             if list(Path(folder).iterdir()):
                 raise SystemExit(f"{label} left files in its working directory")
     if not recorded:

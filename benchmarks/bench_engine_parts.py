@@ -1,0 +1,99 @@
+"""Where the engine's time goes, per experiment-month (issue 21). Prints; asserts nothing.
+
+    python benchmarks/bench_engine_parts.py            # 5,000, 20,000 and 100,000 experiments
+    python benchmarks/bench_engine_parts.py --quick    # 2,000 and 5,000
+
+In one process, one core, the flagship (``ukraine-2025``, 120 months), chunks of at most
+20,000 experiments through ``simulate_chunk``. The engine's functions are wrapped with
+timers (looked up by name at call time, so the engine itself is unchanged):
+
+* **draws**: the per-experiment random streams (``experiment_draws``);
+* **burden path**: the estimated defence path (``_estimated_defence``: ten yearly solves of
+  the allies' reaction functions), inside **inputs** (``prepare_inputs``, everything else
+  that is drawn or derived once per experiment);
+* **month loop**: the monthly ``step`` calls;
+* **series writes**: the rest of ``simulate_arrays`` (the strided ``series[name][:, month]``
+  copies, the scalars);
+* **tables**: ``simulate_chunk`` outside ``simulate_arrays`` (the pandas frames).
+
+Each part is printed as ns per experiment-month (its wall time / (experiments x months)), and
+the whole as experiments per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+
+from accord.scenario import load_scenario
+from accord.simulation import compile_spec, engine, simulate_chunk, variant_design
+
+CHUNK = 20_000
+TIMED = ("experiment_draws", "prepare_inputs", "_estimated_defence", "step", "simulate_arrays")
+
+
+def instrument(spent: dict[str, float]) -> None:
+    """Wrap the engine's parts with timers adding to ``spent``."""
+    for name in TIMED:
+        inner = getattr(engine, name)
+
+        def timed(*args, __inner=inner, __name=name, **kwargs):
+            start = time.perf_counter()
+            try:
+                return __inner(*args, **kwargs)
+            finally:
+                spent[__name] += time.perf_counter() - start
+
+        setattr(engine, name, timed)
+
+
+def measure(compiled, spec, n: int, spent: dict[str, float]) -> dict[str, float]:
+    design = variant_design(spec, "baseline", n, seed=3, method="mc")
+    spent.clear()
+    start = time.perf_counter()
+    for first in range(0, n, CHUNK):
+        simulate_chunk(design.iloc[first:first + CHUNK], 1, spec=compiled)
+    whole = time.perf_counter() - start
+    burden = spent["_estimated_defence"]
+    parts = {
+        "draws": spent["experiment_draws"],
+        "burden path": burden,
+        "other inputs": spent["prepare_inputs"] - burden,
+        "month loop": spent["step"],
+        "series writes": spent["simulate_arrays"] - spent["experiment_draws"]
+        - spent["prepare_inputs"] - spent["step"],
+        "tables": whole - spent["simulate_arrays"],
+    }
+    parts["whole"] = whole
+    return parts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 and 5,000 only")
+    args = parser.parse_args()
+    scenario = load_scenario("ukraine-2025")
+    spec = scenario.simulation
+    compiled = compile_spec(spec, scenario, seed=1)
+    months = compiled.horizon_months
+    estimated = compiled.demand_pool is not None
+    print(f"flagship, {months} months, burden model: "
+          f"{'estimated (burden-demand fit)' if estimated else 'calibrated'}; chunks of {CHUNK:,}")
+    spent: dict[str, float] = defaultdict(float)
+    instrument(spent)
+    simulate_chunk(variant_design(spec, "baseline", 200, seed=3, method="mc"), 1, spec=compiled)
+    sizes = (2_000, 5_000) if args.quick else (5_000, 20_000, 100_000)
+    names = ["draws", "burden path", "other inputs", "month loop", "series writes", "tables",
+             "whole"]
+    print("\nns per experiment-month")
+    print("| experiments | " + " | ".join(names) + " | exp/s |")
+    print("|---" * (len(names) + 2) + "|")
+    for n in sizes:
+        parts = measure(compiled, spec, n, spent)
+        cells = [f"{parts[k] / (n * months) * 1e9:,.0f}" for k in names]
+        print(f"| {n:,} | " + " | ".join(cells) + f" | {n / parts['whole']:,.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
