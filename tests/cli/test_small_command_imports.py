@@ -46,3 +46,13 @@ def test_scenario_levers_import_no_pandas() -> None:
 def test_lifelines_only_inside_the_fit() -> None:
     """Importing the war-duration fit's module does not import lifelines; fitting does."""
     assert "lifelines" not in _loaded("import accord.fits.war_duration")
+
+
+def test_small_eum_game_imports_no_numba() -> None:
+    """A 10-actor, one-draw EUM game plays in numpy, as a small SMP game does."""
+    code = ("import numpy as np\n"
+            "from accord.models.bargaining.eum import eum\n"
+            "rng = np.random.default_rng(0)\n"
+            "eum(rng.uniform(0.1, 1, (1, 10)), rng.uniform(0, 100, (1, 10, 1)),\n"
+            "    rng.uniform(0.1, 1, (1, 10, 1)))\n")
+    assert "numba" not in _loaded(code)

@@ -12,6 +12,7 @@ The kernel is serial: parallelism comes from the experiment executors, one proce
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cache
 from typing import Literal
@@ -19,6 +20,12 @@ from typing import Literal
 import numpy as np
 
 Engine = Literal["auto", "numba", "numpy"]
+
+#: Below this much work (games x actors^3) ``engine="auto"`` runs numpy unless numba is
+#: already loaded: importing numba (and scipy.linalg with it) and loading the cached kernel
+#: take about 0.8 s, far more than numpy needs for such a game (a 10-actor game: well under
+#: a millisecond a round). The same rule as the SMP's (``smp.NUMPY_WORK_LIMIT``).
+NUMPY_WORK_LIMIT = 150_000
 
 
 def positive_votes(
@@ -37,10 +44,13 @@ def positive_votes(
     scale : ndarray [G]
         The range ``R`` dividing distances.
     engine : {"auto", "numba", "numpy"}
-        ``"auto"`` uses numba when it is installed.
+        ``"auto"`` uses numba when it is installed, except for a small batch (games x
+        actors^3 below ``NUMPY_WORK_LIMIT``) while numba is not loaded yet.
     """
     args = tuple(np.ascontiguousarray(a, dtype=float) for a in (position, weight, exponent, scale))
-    kernel = _numba_kernel() if engine != "numpy" else None
+    n_games, n_actors = args[0].shape
+    small = n_games * n_actors**3 < NUMPY_WORK_LIMIT and "numba" not in sys.modules
+    kernel = _numba_kernel() if engine == "numba" or (engine == "auto" and not small) else None
     if kernel is None:
         if engine == "numba":
             raise ImportError("numba is not installed (pip install 'accord[speed]')")
