@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.errors import ScenarioError
-from accord.workflows.forecast import DEFAULT_SEED, check_count
+from accord.workflows.forecast import DEFAULT_SEED, check_count, check_path
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
@@ -98,6 +98,8 @@ def simulate(
     from accord.workflows.scenarios import load
 
     seed = check_seed(seed)
+    if out is not None:
+        out = check_path(out, "out")
     experiments = check_count(experiments, "experiments")
     if chunk_size is not None:
         chunk_size = check_count(chunk_size, "chunk_size")
@@ -208,6 +210,15 @@ def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -
     defined = list(spec.variants)  # type: ignore[attr-defined]
     if isinstance(variants, str):
         variants = [variants]
+    if variants is not None:
+        if not isinstance(variants, Iterable):
+            raise ScenarioError(origin, "must be a variant name or a list of names",
+                                field="variant", found=type(variants).__name__)
+        variants = list(variants)
+        wrong = [name for name in variants if not isinstance(name, str)]
+        if wrong:
+            raise ScenarioError(origin, "must be a variant name or a list of names",
+                                field="variant", found=type(wrong[0]).__name__)
     chosen = list(dict.fromkeys(variants or [])) or defined
     if not chosen:
         raise ScenarioError(origin, "the simulation section defines no variants",
