@@ -26,7 +26,41 @@ def check_executor(executor: str, scheduler: str | None) -> str:
     if scheduler is not None and executor != "dask":
         raise ScenarioError(None, "a scheduler address is for the dask executor",
                             field="scheduler", expected="--executor dask", found=executor)
+    if scheduler is not None:
+        check_scheduler(scheduler)
     return executor
+
+
+#: Seconds to wait for a dask scheduler to accept a connection. Judgement: a scheduler on
+#: the local network answers in milliseconds; dask's own 30 s default looks like a hang.
+SCHEDULER_CONNECT_SECONDS = 5.0
+
+
+def check_scheduler(address: object) -> None:
+    """Refuse a dask scheduler address that is malformed or does not accept a connection
+    (one line, before anything is written); ``tcp://host:port`` or ``host:port``."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not isinstance(address, str) or not address.strip():
+        raise ScenarioError(None, "must be a scheduler address", field="scheduler",
+                            expected="tcp://host:port", found=address)
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if parts.scheme != "tcp" or not host or port is None:
+        raise ScenarioError(None, "must be a scheduler address", field="scheduler",
+                            expected="tcp://host:port", found=address)
+    try:
+        with socket.create_connection((host, port), timeout=SCHEDULER_CONNECT_SECONDS):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ScenarioError(None, f"cannot reach the dask scheduler: {reason}",
+                            field="scheduler", expected="the address of a running scheduler",
+                            found=address) from None
 
 
 def simulate(
