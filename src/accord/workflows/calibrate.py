@@ -50,8 +50,8 @@ def calibrate(
 
     out = check_path(out, "out")
     if not isinstance(variant, str):
-        raise ScenarioError(None, "must be a variant name", field="variant",
-                            found=type(variant).__name__)
+        raise ScenarioError(None, "wrong type", field="variant",
+                            expected="a variant name", found=type(variant).__name__)
     points = check_count(points, "points")
     replicates = check_count(replicates, "replicates")
     waves = check_count(waves, "waves")
