@@ -52,7 +52,8 @@ def check_path(value: object, field: str) -> str | os.PathLike[str]:
     """``value`` if it is a non-empty path (a str or os.PathLike), else ScenarioError: an
     empty name would mean the working directory (``-o ""``)."""
     if not isinstance(value, str | os.PathLike):
-        raise ScenarioError(None, "wrong type", field=field, expected="a path", found=type(value).__name__)
+        raise ScenarioError(None, "wrong type", field=field, expected="a path",
+                            found=type(value).__name__)
     if not str(os.fspath(value)).strip():
         raise ScenarioError(None, "must not be empty", field=field,
                             expected="a folder name")

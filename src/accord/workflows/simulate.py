@@ -247,12 +247,14 @@ def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -
     if variants is not None:
         if not isinstance(variants, Iterable):
             raise ScenarioError(origin, "wrong type", field="variant",
-                                expected="a variant name or a list of names", found=type(variants).__name__)
+                                expected="a variant name or a list of names",
+                                found=type(variants).__name__)
         variants = list(variants)
         wrong = [name for name in variants if not isinstance(name, str)]
         if wrong:
             raise ScenarioError(origin, "wrong type", field="variant",
-                                expected="a variant name or a list of names", found=type(wrong[0]).__name__)
+                                expected="a variant name or a list of names",
+                                found=type(wrong[0]).__name__)
     chosen = list(dict.fromkeys(variants or [])) or defined
     if not chosen:
         raise ScenarioError(origin, "the simulation section defines no variants",
