@@ -64,6 +64,16 @@ __all__ = [
 META_FILE = "meta.json"
 DESIGN_FILE = "design.parquet"
 CATALOGUE_FILE = "catalogue.duckdb"
+#: Default time limit of a query, fetching included (``accord query --timeout``). Judgement:
+#: the README's queries over a 4,000-experiment run take well under a second; a minute
+#: tells a heavy query from a runaway one (a recursive CTE, ``range(1e12)``).
+QUERY_TIMEOUT_SECONDS = 60.0
+#: Rows per streamed batch (DuckDB's own vector size times about five).
+QUERY_BATCH_ROWS = 10_000
+#: Share of the machine's memory a query may use before DuckDB spills or refuses.
+#: Judgement: DuckDB's default is 80 %; a quarter leaves room for the run that may be
+#: writing beside it and for the rest of a shared 2-core, 24 GiB machine.
+QUERY_MEMORY_SHARE = 0.25
 _PART = re.compile(r"^part-(\d+)\.parquet$")
 
 
@@ -315,14 +325,14 @@ class Run:
         listed = ", ".join(f"'{_quote(f)}'" for f in files)
         return f"read_parquet([{listed}], union_by_name = true)"
 
-    def connect(self) -> Any:
+    def connect(self, *, temp_directory: str | None = None) -> Any:
         """A sandboxed in-memory DuckDB connection with views ``scalars``, ``series``, ``design``.
 
         The connection can read files only inside the run directory and cannot change its
         configuration (see :func:`sandboxed_connection`).
         """
         chunks = self.chunks()
-        connection = sandboxed_connection(self.path)
+        connection = sandboxed_connection(self.path, temp_directory=temp_directory)
         for kind in ("scalars", "series", "design"):
             source = self._source(kind, chunks)
             if source:
@@ -335,23 +345,73 @@ class Run:
                                    "NULL::BIGINT AS month WHERE false")
         return connection
 
-    def query(self, sql: str) -> pd.DataFrame:
+    def query(self, sql: str, *, timeout: float = QUERY_TIMEOUT_SECONDS) -> pd.DataFrame:
         """Run one read-only SQL query over the views ``scalars``, ``series`` and ``design``.
 
         Anything but a single query (``SELECT``, ``WITH``, ``FROM``, ``DESCRIBE``...) is
         refused before it runs: no ``COPY``, ``ATTACH``, ``INSTALL``, ``SET``, ``CREATE``.
         Bad SQL raises :class:`~accord.errors.ScenarioError` with DuckDB's message in one line.
+        The query is bounded as :meth:`query_batches` says (``timeout`` seconds, DuckDB's
+        memory limit); the whole answer is returned.
         """
+        import pandas as pd
+
+        batches = self.query_batches(sql, timeout=timeout)
+        try:
+            return pd.concat(list(batches), ignore_index=True)
+        finally:
+            batches.close()
+
+    def query_batches(self, sql: str, *, timeout: float = QUERY_TIMEOUT_SECONDS,
+                      batch_rows: int = QUERY_BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        """The answer of :meth:`query` as DataFrames of at most ``batch_rows`` rows, streamed.
+
+        At least one frame is yielded (empty when there are no rows, with the columns).
+        Bounds (docs/experiments.md, "Querying a run"): the query, fetching included, is
+        interrupted after ``timeout`` seconds (:class:`~accord.errors.ScenarioError` naming
+        ``timeout``); DuckDB may use at most :func:`query_memory_limit` bytes and spills
+        beyond that into a temporary folder that is removed when the generator ends (close
+        it, or exhaust it, to release the connection at once).
+        """
+        import shutil
+        import tempfile
+        import threading
+
         import duckdb
 
         check_read_only_query(sql, source=str(self.path))
-        connection = self.connect()
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+            raise ScenarioError(str(self.path), "must be a number of seconds > 0",
+                                field="timeout", found=timeout)
+        spill = tempfile.mkdtemp(prefix="accord-query-")
+        timer: threading.Timer | None = None
         try:
-            return connection.execute(sql).df()
-        except duckdb.Error as error:
-            raise ScenarioError(str(self.path), f"query failed: {_one_line(error)}") from None
+            connection = self.connect(temp_directory=spill)
+            try:
+                timer = threading.Timer(float(timeout), connection.interrupt)
+                timer.daemon = True
+                timer.start()
+                reader = connection.sql(sql).to_arrow_reader(batch_rows)
+                sent = False
+                for batch in reader:
+                    sent = True
+                    yield batch.to_pandas()
+                if not sent:
+                    yield reader.schema.empty_table().to_pandas()
+            except duckdb.InterruptException:
+                raise ScenarioError(
+                    str(self.path), f"query stopped after {timeout:g} s",
+                    field="timeout", expected="a query that ends in time, or a larger "
+                    "--timeout") from None
+            except duckdb.Error as error:
+                raise ScenarioError(str(self.path),
+                                    f"query failed: {_one_line(error)}") from None
+            finally:
+                if timer is not None:
+                    timer.cancel()
+                connection.close()
         finally:
-            connection.close()
+            shutil.rmtree(spill, ignore_errors=True)
 
     def _select(
         self, kind: str, columns: Sequence[str] | None, keys: Sequence[str]
@@ -403,14 +463,26 @@ QUERY_STATEMENTS = frozenset({"SELECT"})
 _MESSAGE_LIMIT = 300
 
 
-def sandboxed_connection(directory: str | os.PathLike[str]) -> Any:
+def query_memory_limit() -> int:
+    """Bytes a query's DuckDB may use: :data:`QUERY_MEMORY_SHARE` of physical memory."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 * 1024**3  # judgement: a small machine, where sysconf cannot tell
+    return max(int(total * QUERY_MEMORY_SHARE), 256 * 1024**2)
+
+
+def sandboxed_connection(directory: str | os.PathLike[str], *,
+                         temp_directory: str | None = None) -> Any:
     """An in-memory DuckDB connection confined to reading files inside ``directory``.
 
     ``allowed_directories`` is the directory (with a trailing separator, so a sibling whose
     name starts the same is outside), ``enable_external_access=false`` refuses every other
     path, URL, extension install or load, ``temp_directory=''`` keeps DuckDB from spilling
-    files into the working directory, and ``lock_configuration=true`` stops SQL from undoing
-    any of it (DuckDB's documented way to sandbox untrusted SQL, "Securing DuckDB").
+    files into the working directory (given ``temp_directory``, it spills there instead: a
+    temporary folder its caller removes), ``memory_limit`` is :func:`query_memory_limit`, and
+    ``lock_configuration=true`` stops SQL from undoing any of it (DuckDB's documented way to
+    sandbox untrusted SQL, "Securing DuckDB").
     """
     import duckdb
 
@@ -422,7 +494,8 @@ def sandboxed_connection(directory: str | os.PathLike[str]) -> Any:
         # allowed_directories can only be set once the database is started, and before
         # external access is disabled: hence SET statements in this order.
         connection.execute(f"SET allowed_directories = ['{_quote(folder)}']")
-        connection.execute("SET temp_directory = ''")
+        connection.execute(f"SET temp_directory = '{_quote(temp_directory or '')}'")
+        connection.execute(f"SET memory_limit = '{query_memory_limit()}B'")
         connection.execute("SET enable_external_access = false")
         connection.execute("SET lock_configuration = true")
     except BaseException:
@@ -450,9 +523,17 @@ def check_read_only_query(sql: str, *, source: str | None = None) -> None:
                             expected="one SELECT statement",
                             found=f"{len(statements)} statements")
     kind = statements[0].type.name
+    if kind == "LOAD" and _first_words(statements[0].query) & {"INSTALL"}:
+        kind = "INSTALL"  # DuckDB parses INSTALL as a LOAD statement
     if kind not in QUERY_STATEMENTS:
         raise ScenarioError(source, "queries over a run are read-only", field="sql",
                             expected="one SELECT statement", found=kind)
+
+
+def _first_words(sql: str) -> set[str]:
+    """The first two words of ``sql``, upper-cased, comments left out (``FORCE INSTALL``)."""
+    text = re.sub(r"/\*.*?\*/|--[^\n]*", " ", sql, flags=re.DOTALL)
+    return {word.upper() for word in text.split()[:2]}
 
 
 def _one_line(error: BaseException) -> str:

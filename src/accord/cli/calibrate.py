@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 def calibrate(
     scenario: Annotated[str, typer.Argument(
         help="Scenario YAML, directory or shipped name (e.g. ukraine-2025).")],
-    out: Annotated[Path | None, typer.Option(
+    out: Annotated[str | None, typer.Option(
         "--out", "-o", help="Output directory (default: runs/<scenario>-calibration).")] = None,
     variant: Annotated[str, typer.Option("--variant", "-v")] = "baseline",
     points: Annotated[int, typer.Option("--points", min=4, max=10_000,
@@ -25,20 +25,32 @@ def calibrate(
                                             help="Futures per parameter point.")] = 150,
     waves: Annotated[int, typer.Option("--waves", min=1, max=5)] = 2,
     seed: Annotated[int, typer.Option("--seed", "-s", min=0, max=2**63 - 1)] = 20250301,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Calibrate even when the estimate is over the cap "
+        "(docs/scenario-format.md, Limits).")] = False,
 ) -> None:
     """Calibrate the engine's uncertain parameters to the record (writes calibration.json)."""
     from accord import calibration
     from accord.errors import ScenarioError
     from accord.safeio import ensure_directory
     from accord.workflows.calibrate import calibrate as run_calibration
+    from accord.workflows.calibrate import estimate_calibration_or_refuse
+    from accord.workflows.forecast import check_path
     from accord.workflows.scenarios import load
 
     try:
+        if out is not None:
+            check_path(out, "--out")  # -o "" would mean the working directory
         loaded = load(scenario)
-        runs = ensure_directory(Path("runs"), field="--out") if out is None else None
-        out_dir = out or runs / f"{loaded.name}-calibration"  # type: ignore[operator]
+        if out is None:
+            # the estimate is checked before runs/ is created
+            estimate_calibration_or_refuse(loaded, variant, points, replicates, waves, force)
+            out_dir = ensure_directory(Path("runs"), field="--out") / f"{loaded.name}-calibration"
+        else:
+            out_dir = Path(out)
         result = run_calibration(loaded, out_dir, variant=variant, points=points,
-                                 replicates=replicates, waves=waves, seed=seed, progress=True)
+                                 replicates=replicates, waves=waves, seed=seed, progress=True,
+                                 force=force, log=lambda line: typer.echo(line, err=True))
     except ScenarioError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

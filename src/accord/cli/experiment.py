@@ -65,14 +65,62 @@ def query(
     run_dir: Annotated[str, typer.Argument(help="Run directory (holds meta.json).")],
     sql: Annotated[str, typer.Argument(help="SQL over the views scalars, series and design.")],
     output_format: FormatOption = Format.table,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.001, max=86_400.0,
+        help="Stop the query (output included) after this many seconds.")] = 60.0,
+    limit: Annotated[int, typer.Option(
+        "--limit", min=1, max=1_000_000,
+        help="Most rows printed in table format (csv and json stream every row).")] = 1000,
 ) -> None:
     """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
+    import contextlib
+
     from accord.store import open_run
 
     stored = open_run(run_dir)
     _warn_if_unsound(stored)
-    result = stored.query(sql)
-    _emit(result, output_format)
+    batches = stored.query_batches(sql, timeout=timeout)
+    with contextlib.closing(batches):
+        if output_format is Format.table:
+            _table_upto(batches, limit)
+        elif output_format is Format.csv:
+            for index, batch in enumerate(batches):
+                typer.echo(batch.to_csv(index=False, header=index == 0), nl=False)
+        else:
+            _json_stream(batches)
+
+
+def _table_upto(batches: Any, limit: int) -> None:
+    """At most ``limit`` rows as a table, and a note on stderr when there were more."""
+    import pandas as pd
+
+    kept, rows, cut = [], 0, False
+    for batch in batches:
+        if rows + len(batch) > limit:
+            kept.append(batch.iloc[: limit - rows])
+            cut = True
+            break
+        kept.append(batch)
+        rows += len(batch)
+    _print_table(pd.concat(kept, ignore_index=True))
+    if cut:
+        typer.echo(f"note: only the first {limit} rows are shown (--limit); use --format "
+                   "csv or json for every row", err=True)
+
+
+def _json_stream(batches: Any) -> None:
+    """The rows as one JSON array of records, written batch by batch (the same document as
+    ``dumps(records, indent=2)``)."""
+    from accord.jsonout import dumps
+
+    first = True
+    typer.echo("[", nl=False)
+    for batch in batches:
+        for record in batch.to_dict(orient="records"):
+            text = dumps(record, indent=2, default=str).replace("\n", "\n  ")
+            typer.echo(("\n  " if first else ",\n  ") + text, nl=False)
+            first = False
+    typer.echo("]" if first else "\n]")
 
 
 def compare(

@@ -178,7 +178,15 @@ def _map_dask(
             silence_logs=logging.CRITICAL,  # workers log heartbeat errors at shutdown
         )
         address = cluster.scheduler_address
-    client = Client(address)
+    try:
+        client = Client(address, timeout=30)
+    except OSError as error:  # checked before the run; a scheduler that went away since
+        if cluster is not None:
+            cluster.close()
+        from accord.errors import ScenarioError
+
+        raise ScenarioError(None, f"cannot reach the dask scheduler: {error}",
+                            field="scheduler", found=address) from None
     try:
         futures = [client.submit(function, task, pure=False) for task in tasks]
         try:

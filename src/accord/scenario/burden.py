@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from accord.errors import ScenarioError
 from accord.sourced import SourcedNumber
@@ -58,6 +58,16 @@ class LeaveLever(_Frozen):
 class AllyList(_Frozen):
     allies: tuple[str, ...] = Field(min_length=1)
     source: str = Field(min_length=3)
+
+    @field_validator("allies")
+    @classmethod
+    def _distinct(cls, allies: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for name in allies:
+            if name in seen:
+                raise ValueError(f"ally {name!r} is listed twice")
+            seen.add(name)
+        return allies
 
 
 class Targets(_Frozen):

@@ -191,7 +191,10 @@ def beside(scenario_path: Path, file_name: Any, field: str, lines: Lines) -> Pat
     folder = scenario_path.parent.resolve()
     relative = Path(file_name)
     target = (folder / relative).resolve()
-    if relative.is_absolute() or not target.is_relative_to(folder):
+    # The scenario's own folder: where its file is named, and (a scenario.yaml that is
+    # itself a link) where that file really lies; a link inside either is followed.
+    own = (folder, scenario_path.resolve().parent)
+    if relative.is_absolute() or not any(target.is_relative_to(place) for place in own):
         raise ScenarioError(
             str(scenario_path), "file outside the scenario's folder", line=line, field=field,
             expected=f"a file inside {folder}", found=file_name,

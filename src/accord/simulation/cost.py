@@ -40,3 +40,19 @@ def estimate_run(spec: Any, variants: list[str], experiments: int) -> Estimate:
         SECONDS_PER_EXPERIMENT_MONTH * total * months,
         memory,
     )
+
+
+def estimate_calibration(spec: Any, variant: str, points: int, replicates: int,
+                         waves: int) -> Estimate:
+    """Rough time and memory of ``accord calibrate``: each wave is a run of ``points x
+    replicates`` experiments of ``variant`` (:func:`estimate_run`), one wave after the other,
+    so the time adds up over the waves and the memory is one wave's."""
+    wave = estimate_run(spec, [variant], points * replicates)
+    experiments = design_size(spec, variant, points * replicates)
+    return Estimate(
+        f"calibration of {waves} wave(s) x {points} points x {replicates} futures = "
+        f"{waves * experiments} experiments x {spec.horizon_months} months (about "
+        f"{waves * experiments * DISK_BYTES_PER_EXPERIMENT / 1024**2:.0f} MB on disk)",
+        wave.seconds * waves,
+        wave.bytes,
+    )

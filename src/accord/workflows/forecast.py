@@ -48,6 +48,18 @@ def check_count(value: object, field: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_path(value: object, field: str) -> str | os.PathLike[str]:
+    """``value`` if it is a non-empty path (a str or os.PathLike), else ScenarioError: an
+    empty name would mean the working directory (``-o ""``)."""
+    if not isinstance(value, str | os.PathLike):
+        raise ScenarioError(None, "wrong type", field=field, expected="a path",
+                            found=type(value).__name__)
+    if not str(os.fspath(value)).strip():
+        raise ScenarioError(None, "must not be empty", field=field,
+                            expected="a folder name")
+    return value
+
+
 def forecast(
     scenario: str | os.PathLike[str] | Scenario,
     models: str | Iterable[str] | None = None,
@@ -92,6 +104,9 @@ def forecast(
     from accord.limits import ANNOUNCE_SECONDS
     from accord.workflows.scenarios import load
 
+    if options:
+        raise ScenarioError(None, "unknown option", field=sorted(options)[0],
+                            expected="models, draws, seed, rounds, progress, force, log")
     seed = check_seed(seed)
     draws = check_count(draws, "draws")
     if rounds is not None:
@@ -103,5 +118,4 @@ def forecast(
     cost.check(force=force, field="draws")
     if log is not None and cost.seconds > ANNOUNCE_SECONDS:
         log(cost.text())
-    return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress,
-                        **options)
+    return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress)

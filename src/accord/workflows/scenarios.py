@@ -29,6 +29,12 @@ def load(scenario: str | os.PathLike[str] | Scenario) -> Scenario:
 
     if isinstance(scenario, Scenario):
         return scenario
+    if not isinstance(scenario, str | os.PathLike):
+        from accord.errors import ScenarioError
+
+        raise ScenarioError(None, "wrong type", field="scenario",
+                            expected="a shipped name, a path or a loaded Scenario",
+                            found=type(scenario).__name__)
     if isinstance(scenario, os.PathLike) and not isinstance(scenario, Path):
         scenario = Path(os.fspath(scenario))
     return load_scenario(scenario)

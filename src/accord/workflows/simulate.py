@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.errors import ScenarioError
-from accord.workflows.forecast import DEFAULT_SEED, check_count
+from accord.workflows.forecast import DEFAULT_SEED, check_count, check_path
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
@@ -26,7 +26,41 @@ def check_executor(executor: str, scheduler: str | None) -> str:
     if scheduler is not None and executor != "dask":
         raise ScenarioError(None, "a scheduler address is for the dask executor",
                             field="scheduler", expected="--executor dask", found=executor)
+    if scheduler is not None:
+        check_scheduler(scheduler)
     return executor
+
+
+#: Seconds to wait for a dask scheduler to accept a connection. Judgement: a scheduler on
+#: the local network answers in milliseconds; dask's own 30 s default looks like a hang.
+SCHEDULER_CONNECT_SECONDS = 5.0
+
+
+def check_scheduler(address: object) -> None:
+    """Refuse a dask scheduler address that is malformed or does not accept a connection
+    (one line, before anything is written); ``tcp://host:port`` or ``host:port``."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not isinstance(address, str) or not address.strip():
+        raise ScenarioError(None, "must be a scheduler address", field="scheduler",
+                            expected="tcp://host:port", found=address)
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if parts.scheme != "tcp" or not host or port is None:
+        raise ScenarioError(None, "must be a scheduler address", field="scheduler",
+                            expected="tcp://host:port", found=address)
+    try:
+        with socket.create_connection((host, port), timeout=SCHEDULER_CONNECT_SECONDS):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ScenarioError(None, f"cannot reach the dask scheduler: {reason}",
+                            field="scheduler", expected="the address of a running scheduler",
+                            found=address) from None
 
 
 def simulate(
@@ -98,6 +132,8 @@ def simulate(
     from accord.workflows.scenarios import load
 
     seed = check_seed(seed)
+    if out is not None:
+        out = check_path(out, "out")
     experiments = check_count(experiments, "experiments")
     if chunk_size is not None:
         chunk_size = check_count(chunk_size, "chunk_size")
@@ -208,6 +244,17 @@ def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -
     defined = list(spec.variants)  # type: ignore[attr-defined]
     if isinstance(variants, str):
         variants = [variants]
+    if variants is not None:
+        if not isinstance(variants, Iterable):
+            raise ScenarioError(origin, "wrong type", field="variant",
+                                expected="a variant name or a list of names",
+                                found=type(variants).__name__)
+        variants = list(variants)
+        wrong = [name for name in variants if not isinstance(name, str)]
+        if wrong:
+            raise ScenarioError(origin, "wrong type", field="variant",
+                                expected="a variant name or a list of names",
+                                found=type(wrong[0]).__name__)
     chosen = list(dict.fromkeys(variants or [])) or defined
     if not chosen:
         raise ScenarioError(origin, "the simulation section defines no variants",
