@@ -1,0 +1,96 @@
+"""`accord ask` and `accord score` on a small stored run, and the shipped questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import accord
+from accord.analysis import questions as qa
+from accord.cli import app
+
+runner = CliRunner()
+QUESTIONS = Path(accord.__file__).parent / "scenarios" / "ukraine-2025" / "questions"
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ask") / "run"
+    accord.simulate("ukraine-2025", "baseline", experiments=120, seed=3, out=out)
+    return out
+
+
+def _json(argv):
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_ask_an_event_gives_the_share_of_all_futures(small_run):
+    answer = _json(["ask", str(small_run), "--event", "ceasefire_month before 2026-01-01",
+                    "--format", "json"])
+    assert set(answer) == {"event", "n_futures", "condition", "bins"}
+    assert answer["condition"] is None
+    months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
+    expected = float(np.mean(np.nan_to_num(months, nan=np.inf) < 10))  # NaN: never
+    yes = answer["bins"][0]
+    assert yes["bin"] == "yes"
+    assert yes["p"] == pytest.approx(expected)
+    assert yes["low"] <= yes["p"] <= yes["high"]
+    assert answer["n_futures"] == len(months)
+
+
+def test_ask_a_conditional_event_states_the_condition(small_run):
+    answer = _json(["ask", str(small_run), "--event", "peace lasts 90 days given ceasefire",
+                    "-f", "json"])
+    condition = answer["condition"]
+    months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
+    # observable 90 days before the horizon ends (2035-03-01): up to month 117 (2034-12-01,
+    # + 90 days = 2035-03-01)
+    assert condition["p"] == pytest.approx(np.mean(~np.isnan(months) & (months <= 117)))
+    result = runner.invoke(app, ["ask", str(small_run), "--event",
+                                 "peace lasts 90 days given ceasefire"])
+    assert "given:" in result.stdout
+
+
+def test_score_the_shipped_questions(small_run):
+    result = _json(["score", str(QUESTIONS), str(small_run), "--format", "json"])
+    assert set(result) == {"questions", "mean_brier"}
+    ids = [row["id"] for row in result["questions"]]
+    assert "ceasefire-before-2026" in ids
+    assert "ceasefire-lasts-90-days" not in ids  # annulled: no resolution, not scored
+    for row in result["questions"]:
+        probs = row["accord"]["probs"]
+        assert sum(probs.values()) == pytest.approx(1)
+        assert row["accord"]["brier"] == pytest.approx(qa.brier(probs, row["resolved_bin"]))
+        for crowd in row["crowd"]:
+            assert set(crowd) == {"source", "date", "brier", "log"}
+    assert set(result["mean_brier"]) >= {"accord", "Polymarket", "Metaculus", "RFI", "Glimt"}
+    table = runner.invoke(app, ["score", str(QUESTIONS), str(small_run)])
+    assert table.exit_code == 0 and "mean Brier" in table.stdout
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--event", "peace_month before 2026-01-01"], "unknown outcome"),
+    (["--event", "ceasefire_month before 2024-06-01"], "before the run's start"),
+    ([], "exactly one of"),
+])
+def test_bad_input_is_one_line_and_exit_2(small_run, argv, message):
+    result = runner.invoke(app, ["ask", str(small_run), *argv])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+
+
+def test_a_crowd_forecast_not_summing_to_one_exits_2(small_run, tmp_path):
+    source = (QUESTIONS / "ceasefire-before-2026.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(source.replace('{"yes": 0.06, "no": 0.94}', '{"yes": 0.06, "no": 0.84}'))
+    result = runner.invoke(app, ["score", str(bad), str(small_run)])
+    assert result.exit_code == 2
+    assert "do not sum to 1" in result.stderr and "bad.yaml:" in result.stderr
+    assert list(tmp_path.iterdir()) == [bad]  # nothing written
