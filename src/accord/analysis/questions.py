@@ -224,6 +224,8 @@ class Answer:
     counts: tuple[int, ...]
     n_scored: int
     condition: dict[str, Any] | None
+    #: Per future: True where a yes/no event is yes (None for binned events).
+    yes: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def probs(self) -> dict[str, float]:
@@ -371,7 +373,8 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
         if k == 0:
             raise where.error("no future meets the event's condition", found=condition["event"])
     counts = tuple(int(np.sum(index[scored] == i)) for i in range(len(labels)))
-    return Answer(text, n, labels, counts, int(scored.sum()), condition)
+    return Answer(text, n, labels, counts, int(scored.sum()), condition,
+                  yes=np.asarray(yes, dtype=bool) if binary else None)
 
 
 def _codes(name: str, wanted: list[str], where: _Where) -> list[int]:
@@ -461,3 +464,73 @@ def brier(probs: dict[str, float], resolved: str) -> float:
 def log_score(probs: dict[str, float], resolved: str) -> float:
     """Log loss: -ln p(resolved bin), p floored at LOG_FLOOR; 0 is perfect, lower is better."""
     return float(-math.log(max(probs[resolved], LOG_FLOOR)))
+
+
+# ----------------------------------------------------------------------------- observations
+
+class Observation(SpecModel):
+    """A dated fact: a yes/no event of the run and what was observed."""
+
+    id: str
+    event: str
+    observed: str
+    source: str
+    date: date
+    url: str | None = None
+
+
+class Observations(SpecModel):
+    as_of: date
+    observations: list[Observation]
+
+
+def load_observations(path: str | Path) -> tuple[Observations, LoadedQuestion]:
+    """Read an observations file; the second value carries its file and lines for errors."""
+    from accord.scenario.loader import _validate
+    from accord.scenario.yamlsafe import load_yaml
+
+    path = Path(path)
+    data, lines = load_yaml(path)
+    if isinstance(data, dict):
+        for item in data.get("observations") or []:
+            if isinstance(item, dict):
+                item["observed"] = _label(item.get("observed"))
+    observations = _validate(Observations, data, str(path), lines)
+    where = LoadedQuestion(Question(id="observations", title="observations", opened=date.min,
+                                    closes=date.max, event="-"), str(path), lines)
+    if not observations.observations:
+        raise where.error("no observations", ("observations",))
+    for i, item in enumerate(observations.observations):
+        if item.observed not in YES_NO:
+            raise where.error("an observation is yes or no", ("observations", i, "observed"),
+                              expected="yes or no", found=item.observed)
+    return observations, where
+
+
+def condition_on(scalars: Any, start: date, horizon: int, observations: Observations,
+                 where: LoadedQuestion) -> np.ndarray:
+    """The mask of futures that agree with every observation (rejection)."""
+    keep = np.ones(len(scalars), dtype=bool)
+    for i, item in enumerate(observations.observations):
+        located = LoadedQuestion(where.question, where.file,
+                                 {k[2:] if k[:2] == ("observations", i) else ("_",): v
+                                  for k, v in where.lines.items()})
+        answer_index = _yes_mask(scalars, start, horizon, item.event, located)
+        keep &= answer_index if item.observed == "yes" else ~answer_index
+        if not keep.any():
+            raise where.error("no future satisfies the observations (ESS 0)",
+                              ("observations", i), found=item.id)
+    return keep
+
+
+def _yes_mask(scalars: Any, start: date, horizon: int, event: str,
+              located: LoadedQuestion) -> np.ndarray:
+    text = " ".join(event.split())
+    if _LASTS.match(text) or _BARE.match(text):
+        raise located.error("an observation needs an unconditional yes/no event", ("event",),
+                            found=event)
+    base = LoadedQuestion(Question(id="o", title="o", opened=start, closes=start,
+                                   event=text), located.file, located.lines)
+    answer = evaluate(scalars, start, horizon, event=text, loaded=base)
+    assert answer.yes is not None
+    return answer.yes

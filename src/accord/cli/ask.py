@@ -15,6 +15,7 @@ def register(app: typer.Typer) -> None:
     """Add ``accord ask`` and ``accord score``."""
     app.command("ask")(ask)
     app.command("score")(score)
+    app.command("update")(update)
 
 
 def _pct(value: float | None) -> str:
@@ -76,3 +77,25 @@ def score(
     typer.echo("mean Brier (lower is better): " + ", ".join(
         f"{source} {value:.3f}" for source, value in result["mean_brier"].items()
         if value is not None))
+
+
+def update(
+    run: Annotated[Path, typer.Argument(help="A run directory or a directory of runs.")],
+    observed: Annotated[Path, typer.Option("--observed", help="An observations file (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="A new directory for the updated run.")],
+    variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Keep the futures that agree with every observation (rejection) as a new run."""
+    from accord.workflows.questions import update as update_run
+
+    summary = update_run(run, observed, out, variant=variant)
+    if output_format is Format.json:
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(summary, indent=2))
+    else:
+        typer.echo(f"{summary['run']}: as of {summary['as_of']}, kept {summary['ess']} of "
+                   f"{summary['n_futures']} futures (ESS {summary['ess']})")
+    if summary["warning"]:
+        typer.echo(f"warning: {summary['warning']}", err=True)

@@ -89,3 +89,83 @@ def score(questions: str | os.PathLike[str], run: Any, *, variant: str | None = 
         rows.append(entry)
     mean = {source: (sum(v) / len(v) if v else None) for source, v in totals.items()}
     return {"questions": rows, "mean_brier": mean}
+
+
+#: Below this effective sample size `accord update` warns that the updated run is thin.
+ESS_WARN = 100
+
+
+def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[str], *,
+           variant: str | None = None) -> dict[str, Any]:
+    """Condition a stored run on observations by rejection; write the kept futures to ``out``
+    as a run of their own, marked "as of" the observations' date. Returns a summary with the
+    effective sample size (with 0/1 weights: the number of futures kept)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from accord.store import (
+        DESIGN_FILE,
+        META_FILE,
+        now_iso,
+        update_catalogue,
+        write_json_atomic,
+        write_manifest,
+        write_parquet_atomic,
+    )
+    from accord.store_manifest import chunk_path
+    from accord.workflows.study import Study, open_study
+
+    target = Path(out)
+    if target.exists():
+        raise ScenarioError(str(target), "already exists", field="--out",
+                            expected="a new directory for the updated run")
+    observations, where = qa.load_observations(observed)
+    study = run if isinstance(run, Study) else open_study(run)
+    if variant is None and len(study.variants) > 1:
+        variant = "baseline" if "baseline" in study.variants else None
+    parent = study.run(variant)
+    scalars, start, horizon = _run_and_calendar(study, variant)
+    if observations.as_of < start:
+        raise where.error("date before the run's start", ("as_of",),
+                          expected=f"on or after {start.isoformat()}",
+                          found=str(observations.as_of))
+    keep = qa.condition_on(scalars, start, horizon, observations, where)
+    kept = set(scalars["experiment"].to_numpy()[keep].tolist())
+    n, ess = len(scalars), int(keep.sum())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        def subset(frame: Any) -> Any:
+            return frame[frame["experiment"].isin(kept)].reset_index(drop=True)
+
+        records = {}
+        for kind, frame in (("scalars", parent.scalars()), ("series", parent.series())):
+            path = chunk_path(staging, kind, 0)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            records[kind] = write_parquet_atomic(subset(frame), path)
+        write_parquet_atomic(subset(parent.design()), staging / DESIGN_FILE)
+        write_manifest(staging, {0: records})
+        meta = dict(parent.meta)
+        meta.update({
+            "run_id": target.name, "n_experiments": ess, "n_chunks": 1, "chunk_size": ess,
+            "status": "complete", "created": now_iso(), "finished": now_iso(),
+            "as_of": observations.as_of.isoformat(),
+            "updated_from": {"run": str(parent.path), "run_id": parent.run_id,
+                             "n_experiments": n, "observed": str(observed),
+                             "method": "rejection", "ess": ess,
+                             "observations": [o.id for o in observations.observations]},
+        })
+        write_json_atomic(meta, staging / META_FILE)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        update_catalogue(target.parent, meta, target)
+    except Exception:  # noqa: BLE001 -- the run stands without a catalogue row
+        pass
+    return {"run": str(target), "as_of": observations.as_of.isoformat(), "n_futures": n,
+            "ess": ess, "share_kept": ess / n, "warning": (
+                f"ESS {ess} is below {ESS_WARN}: answers of the updated run are noisy; "
+                "rerun with more experiments" if ess < ESS_WARN else None)}
