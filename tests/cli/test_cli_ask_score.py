@@ -94,3 +94,54 @@ def test_a_crowd_forecast_not_summing_to_one_exits_2(small_run, tmp_path):
     assert result.exit_code == 2
     assert "do not sum to 1" in result.stderr and "bad.yaml:" in result.stderr
     assert list(tmp_path.iterdir()) == [bad]  # nothing written
+
+
+OBSERVED = """\
+as_of: 2026-01-01
+observations:
+  - {id: none-2025, event: ceasefire_month before 2026-01-01, observed: no, source: s,
+     date: 2026-01-01}
+"""
+
+
+def test_update_keeps_exactly_the_futures_that_agree_and_answers_follow(small_run, tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text(OBSERVED)
+    out = tmp_path / "updated"
+    result = _json(["update", str(small_run), "--observed", str(observed), "--out", str(out),
+                    "--format", "json"])
+    months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
+    never_2025 = np.isnan(months) | (months >= 10)
+    assert result["ess"] == int(never_2025.sum()) and result["n_futures"] == len(months)
+    updated = accord.open(out)
+    assert updated.run().meta["as_of"] == "2026-01-01"
+    kept = updated.scalars()["ceasefire_month"].to_numpy()
+    assert not np.any(kept < 10)  # no future contradicts the observation
+    # The exact answer: among the parent's futures without a 2025 ceasefire, the share with
+    # one in 2026 (months 10..21).
+    in_2026 = int(np.sum((months >= 10) & (months < 22)))
+    answer = _json(["ask", str(out), "--event", "ceasefire_month before 2027-01-01",
+                    "-f", "json"])
+    assert answer["bins"][0]["p"] == pytest.approx(in_2026 / never_2025.sum())
+    assert len(updated.series()["experiment"].unique()) == result["ess"]
+
+
+def test_update_refuses_observations_no_future_satisfies(small_run, tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text(OBSERVED + """\
+  - {id: contradiction, event: ceasefire_month before 2026-01-01, observed: yes, source: s,
+     date: 2026-01-01}
+""")
+    out = tmp_path / "updated"
+    result = runner.invoke(app, ["update", str(small_run), "--observed", str(observed),
+                                 "--out", str(out)])
+    assert result.exit_code == 2
+    assert "ESS 0" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["observed.yaml"]  # nothing written
+
+
+def test_the_shipped_observations_load_and_condition(small_run, tmp_path):
+    shipped = QUESTIONS.parent / "observations.yaml"
+    result = _json(["update", str(small_run), "--observed", str(shipped), "--out",
+                    str(tmp_path / "u"), "-f", "json"])
+    assert 0 < result["ess"] <= result["n_futures"]
