@@ -27,7 +27,7 @@ def ask(
     question: Annotated[Path | None, typer.Option("--question", "-q",
                                                   help="A question file (YAML).")] = None,
     event: Annotated[str | None, typer.Option(
-        "--event", "-e", help="An event, e.g. 'ceasefire_month before 2026-01-01'.")] = None,
+        "--event", help="An event, e.g. 'ceasefire_month before 2026-01-01'.")] = None,
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
