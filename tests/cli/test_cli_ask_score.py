@@ -145,3 +145,46 @@ def test_the_shipped_observations_load_and_condition(small_run, tmp_path):
     result = _json(["update", str(small_run), "--observed", str(shipped), "--out",
                     str(tmp_path / "u"), "-f", "json"])
     assert 0 < result["ess"] <= result["n_futures"]
+
+
+OPEN = """\
+id: open-q
+title: Ceasefire before 2030?
+opened: 2025-03-01
+closes: 2030-01-01
+event: ceasefire_month before 2030-01-01
+"""
+
+
+def test_the_ledger_records_open_answers_once_and_only_appends(small_run, tmp_path):
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "open.yaml").write_text(OPEN)
+    book = tmp_path / "ledger.jsonl"
+    earlier = '{"id": "old", "probs": {"yes": 1.0, "no": 0.0}, "recorded": "2025-01-01"}\n'
+    book.write_text(earlier)
+    first = _json(["score", str(questions), str(small_run), "--ledger", str(book), "-f", "json"])
+    assert first["ledger"]["recorded"] == ["open-q"]
+    text = book.read_text()
+    assert text.startswith(earlier)  # append-only
+    entry = json.loads(text.splitlines()[1])
+    months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
+    assert entry["probs"]["yes"] == pytest.approx(np.mean(np.nan_to_num(months, nan=999) < 58))
+    again = _json(["score", str(questions), str(small_run), "--ledger", str(book), "-f", "json"])
+    assert again["ledger"]["recorded"] == [] and book.read_text() == text
+
+
+def test_a_resolved_ledger_entry_is_scored_from_its_recorded_probabilities(small_run,
+                                                                           tmp_path):
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / "open.yaml").write_text(
+        OPEN + "resolution: {bin: no, source: s, date: 2030-01-01}\n")
+    book = tmp_path / "ledger.jsonl"
+    book.write_text('{"id": "open-q", "probs": {"yes": 0.3, "no": 0.7}, '
+                    '"recorded": "2026-01-01", "scenario_hash": "x"}\n')
+    result = _json(["score", str(questions), str(small_run), "--ledger", str(book), "-f",
+                    "json"])
+    (scored,) = result["ledger"]["scored"]
+    assert scored["brier"] == pytest.approx(0.18)  # 0.3^2 + 0.3^2, not the run's answer
+    assert scored["log"] == pytest.approx(-np.log(0.7))

@@ -55,12 +55,18 @@ def score(
     questions: Annotated[Path, typer.Argument(help="A question file or a directory of them.")],
     run: Annotated[Path, typer.Argument(help="A run directory or a directory of runs.")],
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
+    ledger: Annotated[Path | None, typer.Option(
+        "--ledger", help="Append accord's answers to open questions to this ledger (JSON "
+        "lines) and score its resolved entries.")] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Multi-bin Brier and log scores of accord and of each crowd forecast."""
+    from accord.workflows.questions import ledger as ledger_run
     from accord.workflows.questions import score as score_run
 
     result = score_run(questions, run, variant=variant)
+    if ledger is not None:
+        result["ledger"] = ledger_run(questions, run, ledger, variant=variant)
     if output_format is Format.json:
         from accord.jsonout import dumps
 
@@ -77,6 +83,11 @@ def score(
     typer.echo("mean Brier (lower is better): " + ", ".join(
         f"{source} {value:.3f}" for source, value in result["mean_brier"].items()
         if value is not None))
+    if "ledger" in result:
+        book = result["ledger"]
+        typer.echo(f"ledger {book['ledger']}: recorded {len(book['recorded'])} new answer(s)"
+                   + "".join(f"; {e['id']} (recorded {e['recorded']}) Brier {e['brier']:.3f}"
+                             for e in book["scored"]))
 
 
 def update(

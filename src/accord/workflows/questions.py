@@ -169,3 +169,81 @@ def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[st
             "ess": ess, "share_kept": ess / n, "warning": (
                 f"ESS {ess} is below {ESS_WARN}: answers of the updated run are noisy; "
                 "rerun with more experiments" if ess < ESS_WARN else None)}
+
+
+def _read_ledger(path: Any) -> list[dict[str, Any]]:
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return []
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            raise ScenarioError(str(path), "not a JSON line", line=number) from None
+        if not isinstance(entry, dict) or not {"id", "recorded", "probs"} <= set(entry):
+            raise ScenarioError(str(path), "a ledger entry needs id, recorded and probs",
+                                line=number)
+        entries.append(entry)
+    return entries
+
+
+def ledger(questions: str | os.PathLike[str], run: Any, path: str | os.PathLike[str], *,
+           variant: str | None = None, today: date | None = None) -> dict[str, Any]:
+    """Record accord's answers to the open questions in an append-only ledger (JSON lines),
+    once per question and scenario hash; score the entries of questions that have resolved
+    from the recorded probabilities, without re-forecasting them."""
+    import json
+    from pathlib import Path
+
+    from accord.safeio import atomic_write_text
+    from accord.workflows.study import Study, open_study
+
+    today = today or date.today()
+    loaded_all = qa.load_questions(questions)
+    study = run if isinstance(run, Study) else open_study(run)
+    if variant is None and len(study.variants) > 1:
+        variant = "baseline" if "baseline" in study.variants else None
+    meta = study.run(variant).meta
+    scalars, start, horizon = _run_and_calendar(study, variant)
+    entries = _read_ledger(path)
+    seen = {(e["id"], e.get("scenario_hash")) for e in entries}
+    new = []
+    for loaded in loaded_all:
+        q = loaded.question
+        if q.resolution is not None or q.closes <= today:
+            continue
+        if (q.id, meta.get("scenario_hash")) in seen:
+            continue
+        _check_question_dates(loaded, start)
+        answer = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded)
+        new.append({"id": q.id, "recorded": today.isoformat(), "closes": q.closes.isoformat(),
+                    "event": q.event, "scenario": meta.get("scenario"),
+                    "scenario_hash": meta.get("scenario_hash"), "run_id": meta.get("run_id"),
+                    "as_of": meta.get("as_of"),
+                    "n_futures": answer.n_futures, "probs": answer.probs,
+                    "condition": answer.condition})
+    if new:
+        old = Path(path).read_text(encoding="utf-8") if Path(path).exists() else ""
+        if old and not old.endswith("\n"):
+            old += "\n"
+        atomic_write_text(path, old + "".join(json.dumps(e, sort_keys=True) + "\n"
+                                              for e in new), field="--ledger")
+    resolved = {lq.question.id: lq.question.resolution for lq in loaded_all
+                if lq.question.resolution is not None}
+    scored = []
+    for entry in entries:
+        resolution = resolved.get(entry["id"])
+        if resolution is None or resolution.bin not in entry["probs"]:
+            continue
+        scored.append({"id": entry["id"], "recorded": entry["recorded"],
+                       "scenario_hash": entry.get("scenario_hash"),
+                       "resolved_bin": resolution.bin,
+                       "brier": qa.brier(entry["probs"], resolution.bin),
+                       "log": qa.log_score(entry["probs"], resolution.bin)})
+    return {"ledger": str(path), "recorded": [e["id"] for e in new], "scored": scored}
