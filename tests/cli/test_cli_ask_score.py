@@ -188,3 +188,15 @@ def test_a_resolved_ledger_entry_is_scored_from_its_recorded_probabilities(small
     (scored,) = result["ledger"]["scored"]
     assert scored["brier"] == pytest.approx(0.18)  # 0.3^2 + 0.3^2, not the run's answer
     assert scored["log"] == pytest.approx(-np.log(0.7))
+
+
+def test_an_as_of_run_scored_on_questions_it_saw_resolve_is_marked_hindsight(small_run,
+                                                                             tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text(OBSERVED)
+    out = tmp_path / "updated"
+    runner.invoke(app, ["update", str(small_run), "--observed", str(observed), "--out",
+                        str(out)])
+    result = _json(["score", str(QUESTIONS), str(out), "-f", "json"])
+    assert all(row.get("hindsight") for row in result["questions"])
+    assert result["mean_brier"]["accord"] is None

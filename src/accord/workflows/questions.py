@@ -59,8 +59,14 @@ def _check_question_dates(loaded: qa.LoadedQuestion, start: date) -> None:
 def score(questions: str | os.PathLike[str], run: Any, *, variant: str | None = None
           ) -> dict[str, Any]:
     """Scores of accord and of each crowd forecast on every resolved question."""
+    from accord.workflows.study import Study, open_study
+
     loaded_all = qa.load_questions(questions)
-    scalars, start, horizon = _run_and_calendar(run, variant)
+    study = run if isinstance(run, Study) else open_study(run)
+    if variant is None and len(study.variants) > 1:
+        variant = "baseline" if "baseline" in study.variants else None
+    as_of = study.run(variant).meta.get("as_of")
+    scalars, start, horizon = _run_and_calendar(study, variant)
     rows: list[dict[str, Any]] = []
     totals: dict[str, list[float]] = {"accord": []}
     for loaded in loaded_all:
@@ -80,7 +86,11 @@ def score(questions: str | os.PathLike[str], run: Any, *, variant: str | None = 
         }
         if answer.condition is not None:
             entry["condition"] = answer.condition
-        totals["accord"].append(entry["accord"]["brier"])
+        if as_of is not None and q.closes <= date.fromisoformat(str(as_of)):
+            # The run was conditioned on what happened by then: its score says nothing.
+            entry["hindsight"] = True
+        else:
+            totals["accord"].append(entry["accord"]["brier"])
         for crowd in q.crowd:
             b = qa.brier(crowd.probs, resolved)
             entry["crowd"].append({"source": crowd.source, "date": crowd.date.isoformat(),
