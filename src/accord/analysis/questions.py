@@ -20,6 +20,7 @@ Event expressions::
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -150,7 +151,7 @@ def _label(value: Any) -> Any:
     return value
 
 
-def load_question(path: str | Path) -> LoadedQuestion:
+def load_question(path: str | os.PathLike[str]) -> LoadedQuestion:
     """Read and validate one question file (checks that need no run)."""
     from accord.scenario.loader import _validate
     from accord.scenario.yamlsafe import load_yaml
@@ -165,7 +166,7 @@ def load_question(path: str | Path) -> LoadedQuestion:
     return loaded
 
 
-def load_questions(path: str | Path) -> list[LoadedQuestion]:
+def load_questions(path: str | os.PathLike[str]) -> list[LoadedQuestion]:
     """One question file, or every ``*.yaml`` in a directory (sorted by name)."""
     path = Path(path)
     if path.is_dir():
@@ -409,7 +410,7 @@ def _bin_index(name: str, values: np.ndarray, bins: list[Bin], start: date, hori
                 raise where.error("bin bound of the wrong kind", ("bins", i, key),
                                   expected="a date" if is_month else "a number",
                                   found=str(bound))
-            if is_month:
+            if isinstance(bound, date):
                 _check_date(bound, start, where, ("bins", i, key))
     # Ordered, contiguous, open at both ends.
     order = sorted(ranges, key=lambda item: (item[1].start is not None,
@@ -484,7 +485,7 @@ class Observations(SpecModel):
     observations: list[Observation]
 
 
-def load_observations(path: str | Path) -> tuple[Observations, LoadedQuestion]:
+def load_observations(path: str | os.PathLike[str]) -> tuple[Observations, LoadedQuestion]:
     """Read an observations file; the second value carries its file and lines for errors."""
     from accord.scenario.loader import _validate
     from accord.scenario.yamlsafe import load_yaml
