@@ -206,3 +206,25 @@ def test_multi_bin_brier_and_log_scores_by_hand():
     assert qa.brier({"yes": 0.0, "no": 1.0}, "no") == 0.0
     # a zero for what happened is floored, not infinite
     assert qa.log_score({"yes": 0.0, "no": 1.0}, "yes") == pytest.approx(-math.log(qa.LOG_FLOOR))
+
+
+def test_value_bins_cover_with_numbers_and_a_never_bin(tmp_path):
+    body = """\
+    id: v
+    title: Territory terms?
+    opened: 2025-03-01
+    closes: 2030-01-01
+    event: terms_territory
+    bins:
+      - {bin: low, before: 50}
+      - {bin: high, from: 50}
+      - {bin: no terms, never: true}
+    """
+    loaded = qa.load_question(_question(tmp_path, body))
+    scalars = _scalars(terms_territory=[10.0, 50.0, 70.0, math.nan])
+    answer = qa.evaluate(scalars, START, HORIZON, event="terms_territory", loaded=loaded)
+    assert answer.counts == (1, 2, 1)
+    without_never = qa.load_question(_question(tmp_path, body.replace(
+        "      - {bin: no terms, never: true}\n", ""), "w.yaml"))
+    with pytest.raises(ScenarioError, match="do not cover every future"):
+        qa.evaluate(scalars, START, HORIZON, event="terms_territory", loaded=without_never)

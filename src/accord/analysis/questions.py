@@ -435,8 +435,8 @@ def _bin_index(name: str, values: np.ndarray, bins: list[Bin], start: date, hori
         hi = np.inf if b.before is None else _key(b.before, start)
         inside = ~missing & (values >= lo) & (values < hi)
         index[inside] = i
-        if b.before is None and not never_bins:
-            index[missing] = i  # "not before X" includes never
+        if is_month and b.before is None and not never_bins:
+            index[missing] = i  # "not before X" includes never (a value has no such bin)
     if never_bins:
         index[missing] = never_bins[0]
     uncovered = int(np.sum(index < 0))
