@@ -200,3 +200,21 @@ def test_an_as_of_run_scored_on_questions_it_saw_resolve_is_marked_hindsight(sma
     result = _json(["score", str(QUESTIONS), str(out), "-f", "json"])
     assert all(row.get("hindsight") for row in result["questions"])
     assert result["mean_brier"]["accord"] is None
+
+
+def test_a_series_observation_keeps_the_futures_whose_window_sum_agrees(small_run, tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text("""\
+as_of: 2026-01-01
+observations:
+  - {id: eu, series: aid_europe, from: 2025-03-01, before: 2026-01-01, value: 55.0,
+     tolerance: 5.0, source: s, date: 2026-01-01}
+""")
+    out = tmp_path / "updated"
+    result = _json(["update", str(small_run), "--observed", str(observed), "--out", str(out),
+                    "-f", "json"])
+    series = accord.open(small_run).series()
+    sums = series[series["month"] < 10].groupby("experiment")["aid_europe"].sum()
+    expected = set(sums.index[(sums - 55.0).abs() <= 5.0])
+    assert result["ess"] == len(expected)
+    assert set(accord.open(out).scalars()["experiment"]) == expected

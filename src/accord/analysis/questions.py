@@ -470,11 +470,20 @@ def log_score(probs: dict[str, float], resolved: str) -> float:
 # ----------------------------------------------------------------------------- observations
 
 class Observation(SpecModel):
-    """A dated fact: a yes/no event of the run and what was observed."""
+    """A dated fact: a yes/no ``event`` of the run and what was ``observed``, or the sum of a
+    monthly ``series`` over [``from``, ``before``) with a bound (``below``/``above``) or a
+    ``value`` and its ``tolerance``."""
 
     id: str
-    event: str
-    observed: str
+    event: str | None = None
+    observed: str | None = None
+    series: str | None = None
+    start: date | None = Field(default=None, alias="from")
+    before: date | None = None
+    below: float | None = None
+    above: float | None = None
+    value: float | None = None
+    tolerance: float | None = None
     source: str
     date: date
     url: str | None = None
@@ -502,6 +511,21 @@ def load_observations(path: str | os.PathLike[str]) -> tuple[Observations, Loade
     if not observations.observations:
         raise where.error("no observations", ("observations",))
     for i, item in enumerate(observations.observations):
+        if item.series is not None:
+            if item.event is not None or item.start is None or item.before is None:
+                raise where.error("a series observation needs from and before, no event",
+                                  ("observations", i))
+            bounds = [item.below is not None, item.above is not None,
+                      item.value is not None and item.tolerance is not None]
+            if sum(bounds) != 1 or (item.value is None) != (item.tolerance is None):
+                raise where.error("a series observation needs one of below, above, or value "
+                                  "with tolerance", ("observations", i))
+            if item.tolerance is not None and item.tolerance < 0:
+                raise where.error("tolerance below 0", ("observations", i, "tolerance"))
+            continue
+        if item.event is None:
+            raise where.error("an observation needs an event or a series",
+                              ("observations", i))
         if item.observed not in YES_NO:
             raise where.error("an observation is yes or no", ("observations", i, "observed"),
                               expected="yes or no", found=item.observed)
@@ -509,15 +533,22 @@ def load_observations(path: str | os.PathLike[str]) -> tuple[Observations, Loade
 
 
 def condition_on(scalars: Any, start: date, horizon: int, observations: Observations,
-                 where: LoadedQuestion) -> np.ndarray:
-    """The mask of futures that agree with every observation (rejection)."""
+                 where: LoadedQuestion, series: Any = None) -> np.ndarray:
+    """The mask of futures that agree with every observation (rejection). ``series`` is a
+    callable returning the run's monthly series (read only when an observation needs it)."""
     keep = np.ones(len(scalars), dtype=bool)
+    table = None
     for i, item in enumerate(observations.observations):
         located = LoadedQuestion(where.question, where.file,
                                  {k[2:] if k[:2] == ("observations", i) else ("_",): v
                                   for k, v in where.lines.items()})
-        answer_index = _yes_mask(scalars, start, horizon, item.event, located)
-        keep &= answer_index if item.observed == "yes" else ~answer_index
+        if item.series is not None:
+            if table is None:
+                table = series()
+            keep &= _series_agrees(scalars, table, start, item, located)
+        else:
+            answer_index = _yes_mask(scalars, start, horizon, str(item.event), located)
+            keep &= answer_index if item.observed == "yes" else ~answer_index
         if not keep.any():
             raise where.error("no future satisfies the observations (ESS 0)",
                               ("observations", i), found=item.id)
@@ -535,3 +566,29 @@ def _yes_mask(scalars: Any, start: date, horizon: int, event: str,
     answer = evaluate(scalars, start, horizon, event=text, loaded=base)
     assert answer.yes is not None
     return answer.yes
+
+
+def _series_agrees(scalars: Any, table: Any, start: date, item: Observation,
+                   located: LoadedQuestion) -> np.ndarray:
+    """Per future (in ``scalars`` order): does the window's sum of the series agree?"""
+    name = str(item.series)
+    if name not in table.columns or name in {"experiment", "month", "variant"}:
+        known = sorted(c for c in table.columns if c not in {"experiment", "month", "variant"})
+        raise located.error("unknown series", ("series",), expected=f"one of {known}",
+                            found=name)
+    assert item.start is not None and item.before is not None
+    for key, when in (("from", item.start), ("before", item.before)):
+        if when < start:
+            raise located.error("date before the run's start", (key,),
+                                expected=f"on or after {start.isoformat()}",
+                                found=when.isoformat())
+    lo, hi = months_before(start, item.start), months_before(start, item.before)
+    window = table[(table["month"] >= lo) & (table["month"] < hi)]
+    sums = window.groupby("experiment")[name].sum()
+    values = sums.reindex(scalars["experiment"].to_numpy(), fill_value=0.0).to_numpy(float)
+    if item.below is not None:
+        return values < item.below
+    if item.above is not None:
+        return values > item.above
+    assert item.value is not None and item.tolerance is not None
+    return np.abs(values - item.value) <= item.tolerance

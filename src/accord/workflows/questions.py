@@ -140,7 +140,8 @@ def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[st
         raise where.error("date before the run's start", ("as_of",),
                           expected=f"on or after {start.isoformat()}",
                           found=str(observations.as_of))
-    keep = qa.condition_on(scalars, start, horizon, observations, where)
+    keep = qa.condition_on(scalars, start, horizon, observations, where,
+                           series=parent.series)
     kept = set(scalars["experiment"].to_numpy()[keep].tolist())
     n, ess = len(scalars), int(keep.sum())
     target.parent.mkdir(parents=True, exist_ok=True)
