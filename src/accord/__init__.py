@@ -39,6 +39,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "fit": ("accord.workflows.fit", "fit"),
     "calibrate": ("accord.workflows.calibrate", "calibrate"),
     "runs": ("accord.workflows.study", "list_runs"),
+    "ask": ("accord.workflows.questions", "ask"),
+    "score": ("accord.workflows.questions", "score"),
     "check_seed": ("accord.workflows.seeds", "check_seed"),
     "Study": ("accord.workflows.study", "Study"),
     "Forecast": ("accord.forecast", "Forecast"),
