@@ -1,0 +1,254 @@
+"""Rolling-origin backtest of the allies' share of GDP (issue 20).
+
+For every origin year T, every method is trained on the panel rows with ``year <= T`` only
+(the panel is cut before anything is estimated, so no later figure can reach a forecast made
+at T) and forecasts each ally's share of GDP (SIPRI, per cent) 1, 2 and 3 years ahead.
+Methods:
+
+* ``persistence``: the share of T.
+* ``drift_own``: the share of T plus h times the ally's mean annual change of share over the
+  training years ``DRIFT_YEARS`` up to T.
+* ``drift_pooled``: the same with the mean change over all allies.
+* ``model``: the estimated demand equation (``accord.fits.burden_demand``), re-estimated on
+  years <= T and iterated with its own forecasts as lags. Its covariates are forecast as of T
+  (the honest score): Russia's and US spending stay at T (random walk), each ally's GDP grows
+  at its own mean real growth of the ``DRIFT_YEARS`` training years.
+* ``joint_product``: the Cobb-Douglas joint-product game calibrated on T (publicness
+  ``JOINT_PRODUCT_THETA``), solved with the same forecast GDP and US spending.
+* ``adjust_2pct``: candidate specification, pooled partial adjustment of the share toward
+  the ally's own recent mean and, in years after the Wales pledge (2015 on), toward the 2 %
+  guideline (see docs/models/burden-demand.md).
+
+Errors are forecast minus observed share, percentage points; MAE and RMSE per horizon over
+all (origin, ally) pairs that have an observation at T + h.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from accord.errors import ScenarioError
+from accord.fits import burden_demand as fitmod
+from accord.models import burden_demand as demand
+
+#: Training years used for the drifts and the GDP growth forecast. Judgement: ten years is
+#: long enough to average out a business cycle and short enough to follow the post-Cold-War
+#: trend; it is fixed before looking at any score.
+DRIFT_YEARS = 10
+#: Fewest training years of the demand equation (judgement: 5 slopes on about 30 allies x 7
+#: years is ~200 ally-years; origin 2000 is then the first the issue asks for).
+MIN_TRAIN_YEARS = 7
+#: The default origins and horizons (issue 20).
+ORIGINS = tuple(range(2000, 2022))
+SHOCK_ORIGINS = (2014, 2015, 2022, 2023)
+HORIZONS = (1, 2, 3)
+#: Year from which the Wales guideline (2 % of GDP, pledged September 2014) is in force for
+#: the ``adjust_2pct`` candidate. Source: Wales Summit Declaration, 5 September 2014, para 14.
+WALES_FIRST_YEAR = 2015
+GUIDELINE_PCT = 2.0
+BASELINES = ("persistence", "drift_own", "drift_pooled")
+METHODS = ("model", *BASELINES, "joint_product", "adjust_2pct")
+
+
+def _panel() -> pd.DataFrame:
+    from accord.data.alliance import defence_panel
+
+    panel, _ = defence_panel()
+    return panel
+
+
+def _check_origin(origin: int, panel: pd.DataFrame) -> None:
+    first = fitmod.FIRST_YEAR + MIN_TRAIN_YEARS - 1
+    last = int(panel["year"].max()) - 1
+    if not first <= origin <= last:
+        raise ScenarioError(None, "the origin is outside the data", field="origin",
+                            expected=f"{first}-{last}", found=origin)
+
+
+def _drifts(train: pd.DataFrame, origin: int) -> pd.Series:
+    recent = train[train["year"] > origin - DRIFT_YEARS - 1].sort_values(["country", "year"])
+    change = recent.groupby("country")["share_pct"].diff()
+    consecutive = recent.groupby("country")["year"].diff() == 1
+    return change.where(consecutive).groupby(recent["country"]).mean()
+
+
+def _growth(train: pd.DataFrame, origin: int) -> pd.Series:
+    recent = train[train["year"] > origin - DRIFT_YEARS - 1].sort_values(["country", "year"])
+    change = np.log(recent["gdp"]).groupby(recent["country"]).diff()
+    consecutive = recent.groupby("country")["year"].diff() == 1
+    return change.where(consecutive).groupby(recent["country"]).mean().fillna(0.0)
+
+
+def _model_paths(train: pd.DataFrame, origin: int, allies: list[str], growth: pd.Series,
+                 horizons: int, theta: float) -> dict[str, np.ndarray]:
+    """Share-of-GDP paths [horizons, allies] of the demand model and the joint-product game."""
+    from accord.data.alliance import FRONTLINE
+    from accord.models.burden import calibrate_alpha, nash_equilibrium
+
+    share = fitmod.US_SHARE_FOR_EUROPE.value
+    regression = fitmod.prepare(train, share)
+    regression = regression[regression["year"] >= fitmod.FIRST_YEAR]
+    est = fitmod.estimate_on(regression, share)
+    fitted = [a for a in allies if a in est.intercepts]
+    names = [*fitted, "United States"]
+    now = train[train["year"] == origin].set_index("country").reindex(names)
+    spending = now["spending"].to_numpy(float)
+    gdp0 = now["gdp"].to_numpy(float)
+    russia = float(train.loc[train["year"] == origin, "russia"].iloc[0])
+    g = growth.reindex(names).fillna(0.0).to_numpy(float)
+    frontline = np.isin(names, FRONTLINE).astype(float)
+    weight = fitmod.spill_weights(names, share)
+    coef = est.point()
+    intercept = np.array([[*(est.intercepts[a] for a in fitted), 0.0]])
+    fixed = np.full((1, len(names)), np.nan)
+    fixed[0, -1] = spending[-1]
+    alpha = calibrate_alpha(spending[None, :], gdp0[None, :], theta)
+    previous = spending[None, :]
+    model = np.full((horizons, len(allies)), np.nan)
+    joint = np.full((horizons, len(allies)), np.nan)
+    index = [allies.index(a) for a in fitted]
+    for h in range(1, horizons + 1):
+        gdp = gdp0 * np.exp(h * g)
+        forecast = demand.one_year(coef, intercept, previous, np.log(gdp)[None, :],
+                                   np.log(russia), frontline, weight, fixed=fixed)
+        game = nash_equilibrium(gdp[None, :], alpha, theta, fixed=fixed)
+        model[h - 1, index] = 100 * forecast[0, :-1] / gdp[:-1]
+        joint[h - 1, index] = 100 * game[0, :-1] / gdp[:-1]
+        previous = forecast
+    return {"model": model, "joint_product": joint}
+
+
+def _adjust_fit(train: pd.DataFrame, origin: int) -> tuple[float, float]:
+    """Pooled OLS of the change of share on the gap to the ally's recent mean and, from
+    2015, the gap to 2 %: returns (lambda, kappa); kappa is 0 when no training year has the
+    guideline in force (it cannot be identified)."""
+    frame = train[train["country"] != "United States"].sort_values(["country", "year"]).copy()
+    frame["lag"] = frame.groupby("country")["share_pct"].shift(1)
+    frame = frame[frame.groupby("country")["year"].diff() == 1]
+    frame = frame[frame["year"] >= fitmod.FIRST_YEAR]
+    means = (train[train["year"] > origin - DRIFT_YEARS]
+             .groupby("country")["share_pct"].mean())
+    frame["mean_gap"] = frame["country"].map(means) - frame["lag"]
+    frame["guide_gap"] = ((frame["year"] >= WALES_FIRST_YEAR)
+                          * (GUIDELINE_PCT - frame["lag"]).clip(lower=0.0))
+    frame = frame.dropna(subset=["lag", "mean_gap"])
+    y = (frame["share_pct"] - frame["lag"]).to_numpy(float)
+    if frame["guide_gap"].abs().sum() == 0:
+        x = frame[["mean_gap"]].to_numpy(float)
+        lam = float(np.linalg.lstsq(x, y, rcond=None)[0][0])
+        return lam, 0.0
+    x = frame[["mean_gap", "guide_gap"]].to_numpy(float)
+    lam, kappa = np.linalg.lstsq(x, y, rcond=None)[0]
+    return float(lam), float(kappa)
+
+
+def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
+                    theta: float | None = None) -> pd.DataFrame:
+    """Every method's forecast made at ``origin`` from ``panel`` rows with year <= origin.
+
+    Rows (ally, origin, h, year, <method>...) for every ally observed at the origin; the
+    observed share is not joined here (that is the scoring's job).
+    """
+    from accord.fits.burden_runs import JOINT_PRODUCT_THETA
+
+    _check_origin(origin, panel)
+    train = panel[panel["year"] <= origin]
+    at = train[(train["year"] == origin) & (train["country"] != "United States")]
+    allies = sorted(at["country"])
+    base = at.set_index("country")["share_pct"].reindex(allies).to_numpy(float)
+    drifts = _drifts(train, origin)
+    own = drifts.reindex(allies).fillna(0.0).to_numpy(float)
+    pooled = float(drifts.drop("United States", errors="ignore").mean())
+    growth = _growth(train, origin)
+    paths = _model_paths(train, origin, allies, growth, horizons,
+                         JOINT_PRODUCT_THETA if theta is None else theta)
+    lam, kappa = _adjust_fit(train, origin)
+    means = (train[train["year"] > origin - DRIFT_YEARS]
+             .groupby("country")["share_pct"].mean().reindex(allies).to_numpy(float))
+    level = base.copy()
+    rows = []
+    for h in range(1, horizons + 1):
+        year = origin + h
+        guide = (GUIDELINE_PCT - level).clip(min=0.0) if year >= WALES_FIRST_YEAR else 0.0
+        level = level + lam * (means - level) + kappa * guide
+        for k, ally in enumerate(allies):
+            rows.append({
+                "ally": ally, "origin": origin, "h": h, "year": year,
+                "persistence": base[k], "drift_own": base[k] + h * own[k],
+                "drift_pooled": base[k] + h * pooled,
+                "model": paths["model"][h - 1, k],
+                "joint_product": paths["joint_product"][h - 1, k],
+                "adjust_2pct": level[k],
+            })
+    return pd.DataFrame(rows)
+
+
+def _scores(table: pd.DataFrame, horizons: Iterable[int]) -> list[dict[str, Any]]:
+    out = []
+    for h in horizons:
+        part = table[table["h"] == h]
+        if part.empty:
+            continue
+        mae, rmse = {}, {}
+        for method in METHODS:
+            err = (part[method] - part["observed"]).to_numpy(float)
+            err = err[np.isfinite(err)]
+            mae[method] = round(float(np.mean(np.abs(err))), 4)
+            rmse[method] = round(float(np.sqrt(np.mean(err ** 2))), 4)
+        out.append({"h": int(h), "n": int(len(part)), "mae": mae, "rmse": rmse})
+    return out
+
+
+def rolling(origins: Iterable[int] = ORIGINS, *, shock_origins: Iterable[int] = SHOCK_ORIGINS,
+            horizons: Iterable[int] = HORIZONS, panel: pd.DataFrame | None = None
+            ) -> dict[str, Any]:
+    """The rolling backtest: scores per horizon over ``origins`` and over ``shock_origins``.
+
+    ``model`` names the chosen method: the candidate with the lowest mean all-origins MAE
+    over the horizons if it is no worse than the best baseline at every horizon, else the
+    best baseline (and ``verdict`` says so).
+    """
+    data = _panel() if panel is None else panel
+    origins, shocks, hs = list(origins), list(shock_origins), list(horizons)
+    last = int(data["year"].max())
+    for origin in (*origins, *shocks):
+        _check_origin(origin, data)
+    observed = data.set_index(["country", "year"])["share_pct"]
+    tables = {}
+    for origin in sorted(set(origins) | set(shocks)):
+        frame = forecast_origin(data, origin, horizons=max(hs))
+        frame = frame[frame["h"].isin(hs) & (frame["year"] <= last)]
+        key = pd.MultiIndex.from_arrays([frame["ally"], frame["year"]])
+        frame = frame.assign(observed=observed.reindex(key).to_numpy(float))
+        tables[origin] = frame.dropna(subset=["observed"])
+    every = pd.concat([tables[o] for o in origins], ignore_index=True)
+    shock = pd.concat([tables[o] for o in shocks], ignore_index=True)
+    horizons_all = _scores(every, hs)
+    horizons_shock = _scores(shock, hs)
+    chosen, verdict = choose(horizons_all)
+    return {"horizons": horizons_all, "shock_horizons": horizons_shock,
+            "origins": origins, "shock_origins": shocks, "model": chosen, "verdict": verdict,
+            "unit": "share of GDP, percentage points (SIPRI)",
+            "covariates": "forecast as of the origin: Russia's and US spending at the origin, "
+                          f"GDP at each ally's mean growth of the {DRIFT_YEARS} years to it"}
+
+
+def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
+    """The chosen specification and a one-line verdict, by the all-origins MAE."""
+    candidates = ("model", "joint_product", "adjust_2pct")
+    mean = {m: float(np.mean([s["mae"][m] for s in scores])) for m in METHODS}
+    best_base = min(BASELINES, key=mean.__getitem__)
+    best_cand = min(candidates, key=mean.__getitem__)
+    beats = all(s["mae"][best_cand] <= min(s["mae"][b] for b in BASELINES) for s in scores)
+    if beats:
+        return best_cand, (f"{best_cand} is no worse than the best baseline at every horizon "
+                           f"(mean MAE {mean[best_cand]:.3f} vs {best_base} "
+                           f"{mean[best_base]:.3f} pp)")
+    return best_base, (f"no candidate beats the best baseline at every horizon: the best "
+                       f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used; "
+                       f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
+                       f"model {mean['model']:.3f}")
