@@ -168,14 +168,22 @@ def aid(
 
 @burden_app.command("backtest")
 def backtest(
-    train_until: Annotated[int, typer.Option(
-        "--train-until", help="Last year of the estimation sample; later years are forecast.")],
+    train_until: Annotated[int | None, typer.Option(
+        "--train-until", help="Last year of the estimation sample; later years are forecast.")
+    ] = None,
+    rolling: Annotated[bool, typer.Option(
+        "--rolling", help="Every origin 2000-2021 (and the shock origins), h = 1, 2, 3.")] = False,
     output_format: FormatOption = Format.table,
 ) -> None:
     """The estimated model out of sample: MAE of each ally's share of GDP vs persistence and
     the calibrated joint-product model."""
     from accord.workflows.burden import burden
 
+    if rolling:
+        _rolling(output_format)
+        return
+    if train_until is None:
+        raise ScenarioError(None, "give --train-until YEAR or --rolling", field="train-until")
     result = burden("backtest", train_until=train_until)
     if output_format is Format.table:
         from rich.console import Console
@@ -197,6 +205,29 @@ def backtest(
                       "Mean absolute error by ally (pp)", None)
     else:
         _emit(result, output_format, "Backtest", None)
+
+
+def _rolling(output_format: Format) -> None:
+    import json
+
+    from accord.workflows.burden_forecast import rolling_backtest
+
+    result = rolling_backtest()
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2))
+        return
+    methods = tuple(result["horizons"][0]["mae"])
+    for key, label in (("horizons", f"all origins {result['origins'][0]}-"
+                                    f"{result['origins'][-1]}"),
+                       ("shock_horizons", "shock origins "
+                        + ", ".join(str(o) for o in result["shock_origins"]))):
+        print(f"{label}: MAE / RMSE of share of GDP (pp)")
+        print("  h    n  " + "  ".join(f"{m:>17}" for m in methods))
+        for row in result[key]:
+            cells = "  ".join(f"{row['mae'][m]:>8.3f}/{row['rmse'][m]:<8.3f}" for m in methods)
+            print(f"  {row['h']}  {row['n']:>4}  {cells}")
+    print(f"chosen: {result['model']}. {result['verdict']}")
+    print(f"covariates: {result['covariates']}")
 
 
 @burden_app.command("exploitation")

@@ -1,0 +1,73 @@
+"""Rolling-origin backtest of the allies' shares of GDP (issue 20)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from accord.errors import ScenarioError
+from accord.fits import burden_backtest as bt
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return bt._panel()
+
+
+def _perturb(panel: pd.DataFrame, mask: pd.Series, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = panel.copy()
+    factor = rng.uniform(0.5, 2.0, int(mask.sum()))
+    for column in ("spending", "gdp", "russia"):
+        out.loc[mask, column] = out.loc[mask, column] * factor
+    out.loc[mask, "share_pct"] = 100 * out.loc[mask, "spending"] / out.loc[mask, "gdp"] * factor
+    return out
+
+
+@pytest.mark.parametrize("origin", [2005, 2014])
+def test_changing_data_after_the_origin_leaves_the_forecast_unchanged(panel, origin):
+    before = bt.forecast_origin(panel, origin)
+    changed = _perturb(panel, panel["year"] > origin, seed=origin)
+    assert not changed.equals(panel)
+    after = bt.forecast_origin(changed, origin)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_changing_data_at_the_origin_changes_the_forecast(panel):
+    """The converse, so the test above can fail: the forecast does read the origin year."""
+    origin = 2010
+    before = bt.forecast_origin(panel, origin)
+    after = bt.forecast_origin(_perturb(panel, panel["year"] == origin, seed=1), origin)
+    for method in bt.METHODS:
+        assert not np.allclose(before[method], after[method]), method
+
+
+def test_persistence_and_drifts_follow_their_definitions(panel):
+    origin = 2012
+    table = bt.forecast_origin(panel, origin)
+    at = panel[panel["year"] == origin].set_index("country")["share_pct"]
+    row = table[(table["ally"] == "France") & (table["h"] == 3)].iloc[0]
+    assert row["persistence"] == at["France"]
+    france = panel[(panel["country"] == "France")
+                   & panel["year"].between(origin - bt.DRIFT_YEARS, origin)]
+    drift = np.diff(france.sort_values("year")["share_pct"].to_numpy()).mean()
+    assert row["drift_own"] == pytest.approx(at["France"] + 3 * drift)
+
+
+def test_rolling_scores_shape_and_choice(panel):
+    result = bt.rolling(origins=(2012, 2013), shock_origins=(2022, 2023), panel=panel)
+    assert [s["h"] for s in result["horizons"]] == [1, 2, 3]
+    assert [s["h"] for s in result["shock_horizons"]] == [1, 2]  # data end in 2024
+    for s in result["horizons"]:
+        assert set(s["mae"]) == set(bt.METHODS) == set(s["rmse"])
+        for m in bt.METHODS:
+            assert s["rmse"][m] >= s["mae"][m] >= 0
+    chosen, _ = bt.choose(result["horizons"])
+    assert result["model"] == chosen
+
+
+@pytest.mark.parametrize("origin", [1990, 2024, 2030])
+def test_origin_outside_the_data_is_refused(panel, origin):
+    with pytest.raises(ScenarioError, match="origin"):
+        bt.rolling(origins=(origin,), shock_origins=(), panel=panel)
