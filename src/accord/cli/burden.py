@@ -230,6 +230,39 @@ def _rolling(output_format: Format) -> None:
     print(f"covariates: {result['covariates']}")
 
 
+@burden_app.command("forecast")
+def forecast(
+    year: Annotated[int, typer.Option("--year", help="Year to forecast (data end the year before).")
+                    ] = 2025,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Each ally's share of GDP next year from data up to the year before only, by the method
+    the rolling backtest chooses, with NATO's unverified headlines beside as a check."""
+    import json
+
+    from accord.workflows.burden_forecast import forecast as run
+
+    result = run(year)
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"{result['year']} from data to {result['trained_until']}; method {result['method']}"
+          f" ({result['verdict']})")
+    print(f"{'ally':<16}{'base %':>8}{'pct_gdp':>9}{'low':>8}{'high':>8}{'real %':>8}")
+    for a in result["allies"]:
+        print(f"{a['ally']:<16}{a['pct_gdp_base']:>8.2f}{a['pct_gdp']:>9.2f}{a['low']:>8.2f}"
+              f"{a['high']:>8.2f}{a['real_change_pct']:>8.2f}")
+    e = result["europe_real_change_pct"]
+    print(f"European allies, real change: {e['value']:+.1f} % (5-95 %: {e['low']:+.1f} to "
+          f"{e['high']:+.1f}); band: {result['band']}")
+    check = result["nato_2025_unverified_check"]
+    print("check only, NATO 2025 edition as reported second-hand (UNVERIFIED; changes 2024->"
+          "2025, pp of GDP, not levels): " + "; ".join(
+              f"{r['ally']} NATO {r['nato_change_pp']:+.2f} vs forecast "
+              f"{r['forecast_change_pp']:+.2f}" for r in check["rows"]))
+    print(f"caveat: {check['caveat']}")
+
+
 @burden_app.command("exploitation")
 def exploitation(
     year: Annotated[int | None, typer.Option(

@@ -61,9 +61,9 @@ def _panel() -> pd.DataFrame:
     return panel
 
 
-def _check_origin(origin: int, panel: pd.DataFrame) -> None:
+def _check_origin(origin: int, panel: pd.DataFrame, *, scored: bool = True) -> None:
     first = fitmod.FIRST_YEAR + MIN_TRAIN_YEARS - 1
-    last = int(panel["year"].max()) - 1
+    last = int(panel["year"].max()) - int(scored)
     if not first <= origin <= last:
         raise ScenarioError(None, "the origin is outside the data", field="origin",
                             expected=f"{first}-{last}", found=origin)
@@ -155,7 +155,7 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
     """
     from accord.fits.burden_runs import JOINT_PRODUCT_THETA
 
-    _check_origin(origin, panel)
+    _check_origin(origin, panel, scored=False)
     train = panel[panel["year"] <= origin]
     at = train[(train["year"] == origin) & (train["country"] != "United States")]
     allies = sorted(at["country"])
@@ -169,6 +169,8 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
     lam, kappa = _adjust_fit(train, origin)
     means = (train[train["year"] > origin - DRIFT_YEARS]
              .groupby("country")["share_pct"].mean().reindex(allies).to_numpy(float))
+    gdp0 = at.set_index("country")["gdp"].reindex(allies).to_numpy(float)
+    g = growth.reindex(allies).fillna(0.0).to_numpy(float)
     level = base.copy()
     rows = []
     for h in range(1, horizons + 1):
@@ -183,6 +185,7 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
                 "model": paths["model"][h - 1, k],
                 "joint_product": paths["joint_product"][h - 1, k],
                 "adjust_2pct": level[k],
+                "gdp_base": gdp0[k], "gdp_forecast": gdp0[k] * np.exp(h * g[k]),
             })
     return pd.DataFrame(rows)
 
@@ -203,6 +206,26 @@ def _scores(table: pd.DataFrame, horizons: Iterable[int]) -> list[dict[str, Any]
     return out
 
 
+def scored_tables(data: pd.DataFrame, origins: Iterable[int], hs: list[int]
+                  ) -> dict[int, pd.DataFrame]:
+    """Forecasts per origin joined with the observed share (and spending, GDP) at T + h."""
+    last = int(data["year"].max())
+    origins = list(origins)
+    for origin in origins:
+        _check_origin(origin, data)
+    observed = data.set_index(["country", "year"])
+    tables = {}
+    for origin in origins:
+        frame = forecast_origin(data, origin, horizons=max(hs))
+        frame = frame[frame["h"].isin(hs) & (frame["year"] <= last)]
+        key = pd.MultiIndex.from_arrays([frame["ally"], frame["year"]])
+        rows = observed.reindex(key)
+        frame = frame.assign(observed=rows["share_pct"].to_numpy(float),
+                             observed_spending=rows["spending"].to_numpy(float))
+        tables[origin] = frame.dropna(subset=["observed"])
+    return tables
+
+
 def rolling(origins: Iterable[int] = ORIGINS, *, shock_origins: Iterable[int] = SHOCK_ORIGINS,
             horizons: Iterable[int] = HORIZONS, panel: pd.DataFrame | None = None
             ) -> dict[str, Any]:
@@ -214,17 +237,7 @@ def rolling(origins: Iterable[int] = ORIGINS, *, shock_origins: Iterable[int] = 
     """
     data = _panel() if panel is None else panel
     origins, shocks, hs = list(origins), list(shock_origins), list(horizons)
-    last = int(data["year"].max())
-    for origin in (*origins, *shocks):
-        _check_origin(origin, data)
-    observed = data.set_index(["country", "year"])["share_pct"]
-    tables = {}
-    for origin in sorted(set(origins) | set(shocks)):
-        frame = forecast_origin(data, origin, horizons=max(hs))
-        frame = frame[frame["h"].isin(hs) & (frame["year"] <= last)]
-        key = pd.MultiIndex.from_arrays([frame["ally"], frame["year"]])
-        frame = frame.assign(observed=observed.reindex(key).to_numpy(float))
-        tables[origin] = frame.dropna(subset=["observed"])
+    tables = scored_tables(data, sorted(set(origins) | set(shocks)), hs)
     every = pd.concat([tables[o] for o in origins], ignore_index=True)
     shock = pd.concat([tables[o] for o in shocks], ignore_index=True)
     horizons_all = _scores(every, hs)
@@ -252,3 +265,84 @@ def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
                        f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used; "
                        f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
                        f"model {mean['model']:.3f}")
+
+
+#: Allies counted as "Europe" in the aggregate real change: every ally but the US and Canada.
+NOT_EUROPE = ("United States", "Canada")
+
+
+def forecast_year(year: int = 2025, *, panel: pd.DataFrame | None = None,
+                  origins: Iterable[int] = ORIGINS) -> dict[str, Any]:
+    """Each ally's share of GDP in ``year`` from data up to ``year - 1`` only.
+
+    The method is the one the rolling backtest chooses (:func:`rolling`); the 5-95 % band
+    adds the empirical 5 % and 95 % quantiles of that method's one-year-ahead errors over
+    the backtest origins (all trained on data before their own origin). Europe's real
+    change sums forecast spending (share x GDP at the ally's own mean growth) over the
+    European allies; its band is from the same backtest errors of that aggregate.
+    """
+    data = _panel() if panel is None else panel
+    origin = year - 1
+    last = int(data["year"].max())
+    if origin != last:
+        raise ScenarioError(None, "the forecast year must be the year after the data end",
+                            field="year", expected=last + 1, found=year)
+    data = data[data["year"] <= origin]
+    tables = scored_tables(data, list(origins), [1])
+    scores = _scores(pd.concat(tables.values(), ignore_index=True), [1])
+    method, verdict = choose(scores)
+    errors = np.concatenate([(t[method] - t["observed"]).to_numpy(float)
+                             for t in tables.values()])
+    lo_e, hi_e = np.quantile(errors[np.isfinite(errors)], [0.05, 0.95])
+    agg_errors = []
+    for t in tables.values():
+        eu = t[~t["ally"].isin(NOT_EUROPE)]
+        base_spend = (eu["persistence"] * eu["gdp_base"]).sum()
+        hat = (eu[method] * eu["gdp_forecast"]).sum() / base_spend
+        observed = 100 * eu["observed_spending"].sum() / base_spend
+        agg_errors.append(100 * (hat - observed))
+    agg_lo, agg_hi = np.quantile(agg_errors, [0.05, 0.95])
+    frame = forecast_origin(data, origin, horizons=1)
+    allies = []
+    for row in frame.itertuples(index=False):
+        central = float(getattr(row, method))
+        allies.append({
+            "ally": row.ally, "pct_gdp_base": round(float(row.persistence), 4),
+            "pct_gdp": round(central, 4), "low": round(float(central + lo_e), 4),
+            "high": round(float(central + hi_e), 4),
+            "real_change_pct": round(100 * (central * row.gdp_forecast
+                                            / (row.persistence * row.gdp_base) - 1), 3),
+        })
+    eu = frame[~frame["ally"].isin(NOT_EUROPE)]
+    change = 100 * ((eu[method] * eu["gdp_forecast"]).sum()
+                    / (eu["persistence"] * eu["gdp_base"]).sum() - 1)
+    return {
+        "year": year, "trained_until": origin, "method": method, "verdict": verdict,
+        "allies": allies,
+        "europe_real_change_pct": {"value": round(float(change), 3),
+                                   "low": round(float(change - agg_hi), 3),
+                                   "high": round(float(change - agg_lo), 3)},
+        "band": "5-95 %: empirical quantiles of the method's 1-year-ahead backtest errors, "
+                f"origins {min(tables)}-{max(tables)}",
+    }
+
+
+def nato_check(result: dict[str, Any]) -> dict[str, Any]:
+    """NATO's 2025-edition headlines (unverified, second-hand) beside the forecast: changes
+    2024 -> 2025 in pp of GDP for the allies with both years, never levels, never fitted."""
+    from accord.data import load
+
+    table = load("nato_2025_edition_headlines_unverified")
+    f = table.frame.dropna(subset=["def_exp_pct_gdp"])
+    wide = f.pivot_table(index="country", columns="year", values="def_exp_pct_gdp")
+    ours = {a["ally"]: a for a in result["allies"]}
+    rows = []
+    if {2024, 2025} <= set(wide.columns):
+        for ally, row in wide[[2024, 2025]].dropna().iterrows():
+            if ally in ours:
+                a = ours[ally]
+                rows.append({"ally": ally,
+                             "nato_change_pp": round(float(row[2025] - row[2024]), 3),
+                             "forecast_change_pp": round(a["pct_gdp"] - a["pct_gdp_base"], 3)})
+    return {"rows": rows, "caveat": table.provenance.get("notes", "unverified"),
+            "source": table.provenance.get("source", "")}

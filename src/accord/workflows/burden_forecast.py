@@ -14,3 +14,13 @@ def rolling_backtest() -> dict[str, Any]:
     from accord.fits.burden_backtest import rolling
 
     return rolling()
+
+
+def forecast(year: int = 2025) -> dict[str, Any]:
+    """Each ally's share of GDP in ``year`` from data to ``year - 1``, by the backtest's choice,
+    with NATO's unverified 2025 headlines beside as a check (changes only)."""
+    from accord.fits.burden_backtest import forecast_year, nato_check
+
+    result = forecast_year(year)
+    result["nato_2025_unverified_check"] = nato_check(result)
+    return result
