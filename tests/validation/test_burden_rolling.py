@@ -71,3 +71,34 @@ def test_rolling_scores_shape_and_choice(panel):
 def test_origin_outside_the_data_is_refused(panel, origin):
     with pytest.raises(ScenarioError, match="origin"):
         bt.rolling(origins=(origin,), shock_origins=(), panel=panel)
+
+
+def test_forecast_2025_uses_data_to_2024_only(panel):
+    """The 2025 forecast starts from the 2024 shares, its band contains it, and so does
+    Europe's."""
+    result = bt.forecast_year(2025, panel=panel, origins=(2010, 2011, 2012))
+    assert result["trained_until"] == 2024
+    by = {a["ally"]: a for a in result["allies"]}
+    at = panel[panel["year"] == 2024].set_index("country")["share_pct"]
+    for ally, row in by.items():
+        assert row["pct_gdp_base"] == pytest.approx(at[ally], abs=1e-4)
+        assert row["low"] <= row["pct_gdp"] <= row["high"]
+    e = result["europe_real_change_pct"]
+    assert e["low"] <= e["value"] <= e["high"]
+
+
+@pytest.mark.parametrize("year", [2024, 2030])
+def test_forecast_year_not_after_the_data_is_refused(panel, year):
+    with pytest.raises(ScenarioError, match="year"):
+        bt.forecast_year(year, panel=panel, origins=(2010,))
+
+
+def test_cli_bad_input_exits_2():
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    runner = CliRunner()
+    for args in (["burden", "forecast", "--year", "2031"], ["burden", "backtest"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output

@@ -286,7 +286,7 @@ def forecast_year(year: int = 2025, *, panel: pd.DataFrame | None = None,
     last = int(data["year"].max())
     if origin != last:
         raise ScenarioError(None, "the forecast year must be the year after the data end",
-                            field="year", expected=last + 1, found=year)
+                            field="year", expected=str(last + 1), found=year)
     data = data[data["year"] <= origin]
     tables = scored_tables(data, list(origins), [1])
     scores = _scores(pd.concat(tables.values(), ignore_index=True), [1])
