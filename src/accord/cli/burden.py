@@ -139,6 +139,10 @@ def equilibrium(
         year=year, theta=_parse_range(theta_range), model=model, horizon=horizon,
     )
     _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
+    if output_format is Format.table:
+        from accord.workflows.burden_forecast import backtest_verdict
+
+        typer.echo(backtest_verdict())
     _write_figure(result, figure)
 
 

@@ -6,6 +6,7 @@ dashboard), which call these and nothing below them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 
@@ -24,3 +25,17 @@ def forecast(year: int = 2025) -> dict[str, Any]:
     result = forecast_year(year)
     result["nato_2025_unverified_check"] = nato_check(result)
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def backtest_verdict() -> str:
+    """One line for the faces: the rolling backtest's scores of the estimated model, the
+    calibrated game and the best baseline (h = 1..3, all origins) and which one is chosen."""
+    result = rolling_backtest()
+    rows = result["horizons"]
+    cells = ", ".join(
+        f"{name} " + "/".join(f"{s['mae'][name]:.3f}" for s in rows)
+        for name in ("model", "joint_product", "persistence", "drift_pooled"))
+    return (f"rolling backtest {result['origins'][0]}-{result['origins'][-1]}, MAE of share of "
+            f"GDP (pp) at h = 1/2/3: {cells} (model = estimated demand, covariates forecast "
+            f"as of the origin). Verdict: {result['verdict']}.")
