@@ -122,3 +122,27 @@ def test_equilibrium_table_prints_the_backtest_verdict_beside_the_number(monkeyp
     assert result.exit_code == 0, result.output
     assert "Verdict: VERDICT-LINE" in result.output
     assert "model 0.500" in result.output
+
+
+@pytest.mark.slow
+def test_cli_rolling_json_has_the_issue_shape():
+    import json
+
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    result = CliRunner().invoke(app, ["burden", "backtest", "--rolling", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["origins"] == list(range(2000, 2022))
+    assert [s["h"] for s in payload["horizons"]] == [1, 2, 3]
+    assert [s["h"] for s in payload["shock_horizons"]] == [1, 2, 3]
+    for s in (*payload["horizons"], *payload["shock_horizons"]):
+        assert {"model", "persistence", "drift_own", "drift_pooled", "joint_product"} <= set(
+            s["mae"]) and set(s["mae"]) == set(s["rmse"]) and s["n"] > 0
+    # the chosen name is a baseline unless a candidate is no worse at every horizon
+    best = [min(s["mae"][b] for b in bt.BASELINES) for s in payload["horizons"]]
+    chosen = payload["model"]
+    if chosen not in bt.BASELINES:
+        assert all(s["mae"][chosen] <= b for s, b in zip(payload["horizons"], best, strict=True))
