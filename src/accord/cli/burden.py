@@ -259,6 +259,8 @@ def forecast(
     e = result["europe_real_change_pct"]
     print(f"European allies, real change: {e['value']:+.1f} % (5-95 %: {e['low']:+.1f} to "
           f"{e['high']:+.1f}); band: {result['band']}")
+    print("  by method (comparison; scores in `accord burden backtest --rolling`): " + ", ".join(
+        f"{m} {v:+.1f} %" for m, v in result["europe_real_change_pct_by_method"].items()))
     check = result["nato_2025_unverified_check"]
     print("check only, NATO 2025 edition as reported second-hand (UNVERIFIED; changes 2024->"
           "2025, pp of GDP, not levels): " + "; ".join(

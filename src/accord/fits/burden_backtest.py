@@ -348,15 +348,18 @@ def forecast_year(year: int = 2025, *, panel: pd.DataFrame | None = None,
             "real_change_pct": round(100 * (central * row.gdp_forecast
                                             / (row.persistence * row.gdp_base) - 1), 3),
         })
-    eu = frame[~frame["ally"].isin(NOT_EUROPE)]
-    change = 100 * ((eu[method] * eu["gdp_forecast"]).sum()
-                    / (eu["persistence"] * eu["gdp_base"]).sum() - 1)
+    eu = frame[~frame["ally"].isin(NOT_EUROPE)].dropna(subset=list(METHODS))
+    by_method = {m: round(float(100 * ((eu[m] * eu["gdp_forecast"]).sum()
+                                       / (eu["persistence"] * eu["gdp_base"]).sum() - 1)), 3)
+                 for m in METHODS}
+    change = by_method[method]
     return {
         "year": year, "trained_until": origin, "method": method, "verdict": verdict,
         "allies": allies,
         "europe_real_change_pct": {"value": round(float(change), 3),
                                    "low": round(float(change - agg_hi), 3),
                                    "high": round(float(change - agg_lo), 3)},
+        "europe_real_change_pct_by_method": by_method,
         "band": "5-95 %: empirical quantiles of the method's 1-year-ahead backtest errors, "
                 f"origins {min(tables)}-{max(tables)}",
     }
