@@ -372,6 +372,7 @@ def nato_check(result: dict[str, Any]) -> dict[str, Any]:
 
     table = load("nato_2025_edition_headlines_unverified")
     f = table.frame.dropna(subset=["def_exp_pct_gdp"])
+    f = f.assign(country=f["country"].replace({"Turkiye": "Türkiye"}))  # spelling only
     wide = f.pivot_table(index="country", columns="year", values="def_exp_pct_gdp")
     ours = {a["ally"]: a for a in result["allies"]}
     rows = []
