@@ -18,6 +18,8 @@ Methods:
 * ``adjust_2pct``: candidate specification, pooled partial adjustment of the share toward
   the ally's own recent mean and, in years after the Wales pledge (2015 on), toward the 2 %
   guideline (see docs/models/burden-demand.md).
+* ``onset_frontline``: candidate specification, pooled change of share after a crisis onset
+  known at T (2014, 2022), separately for frontline allies.
 
 Errors are forecast minus observed share, percentage points; MAE and RMSE per horizon over
 all (origin, ally) pairs that have an observation at T + h.
