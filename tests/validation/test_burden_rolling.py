@@ -146,3 +146,27 @@ def test_cli_rolling_json_has_the_issue_shape():
     chosen = payload["model"]
     if chosen not in bt.BASELINES:
         assert all(s["mae"][chosen] <= b for s, b in zip(payload["horizons"], best, strict=True))
+
+
+def test_aid_reaction_fit_is_out_of_sample_and_consistent():
+    from accord.data import load
+    from accord.fits.burden_aid_donor import fit
+
+    months = load("kiel_r27_monthly").frame["year_month"]
+    assert months.max() == "2025-01"  # the file reaches into the test year ...
+    result = fit("total")
+    assert result["last_month"] == "2024Q4"  # ... the fit does not
+    p = result["predicted_replacement_pct"]
+    assert p["low"] < p["value"] < p["high"]
+    assert result["observed_replacement_pct"] == pytest.approx(64.9, abs=0.05)  # R28, issue 20
+    assert (result["slope_b"] >= 0) == (p["value"] <= 0)
+    assert ("not distinguishable" in result["note"]) == (p["low"] <= 0 <= p["high"])
+
+
+def test_aid_reaction_bad_measure_exits_2():
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    result = CliRunner().invoke(app, ["burden", "aid-reaction", "--measure", "loans"])
+    assert result.exit_code == 2

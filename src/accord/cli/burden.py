@@ -269,6 +269,28 @@ def forecast(
     print(f"caveat: {check['caveat']}")
 
 
+@burden_app.command("aid-reaction")
+def aid_reaction(
+    measure: Annotated[str, typer.Option("--measure", help="total or military.")] = "total",
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Donor-level aid reaction to US allocations (Kiel R27, 2022 - Jan 2025): predicted
+    European replacement of the US stop vs Kiel R28's observed 2025 replacement."""
+    import json
+
+    from accord.workflows.burden_forecast import aid_reaction as run
+
+    result = run(measure)
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    p = result["predicted_replacement_pct"]
+    print(f"{result['measure']}: predicted replacement {p['value']:+.1f} % (95 %: {p['low']:+.1f}"
+          f" to {p['high']:+.1f}) vs observed {result['observed_replacement_pct']:.1f} %; "
+          f"{result['note']}")
+    print(f"method: {result['method']}")
+
+
 @burden_app.command("exploitation")
 def exploitation(
     year: Annotated[int | None, typer.Option(

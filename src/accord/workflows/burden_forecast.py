@@ -39,3 +39,14 @@ def backtest_verdict() -> str:
     return (f"rolling backtest {result['origins'][0]}-{result['origins'][-1]}, MAE of share of "
             f"GDP (pp) at h = 1/2/3: {cells} (model = estimated demand, covariates forecast "
             f"as of the origin). Verdict: {result['verdict']}.")
+
+
+def aid_reaction(measure: str = "total") -> dict[str, Any]:
+    """The donor-level aid reaction fit: predicted vs observed 2025 European replacement."""
+    from accord.errors import ScenarioError
+    from accord.fits.burden_aid_donor import fit
+
+    if measure not in ("total", "military"):
+        raise ScenarioError(None, "unknown aid measure", field="measure",
+                            expected="total or military", found=measure)
+    return fit(measure)
