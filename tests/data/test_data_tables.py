@@ -16,7 +16,7 @@ EXPECTED_TABLES = {
     "nato_defence_expenditure", "nato_2025_headlines", "sipri_milex", "oz_1964",
     "rank_correlations", "kiel_by_donor", "kiel_us_vs_europe", "kiel_by_year_group",
     "cow_nmc", "fortna_ceasefires", "fortna_descriptives", "public_opinion",
-    "sipri_panel",
+    "sipri_panel", "kiel_r27_monthly",
 }
 # Interstate durability and Russia-NATO escalation (accord.fits.durability, .escalation).
 EXPECTED_TABLES |= {"ucdp_termination_interstate_dyads", "ucdp_peace_agreements_interstate",

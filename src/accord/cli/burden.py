@@ -139,6 +139,10 @@ def equilibrium(
         year=year, theta=_parse_range(theta_range), model=model, horizon=horizon,
     )
     _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
+    if output_format is Format.table:
+        from accord.workflows.burden_forecast import backtest_verdict
+
+        typer.echo(backtest_verdict())
     _write_figure(result, figure)
 
 
@@ -168,14 +172,22 @@ def aid(
 
 @burden_app.command("backtest")
 def backtest(
-    train_until: Annotated[int, typer.Option(
-        "--train-until", help="Last year of the estimation sample; later years are forecast.")],
+    train_until: Annotated[int | None, typer.Option(
+        "--train-until", help="Last year of the estimation sample; later years are forecast.")
+    ] = None,
+    rolling: Annotated[bool, typer.Option(
+        "--rolling", help="Every origin 2000-2021 (and the shock origins), h = 1, 2, 3.")] = False,
     output_format: FormatOption = Format.table,
 ) -> None:
     """The estimated model out of sample: MAE of each ally's share of GDP vs persistence and
     the calibrated joint-product model."""
     from accord.workflows.burden import burden
 
+    if rolling:
+        _rolling(output_format)
+        return
+    if train_until is None:
+        raise ScenarioError(None, "give --train-until YEAR or --rolling", field="train-until")
     result = burden("backtest", train_until=train_until)
     if output_format is Format.table:
         from rich.console import Console
@@ -197,6 +209,86 @@ def backtest(
                       "Mean absolute error by ally (pp)", None)
     else:
         _emit(result, output_format, "Backtest", None)
+
+
+def _rolling(output_format: Format) -> None:
+    import json
+
+    from accord.workflows.burden_forecast import rolling_backtest
+
+    result = rolling_backtest()
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2))
+        return
+    methods = tuple(result["horizons"][0]["mae"])
+    for key, label in (("horizons", f"all origins {result['origins'][0]}-"
+                                    f"{result['origins'][-1]}"),
+                       ("shock_horizons", "shock origins "
+                        + ", ".join(str(o) for o in result["shock_origins"]))):
+        print(f"{label}: MAE / RMSE of share of GDP (pp)")
+        print("  h    n  " + "  ".join(f"{m:>17}" for m in methods))
+        for row in result[key]:
+            cells = "  ".join(f"{row['mae'][m]:>8.3f}/{row['rmse'][m]:<8.3f}" for m in methods)
+            print(f"  {row['h']}  {row['n']:>4}  {cells}")
+    print(f"chosen: {result['model']}. {result['verdict']}")
+    print(f"covariates: {result['covariates']}")
+
+
+@burden_app.command("forecast")
+def forecast(
+    year: Annotated[int, typer.Option("--year", help="Year to forecast (data end the year before).")
+                    ] = 2025,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Each ally's share of GDP next year from data up to the year before only, by the method
+    the rolling backtest chooses, with NATO's unverified headlines beside as a check."""
+    import json
+
+    from accord.workflows.burden_forecast import forecast as run
+
+    result = run(year)
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"{result['year']} from data to {result['trained_until']}; method {result['method']}"
+          f" ({result['verdict']})")
+    print(f"{'ally':<16}{'base %':>8}{'pct_gdp':>9}{'low':>8}{'high':>8}{'real %':>8}")
+    for a in result["allies"]:
+        print(f"{a['ally']:<16}{a['pct_gdp_base']:>8.2f}{a['pct_gdp']:>9.2f}{a['low']:>8.2f}"
+              f"{a['high']:>8.2f}{a['real_change_pct']:>8.2f}")
+    e = result["europe_real_change_pct"]
+    print(f"European allies, real change: {e['value']:+.1f} % (5-95 %: {e['low']:+.1f} to "
+          f"{e['high']:+.1f}); band: {result['band']}")
+    print("  by method (comparison; scores in `accord burden backtest --rolling`): " + ", ".join(
+        f"{m} {v:+.1f} %" for m, v in result["europe_real_change_pct_by_method"].items()))
+    check = result["nato_2025_unverified_check"]
+    print("check only, NATO 2025 edition as reported second-hand (UNVERIFIED; changes 2024->"
+          "2025, pp of GDP, not levels): " + "; ".join(
+              f"{r['ally']} NATO {r['nato_change_pp']:+.2f} vs forecast "
+              f"{r['forecast_change_pp']:+.2f}" for r in check["rows"]))
+    print(f"caveat: {check['caveat']}")
+
+
+@burden_app.command("aid-reaction")
+def aid_reaction(
+    measure: Annotated[str, typer.Option("--measure", help="total or military.")] = "total",
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Donor-level aid reaction to US allocations (Kiel R27, 2022 - Jan 2025): predicted
+    European replacement of the US stop vs Kiel R28's observed 2025 replacement."""
+    import json
+
+    from accord.workflows.burden_forecast import aid_reaction as run
+
+    result = run(measure)
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    p = result["predicted_replacement_pct"]
+    print(f"{result['measure']}: predicted replacement {p['value']:+.1f} % (95 %: {p['low']:+.1f}"
+          f" to {p['high']:+.1f}) vs observed {result['observed_replacement_pct']:.1f} %; "
+          f"{result['note']}")
+    print(f"method: {result['method']}")
 
 
 @burden_app.command("exploitation")

@@ -128,6 +128,17 @@ _REGISTRY: dict[str, _Entry] = {
         ("year", "n_allies", "rho"),
         ("year", "n_allies", "rho", "kind"),
     ),
+    "kiel_r27_monthly": _Entry(
+        "kiel_r27_bilateral_allocations_by_donor_month_type.csv",
+        "third-party-processed",
+        "Kiel Institute, Ukraine Support Tracker, Release 27, sheet 'Bilateral Assistance, MAIN "
+        "DATA', allocations by donor x month x type, as cleaned by github benita1024/Conflict-"
+        "Escalation-and-Donor-Response-in-Ukraine (commit 8f85af9d, kiel_panel_clean.csv)",
+        "EUR m, current, Feb 2022 - Jan 2025, 41 bilateral donors, balanced with zeros. European "
+        "totals are lower bounds (rows with unknown month dropped, ~5 % of value).",
+        ("allocation_eur_m",),
+        ("donor", "year_month", "aid_type", "allocation_eur_m"),
+    ),
     "kiel_by_donor": _Entry(
         "kiel_ukraine_support_by_donor.csv",
         "third-party-processed",

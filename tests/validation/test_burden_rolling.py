@@ -1,0 +1,172 @@
+"""Rolling-origin backtest of the allies' shares of GDP (issue 20)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from accord.errors import ScenarioError
+from accord.fits import burden_backtest as bt
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return bt._panel()
+
+
+def _perturb(panel: pd.DataFrame, mask: pd.Series, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = panel.copy()
+    factor = rng.uniform(0.5, 2.0, int(mask.sum()))
+    for column in ("spending", "gdp", "russia"):
+        out.loc[mask, column] = out.loc[mask, column] * factor
+    out.loc[mask, "share_pct"] = 100 * out.loc[mask, "spending"] / out.loc[mask, "gdp"] * factor
+    return out
+
+
+@pytest.mark.parametrize("origin", [2005, 2014])
+def test_changing_data_after_the_origin_leaves_the_forecast_unchanged(panel, origin):
+    before = bt.forecast_origin(panel, origin)
+    changed = _perturb(panel, panel["year"] > origin, seed=origin)
+    assert not changed.equals(panel)
+    after = bt.forecast_origin(changed, origin)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_changing_data_at_the_origin_changes_the_forecast(panel):
+    """The converse, so the test above can fail: the forecast does read the origin year."""
+    origin = 2010
+    before = bt.forecast_origin(panel, origin)
+    after = bt.forecast_origin(_perturb(panel, panel["year"] == origin, seed=1), origin)
+    for method in bt.METHODS:
+        assert not np.allclose(before[method], after[method]), method
+
+
+def test_persistence_and_drifts_follow_their_definitions(panel):
+    origin = 2012
+    table = bt.forecast_origin(panel, origin)
+    at = panel[panel["year"] == origin].set_index("country")["share_pct"]
+    row = table[(table["ally"] == "France") & (table["h"] == 3)].iloc[0]
+    assert row["persistence"] == at["France"]
+    france = panel[(panel["country"] == "France")
+                   & panel["year"].between(origin - bt.DRIFT_YEARS, origin)]
+    drift = np.diff(france.sort_values("year")["share_pct"].to_numpy()).mean()
+    assert row["drift_own"] == pytest.approx(at["France"] + 3 * drift)
+
+
+def test_rolling_scores_shape_and_choice(panel):
+    result = bt.rolling(origins=(2012, 2013), shock_origins=(2022, 2023), panel=panel)
+    assert [s["h"] for s in result["horizons"]] == [1, 2, 3]
+    assert [s["h"] for s in result["shock_horizons"]] == [1, 2]  # data end in 2024
+    for s in result["horizons"]:
+        assert set(s["mae"]) == set(bt.METHODS) == set(s["rmse"])
+        for m in bt.METHODS:
+            assert s["rmse"][m] >= s["mae"][m] >= 0
+    chosen, _ = bt.choose(result["horizons"])
+    assert result["model"] == chosen
+
+
+@pytest.mark.parametrize("origin", [1990, 2024, 2030])
+def test_origin_outside_the_data_is_refused(panel, origin):
+    with pytest.raises(ScenarioError, match="origin"):
+        bt.rolling(origins=(origin,), shock_origins=(), panel=panel)
+
+
+def test_forecast_2025_uses_data_to_2024_only(panel):
+    """The 2025 forecast starts from the 2024 shares, its band contains it, and so does
+    Europe's."""
+    result = bt.forecast_year(2025, panel=panel, origins=(2010, 2011, 2012))
+    assert result["trained_until"] == 2024
+    by = {a["ally"]: a for a in result["allies"]}
+    at = panel[panel["year"] == 2024].set_index("country")["share_pct"]
+    for ally, row in by.items():
+        assert row["pct_gdp_base"] == pytest.approx(at[ally], abs=1e-4)
+        assert row["low"] <= row["pct_gdp"] <= row["high"]
+    e = result["europe_real_change_pct"]
+    assert e["low"] <= e["value"] <= e["high"]
+
+
+@pytest.mark.parametrize("year", [2024, 2030])
+def test_forecast_year_not_after_the_data_is_refused(panel, year):
+    with pytest.raises(ScenarioError, match="year"):
+        bt.forecast_year(year, panel=panel, origins=(2010,))
+
+
+def test_cli_bad_input_exits_2():
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    runner = CliRunner()
+    for args in (["burden", "forecast", "--year", "2031"], ["burden", "backtest"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+
+
+def test_equilibrium_table_prints_the_backtest_verdict_beside_the_number(monkeypatch):
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+    from accord.workflows import burden_forecast
+
+    fake = {"origins": [2012, 2013], "verdict": "VERDICT-LINE",
+            "horizons": [{"h": 1, "mae": dict.fromkeys(bt.METHODS, 0.5)}]}
+    burden_forecast.backtest_verdict.cache_clear()
+    monkeypatch.setattr(burden_forecast, "rolling_backtest", lambda: fake)
+    try:
+        result = CliRunner().invoke(app, ["burden", "equilibrium", "--us-cut", "0.5",
+                                          "--draws", "50"])
+    finally:
+        burden_forecast.backtest_verdict.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "Verdict: VERDICT-LINE" in result.output
+    assert "model 0.500" in result.output
+
+
+@pytest.mark.slow
+def test_cli_rolling_json_has_the_issue_shape():
+    import json
+
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    result = CliRunner().invoke(app, ["burden", "backtest", "--rolling", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["origins"] == list(range(2000, 2022))
+    assert [s["h"] for s in payload["horizons"]] == [1, 2, 3]
+    assert [s["h"] for s in payload["shock_horizons"]] == [1, 2, 3]
+    for s in (*payload["horizons"], *payload["shock_horizons"]):
+        assert {"model", "persistence", "drift_own", "drift_pooled", "joint_product"} <= set(
+            s["mae"]) and set(s["mae"]) == set(s["rmse"]) and s["n"] > 0
+    # the chosen name is a baseline unless a candidate is no worse at every horizon
+    best = [min(s["mae"][b] for b in bt.BASELINES) for s in payload["horizons"]]
+    chosen = payload["model"]
+    if chosen not in bt.BASELINES:
+        assert all(s["mae"][chosen] <= b for s, b in zip(payload["horizons"], best, strict=True))
+
+
+def test_aid_reaction_fit_is_out_of_sample_and_consistent():
+    from accord.data import load
+    from accord.fits.burden_aid_donor import fit
+
+    months = load("kiel_r27_monthly").frame["year_month"]
+    assert months.max() == "2025-01"  # the file reaches into the test year ...
+    result = fit("total")
+    assert result["last_month"] == "2024Q4"  # ... the fit does not
+    p = result["predicted_replacement_pct"]
+    assert p["low"] < p["value"] < p["high"]
+    assert result["observed_replacement_pct"] == pytest.approx(64.9, abs=0.05)  # R28, issue 20
+    assert (result["slope_b"] >= 0) == (p["value"] <= 0)
+    assert ("not distinguishable" in result["note"]) == (p["low"] <= 0 <= p["high"])
+
+
+def test_aid_reaction_bad_measure_exits_2():
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    result = CliRunner().invoke(app, ["burden", "aid-reaction", "--measure", "loans"])
+    assert result.exit_code == 2
