@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from scipy.stats import binomtest
 
-from accord.fits.war_duration import clopper_pearson, cow_wars, long_war_end_types, long_war_hazards
+from accord.fits.war_duration import (
+    clopper_pearson,
+    cow_wars,
+    long_war_end_types,
+    long_war_hazards,
+    long_war_log_scores,
+)
 
 
 def test_clopper_pearson_matches_scipy_binomtest():
@@ -47,3 +53,18 @@ def test_end_type_shares_add_up():
     for sample in shares.values():
         assert sum(item["count"] for item in sample.values()) == next(iter(sample.values()))["n"]
         assert np.isclose(sum(item["share"] for item in sample.values()), 1.0)
+
+
+def test_held_out_log_score_scores_only_long_wars_and_picks_the_best():
+    wars = cow_wars()
+    result = long_war_log_scores(wars, reached=6.0)
+    assert result["held_out_wars"] == int((wars["duration_years"] >= 6.0).sum())
+    scores = result["log_score"]
+    assert len(scores) == 4 and all(v < 0 for v in scores.values())
+    assert scores[result["chosen"]] == max(scores.values())
+
+
+def test_held_out_log_score_refuses_a_sample_without_long_wars():
+    wars = cow_wars()
+    with pytest.raises(ValueError, match="no war reached"):
+        long_war_log_scores(wars[wars["duration_years"] < 1.0])
