@@ -164,7 +164,7 @@ def load_incidents(path=None):
 
     from accord.errors import ScenarioError
 
-    path = Path(path) if path else Path(__file__).resolve().parents[1] / "data" / "tables" / (
+    path = Path(path) if path else Path(__file__).resolve().parents[1] / "data" / "incidents" / (
         INCIDENTS_FILE)
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
