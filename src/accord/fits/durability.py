@@ -41,7 +41,8 @@ and the interval says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -307,6 +308,62 @@ def recurrence_probability(years: float = 5.0, ending: str = "ceasefire_agreemen
     return _summary(f"p_recur_{years:g}y_{ending}", values, "probability")
 
 
+#: Provisions with fewer treated episodes than this are reported as prior-only (issue 22).
+MIN_TREATED = 10
+#: What every recurrence figure conditions on.
+CONDITIONING = ("UCDP codes a termination only after a calendar year below 25 battle deaths, so "
+                "every episode here had already stayed below 25 deaths for the rest of its "
+                "last year and the whole next one: the 'first year' is the first year after "
+                "the last recorded fighting of an episode that was then coded ended, not the "
+                "first year of a freshly signed ceasefire, which is riskier.")
+STAGE_LABELS = {
+    "first_year": "P(recur within 12 months of the episode's end date | UCDP coded it ended)",
+    "years_2_5_given_first_year": "P(recur in months 12-60 | no recurrence in the first 12 "
+                                  "months, UCDP coded it ended)",
+}
+
+
+def two_stage_hazards(episodes, draws: np.ndarray) -> dict[str, Any]:
+    """First-year and later recurrence, from the data (Clopper-Pearson) and the model.
+
+    ``record``: per ending, recurrences within 12 months out of episodes followed 12 months
+    (recurred, or at peace 12+ months), and recurrences in months 12-60 out of those still
+    at peace at 12 months and followed to 60. ``model``: per ending, ``[low, median, high]``
+    of ``P(T <= 12)`` and ``1 - S(60) / S(12)`` over the posterior draws.
+    """
+    from scipy.stats import binomtest
+
+    def interval(k: int, n: int) -> dict[str, Any]:
+        if n == 0:
+            return {"recurred": 0, "n": 0, "rate": None, "low": None, "high": None}
+        ci = binomtest(k, n).proportion_ci(method="exact")
+        return {"recurred": k, "n": n, "rate": k / n, "low": ci.low, "high": ci.high}
+
+    months = episodes["months"].to_numpy(float)
+    recurred = episodes["recurred"].to_numpy(bool)
+    record, model = {}, {}
+    for ending in ENDING_ORDER:
+        rows = (episodes["ending"] == ending).to_numpy()
+        early = rows & recurred & (months <= 12.0)
+        followed_12 = rows & (recurred | (months >= 12.0))
+        survivors = rows & ~early & (months >= 12.0)
+        late = survivors & recurred & (months <= 60.0)
+        followed_60 = survivors & (recurred | (months >= 60.0))
+        record[ending] = {"first_year": interval(int(early.sum()), int(followed_12.sum())),
+                          "years_2_5_given_first_year": interval(int(late.sum()),
+                                                                 int(followed_60.sum()))}
+        x = profile(ending)
+        p12 = recurrence_draws(draws, 12.0, x)
+        p60 = recurrence_draws(draws, 60.0, x)
+        later = 1.0 - (1.0 - p60) / (1.0 - p12)
+        model[ending] = {
+            "first_year": [float(v) for v in np.quantile(p12, [0.025, 0.5, 0.975])],
+            "years_2_5_given_first_year": [float(v)
+                                           for v in np.quantile(later, [0.025, 0.5, 0.975])],
+        }
+    return {"record": record, "model": model, "labels": STAGE_LABELS}
+
+
 def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_MONTHS,
         checks: bool = True) -> FitResult:
     """Fit the interstate durability model on the shipped UCDP files (``accord fit durability``).
@@ -340,10 +397,26 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
     for ending in ENDING_ORDER:
         estimates.append(_summary(f"p_recur_5y_{ending}",
                                   recurrence_draws(draws, 60.0, profile(ending)), "probability",
-                                  "no recorded provisions"))
+                                  "P(recur within 60 months of the end date | UCDP coded it "
+                                  "ended, i.e. a calendar year below 25 deaths followed); no "
+                                  "recorded provisions"))
     estimates.append(_summary("p_recur_5y_ceasefire_agreement_third_party",
                               recurrence_draws(draws, 60.0, profile(third_party=1.0)),
-                              "probability", "ceasefire agreement with a third party named"))
+                              "probability", "ceasefire agreement with a third party named; "
+                              "same conditioning as p_recur_5y_*"))
+
+    stages = two_stage_hazards(episodes, draws)
+    for ending, item in stages["model"].items():
+        for stage in ("first_year", "years_2_5_given_first_year"):
+            low, value, high = item[stage]
+            estimates.append(Estimate(f"p_recur_{stage}_{ending}", value, low, high,
+                                      "probability", STAGE_LABELS[stage]))
+    for name, treated in (("third_party", int(episodes["third_party"].sum())),
+                          ("peacekeeping", int(episodes["peacekeeping"].sum()))):
+        if treated < MIN_TREATED:
+            estimates = [replace(e, note=f"prior-only: {treated} treated case(s), fewer than "
+                                         f"{MIN_TREATED}")
+                         if e.name == f"log_hr_{name}" else e for e in estimates]
 
     counts = {}
     followed = episodes["recurred"] | (episodes["months"] >= 60.0)  # 5 years observed
@@ -369,6 +442,8 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
         "log_likelihood_at_mode": round(posterior.log_likelihood, 4),
         "converged": posterior.converged,
         "follow_up_months": follow_up_months,
+        "two_stage": stages,
+        "conditioning": CONDITIONING,
     }
     if checks:
         statistics["loo_log_score"] = loo_log_score(data, log_hr_sd)
