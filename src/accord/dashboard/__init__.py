@@ -14,6 +14,8 @@ figures
     matplotlib Figures for the pages.
 worker
     A run started from the page, in its own process.
+guard
+    The ASGI middleware that refuses foreign Hosts, Origins and requests without the token.
 """
 
 from __future__ import annotations
@@ -23,11 +25,17 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-def serve(runs_dir: str | Path, port: int = 8050, *, launch_browser: bool = False) -> None:
-    """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted."""
+def serve(runs_dir: str | Path, port: int = 8050, *, token: str | None = None,
+          launch_browser: bool = False) -> None:
+    """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted.
+
+    Every request passes :class:`accord.dashboard.guard.Guard` (own Host and Origin only, and
+    ``token`` unless it is None).
+    """
     import uvicorn
 
     from accord.dashboard.app import create_app
+    from accord.dashboard.guard import Guard
 
-    app = create_app(runs_dir)
+    app = Guard(create_app(runs_dir), port=port, token=token)
     uvicorn.run(app, host=HOST, port=port, log_level="warning")
