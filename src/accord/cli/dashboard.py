@@ -22,6 +22,13 @@ def dashboard(
     no_token: Annotated[bool, typer.Option(
         "--no-token", help="Serve without the secret token (127.0.0.1 only): any local user "
         "can then drive the dashboard.")] = False,
+    max_running: Annotated[int, typer.Option(
+        "--max-running", min=1, max=4, help="Runs started from the page that run at once.")] = 1,
+    max_queued: Annotated[int, typer.Option(
+        "--max-queued", min=0, max=8, help="Runs started from the page that may wait.")] = 2,
+    detach_jobs: Annotated[bool, typer.Option(
+        "--detach-jobs", help="Let runs started from the page go on after the dashboard "
+        "stops (by default they are ended with it).")] = False,
 ) -> None:
     """Serve the dashboard on http://127.0.0.1:PORT (only this machine can reach it)."""
     from accord.errors import ScenarioError
@@ -50,4 +57,5 @@ def dashboard(
         token = new_token()
         typer.echo(f"accord dashboard on http://{HOST}:{port}/?token={token} "
                    "(open this URL; Ctrl-C stops it)", err=True)
-    serve(runs_dir, port, token=token)
+    serve(runs_dir, port, token=token, running=max_running, queued=max_queued,
+          detach=detach_jobs)

@@ -26,16 +26,25 @@ HOST = "127.0.0.1"
 
 
 def serve(runs_dir: str | Path, port: int = 8050, *, token: str | None = None,
+          running: int | None = None, queued: int | None = None, detach: bool = False,
           launch_browser: bool = False) -> None:
     """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted.
 
     Every request passes :class:`accord.dashboard.guard.Guard` (own Host and Origin only, and
-    ``token`` unless it is None).
+    ``token`` unless it is None). Runs started from the page go through one
+    :class:`accord.dashboard.data.JobQueue` (``running`` / ``queued`` caps) and end with the
+    dashboard unless ``detach``.
     """
     import uvicorn
 
+    from accord.dashboard import data
     from accord.dashboard.app import create_app
     from accord.dashboard.guard import Guard
 
-    app = Guard(create_app(runs_dir), port=port, token=token)
-    uvicorn.run(app, host=HOST, port=port, log_level="warning")
+    queue = data.JobQueue(data.MAX_RUNNING_JOBS if running is None else running,
+                          data.MAX_QUEUED_JOBS if queued is None else queued, detach=detach)
+    app = Guard(create_app(runs_dir, queue=queue), port=port, token=token)
+    try:
+        uvicorn.run(app, host=HOST, port=port, log_level="warning")
+    finally:
+        queue.stop()
