@@ -45,6 +45,8 @@ def serve(runs_dir: str | Path, port: int = 8050, *, token: str | None = None,
                           data.MAX_QUEUED_JOBS if queued is None else queued, detach=detach)
     app = Guard(create_app(runs_dir, queue=queue), port=port, token=token)
     try:
-        uvicorn.run(app, host=HOST, port=port, log_level="warning")
+        # Open pages must not hold the shutdown (and the jobs' end) for long.
+        uvicorn.run(app, host=HOST, port=port, log_level="warning",
+                    timeout_graceful_shutdown=3)
     finally:
         queue.stop()

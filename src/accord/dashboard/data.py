@@ -512,7 +512,8 @@ class JobQueue:
     def _launch(self, study: str, out: Path) -> None:
         log = open(out / "dashboard-job.log", "wb")  # handed to the child as its stdout
         self.running[study] = subprocess.Popen(
-            [sys.executable, "-m", "accord.dashboard.worker", str(out / JOB_FILE)],
+            [sys.executable, "-m", "accord.dashboard.worker", str(out / JOB_FILE),
+             *([] if self.detach else ["--end-with-parent"])],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True, env=dict(os.environ))
         log.close()
