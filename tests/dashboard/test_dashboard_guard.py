@@ -8,6 +8,7 @@ without the token is refused and one opened with it connects.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
@@ -43,7 +44,9 @@ def websocket(url: str, origin: str | None, cookie: str | None = None) -> str:
                 return "open"
         except websockets.exceptions.InvalidStatus as error:
             return f"status {error.response.status_code}"
-    return asyncio.run(attempt())
+    # In a thread of its own: Playwright's sync API may hold this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, attempt()).result(timeout=60)
 
 
 def test_http_needs_token_own_host_and_origin(dashboard_url):
