@@ -206,6 +206,21 @@ def _ui(root: Path) -> Tag:
 
 def _server(root: Path, queue: data.JobQueue) -> Callable[..., None]:
     cache: dict[tuple[str, int, str], data.RunData] = {}
+    #: Results of the heavy summaries, shared by every session: (function, the runs' objects)
+    #: -> (those runs, kept alive so their ids stay theirs, result). Bounded, oldest dropped.
+    results: dict[tuple, tuple[list[data.RunData], Any]] = {}
+
+    async def summary(function: Callable[..., Any], runs: list[data.RunData]) -> tuple[
+            Any, Tag | None]:
+        key = (function.__name__, tuple(id(r) for r in runs))
+        if key in results:
+            return results[key][1], None
+        value, refused = await off_loop(function, runs)
+        if refused is None:
+            while len(results) >= 64:
+                results.pop(next(iter(results)))
+            results[key] = (list(runs), value)
+        return value, refused
 
     def server(input: Any, output: Any, session: Any) -> None:  # noqa: A002 - Shiny's name
         def stamp() -> tuple:
@@ -319,7 +334,7 @@ def _server(root: Path, queue: data.JobQueue) -> Callable[..., None]:
             runs = chosen()
             if not runs:
                 return message("No runs selected: pick a study and its variants above.", "info")
-            found, refused = await off_loop(data.sentences, runs)
+            found, refused = await summary(data.sentences, runs)
             if refused is not None:
                 return refused
             return TagList(*[tags.p(tags.strong(title + ". "), text, class_="finding")
@@ -330,7 +345,7 @@ def _server(root: Path, queue: data.JobQueue) -> Callable[..., None]:
             runs = chosen()
             if not runs:
                 return None
-            table, refused = await off_loop(data.headline, runs)
+            table, refused = await summary(data.headline, runs)
             if refused is not None:
                 return refused
             variants = [r.variant for r in runs]
@@ -406,7 +421,7 @@ def _server(root: Path, queue: data.JobQueue) -> Callable[..., None]:
             runs = chosen()
             if not runs:
                 return None
-            effects, refused = await off_loop(data.lever_effects, runs)
+            effects, refused = await summary(data.lever_effects, runs)
             if refused is not None:
                 return refused
             if effects.empty:
