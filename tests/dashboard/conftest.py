@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -50,25 +51,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def printed_url(log_path: Path, port: int) -> str | None:
+    """The ``http://127.0.0.1:PORT/?token=...`` line that ``accord dashboard`` printed."""
+    found = re.search(rf"http://127\.0\.0\.1:{port}/\S*", log_path.read_text(errors="replace"))
+    return found.group(0) if found else None
+
+
 @contextlib.contextmanager
-def served(root: Path):
-    """``accord dashboard ROOT --port P`` in a subprocess; yields its URL."""
+def served(root: Path, *extra: str):
+    """``accord dashboard ROOT --port P`` in a subprocess; yields the URL it printed."""
     port = free_port()
-    log = open(root.parent / f"dashboard-{port}.log", "wb")  # noqa: SIM115
+    log_path = root.parent / f"dashboard-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "accord", "dashboard", str(root),
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+                                "--port", str(port), *extra],
+                               stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
+                url = printed_url(log_path, port)
+                if url is None:
+                    raise OSError("not started yet")
                 with urllib.request.urlopen(url, timeout=2):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.close()
-                    raise AssertionError(
-                        (root.parent / f"dashboard-{port}.log").read_text()) from None
+                    raise AssertionError(log_path.read_text()) from None
                 time.sleep(0.3)
         yield url
     finally:

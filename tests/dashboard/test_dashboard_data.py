@@ -144,9 +144,11 @@ def test_served_page_uses_only_local_assets(dashboard_url):
     references = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert len([r for r in references if r.startswith("lib/")]) > 5
     assert not re.search(r"https?://|//[a-z]", page, re.I)
+    base, _, query = dashboard_url.partition("?")
     for reference in references:
-        if not reference.startswith("#"):
-            assert get(dashboard_url + reference)[0] == 200, reference
+        if not reference.startswith("#"):  # each asset also needs the token (or the cookie)
+            joiner = "&" if "?" in reference else "?"
+            assert get(base + reference + joiner + query)[0] == 200, reference
 
 
 def test_dashboard_binds_localhost_and_refuses_a_missing_folder(tmp_path):
@@ -167,3 +169,38 @@ def test_app_has_every_page_and_refuses_a_missing_folder(runs_root, tmp_path):
     assert "type=\"file\"" not in html  # no uploads
     with pytest.raises(ScenarioError, match="not a folder of runs"):
         create_app(tmp_path / "missing")
+
+
+def test_job_queue_caps_unique_ids_and_ends_jobs_with_the_dashboard(tmp_path):
+    queue = data.JobQueue(running=1, queued=1)
+    try:
+        first = data.start_run(tmp_path, "ukraine-2025", "baseline", 20_000, {}, queue=queue)
+        second = data.start_run(tmp_path, "ukraine-2025", "baseline", 20_000, {}, queue=queue)
+        assert first != second  # two starts in the same second get two folders
+        assert queue.status() == {first: "running", second: "queued"}
+        with pytest.raises(data.FormError, match="1 run\\(s\\) started here are running and "
+                                                 "1 are waiting, the most this dashboard"):
+            data.start_run(tmp_path, "ukraine-2025", "baseline", 10, {}, queue=queue)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first, second])
+        statuses = data.jobs(tmp_path, queue).set_index("study")["status"]
+        assert statuses[second] == "queued"
+        worker = queue.running[first]
+    finally:
+        queue.stop()
+    assert worker.poll() is not None  # ended with the dashboard
+    assert (tmp_path / second / "dashboard-job.failed").read_text().startswith("not started")
+
+
+def test_detached_jobs_outlive_the_queue(tmp_path):
+    import os
+    import signal
+
+    queue = data.JobQueue(running=1, queued=0, detach=True)
+    study = data.start_run(tmp_path, "ukraine-2025", "baseline", 20_000, {}, queue=queue)
+    worker = queue.running[study]
+    try:
+        queue.stop()
+        assert worker.poll() is None
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=10)

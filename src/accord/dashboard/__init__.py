@@ -14,6 +14,8 @@ figures
     matplotlib Figures for the pages.
 worker
     A run started from the page, in its own process.
+guard
+    The ASGI middleware that refuses foreign Hosts, Origins and requests without the token.
 """
 
 from __future__ import annotations
@@ -23,11 +25,28 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-def serve(runs_dir: str | Path, port: int = 8050, *, launch_browser: bool = False) -> None:
-    """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted."""
+def serve(runs_dir: str | Path, port: int = 8050, *, token: str | None = None,
+          running: int | None = None, queued: int | None = None, detach: bool = False,
+          launch_browser: bool = False) -> None:
+    """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted.
+
+    Every request passes :class:`accord.dashboard.guard.Guard` (own Host and Origin only, and
+    ``token`` unless it is None). Runs started from the page go through one
+    :class:`accord.dashboard.data.JobQueue` (``running`` / ``queued`` caps) and end with the
+    dashboard unless ``detach``.
+    """
     import uvicorn
 
+    from accord.dashboard import data
     from accord.dashboard.app import create_app
+    from accord.dashboard.guard import Guard
 
-    app = create_app(runs_dir)
-    uvicorn.run(app, host=HOST, port=port, log_level="warning")
+    queue = data.JobQueue(data.MAX_RUNNING_JOBS if running is None else running,
+                          data.MAX_QUEUED_JOBS if queued is None else queued, detach=detach)
+    app = Guard(create_app(runs_dir, queue=queue), port=port, token=token)
+    try:
+        # Open pages must not hold the shutdown (and the jobs' end) for long.
+        uvicorn.run(app, host=HOST, port=port, log_level="warning",
+                    timeout_graceful_shutdown=3)
+    finally:
+        queue.stop()

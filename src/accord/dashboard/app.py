@@ -7,6 +7,7 @@ shows a message in the page (class ``accord-message``), never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +83,22 @@ def guarded(build: Callable[[], Any]) -> Any:
         return message(str(error))
     except ScenarioError as error:
         return message(f"error: {error}")
+    except Exception as error:  # a run that changed under the page: a message, not a disconnect
+        return message(f"This could not be computed now ({type(error).__name__}: "
+                       f"{str(error)[:200]}); the run may have changed or be damaged.")
+
+
+async def off_loop(function: Callable[..., Any], *args: Any) -> tuple[Any, Tag | None]:
+    """``(result, None)`` of a heavy computation run in a worker thread, so that the event loop
+    keeps serving the other sessions, or ``(None, message)`` when it was refused or failed."""
+    try:
+        return await asyncio.to_thread(function, *args), None
+    except Exception as error:
+        failure = error
+
+    def again() -> Any:
+        raise failure
+    return None, guarded(again)
 
 
 # ----------------------------------------------------------------------------- UI
@@ -94,6 +111,7 @@ def _ui(root: Path) -> Tag:
             ui.input_checkbox_group("variants", "Variants", choices=[], inline=True),
             col_widths=(4, 8),
         ),
+        ui.output_ui("run_notice"),
         class_="container-fluid mt-2",
     )
     pages = [
@@ -186,8 +204,23 @@ def _ui(root: Path) -> Tag:
 # ----------------------------------------------------------------------------- server
 
 
-def _server(root: Path) -> Callable[..., None]:
+def _server(root: Path, queue: data.JobQueue) -> Callable[..., None]:
     cache: dict[tuple[str, int, str], data.RunData] = {}
+    #: Results of the heavy summaries, shared by every session: (function, the runs' objects)
+    #: -> (those runs, kept alive so their ids stay theirs, result). Bounded, oldest dropped.
+    results: dict[tuple, tuple[list[data.RunData], Any]] = {}
+
+    async def summary(function: Callable[..., Any], runs: list[data.RunData]) -> tuple[
+            Any, Tag | None]:
+        key = (function.__name__, tuple(id(r) for r in runs))
+        if key in results:
+            return results[key][1], None
+        value, refused = await off_loop(function, runs)
+        if refused is None:
+            while len(results) >= 64:
+                results.pop(next(iter(results)))
+            results[key] = (list(runs), value)
+        return value, refused
 
     def server(input: Any, output: Any, session: Any) -> None:  # noqa: A002 - Shiny's name
         def stamp() -> tuple:
@@ -199,9 +232,25 @@ def _server(root: Path) -> Callable[..., None]:
                     continue
             return tuple(marks)
 
+        last_listing: list[pd.DataFrame] = []
+
         @reactive.poll(stamp, 2)
         def listing() -> pd.DataFrame:
-            return data.list_runs(root)
+            try:
+                table = data.list_runs(root)
+            except Exception:  # a folder changing while it is read: keep the last listing
+                return last_listing[-1] if last_listing else pd.DataFrame(
+                    columns=["id", "study", "variant", "scenario", "n_experiments", "done",
+                             "status", "created"])
+            last_listing[:] = [table]
+            return table
+
+        notice: reactive.Value[str | None] = reactive.value(None)
+
+        @render.ui
+        def run_notice() -> Any:
+            text = notice()
+            return message(text) if text else None
 
         @reactive.effect
         def _studies() -> None:
@@ -230,15 +279,37 @@ def _server(root: Path) -> Callable[..., None]:
             runs = listing()
             row = runs[runs["id"] == run_id]
             if row.empty:
-                raise data.FormError("No such run in the catalogue.")
+                raise data.FormError(f"The run {run_id} is not in the catalogue (it was "
+                                     "deleted or replaced, or never existed).")
             key = (run_id, int(row.iloc[0]["done"]), str(row.iloc[0]["created"]))
             if key not in cache:
-                cache[key] = data.load_run(data.run_path(root, runs, run_id), run_id)
+                try:
+                    loaded = data.load_run(data.run_path(root, runs, run_id), run_id)
+                except data.FormError:
+                    raise
+                except Exception as error:  # changed or damaged while it was read
+                    raise data.FormError(f"The run {run_id} cannot be read now ("
+                                         f"{type(error).__name__}); it may be changing or "
+                                         "damaged.") from None
+                for old in [k for k in cache if k[0] == run_id]:
+                    del cache[old]  # one version of a run is kept
+                cache[key] = loaded
             return cache[key]
 
         @reactive.calc
         def chosen() -> list[data.RunData]:
-            return [read(i) for i in input.variants() or []]
+            runs, problems = [], []
+            for run_id in input.variants() or []:
+                try:
+                    runs.append(read(run_id))
+                except data.FormError as error:
+                    problems.append(str(error))
+            with reactive.isolate():
+                if problems:
+                    notice.set(" ".join(problems))
+                elif runs and notice() is not None:
+                    notice.set(None)
+            return runs
 
         @reactive.effect
         def _outcome_choices() -> None:
@@ -259,20 +330,24 @@ def _server(root: Path) -> Callable[..., None]:
 
         # -- Overview
         @render.ui
-        def overview_sentences() -> Any:
+        async def overview_sentences() -> Any:
             runs = chosen()
             if not runs:
                 return message("No runs selected: pick a study and its variants above.", "info")
-            return guarded(lambda: TagList(*[
-                tags.p(tags.strong(title + ". "), text, class_="finding")
-                for title, text in data.sentences(runs)]))
+            found, refused = await summary(data.sentences, runs)
+            if refused is not None:
+                return refused
+            return TagList(*[tags.p(tags.strong(title + ". "), text, class_="finding")
+                             for title, text in found])
 
         @render.ui
-        def overview_table() -> Any:
+        async def overview_table() -> Any:
             runs = chosen()
             if not runs:
                 return None
-            table = data.headline(runs)
+            table, refused = await summary(data.headline, runs)
+            if refused is not None:
+                return refused
             variants = [r.variant for r in runs]
             head = tags.tr(tags.th("Outcome"), *[tags.th(v) for v in variants])
             rows = []
@@ -342,11 +417,13 @@ def _server(root: Path) -> Callable[..., None]:
 
         # -- Levers and sensitivity
         @render.ui
-        def lever_table() -> Any:
+        async def lever_table() -> Any:
             runs = chosen()
             if not runs:
                 return None
-            effects = data.lever_effects(runs)
+            effects, refused = await summary(data.lever_effects, runs)
+            if refused is not None:
+                return refused
             if effects.empty:
                 return message("No lever varies within these runs: compare the variants on "
                                "the Compare page instead.", "info")
@@ -513,7 +590,8 @@ def _server(root: Path) -> Callable[..., None]:
             try:
                 levers = {lever: input[f"lever_{lever}"]() for lever in data.lever_options(name)}
                 study = data.start_run(root, name, input.new_variant(),
-                                       input.new_experiments(), levers, input.new_seed())
+                                       input.new_experiments(), levers, input.new_seed(),
+                                       queue=queue)
             except data.FormError as error:
                 new_status.set(message(str(error)))
                 return
@@ -527,13 +605,15 @@ def _server(root: Path) -> Callable[..., None]:
         @render.ui
         def new_jobs() -> Any:
             reactive.invalidate_later(1)
-            table = data.jobs(root)
+            caps = ui.p(queue.caps(), class_="text-muted", id="job-caps")
+            table = data.jobs(root, queue)
             if table.empty:
-                return ui.p("No run started from the dashboard yet.", class_="text-muted")
+                return TagList(caps, ui.p("No run started from the dashboard yet.",
+                                          class_="text-muted"))
             table = table.assign(progress=[f"{d:,} / {n:,}" for d, n in
                                            zip(table["done"], table["experiments"], strict=True)])
-            return html_table(table[["study", "scenario", "variant", "levers", "progress",
-                                     "status", "message"]], "jobs")
+            return TagList(caps, html_table(table[["study", "scenario", "variant", "levers",
+                                                   "progress", "status", "message"]], "jobs"))
 
         # -- Forecast explorer
         @reactive.effect
@@ -639,9 +719,9 @@ def _server(root: Path) -> Callable[..., None]:
     return server
 
 
-def create_app(runs_dir: str | Path) -> App:
-    """The dashboard over the runs stored under ``runs_dir``."""
+def create_app(runs_dir: str | Path, *, queue: data.JobQueue | None = None) -> App:
+    """The dashboard over the runs stored under ``runs_dir``; "New run" goes through ``queue``."""
     root = Path(runs_dir)
     if not root.is_dir():
         raise ScenarioError(str(root), "not a folder of runs", expected="a directory")
-    return App(_ui(root), _server(root))
+    return App(_ui(root), _server(root, queue or data.default_queue()))

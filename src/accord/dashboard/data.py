@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from accord.errors import ScenarioError
-from accord.safeio import atomic_write_text, ensure_directory
+from accord.safeio import atomic_write_text
 
 #: Monthly series read per run for the fan charts (the scalars use every experiment).
 SERIES_EXPERIMENTS = 2000
@@ -38,6 +38,12 @@ MAX_NEW_EXPERIMENTS = 20_000
 #: Catalogues are looked for in RUNS_DIR and in its sub-folders down to this depth.
 SEARCH_DEPTH = 2
 JOB_FILE = "dashboard-job.json"
+#: Runs started from the page that run at once. Judgement: a worker takes one core and about
+#: 300 MB (issue 18's measurement); on a 2-core machine one leaves a core to the dashboard.
+MAX_RUNNING_JOBS = 1
+#: Runs that wait for a free slot; more are refused with a message. Judgement: a few
+#: variants can be queued, and 1 + 2 workers stay far below 24 GiB even started together.
+MAX_QUEUED_JOBS = 2
 #: The bargaining models the Forecast explorer moves (every one accord has).
 BARGAINING_MODELS = ("compromise", "median", "nash", "eum", "smp")
 
@@ -448,13 +454,123 @@ def variants(name: str) -> list[str]:
     return list(load_scenario(name).simulation.variants)
 
 
-def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experiments: Any,
-              levers: dict[str, str], seed: Any = 20250301) -> str:
-    """Check a new run's form and start it in a subprocess; return its study name.
+class JobQueue:
+    """The dashboard's one queue of runs started from the page.
 
-    The run is written to a new folder ``RUNS_DIR/dashboard-<time>`` through the ordinary
-    store, so its progress is read from there and it outlives a page reload.
+    At most ``running`` workers run at once and at most ``queued`` wait; a start beyond both is
+    refused with a :class:`FormError` that says why. Workers are ended with the dashboard
+    (:meth:`stop`, also at interpreter exit) unless ``detach`` is set.
     """
+
+    def __init__(self, running: int = MAX_RUNNING_JOBS, queued: int = MAX_QUEUED_JOBS, *,
+                 detach: bool = False) -> None:
+        import atexit
+        import threading
+
+        self.running_cap, self.queued_cap, self.detach = running, queued, detach
+        self.running: dict[str, subprocess.Popen] = {}
+        self.waiting: list[tuple[str, Path]] = []
+        self.lock = threading.Lock()
+        atexit.register(self.stop)
+
+    def caps(self) -> str:
+        return (f"At most {self.running_cap} run(s) started here run at once and "
+                f"{self.queued_cap} wait; each has at most {MAX_NEW_EXPERIMENTS:,} experiments.")
+
+    def submit(self, study: str, out: Path) -> str:
+        """Start or queue the job in ``out``; ``"running"`` or ``"queued"``."""
+        with self.lock:
+            self._promote()
+            if len(self.running) < self.running_cap:
+                self._launch(study, out)
+                return "running"
+            if len(self.waiting) < self.queued_cap:
+                self.waiting.append((study, out))
+                return "queued"
+            raise self._refusal()
+
+    def check(self) -> None:
+        """Raise the refusal now if neither a slot nor a place in the queue is free."""
+        with self.lock:
+            self._promote()
+            if (len(self.running) >= self.running_cap
+                    and len(self.waiting) >= self.queued_cap):
+                raise self._refusal()
+
+    def _refusal(self) -> FormError:
+        return FormError(f"Refused: {len(self.running)} run(s) started here are running and "
+                         f"{len(self.waiting)} are waiting, the most this dashboard allows. "
+                         "Wait for one to finish, or use `accord run` for more.")
+
+    def status(self) -> dict[str, str]:
+        """Study name -> "running" / "queued" for the jobs this queue still holds."""
+        with self.lock:
+            self._promote()
+            return {**{s: "running" for s in self.running},
+                    **{s: "queued" for s, _ in self.waiting}}
+
+    def _launch(self, study: str, out: Path) -> None:
+        log = open(out / "dashboard-job.log", "wb")  # handed to the child as its stdout
+        self.running[study] = subprocess.Popen(
+            [sys.executable, "-m", "accord.dashboard.worker", str(out / JOB_FILE),
+             *([] if self.detach else ["--end-with-parent"])],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True, env=dict(os.environ))
+        log.close()
+
+    def _promote(self) -> None:
+        for study, process in list(self.running.items()):
+            if process.poll() is not None:
+                del self.running[study]
+        while self.waiting and len(self.running) < self.running_cap:
+            self._launch(*self.waiting.pop(0))
+
+    def stop(self) -> None:
+        """End every worker and drop the waiting jobs, unless detached."""
+        import signal
+
+        with self.lock:
+            for _study, out in self.waiting:
+                atomic_write_text(out / "dashboard-job.failed",
+                                  "not started: the dashboard stopped first")
+            self.waiting.clear()
+            if self.detach:
+                return
+            for process in self.running.values():
+                if process.poll() is None:
+                    try:
+                        os.killpg(process.pid, signal.SIGTERM)
+                    except OSError:
+                        pass
+            for process in self.running.values():
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            self.running.clear()
+
+
+_DEFAULT_QUEUE: JobQueue | None = None
+
+
+def default_queue() -> JobQueue:
+    """The process's queue (one dashboard per process)."""
+    global _DEFAULT_QUEUE
+    if _DEFAULT_QUEUE is None:
+        _DEFAULT_QUEUE = JobQueue()
+    return _DEFAULT_QUEUE
+
+
+def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experiments: Any,
+              levers: dict[str, str], seed: Any = 20250301, *,
+              queue: JobQueue | None = None) -> str:
+    """Check a new run's form and start or queue it (``queue``); return its study name.
+
+    The run is written to a new folder ``RUNS_DIR/dashboard-<time>-<uuid>`` through the
+    ordinary store, so its progress is read from there and it outlives a page reload.
+    """
+    import uuid
+
     if scenario not in scenario_names():
         raise FormError("Unknown scenario.")
     if variant not in variants(scenario):
@@ -470,17 +586,21 @@ def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experim
             raise FormError(f"Unknown option for lever {lever}.")
         chosen[lever] = str(option)
     base = Path(root).resolve()
-    study = f"dashboard-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid() % 1000:03d}"
+    queue = queue or default_queue()
+    queue.check()  # a refusal is said before a folder is made
+    study = f"dashboard-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:12]}"
     out = inside(base, base / study)
-    ensure_directory(out)
+    out.mkdir(parents=True, exist_ok=False)  # a unique id: never two jobs in one folder
     job = {"scenario": scenario, "variant": variant, "experiments": n, "seed": seed_value,
            "levers": chosen, "out": str(out), "started": time.time()}
     atomic_write_text(out / JOB_FILE, json.dumps(job, indent=2))
-    log = open(out / "dashboard-job.log", "wb")  # handed to the child as its stdout
-    subprocess.Popen([sys.executable, "-m", "accord.dashboard.worker", str(out / JOB_FILE)],
-                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                     start_new_session=True, env=dict(os.environ))
-    log.close()
+    try:
+        queue.submit(study, out)
+    except FormError:
+        import shutil
+
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     return study
 
 
@@ -494,9 +614,10 @@ def _integer(value: Any, what: str, low: int, high: int) -> int:
     return int(number)
 
 
-def jobs(root: str | os.PathLike[str]) -> pd.DataFrame:
+def jobs(root: str | os.PathLike[str], queue: JobQueue | None = None) -> pd.DataFrame:
     """Runs started from the dashboard, newest first, with their progress from the store."""
     base = Path(root).resolve()
+    held = queue.status() if queue is not None else {}
     records = []
     for job_file in sorted(base.glob(f"dashboard-*/{JOB_FILE}"), reverse=True):
         try:
@@ -505,7 +626,7 @@ def jobs(root: str | os.PathLike[str]) -> pd.DataFrame:
             continue
         run_dir = job_file.parent / job["variant"]
         done, total, status = _progress(run_dir) if (run_dir / "meta.json").is_file() \
-            else (0, 0, "starting")
+            else (0, 0, held.get(job_file.parent.name, "starting"))
         log = job_file.parent / "dashboard-job.log"
         failed = (job_file.parent / "dashboard-job.failed").is_file()
         records.append({

@@ -49,8 +49,26 @@ def run_job(job: dict[str, Any]) -> None:
                     seed=int(job["seed"]), chunk_size=chunk, out=job["out"])
 
 
+def lifeline(parent: int) -> None:
+    """End this worker when the dashboard that started it is gone (even after a SIGKILL)."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True, name="dashboard-lifeline").start()
+
+
 def main(argv: list[str]) -> int:
     job_file = Path(argv[0])
+    if len(argv) > 1 and argv[1] == "--end-with-parent":
+        import os
+
+        lifeline(os.getppid())
     try:
         run_job(json.loads(job_file.read_text()))
     except Exception as error:  # reported on the page, in one line
