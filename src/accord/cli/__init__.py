@@ -61,9 +61,10 @@ def _register() -> None:
 
     for module in (scenario, forecast, burden, run, runs, experiment, fit, dashboard):
         module.register(app)
-    from accord.cli import calibrate
+    from accord.cli import calibrate, sensitivity
 
     calibrate.register(app)
+    sensitivity.register(app)
     _guard_commands(app)
 
 

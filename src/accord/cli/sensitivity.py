@@ -1,0 +1,72 @@
+"""CLI command: ``accord sensitivity RUN`` -- given-data global sensitivity of a stored run.
+
+Parses and prints only: the work is :func:`accord.workflows.sensitivity.sensitivity`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.cli.formats import Format
+
+
+class Method(StrEnum):
+    delta = "delta"
+    pawn = "pawn"
+    rbd_fast = "rbd-fast"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``accord sensitivity``."""
+    app.command("sensitivity")(sensitivity)
+
+
+def sensitivity(
+    run: Annotated[Path, typer.Argument(
+        help="A stored run (directory with meta.json) or an --out of accord run.")],
+    method: Annotated[Method, typer.Option("--method", "-m")] = Method.delta,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="Scalar outcome (default: the run's first).")] = None,
+    variant: Annotated[str | None, typer.Option(
+        "--variant", "-v", help="Variant, when RUN holds several.")] = None,
+    by_levers: Annotated[bool, typer.Option(
+        "--by-levers", help="Analyse within each lever combination.")] = False,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", "-b", help="Bootstrap replicates for the intervals.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even when the estimate is over the cap.")] = False,
+) -> None:
+    """Rank the uncertainties by a given-data sensitivity index (SALib), with intervals."""
+    from accord.workflows.sensitivity import sensitivity as compute
+
+    result = compute(run, method=method.value, outcome=outcome, variant=variant,
+                     by_levers=by_levers, bootstrap=bootstrap, seed=seed, force=force,
+                     log=lambda line: typer.echo(line, err=True))
+    if output_format is Format.json:
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(result, indent=2))
+        return
+    blocks = result.get("by_levers") or [{"levers": {}, "indices": result["indices"]}]
+    rows = []
+    for block in blocks:
+        for entry in block["indices"]:
+            rows.append({**({"levers": ", ".join(f"{k}={v}" for k, v in block["levers"].items())}
+                            if block["levers"] else {}), **entry})
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    if output_format is Format.csv:
+        typer.echo(table.to_csv(index=False), nl=False)
+        return
+    typer.echo(f"{result['method']} sensitivity of {result['outcome']} "
+               f"({result['variant']}, {result['n']} experiments)")
+    typer.echo(table.drop(columns=["label"]).to_string(index=False,
+                                                       float_format=lambda v: f"{v:.3f}"))
+    typer.echo(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")
