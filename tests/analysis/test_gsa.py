@@ -103,3 +103,43 @@ def test_cli_unknown_outcome_is_one_line(stored_run: Path,
     assert done.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "no_such_thing" in err and "\n" not in err
+
+
+# Total-order Ishigami indices from the closed form: ST1 = (V1 + V13)/V, ST2 = V2/V,
+# ST3 = V13/V (published 0.558, 0.442, 0.244).
+V13 = B**2 * np.pi**8 * (1 / 18 - 1 / 50)
+ISHIGAMI_ST = np.array([(V1 + V13) / V, V2 / V, V13 / V])
+
+
+def test_ishigami_total_order_closed_form_matches_the_published_values() -> None:
+    assert np.allclose(ISHIGAMI_ST, [0.558, 0.442, 0.244], atol=0.0006)
+
+
+def test_sobol_design_reproduces_ishigami_first_and_total_order() -> None:
+    from accord.analysis.gsa import designed_indices, designed_sample
+
+    bounds = [(-np.pi, np.pi)] * 3
+    x = designed_sample("sobol", bounds, 2048, seed=2)
+    y = np.sin(x[:, 0]) + A * np.sin(x[:, 1]) ** 2 + B * x[:, 2] ** 4 * np.sin(x[:, 0])
+    out = designed_indices("sobol", x, y, ["x1", "x2", "x3"], bounds=bounds, n_boot=100)
+    s1 = np.array([e["S1"] for e in out["indices"]])
+    st = np.array([e["ST"] for e in out["indices"]])
+    s1c = np.array([e["S1_conf"] for e in out["indices"]])
+    stc = np.array([e["ST_conf"] for e in out["indices"]])
+    assert np.all(np.abs(s1 - ISHIGAMI_S1) <= 2 * s1c), (s1, s1c)
+    assert np.all(np.abs(st - ISHIGAMI_ST) <= 2 * stc), (st, stc)
+    # The only interaction is x1 x x3: S2_13 = V13 / V.
+    s2 = {tuple(p["names"]): p for p in out["interactions"]}
+    assert abs(s2[("x1", "x3")]["S2"] - V13 / V) <= 2 * s2[("x1", "x3")]["S2_conf"]
+
+
+def test_morris_ranks_a_linear_model_by_its_coefficients() -> None:
+    from accord.analysis.gsa import designed_indices, designed_sample
+
+    bounds = [(0.0, 1.0)] * 3
+    x = designed_sample("morris", bounds, 50, seed=4)
+    y = x[:, 0] + 2 * x[:, 1]
+    out = designed_indices("morris", x, y, ["a", "b", "c"], bounds=bounds, n_boot=20)
+    mu_star = {e["name"]: e["mu_star"] for e in out["indices"]}
+    # Elementary effects of a linear model are its coefficients, exactly.
+    assert np.allclose([mu_star["a"], mu_star["b"], mu_star["c"]], [1.0, 2.0, 0.0])
