@@ -143,3 +143,35 @@ def test_morris_ranks_a_linear_model_by_its_coefficients() -> None:
     mu_star = {e["name"]: e["mu_star"] for e in out["indices"]}
     # Elementary effects of a linear model are its coefficients, exactly.
     assert np.allclose([mu_star["a"], mu_star["b"], mu_star["c"]], [1.0, 2.0, 0.0])
+
+
+def test_run_with_a_sobol_design_then_sobol_indices(tmp_path: Path) -> None:
+    import accord
+    from accord.experiments.design import inverse_cdf, unit_sample
+    from accord.workflows.sensitivity import sensitivity
+
+    out = tmp_path / "ukraine-2025"
+    accord.simulate("ukraine-2025", variants=["baseline"], experiments=2, seed=9, out=out,
+                    design="sobol")
+    run = accord.open(out).run("baseline")
+    info = run.meta["design"]
+    d = len(info["uncertainties"])
+    assert run.meta["n_experiments"] == 2 * (2 * d + 2) * info["n_lever_combinations"]
+    # The analysis regenerates the unit sample from the seed: it must be the run's design.
+    spec = accord.load("ukraine-2025").simulation
+    uncertainties, _ = spec.variant_inputs("baseline")
+    unit = unit_sample(2, d, method="sobol", seed=9)
+    design = run.design()
+    numeric = [u for u in uncertainties if u.distribution not in ("choice", "constant")]
+    for u in numeric[:5]:
+        column = info["uncertainties"].index(u.name)
+        expected = np.repeat(inverse_cdf(u, unit[:, column]), info["n_lever_combinations"])
+        assert np.allclose(design[u.name].to_numpy(dtype=float), expected)
+    result = sensitivity(out / "baseline", method="sobol", bootstrap=10)
+    assert result["method"] == "sobol" and len(result["indices"]) == d
+    assert {"S1", "S1_conf", "ST", "ST_conf", "label"} <= set(result["indices"][0])
+    assert len(result["interactions"]) == d * (d - 1) // 2
+    from accord.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="morris"):
+        sensitivity(out / "baseline", method="morris")

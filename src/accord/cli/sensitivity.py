@@ -18,6 +18,8 @@ class Method(StrEnum):
     delta = "delta"
     pawn = "pawn"
     rbd_fast = "rbd-fast"
+    sobol = "sobol"
+    morris = "morris"
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +30,7 @@ def register(app: typer.Typer) -> None:
 def sensitivity(
     run: Annotated[Path, typer.Argument(
         help="A stored run (directory with meta.json) or an --out of accord run.")],
-    method: Annotated[Method, typer.Option("--method", "-m")] = Method.delta,
+    method: Annotated[Method, typer.Option("--method")] = Method.delta,
     outcome: Annotated[str | None, typer.Option(
         "--outcome", help="Scalar outcome (default: the run's first).")] = None,
     variant: Annotated[str | None, typer.Option(
@@ -36,7 +38,7 @@ def sensitivity(
     by_levers: Annotated[bool, typer.Option(
         "--by-levers", help="Analyse within each lever combination.")] = False,
     bootstrap: Annotated[int, typer.Option(
-        "--bootstrap", "-b", help="Bootstrap replicates for the intervals.")] = 100,
+        "--bootstrap", help="Bootstrap replicates for the intervals.")] = 100,
     seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     force: Annotated[bool, typer.Option(
@@ -69,4 +71,7 @@ def sensitivity(
                f"({result['variant']}, {result['n']} experiments)")
     typer.echo(table.drop(columns=["label"]).to_string(index=False,
                                                        float_format=lambda v: f"{v:.3f}"))
+    for pair in (result.get("interactions") or [])[:10]:
+        typer.echo(f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} "
+                   f"+/- {pair['S2_conf']:.3f}")
     typer.echo(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")

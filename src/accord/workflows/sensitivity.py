@@ -48,15 +48,16 @@ def sensitivity(run: str | os.PathLike[str], *, method: str = "delta",
     """Indices of the uncertainties for ``outcome`` in the stored run (or run directory)
     ``run``: ``{"outcome", "method", "variant", "n", "indices": [...], "excluded": [...],
     "note"}``; with ``by_levers`` also ``"by_levers": [...]`` one entry per combination."""
-    from accord.analysis.gsa import GIVEN_DATA_METHODS, sensitivity_table
+    from accord.analysis.gsa import DESIGNED_METHODS, GIVEN_DATA_METHODS, sensitivity_table
     from accord.outcomes import describe
     from accord.workflows.seeds import check_seed
     from accord.workflows.study import open_study
 
     check_seed(seed)
-    if method not in GIVEN_DATA_METHODS:
+    if method not in GIVEN_DATA_METHODS + DESIGNED_METHODS:
         raise ScenarioError(None, "unknown sensitivity method", field="--method",
-                            expected=f"one of {list(GIVEN_DATA_METHODS)}", found=method)
+                            expected=f"one of {list(GIVEN_DATA_METHODS + DESIGNED_METHODS)}",
+                            found=method)
     if bootstrap < 2:
         raise ScenarioError(None, "too few bootstrap replicates", field="--bootstrap",
                             expected=">= 2", found=str(bootstrap))
@@ -73,6 +74,8 @@ def sensitivity(run: str | os.PathLike[str], *, method: str = "delta",
     if outcome not in names:
         raise ScenarioError(str(chosen.path), "unknown outcome", field="--outcome",
                             expected=f"one of {names}", found=str(outcome))
+    if method in DESIGNED_METHODS:
+        return _designed(chosen, scalars, outcome, method, study, bootstrap, seed)
     design = chosen.design()
     table = design.merge(scalars[["experiment", outcome]], on="experiment", how="inner")
     columns = [c for c in design.columns if c != "experiment"]
@@ -126,3 +129,61 @@ class _One:
 
     def design(self) -> Any:
         return self._run.design()
+
+
+def _designed(run: Any, scalars: Any, outcome: str, method: str, study: Any,
+              bootstrap: int, seed: int) -> dict[str, Any]:
+    """Sobol or Morris indices of a run made with ``accord run --design sobol|morris``,
+    one block per lever combination (the design is crossed with each)."""
+    import numpy as np
+
+    from accord.analysis.gsa import designed_indices
+    from accord.experiments.design import unit_sample
+
+    info = run.meta.get("design") or {}
+    if info.get("method") != method:
+        raise ScenarioError(str(run.path), f"the run was not made with --design {method}",
+                            field="--method", expected=f"a run of accord run --design {method}",
+                            found=str(info.get("method")))
+    names = list(info.get("uncertainties") or [])
+    combos = int(info.get("n_lever_combinations") or 1)
+    n_rows = int(info.get("n_points") or 0)
+    values = scalars.sort_values("experiment")[outcome].to_numpy(dtype=float)
+    if len(values) != n_rows * combos:
+        raise ScenarioError(str(run.path), f"the run holds {len(values)} of "
+                            f"{n_rows * combos} experiments; a designed estimate needs all")
+    unit = unit_sample(int(info.get("n_base_points") or 0), len(names),
+                       method=method, seed=int(run.meta.get("seed", 0)))
+    _, levers, labels = _inputs(_One(study, run), names)
+    design = run.design()
+    lever_names = list(info.get("levers") or [])
+    blocks = []
+    for c in range(combos):
+        y = values[c::combos]
+        setting = {lever: _plain(design[lever].iloc[c]) for lever in lever_names
+                   if lever in design}
+        try:
+            out = designed_indices(method, unit, y, names, bounds=[(0.0, 1.0)] * len(names),
+                                   n_boot=bootstrap, seed=seed)
+        except ValueError as error:
+            raise ScenarioError(str(run.path), str(error), field="--outcome") from None
+        key = "ST" if method == "sobol" else "mu_star"
+        for entry in out["indices"]:
+            entry["label"] = labels.get(entry["name"]) or entry["name"]
+        out["indices"].sort(key=lambda e: -e[key] if np.isfinite(e[key]) else np.inf)
+        out["interactions"].sort(key=lambda e: -e["S2"] if np.isfinite(e["S2"]) else np.inf)
+        blocks.append({"levers": setting, "n": len(y), **out})
+    return {"outcome": outcome, "method": method,
+            "variant": str(run.meta.get("variant") or run.run_id), "n": len(values),
+            "indices": blocks[0]["indices"], "interactions": blocks[0]["interactions"],
+            "excluded": [], "by_levers": blocks if combos > 1 else None,
+            "note": "indices on the unit-cube coordinates of every uncertainty (a choice "
+                    "uncertainty through its inverse CDF); with crossed levers, one block "
+                    "per lever combination (indices holds the first)",
+            "bootstrap": bootstrap, "seed": seed}
+
+
+def _plain(value: Any) -> Any:
+    import numpy as np
+
+    return value.item() if isinstance(value, np.generic) else value
