@@ -25,6 +25,7 @@ class Method(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add ``accord sensitivity``."""
     app.command("sensitivity")(sensitivity)
+    app.command("optimize")(optimize)
 
 
 def sensitivity(
@@ -75,3 +76,24 @@ def sensitivity(
         typer.echo(f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} "
                    f"+/- {pair['S2_conf']:.3f}")
     typer.echo(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")
+
+
+def optimize(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML, directory or shipped name.")],
+    objectives: Annotated[str, typer.Option(
+        "--objectives", help="Comma-separated min:OUTCOME / max:OUTCOME, e.g. "
+        "max:peace_holds_5y,min:aid_total_europe.")],
+    variant: Annotated[str | None, typer.Option("--variant", "-v")] = None,
+    futures: Annotated[int, typer.Option("--futures", min=1)] = 20,
+    population: Annotated[int, typer.Option("--population", min=4)] = 12,
+    generations: Annotated[int, typer.Option("--generations", min=1)] = 3,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 20250301,
+) -> None:
+    """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
+    from accord.jsonout import dumps
+    from accord.workflows.optimize import optimize as search
+
+    result = search(scenario, [o.strip() for o in objectives.split(",") if o.strip()],
+                    variant=variant, futures=futures, population=population,
+                    generations=generations, seed=seed)
+    typer.echo(dumps(result, indent=2, default=str))
