@@ -129,4 +129,4 @@ def test_bad_designs_are_refused():
     with pytest.raises(ValueError):
         make_design(UNIT + UNIT[:1], [], 3, seed=1)
     with pytest.raises(ValueError):
-        make_design(UNIT, [], 3, seed=1, method="sobol")
+        make_design(UNIT, [], 3, seed=1, method="halton")

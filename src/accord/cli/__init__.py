@@ -61,10 +61,10 @@ def _register() -> None:
 
     for module in (scenario, forecast, burden, run, runs, experiment, fit, dashboard):
         module.register(app)
-    from accord.cli import ask, calibrate
+    from accord.cli import ask, calibrate, sensitivity
 
-    calibrate.register(app)
-    ask.register(app)
+    for late in (calibrate, ask, sensitivity):
+        late.register(app)
     _guard_commands(app)
 
 

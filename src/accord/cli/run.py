@@ -47,6 +47,10 @@ def run(
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap "
         "(docs/scenario-format.md, Limits).")] = False,
+    design: Annotated[str, typer.Option(
+        "--design", help="lhs (default), mc, or sobol / morris for `accord sensitivity "
+        "--method sobol|morris` (SALib; -n is then the base sample: N (2d+2) or N (d+1) "
+        "experiments; the calibration is not applied).")] = "lhs",
     uncalibrated: Annotated[bool, typer.Option(
         "--uncalibrated", help="Ignore the scenario's shipped calibration (calibration.json "
         "beside it) and sample its own ranges, for comparison.")] = False,
@@ -65,4 +69,4 @@ def run(
              executor=executor.value, scheduler=scheduler, chunk_size=chunk_size, out=out,
              overwrite=overwrite, progress=True, report=None if no_report else "report.html",
              log=lambda line: typer.echo(line, err=True), force=force,
-             calibrated=not uncalibrated)
+             calibrated=not uncalibrated, design=design)

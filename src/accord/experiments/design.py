@@ -27,11 +27,19 @@ import pandas as pd
 from accord.experiments.rng import design_rng
 from accord.experiments.spec import Lever, Uncertainty
 
+#: Rows per base point of the designs for variance-based and screening analysis (SALib):
+#: Saltelli's sample with second-order terms, N (2d + 2); Morris trajectories, N (d + 1).
+DESIGN_ROWS = {"sobol": lambda d: 2 * d + 2, "morris": lambda d: d + 1}
+
 
 def unit_sample(
-    n: int, dimensions: int, *, method: Literal["lhs", "mc"], seed: int
+    n: int, dimensions: int, *, method: Literal["lhs", "mc", "sobol", "morris"], seed: int
 ) -> np.ndarray:
-    """Points in the unit hypercube, shape ``(n, dimensions)``, from the design stream of seed."""
+    """Points in the unit hypercube, shape ``(n, dimensions)``, from the design stream of seed.
+
+    ``"sobol"`` and ``"morris"`` give ``n * DESIGN_ROWS[method](dimensions)`` rows: the
+    Saltelli sample (second order) or Morris trajectories (4 levels) of SALib, for
+    :mod:`accord.analysis.gsa`."""
     if n < 1:
         raise ValueError(f"the number of design points must be >= 1, got {n}")
     generator = design_rng(seed)
@@ -43,7 +51,20 @@ def unit_sample(
         return qmc.LatinHypercube(d=dimensions, rng=generator).random(n)
     if method == "mc":
         return generator.random((n, dimensions))
-    raise ValueError(f"unknown design method {method!r}: expected 'lhs' or 'mc'")
+    if method in DESIGN_ROWS:
+        # SALib's samplers (the same library as the estimators in accord.analysis.gsa).
+        from SALib.sample import morris, sobol
+
+        sub_seed = int(generator.integers(0, 2**31 - 1))
+        problem = {"num_vars": dimensions, "names": [f"x{i}" for i in range(dimensions)],
+                   "bounds": [[0.0, 1.0]] * dimensions}
+        if method == "sobol":
+            unit = sobol.sample(problem, n, calc_second_order=True, seed=sub_seed)
+        else:
+            unit = morris.sample(problem, n, num_levels=4, seed=sub_seed)
+        return np.clip(unit, 0.0, np.nextafter(1.0, 0.0))
+    raise ValueError(f"unknown design method {method!r}: expected 'lhs', 'mc', 'sobol' "
+                     "or 'morris'")
 
 
 def inverse_cdf(uncertainty: Uncertainty, unit: np.ndarray) -> np.ndarray:
@@ -127,7 +148,7 @@ def make_design(
     levers: Sequence[Lever],
     n: int,
     *,
-    method: Literal["lhs", "mc"] = "lhs",
+    method: Literal["lhs", "mc", "sobol", "morris"] = "lhs",
     seed: int,
     full_factorial_levers: bool = True,
     fixed_levers: Mapping[str, Any] | None = None,
@@ -165,6 +186,7 @@ def make_design(
         levers, full_factorial=full_factorial_levers, fixed_levers=fixed_levers
     )
     unit = unit_sample(n, len(uncertainties), method=method, seed=seed)
+    n_base, n = n, unit.shape[0]  # a Sobol or Morris design has several rows per base point
     n_combinations = len(combinations)
     columns: dict[str, Any] = {"experiment": np.arange(n * n_combinations, dtype=np.int64)}
     for column, uncertainty in enumerate(uncertainties):
@@ -183,6 +205,7 @@ def make_design(
             "method": method,
             "seed": int(seed),
             "n_points": int(n),
+            "n_base_points": int(n_base),
             "n_lever_combinations": n_combinations,
             "uncertainties": [u.name for u in uncertainties],
             "levers": [lever.name for lever in levers],

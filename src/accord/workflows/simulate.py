@@ -79,6 +79,7 @@ def simulate(
     log: Callable[[str], None] | None = None,
     force: bool = False,
     calibrated: bool = True,
+    design: str = "lhs",
 ) -> Study:
     """Run the coupled simulation of a scenario's variants; return a :class:`Study`.
 
@@ -145,7 +146,17 @@ def simulate(
         raise ScenarioError(origin, "the scenario has no simulation section", field="simulation",
                             expected="a 'simulation:' mapping or file name")
     chosen = _variants(spec, variants, origin)
-    cost = estimate_run(spec, chosen, experiments)
+    from accord.experiments.design import DESIGN_ROWS
+
+    if design not in ("lhs", "mc", *DESIGN_ROWS):
+        raise ScenarioError(origin, "unknown design", field="--design",
+                            expected=f"one of {['lhs', 'mc', *DESIGN_ROWS]}", found=design)
+    points = experiments
+    if design in DESIGN_ROWS:  # rows per base point grow with the number of uncertainties
+        width = max(len(spec.variant_inputs(name)[0]) for name in chosen)
+        points = experiments * DESIGN_ROWS[design](width)
+        calibrated = False  # a calibration resamples rows and would break the design
+    cost = estimate_run(spec, chosen, points)
     cost.check(force=force, field="experiments")
     if log is not None and cost.seconds > ANNOUNCE_SECONDS:
         log(cost.text())
@@ -166,7 +177,8 @@ def simulate(
                                   experiments=experiments,
                                   executor=executor, scheduler=scheduler,
                                   chunk_size=chunk_size, overwrite=overwrite,
-                                  progress=progress, log=log, calibration=calibration)
+                                  progress=progress, log=log, calibration=calibration,
+                                  design=design)
             if report is not None:
                 target = Path(report)
                 path = study.report(target if str(target.parent) != "." else out_dir / target)
@@ -186,7 +198,8 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
                   scheduler: str | None,
                   chunk_size: int | None, overwrite: bool, progress: bool,
                   log: Callable[[str], None] | None,
-                  calibration: tuple[dict[str, Any] | None, str] = (None, "")) -> Study:
+                  calibration: tuple[dict[str, Any] | None, str] = (None, ""),
+                  design: str = "lhs") -> Study:
     import functools
 
     from accord.experiments.runner import run_experiments
@@ -205,11 +218,11 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
         log(f"parameters: {calibration_note}")
     runs = {}
     for name in chosen:
-        design = variant_design(spec, name, experiments, seed=seed)
+        table = variant_design(spec, name, experiments, seed=seed, method=design)
         if accepted is not None:
-            design = calibration_module.apply(design, accepted, seed)
+            table = calibration_module.apply(table, accepted, seed)
         if log is not None:
-            log(f"{name}: {len(design)} experiments x {spec.horizon_months} months")
+            log(f"{name}: {len(table)} experiments x {spec.horizon_months} months")
         meta = {"scenario": loaded.name, "variant": name, "scenario_hash": loaded.hash(),
                 "description": spec.variants[name].description,
                 "outcomes": _outcome_entries(compiled),
@@ -218,7 +231,7 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
                                         for t in (accepted or {}).get("targets", [])]}
         try:
             runs[name] = run_experiments(
-                simulate_fn, design, seed=seed, out_dir=out_dir,
+                simulate_fn, table, seed=seed, out_dir=out_dir,
                 executor=executor,  # type: ignore[arg-type]
                 chunk_size=chunk_size, meta=meta, progress=progress, run_id=name,
                 overwrite=overwrite, dask_address=scheduler)

@@ -1,0 +1,99 @@
+"""CLI command: ``accord sensitivity RUN`` -- given-data global sensitivity of a stored run.
+
+Parses and prints only: the work is :func:`accord.workflows.sensitivity.sensitivity`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.cli.formats import Format
+
+
+class Method(StrEnum):
+    delta = "delta"
+    pawn = "pawn"
+    rbd_fast = "rbd-fast"
+    sobol = "sobol"
+    morris = "morris"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``accord sensitivity``."""
+    app.command("sensitivity")(sensitivity)
+    app.command("optimize")(optimize)
+
+
+def sensitivity(
+    run: Annotated[Path, typer.Argument(
+        help="A stored run (directory with meta.json) or an --out of accord run.")],
+    method: Annotated[Method, typer.Option("--method")] = Method.delta,
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="Scalar outcome (default: the run's first).")] = None,
+    variant: Annotated[str | None, typer.Option(
+        "--variant", "-v", help="Variant, when RUN holds several.")] = None,
+    by_levers: Annotated[bool, typer.Option(
+        "--by-levers", help="Analyse within each lever combination.")] = False,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", help="Bootstrap replicates for the intervals.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even when the estimate is over the cap.")] = False,
+) -> None:
+    """Rank the uncertainties by a given-data sensitivity index (SALib), with intervals."""
+    from accord.workflows.sensitivity import sensitivity as compute
+
+    result = compute(run, method=method.value, outcome=outcome, variant=variant,
+                     by_levers=by_levers, bootstrap=bootstrap, seed=seed, force=force,
+                     log=lambda line: typer.echo(line, err=True))
+    if output_format is Format.json:
+        from accord.jsonout import dumps
+
+        typer.echo(dumps(result, indent=2))
+        return
+    blocks = result.get("by_levers") or [{"levers": {}, "indices": result["indices"]}]
+    rows = []
+    for block in blocks:
+        for entry in block["indices"]:
+            rows.append({**({"levers": ", ".join(f"{k}={v}" for k, v in block["levers"].items())}
+                            if block["levers"] else {}), **entry})
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    if output_format is Format.csv:
+        typer.echo(table.to_csv(index=False), nl=False)
+        return
+    typer.echo(f"{result['method']} sensitivity of {result['outcome']} "
+               f"({result['variant']}, {result['n']} experiments)")
+    typer.echo(table.drop(columns=["label"]).to_string(index=False,
+                                                       float_format=lambda v: f"{v:.3f}"))
+    for pair in (result.get("interactions") or [])[:10]:
+        typer.echo(f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} "
+                   f"+/- {pair['S2_conf']:.3f}")
+    typer.echo(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")
+
+
+def optimize(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML, directory or shipped name.")],
+    objectives: Annotated[str, typer.Option(
+        "--objectives", help="Comma-separated min:OUTCOME / max:OUTCOME, e.g. "
+        "max:peace_holds_5y,min:aid_total_europe.")],
+    variant: Annotated[str | None, typer.Option("--variant", "-v")] = None,
+    futures: Annotated[int, typer.Option("--futures", min=1)] = 20,
+    population: Annotated[int, typer.Option("--population", min=4)] = 12,
+    generations: Annotated[int, typer.Option("--generations", min=1)] = 3,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 20250301,
+) -> None:
+    """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
+    from accord.jsonout import dumps
+    from accord.workflows.optimize import optimize as search
+
+    result = search(scenario, [o.strip() for o in objectives.split(",") if o.strip()],
+                    variant=variant, futures=futures, population=population,
+                    generations=generations, seed=seed)
+    typer.echo(dumps(result, indent=2, default=str))
