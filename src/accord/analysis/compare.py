@@ -1,16 +1,18 @@
-"""Compare two runs outcome by outcome, with bootstrap intervals of the differences.
+"""Compare two runs outcome by outcome, with intervals of the differences.
 
 For each scalar outcome the comparison reports the mean in run A, the mean in run B, the
-difference A - B and a percentile bootstrap interval of the difference (Efron & Tibshirani
-1993, ch. 13 and 16). Missing values carry meaning (``ceasefire_month`` is NaN when there is
+difference A - B and its 95 % interval from :mod:`accord.analysis.intervals` (the one method
+shared with the report and the dashboard; a percentile bootstrap on request).
+Missing values carry meaning (``ceasefire_month`` is NaN when there is
 no ceasefire), so an outcome with NaN gets two rows: the mean where observed, and the share
 of experiments where it is observed (the probability of a ceasefire within the horizon).
 An indicator outcome (only 0 and 1) is reported as a probability.
 
 Runs of the same design and seed (variants that differ only in fixed levers or in the
 scenario's policy choices) share their uncertainty draws experiment by experiment: the
-comparison is then *paired* (common random numbers) and experiments are resampled jointly,
-which gives tighter intervals. ``paired="auto"`` detects this from the runs' designs.
+comparison is then *paired* (common random numbers), experiment by experiment,
+which gives tighter intervals (the normal interval of the per-future differences).
+``paired="auto"`` detects this from the runs' designs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from accord.analysis.intervals import difference_interval
 from accord.errors import ScenarioError
 
 RESULT_COLUMNS = [
@@ -86,8 +89,13 @@ def compare_scalars(
     seed: int = 0,
     level: float = 0.95,
     paired: bool = False,
+    method: Literal["closed", "bootstrap"] = "closed",
 ) -> pd.DataFrame:
-    """Differences A - B of each outcome's mean, with percentile bootstrap intervals.
+    """Differences A - B of each outcome's mean, with 95 % intervals.
+
+    ``method="closed"`` (default) takes every interval from
+    :func:`accord.analysis.intervals.difference_interval` (paired normal, Newcombe or Welch),
+    the same as the report's summary; ``"bootstrap"`` uses a percentile bootstrap instead.
 
     Parameters
     ----------
@@ -96,7 +104,7 @@ def compare_scalars(
     outcomes
         Columns to compare (default: the numeric columns both tables share).
     n_bootstrap
-        Bootstrap replicates.
+        Bootstrap replicates (``method="bootstrap"`` only).
     seed
         Seed of the bootstrap resampling.
     level
@@ -131,15 +139,29 @@ def compare_scalars(
         values_b = scalars_b[list(outcomes)].to_numpy(dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise ScenarioError(None, f"outcomes must be numeric: {error}", field="outcomes") from None
-    rng = np.random.default_rng(seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        boot_mean, boot_share = _bootstrap(values_a, values_b, n_bootstrap, rng, paired)
         mean_a, share_a = _statistics(values_a)
         mean_b, share_b = _statistics(values_b)
-        tail = (1.0 - level) / 2.0
-        mean_low, mean_high = np.nanquantile(boot_mean, [tail, 1.0 - tail], axis=0)
-        share_low, share_high = np.nanquantile(boot_share, [tail, 1.0 - tail], axis=0)
+        if method == "bootstrap":
+            rng = np.random.default_rng(seed)
+            boot_mean, boot_share = _bootstrap(values_a, values_b, n_bootstrap, rng, paired)
+            tail = (1.0 - level) / 2.0
+            mean_low, mean_high = np.nanquantile(boot_mean, [tail, 1.0 - tail], axis=0)
+            share_low, share_high = np.nanquantile(boot_share, [tail, 1.0 - tail], axis=0)
+        elif method == "closed":
+            m = values_a.shape[1]
+            mean_low, mean_high = np.full(m, np.nan), np.full(m, np.nan)
+            share_low, share_high = np.full(m, np.nan), np.full(m, np.nan)
+            for column in range(m):
+                column_a, column_b = values_a[:, column], values_b[:, column]
+                d = difference_interval(column_a, column_b, paired=paired, level=level)
+                mean_low[column], mean_high[column] = d.low, d.high
+                s = difference_interval(~np.isnan(column_a), ~np.isnan(column_b),
+                                        paired=paired, level=level)
+                share_low[column], share_high[column] = s.low, s.high
+        else:
+            raise ValueError(f"method must be 'closed' or 'bootstrap', got {method!r}")
 
     rows: list[dict[str, Any]] = []
     for column, outcome in enumerate(outcomes):
@@ -206,6 +228,7 @@ def compare_runs(
     seed: int = 0,
     level: float = 0.95,
     paired: bool | Literal["auto"] = "auto",
+    method: Literal["closed", "bootstrap"] = "closed",
 ) -> pd.DataFrame:
     """Compare two stored runs (:class:`accord.store.Run`); see :func:`compare_scalars`.
 
@@ -219,6 +242,6 @@ def compare_runs(
                                       scalars_b["experiment"].to_numpy()):
         paired = False  # an incomplete run: fall back to independent resampling
     table = compare_scalars(scalars_a, scalars_b, outcomes=outcomes, n_bootstrap=n_bootstrap,
-                            seed=seed, level=level, paired=bool(paired))
+                            seed=seed, level=level, paired=bool(paired), method=method)
     table.attrs["paired"] = bool(paired)
     return table

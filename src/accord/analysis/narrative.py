@@ -4,12 +4,16 @@ The report's summary and the dashboard's Overview both say, in words and numbers
 mean: when a ceasefire comes, whether it holds, who pays, how often Russia and NATO clash, and
 what the variants and levers change. Every figure comes with an interval:
 
-* a share or mean over futures gets a 95 % percentile bootstrap interval of that mean (Efron &
-  Tibshirani 1993, ch. 13), i.e. how precisely the runs pin down the model's answer;
+* a share or mean over futures gets a 95 % interval of that mean (Wilson for a share, normal for
+  a mean: :mod:`accord.analysis.intervals`), i.e. how precisely the runs pin down the model's
+  answer;
 * a median over futures gets the 5-95 % range of futures (the spread of outcomes, not a
   confidence interval);
-* a difference between variants or lever options gets a 95 % bootstrap interval, and is called
-  "distinguishable from sampling noise" only when that interval excludes zero.
+* a difference between variants gets the 95 % interval of
+  :func:`accord.analysis.intervals.difference_interval`, paired when the variants share their
+  futures (the same one ``accord compare`` uses), and is called "distinguishable from sampling
+  noise" only when that interval excludes zero; a lever's effect keeps the bootstrap interval
+  of :func:`accord.analysis.sensitivity.lever_effects`.
 
 Nothing here draws or writes; the functions take plain tables and return :class:`Finding`.
 """
@@ -17,19 +21,15 @@ Nothing here draws or writes; the functions take plain tables and return :class:
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from accord.analysis.summary import (
-    bootstrap_mean_difference,
-    bootstrap_means,
-    outcome_label,
-    quantile_summary,
-)
+from accord.analysis import intervals
+from accord.analysis.summary import outcome_label, quantile_summary
+from accord.formatting import interval_text, number, percent, signed_points
 
 #: The horizon of "a ceasefire soon" in the sentences (months): "within 24 months" is month
 #: indices 0-23, as in accord.analysis.summary.probability_ceasefire_within.
@@ -49,61 +49,23 @@ class Finding:
     sentence: str
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """A mean over futures with its 95 % bootstrap interval, over ``n`` futures."""
-
-    value: float
-    low: float
-    high: float
-    n: int
+#: A mean over futures with its 95 % interval (kept name: the estimate type of this module).
+Estimate = intervals.Interval
 
 
-def mean_interval(values: np.ndarray | pd.Series, *, n_boot: int = 1000,
-                  seed: int = 0) -> Estimate:
-    """Mean of the non-NaN ``values`` with a 95 % percentile bootstrap interval."""
-    array = np.asarray(values, dtype=float)
-    array = array[~np.isnan(array)]
-    if array.size == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    boot = bootstrap_means(array[:, None], n_boot, np.random.default_rng(seed))[:, 0]
-    low, high = np.quantile(boot, [0.025, 0.975])
-    return Estimate(float(array.mean()), float(low), float(high), int(array.size))
+def mean_interval(values: np.ndarray | pd.Series, *, n_boot: int | None = None,
+                  seed: int | None = None) -> intervals.Interval:
+    """Mean of the non-NaN ``values`` with its 95 % interval (Wilson for 0/1, else normal).
+
+    ``n_boot`` and ``seed`` are accepted for callers of the former bootstrap and ignored:
+    the interval is closed-form (:func:`accord.analysis.intervals.mean_interval`).
+    """
+    return intervals.mean_interval(values)
 
 
-def percent(value: float) -> str:
-    """A share as a whole percentage: ``"62 %"`` (the intervals show the precision)."""
-    if value is None or math.isnan(value):
-        return "–"
-    return f"{100 * value:.0f} %"
-
-
-def percent_interval(estimate: Estimate) -> str:
-    """``"62 % (58–66 %)"``."""
-    if math.isnan(estimate.value):
-        return "–"
-    return (f"{percent(estimate.value)} (95 % interval {100 * estimate.low:.0f}–"
-            f"{100 * estimate.high:.0f} %)")
-
-
-def number(value: float) -> str:
-    """A number with a precision that suits its size."""
-    if value is None or math.isnan(value):
-        return "–"
-    magnitude = abs(value)
-    if magnitude >= 100:
-        return f"{value:,.0f}"
-    if magnitude >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
-
-
-def signed_points(value: float) -> str:
-    """A difference of shares in percentage points: ``"+4.2 pp"``."""
-    if math.isnan(value):
-        return "–"
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{abs(100 * value):.1f} pp"
+def percent_interval(estimate: intervals.Interval) -> str:
+    """``"62 % (95 % interval 58–66 %)"``, or ``"91 % (in every future alike)"``."""
+    return interval_text(estimate, "probability")
 
 
 def _derived(scalars: pd.DataFrame) -> pd.DataFrame:
@@ -123,6 +85,7 @@ def findings(
     effects: pd.DataFrame | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    paired: bool | Mapping[str, bool] = False,
 ) -> list[Finding]:
     """The summary's answers, one :class:`Finding` per topic that the data can answer.
 
@@ -136,7 +99,11 @@ def findings(
         Levers' effects as returned by :func:`accord.analysis.sensitivity.lever_effects`, with
         a ``variant`` column; without it the levers are not discussed.
     n_boot, seed : int
-        Bootstrap replicates and seed of every interval.
+        Kept for callers; the intervals are closed-form (:mod:`accord.analysis.intervals`).
+    paired : bool or dict
+        Whether each variant shares its futures with the first (common random numbers), one
+        flag for all or one per variant; the report passes what
+        :func:`accord.analysis.intervals.tables_are_paired` finds.
     """
     tables = {v: _derived(t) for v, t in scalars_by_variant.items()}
     out: list[Finding] = []
@@ -144,7 +111,7 @@ def findings(
         finding = build(tables, n_boot, seed)
         if finding is not None:
             out.append(finding)
-    variants = _variants(tables, n_boot, seed)
+    variants = _variants(tables, paired)
     if variants is not None:
         out.append(variants)
     levers = _levers(effects)
@@ -153,8 +120,9 @@ def findings(
     sizes = ", ".join(f"{v} {len(t):,}" for v, t in tables.items())
     out.append(Finding(
         "how sure", "How sure",
-        f"Futures simulated per variant: {sizes}. Intervals in brackets are 95 % bootstrap "
-        "intervals of a share or mean: how precisely these runs pin down the model's answer, "
+        f"Futures simulated per variant: {sizes}. Intervals in brackets are 95 % "
+        "intervals of a share or mean (Wilson or normal; differences between variants paired "
+        "when they share their futures): how precisely these runs pin down the model's answer, "
         "not whether the model is right. Ranges of futures (5–95 %) show how much the "
         "outcome itself varies across the uncertainties.",
     ))
@@ -251,7 +219,8 @@ def _escalation(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Find
                    + _by_variant(parts) + ".")
 
 
-def _variants(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Finding | None:
+def _variants(tables: dict[str, pd.DataFrame],
+              paired: bool | Mapping[str, bool]) -> Finding | None:
     names = list(tables)
     if len(names) < 2:
         return None
@@ -259,25 +228,29 @@ def _variants(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findin
     outcomes = [o for o in LEVER_OUTCOMES if o in tables[reference]]
     if not outcomes:
         return None
-    rng = np.random.default_rng(seed)
     parts = []
     for variant in names[1:]:
         common = [o for o in outcomes if o in tables[variant]]
         if not common:
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            diff = bootstrap_mean_difference(tables[variant][common].to_numpy(dtype=float),
-                                             tables[reference][common].to_numpy(dtype=float),
-                                             n_boot=n_boot, seed=rng)
+        pair = bool(paired.get(variant, False) if isinstance(paired, Mapping) else paired)
         texts = []
-        for outcome, row in zip(common, diff.itertuples(), strict=True):
-            texts.append(f"{_short(outcome)} {_difference(row.difference, row.low, row.high)}")
+        for outcome in common:
+            d = variant_difference(tables[variant], tables[reference], outcome, paired=pair)
+            texts.append(f"{_short(outcome)} {_difference(d.value, d.low, d.high)}")
         parts.append(f"{variant}: " + ", ".join(texts))
     if not parts:
         return None
     return Finding("variants", "What the variants change",
                    f"Against {reference} — " + _by_variant(parts) + ".")
+
+
+def variant_difference(table: pd.DataFrame, reference: pd.DataFrame, outcome: str, *,
+                       paired: bool) -> intervals.Interval:
+    """Difference of ``outcome``'s mean, ``table`` − ``reference``, with its interval."""
+    return intervals.difference_interval(table[outcome].to_numpy(dtype=float),
+                                         reference[outcome].to_numpy(dtype=float),
+                                         paired=paired)
 
 
 def _short(outcome: str) -> str:
@@ -287,6 +260,8 @@ def _short(outcome: str) -> str:
 
 
 def _difference(value: float, low: float, high: float) -> str:
+    if not math.isnan(low) and high - low <= 1e-12:
+        return f"{signed_points(value)} (the same in every future)"
     text = f"{signed_points(value)} ({signed_points(low)} … {signed_points(high)})"
     if math.isnan(low) or low <= 0 <= high:
         return text + ", not distinguishable from sampling noise"

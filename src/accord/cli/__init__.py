@@ -26,6 +26,22 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from accord import __version__
+
+        typer.echo(f"accord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version of accord and exit."),
+) -> None:
+    """Exploratory modelling of the transatlantic security system around the war in Ukraine."""
+
+
 def fail(error: ScenarioError) -> NoReturn:
     """The one path from bad input to the user: one line on stderr, exit code 2."""
     typer.echo(f"error: {error}", err=True)

@@ -193,7 +193,7 @@ def backtest(
         from rich.console import Console
 
         s = result.summary
-        console = Console(width=200)
+        console = Console()
         console.print(
             f"trained until {s['train_until']}; forecast {s['years'][0]}-{s['years'][-1]}, "
             f"{s['n_allies']} allies; mean absolute error, share of GDP (pp): estimated "
@@ -341,7 +341,7 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=200)
+    console = Console()
 
     def show(frame: Any, heading: str, cols: tuple[str, ...] | None) -> None:
         if frame.empty:
@@ -351,9 +351,11 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
         from rich.text import Text
 
         table = Table(title=Text(heading), show_lines=False)  # names are data, not markup
-        for col in cols:
+        for index, col in enumerate(cols):
             numeric = pd.api.types.is_numeric_dtype(frame[col])
-            table.add_column(Text(col), justify="right" if numeric else "left")
+            # sized by rich to the terminal: the first column (the row's name) never folds
+            table.add_column(Text(col), justify="right" if numeric else "left",
+                             no_wrap=index == 0)
         for row in frame[list(cols)].itertuples(index=False):
             table.add_row(*(Text(_fmt(v)) for v in row))
         console.print(table)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.formats import Format
+from accord.errors import ScenarioError
 
 
 def _print_table(frame: Any, title: str | None = None) -> None:
@@ -22,12 +23,13 @@ def _print_table(frame: Any, title: str | None = None) -> None:
 
     # Stored values (variant names, descriptions) are data: printed as text, never as markup.
     table = Table(title=Text(title) if title else None, show_lines=False)
-    for column in frame.columns:
-        table.add_column(Text(str(column)),
+    for index, column in enumerate(frame.columns):
+        # The first column names the row: never folded; the others fold to fit the terminal.
+        table.add_column(Text(str(column)), no_wrap=index == 0,
                          justify="right" if frame[column].dtype.kind in "iuf" else "left")
     for row in frame.itertuples(index=False):
         table.add_row(*(Text(_cell(value)) for value in row))
-    Console(width=max(100, 14 * len(frame.columns))).print(table)
+    Console().print(table)  # rich sizes it to the terminal (folding cells)
 
 
 def _cell(value: Any) -> str:
@@ -130,30 +132,38 @@ def compare(
         "--outcomes",  # no short letter: -o is --out (tests/cli/test_cli_options.py)
         help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars.",
     )] = None,
+    method: Annotated[str, typer.Option(
+        "--method", help="Interval: closed (paired normal, Newcombe or Welch; the report's) "
+                         "or bootstrap (percentile).")] = "closed",
     bootstrap: Annotated[int, typer.Option(
-        "--bootstrap", min=100, help="Bootstrap replicates.")] = 2000,
+        "--bootstrap", min=100, help="Bootstrap replicates (--method bootstrap).")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     paired: Annotated[bool | None, typer.Option(
         "--paired/--independent",
-        help="Resample experiments jointly (same design and seed) or independently; "
+        help="Pair experiments (same design and seed) or treat the runs as independent; "
              "default: paired when the runs share their uncertainty draws.",
     )] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
-    """Differences A - B per scalar outcome, with bootstrap 95 % intervals."""
+    """Differences A - B per scalar outcome, with 95 % intervals (those of the report)."""
     from accord.analysis.compare import compare_runs
     from accord.store import open_run
     from accord.workflows.seeds import check_seed
 
+    if method not in ("closed", "bootstrap"):
+        raise ScenarioError(None, f"unknown interval method {method!r}", field="--method",
+                            expected="closed or bootstrap")
     names = [name.strip() for item in outcomes or [] for name in item.split(",") if name.strip()]
     first, second = open_run(run_a), open_run(run_b)
     for stored in (first, second):
         _warn_if_unsound(stored)
     table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
-                         seed=check_seed(seed), paired="auto" if paired is None else paired)
+                         seed=check_seed(seed), paired="auto" if paired is None else paired,
+                         method=method)  # type: ignore[arg-type]
     label = "paired" if table.attrs.get("paired") else "independent"
-    title = (f"A = {first.run_id}, B = {second.run_id}; difference A - B, "
-             f"{bootstrap} {label} bootstrap replicates, 95 % interval")
+    how = (f"{bootstrap} {label} bootstrap replicates" if method == "bootstrap"
+           else f"{label} closed-form")
+    title = f"A = {first.run_id}, B = {second.run_id}; difference A - B, {how} 95 % interval"
     _emit(table, output_format, title)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,8 @@ def runs(
     from accord.workflows.study import list_runs
 
     table = list_runs(directory)
+    if "path" in table.columns:
+        table = table.assign(path=[_relative(p) for p in table["path"]])
     columns = [c for c in COLUMNS if c in table.columns]
     if output_format is Format.json:
         from accord.jsonout import dumps
@@ -45,6 +48,16 @@ def runs(
             view.add_column(column)
         for row in table[columns].itertuples(index=False):
             view.add_row(*(Text("" if value is None else str(value)) for value in row))
-        Console(width=200).print(view)
+        Console().print(view)
         if table.empty:
             typer.echo(f"no runs recorded in {directory}", err=True)
+
+
+def _relative(path: object) -> object:
+    """A path relative to the working directory (as given when it is elsewhere or missing)."""
+    if path is None or not str(path):
+        return path
+    try:
+        return os.path.relpath(str(path))
+    except ValueError:  # another drive (Windows)
+        return path

@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from accord.analysis.summary import (
-    bootstrap_mean_difference,
     fan_bands_many,
     headline_table,
     outcome_label,
     terms_columns,
 )
+from accord.formatting import fmt
 from accord.outcomes import SERIES, is_outcome, with_derived
 from accord.safeio import atomic_write_bytes, ensure_directory
 
@@ -87,42 +87,6 @@ _with_derived = with_derived
 
 def _png(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
-def fmt(value: Any, unit: str = "") -> str:
-    """Format a number for a table.
-
-    Probabilities and shares as percentages with one decimal; "pp" (percentage points) with
-    one decimal; otherwise a precision that depends on the magnitude (1,234 / 12.3 / 1.23 /
-    0.123). NaN and None print as a dash.
-    """
-    if value is None:
-        return "–"
-    if isinstance(value, (bool, np.bool_)):
-        return str(value)
-    if not isinstance(value, (int, float, np.floating, np.integer)):
-        return str(value)
-    v = float(value)
-    if math.isnan(v):
-        return "–"
-    if unit in ("probability", "share", "share of futures"):
-        return f"{100 * v:.1f} %"
-    if unit == "pp":
-        return f"{v:.1f}"
-    if unit.startswith("months") and abs(v) >= 1:
-        return f"{v:.0f}"
-    magnitude = abs(v)
-    if magnitude == 0:
-        return "0"
-    if magnitude >= 1e6 or magnitude < 1e-3:
-        return f"{v:.2e}"
-    if magnitude >= 1000:
-        return f"{v:,.0f}"
-    if magnitude >= 10:
-        return f"{v:.1f}"
-    if magnitude >= 1:
-        return f"{v:.2f}"
-    return f"{v:.3f}"
 
 
 def _range_text(spec: dict) -> str:
@@ -225,6 +189,7 @@ def build_report(
             unc, lev = _infer_inputs(table)
         inputs[variant] = (unc, lev)
 
+    paired = variants_paired(runs, scalars, inputs)
     context: dict[str, Any] = {
         "title": title,
         "generated": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
@@ -235,12 +200,13 @@ def build_report(
         "war_end": _war_end_section(runs, scalars, ctx),
         "distributions": _distribution_section(scalars, ctx),
         "fans": _fan_section(runs, ctx),
-        "comparison": _comparison_section(scalars, n_boot, seed),
+        "comparison": _comparison_section(scalars, paired),
         "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
         "importance": _importance_section(scalars, inputs, seed, ctx),
         "prim": _prim_section(scalars, inputs, ctx),
     }
-    context["summary"] = _summary_section(scalars, context["levers"]["effects"], n_boot, seed)
+    context["summary"] = _summary_section(scalars, context["levers"]["effects"], n_boot, seed,
+                                          paired)
     # Durability and escalation evidence (partial template evidence.html.j2).
     from accord.report.evidence import evidence_section
 
@@ -329,13 +295,30 @@ def _scenario_section(info: dict) -> dict[str, Any]:
     }
 
 
+def variants_paired(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame],
+                    inputs: dict[str, tuple[list[str], list[str]]]) -> dict[str, bool]:
+    """Per variant, whether it shares its futures with the first (common random numbers)."""
+    from accord.analysis.intervals import tables_are_paired
+
+    reference = runs[0]
+    out = {}
+    for run in runs[1:]:
+        names = [c for c in inputs[run.variant][0] if c in inputs[reference.variant][0]]
+        out[run.variant] = tables_are_paired(
+            scalars[run.variant], scalars[reference.variant], uncertainties=names or None,
+            meta_a=run.meta, meta_b=reference.meta)
+    return out
+
+
 def _summary_section(scalars: dict[str, pd.DataFrame], effects: pd.DataFrame | None,
-                     n_boot: int, seed: int) -> list[dict[str, str]]:
+                     n_boot: int, seed: int,
+                     paired: dict[str, bool] | None = None) -> list[dict[str, str]]:
     """The answers first: one sentence per question of the corpus (accord.analysis.narrative)."""
     from accord.analysis.narrative import findings
 
     return [{"topic": f.topic, "title": f.title, "sentence": f.sentence}
-            for f in findings(scalars, effects=effects, n_boot=n_boot, seed=seed)]
+            for f in findings(scalars, effects=effects, n_boot=n_boot, seed=seed,
+                              paired=paired or {})]
 
 
 def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
@@ -468,7 +451,12 @@ def _key_outcomes(table: pd.DataFrame) -> list[str]:
     return [n for n in names if n in table]
 
 
-def _comparison_section(scalars: dict[str, pd.DataFrame], n_boot: int, seed: int) -> dict:
+def _comparison_section(scalars: dict[str, pd.DataFrame],
+                        paired: dict[str, bool] | None = None) -> dict:
+    """Differences from the reference variant: the intervals of ``accord compare``."""
+    from accord.analysis.narrative import variant_difference
+
+    paired = paired or {}
     variants = list(scalars)
     if len(variants) < 2:
         return {"reference": variants[0], "rows": [], "others": []}
@@ -478,32 +466,27 @@ def _comparison_section(scalars: dict[str, pd.DataFrame], n_boot: int, seed: int
     outcomes = [o for o in _key_outcomes(ref_table)
                 if any(o in scalars[v] for v in others)]
     cells: dict[str, list[dict[str, str]]] = {o: [] for o in outcomes}
-    rng = np.random.default_rng(seed)
     for variant in others:
         table = scalars[variant]
-        common = [o for o in outcomes if o in table]
-        lookup: dict[str, Any] = {}
-        if common:
-            diff = bootstrap_mean_difference(table[common].to_numpy(dtype=float),
-                                             ref_table[common].to_numpy(dtype=float),
-                                             n_boot=n_boot, seed=rng)
-            lookup = dict(zip(common, diff.itertuples(), strict=True))
         for o in outcomes:
-            if o not in lookup:
+            if o not in table:
                 cells[o].append({"value": "–", "range": "", "sign": ""})
                 continue
-            d = lookup[o]
+            d = variant_difference(table, ref_table, o, paired=paired.get(variant, False))
             unit = "pp" if _label(o)[1] in ("probability", "share of futures") else ""
             scale = 100.0 if unit == "pp" else 1.0
-            significant = not (math.isnan(d.low) or d.low <= 0 <= d.high)
+            significant = d.excludes_zero
             cells[o].append({
-                "value": _signed(d.difference * scale, unit),
-                "range": f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}",
-                "sign": "pos" if significant and d.difference > 0 else
-                        "neg" if significant and d.difference < 0 else "",
+                "value": _signed(d.value * scale, unit),
+                "range": ("the same in every future" if d.degenerate else
+                          f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}"),
+                "sign": "pos" if significant and d.value > 0 else
+                        "neg" if significant and d.value < 0 else "",
+                "low": d.low, "high": d.high, "difference": d.value,
             })
-    rows = [{"label": _label(o)[0], "unit": _label(o)[1], "cells": cells[o]} for o in outcomes]
-    return {"reference": reference, "others": others, "rows": rows}
+    rows = [{"label": _label(o)[0], "unit": _label(o)[1], "cells": cells[o], "outcome": o}
+            for o in outcomes]
+    return {"reference": reference, "others": others, "rows": rows, "paired": paired}
 
 
 def _signed(value: float, unit: str) -> str:
