@@ -248,12 +248,19 @@ def _indicator(scalars: pd.DataFrame, key: str) -> np.ndarray | None:
 
 def sentences(runs: Sequence[RunData], *, n_boot: int = 400) -> list[tuple[str, str]]:
     """The generated answers (title, sentence): the same as the report's summary."""
+    from accord.analysis.intervals import tables_are_paired
     from accord.analysis.narrative import findings
 
     effects = lever_effects(runs, n_boot=n_boot)
+    # Paired with the first variant where they share futures, exactly as the report does.
+    reference = runs[0]
+    paired = {run.variant: tables_are_paired(
+        run.scalars, reference.scalars,
+        uncertainties=[c for c in run.uncertainties if c in reference.uncertainties] or None,
+        meta_a=run.meta, meta_b=reference.meta) for run in runs[1:]}
     return [(f.title, f.sentence) for f in findings(
         {run.variant: run.scalars for run in runs},
-        effects=None if effects.empty else effects, n_boot=n_boot)]
+        effects=None if effects.empty else effects, n_boot=n_boot, paired=paired)]
 
 
 def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame:
