@@ -13,7 +13,7 @@ report: install
 	$(PY) -m accord run ukraine-2025 --experiments $(EXPERIMENTS) --seed 20250301 --out $(OUT)
 
 test: install
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15
 
 bench: install
 	for f in benchmarks/bench_*.py; do $(PY) $$f --quick || exit 1; done
