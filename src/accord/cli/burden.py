@@ -142,7 +142,7 @@ def equilibrium(
     if output_format is Format.table:
         from accord.workflows.burden_forecast import backtest_verdict
 
-        typer.echo(backtest_verdict())
+        typer.echo(_fit_terminal(backtest_verdict()))
     _write_figure(result, figure)
 
 
@@ -383,3 +383,13 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:,.2f}"
     return str(value)
+
+
+def _fit_terminal(text: str) -> str:
+    """Fold prose to the terminal's width (COLUMNS or the real size), paragraph by paragraph."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size().columns)
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") if line else ""
+                     for line in text.splitlines())

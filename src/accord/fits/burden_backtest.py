@@ -299,7 +299,9 @@ def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
                            f"(mean MAE {mean[best_cand]:.3f} vs {best_base} "
                            f"{mean[best_base]:.3f} pp)")
     return best_base, (f"no candidate beats the best baseline at every horizon: the best "
-                       f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used; "
+                       f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used "
+                       f"for `accord burden forecast` (the equilibrium, report and engine "
+                       f"still use the estimated model); "
                        f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
                        f"model {mean['model']:.3f}")
 
