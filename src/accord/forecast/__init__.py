@@ -167,7 +167,7 @@ class ModelForecast:
         return float(values.min()), float(values.max())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Forecast:
     scenario: Scenario
     n_draws: int
@@ -175,6 +175,26 @@ class Forecast:
     models: dict[str, ModelForecast] = field(default_factory=dict)
     #: Models that ``all`` left out because they do not apply: ``{model, reason}`` each.
     skipped: tuple[dict[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        """One line: scenario, issues, models, draws (never the whole scenario)."""
+        k = len(self.scenario.issues)
+        draws = f"{self.n_draws} draw{'s' if self.n_draws != 1 else ''}"
+        seed = f", seed {self.seed}" if self.n_draws > 1 and self.seed is not None else ""
+        return (f"Forecast({self.scenario.name}: {k} issue{'s' if k != 1 else ''}, "
+                f"models {', '.join(self.models) or 'none'}; {draws}{seed})")
+
+    def _repr_html_(self) -> str:
+        from accord.htmlrepr import html_block
+
+        frame = self.table()
+        if not frame.empty:
+            frame = frame.dropna(axis=1, how="all")
+            if self.n_draws == 1:  # one draw: the quantiles all equal the central value
+                frame = frame.drop(columns=["median", "p5", "p95", "mean"], errors="ignore")
+        notes = [f"skipped {s['model']}: {s['reason']}" for s in self.skipped]
+        return html_block(f"{self.scenario.scenario.title}: settlement forecast",
+                          [(repr(self), frame)], notes)
 
     def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
         """Quantiles of the forecast over draws, ``[len(q), K]``."""
