@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 import accord
 from accord.cli import app
+from accord.errors import ScenarioError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validation"))
 from test_bdm_1994 import published, replication  # noqa: E402
@@ -67,3 +69,14 @@ def test_api_rounds_and_stop() -> None:
                                replication().loc[1:8, "median_position"].to_numpy(), atol=1e-9)
     stopped = accord.forecast("bdm-1994-emissions", models="eum", rounds=8)
     assert int(stopped.models["eum"].stopping_round[0]) == 4
+    with pytest.raises(ScenarioError, match="stop"):
+        accord.forecast("bdm-1994-emissions", models="eum", stop="no")  # type: ignore[arg-type]
+
+
+def test_no_stop_with_draws_and_every_model() -> None:
+    result = runner.invoke(app, ["forecast", "bdm-1994-emissions", "--rounds", "3", "--no-stop",
+                                 "--draws", "5", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["models"]["eum"]["rounds_run"] == 3
+    assert "share_of_draws_stopped" not in doc["models"]["eum"]["issues"]["emissions"]
