@@ -33,6 +33,11 @@ def forecast(
         help="Maximum rounds (EUM, default 100; each issue stops by the EUM's stopping rule) "
         "or maximum turns (SMP).",
     ),
+    stop: bool = typer.Option(
+        True, "--stop/--no-stop",
+        help="--no-stop: the EUM plays exactly --rounds rounds, its stopping rule off "
+        "(Scholz et al. 2011, Table 2: --rounds 8 --no-stop).",
+    ),
     draws: int = typer.Option(
         1, "--draws", "-b", min=1, help="Draws of the uncertain inputs; 1 = central scenario only."
     ),
@@ -62,7 +67,8 @@ def forecast(
     if figure is not None:  # refused before the models run, not after
         figure_format(figure)
         check_target(figure, field="figure")
-    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force)
+    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force,
+                                stop)
     if output_format is Format.json:
         from accord.jsonout import dumps
 
@@ -82,13 +88,13 @@ def forecast(
         typer.echo(f"figure: {path}", err=True)
 
 
-def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force):  # type: ignore[no-untyped-def]
+def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force, stop=True):  # type: ignore[no-untyped-def]
     def log(message: str) -> None:
         typer.echo(message, err=True)
 
     if not sys.stderr.isatty():  # no bar off a terminal: rich is not even imported
         return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds, force=force,
-                            log=log)
+                            log=log, stop=stop)
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -110,7 +116,7 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
             progress.update(tasks[model], completed=done)
 
         return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds,
-                            progress=update, force=force, log=log)
+                            progress=update, force=force, log=log, stop=stop)
 
 
 def _print_table(result) -> None:  # type: ignore[no-untyped-def]
@@ -155,6 +161,12 @@ def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
 
     for name, model in result.models.items():
         if model.stopping_round is None:
+            if name == "eum" and model.median is not None:  # --no-stop: every round, as Table 2
+                for k, issue in enumerate(result.scenario.issues):
+                    medians = " ".join(f"{v:.1f}" for v in model.median[1:, k])
+                    means = " ".join(f"{v:.1f}" for v in model.mean[1:, k])
+                    console.print(f"{name} {issue.id}, rounds 1-{model.rounds_run}: median "
+                                  f"{medians}; mean {means}", highlight=False, markup=False)
             continue
         for k, issue in enumerate(result.scenario.issues):
             low, high = model.spread_over_rounds(k)

@@ -78,6 +78,21 @@ class FitResult:
                 return item
         raise KeyError(name)
 
+    def table(self) -> Any:
+        """The estimates as a pandas table: name, value, low, high, unit, note."""
+        import pandas as pd
+
+        return pd.DataFrame([asdict(item) for item in self.estimates],
+                            columns=["name", "value", "low", "high", "unit", "note"])
+
+    def _repr_html_(self) -> str:
+        from accord.htmlrepr import html_block
+
+        years = f", {self.data.years[0]}-{self.data.years[1]}" if self.data.years else ""
+        sample = f"{self.data.source}: n = {self.data.n}{years}"
+        return html_block(f"Fit {self.model}: {self.description}",
+                          [(f"{self.method} ({self.interval})", self.table())], [sample])
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite numbers become None, so the JSON is always valid)."""
         return _finite(asdict(self))

@@ -10,10 +10,10 @@ and every actor's position. The central trajectory is reported rather than one r
 draw's because it is reproducible and is what an analyst reads as "the" story.
 
 The EUM stops each issue at its own round (``accord.models.bargaining.eum``, stopping rule
-``no_gain``); ``rounds`` is then a maximum. Each issue reports the forecast at its stopping
-round, why it stopped, and the spread (lowest and highest weighted median) of the forecast
-over rounds 1 to the stopping round, so that a reader sees how much the number depends on
-when bargaining ends.
+``no_gain``); ``rounds`` is then a maximum (``stop=False`` plays exactly ``rounds``). Each
+issue reports the forecast at its stopping round, why it stopped, and the spread (lowest and
+highest weighted median) of the forecast over rounds 1 to the stopping round, so that a
+reader sees how much the number depends on when bargaining ends.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ class ModelForecast:
         return float(values.min()), float(values.max())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Forecast:
     scenario: Scenario
     n_draws: int
@@ -175,6 +175,26 @@ class Forecast:
     models: dict[str, ModelForecast] = field(default_factory=dict)
     #: Models that ``all`` left out because they do not apply: ``{model, reason}`` each.
     skipped: tuple[dict[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        """One line: scenario, issues, models, draws (never the whole scenario)."""
+        k = len(self.scenario.issues)
+        draws = f"{self.n_draws} draw{'s' if self.n_draws != 1 else ''}"
+        seed = f", seed {self.seed}" if self.n_draws > 1 and self.seed is not None else ""
+        return (f"Forecast({self.scenario.name}: {k} issue{'s' if k != 1 else ''}, "
+                f"models {', '.join(self.models) or 'none'}; {draws}{seed})")
+
+    def _repr_html_(self) -> str:
+        from accord.htmlrepr import html_block
+
+        frame = self.table()
+        if not frame.empty:
+            frame = frame.dropna(axis=1, how="all")
+            if self.n_draws == 1:  # one draw: the quantiles all equal the central value
+                frame = frame.drop(columns=["median", "p5", "p95", "mean"], errors="ignore")
+        notes = [f"skipped {s['model']}: {s['reason']}" for s in self.skipped]
+        return html_block(f"{self.scenario.scenario.title}: settlement forecast",
+                          [(repr(self), frame)], notes)
 
     def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
         """Quantiles of the forecast over draws, ``[len(q), K]``."""
@@ -310,14 +330,19 @@ def finite_or_none(value: Any) -> float | None:
     return number if np.isfinite(number) else None
 
 
-def model_options(scenario: Scenario, model: str, rounds: int | None) -> dict[str, Any]:
-    """Keyword options a model takes from the scenario and the user."""
+def model_options(
+    scenario: Scenario, model: str, rounds: int | None, stop: bool = True
+) -> dict[str, Any]:
+    """Keyword options a model takes from the scenario and the user; ``stop=False`` plays
+    every one of the EUM's ``rounds`` (its stopping rule off, ``stopping="none"``)."""
     options: dict[str, Any] = {}
     if model == "eum":
         low, high = scenario.scale()
         options["position_range"] = high - low  # utilities are distances over the issue's scale
         if rounds is not None:
             options["rounds"] = rounds
+        if not stop:
+            options["stopping"] = "none"
     elif model == "smp" and rounds is not None:
         options["max_turns"] = rounds
     return options
@@ -331,6 +356,7 @@ def run_forecast(
     seed: int | None = None,
     rounds: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    stop: bool = True,
 ) -> Forecast:
     """Forecast the settlement of ``scenario`` with each of ``models``.
 
@@ -343,6 +369,9 @@ def run_forecast(
     rounds : maximum rounds (EUM, which stops each issue by its stopping rule) or maximum
         turns (SMP); the model's default when None.
     progress : called as ``progress(model, n_draws_done)`` after each chunk.
+    stop : False turns the EUM's stopping rule off: every issue plays all ``rounds`` (Scholz
+        et al.'s fixed-rounds Table 2); the forecast is the last round's and no stopping
+        round is reported. Other models ignore it.
     """
     from accord.models.bargaining import get_model
 
@@ -358,7 +387,7 @@ def run_forecast(
     results = {}
     for name in models:
         fn = get_model(name)
-        options = model_options(scenario, name, rounds)
+        options = model_options(scenario, name, rounds, stop)
         sq = None if status_quo is None else status_quo[None, :]
         central = fn(*central_inputs, status_quo=sq, **options)
         chunks, stopped = [], []
@@ -367,13 +396,13 @@ def run_forecast(
             sq_part = None if sq is None else np.broadcast_to(sq, (len(part[0]), sq.shape[1]))
             outcome = fn(*part, status_quo=sq_part, **options)
             chunks.append(outcome.forecast)
-            if outcome.stopped_because is not None:
+            if outcome.stopped_because is not None and stop:
                 stopped.append(outcome.stopped_because != "max_rounds")
             if progress is not None:
                 progress(name, min(start + CHUNK, draws))
         share = np.concatenate(stopped).mean(axis=0) if stopped else None
         results[name] = _model_forecast(
-            name, central, np.concatenate(chunks), central_inputs, share
+            name, central, np.concatenate(chunks), central_inputs, share, stopped=stop
         )
     return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results,
                     skipped=skipped)
@@ -385,6 +414,8 @@ def _model_forecast(
     draws: np.ndarray,
     inputs: tuple[np.ndarray, np.ndarray, np.ndarray],
     draws_stopped: np.ndarray | None = None,
+    *,
+    stopped: bool = True,
 ) -> ModelForecast:
     if central.history is None:
         return ModelForecast(name, draws, central.forecast[0])
@@ -394,7 +425,7 @@ def _model_forecast(
     history = history[: rounds_run + 1]
     median, mean = round_statistics(history, capability[0], salience[0])
     stopping: dict[str, Any] = {}
-    if central.stopping_round is not None:
+    if central.stopping_round is not None and stopped:  # not with the rule off (stop=False)
         assert central.stopped_because is not None and central.cycle_length is not None
         stopping = {
             "stopping_round": central.stopping_round[0],

@@ -242,6 +242,14 @@ class BurdenResult:
         """The per-ally (per-donor, per-year) table."""
         return self.per_actor
 
+    def _repr_html_(self) -> str:
+        from accord.htmlrepr import html_block
+
+        tables = [("", self.per_actor)]
+        if not self.totals.empty:
+            tables.append(("totals", self.totals))
+        return html_block(f"Burden: {self.analysis or 'result'}", tables)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: settings, totals, rows, notes, provenance (NaN -> None)."""
         payload: dict[str, Any] = {"analysis": self.analysis, **self.summary}

@@ -67,6 +67,7 @@ def forecast(
     draws: int = 1,
     seed: int = DEFAULT_SEED,
     rounds: int | None = None,
+    stop: bool = True,
     progress: Callable[[str, int], None] | None = None,
     force: bool = False,
     log: Callable[[str], None] | None = None,
@@ -86,6 +87,9 @@ def forecast(
         Seed of the draws, ``0 <= seed < 2**63``; same seed, same bits.
     rounds
         Rounds (EUM) or maximum turns (SMP); the model's default when None.
+    stop
+        True (default): the EUM stops each issue by its stopping rule, ``rounds`` being a
+        maximum; False: it plays exactly ``rounds`` (Scholz et al.'s Table 2 plays 8).
     progress
         Called as ``progress(model, draws_done)`` after each chunk.
     force, log
@@ -106,11 +110,14 @@ def forecast(
 
     if options:
         raise ScenarioError(None, "unknown option", field=sorted(options)[0],
-                            expected="models, draws, seed, rounds, progress, force, log")
+                            expected="models, draws, seed, rounds, stop, progress, force, log")
     seed = check_seed(seed)
     draws = check_count(draws, "draws")
     if rounds is not None:
         rounds = check_count(rounds, "rounds")
+    if not isinstance(stop, bool):
+        raise ScenarioError(None, "wrong type", field="stop", expected="True or False",
+                            found=type(stop).__name__)
     names = model_names(models)
     loaded = load(scenario)
     chosen, _ = choose_models(loaded, names)
@@ -118,4 +125,5 @@ def forecast(
     cost.check(force=force, field="draws")
     if log is not None and cost.seconds > ANNOUNCE_SECONDS:
         log(cost.text())
-    return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress)
+    return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress,
+                        stop=stop)

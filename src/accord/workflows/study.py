@@ -51,6 +51,16 @@ class Study:
         where = "temporary" if self.temporary else str(self.directory)
         return f"Study({sizes}; {where})"
 
+    def _repr_html_(self) -> str:
+        import pandas as pd
+
+        from accord.htmlrepr import html_block
+
+        frame = pd.DataFrame([{"variant": name, "experiments": run.meta.get("n_experiments")}
+                              for name, run in self.runs.items()])
+        where = "a temporary directory" if self.temporary else str(self.directory)
+        return html_block(f"Study of {len(self.runs)} variant(s) in {where}", [("", frame)])
+
     @property
     def variants(self) -> list[str]:
         """The variants, in order."""
