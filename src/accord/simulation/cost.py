@@ -56,3 +56,19 @@ def estimate_calibration(spec: Any, variant: str, points: int, replicates: int,
         wave.seconds * waves,
         wave.bytes,
     )
+
+
+def estimate_optimization(spec: Any, population: int, generations: int,
+                          futures: int) -> Estimate:
+    """Rough time and memory of ``accord optimize``: at most ``population x generations``
+    candidates, each a run of ``futures`` experiments (candidates already seen are not
+    re-simulated, so this is an upper bound); one candidate's chunk is in memory at a time."""
+    experiments = population * generations * futures
+    months = spec.horizon_months
+    columns = len(spec.uncertainties) + len(spec.levers) + 2
+    return Estimate(
+        f"optimization of {population} candidates x {generations} generation(s) x "
+        f"{futures} futures = {experiments} experiments x {months} months",
+        SECONDS_PER_EXPERIMENT_MONTH * experiments * months,
+        8.0 * 4 * futures * columns + BYTES_PER_EXPERIMENT_MONTH * futures * months,
+    )
