@@ -84,10 +84,12 @@ def optimize(
         "--objectives", help="Comma-separated min:OUTCOME / max:OUTCOME, e.g. "
         "max:peace_holds_5y,min:aid_total_europe.")],
     variant: Annotated[str | None, typer.Option("--variant", "-v")] = None,
-    futures: Annotated[int, typer.Option("--futures", min=1)] = 20,
-    population: Annotated[int, typer.Option("--population", min=4)] = 12,
-    generations: Annotated[int, typer.Option("--generations", min=1)] = 3,
+    futures: Annotated[int, typer.Option("--futures", help="Sampled futures (>= 1).")] = 20,
+    population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 12,
+    generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 3,
     seed: Annotated[int, typer.Option("--seed", "-s")] = 20250301,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even when the estimate is over the cap.")] = False,
 ) -> None:
     """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
     from accord.jsonout import dumps
@@ -95,5 +97,6 @@ def optimize(
 
     result = search(scenario, [o.strip() for o in objectives.split(",") if o.strip()],
                     variant=variant, futures=futures, population=population,
-                    generations=generations, seed=seed)
+                    generations=generations, seed=seed, force=force,
+                    log=lambda line: typer.echo(line, err=True))
     typer.echo(dumps(result, indent=2, default=str))

@@ -17,6 +17,11 @@ from accord.limits import Estimate
 SECONDS_PER_EXPERIMENT_MONTH = 5e-6
 BYTES_PER_EXPERIMENT_MONTH = 8.0 * 40  # the monthly state arrays of a chunk, per experiment
 DISK_BYTES_PER_EXPERIMENT = 2048
+#: Fixed cost of simulating one candidate of ``accord optimize`` (a small chunk: design
+#: copy, engine set-up, scalar table): about 0.05 s measured with
+#: ``benchmarks/bench_optimize.py`` (8 candidates x 3 generations, 4 and 16 futures, 2 cores,
+#: 2026-12-07), where the per-experiment-month rate alone predicted 10-30 times too little.
+SECONDS_PER_CANDIDATE = 0.05
 
 
 def design_size(spec: Any, variant: str, experiments: int) -> int:
@@ -55,4 +60,21 @@ def estimate_calibration(spec: Any, variant: str, points: int, replicates: int,
         f"{waves * experiments * DISK_BYTES_PER_EXPERIMENT / 1024**2:.0f} MB on disk)",
         wave.seconds * waves,
         wave.bytes,
+    )
+
+
+def estimate_optimization(spec: Any, population: int, generations: int,
+                          futures: int) -> Estimate:
+    """Rough time and memory of ``accord optimize``: at most ``population x generations``
+    candidates, each a run of ``futures`` experiments (candidates already seen are not
+    re-simulated, so this is an upper bound); one candidate's chunk is in memory at a time."""
+    experiments = population * generations * futures
+    months = spec.horizon_months
+    columns = len(spec.uncertainties) + len(spec.levers) + 2
+    return Estimate(
+        f"optimization of {population} candidates x {generations} generation(s) x "
+        f"{futures} futures = {experiments} experiments x {months} months",
+        SECONDS_PER_EXPERIMENT_MONTH * experiments * months
+        + SECONDS_PER_CANDIDATE * population * generations,
+        8.0 * 4 * futures * columns + BYTES_PER_EXPERIMENT_MONTH * futures * months,
     )

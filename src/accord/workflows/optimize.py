@@ -3,7 +3,8 @@ on one fixed set of sampled futures (common random numbers), with robustness met
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,12 +14,22 @@ from accord.errors import ScenarioError
 
 def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = None,
              futures: int = 20, population: int = 12, generations: int = 3,
-             seed: int = 20250301) -> dict[str, Any]:
+             seed: int = 20250301, force: bool = False,
+             log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """``objectives``: ``"max:peace_holds_5y"`` or ``"min:aid_total_europe"`` (mean over
-    the futures is what NSGA-II sees; the Pareto set carries every robustness metric)."""
+    the futures is what NSGA-II sees; the Pareto set carries every robustness metric).
+
+    Bad input (an empty objective set, a malformed or unknown objective, ``population < 2``,
+    ``generations < 1``, ``futures < 1``) is one ScenarioError before any simulation. The
+    estimate (:func:`accord.simulation.cost.estimate_optimization`, ``population x
+    generations x futures`` experiments) is refused over the cap of :mod:`accord.limits`
+    unless ``force``; ``log(line)`` gets a long search's estimate and one line per generation
+    (evaluations so far, hypervolume, time left)."""
     from accord.analysis.robust import nsga2, robustness
     from accord.experiments.design import make_design
+    from accord.limits import ANNOUNCE_SECONDS
     from accord.simulation import simulate_chunk
+    from accord.simulation.cost import estimate_optimization
     from accord.simulation.engine import compile_spec
     from accord.workflows.scenarios import load
 
@@ -32,6 +43,13 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
             raise ScenarioError(None, "bad objective", field="--objectives",
                                 expected="min:OUTCOME or max:OUTCOME", found=text)
         parsed.append((sense, name))
+    from accord.workflows.forecast import check_count
+    from accord.workflows.seeds import check_seed
+
+    population = check_count(population, "--population", minimum=2)
+    generations = check_count(generations, "--generations")
+    futures = check_count(futures, "--futures")
+    seed = check_seed(seed, field="--seed")
     loaded = load(scenario)
     spec = loaded.simulation
     if spec is None:
@@ -40,9 +58,23 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
     levers = [lever for lever in levers if len(lever.options) > 1]
     if not levers:
         raise ScenarioError(loaded.name, "no lever with several options to search")
+    cost = estimate_optimization(spec, population, generations, futures)
+    cost.check(force=force, field="--population")
+    if log is not None and cost.seconds > ANNOUNCE_SECONDS:
+        log(cost.text())
     compiled = compile_spec(spec, loaded, seed=seed, source=loaded.origin or loaded.name)
     base = make_design(uncertainties, [], futures, seed=seed)  # the fixed futures
     evaluated: dict[tuple[int, ...], np.ndarray] = {}
+    # The outcome names, from one future of the first candidate, before the search starts.
+    probe = base.iloc[:1].copy()
+    for lever in levers:
+        probe[lever.name] = [lever.options[0]]
+    known = [c for c in simulate_chunk(probe, seed, spec=compiled).scalars.columns
+             if c != "experiment"]
+    missing = [n for _, n in parsed if n not in known]
+    if missing:
+        raise ScenarioError(loaded.name, "unknown outcome", field="--objectives",
+                            expected=f"one of {known}", found=missing[0])
 
     def outcomes(codes: tuple[int, ...]) -> np.ndarray:
         if codes not in evaluated:
@@ -50,11 +82,6 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
             for lever, code in zip(levers, codes, strict=True):
                 design[lever.name] = [lever.options[code]] * len(design)
             scalars = simulate_chunk(design, seed, spec=compiled).scalars
-            missing = [n for _, n in parsed if n not in scalars]
-            if missing:
-                raise ScenarioError(loaded.name, "unknown outcome", field="--objectives",
-                                    expected=f"one of {list(scalars.columns[1:])}",
-                                    found=missing[0])
             evaluated[codes] = np.column_stack(
                 [scalars[n].to_numpy(dtype=float) for _, n in parsed])
         return evaluated[codes]
@@ -68,8 +95,19 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
         return np.asarray(rows)
 
     bounds = [(-0.49, len(lever.options) - 0.51) for lever in levers]
+    started = time.perf_counter()
+
+    def progress(generation: int, hypervolume: float) -> None:
+        if log is None:
+            return
+        elapsed = time.perf_counter() - started
+        left = elapsed / generation * (generations - generation)
+        log(f"optimize: generation {generation} of {generations}, {len(evaluated)} "
+            f"evaluations, hypervolume {hypervolume:.4g}, ETA {left:.0f} s")
+
     result = nsga2(evaluate, bounds, len(parsed), population=population,
-                   generations=generations, seed=seed % 2**31, integer=[True] * len(levers))
+                   generations=generations, seed=seed % 2**31, integer=[True] * len(levers),
+                   progress=progress)
     candidates = sorted(evaluated)
     policies = []
     for code in {tuple(int(v) for v in row) for row in result["x"]}:
