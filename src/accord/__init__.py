@@ -22,17 +22,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 from accord.threads import configure_numba_cache
+from accord.version import __version__
 
 configure_numba_cache()  # a writable cache for numba's compiled kernels (before numba loads)
-
-__version__ = "0.1.0"
 
 # name -> (module, attribute), imported on first access (PEP 562).
 _LAZY: dict[str, tuple[str, str]] = {
     "load": ("accord.workflows.scenarios", "load"),
-    "forecast": ("accord.forecast", ""),  # the package is callable, see accord.forecast
+    "forecast": ("accord.workflows.forecast", "forecast"),
     "simulate": ("accord.workflows.simulate", "simulate"),
     "open": ("accord.workflows.study", "open_study"),
     "burden": ("accord.workflows.burden", "burden"),
@@ -43,7 +42,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "score": ("accord.workflows.questions", "score"),
     "check_seed": ("accord.workflows.seeds", "check_seed"),
     "Study": ("accord.workflows.study", "Study"),
-    "Forecast": ("accord.forecast", "Forecast"),
+    "Forecast": ("accord.workflows.forecast_draws", "Forecast"),
     "BurdenResult": ("accord.workflows.burden", "BurdenResult"),
     "FitResult": ("accord.fits", "FitResult"),
     "Scenario": ("accord.scenario.schema", "Scenario"),
@@ -57,7 +56,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'accord' has no attribute {name!r}")
     module_name, attribute = _LAZY[name]
     module = importlib.import_module(module_name)
-    return getattr(module, attribute) if attribute else module
+    return getattr(module, attribute)
 
 
 def __dir__() -> list[str]:

@@ -12,7 +12,7 @@ Every file accord writes for a user (figures, reports, JSON, run chunks) goes th
   over the target in one step, so a reader sees the old file or the new one, never half;
 - on any failure the temporary file is removed.
 
-Errors are :class:`~accord.errors.ScenarioError` naming the path, so the CLI prints one
+Errors are :class:`~accord.spec.errors.ScenarioError` naming the path, so the CLI prints one
 line and exits with code 2.
 """
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 #: Figure formats accord writes, by file suffix (matplotlib's names).
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -88,7 +88,7 @@ def atomic_write(
     parent = target.parent if str(target.parent) else Path(".")
     try:
         # The writer's pid is part of the name: a temporary file is removed by a later writer
-        # only once its owner is dead (accord.store.remove_stale_temporaries).
+        # only once its owner is dead (accord.store.runs.remove_stale_temporaries).
         handle, temporary = tempfile.mkstemp(
             dir=parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp"
         )

@@ -171,7 +171,7 @@ def test_run_with_a_sobol_design_then_sobol_indices(tmp_path: Path) -> None:
     assert result["method"] == "sobol" and len(result["indices"]) == d
     assert {"S1", "S1_conf", "ST", "ST_conf", "label"} <= set(result["indices"][0])
     assert len(result["interactions"]) == d * (d - 1) // 2
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="morris"):
         sensitivity(out / "baseline", method="morris")

@@ -9,6 +9,7 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from accord.analysis.compare import compare_scalars
+from accord.analysis.formatting import interval_text, signed_points
 from accord.analysis.intervals import (
     difference_interval,
     mean_interval,
@@ -17,7 +18,6 @@ from accord.analysis.intervals import (
 )
 from accord.analysis.narrative import findings
 from accord.analysis.summary import bootstrap_means
-from accord.formatting import interval_text, signed_points
 
 
 def test_wilson_matches_statsmodels():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from accord.analysis import questions as qa
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 START = date(2025, 3, 1)
 HORIZON = 120

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import accord
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 KTAB_3DIM = Path(__file__).resolve().parents[1] / "validation" / "data" / "ktab_smp" / (
     "dummyData_3Dim.csv")

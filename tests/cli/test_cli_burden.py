@@ -134,8 +134,9 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], fragment: str) -> Non
 @pytest.mark.parametrize("command", ["equilibrium", "aid"])
 def test_zero_draws_is_refused(command: str) -> None:
     """0 draws is an error, not "use the default" (it once fell through ``draws or default``)."""
-    from accord.errors import ScenarioError
-    from accord.scenario.burden import Settings, load_burden_spec, run_aid
+    from accord.scenario.burden import load_burden_spec
+    from accord.spec.errors import ScenarioError
+    from accord.workflows.burden import Settings, run_aid
 
     result = runner.invoke(app, ["burden", command, "--draws", "0"])
     assert result.exit_code == 2 and "--draws" in result.stderr

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import accord
 from accord.cli import app
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "validation"))
 from test_bdm_1994 import published, replication  # noqa: E402

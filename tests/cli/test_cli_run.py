@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from accord.cli import app
-from accord.store import open_run
+from accord.store.runs import open_run
 
 runner = CliRunner()
 

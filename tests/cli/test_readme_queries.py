@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
-from accord.store import open_run
+from accord.store.runs import open_run
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 runner = CliRunner()

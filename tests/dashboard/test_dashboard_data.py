@@ -159,7 +159,7 @@ def test_dashboard_binds_localhost_and_refuses_a_missing_folder(tmp_path):
 
 
 def test_app_has_every_page_and_refuses_a_missing_folder(runs_root, tmp_path):
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     app = create_app(runs_root)
     html = str(app.ui["html"]) if isinstance(app.ui, dict) else str(app.ui)

@@ -10,7 +10,7 @@ import pytest
 
 from accord.data import VERIFICATION_LABELS, list_tables, load, table_path
 from accord.data.alliance import alliance, donors, size_and_burden
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 EXPECTED_TABLES = {
     "nato_defence_expenditure", "nato_2025_headlines", "sipri_milex", "oz_1964",

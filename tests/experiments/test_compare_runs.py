@@ -6,8 +6,8 @@ import pytest
 from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate
 
 from accord.analysis.compare import compare_runs, compare_scalars
-from accord.errors import ScenarioError
 from accord.experiments import make_design, run_experiments
+from accord.spec.errors import ScenarioError
 
 
 def _table(**columns):

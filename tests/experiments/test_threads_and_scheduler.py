@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from accord import threads
 from accord.cli import app
-from accord.store import open_run
+from accord.store.runs import open_run
 
 
 def test_thread_budget_is_the_affinity_in_a_plain_process(monkeypatch) -> None:

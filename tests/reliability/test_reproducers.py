@@ -268,7 +268,7 @@ def test_r23_100k_actors_is_refused_at_line_1(work: Path, tmp_path: Path) -> Non
 
 
 def test_r23_files_over_the_size_limit_are_refused(work: Path, tmp_path: Path) -> None:
-    from accord.limits import MAX_FILE_BYTES
+    from accord.spec.limits import MAX_FILE_BYTES
 
     big = tmp_path / "big.yaml"
     big.write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
@@ -281,9 +281,9 @@ def test_r23_files_over_the_size_limit_are_refused(work: Path, tmp_path: Path) -
 
 
 def test_r24_a_long_smp_job_is_estimated_and_capped(work: Path, tmp_path: Path) -> None:
-    from accord.forecast import estimate
-    from accord.limits import ANNOUNCE_SECONDS, MAX_JOB_SECONDS
     from accord.scenario import load_scenario
+    from accord.spec.limits import ANNOUNCE_SECONDS, MAX_JOB_SECONDS
+    from accord.workflows.forecast_draws import estimate
 
     path = ktab_file(tmp_path / "R24-ktab-300-actors.csv", 300, np.random.default_rng(2))
     scenario = load_scenario(path)

@@ -15,8 +15,8 @@ import pytest
 from reliability_harness import Outcome, invoke
 
 import accord
-from accord.errors import ScenarioError
 from accord.scenario import shipped_path
+from accord.spec.errors import ScenarioError
 
 TOY_DIR = Path(__file__).resolve().parents[1] / "experiments"  # the toy model of tests/store
 if str(TOY_DIR) not in sys.path:
@@ -55,8 +55,8 @@ R26_MESSAGE = (
 
 
 def _r26_expected() -> str:
-    from accord.limits import _duration
     from accord.simulation.cost import estimate_calibration
+    from accord.spec.limits import _duration
     from accord.workflows.scenarios import load
 
     cost = estimate_calibration(load("ukraine-2025").simulation, "baseline", 10000, 100000, 5)
@@ -90,8 +90,7 @@ def test_calibrate_estimate_follows_the_run_estimate() -> None:
 
 
 def test_calibrate_with_force_passes_the_cap(monkeypatch, tmp_path: Path) -> None:
-    from accord import calibration
-
+    from accord.workflows import history_matching as calibration
     called = {}
     monkeypatch.setattr(calibration, "calibrate", lambda *a, **k: called.setdefault("k", k))
     accord.calibrate("ukraine-2025", tmp_path / "o", points=10000, replicates=100000, waves=5,
@@ -141,8 +140,7 @@ def test_r29_three_million_rows_in_a_table_are_cut(work: Path, small_run: Path) 
 
 def test_r29_a_huge_list_meets_the_memory_limit(work: Path, small_run: Path,
                                                  monkeypatch) -> None:
-    from accord import store
-
+    from accord.store import runs as store
     monkeypatch.setattr(store, "query_memory_limit", lambda: 64 * 1024**2)
     outcome = invoke(["query", str(small_run), "SELECT list(range) FROM range(1000000000)"],
                      work)

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from accord.fits import durability, escalation
-from accord.fits.evidence import BEFORE, report_evidence
 from accord.report import ReportRun, build_report
 from accord.report.evidence import evidence_section
+from accord.workflows.evidence import BEFORE, report_evidence
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "models"
 
@@ -81,7 +81,7 @@ def test_the_record_is_the_one_in_the_docs():
 def test_burden_rows_and_defence_moved(evidence, tmp_path):
     """The estimated burden model's rows (estimates, backtest, 2025 aid check) and European
     defence before / this run per variant (issue 13)."""
-    from accord.fits.evidence import BEFORE_DEFENCE
+    from accord.workflows.evidence import BEFORE_DEFENCE
 
     effects = [row["effect"] for row in evidence["burden"]]
     assert any(e.startswith("backtest") for e in effects)
@@ -100,7 +100,7 @@ def test_burden_rows_and_defence_moved(evidence, tmp_path):
 
 
 def test_defence_record_is_the_one_in_the_docs():
-    from accord.fits.evidence import BEFORE_DEFENCE
+    from accord.workflows.evidence import BEFORE_DEFENCE
 
     doc = (DOCS / "burden.md").read_text()
     for variant, value in BEFORE_DEFENCE.items():

@@ -125,7 +125,7 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("accord.safeio.os.replace", failing_replace)
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="cannot write: disk full"):  # one line, exit 2
         build_report([tiny_run()], target, title="t", scenario_info={}, n_boot=10)
@@ -201,7 +201,7 @@ def test_the_report_creates_no_folder_and_refuses_a_fifo(tmp_path) -> None:
     import os
     import stat
 
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="does not exist"):
         build_report([tiny_run()], tmp_path / "missing" / "r.html", title="t", scenario_info={},

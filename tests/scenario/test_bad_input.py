@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
-from accord.errors import ScenarioError
 from accord.scenario import load_scenario
+from accord.spec.errors import ScenarioError
 
 GOOD = """\
 scenario:

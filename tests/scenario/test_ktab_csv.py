@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from accord.errors import ScenarioError
 from accord.scenario.ktab import read_ktab_csv
+from accord.spec.errors import ScenarioError
 
 DATA = Path(__file__).parents[1] / "validation" / "data" / "ktab_smp"
 GOOD = """Test scen,"A description, with a comma",3,2,

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from accord.errors import ScenarioError
 from accord.scenario import yamlsafe
+from accord.spec.errors import ScenarioError
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted([*(REPO / "src/accord/scenarios").rglob("*.yaml"),

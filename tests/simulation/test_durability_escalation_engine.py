@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from accord.errors import ScenarioError
 from accord.models import durability
 from accord.simulation import compile_spec, simulate_chunk, variant_design
 from accord.simulation.engine import CIVIL_WAR_PARAMETERS, prepare_inputs
+from accord.spec.errors import ScenarioError
 
 
 @pytest.fixture(scope="module")

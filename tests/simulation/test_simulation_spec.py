@@ -8,12 +8,12 @@ import yaml
 from pydantic import ValidationError
 
 from accord.data import load
-from accord.errors import ScenarioError
 from accord.models.durability import fit_default
 from accord.scenario import shipped_path
 from accord.scenario.simulation import Figure, SimulationSpec
 from accord.simulation import LEVERS, PARAMETERS, compile_spec
 from accord.simulation.engine import CHOICES
+from accord.spec.errors import ScenarioError
 
 VARIANTS = {"baseline", "us-2024-pace", "europe-steps-up", "normalization",
             "coalition-of-the-willing"}

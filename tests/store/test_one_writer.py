@@ -12,9 +12,9 @@ from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate
 from typer.testing import CliRunner
 
 from accord.cli import app
-from accord.errors import ScenarioError
 from accord.experiments import make_design, run_experiments
-from accord.store import LOCK_FILE, open_run, writer_lock
+from accord.spec.errors import ScenarioError
+from accord.store.runs import LOCK_FILE, open_run, writer_lock
 
 runner = CliRunner()
 

@@ -9,10 +9,10 @@ import pytest
 from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate
 from typer.testing import CliRunner
 
-from accord import store
 from accord.cli import app
-from accord.errors import ScenarioError
 from accord.experiments import make_design, run_experiments
+from accord.spec.errors import ScenarioError
+from accord.store import runs as store
 
 runner = CliRunner()
 RECURSIVE = ("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) "

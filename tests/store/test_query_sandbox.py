@@ -10,8 +10,8 @@ from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate
 from typer.testing import CliRunner
 
 from accord.cli import app
-from accord.errors import ScenarioError
 from accord.experiments import make_design, run_experiments
+from accord.spec.errors import ScenarioError
 
 runner = CliRunner()
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from accord.cli import app
 from accord.experiments import make_design, run_experiments
-from accord.store import MANIFEST_FILE, open_run, read_manifest, remove_stale_temporaries
+from accord.store.runs import MANIFEST_FILE, open_run, read_manifest, remove_stale_temporaries
 
 SEED = 8
 META = {"scenario": "toy", "variant": "base", "scenario_hash": "h"}

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate
 
-from accord.errors import ScenarioError
 from accord.experiments import ChunkResult, make_design, run_experiments
-from accord.store import open_run, read_catalogue, read_manifest
+from accord.spec.errors import ScenarioError
+from accord.store.runs import open_run, read_catalogue, read_manifest
 
 SEED = 5
 META = {"scenario": "toy", "variant": "base", "scenario_hash": "hash-1"}

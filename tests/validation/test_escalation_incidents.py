@@ -3,7 +3,6 @@
 import pytest
 from scipy.stats import nbinom
 
-from accord.errors import ScenarioError
 from accord.fits.escalation import (
     ERAS,
     INCIDENT_COLUMNS,
@@ -12,6 +11,7 @@ from accord.fits.escalation import (
     incidents_check,
     load_incidents,
 )
+from accord.spec.errors import ScenarioError
 
 GOOD = ("2025-09-10", "POL", "drones", "4", "0", "https://example.org/a")
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from accord.sourced import SourcedNumber
+from accord.spec.sourced import SourcedNumber
 
 
 def test_the_old_names_are_the_one_sourced_number_type() -> None:
@@ -106,11 +106,11 @@ def test_engine_parameter_ranges_live_in_the_scenario_only() -> None:
 
 def test_one_list_of_models_executors_and_series() -> None:
     from accord.experiments.executors import EXECUTORS
-    from accord.forecast import DEFAULT_MODELS
     from accord.models.bargaining import MODEL_NAMES, MODELS
-    from accord.outcomes import SERIES
     from accord.report.html import FAN_VARIABLES
     from accord.simulation import SERIES as ENGINE_SERIES
+    from accord.spec.outcomes import SERIES
+    from accord.workflows.forecast_draws import DEFAULT_MODELS
 
     assert DEFAULT_MODELS == MODEL_NAMES == tuple(MODELS)
     assert tuple(ENGINE_SERIES) == tuple(SERIES) == tuple(FAN_VARIABLES)
@@ -130,9 +130,9 @@ def test_units_match_the_engine() -> None:
     """Aid in EUR (the engine's donors are in EUR bn), defence spending in US$ (the allies'
     figures are in US$ bn): the registry says so, and so does the report."""
     import accord
-    from accord.outcomes import describe
     from accord.simulation import compile_spec, variant_design
     from accord.simulation.engine import initial_state, prepare_inputs
+    from accord.spec.outcomes import describe
 
     scenario = accord.load("ukraine-2025")
     spec = scenario.simulation

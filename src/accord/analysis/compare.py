@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from accord.analysis.intervals import difference_interval
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 RESULT_COLUMNS = [
     "outcome", "statistic", "n_a", "n_b", "mean_a", "mean_b", "difference", "ci_low", "ci_high",
@@ -230,7 +230,7 @@ def compare_runs(
     paired: bool | Literal["auto"] = "auto",
     method: Literal["closed", "bootstrap"] = "closed",
 ) -> pd.DataFrame:
-    """Compare two stored runs (:class:`accord.store.Run`); see :func:`compare_scalars`.
+    """Compare two stored runs (:class:`accord.store.runs.Run`); see :func:`compare_scalars`.
 
     ``paired="auto"`` pairs the experiments when :func:`runs_are_paired`. The result's
     ``attrs["paired"]`` says which was done.

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from accord.analysis import intervals
+from accord.analysis.formatting import interval_text, number, percent, signed_points
 from accord.analysis.summary import outcome_label, quantile_summary
-from accord.formatting import interval_text, number, percent, signed_points
 
 #: The horizon of "a ceasefire soon" in the sentences (months): "within 24 months" is month
 #: indices 0-23, as in accord.analysis.summary.probability_ceasefire_within.

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from accord.errors import ScenarioError
-from accord.spec_base import SpecModel
+from accord.spec.base import SpecModel
+from accord.spec.errors import ScenarioError
 
 #: Labels of the ``war_end_type`` codes (accord.models.war.WAR_END_TYPES order).
 END_TYPES: tuple[str, ...] = ("ongoing", "ceasefire", "decision", "collapse", "freeze")

@@ -28,19 +28,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from accord.outcomes import REGISTRY, outcome
+from accord.spec.outcomes import REGISTRY, outcome
 
 FAN_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 #: Human-readable label and unit of every known outcome or series variable (from the one
-#: outcome registry, :mod:`accord.outcomes`).
+#: outcome registry, :mod:`accord.spec.outcomes`).
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     name: (entry.label, entry.unit) for name, entry in REGISTRY.items()
 }
 
 
 def outcome_label(name: str) -> tuple[str, str]:
-    """``(label, unit)`` of an outcome or series column (:func:`accord.outcomes.outcome`)."""
+    """``(label, unit)`` of an outcome or series column (:func:`accord.spec.outcomes.outcome`)."""
     entry = outcome(name)
     return entry.label, entry.unit
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 app = typer.Typer(
     name="accord",

@@ -36,7 +36,7 @@ def ask(
 
     answer = ask_run(run, event=event, question=question, variant=variant).to_dict()
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(answer, indent=2))
         return
@@ -68,7 +68,7 @@ def score(
     if ledger is not None:
         result["ledger"] = ledger_run(questions, run, ledger, variant=variant)
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(result, indent=2))
         return
@@ -102,7 +102,7 @@ def update(
 
     summary = update_run(run, observed, out, variant=variant)
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(summary, indent=2))
     else:

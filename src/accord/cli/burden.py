@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from accord.cli.formats import Format
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 if TYPE_CHECKING:
     from accord.workflows.burden import BurdenResult
@@ -327,7 +327,7 @@ def _emit(result: BurdenResult, output_format: Format, title: str,
     if output_format is Format.json:
         payload = result.to_dict()
         del payload["analysis"]
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(payload, indent=2, ensure_ascii=False))
     elif output_format is Format.csv:

@@ -30,9 +30,9 @@ def calibrate(
         "(docs/scenario-format.md, Limits).")] = False,
 ) -> None:
     """Calibrate the engine's uncertain parameters to the record (writes calibration.json)."""
-    from accord import calibration
-    from accord.errors import ScenarioError
     from accord.safeio import ensure_directory
+    from accord.spec.errors import ScenarioError
+    from accord.workflows import history_matching as calibration
     from accord.workflows.calibrate import calibrate as run_calibration
     from accord.workflows.calibrate import estimate_calibration_or_refuse
     from accord.workflows.forecast import check_path

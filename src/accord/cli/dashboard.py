@@ -31,7 +31,7 @@ def dashboard(
         "stops (by default they are ended with it).")] = False,
 ) -> None:
     """Serve the dashboard on http://127.0.0.1:PORT (only this machine can reach it)."""
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     if not runs_dir.is_dir():
         raise ScenarioError(str(runs_dir), "no such folder of runs", field="RUNS_DIR",

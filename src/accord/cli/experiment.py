@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from accord.cli.formats import Format
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 
 def _print_table(frame: Any, title: str | None = None) -> None:
@@ -50,9 +50,9 @@ def _emit(frame: Any, output_format: Format, title: str | None = None) -> None:
     if output_format is Format.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     elif output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
-        # Through accord.jsonout: NaN and infinity become null, never invalid JSON.
+        # Through accord.spec.jsonout: NaN and infinity become null, never invalid JSON.
         typer.echo(dumps(frame.to_dict(orient="records"), indent=2, default=str))
     else:
         _print_table(frame, title)
@@ -77,7 +77,7 @@ def query(
     """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
     import contextlib
 
-    from accord.store import open_run
+    from accord.store.runs import open_run
 
     stored = open_run(run_dir)
     _warn_if_unsound(stored)
@@ -113,7 +113,7 @@ def _table_upto(batches: Any, limit: int) -> None:
 def _json_stream(batches: Any) -> None:
     """The rows as one JSON array of records, written batch by batch (the same document as
     ``dumps(records, indent=2)``)."""
-    from accord.jsonout import dumps
+    from accord.spec.jsonout import dumps
 
     first = True
     typer.echo("[", nl=False)
@@ -147,7 +147,7 @@ def compare(
 ) -> None:
     """Differences A - B per scalar outcome, with 95 % intervals (those of the report)."""
     from accord.analysis.compare import compare_runs
-    from accord.store import open_run
+    from accord.store.runs import open_run
     from accord.workflows.seeds import check_seed
 
     if method not in ("closed", "bootstrap"):

@@ -23,7 +23,7 @@ def fit(
 
     result = run_fit(name)
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(result.to_dict(), indent=2))  # non-finite as null, never NaN
         return

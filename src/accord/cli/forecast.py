@@ -70,7 +70,7 @@ def forecast(
     result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force,
                                 stop)
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(result.to_dict(), indent=2))
     elif output_format is Format.csv:
@@ -157,7 +157,7 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
 
 def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
     """One line per issue of a model with a stopping rule: round, reason, spread over rounds."""
-    from accord.forecast import STOP_REASONS
+    from accord.workflows.forecast_draws import STOP_REASONS
 
     for name, model in result.models.items():
         if model.stopping_round is None:

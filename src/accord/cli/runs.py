@@ -33,7 +33,7 @@ def runs(
         table = table.assign(path=[_relative(p) for p in table["path"]])
     columns = [c for c in COLUMNS if c in table.columns]
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(table[columns].to_dict(orient="records"), indent=2, default=str))
     elif output_format is Format.csv:

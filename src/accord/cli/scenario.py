@@ -26,7 +26,7 @@ def validate(
 ) -> None:
     """Check a scenario as a run would (sections compiled, variants built); print a one-line
     summary, or one error line and exit 2."""
-    from accord.errors import printable
+    from accord.spec.errors import printable
     from accord.workflows.scenarios import check
 
     loaded = check(scenario)

@@ -52,7 +52,7 @@ def sensitivity(
                      by_levers=by_levers, bootstrap=bootstrap, seed=seed, force=force,
                      log=lambda line: typer.echo(line, err=True))
     if output_format is Format.json:
-        from accord.jsonout import dumps
+        from accord.spec.jsonout import dumps
 
         typer.echo(dumps(result, indent=2))
         return
@@ -92,7 +92,7 @@ def optimize(
         "--force", help="Run even when the estimate is over the cap.")] = False,
 ) -> None:
     """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
-    from accord.jsonout import dumps
+    from accord.spec.jsonout import dumps
     from accord.workflows.optimize import optimize as search
 
     result = search(scenario, [o.strip() for o in objectives.split(",") if o.strip()],

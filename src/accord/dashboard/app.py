@@ -18,7 +18,7 @@ from htmltools import Tag, TagList, tags
 from shiny import App, reactive, render, ui
 
 from accord.dashboard import data, figures
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 PAGES = ("Overview", "Distributions", "Over time", "Compare", "Levers and sensitivity",
          "Scenario discovery", "New run", "Forecast explorer", "Burden")

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.errors import ScenarioError
 from accord.safeio import atomic_write_text
+from accord.spec.errors import ScenarioError
 
 #: Monthly series read per run for the fan charts (the scalars use every experiment).
 SERIES_EXPERIMENTS = 2000

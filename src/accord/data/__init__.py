@@ -7,7 +7,7 @@ tables whose label is ``unverified`` carry a boolean column ``unverified`` (True
 row), NATO's estimate years keep ``is_estimate``, the poll series keeps its per-row
 ``verification`` column and the rank-correlation table its ``kind``.
 
-A missing or malformed file raises :class:`~accord.errors.ScenarioError` naming the file
+A missing or malformed file raises :class:`~accord.spec.errors.ScenarioError` naming the file
 and, where it can be known, the line.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 VERIFICATION_LABELS = (
     "primary",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from accord.data import load
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 AGGREGATE_ROWS = ("NATO Europe and Canada", "NATO Total")
 NORTH_AMERICA = ("United States", "Canada")

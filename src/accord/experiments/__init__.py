@@ -7,7 +7,7 @@ See ``docs/experiments.md``. The public API::
         experiment_rngs, experiment_uniforms, experiment_normals, experiment_draws,
         run_experiments,
     )
-    from accord.store import open_run
+    from accord.store.runs import open_run
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ _EXPORTS: dict[str, str] = {
     "ChunkResult": "accord.experiments.spec",
     "Lever": "accord.experiments.spec",
     "Uncertainty": "accord.experiments.spec",
-    "Run": "accord.store",
-    "RunHandle": "accord.store",
-    "open_run": "accord.store",
+    "Run": "accord.store.runs",
+    "RunHandle": "accord.store.runs",
+    "open_run": "accord.store.runs",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypeVar
 
-from accord.store_lock import process_is_alive
+from accord.store.lock import process_is_alive
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -183,7 +183,7 @@ def _map_dask(
     except OSError as error:  # checked before the run; a scheduler that went away since
         if cluster is not None:
             cluster.close()
-        from accord.errors import ScenarioError
+        from accord.spec.errors import ScenarioError
 
         raise ScenarioError(None, f"cannot reach the dask scheduler: {error}",
                             field="scheduler", found=address) from None

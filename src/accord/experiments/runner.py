@@ -2,7 +2,7 @@
 
 ``run_experiments`` splits the design into chunks of consecutive experiments, hands each to
 ``simulate(design_chunk, seed)`` on the chosen executor, and writes each chunk's results as
-soon as it is done (by the worker that computed it, atomically, see :mod:`accord.store`).
+soon as it is done (by the worker that computed it, atomically, see :mod:`accord.store.runs`).
 Called again with the same arguments on the same run directory, it skips the chunks already
 complete; called with different arguments (scenario hash, seed, design), it refuses.
 """
@@ -19,12 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.errors import ScenarioError
 from accord.experiments.design import design_fingerprint
 from accord.experiments.executors import ExecutorName, default_workers, map_unordered
 from accord.experiments.spec import ChunkResult
 from accord.safeio import ensure_directory
-from accord.store import (
+from accord.spec.errors import ScenarioError
+from accord.store.manifest import Record, run_health
+from accord.store.runs import (
     DESIGN_FILE,
     KINDS,
     LOCK_FILE,
@@ -44,7 +45,6 @@ from accord.store import (
     write_parquet_atomic,
     writer_lock,
 )
-from accord.store_manifest import Record, run_health
 
 Simulate = Callable[[pd.DataFrame, int], ChunkResult]
 MAX_DEFAULT_CHUNK = 5000
@@ -251,7 +251,7 @@ def run_experiments(
     Returns
     -------
     Run
-        The stored run (:func:`accord.store.open_run`).
+        The stored run (:func:`accord.store.runs.open_run`).
     """
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
             or not 0 <= int(seed) <= MAX_SEED:

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, model_validator
 
-from accord.sourced import Distribution, SourcedNumber
-from accord.spec_base import SpecModel
+from accord.spec.base import SpecModel
+from accord.spec.sourced import Distribution, SourcedNumber
 
 if TYPE_CHECKING:  # a scenario's levers need no pandas (issue 21: small commands)
     import pandas as pd
 
 
 class Uncertainty(SourcedNumber):
-    """An uncertain input, sampled by a design: a named :class:`~accord.sourced.SourcedNumber`.
+    """An uncertain input, sampled by a design: a named :class:`~accord.spec.sourced.SourcedNumber`.
 
     Parameters
     ----------

@@ -21,7 +21,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 #: name -> "module:function". Modules are imported only when their fit runs (they import
 #: statsmodels or scipy.stats, which are slow to import).

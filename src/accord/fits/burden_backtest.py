@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.errors import ScenarioError
 from accord.fits import burden_demand as fitmod
 from accord.models import burden_demand as demand
+from accord.spec.errors import ScenarioError
 
 #: Training years used for the drifts and the GDP growth forecast. Judgement: ten years is
 #: long enough to average out a business cycle and short enough to follow the post-Cold-War
@@ -60,6 +60,10 @@ CANDIDATES = ("model", "joint_product", "adjust_2pct", "onset_frontline")
 #: ONSET_YEARS later; an onset after the origin is unknown to the forecast (no look-ahead).
 ONSETS = (2014, 2022)
 ONSET_YEARS = 3
+
+#: Publicness used by the calibrated joint-product reference: the middle of the shipped
+#: scenario's theta ~ U(0.25, 1) (ukraine-2025/burden.yaml).
+JOINT_PRODUCT_THETA = 0.625
 
 
 def _panel() -> pd.DataFrame:
@@ -185,7 +189,6 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
     Rows (ally, origin, h, year, <method>...) for every ally observed at the origin; the
     observed share is not joined here (that is the scoring's job).
     """
-    from accord.fits.burden_runs import JOINT_PRODUCT_THETA
 
     _check_origin(origin, panel, scored=False)
     train = panel[panel["year"] <= origin]

@@ -152,7 +152,7 @@ INCIDENT_YEARS = (2015, 2025)
 def load_incidents(path=None):
     """The sourced Russia-NATO incidents of 2015-2025, coded to MID hostility levels.
 
-    Refuses (:class:`accord.errors.ScenarioError`, one line) a row without a date in
+    Refuses (:class:`accord.spec.errors.ScenarioError`, one line) a row without a date in
     2015-2025, without an ``http(s)`` source URL, with a hostility level outside 3-5 or a
     fatal flag other than 0/1. Returns a DataFrame with ``year``, ``use_of_force``
     (hostility 4+) and ``fatal`` added.
@@ -162,7 +162,7 @@ def load_incidents(path=None):
 
     import pandas as pd
 
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     path = Path(path) if path else Path(__file__).resolve().parents[1] / "data" / "incidents" / (
         INCIDENTS_FILE)

@@ -1,7 +1,7 @@
 """Report section: the evidence behind durability and escalation, and how the answers moved.
 
 :func:`evidence_section` turns ``scenario_info["evidence"]`` (built by
-:func:`accord.fits.evidence.report_evidence`) and the runs' scalars into the context of the
+:func:`accord.workflows.evidence.report_evidence`) and the runs' scalars into the context of the
 ``evidence.html.j2`` partial: the fitted effects with their intervals beside the data they come
 from, and, per variant, this run's P(peace holds 5 years) and escalation events per 10 years
 beside the answers recorded before the engine used the fits.

@@ -23,15 +23,15 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from accord.analysis.formatting import fmt
 from accord.analysis.summary import (
     fan_bands_many,
     headline_table,
     outcome_label,
     terms_columns,
 )
-from accord.formatting import fmt
-from accord.outcomes import SERIES, is_outcome, with_derived
 from accord.safeio import atomic_write_bytes, ensure_directory
+from accord.spec.outcomes import SERIES, is_outcome, with_derived
 
 #: Monthly series shown as fan charts, in order.
 FAN_VARIABLES = list(SERIES)

@@ -5,29 +5,28 @@ measurement noise, the spending targets, the list of frontline allies, and the l
 (US spending cut, US spill-in cut, threat rise for all / for the frontline, a spending
 floor, an ally leaving, US aid stopping) with their defaults; every number carries a
 ``source``. The runs that use it (``run_equilibrium``, ``run_aid``, ``run_exploitation``)
-live in the application layer, :mod:`accord.workflows.burden` (re-exported here for older
-import paths).
+live in the application layer, :mod:`accord.workflows.burden`.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from accord.errors import ScenarioError
-from accord.sourced import SourcedNumber
-from accord.spec_base import SpecModel
+from accord.spec.base import SpecModel
+from accord.spec.errors import ScenarioError
+from accord.spec.sourced import SourcedNumber
 
 
 class _Frozen(SpecModel):
-    """Frozen, closed, strict numbers and safe text (accord.spec_base)."""
+    """Frozen, closed, strict numbers and safe text (accord.spec.base)."""
 
 
 #: A fixed number and where it comes from; an uncertain number drawn over [low, high] (both
-#: the one sourced-number type, :class:`accord.sourced.SourcedNumber`).
+#: the one sourced-number type, :class:`accord.spec.sourced.SourcedNumber`).
 Sourced = SourcedNumber
 SourcedRange = SourcedNumber
 
@@ -155,16 +154,3 @@ def load_burden_spec(path: str | Path | None = None) -> BurdenSpec:
             found = None
         raise ScenarioError(str(file), message, line=line_of(lines, loc), field=dotted(loc),
                             found=found) from None
-
-
-_MOVED = ("QUANTILES", "Settings", "BurdenResult", "ExploitationSource", "run_equilibrium",
-          "run_aid", "run_exploitation")
-
-
-def __getattr__(name: str) -> Any:
-    # The runs moved to accord.workflows.burden; older import paths keep working.
-    if name in _MOVED:
-        from accord.workflows import burden as workflow
-
-        return getattr(workflow, name)
-    raise AttributeError(f"module 'accord.scenario.burden' has no attribute {name!r}")

@@ -8,7 +8,7 @@ Format (KTAB ``SMPModel::csvRead``, ``examples/smp/libsrc/smpread.cpp``):
   dimension, both on KTAB's 0-100 scale.
 
 Trailing commas, blank trailing fields, surrounding whitespace and double quotes are
-tolerated; anything else that is wrong raises :class:`accord.errors.ScenarioError` naming
+tolerated; anything else that is wrong raises :class:`accord.spec.errors.ScenarioError` naming
 the file, line and field. As KTAB does, positions and saliences must lie in [0, 100] and an
 actor's saliences must sum to at most 100 (all of its attention); the capability must be
 >= 0 and finite.
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from accord.errors import ScenarioError
-from accord.spec_base import MAX_MAGNITUDE
+from accord.spec.base import MAX_MAGNITUDE
+from accord.spec.errors import ScenarioError
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,8 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
         Missing or unreadable file, wrong counts, a non-numeric, non-finite or
         out-of-range number, a missing row or field; the message names file, line, field.
     """
-    from accord.limits import MAX_ACTORS, MAX_FILE_BYTES, MAX_ISSUES
-    from accord.spec_base import text_problem
+    from accord.spec.base import text_problem
+    from accord.spec.limits import MAX_ACTORS, MAX_FILE_BYTES, MAX_ISSUES
 
     path = Path(path)
     file = str(path)

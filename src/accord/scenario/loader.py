@@ -1,6 +1,6 @@
 """Load a scenario from YAML (with an optional positions CSV), or from a KTAB SMP CSV.
 
-Every problem becomes one :class:`~accord.errors.ScenarioError` naming the file, the
+Every problem becomes one :class:`~accord.spec.errors.ScenarioError` naming the file, the
 line, the field, what was expected and what was found.
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from accord.errors import ScenarioError
 from accord.scenario.schema import Scenario, Stance
 from accord.scenario.yamlsafe import Lines, dotted, line_of, load_yaml, read_text
-from accord.spec_base import text_problem
+from accord.spec.base import text_problem
+from accord.spec.errors import ScenarioError
 
 # Optional sections: each is parsed by the spec class of the part of accord that reads it.
 # A section may be inline or the name of a YAML file beside the scenario.

@@ -5,7 +5,7 @@ each issue) plus optional sections that other parts of accord read (``burden``,
 ``simulation``). Every judgement carries a ``source``: an article of the corpus with the
 sentence it rests on, a dataset row, or "analyst judgement: <reason>".
 
-Uncertain numbers are :class:`~accord.sourced.SourcedNumber` objects (``Quantity`` here): a
+Uncertain numbers are :class:`~accord.spec.sourced.SourcedNumber` objects (``Quantity`` here): a
 fixed ``value``, or a range with a ``uniform`` or ``triangular`` distribution (``value`` is
 then the mode; for a uniform range it is optional and defaults to the midpoint).
 """
@@ -21,17 +21,18 @@ from typing import Any
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from accord.limits import MAX_ACTORS, MAX_ISSUES
-from accord.sourced import SourcedNumber
-from accord.spec_base import SpecModel
+from accord.spec.base import SpecModel
+from accord.spec.limits import MAX_ACTORS, MAX_ISSUES
+from accord.spec.sourced import SourcedNumber
 
 
 class Frozen(SpecModel):
     """Base for every spec: immutable, no unknown keys, no NaN or infinity, strict numbers
-    and safe text (:class:`accord.spec_base.SpecModel`)."""
+    and safe text (:class:`accord.spec.base.SpecModel`)."""
 
 
-#: A number with its source (the one sourced-number type, :class:`accord.sourced.SourcedNumber`).
+#: A number with its source (the one sourced-number type,
+#: :class:`accord.spec.sourced.SourcedNumber`).
 Quantity = SourcedNumber
 #: What a capability, position, salience or status quo may be: drawn by :meth:`Scenario.sample`.
 SCENARIO_DISTRIBUTIONS = ("constant", "uniform", "triangular")

@@ -3,7 +3,7 @@
 A :class:`SimulationSpec` holds the belligerents' capacities, the donors and their aid,
 the allies' defence spending, the negotiated issues whose terms the engine reports, the
 uncertainties and levers of the experiments and the named variants. Every number is a
-:class:`~accord.sourced.SourcedNumber` (``Figure``) with a ``source`` (an article title and
+:class:`~accord.spec.sourced.SourcedNumber` (``Figure``) with a ``source`` (an article title and
 sentence, a dataset row) or "analyst judgement: <reason>", and a range.
 """
 
@@ -15,15 +15,16 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from accord.experiments.spec import Lever, Uncertainty
-from accord.sourced import SourcedNumber
-from accord.spec_base import SpecModel
+from accord.spec.base import SpecModel
+from accord.spec.sourced import SourcedNumber
 
 
 class _Frozen(SpecModel):
-    """Frozen, closed, strict numbers and safe text (accord.spec_base)."""
+    """Frozen, closed, strict numbers and safe text (accord.spec.base)."""
 
 
-#: A sourced number with its plausible range (the one type, :class:`accord.sourced.SourcedNumber`).
+#: A sourced number with its plausible range (the one type,
+#: :class:`accord.spec.sourced.SourcedNumber`).
 Figure = SourcedNumber
 
 

@@ -6,7 +6,7 @@ duplicate keys, any non-standard tag, a standard tag with a value it cannot hold
 ``MAX_DEPTH`` (PyYAML composes recursively and would hit Python's recursion limit), recursive
 aliases (``a: &a [*a]``), documents that expand to more than ``MAX_NODES`` values (an alias
 "billion laughs" bomb) and text that cannot be shown as data (control characters, lone
-surrogates: :func:`accord.spec_base.text_problem`), and we keep a map
+surrogates: :func:`accord.spec.base.text_problem`), and we keep a map
 from each value's path (a tuple of keys and indices) to its 1-based line, so that a
 schema error can name the line it comes from.
 """
@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from accord.errors import ScenarioError
-from accord.limits import MAX_FILE_BYTES
-from accord.spec_base import text_problem
+from accord.spec.base import text_problem
+from accord.spec.errors import ScenarioError
+from accord.spec.limits import MAX_FILE_BYTES
 
 MAX_BYTES = MAX_FILE_BYTES
 MAX_NODES = 200_000

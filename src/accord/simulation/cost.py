@@ -4,7 +4,7 @@ Calibrated on the project's 2-core machine with the shipped ukraine-2025 scenari
 5 microseconds of one core per experiment and month (4,000 experiments x 120 months take
 about 2.5 s in process, report excluded), about 2 KB of Parquet per experiment, and a
 design table of 8 bytes per value held in memory with its chunks' arrays.
-See :mod:`accord.limits` for the caps and ``docs/scenario-format.md`` ("Limits").
+See :mod:`accord.spec.limits` for the caps and ``docs/scenario-format.md`` ("Limits").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from accord.limits import Estimate
+from accord.spec.limits import Estimate
 
 SECONDS_PER_EXPERIMENT_MONTH = 5e-6
 BYTES_PER_EXPERIMENT_MONTH = 8.0 * 40  # the monthly state arrays of a chunk, per experiment

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord import outcomes
-from accord.errors import ScenarioError
 from accord.experiments.rng import experiment_draws
 from accord.experiments.spec import ChunkResult
 from accord.models import burden, burden_demand, durability, opinion, war
 from accord.scenario.simulation import SimulationSpec
 from accord.simulation.state import Inputs, State
 from accord.simulation.step import EUROPE, US, step
+from accord.spec import outcomes
+from accord.spec.errors import ScenarioError
 
 GROUPS = ("US", "Europe", "Other")
 TERMS_POOL_SIZE = 256
@@ -71,7 +71,7 @@ LEVERS: tuple[str, ...] = (
     "talks_format", "sanctions_relief", "security_guarantee", "reassurance_force_k",
     "us_backstop", "defence_floor_pct",
 )
-#: Monthly series the engine writes (the one list, with units, is accord.outcomes.SERIES).
+#: Monthly series the engine writes (the one list, with units, is accord.spec.outcomes.SERIES).
 SERIES: tuple[str, ...] = tuple(outcomes.SERIES)
 
 

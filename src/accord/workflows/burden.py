@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from accord.errors import ScenarioError
 from accord.scenario.burden import BurdenSpec
+from accord.spec.errors import ScenarioError
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
@@ -489,7 +489,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     ]
     used = {"us_aid_stop": stop, "theta_range": [low, high], "draws": n_draws, "seed": seed,
             "measure": spec.aid.measure, "donor_groups": list(spec.aid.donor_groups)}
-    from accord.fits.burden_runs import aid_check
+    from accord.workflows.burden_runs import aid_check
 
     check = aid_check(draws=n_draws, seed=seed)
     c = check.per_actor.set_index("measure")
@@ -514,13 +514,13 @@ def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
                               horizon: int | None = None) -> BurdenResult:
     """Allies' defence spending under the levers, from the estimated demand model.
 
-    See :func:`accord.fits.burden_runs.equilibrium`: the base year (SIPRI, default 2024) is
+    See :func:`accord.workflows.burden_runs.equilibrium`: the base year (SIPRI, default 2024) is
     the equilibrium, the slopes are drawn from the ``burden-demand`` fit, the reaction
     functions are solved jointly year by year for ``horizon`` years (default 10; 0 = long
     run). Frontline allies and targets come from the scenario's burden section.
     """
     from accord.data.alliance import FRONTLINE, alliance
-    from accord.fits import burden_runs
+    from accord.workflows import burden_runs
 
     _check_names(spec.frontline.allies, alliance(spec.base_year).names, "frontline")
     if tuple(sorted(spec.frontline.allies)) != tuple(sorted(FRONTLINE)):
@@ -539,13 +539,13 @@ def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
 
 
 def run_backtest(train_until: int) -> BurdenResult:
-    """Out-of-sample test of the estimated model (:func:`accord.fits.burden_runs.backtest`).
+    """Out-of-sample test of the estimated model (:func:`accord.workflows.burden_runs.backtest`).
 
     ``summary`` holds ``model_mae``, ``persistence_mae``, ``joint_product_mae`` (share of
     GDP, percentage points), ``n_allies`` and ``years``; ``totals`` the errors by year;
     the rows every ally-year's forecasts.
     """
-    from accord.fits import burden_runs
+    from accord.workflows import burden_runs
 
     run = burden_runs.backtest(train_until)
     return BurdenResult(run.per_actor, run.totals, run.settings, run.provenance, run.notes,

@@ -43,8 +43,8 @@ def backtest_verdict() -> str:
 
 def aid_reaction(measure: str = "total") -> dict[str, Any]:
     """The donor-level aid reaction fit: predicted vs observed 2025 European replacement."""
-    from accord.errors import ScenarioError
-    from accord.fits.burden_aid_donor import fit
+    from accord.spec.errors import ScenarioError
+    from accord.workflows.burden_aid_donor import fit
 
     if measure not in ("total", "military"):
         raise ScenarioError(None, "unknown aid measure", field="measure",

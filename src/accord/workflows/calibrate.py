@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 from accord.workflows.forecast import check_count, check_path
 from accord.workflows.seeds import check_seed
 
@@ -30,12 +30,13 @@ def calibrate(
 ) -> dict[str, Any]:
     """History-match a scenario's engine to the war record; write ``calibration.json`` in ``out``.
 
-    See :mod:`accord.calibration` for the method and the targets. Returns the calibration
+    See :mod:`accord.workflows.history_matching` for the method and the targets. Returns the
+    calibration
     (``targets`` with ``observed`` and ``simulated``, ``accepted`` sample, ``status``).
 
     A calibration whose estimate
     (:func:`accord.simulation.cost.estimate_calibration`) is over the cap of
-    :mod:`accord.limits` is refused unless ``force``; ``log(message)`` receives the estimate
+    :mod:`accord.spec.limits` is refused unless ``force``; ``log(message)`` receives the estimate
     of a long one before it starts.
 
     Raises
@@ -44,7 +45,7 @@ def calibrate(
         Bad scenario, variant, counts, seed or output directory, or a job over the cap --
         all checked before anything is written.
     """
-    from accord.calibration import calibrate as history_match
+    from accord.workflows.history_matching import calibrate as history_match
     from accord.workflows.scenarios import load
     from accord.workflows.simulate import check_executor
 
@@ -67,10 +68,10 @@ def calibrate(
 def estimate_calibration_or_refuse(loaded: Scenario, variant: str, points: int,
                                    replicates: int, waves: int, force: bool = False,
                                    log: Callable[[str], None] | None = None) -> None:
-    """Refuse a calibration over the cap of :mod:`accord.limits` unless ``force`` (the
+    """Refuse a calibration over the cap of :mod:`accord.spec.limits` unless ``force`` (the
     mechanism of ``run`` and ``forecast``); give a long one's estimate to ``log``."""
-    from accord.limits import ANNOUNCE_SECONDS
     from accord.simulation.cost import estimate_calibration
+    from accord.spec.limits import ANNOUNCE_SECONDS
 
     spec = loaded.simulation
     if spec is None or variant not in spec.variants:

@@ -7,12 +7,12 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
-    from accord.forecast import Forecast
     from accord.scenario.schema import Scenario
+    from accord.workflows.forecast_draws import Forecast
 
 #: The seed used when none is given (the same in every command and in the API).
 DEFAULT_SEED = 20250301
@@ -20,8 +20,8 @@ DEFAULT_SEED = 20250301
 
 def model_names(models: str | Iterable[str] | None) -> tuple[str, ...]:
     """The models asked for: ``None`` or ``"all"`` = ``"all"`` (every model that applies to
-    the scenario, :func:`accord.forecast.choose_models`), else names (a list, or one string,
-    comma-separated); unknown names raise ScenarioError."""
+    the scenario, :func:`accord.workflows.forecast_draws.choose_models`), else names (a list,
+    or one string, comma-separated); unknown names raise ScenarioError."""
     from accord.models.bargaining import MODEL_NAMES
 
     items = [models] if models is None or isinstance(models, str) else list(models)
@@ -93,19 +93,19 @@ def forecast(
     progress
         Called as ``progress(model, draws_done)`` after each chunk.
     force, log
-        A forecast whose estimate (:func:`accord.forecast.estimate`) is over the cap of
-        :mod:`accord.limits` is refused unless ``force``; ``log(message)`` receives the
-        estimate of a long one before it starts.
+        A forecast whose estimate (:func:`accord.workflows.forecast_draws.estimate`) is over
+        the cap of :mod:`accord.spec.limits` is refused unless ``force``; ``log(message)``
+        receives the estimate of a long one before it starts.
     options
-        Passed on to :func:`accord.forecast.run_forecast`.
+        Passed on to :func:`accord.workflows.forecast_draws.run_forecast`.
 
     Returns
     -------
     Forecast
         With ``.table()`` (pandas), ``.to_dict()`` (JSON-ready) and ``.figure()``.
     """
-    from accord.forecast import choose_models, estimate, run_forecast
-    from accord.limits import ANNOUNCE_SECONDS
+    from accord.spec.limits import ANNOUNCE_SECONDS
+    from accord.workflows.forecast_draws import choose_models, estimate, run_forecast
     from accord.workflows.scenarios import load
 
     if options:

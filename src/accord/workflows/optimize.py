@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 
 def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = None,
@@ -22,15 +22,15 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
     Bad input (an empty objective set, a malformed or unknown objective, ``population < 2``,
     ``generations < 1``, ``futures < 1``) is one ScenarioError before any simulation. The
     estimate (:func:`accord.simulation.cost.estimate_optimization`, ``population x
-    generations x futures`` experiments) is refused over the cap of :mod:`accord.limits`
+    generations x futures`` experiments) is refused over the cap of :mod:`accord.spec.limits`
     unless ``force``; ``log(line)`` gets a long search's estimate and one line per generation
     (evaluations so far, hypervolume, time left)."""
     from accord.analysis.robust import nsga2, robustness
     from accord.experiments.design import make_design
-    from accord.limits import ANNOUNCE_SECONDS
     from accord.simulation import simulate_chunk
     from accord.simulation.cost import estimate_optimization
     from accord.simulation.engine import compile_spec
+    from accord.spec.limits import ANNOUNCE_SECONDS
     from accord.workflows.scenarios import load
 
     if not objectives:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from accord.analysis import questions as qa
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 
 def _run_and_calendar(run: Any, variant: str | None) -> tuple[Any, date, int]:
@@ -114,7 +114,8 @@ def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[st
     import tempfile
     from pathlib import Path
 
-    from accord.store import (
+    from accord.store.manifest import chunk_path
+    from accord.store.runs import (
         DESIGN_FILE,
         META_FILE,
         now_iso,
@@ -123,7 +124,6 @@ def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[st
         write_manifest,
         write_parquet_atomic,
     )
-    from accord.store_manifest import chunk_path
     from accord.workflows.study import Study, open_study
 
     target = Path(out)

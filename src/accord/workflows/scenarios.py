@@ -30,7 +30,7 @@ def load(scenario: str | os.PathLike[str] | Scenario) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario
     if not isinstance(scenario, str | os.PathLike):
-        from accord.errors import ScenarioError
+        from accord.spec.errors import ScenarioError
 
         raise ScenarioError(None, "wrong type", field="scenario",
                             expected="a shipped name, a path or a loaded Scenario",
@@ -54,9 +54,9 @@ def check(scenario: str | os.PathLike[str]) -> Scenario:
     ScenarioError
         One line naming file, line and field of the first problem.
     """
-    from accord.errors import ScenarioError
     from accord.scenario.loader import load_with_sources
     from accord.scenario.yamlsafe import line_of
+    from accord.spec.errors import ScenarioError
 
     if isinstance(scenario, os.PathLike) and not isinstance(scenario, Path):
         scenario = Path(os.fspath(scenario))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numbers
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 #: Seeds lie in ``[0, SEED_LIMIT)``: non-negative (``SeedSequence``) and a signed 64-bit
 #: integer (DuckDB's ``BIGINT`` in the run catalogue).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 #: The default outcome: P(peace holds 5 years), defined in every experiment.
 DEFAULT_OUTCOME = "peace_holds_5y"
@@ -49,7 +49,7 @@ def sensitivity(run: str | os.PathLike[str], *, method: str = "delta",
     ``run``: ``{"outcome", "method", "variant", "n", "indices": [...], "excluded": [...],
     "note"}``; with ``by_levers`` also ``"by_levers": [...]`` one entry per combination."""
     from accord.analysis.gsa import DESIGNED_METHODS, GIVEN_DATA_METHODS, sensitivity_table
-    from accord.outcomes import describe
+    from accord.spec.outcomes import describe
     from accord.workflows.seeds import check_seed
     from accord.workflows.study import open_study
 
@@ -81,7 +81,7 @@ def sensitivity(run: str | os.PathLike[str], *, method: str = "delta",
     columns = [c for c in design.columns if c != "experiment"]
     uncertainties, levers, labels = _inputs(_One(study, chosen), columns)
     from accord.analysis.gsa import estimate_seconds, numeric_inputs
-    from accord.limits import ANNOUNCE_SECONDS, Estimate
+    from accord.spec.limits import ANNOUNCE_SECONDS, Estimate
 
     used, _ = numeric_inputs(table, uncertainties)
     present = [lever for lever in levers if lever in table]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 from accord.workflows.forecast import DEFAULT_SEED, check_count, check_path
 from accord.workflows.seeds import check_seed
 
@@ -110,7 +110,7 @@ def simulate(
         A progress bar on a terminal; ``log(message)`` for one line per variant.
     force
         Run even when the estimate (:func:`accord.simulation.cost.estimate_run`) is over the
-        cap of :mod:`accord.limits`; a long run's estimate goes to ``log`` before it starts.
+        cap of :mod:`accord.spec.limits`; a long run's estimate goes to ``log`` before it starts.
     report
         Also write the HTML report of the variants, at this name inside ``out`` (or at this
         path if it has a folder), while ``out`` is still locked.
@@ -125,11 +125,11 @@ def simulate(
         Bad input (seed, counts, executor, variant, scenario), or a stored run of another
         scenario, seed or design in ``out`` -- all checked before anything is written.
     """
-    from accord.limits import ANNOUNCE_SECONDS
     from accord.safeio import ensure_directory
     from accord.simulation import compile_spec
     from accord.simulation.cost import estimate_run
-    from accord.store import writer_lock
+    from accord.spec.limits import ANNOUNCE_SECONDS
+    from accord.store.runs import writer_lock
     from accord.workflows.scenarios import load
 
     seed = check_seed(seed)
@@ -210,8 +210,7 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
     if not overwrite:
         for name in chosen:
             refuse_changed_scenario(out_dir / name, loaded.hash())
-    from accord import calibration as calibration_module
-
+    from accord.workflows import history_matching as calibration_module
     simulate_fn = functools.partial(simulate_chunk, spec=compiled)
     accepted, calibration_note = calibration
     if log is not None and calibration_note:
@@ -246,8 +245,7 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
 
 def _calibration(loaded: Scenario, calibrated: bool) -> tuple[dict[str, Any] | None, str]:
     """The scenario's shipped calibration (or None) and the line saying which was used."""
-    from accord import calibration as calibration_module
-
+    from accord.workflows import history_matching as calibration_module
     path = calibration_module.shipped_path(loaded) if calibrated else None
     accepted = calibration_module.load(path) if path is not None else None
     return accepted, calibration_module.describe(accepted, path)
@@ -283,7 +281,7 @@ def refuse_changed_scenario(run_dir: Path, scenario_hash: str) -> None:
     """Refuse to resume a stored run whose scenario has changed since it was started."""
     import json
 
-    from accord.store import META_FILE
+    from accord.store.runs import META_FILE
 
     meta_file = run_dir / META_FILE
     if not meta_file.is_file():
@@ -302,6 +300,6 @@ def refuse_changed_scenario(run_dir: Path, scenario_hash: str) -> None:
 
 
 def _outcome_entries(compiled: object) -> list[dict[str, str]]:
-    from accord.outcomes import describe
+    from accord.spec.outcomes import describe
 
     return [describe(name) for name in compiled.outcome_names]  # type: ignore[attr-defined]

@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from accord.analysis.discovery import PrimResult
-    from accord.store import Run
+    from accord.store.runs import Run
 
 #: Experiments whose monthly series go into the report's fan charts (the scalars use all).
 REPORT_SERIES_EXPERIMENTS = 2000
@@ -103,7 +103,7 @@ class Study:
 
     def outcomes(self) -> list[dict[str, str]]:
         """The outcome registry entries recorded with the runs (name, label, unit, kind)."""
-        from accord.outcomes import describe
+        from accord.spec.outcomes import describe
 
         first = next(iter(self.runs.values()))
         recorded = first.meta.get("outcomes")
@@ -148,7 +148,7 @@ class Study:
         import numpy as np
 
         from accord.analysis.discovery import prim
-        from accord.outcomes import with_derived
+        from accord.spec.outcomes import with_derived
 
         run = self.run(variant)
         design = run.design()
@@ -190,7 +190,7 @@ class Study:
 
             info = scenario_info(self.scenario, spec)
             # The fitted evidence behind durability and escalation, for the report's section.
-            from accord.fits.evidence import report_evidence
+            from accord.workflows.evidence import report_evidence
 
             info["evidence"] = report_evidence()
         name = getattr(self.scenario, "name", None) or next(iter(self.runs.values())).meta.get(
@@ -202,7 +202,7 @@ class Study:
 def open_study(path: str | os.PathLike[str]) -> Study:
     """A Study of stored runs: a run directory (holding ``meta.json``) or a directory of runs
     (as ``accord run --out`` writes, one sub-directory per variant)."""
-    from accord.store import META_FILE, open_run
+    from accord.store.runs import META_FILE, open_run
 
     folder = Path(path)
     if (folder / META_FILE).is_file():
@@ -242,7 +242,7 @@ def list_runs(directory: str | os.PathLike[str] = "runs") -> pd.DataFrame:
     every run) and of its sub-directories, one row per run, oldest first."""
     import pandas as pd
 
-    from accord.store import CATALOGUE_COLUMNS, CATALOGUE_FILE, read_catalogue
+    from accord.store.runs import CATALOGUE_COLUMNS, CATALOGUE_FILE, read_catalogue
 
     folder = Path(directory)
     if not folder.is_dir():

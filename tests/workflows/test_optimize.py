@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 from accord.workflows.optimize import optimize
 
 

@@ -18,18 +18,16 @@ reader sees how much the number depends on when bargaining ends.
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from accord.limits import Estimate
 from accord.models.bargaining import MODEL_NAMES
 from accord.models.bargaining.base import BargainingResult, weighted_median
 from accord.scenario.schema import Scenario
+from accord.spec.limits import Estimate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,7 +77,7 @@ def choose_models(
     the others are skipped with the reason. A model named explicitly that does not apply is
     an error (ScenarioError naming the model and the reason).
     """
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     chosen: list[str] = []
     skipped: list[dict[str, str]] = []
@@ -108,7 +106,7 @@ def choose_models(
 def estimate(
     scenario: Scenario, models: Sequence[str], draws: int, rounds: int | None = None
 ) -> Estimate:
-    """Rough time and peak memory of a forecast (see :mod:`accord.limits`)."""
+    """Rough time and peak memory of a forecast (see :mod:`accord.spec.limits`)."""
     n, k = len(scenario.actors), len(scenario.issues)
     runs = draws + 1  # the central scenario is run once more
     batch = min(draws, CHUNK)
@@ -236,7 +234,7 @@ class Forecast:
     def figure(self) -> MplFigure:
         """The forecast figure, a ``matplotlib.figure.Figure`` made without pyplot (a
         notebook's backend is left alone); save it with ``accord.safeio.save_figure``."""
-        from accord.forecast.figure import forecast_figure
+        from accord.workflows.forecast_figure import forecast_figure
 
         return forecast_figure(self)
 
@@ -451,19 +449,3 @@ def round_statistics(
     total = weight.sum(axis=0)
     mean = (history * weight).sum(axis=1) / np.where(total > 0, total, 1.0)
     return median, mean
-
-
-class _CallableModule(types.ModuleType):
-    """``accord.forecast`` is the public API's function *and* this package (older import
-    paths such as ``from accord.forecast import run_forecast`` keep working). Python binds a
-    package to its parent's attribute once it is imported, so the package itself is made
-    callable: ``accord.forecast(scenario, ...)`` is :func:`accord.workflows.forecast.forecast`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Forecast:
-        from accord.workflows.forecast import forecast
-
-        return forecast(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from accord.jsonout import dumps, finite
+from accord.spec.jsonout import dumps, finite
 
 
 def strict_loads(text: str):  # type: ignore[no-untyped-def]

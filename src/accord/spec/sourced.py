@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from accord.spec_base import SpecModel
+from accord.spec.base import SpecModel
 
 Distribution = Literal["constant", "uniform", "triangular", "normal", "lognormal", "choice"]
 #: The distributions of a number (``choice`` is for named uncertainties with ``values``).
@@ -38,7 +38,7 @@ NUMERIC = ("constant", "uniform", "triangular", "normal", "lognormal")
 
 class SourcedNumber(SpecModel):
     """A number with its source: a central value, a plausible range and a distribution
-    (strict numbers and safe text, as every spec: :class:`accord.spec_base.SpecModel`)."""
+    (strict numbers and safe text, as every spec: :class:`accord.spec.base.SpecModel`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 

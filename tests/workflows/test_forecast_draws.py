@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import accord.forecast as forecast_module
-from accord.forecast import round_statistics, run_forecast
 from accord.scenario import load_scenario
+from accord.workflows import forecast_draws as forecast_module
+from accord.workflows.forecast_draws import round_statistics, run_forecast
 
 
 def test_chunk_size_does_not_change_the_forecast(monkeypatch: pytest.MonkeyPatch) -> None:

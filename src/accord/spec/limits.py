@@ -4,7 +4,7 @@ Two kinds of bound (see ``docs/scenario-format.md``, "Limits"):
 
 * **Hard limits** on input, checked while loading, never overridden: the size of every
   input file (:data:`MAX_FILE_BYTES`), the number of actors and issues of a scenario, the
-  magnitude of every number (:data:`accord.spec_base.MAX_MAGNITUDE`). They keep the loader
+  magnitude of every number (:data:`accord.spec.base.MAX_MAGNITUDE`). They keep the loader
   itself fast and the models' arithmetic finite.
 * **Caps** on the size of a job (forecast: draws x actors x issues through each model;
   run: experiments x months): above :data:`MAX_JOB_SECONDS` estimated seconds or
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 #: Largest input file (scenario YAML, section YAML, positions CSV, KTAB CSV): 10 MB. The
 #: shipped flagship scenario is about 0.1 MB in all; a file 100 times larger is a mistake.

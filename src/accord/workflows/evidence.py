@@ -94,7 +94,8 @@ BEFORE_DEFENCE_SOURCE = ("European defence before: the calibrated joint-product 
 
 def burden_rows() -> list[dict[str, str]]:
     """The estimated demand model, its backtest and the 2025 aid check, beside their data."""
-    from accord.fits import burden_demand, burden_runs
+    from accord.fits import burden_demand
+    from accord.workflows import burden_runs
 
     fit = burden_demand.fit(draws=1000)
     data = f"SIPRI panel, {fit.data.n} ally-years {fit.data.years[0]}-{fit.data.years[1]}"

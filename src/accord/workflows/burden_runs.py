@@ -18,15 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.errors import ScenarioError
 from accord.fits import burden_demand as fitmod
+from accord.fits.burden_backtest import JOINT_PRODUCT_THETA
 from accord.models import burden_demand as demand
+from accord.spec.errors import ScenarioError
 
 QUANTILES = (0.05, 0.5, 0.95)
 NORTH_AMERICA = ("United States", "Canada")
-#: Publicness used by the calibrated joint-product reference: the middle of the shipped
-#: scenario's theta ~ U(0.25, 1) (ukraine-2025/burden.yaml).
-JOINT_PRODUCT_THETA = 0.625
 #: The aid game's publicness range of the shipped scenario (aid.theta), for the calibrated
 #: reference of the aid check.
 AID_THETA_RANGE = (0.5, 1.0)

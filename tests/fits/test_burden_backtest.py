@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from accord.fits import burden_demand as bd
-from accord.fits import burden_runs as runs
+from accord.workflows import burden_runs as runs
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_backtest_2019_beats_persistence_and_the_calibrated_model(
 
 
 def test_backtest_refuses_a_training_end_without_test_years() -> None:
-    from accord.errors import ScenarioError
+    from accord.spec.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="train-until"):
         runs.backtest(2024)

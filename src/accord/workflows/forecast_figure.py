@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.forecast import Forecast
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from accord.workflows.forecast_draws import Forecast
 
 
 def forecast_figure(forecast: Forecast) -> Figure:

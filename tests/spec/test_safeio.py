@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import pytest
 from matplotlib.figure import Figure
 
-from accord.errors import ScenarioError
 from accord.safeio import atomic_write, atomic_write_bytes, ensure_directory, save_figure
+from accord.spec.errors import ScenarioError
 
 
 def test_writes_and_replaces_a_regular_file(tmp_path):

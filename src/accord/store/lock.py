@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 LOCK_FILE = ".lock"
 #: ``.<name>.<pid>.<random>.tmp`` (accord.safeio) or ``.<name>.<pid>.tmp`` (older runs).

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from accord import calibration
 from accord.scenario import load_scenario
 from accord.simulation import compile_spec, simulate_chunk, variant_design
+from accord.workflows import history_matching as calibration
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_run_says_whether_it_used_the_calibration(tmp_path):
     import subprocess
     import sys
 
-    from accord.store import Run
+    from accord.store.runs import Run
 
     for flag, expected in (([], "calibrated ("), (["--uncalibrated"], "uncalibrated")):
         out = tmp_path / ("plain" if flag else "calibrated")

@@ -12,8 +12,8 @@ Layout of a run directory::
 
 Every file is written through :func:`accord.safeio.atomic_write` (a temporary name carrying the
 writer's pid, then an atomic rename), so a reader or a killed writer never sees half a file.
-One process writes a run, under :func:`accord.store_lock.writer_lock`. A chunk counts when
-both its files match their record in ``chunks.json`` (:mod:`accord.store_manifest`); a
+One process writes a run, under :func:`accord.store.lock.writer_lock`. A chunk counts when
+both its files match their record in ``chunks.json`` (:mod:`accord.store.manifest`); a
 resumed run recomputes the others. Catalogue writes are few (start and end of a run), made
 only by the parent process, under an exclusive file lock, in one DuckDB transaction.
 """
@@ -33,16 +33,16 @@ from typing import Any
 
 import pandas as pd
 
-from accord.errors import ScenarioError
 from accord.safeio import atomic_write_bytes, atomic_write_text
-from accord.store_lock import (
+from accord.spec.errors import ScenarioError
+from accord.store.lock import (
     LOCK_FILE,
     lock_holder,
     process_is_alive,
     remove_stale_temporaries,
     writer_lock,
 )
-from accord.store_manifest import (
+from accord.store.manifest import (
     KINDS,
     MANIFEST_FILE,
     Record,
@@ -209,7 +209,7 @@ def read_catalogue(out_dir: Path) -> pd.DataFrame:
 
 def code_version() -> str:
     """accord's version, plus the git commit of the source tree when there is one."""
-    from accord import __version__
+    from accord.version import __version__
 
     commit = _git_commit(Path(__file__).resolve().parent)
     return f"{__version__}+g{commit[:12]}" if commit else __version__
@@ -350,7 +350,7 @@ class Run:
 
         Anything but a single query (``SELECT``, ``WITH``, ``FROM``, ``DESCRIBE``...) is
         refused before it runs: no ``COPY``, ``ATTACH``, ``INSTALL``, ``SET``, ``CREATE``.
-        Bad SQL raises :class:`~accord.errors.ScenarioError` with DuckDB's message in one line.
+        Bad SQL raises :class:`~accord.spec.errors.ScenarioError` with DuckDB's message in one line.
         The query is bounded as :meth:`query_batches` says (``timeout`` seconds, DuckDB's
         memory limit); the whole answer is returned.
         """
@@ -368,7 +368,7 @@ class Run:
 
         At least one frame is yielded (empty when there are no rows, with the columns).
         Bounds (docs/experiments.md, "Querying a run"): the query, fetching included, is
-        interrupted after ``timeout`` seconds (:class:`~accord.errors.ScenarioError` naming
+        interrupted after ``timeout`` seconds (:class:`~accord.spec.errors.ScenarioError` naming
         ``timeout``); DuckDB may use at most :func:`query_memory_limit` bytes and spills
         beyond that into a temporary folder that is removed when the generator ends (close
         it, or exhaust it, to release the connection at once).

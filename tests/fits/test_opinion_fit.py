@@ -8,7 +8,7 @@ import pytest
 
 from accord.models import opinion as op
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "validation" / "data"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@
 * :func:`interval_text` — an estimate with its interval, saying "the same in every future"
   for a degenerate interval instead of a false "91 % (91–91 %)".
 
-The dashboard can import these (hook: ``accord.formatting.fmt``) so that all faces agree.
+The dashboard can import these (hook: ``accord.analysis.formatting.fmt``) so that all faces agree.
 """
 
 from __future__ import annotations

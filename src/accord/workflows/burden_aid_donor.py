@@ -26,7 +26,7 @@ def fit(measure: str = "total") -> dict[str, Any]:
     from scipy import stats
 
     from accord.data import load
-    from accord.fits.burden_runs import aid_check
+    from accord.workflows.burden_runs import aid_check
 
     table = load("kiel_r27_monthly")
     f = table.frame

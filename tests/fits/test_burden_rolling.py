@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from accord.errors import ScenarioError
 from accord.fits import burden_backtest as bt
+from accord.spec.errors import ScenarioError
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_cli_rolling_json_has_the_issue_shape():
 
 def test_aid_reaction_fit_is_out_of_sample_and_consistent():
     from accord.data import load
-    from accord.fits.burden_aid_donor import fit
+    from accord.workflows.burden_aid_donor import fit
 
     months = load("kiel_r27_monthly").frame["year_month"]
     assert months.max() == "2025-01"  # the file reaches into the test year ...

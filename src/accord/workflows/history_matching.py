@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.errors import ScenarioError
+from accord.spec.errors import ScenarioError
 
 FILE_NAME = "calibration.json"
 REPORT_NAME = "calibration.md"
@@ -233,7 +233,7 @@ def calibrate(scenario: Any, *, out_dir: str | Path, variant: str = "baseline",
 def _pooled(out: Path, accepted: list[dict[str, Any]], horizon: int
             ) -> dict[str, tuple[float, int]]:
     """Targets over the futures of every accepted point, all waves pooled."""
-    from accord.store import Run
+    from accord.store.runs import Run
 
     frames = []
     for wave in sorted({row["wave"] for row in accepted}):
