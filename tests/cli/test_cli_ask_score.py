@@ -218,3 +218,36 @@ observations:
     expected = set(sums.index[(sums - 55.0).abs() <= 5.0])
     assert result["ess"] == len(expected)
     assert set(accord.open(out).scalars()["experiment"]) == expected
+
+
+def test_update_rerun_draws_fresh_futures_from_the_kept_parameter_rows(small_run, tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text(OBSERVED)
+    outs = [tmp_path / "a", tmp_path / "b"]
+    results = [_json(["update", str(small_run), "--observed", str(observed), "--out", str(out),
+                      "--rerun", "--experiments", "60", "--seed", "11", "-f", "json"])
+               for out in outs]
+    assert results[0]["rerun"] == {"seed": 11, "n_experiments": 60, "ess": results[0]["ess"]}
+    updated = accord.open(outs[0])
+    kept = updated.scalars()["ceasefire_month"].to_numpy()
+    assert len(kept) == results[0]["ess"] and not np.any(kept < 10)
+    # Every fresh row's parameters are those of a future the first rejection kept.
+    parent = accord.open(small_run)
+    months = parent.scalars().set_index("experiment")["ceasefire_month"]
+    design = parent.design().set_index("experiment")
+    inputs = [c for c in design.columns if c != "variant"]
+    kept_rows = {tuple(row) for row in
+                 design.loc[months.index[~(months < 10)], inputs].itertuples(index=False)}
+    fresh = updated.design()[inputs]
+    assert all(tuple(row) in kept_rows for row in fresh.itertuples(index=False))
+    assert updated.run().meta["updated_from"]["rerun"]["seed"] == 11
+    # Same seed, same futures.
+    again = accord.open(outs[1]).scalars()
+    assert again.equals(updated.scalars())
+
+
+def test_update_options_of_a_rerun_need_rerun(small_run, tmp_path):
+    result = runner.invoke(app, ["update", str(small_run), "--observed", "x.yaml", "--out",
+                                 str(tmp_path / "u"), "--seed", "3"])
+    assert result.exit_code == 2 and "need --rerun" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from accord.cli.formats import Format
+from accord.spec.errors import ScenarioError
 
 
 def register(app: typer.Typer) -> None:
@@ -95,18 +96,35 @@ def update(
     observed: Annotated[Path, typer.Option("--observed", help="An observations file (YAML).")],
     out: Annotated[Path, typer.Option("--out", help="A new directory for the updated run.")],
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
+    rerun: Annotated[bool, typer.Option(
+        "--rerun", help="Run the kept futures' parameter rows afresh (drawn with replacement) "
+        "and condition the fresh futures again.")] = False,
+    experiments: Annotated[int | None, typer.Option(
+        help="With --rerun: fresh futures to run (default: as many as the run has).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="With --rerun: seed (default: a child of the run's seed).")] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Keep the futures that agree with every observation (rejection) as a new run."""
     from accord.workflows.questions import update as update_run
 
-    summary = update_run(run, observed, out, variant=variant)
+    if not rerun and (experiments is not None or seed is not None):
+        raise ScenarioError(None, "--experiments and --seed need --rerun", field="--rerun")
+    summary = update_run(run, observed, out, variant=variant, rerun=rerun,
+                         experiments=experiments, seed=seed,
+                         progress=output_format is not Format.json)
     if output_format is Format.json:
         from accord.spec.jsonout import dumps
 
         typer.echo(dumps(summary, indent=2))
     else:
-        typer.echo(f"{summary['run']}: as of {summary['as_of']}, kept {summary['ess']} of "
-                   f"{summary['n_futures']} futures (ESS {summary['ess']})")
+        line = (f"{summary['run']}: as of {summary['as_of']}, kept "
+                f"{round(summary['share_kept'] * summary['n_futures'])} of "
+                f"{summary['n_futures']} futures")
+        if "rerun" in summary:
+            fresh = summary["rerun"]
+            line += (f"; rerun of {fresh['n_experiments']} fresh futures (seed {fresh['seed']})"
+                     f" kept {fresh['ess']}")
+        typer.echo(f"{line} (ESS {summary['ess']})")
     if summary["warning"]:
         typer.echo(f"warning: {summary['warning']}", err=True)

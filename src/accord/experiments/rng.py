@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 DESIGN_STREAM_TAG = 0x64657369  # "desi"
+#: Spawn key of `accord update --rerun`: the fresh run's seed and its resampling of rows.
+RERUN_STREAM = 0x72657275  # "reru"
 
 # Constants of numpy's SeedSequence (numpy/random/bit_generator.pyx, after O'Neill's
 # seed_seq_fe) and of PCG64 (the 128-bit LCG multiplier), used to seed many experiments at

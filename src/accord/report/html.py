@@ -212,6 +212,9 @@ def build_report(
 
     context["evidence"] = evidence_section(info.get("evidence"), scalars,
                                            info.get("horizon_months"))
+    from accord.report.as_of import as_of_section
+
+    context["as_of"] = as_of_section(info.get("as_of"), ctx.figure)
     context["skipped"] = ctx.skipped
     context["elapsed"] = f"{time.perf_counter() - started:.1f}"
     html = _environment().get_template("report.html.j2").render(**context)

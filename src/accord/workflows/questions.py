@@ -106,24 +106,24 @@ ESS_WARN = 100
 
 
 def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[str], *,
-           variant: str | None = None) -> dict[str, Any]:
+           variant: str | None = None, rerun: bool = False, experiments: int | None = None,
+           seed: int | None = None, progress: bool = False) -> dict[str, Any]:
     """Condition a stored run on observations by rejection; write the kept futures to ``out``
     as a run of their own, marked "as of" the observations' date. Returns a summary with the
-    effective sample size (with 0/1 weights: the number of futures kept)."""
+    effective sample size (with 0/1 weights: the number of futures kept).
+
+    With ``rerun``, the kept futures' parameter rows are the updated posterior (their
+    empirical distribution: no kernel, so no bandwidth to choose). ``experiments`` rows are
+    drawn from them with replacement, run afresh through the experiments runner (each row is
+    a new experiment, so with its own randomness), and the fresh futures are conditioned on
+    the observations again: the updated run has as many futures as the fresh run kept, and
+    none contradicts an observation. ``seed`` (default: derived from the parent run's seed by
+    a spawn key, never by arithmetic) seeds both the resampling and the fresh run.
+    """
     import shutil
     import tempfile
     from pathlib import Path
 
-    from accord.store.manifest import chunk_path
-    from accord.store.runs import (
-        DESIGN_FILE,
-        META_FILE,
-        now_iso,
-        update_catalogue,
-        write_json_atomic,
-        write_manifest,
-        write_parquet_atomic,
-    )
     from accord.workflows.study import Study, open_study
 
     target = Path(out)
@@ -140,46 +140,132 @@ def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[st
         raise where.error("date before the run's start", ("as_of",),
                           expected=f"on or after {start.isoformat()}",
                           found=str(observations.as_of))
+    if rerun and study.scenario is None:
+        raise ScenarioError(str(parent.path), "the run's scenario is not shipped unchanged, so "
+                            "its futures cannot be run afresh", field="--rerun")
     keep = qa.condition_on(scalars, start, horizon, observations, where,
                            series=parent.series)
-    kept = set(scalars["experiment"].to_numpy()[keep].tolist())
-    n, ess = len(scalars), int(keep.sum())
+    n, first_ess = len(scalars), int(keep.sum())
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    history: dict[str, Any] = {"run": str(parent.path), "run_id": parent.run_id,
+                               "n_experiments": n, "observed": str(observed),
+                               "method": "rejection", "ess": first_ess,
+                               "observations": [o.id for o in observations.observations]}
     try:
-        def subset(frame: Any) -> Any:
-            return frame[frame["experiment"].isin(kept)].reset_index(drop=True)
-
-        records = {}
-        for kind, frame in (("scalars", parent.scalars()), ("series", parent.series())):
-            path = chunk_path(staging, kind, 0)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            records[kind] = write_parquet_atomic(subset(frame), path)
-        write_parquet_atomic(subset(parent.design()), staging / DESIGN_FILE)
-        write_manifest(staging, {0: records})
-        meta = dict(parent.meta)
-        meta.update({
-            "run_id": target.name, "n_experiments": ess, "n_chunks": 1, "chunk_size": ess,
-            "status": "complete", "created": now_iso(), "finished": now_iso(),
-            "as_of": observations.as_of.isoformat(),
-            "updated_from": {"run": str(parent.path), "run_id": parent.run_id,
-                             "n_experiments": n, "observed": str(observed),
-                             "method": "rejection", "ess": ess,
-                             "observations": [o.id for o in observations.observations]},
-        })
-        write_json_atomic(meta, staging / META_FILE)
-        staging.rename(target)
-    except BaseException:
+        source = parent
+        if rerun:
+            fresh_seed = seed if seed is not None else _rerun_seed(int(parent.meta["seed"]))
+            source = _rerun(study, parent, scalars["experiment"].to_numpy()[keep],
+                            experiments or n, fresh_seed, staging / "fresh", progress)
+            fresh_scalars = source.scalars()
+            keep = qa.condition_on(fresh_scalars, start, horizon, observations, where,
+                                   series=source.series)
+            kept_ids = fresh_scalars["experiment"].to_numpy()[keep]
+            history.update({"method": "rejection, then a rerun of the kept parameter rows "
+                                      "and rejection again",
+                            "rerun": {"seed": fresh_seed, "n_experiments": len(fresh_scalars),
+                                      "ess": int(keep.sum())}})
+        else:
+            kept_ids = scalars["experiment"].to_numpy()[keep]
+        meta = _write_subset(source, set(kept_ids.tolist()), staging / "run", target.name,
+                             observations.as_of, history)
+        (staging / "run").rename(target)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+    _record_in_catalogue(target, meta)
+    ess = int(meta["n_experiments"])
+    summary = {"run": str(target), "as_of": observations.as_of.isoformat(), "n_futures": n,
+               "ess": ess, "share_kept": first_ess / n, "warning": (
+                   f"ESS {ess} is below {ESS_WARN}: answers of the updated run are noisy; "
+                   "rerun with more experiments (--rerun --experiments N)"
+                   if ess < ESS_WARN else None)}
+    if rerun:
+        summary["rerun"] = history["rerun"]
+    return summary
+
+
+def _rerun_seed(parent_seed: int) -> int:
+    """The fresh run's seed: a child of the parent's seed (its own stream, never seed + k)."""
+    import numpy as np
+
+    from accord.experiments.rng import RERUN_STREAM
+
+    child = np.random.SeedSequence(parent_seed, spawn_key=(RERUN_STREAM,))
+    return int(child.generate_state(1, dtype=np.uint32)[0])
+
+
+def _rerun(study: Any, parent: Any, kept: Any, experiments: int, seed: int, directory: Any,
+           progress: bool) -> Any:
+    """Draw ``experiments`` parameter rows from the kept ones and run them afresh."""
+    import functools
+
+    import numpy as np
+
+    from accord.experiments.rng import RERUN_STREAM
+    from accord.experiments.runner import run_experiments
+    from accord.simulation import compile_spec, simulate_chunk
+    from accord.workflows.forecast import check_count
+    from accord.workflows.seeds import check_seed
+
+    seed = check_seed(seed)
+    experiments = check_count(experiments, "experiments")
+    design = parent.design()
+    rows = design[design["experiment"].isin(kept)].reset_index(drop=True)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(RERUN_STREAM,)))
+    table = rows.iloc[rng.integers(0, len(rows), experiments)].reset_index(drop=True)
+    table["experiment"] = np.arange(experiments)
+    scenario = study.scenario
+    compiled = compile_spec(scenario.simulation, scenario, seed=seed,
+                            source=scenario.origin or scenario.name)
+    meta = {key: parent.meta[key] for key in ("scenario", "variant", "scenario_hash",
+                                              "description", "outcomes") if key in parent.meta}
+    directory.mkdir()
+    return run_experiments(functools.partial(simulate_chunk, spec=compiled), table, seed=seed,
+                           out_dir=directory, meta=meta, progress=progress, run_id="run")
+
+
+def _write_subset(source: Any, kept: set[int], staging: Any, run_id: str, as_of: date,
+                  history: dict[str, Any]) -> dict[str, Any]:
+    """Write the futures ``kept`` of run ``source`` as a complete run in ``staging``."""
+    from accord.store.manifest import chunk_path
+    from accord.store.runs import (
+        DESIGN_FILE,
+        META_FILE,
+        now_iso,
+        write_json_atomic,
+        write_manifest,
+        write_parquet_atomic,
+    )
+
+    def subset(frame: Any) -> Any:
+        return frame[frame["experiment"].isin(kept)].reset_index(drop=True)
+
+    staging.mkdir()
+    records = {}
+    for kind, frame in (("scalars", source.scalars()), ("series", source.series())):
+        path = chunk_path(staging, kind, 0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        records[kind] = write_parquet_atomic(subset(frame), path)
+    write_parquet_atomic(subset(source.design()), staging / DESIGN_FILE)
+    write_manifest(staging, {0: records})
+    meta = dict(source.meta)
+    meta.update({
+        "run_id": run_id, "n_experiments": len(kept), "n_chunks": 1, "chunk_size": len(kept),
+        "status": "complete", "created": now_iso(), "finished": now_iso(),
+        "as_of": as_of.isoformat(), "updated_from": history,
+    })
+    write_json_atomic(meta, staging / META_FILE)
+    return meta
+
+
+def _record_in_catalogue(target: Any, meta: dict[str, Any]) -> None:
+    from accord.store.runs import update_catalogue
+
     try:
         update_catalogue(target.parent, meta, target)
     except Exception:  # noqa: BLE001 -- the run stands without a catalogue row
         pass
-    return {"run": str(target), "as_of": observations.as_of.isoformat(), "n_futures": n,
-            "ess": ess, "share_kept": ess / n, "warning": (
-                f"ESS {ess} is below {ESS_WARN}: answers of the updated run are noisy; "
-                "rerun with more experiments" if ess < ESS_WARN else None)}
 
 
 def _read_ledger(path: Any) -> list[dict[str, Any]]:
@@ -258,3 +344,53 @@ def ledger(questions: str | os.PathLike[str], run: Any, path: str | os.PathLike[
                        "brier": qa.brier(entry["probs"], resolution.bin),
                        "log": qa.log_score(entry["probs"], resolution.bin)})
     return {"ledger": str(path), "recorded": [e["id"] for e in new], "scored": scored}
+
+
+def as_of_answers(study: Any, variant: str | None = None) -> dict[str, Any] | None:
+    """The shipped questions' answers as of the seed date (all futures) and as of the shipped
+    observations' date (the futures that agree with them, by rejection), with the scorecard
+    of the resolved questions and the points of a reliability diagram: for the report.
+
+    ``None`` when the run's scenario ships no ``observations.yaml`` and ``questions/`` beside
+    its scenario file. When no future agrees with the observations, the "as of" answers are
+    absent and ``note`` says why.
+    """
+    from pathlib import Path
+
+    scenario = study.scenario
+    if scenario is None or not scenario.origin:
+        return None
+    folder = Path(scenario.origin).parent
+    observed, questions = folder / "observations.yaml", folder / "questions"
+    if not observed.is_file() or not questions.is_dir():
+        return None
+    if variant is None:
+        variant = "baseline" if "baseline" in study.variants else study.variants[0]
+    chosen = study.run(variant)
+    scalars, start, horizon = _run_and_calendar(study, variant)
+    observations, where = qa.load_observations(observed)
+    note = None
+    try:
+        keep = qa.condition_on(scalars, start, horizon, observations, where,
+                               series=chosen.series)
+    except ScenarioError as error:
+        keep, note = None, str(error)
+    rows = []
+    for loaded in qa.load_questions(questions):
+        q = loaded.question
+        then = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded)
+        now = (qa.evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded)
+               if keep is not None else None)
+        for label, p in then.probs.items():
+            rows.append({"id": q.id, "title": q.title, "bin": label, "seed_date": p,
+                         "as_of": now.probs[label] if now is not None else None,
+                         "condition": then.condition is not None,
+                         "resolved": (q.resolution.bin == label) if q.resolution else None})
+    card = score(questions, study, variant=variant)
+    points = [(p, 1.0 if label == entry["resolved_bin"] else 0.0)
+              for entry in card["questions"] for label, p in entry["accord"]["probs"].items()]
+    return {"variant": variant, "seed_date": start.isoformat(),
+            "as_of": observations.as_of.isoformat(), "n_futures": len(scalars),
+            "ess": int(keep.sum()) if keep is not None else 0, "note": note,
+            "observations": [o.id for o in observations.observations], "rows": rows,
+            "scores": card, "reliability": points}

@@ -193,6 +193,10 @@ class Study:
             from accord.workflows.evidence import report_evidence
 
             info["evidence"] = report_evidence()
+            # The shipped questions as of the seed date and as of the latest observations.
+            from accord.workflows.questions import as_of_answers
+
+            info["as_of"] = as_of_answers(self)
         name = getattr(self.scenario, "name", None) or next(iter(self.runs.values())).meta.get(
             "scenario", "runs")
         title = title or f"{name}: coupled simulation, {len(reports)} variant(s)"
