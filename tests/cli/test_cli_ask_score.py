@@ -251,3 +251,25 @@ def test_update_options_of_a_rerun_need_rerun(small_run, tmp_path):
                                  str(tmp_path / "u"), "--seed", "3"])
     assert result.exit_code == 2 and "need --rerun" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ask_a_series_at_a_date_matches_the_series_by_hand(small_run):
+    series = accord.open(small_run).series()
+    month = 12  # 2026-03-01 is month 12 from the 2025-03-01 start
+    values = series[series["month"] == month].set_index("experiment")["aid_europe"]
+    threshold = float(np.median(values))
+    answer = _json(["ask", str(small_run), "--event",
+                    f"aid_europe above {threshold} at 2026-03-01", "-f", "json"])
+    assert answer["n_futures"] == len(values)
+    assert answer["bins"][0]["p"] == pytest.approx(float(np.mean(values > threshold)))
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    ("aid_europe above 1 at 2040-01-01", "after the run's horizon"),
+    ("no_such_series above 1 at 2026-01-01", "unknown series"),
+    ("aid_europe above 1 at 2024-01-01", "before the run's start"),
+])
+def test_a_bad_series_event_is_one_line(small_run, event, message):
+    result = runner.invoke(app, ["ask", str(small_run), "--event", event])
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

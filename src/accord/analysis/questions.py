@@ -261,6 +261,7 @@ _BEFORE = re.compile(rf"^{_NAME}\s+before\s+{_DATE}$")
 _IN = re.compile(rf"^{_NAME}\s+in\s+\{{([^}}]*)\}}(?:\s+by\s+{_DATE})?$")
 _LASTS = re.compile(r"^peace\s+lasts\s+(\d+)\s+days\s+given\s+ceasefire$")
 _ABOVE = re.compile(rf"^{_NAME}\s+(above|below)\s+([-+]?\d+(?:\.\d+)?)$")
+_AT = re.compile(rf"^{_NAME}\s+(above|below)\s+([-+]?\d+(?:\.\d+)?)\s+at\s+{_DATE}$")
 _BARE = re.compile(rf"^{_NAME}$")
 
 
@@ -299,8 +300,9 @@ def _check_date(when: date, start: date, where: _Where, path: tuple[Any, ...] = 
 
 
 def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
-             loaded: LoadedQuestion | None = None) -> Answer:
-    """Answer ``event`` on a run's ``scalars`` whose month 0 is ``start``."""
+             loaded: LoadedQuestion | None = None, series: Any = None) -> Answer:
+    """Answer ``event`` on a run's ``scalars`` whose month 0 is ``start``. ``series`` is a
+    callable returning the run's monthly series, read only by "SERIES above X at DATE"."""
     where = _Where(loaded)
     text = " ".join(event.split())
     n = len(scalars)
@@ -344,6 +346,19 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
         yes = lasted
         condition = {"event": f"a ceasefire begins at least {days} days before the horizon "
                               f"ends ({end.isoformat()})"}
+    elif match := _AT.match(text):
+        name, side, threshold = match.group(1), match.group(2), float(match.group(3))
+        when = _parse_date(match.group(4), where)
+        _check_date(when, start, where)
+        month = months_before(start, when)
+        if month >= horizon:
+            raise where.error("date after the run's horizon",
+                              expected=f"before {add_months(start, horizon).isoformat()}",
+                              found=when.isoformat())
+        values = _series_at(scalars, series, name, month, where)
+        with np.errstate(invalid="ignore"):
+            yes = (values > threshold) if side == "above" else (values < threshold)
+        yes &= ~np.isnan(values)
     elif match := _ABOVE.match(text):
         name, side, threshold = match.group(1), match.group(2), float(match.group(3))
         values = _column(scalars, name, where)
@@ -376,6 +391,20 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
     counts = tuple(int(np.sum(index[scored] == i)) for i in range(len(labels)))
     return Answer(text, n, labels, counts, int(scored.sum()), condition,
                   yes=np.asarray(yes, dtype=bool) if binary else None)
+
+
+def _series_at(scalars: Any, series: Any, name: str, month: int, where: _Where) -> np.ndarray:
+    """Per future (in ``scalars`` order): the monthly series ``name`` in month ``month``
+    (NaN where a future has no row for that month)."""
+    if series is None:
+        raise where.error("a series event needs the run's monthly series", found=name)
+    table = series()
+    reserved = {"experiment", "month", "variant"}
+    if name not in table.columns or name in reserved:
+        known = sorted(c for c in table.columns if c not in reserved)
+        raise where.error("unknown series", expected=f"one of {known}", found=name)
+    rows = table[table["month"] == month].set_index("experiment")[name]
+    return rows.reindex(scalars["experiment"].to_numpy()).to_numpy(dtype=float)
 
 
 def _codes(name: str, wanted: list[str], where: _Where) -> list[int]:
@@ -547,7 +576,7 @@ def condition_on(scalars: Any, start: date, horizon: int, observations: Observat
                 table = series()
             keep &= _series_agrees(scalars, table, start, item, located)
         else:
-            answer_index = _yes_mask(scalars, start, horizon, str(item.event), located)
+            answer_index = _yes_mask(scalars, start, horizon, str(item.event), located, series)
             keep &= answer_index if item.observed == "yes" else ~answer_index
         if not keep.any():
             raise where.error("no future satisfies the observations (ESS 0)",
@@ -556,14 +585,14 @@ def condition_on(scalars: Any, start: date, horizon: int, observations: Observat
 
 
 def _yes_mask(scalars: Any, start: date, horizon: int, event: str,
-              located: LoadedQuestion) -> np.ndarray:
+              located: LoadedQuestion, series: Any = None) -> np.ndarray:
     text = " ".join(event.split())
     if _LASTS.match(text) or _BARE.match(text):
         raise located.error("an observation needs an unconditional yes/no event", ("event",),
                             found=event)
     base = LoadedQuestion(Question(id="o", title="o", opened=start, closes=start,
                                    event=text), located.file, located.lines)
-    answer = evaluate(scalars, start, horizon, event=text, loaded=base)
+    answer = evaluate(scalars, start, horizon, event=text, loaded=base, series=series)
     assert answer.yes is not None
     return answer.yes
 

@@ -41,12 +41,22 @@ def ask(run: Any, *, event: str | None = None, question: str | os.PathLike[str] 
     if (event is None) == (question is None):
         raise ScenarioError(None, "give exactly one of an event and a question file",
                             field="--event/--question")
+    from accord.workflows.study import Study, open_study
+
     loaded = qa.load_question(question) if question is not None else None
-    scalars, start, horizon = _run_and_calendar(run, variant)
+    study = run if isinstance(run, Study) else open_study(run)
+    scalars, start, horizon = _run_and_calendar(study, variant)
     text = loaded.question.event if loaded is not None else str(event)
     if loaded is not None:
         _check_question_dates(loaded, start)
-    return qa.evaluate(scalars, start, horizon, event=text, loaded=loaded)
+    return qa.evaluate(scalars, start, horizon, event=text, loaded=loaded,
+                       series=_chosen(study, variant).series)
+
+
+def _chosen(study: Any, variant: str | None) -> Any:
+    if variant is None and len(study.variants) > 1:
+        variant = "baseline" if "baseline" in study.variants else None
+    return study.run(variant)
 
 
 def _check_question_dates(loaded: qa.LoadedQuestion, start: date) -> None:
@@ -72,7 +82,8 @@ def score(questions: str | os.PathLike[str], run: Any, *, variant: str | None = 
     for loaded in loaded_all:
         q = loaded.question
         _check_question_dates(loaded, start)
-        answer = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded)
+        answer = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded,
+                             series=_chosen(study, variant).series)
         if q.resolution is None:
             continue
         resolved = q.resolution.bin
@@ -318,7 +329,8 @@ def ledger(questions: str | os.PathLike[str], run: Any, path: str | os.PathLike[
         if (q.id, meta.get("scenario_hash")) in seen:
             continue
         _check_question_dates(loaded, start)
-        answer = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded)
+        answer = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded,
+                             series=_chosen(study, variant).series)
         new.append({"id": q.id, "recorded": today.isoformat(), "closes": q.closes.isoformat(),
                     "event": q.event, "scenario": meta.get("scenario"),
                     "scenario_hash": meta.get("scenario_hash"), "run_id": meta.get("run_id"),
@@ -378,8 +390,10 @@ def as_of_answers(study: Any, variant: str | None = None) -> dict[str, Any] | No
     rows = []
     for loaded in qa.load_questions(questions):
         q = loaded.question
-        then = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded)
-        now = (qa.evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded)
+        then = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded,
+                           series=chosen.series)
+        now = (qa.evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded,
+                           series=chosen.series)
                if keep is not None else None)
         for label, p in then.probs.items():
             rows.append({"id": q.id, "title": q.title, "bin": label, "seed_date": p,
