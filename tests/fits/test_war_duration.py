@@ -68,19 +68,64 @@ def test_ceasefire_recurrence_rate_and_its_interval():
     assert record["high"] == pytest.approx(exact.high)
 
 
+@pytest.mark.filterwarnings("ignore:The confidence interval is undefined")  # S(t) = 0 at the end
 def test_fitted_survival_lies_in_the_kaplan_meier_band(fits):
-    from lifelines import KaplanMeierFitter
+    from scipy import stats
 
     wars = fits.wars
-    km = KaplanMeierFitter().fit(wars["duration_years"], wars["ended"])
-    band = km.confidence_interval_survival_function_
-    times = band.index.to_numpy()[1:]
-    low, high = band.iloc[1:, 0].to_numpy(), band.iloc[1:, 1].to_numpy()
+    ended = wars["ended"].to_numpy(bool)
+    years = wars["duration_years"].to_numpy(float)
+    km = stats.ecdf(stats.CensoredData(uncensored=years[ended], right=years[~ended])).sf
+    band = km.confidence_interval(0.95, method="log-log")
+    times = np.unique(years[ended])[:-1]  # the band is open-ended after the last end
+    low, high = band.low.evaluate(times), band.high.evaluate(times)
     for family in ("weibull", "loglogistic"):
         fitted = wd.fit_aft(wars, (), family).survival(times, {})
         inside = (fitted >= low - 1e-9) & (fitted <= high + 1e-9)
-        # Pointwise 95 % bands: a parametric curve may leave them at a few of the 95 times.
+        # Pointwise 95 % bands: a parametric curve may leave them at a few of the times.
         assert inside.mean() >= 0.9, family
+
+
+@pytest.mark.parametrize(("family", "distribution"), [("weibull", "weibull_min"),
+                                                      ("loglogistic", "fisk")])
+def test_the_aft_fit_without_covariates_is_scipys_censored_fit(fits, family, distribution):
+    # An independent implementation: scipy.stats' maximum likelihood on censored data.
+    from scipy import stats
+
+    wars = fits.wars
+    ended = wars["ended"].to_numpy(bool)
+    years = wars["duration_years"].to_numpy(float)
+    data = stats.CensoredData(uncensored=years[ended], right=years[~ended])
+    shape, _, scale = getattr(stats, distribution).fit(data, floc=0)
+    model = wd.fit_aft(wars, (), family)
+    fitted_scale, fitted_shape = model.scale_and_shape({})
+    assert fitted_scale == pytest.approx(scale, rel=1e-3)
+    assert fitted_shape == pytest.approx(shape, rel=1e-3)
+
+
+@pytest.mark.parametrize("family", ["weibull", "loglogistic"])
+def test_the_aft_optimum_beats_every_nearby_point(fits, family):
+    model = wd.fit_aft(fits.wars, wd.COW_COVARIATES, family)
+    rng = np.random.default_rng(0)
+    se = np.sqrt(np.diag(model.covariance))
+    for _ in range(20):
+        moved = model.coef + 0.1 * se * rng.standard_normal(len(se))
+        assert _log_likelihood(fits.wars, model, moved) < model.log_likelihood
+
+
+def _log_likelihood(frame, model, coef):
+    ended = frame["ended"].to_numpy(float)
+    years = frame["duration_years"].to_numpy(float)
+    rows = [{c: float(v) for c, v in zip(model.covariates, values, strict=True)}
+            for values in frame[list(model.covariates)].to_numpy(float)]
+    total = 0.0
+    for t, e, profile in zip(years, ended, rows, strict=True):
+        s = model.survival(t, profile, coef)
+        h = 1e-6
+        density = (model.survival(t - h, profile, coef) - model.survival(t + h, profile, coef)) / (
+            2 * h)
+        total += float(np.log(density) if e else np.log(s))
+    return total
 
 
 @pytest.mark.parametrize("family", ["weibull", "loglogistic"])

@@ -16,7 +16,7 @@ Models (chosen because they are the standard ones for war duration: Bennett & St
 their wars", AJPS 48; Box-Steffensmeier & Jones 2004, *Event History Modeling*, ch. 3 and 5):
 
 * parametric accelerated-failure-time survival models, Weibull and log-logistic
-  (``lifelines.WeibullAFTFitter`` / ``LogLogisticAFTFitter``), the better one by AIC; the
+  (maximum likelihood with scipy, lifelines' parametrisation), the better one by AIC; the
   Weibull ``S(t) = exp(-(t / lambda)^rho)``, the log-logistic ``S(t) = 1 / (1 + (t / alpha)^beta)``,
   with ``log lambda`` (``log alpha``) linear in the covariates;
 * a discrete-time hazard: a logit on war-years, ``P(end in year j | at war at its start) =
@@ -315,20 +315,61 @@ def survival(family: str, years, scale, shape):
 
 
 def fit_aft(frame: pd.DataFrame, covariates: tuple[str, ...], family: str) -> SurvivalModel:
-    """Fit a Weibull or log-logistic AFT model with lifelines (time in years)."""
-    from lifelines import LogLogisticAFTFitter, WeibullAFTFitter
+    """Fit a Weibull or log-logistic AFT model by maximum likelihood (time in years).
 
-    fitter_class = WeibullAFTFitter if family == "weibull" else LogLogisticAFTFitter
-    scale_name, shape_name = ("lambda_", "rho_") if family == "weibull" else ("alpha_", "beta_")
+    ``log scale = X b`` (``Intercept`` first), ``shape = exp(g)``; right-censored wars
+    (``ended == 0``) contribute ``log S(t)``, ended ones ``log f(t)``. The same
+    parametrisation as lifelines' ``WeibullAFTFitter`` / ``LogLogisticAFTFitter``, fitted with
+    scipy (BFGS on the analytic gradient); the covariance is the inverse of the observed
+    information (central differences of the analytic gradient). Written here rather than
+    taken from lifelines because lifelines pins pandas below 3 (see docs/models/war.md).
+    """
+    from scipy.optimize import minimize
+
     data = frame[["duration_years", "ended", *covariates]].astype(float)
-    fitter = fitter_class()
-    fitter.fit(data, duration_col="duration_years", event_col="ended")
-    order = [(scale_name, "Intercept"), *[(scale_name, c) for c in covariates],
-             (shape_name, "Intercept")]
-    coef = fitter.params_.loc[order].to_numpy(float)
-    covariance = fitter.variance_matrix_.loc[order, order].to_numpy(float)
-    return SurvivalModel(family, tuple(covariates), coef, covariance, float(fitter.AIC_),
-                         float(fitter.log_likelihood_), int(len(data)))
+    years = data["duration_years"].to_numpy(float)
+    ended = data["ended"].to_numpy(float)
+    if np.any(years <= 0) or not np.all(np.isfinite(years)):
+        raise ValueError("durations must be positive and finite")
+    x = np.column_stack([np.ones(len(data)), data[list(covariates)].to_numpy(float)])
+    log_t = np.log(years)
+
+    def negative_log_likelihood(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        beta, log_shape = theta[:-1], theta[-1]
+        shape = np.exp(log_shape)
+        u = shape * (log_t - x @ beta)  # log z, z = (t / scale) ^ shape
+        z = np.exp(np.minimum(u, 700.0))
+        if family == "weibull":
+            # log f = log shape - log t + u - z ; log S = -z
+            ll = ended * (log_shape - log_t + u) - z
+            d_u = ended - z  # d ll / d u
+        else:
+            # log f = log shape - log t + u - 2 log(1 + z) ; log S = -log(1 + z)
+            log1pz = np.logaddexp(0.0, u)
+            ll = ended * (log_shape - log_t + u) - (1.0 + ended) * log1pz
+            d_u = ended - (1.0 + ended) * np.exp(u - log1pz)
+        grad_beta = -(shape * d_u) @ x  # d u / d beta = -shape x
+        grad_shape = np.sum(ended + d_u * u)  # d u / d log_shape = u
+        return -float(ll.sum()), -np.append(grad_beta, grad_shape)
+
+    start = np.zeros(x.shape[1] + 1)
+    start[0] = float(np.mean(log_t))
+    result = minimize(negative_log_likelihood, start, jac=True, method="BFGS",
+                      options={"gtol": 1e-8, "maxiter": 2000})
+    theta = result.x
+    step = 1e-5 * np.maximum(1.0, np.abs(theta))
+    hessian = np.empty((len(theta), len(theta)))
+    for j in range(len(theta)):
+        up, down = theta.copy(), theta.copy()
+        up[j] += step[j]
+        down[j] -= step[j]
+        hessian[:, j] = (negative_log_likelihood(up)[1] - negative_log_likelihood(down)[1]) / (
+            2 * step[j])
+    covariance = np.linalg.inv((hessian + hessian.T) / 2)
+    log_likelihood = -float(result.fun)
+    return SurvivalModel(family, tuple(covariates), theta, covariance,
+                         2.0 * len(theta) - 2.0 * log_likelihood, log_likelihood,
+                         int(len(data)))
 
 
 def fit_best(frame: pd.DataFrame, covariates: tuple[str, ...]
@@ -686,7 +727,7 @@ def fit(**options: Any) -> FitResult:
         description="duration of inter-state wars (COW 1816-2007; UCDP interstate 1946-2020)",
         method="Weibull / log-logistic AFT by maximum likelihood, chosen by AIC; discrete-time "
                "logit hazard on war-years",
-        library="lifelines (AFT, Kaplan-Meier), statsmodels (GLM logit)",
+        library="scipy (AFT maximum likelihood), statsmodels (GLM logit)",
         data=DataSample("cow_interstate_war_durations.csv (COW Inter-State War Data v4.0)",
                         int(len(fits.wars)),
                         (int(fits.wars["start_year"].min()), int(fits.wars["end_year"].max())),
