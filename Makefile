@@ -3,12 +3,16 @@ PY ?= python3
 OUT ?= out/ukraine-2025
 EXPERIMENTS ?= 20000
 
-.PHONY: install report test bench lint
+.PHONY: install install-report report test bench lint
 
 install:
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[all]"
 
-report: install
+# The main job needs only the engine and the report: no dashboard, dask, numba or test tools.
+install-report:
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[report]"
+
+report: install-report
 	mkdir -p $(dir $(OUT))  # accord creates --out itself, not its parents
 	$(PY) -m accord run ukraine-2025 --experiments $(EXPERIMENTS) --seed 20250301 --out $(OUT)
 
