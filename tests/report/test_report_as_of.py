@@ -8,7 +8,7 @@ import pytest
 
 import accord
 from accord.report.as_of import reliability_table
-from accord.workflows.questions import as_of_answers, update
+from accord.workflows.questions import update
 
 SHIPPED = Path(accord.__file__).parent / "scenarios" / "ukraine-2025"
 
@@ -20,7 +20,7 @@ def study(tmp_path_factory):
 
 
 def test_the_as_of_answers_are_those_of_the_updated_run(study, tmp_path):
-    answers = as_of_answers(study)
+    answers = study.as_of_answers()
     assert answers is not None and answers["as_of"] == "2026-01-01"
     assert answers["seed_date"] == "2025-03-01"
     summary = update(study, SHIPPED / "observations.yaml", tmp_path / "updated")

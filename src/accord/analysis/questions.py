@@ -621,3 +621,85 @@ def _series_agrees(scalars: Any, table: Any, start: date, item: Observation,
         return values > item.above
     assert item.value is not None and item.tolerance is not None
     return np.abs(values - item.value) <= item.tolerance
+
+
+# ------------------------------------------------------------------------- scores, as of
+
+def score_questions(loaded_all: list[LoadedQuestion], scalars: Any, start: date, horizon: int,
+                    *, series: Any = None, as_of: str | None = None) -> dict[str, Any]:
+    """Scores of accord (the run's ``scalars``) and of each crowd forecast on every resolved
+    question; ``as_of`` (a run updated on observations) marks the questions that closed by
+    then as hindsight, left out of accord's mean."""
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, list[float]] = {"accord": []}
+    for loaded in loaded_all:
+        q = loaded.question
+        answer = evaluate(scalars, start, horizon, event=q.event, loaded=loaded, series=series)
+        if q.resolution is None:
+            continue
+        resolved = q.resolution.bin
+        probs = answer.probs
+        entry: dict[str, Any] = {
+            "id": q.id,
+            "accord": {"probs": probs, "brier": brier(probs, resolved),
+                       "log": log_score(probs, resolved)},
+            "crowd": [],
+            "resolved_bin": resolved,
+        }
+        if answer.condition is not None:
+            entry["condition"] = answer.condition
+        if as_of is not None and q.closes <= date.fromisoformat(str(as_of)):
+            # The run was conditioned on what happened by then: its score says nothing.
+            entry["hindsight"] = True
+        else:
+            totals["accord"].append(entry["accord"]["brier"])
+        for crowd in q.crowd:
+            b = brier(crowd.probs, resolved)
+            entry["crowd"].append({"source": crowd.source, "date": crowd.date.isoformat(),
+                                   "brier": b, "log": log_score(crowd.probs, resolved)})
+            totals.setdefault(crowd.source, []).append(b)
+        rows.append(entry)
+    mean = {source: (sum(v) / len(v) if v else None) for source, v in totals.items()}
+    return {"questions": rows, "mean_brier": mean}
+
+
+def as_of_answers(folder: str | os.PathLike[str], scalars: Any, start: date, horizon: int, *,
+                  series: Any = None, variant: str | None = None) -> dict[str, Any] | None:
+    """The questions in ``folder/questions`` answered as of the seed date (all futures) and as
+    of the date of ``folder/observations.yaml`` (the futures that agree with it, by
+    rejection, as ``accord update`` keeps them), with the scorecard of the resolved questions
+    and the points of a reliability diagram: for the report.
+
+    ``None`` when ``folder`` holds no observations file and questions folder. When no future
+    agrees with the observations, the "as of" answers are absent and ``note`` says why.
+    """
+    observed, questions = Path(folder) / "observations.yaml", Path(folder) / "questions"
+    if not observed.is_file() or not questions.is_dir():
+        return None
+    observations, where = load_observations(observed)
+    note = None
+    keep: np.ndarray | None
+    try:
+        keep = condition_on(scalars, start, horizon, observations, where, series=series)
+    except ScenarioError as error:
+        keep, note = None, str(error)
+    loaded_all = load_questions(questions)
+    rows = []
+    for loaded in loaded_all:
+        q = loaded.question
+        then = evaluate(scalars, start, horizon, event=q.event, loaded=loaded, series=series)
+        now = (evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded,
+                        series=series) if keep is not None else None)
+        for label, p in then.probs.items():
+            rows.append({"id": q.id, "title": q.title, "bin": label, "seed_date": p,
+                         "as_of": now.probs[label] if now is not None else None,
+                         "condition": then.condition is not None,
+                         "resolved": (q.resolution.bin == label) if q.resolution else None})
+    card = score_questions(loaded_all, scalars, start, horizon, series=series)
+    points = [(p, 1.0 if label == entry["resolved_bin"] else 0.0)
+              for entry in card["questions"] for label, p in entry["accord"]["probs"].items()]
+    return {"variant": variant, "seed_date": start.isoformat(),
+            "as_of": observations.as_of.isoformat(), "n_futures": len(scalars),
+            "ess": int(keep.sum()) if keep is not None else 0, "note": note,
+            "observations": [o.id for o in observations.observations], "rows": rows,
+            "scores": card, "reliability": points}

@@ -73,43 +73,12 @@ def score(questions: str | os.PathLike[str], run: Any, *, variant: str | None = 
 
     loaded_all = qa.load_questions(questions)
     study = run if isinstance(run, Study) else open_study(run)
-    if variant is None and len(study.variants) > 1:
-        variant = "baseline" if "baseline" in study.variants else None
-    as_of = study.run(variant).meta.get("as_of")
+    chosen = _chosen(study, variant)
     scalars, start, horizon = _run_and_calendar(study, variant)
-    rows: list[dict[str, Any]] = []
-    totals: dict[str, list[float]] = {"accord": []}
     for loaded in loaded_all:
-        q = loaded.question
         _check_question_dates(loaded, start)
-        answer = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded,
-                             series=_chosen(study, variant).series)
-        if q.resolution is None:
-            continue
-        resolved = q.resolution.bin
-        probs = answer.probs
-        entry: dict[str, Any] = {
-            "id": q.id,
-            "accord": {"probs": probs, "brier": qa.brier(probs, resolved),
-                       "log": qa.log_score(probs, resolved)},
-            "crowd": [],
-            "resolved_bin": resolved,
-        }
-        if answer.condition is not None:
-            entry["condition"] = answer.condition
-        if as_of is not None and q.closes <= date.fromisoformat(str(as_of)):
-            # The run was conditioned on what happened by then: its score says nothing.
-            entry["hindsight"] = True
-        else:
-            totals["accord"].append(entry["accord"]["brier"])
-        for crowd in q.crowd:
-            b = qa.brier(crowd.probs, resolved)
-            entry["crowd"].append({"source": crowd.source, "date": crowd.date.isoformat(),
-                                   "brier": b, "log": qa.log_score(crowd.probs, resolved)})
-            totals.setdefault(crowd.source, []).append(b)
-        rows.append(entry)
-    mean = {source: (sum(v) / len(v) if v else None) for source, v in totals.items()}
-    return {"questions": rows, "mean_brier": mean}
+    return qa.score_questions(loaded_all, scalars, start, horizon, series=chosen.series,
+                              as_of=chosen.meta.get("as_of"))
 
 
 #: Below this effective sample size `accord update` warns that the updated run is thin.
@@ -357,54 +326,3 @@ def ledger(questions: str | os.PathLike[str], run: Any, path: str | os.PathLike[
                        "log": qa.log_score(entry["probs"], resolution.bin)})
     return {"ledger": str(path), "recorded": [e["id"] for e in new], "scored": scored}
 
-
-def as_of_answers(study: Any, variant: str | None = None) -> dict[str, Any] | None:
-    """The shipped questions' answers as of the seed date (all futures) and as of the shipped
-    observations' date (the futures that agree with them, by rejection), with the scorecard
-    of the resolved questions and the points of a reliability diagram: for the report.
-
-    ``None`` when the run's scenario ships no ``observations.yaml`` and ``questions/`` beside
-    its scenario file. When no future agrees with the observations, the "as of" answers are
-    absent and ``note`` says why.
-    """
-    from pathlib import Path
-
-    scenario = study.scenario
-    if scenario is None or not scenario.origin:
-        return None
-    folder = Path(scenario.origin).parent
-    observed, questions = folder / "observations.yaml", folder / "questions"
-    if not observed.is_file() or not questions.is_dir():
-        return None
-    if variant is None:
-        variant = "baseline" if "baseline" in study.variants else study.variants[0]
-    chosen = study.run(variant)
-    scalars, start, horizon = _run_and_calendar(study, variant)
-    observations, where = qa.load_observations(observed)
-    note = None
-    try:
-        keep = qa.condition_on(scalars, start, horizon, observations, where,
-                               series=chosen.series)
-    except ScenarioError as error:
-        keep, note = None, str(error)
-    rows = []
-    for loaded in qa.load_questions(questions):
-        q = loaded.question
-        then = qa.evaluate(scalars, start, horizon, event=q.event, loaded=loaded,
-                           series=chosen.series)
-        now = (qa.evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded,
-                           series=chosen.series)
-               if keep is not None else None)
-        for label, p in then.probs.items():
-            rows.append({"id": q.id, "title": q.title, "bin": label, "seed_date": p,
-                         "as_of": now.probs[label] if now is not None else None,
-                         "condition": then.condition is not None,
-                         "resolved": (q.resolution.bin == label) if q.resolution else None})
-    card = score(questions, study, variant=variant)
-    points = [(p, 1.0 if label == entry["resolved_bin"] else 0.0)
-              for entry in card["questions"] for label, p in entry["accord"]["probs"].items()]
-    return {"variant": variant, "seed_date": start.isoformat(),
-            "as_of": observations.as_of.isoformat(), "n_futures": len(scalars),
-            "ess": int(keep.sum()) if keep is not None else 0, "note": note,
-            "observations": [o.id for o in observations.observations], "rows": rows,
-            "scores": card, "reliability": points}

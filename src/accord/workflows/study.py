@@ -171,6 +171,22 @@ class Study:
         inputs = table.drop(columns=["experiment", outcome])
         return prim(inputs, target, alpha=alpha, min_support=min_support)
 
+    def as_of_answers(self) -> dict[str, Any] | None:
+        """The scenario's shipped questions as of the seed date and as of its shipped
+        observations (:func:`accord.analysis.questions.as_of_answers`), on the baseline
+        variant; ``None`` without a scenario that ships them."""
+        from accord.analysis.questions import as_of_answers
+
+        origin = getattr(self.scenario, "origin", None)
+        if not origin:
+            return None
+        variant = "baseline" if "baseline" in self.variants else self.variants[0]
+        run = self.run(variant)
+        simulation = self.scenario.simulation
+        return as_of_answers(Path(origin).parent, run.scalars(), simulation.start,
+                             int(simulation.horizon_months), series=run.series,
+                             variant=variant)
+
     def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
         """Write the side-by-side HTML report of the variants to ``path``."""
         from accord.report import ReportRun, build_report
@@ -193,10 +209,7 @@ class Study:
             from accord.workflows.evidence import report_evidence
 
             info["evidence"] = report_evidence()
-            # The shipped questions as of the seed date and as of the latest observations.
-            from accord.workflows.questions import as_of_answers
-
-            info["as_of"] = as_of_answers(self)
+            info["as_of"] = self.as_of_answers()
         name = getattr(self.scenario, "name", None) or next(iter(self.runs.values())).meta.get(
             "scenario", "runs")
         title = title or f"{name}: coupled simulation, {len(reports)} variant(s)"
