@@ -136,3 +136,23 @@ def test_accord_run_killed_with_sigkill_resumes_with_the_same_command(tmp_path: 
     clean = open_run(tmp_path / "clean" / "baseline").scalars()
     pd.testing.assert_frame_equal(scalars, clean.sort_values("experiment").reset_index(drop=True),
                                   check_exact=True)
+
+
+def test_a_rerun_of_complete_runs_says_already_complete_and_keeps_the_report(tmp_path: Path
+                                                                              ) -> None:
+    out = tmp_path / "runs"
+    args = ("ukraine-2025", "--variant", "baseline", "--experiments", "8", "--seed", "5",
+            "--out", str(out))
+    first = _invoke(*args)
+    assert first.exit_code == 0, first.output
+    assert "already complete" not in first.stderr
+    report = out / "report.html"
+    written = report.stat().st_mtime_ns
+    again = _invoke(*args)
+    assert again.exit_code == 0, again.output
+    assert "baseline: already complete (8 experiments), nothing to run" in again.stderr
+    assert "report: already complete" in again.stderr
+    assert report.stat().st_mtime_ns == written  # not written again
+    forced = _invoke(*args, "--force")
+    assert forced.exit_code == 0 and "report: writing" in forced.stderr
+    assert report.stat().st_mtime_ns > written

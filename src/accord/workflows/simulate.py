@@ -111,6 +111,8 @@ def simulate(
     force
         Run even when the estimate (:func:`accord.simulation.cost.estimate_run`) is over the
         cap of :mod:`accord.spec.limits`; a long run's estimate goes to ``log`` before it starts.
+        Also write the report again when every run was already complete and the report is
+        newer than each (else ``log`` says "already complete" and the report is left as is).
     report
         Also write the HTML report of the variants, at this name inside ``out`` (or at this
         path if it has a folder), while ``out`` is still locked.
@@ -181,9 +183,16 @@ def simulate(
                                   design=design)
             if report is not None:
                 target = Path(report)
-                path = study.report(target if str(target.parent) != "." else out_dir / target)
-                if log is not None:
-                    log(f"report: {path}")
+                target = target if str(target.parent) != "." else out_dir / target
+                if not force and _report_up_to_date(target, study):
+                    if log is not None:
+                        log(f"report: already complete, {target} (--force writes it again)")
+                else:
+                    if log is not None:
+                        log(f"report: writing {target}")
+                    path = study.report(target)
+                    if log is not None:
+                        log(f"report: {path}")
     except BaseException:
         if temporary:
             import shutil
@@ -216,6 +225,7 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
     if log is not None and calibration_note:
         log(f"parameters: {calibration_note}")
     runs = {}
+    complete_before: dict[str, float] = {}
     for name in chosen:
         table = variant_design(spec, name, experiments, seed=seed, method=design)
         if accepted is not None:
@@ -228,6 +238,10 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
                 "calibration": calibration_note,
                 "calibration_targets": [{"name": t["name"], "observed": t["observed"]}
                                         for t in (accepted or {}).get("targets", [])]}
+        if _already_complete(out_dir / name, meta, seed, len(table)):
+            complete_before[name] = (out_dir / name / "meta.json").stat().st_mtime
+            if log is not None:
+                log(f"{name}: already complete ({len(table)} experiments), nothing to run")
         try:
             runs[name] = run_experiments(
                 simulate_fn, table, seed=seed, out_dir=out_dir,
@@ -240,7 +254,35 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
             raise ScenarioError(str(out_dir / name), str(error)) from None
         if log is not None and not temporary:
             log(f"{name}: results in {out_dir / name}")
-    return Study(runs, scenario=loaded, directory=out_dir, temporary=temporary)
+    study = Study(runs, scenario=loaded, directory=out_dir, temporary=temporary)
+    study.complete_before = complete_before
+    return study
+
+
+def _already_complete(run_dir: Path, meta: dict[str, Any], seed: int, n: int) -> bool:
+    """True if ``run_dir`` holds a complete run of this scenario, seed and size."""
+    import json
+
+    try:
+        stored = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (stored.get("status") == "complete" and stored.get("seed") == seed
+            and stored.get("n_experiments") == n
+            and stored.get("scenario_hash") == meta["scenario_hash"])
+
+
+def _report_up_to_date(target: Path, study: Study) -> bool:
+    """True if every run was complete before this call and ``target`` was written after
+    each (the runner rewrites a complete run's meta.json, so its time before the call)."""
+    stamps = study.complete_before
+    if set(study.variants) - set(stamps):
+        return False
+    try:
+        written = target.stat().st_mtime
+    except OSError:
+        return False
+    return all(written >= stamp for stamp in stamps.values())
 
 
 def _calibration(loaded: Scenario, calibrated: bool) -> tuple[dict[str, Any] | None, str]:

@@ -28,6 +28,10 @@ class Study:
     deleted when the Study is garbage-collected (or when the interpreter exits).
     """
 
+    #: The variants that were already complete before the ``simulate`` call that returned
+    #: this Study (nothing was run for them), with their meta.json's time before the call.
+    complete_before: Mapping[str, float] = {}  # noqa: RUF012 -- read-only; set per Study
+
     def __init__(self, runs: Mapping[str, Run], *, scenario: Any = None,
                  directory: str | os.PathLike[str] | None = None,
                  temporary: bool = False) -> None:
