@@ -36,7 +36,7 @@ def fit(
     _print_table(rows)
 
 
-def _print_table(rows: dict) -> None:  # type: ignore[type-arg]
+def _print_table(rows: dict) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
