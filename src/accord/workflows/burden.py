@@ -326,7 +326,7 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
     rng = np.random.default_rng(settings.seed)
     theta = _theta_draws(rng, low, high, n_draws)
     n = len(names)
-    noise = np.exp(rng.normal(0.0, spec.spending_noise_sd.value, (n_draws, n)))
+    noise = np.exp(rng.normal(0.0, spec.spending_noise_sd.point, (n_draws, n)))
     income = np.broadcast_to(data.income, (n_draws, n))
     observed = data.spending * noise
 
@@ -438,7 +438,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     rng = np.random.default_rng(seed)
     th = _theta_draws(rng, low, high, n_draws)
     n = len(data.names)
-    observed = data.aid * np.exp(rng.normal(0.0, spec.aid.noise_sd.value, (n_draws, n)))
+    observed = data.aid * np.exp(rng.normal(0.0, spec.aid.noise_sd.point, (n_draws, n)))
     income = np.broadcast_to(data.income, (n_draws, n))
     us = data.names.index("United States")
     fixed = np.full((n_draws, n), np.nan)
