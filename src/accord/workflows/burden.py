@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from accord.scenario.burden import BurdenSpec
+from accord.scenario.schema import Scenario
 from accord.spec.errors import ScenarioError
 from accord.workflows.seeds import check_seed
 
@@ -39,7 +40,7 @@ DEFAULT_SCENARIO = "ukraine-2025"
 
 def burden(
     analysis: str = "equilibrium",
-    scenario: str | os.PathLike[str] | Any = None,
+    scenario: str | os.PathLike[str] | Scenario | None = None,
     *,
     draws: int | None = None,
     seed: int = 0,
@@ -138,7 +139,7 @@ def burden(
     return run_estimated_equilibrium(spec, settings, horizon)
 
 
-def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
+def burden_spec(scenario: str | os.PathLike[str] | Scenario | None = None) -> BurdenSpec:
     """The ``burden:`` section of a scenario (a shipped name, a path, or a loaded Scenario),
     or of a bare burden YAML; default the shipped ukraine-2025."""
     from accord.scenario.burden import load_burden_spec
@@ -146,11 +147,11 @@ def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
 
     if scenario is None:
         scenario = DEFAULT_SCENARIO
-    if hasattr(scenario, "burden") and hasattr(scenario, "scenario"):
+    if isinstance(scenario, Scenario):
         if scenario.burden is None:
-            raise ScenarioError(getattr(scenario, "origin", None) or scenario.name,
+            raise ScenarioError(scenario.origin or scenario.name,
                                 "the scenario has no burden section", field="burden")
-        return scenario.burden  # type: ignore[no-any-return]
+        return scenario.burden
     path = resolve(Path(scenario) if isinstance(scenario, os.PathLike) else scenario)
     if path.suffix.lower() == ".csv":
         raise ScenarioError(str(path), "a KTAB CSV has no burden section", field="burden",
