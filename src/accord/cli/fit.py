@@ -50,7 +50,7 @@ def _print_table(rows: dict) -> None:
     )
     for column, justify in (("estimate", "left"), ("value", "right"), ("low", "right"),
                             ("high", "right"), ("unit", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]  # rich's names
     for e in rows["estimates"]:
         table.add_row(Text(e["name"]), *(_number(e[k]) for k in ("value", "low", "high")),
                       Text(e["unit"]))

@@ -161,9 +161,10 @@ class Scenario(Frozen):
 
     def status_quo(self) -> np.ndarray | None:
         """Status quo per issue ``[K]``, or None if any issue lacks one."""
-        if any(issue.status_quo is None for issue in self.issues):
+        status_quo = [issue.status_quo for issue in self.issues]
+        if any(quantity is None for quantity in status_quo):
             return None
-        return np.array([issue.status_quo.point for issue in self.issues])  # type: ignore[union-attr]
+        return np.array([quantity.point for quantity in status_quo if quantity is not None])
 
     def scale(self) -> tuple[np.ndarray, np.ndarray]:
         """Scale ends per issue ``([K], [K])``."""

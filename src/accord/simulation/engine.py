@@ -173,10 +173,12 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
     defaults: dict[str, Any] = {}
     for uncertainty in spec.uncertainties:
         if uncertainty.distribution == "choice":
+            # A choice has a non-empty 'values' (validated); its type says "or None".
             defaults[uncertainty.name] = uncertainty.values[0]  # type: ignore[index]
         elif uncertainty.mode is not None:
             defaults[uncertainty.name] = uncertainty.mode
         else:
+            # Without a mode the uncertainty has both bounds (validated); typed "or None".
             defaults[uncertainty.name] = 0.5 * (uncertainty.low + uncertainty.high)  # type: ignore[operator]
     for lever in spec.levers:
         defaults[lever.name] = lever.default
@@ -300,6 +302,7 @@ def variant_design(spec: SimulationSpec, variant: str | None, n: int, *, seed: i
     from accord.experiments.design import make_design
 
     uncertainties, levers = spec.variant_inputs(variant)
+    # The method is the user's string: make_design refuses a name it does not know.
     return make_design(uncertainties, levers, n, method=method, seed=seed)  # type: ignore[arg-type]
 
 

@@ -13,7 +13,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -96,7 +96,7 @@ def burden(
         if levers:
             raise ScenarioError(None, "the exploitation test takes no levers", field="levers",
                                 found=sorted(levers))
-        return run_exploitation(year, chosen)  # type: ignore[arg-type]
+        return run_exploitation(year, cast("tuple[ExploitationSource, ...]", chosen))  # checked
     if analysis not in ANALYSES:
         raise ScenarioError(None, "unknown analysis", field="analysis",
                             expected=", ".join(ANALYSES), found=analysis)

@@ -14,6 +14,8 @@ from accord.workflows.seeds import check_seed
 if TYPE_CHECKING:
     from accord.experiments.executors import ExecutorName
     from accord.scenario.schema import Scenario
+    from accord.scenario.simulation import SimulationSpec
+    from accord.simulation.engine import CompiledSimulation
     from accord.workflows.study import Study
 
 
@@ -252,8 +254,8 @@ def _calibration(loaded: Scenario, calibrated: bool) -> tuple[dict[str, Any] | N
     return accepted, calibration_module.describe(accepted, path)
 
 
-def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -> list[str]:
-    defined = list(spec.variants)  # type: ignore[attr-defined]
+def _variants(spec: SimulationSpec, variants: str | Iterable[str] | None, origin: str) -> list[str]:
+    defined = list(spec.variants)
     if isinstance(variants, str):
         variants = [variants]
     if variants is not None:
@@ -300,7 +302,7 @@ def refuse_changed_scenario(run_dir: Path, scenario_hash: str) -> None:
         )
 
 
-def _outcome_entries(compiled: object) -> list[dict[str, str]]:
+def _outcome_entries(compiled: CompiledSimulation) -> list[dict[str, str]]:
     from accord.spec.outcomes import describe
 
-    return [describe(name) for name in compiled.outcome_names]  # type: ignore[attr-defined]
+    return [describe(name) for name in compiled.outcome_names]
