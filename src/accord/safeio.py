@@ -23,9 +23,12 @@ import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from accord.spec.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Figure formats accord writes, by file suffix (matplotlib's names).
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -122,22 +125,22 @@ def atomic_write(
     return target
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, **options: object) -> Path:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, **options: Any) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_write`)."""
-    return atomic_write(path, lambda stream: stream.write(data), **options)  # type: ignore[arg-type]
+    return atomic_write(path, lambda stream: stream.write(data), **options)
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, **options: object) -> Path:
+def atomic_write_text(path: str | os.PathLike[str], text: str, **options: Any) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`atomic_write`)."""
     return atomic_write_bytes(path, text.encode("utf-8"), **options)
 
 
-def save_figure(figure: object, path: str | os.PathLike[str], *, dpi: int = 110) -> Path:
+def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110) -> Path:
     """Save a matplotlib Figure to ``path`` in the format its suffix names, atomically."""
     fmt = figure_format(path)
     return atomic_write(
         path,
-        lambda stream: figure.savefig(  # type: ignore[attr-defined]
+        lambda stream: figure.savefig(
             stream, format=fmt, dpi=dpi, bbox_inches="tight"
         ),
         field="figure",

@@ -93,7 +93,7 @@ def given_data_indices(
         if "delta" not in result:  # SALib >= 1.5 names the classic estimator delta_raw
             result["delta"] = result["delta_raw"]
             result["delta_conf"] = result["delta_raw_conf"]
-        fields = ("delta", "delta_conf", "S1", "S1_conf")
+        fields: tuple[str, ...] = ("delta", "delta_conf", "S1", "S1_conf")
     elif method == "rbd-fast":
         result = rbd_fast.analyze(problem, x, y, num_resamples=n_boot, conf_level=level,
                                   seed=seed, print_to_console=False)

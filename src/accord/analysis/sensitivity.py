@@ -28,7 +28,7 @@ def _same_option(declared: object, value: object) -> bool:
     if declared == value or str(declared) == str(value):
         return True
     try:
-        return float(declared) == float(value)  # type: ignore[arg-type]
+        return float(declared) == float(value)  # type: ignore[arg-type]  # TypeError caught
     except (TypeError, ValueError):
         return False
 

@@ -159,7 +159,7 @@ def compare(
         _warn_if_unsound(stored)
     table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
                          seed=check_seed(seed), paired="auto" if paired is None else paired,
-                         method=method)  # type: ignore[arg-type]
+                         method=method)  # type: ignore[arg-type]  # checked above
     label = "paired" if table.attrs.get("paired") else "independent"
     how = (f"{bootstrap} {label} bootstrap replicates" if method == "bootstrap"
            else f"{label} closed-form")

@@ -36,7 +36,7 @@ def fit(
     _print_table(rows)
 
 
-def _print_table(rows: dict) -> None:  # type: ignore[type-arg]
+def _print_table(rows: dict) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -50,7 +50,7 @@ def _print_table(rows: dict) -> None:  # type: ignore[type-arg]
     )
     for column, justify in (("estimate", "left"), ("value", "right"), ("low", "right"),
                             ("high", "right"), ("unit", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]  # rich's names
     for e in rows["estimates"]:
         table.add_row(Text(e["name"]), *(_number(e[k]) for k in ("value", "low", "high")),
                       Text(e["unit"]))

@@ -88,7 +88,7 @@ def forecast(
         typer.echo(f"figure: {path}", err=True)
 
 
-def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force, stop=True):  # type: ignore[no-untyped-def]
+def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force, stop=True):
     def log(message: str) -> None:
         typer.echo(message, err=True)
 
@@ -119,7 +119,7 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
                             progress=update, force=force, log=log, stop=stop)
 
 
-def _print_table(result) -> None:  # type: ignore[no-untyped-def]
+def _print_table(result) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -155,7 +155,7 @@ def _print_table(result) -> None:  # type: ignore[no-untyped-def]
         console.print(Text(f"skipped {skipped['model']}: {skipped['reason']}"), highlight=False)
 
 
-def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
+def _print_stopping(console, result) -> None:
     """One line per issue of a model with a stopping rule: round, reason, spread over rounds."""
     from accord.workflows.forecast_draws import STOP_REASONS
 
@@ -179,7 +179,7 @@ def _print_stopping(console, result) -> None:  # type: ignore[no-untyped-def]
             )
 
 
-def _caption(result) -> str:  # type: ignore[no-untyped-def]
+def _caption(result) -> str:
     if result.n_draws > 1:
         text = f"median [5 %, 95 %] over {result.n_draws} draws, seed {result.seed}"
     else:

@@ -13,6 +13,7 @@ import typer
 
 from accord.experiments.executors import EXECUTORS
 
+# The members come from EXECUTORS at import time, which mypy cannot follow.
 Executor = StrEnum("Executor", {name: name for name in EXECUTORS})  # type: ignore[misc]
 
 
@@ -31,7 +32,7 @@ def run(
         help="Design points per variant (a variant that crosses levers multiplies them).")] = 1000,
     seed: Annotated[int, typer.Option(
         "--seed", "-s", help="Run seed, 0 <= seed < 2**63.")] = 20250301,
-    executor: Annotated[Executor, typer.Option("--executor", "-e")] = Executor.inprocess,
+    executor: Annotated[Executor, typer.Option("--executor", "-e")] = Executor["inprocess"],
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Address of an existing dask scheduler (tcp://host:port) for "
         "--executor dask; without it a local cluster is started.")] = None,

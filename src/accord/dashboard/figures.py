@@ -12,7 +12,7 @@ COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
            "#000000"]
 
 
-def _figure(width: float = 9.0, height: float = 4.0, ncols: int = 1):  # type: ignore[no-untyped-def]
+def _figure(width: float = 9.0, height: float = 4.0, ncols: int = 1):
     from matplotlib.figure import Figure
 
     # No layout engine here: Shiny applies its own (tight) when it renders the figure.
@@ -21,7 +21,7 @@ def _figure(width: float = 9.0, height: float = 4.0, ncols: int = 1):  # type: i
     return figure, axes
 
 
-def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: bool):  # type: ignore[no-untyped-def]
+def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: bool):
     """Histogram (share of futures per bin) and ECDF of one outcome, variants overlaid."""
     from accord.analysis.summary import ecdf
 
@@ -45,7 +45,7 @@ def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: boo
     return figure
 
 
-def fan(bands: Mapping[str, pd.DataFrame], title: str):  # type: ignore[no-untyped-def]
+def fan(bands: Mapping[str, pd.DataFrame], title: str):
     """Fan chart per month, variants overlaid: 5-95 % band, 25-75 % band, median line."""
     figure, axes = _figure()
     for colour, (variant, band) in zip(COLOURS, bands.items(), strict=False):
@@ -61,7 +61,7 @@ def fan(bands: Mapping[str, pd.DataFrame], title: str):  # type: ignore[no-untyp
     return figure
 
 
-def importance(table: pd.DataFrame, title: str, top: int = 15):  # type: ignore[no-untyped-def]
+def importance(table: pd.DataFrame, title: str, top: int = 15):
     """Horizontal bars of the most important inputs."""
     figure, axes = _figure(height=4.5)
     shown = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
@@ -70,7 +70,7 @@ def importance(table: pd.DataFrame, title: str, top: int = 15):  # type: ignore[
     return figure
 
 
-def trajectory(frame: pd.DataFrame, chosen: int | None, kept: list[int]):  # type: ignore[no-untyped-def]
+def trajectory(frame: pd.DataFrame, chosen: int | None, kept: list[int]):
     """PRIM peeling trajectory: coverage against density, one point per box."""
     figure, axes = _figure(width=7.0, height=4.5)
     points = axes.scatter(frame["coverage"], frame["density"], c=frame["n_restricted"],
@@ -88,7 +88,7 @@ def trajectory(frame: pd.DataFrame, chosen: int | None, kept: list[int]):  # typ
     return figure
 
 
-def settlements(table: pd.DataFrame, issue: str, low: float, high: float):  # type: ignore[no-untyped-def]
+def settlements(table: pd.DataFrame, issue: str, low: float, high: float):
     """Each model's settlement before (hollow) and after (filled) the move."""
     figure, axes = _figure(width=8.0, height=3.2)
     y = np.arange(len(table))
@@ -104,7 +104,7 @@ def settlements(table: pd.DataFrame, issue: str, low: float, high: float):  # ty
     return figure
 
 
-def burden(table: pd.DataFrame, us_cut: float):  # type: ignore[no-untyped-def]
+def burden(table: pd.DataFrame, us_cut: float):
     """Change of each ally's spending, median and 5-95 % band."""
     shown = table.dropna(subset=["change_pct"]).sort_values("change_pct")
     figure, axes = _figure(width=8.0, height=max(4.0, 0.22 * len(shown)))

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Scope = MutableMapping[str, Any]  # as ASGI (and Starlette's types) define them
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
@@ -96,7 +96,7 @@ class Guard:
             return
         cookie = (f"{self.cookie}={self.token}; Path=/; HttpOnly; SameSite=Strict").encode()
 
-        async def send_with_cookie(event: dict[str, Any]) -> None:
+        async def send_with_cookie(event: MutableMapping[str, Any]) -> None:
             if event["type"] == "http.response.start":
                 event = {**event, "headers": [*event.get("headers", []),
                                               (b"set-cookie", cookie)]}

@@ -132,7 +132,7 @@ def die_with_parent(parent_pid: int) -> None:
         except (OSError, AttributeError):  # pragma: no cover - no libc prctl
             pass
     try:
-        pidfd: int | None = os.pidfd_open(parent_pid)  # type: ignore[attr-defined]
+        pidfd: int | None = os.pidfd_open(parent_pid)
     except (AttributeError, OSError):
         pidfd = None
         if not process_is_alive(parent_pid):

@@ -68,7 +68,8 @@ class Uncertainty(SourcedNumber):
     @classmethod
     def _default_distribution(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            low, high = data.get("low"), data.get("high")
+            low: Any = data.get("low")  # raw input: compared below only when both are numbers
+            high: Any = data.get("high")
             numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
                           for v in (low, high))
             if numbers and low >= high and data.get("distribution") not in ("constant", "choice"):

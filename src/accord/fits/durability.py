@@ -42,12 +42,15 @@ and the interval says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from accord.fits import DataSample, Estimate, FitResult
 from accord.models.durability import DAYS_PER_MONTH, SpellData, log_likelihood, score_and_hessian
+
+if TYPE_CHECKING:  # pandas is imported where it is used (a light import of accord.fits)
+    import pandas as pd
 
 #: UCDP ``outcome`` code -> how the episode stopped.
 ENDINGS: dict[int, str] = {
@@ -77,7 +80,8 @@ DRAW_SEED = 20_250_301
 Z95 = 1.959963984540054
 
 
-def interstate_episodes(terminations=None, agreements=None):
+def interstate_episodes(terminations: pd.DataFrame | None = None,
+                        agreements: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per interstate dyad episode that ended 1946-2020, with its peace spell.
 
     Parameters

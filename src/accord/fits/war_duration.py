@@ -219,8 +219,8 @@ def long_war_hazards(durations, ended) -> list[dict[str, Any]]:
         ended_in = at_risk & done & (years < start + width)
         known = ended_in | (years >= start + width)
         n, k = int(known.sum()), int(ended_in.sum())
-        row = {"reached_years": start, "window_years": width, "n": n, "ended": k,
-               "censored_in_window": int((at_risk & ~known).sum())}
+        row: dict[str, Any] = {"reached_years": start, "window_years": width, "n": n,
+                               "ended": k, "censored_in_window": int((at_risk & ~known).sum())}
         if n:
             low, high = clopper_pearson(k, n)
             row.update(rate=k / n, low=low, high=high)
@@ -408,7 +408,7 @@ def long_war_log_scores(frame: pd.DataFrame | None = None, reached: float = 2.0
             s_reached, s_a, s_b = model.survival(np.array([reached, start, start + 1.0]),
                                                  profile)
             scores[name] += float(np.log(max(s_a - s_b, 1e-300) / s_reached))
-    chosen = max(scores, key=scores.get)
+    chosen = max(scores, key=scores.__getitem__)
     return {"held_out_wars": int(len(long_index)), "reached_years": reached,
             "log_score": {k: round(v, 3) for k, v in scores.items()}, "chosen": chosen}
 

@@ -359,7 +359,7 @@ def _war_end_section(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame]
     shares = {v: war_end.end_type_shares(t) for v, t in scalars.items() if v in with_ends}
     hazards = {v: war_end.window_hazards(t) for v, t in with_ends.items()}
     last = {run.variant: war_end.at_war_last_month(run.series) for run in runs}
-    targets = {}
+    targets: dict[str, Any] = {}
     for run in runs:
         for item in (run.meta or {}).get("calibration_targets", []) or []:
             targets.setdefault(item["name"], item["observed"])
@@ -468,7 +468,7 @@ def _comparison_section(scalars: dict[str, pd.DataFrame],
     others = variants[1:]
     outcomes = [o for o in _key_outcomes(ref_table)
                 if any(o in scalars[v] for v in others)]
-    cells: dict[str, list[dict[str, str]]] = {o: [] for o in outcomes}
+    cells: dict[str, list[dict[str, Any]]] = {o: [] for o in outcomes}
     for variant in others:
         table = scalars[variant]
         for o in outcomes:

@@ -130,13 +130,11 @@ def default_spec_path() -> Path:
 
 def load_burden_spec(path: str | Path | None = None) -> BurdenSpec:
     """Read a YAML file holding a ``BurdenSpec``; errors name file, line and field."""
-    from accord.scenario.yamlsafe import dotted, line_of, load_yaml
+    from accord.scenario.yamlsafe import beside, dotted, line_of, load_yaml
 
     file = Path(path) if path is not None else default_spec_path()
     data, lines = load_yaml(file)
     if isinstance(data, dict) and isinstance(data.get("burden"), str):
-        from accord.scenario.loader import beside
-
         return load_burden_spec(beside(file, data["burden"], "burden", lines))
     if isinstance(data, dict) and isinstance(data.get("burden"), dict):
         data = data["burden"]

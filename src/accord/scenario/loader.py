@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from accord.scenario.schema import Scenario, Stance
-from accord.scenario.yamlsafe import Lines, dotted, line_of, load_yaml, read_text
+from accord.scenario.yamlsafe import Lines, beside, dotted, line_of, load_yaml, read_text
 from accord.spec.base import text_problem
 from accord.spec.errors import ScenarioError
 
@@ -173,33 +173,6 @@ def _expected(kind: str, error: Any) -> str | None:
     if kind.startswith("literal"):
         return str(error.get("ctx", {}).get("expected", "")) or None
     return None
-
-
-def beside(scenario_path: Path, file_name: Any, field: str, lines: Lines) -> Path:
-    """The file ``file_name`` names, refused unless it lies in the scenario's own folder.
-
-    A scenario is shared and run by others: a relative name may go into sub-folders, but an
-    absolute path, ``..`` or a symbolic link that leads out of the folder (``/etc/passwd``)
-    is refused, so that loading a scenario reads only files that travel with it.
-    """
-    line = line_of(lines, (field,))
-    if not isinstance(file_name, str) or not file_name.strip():
-        raise ScenarioError(
-            str(scenario_path), "must be a file name", line=line, field=field,
-            expected="a file name", found=file_name,
-        )
-    folder = scenario_path.parent.resolve()
-    relative = Path(file_name)
-    target = (folder / relative).resolve()
-    # The scenario's own folder: where its file is named, and (a scenario.yaml that is
-    # itself a link) where that file really lies; a link inside either is followed.
-    own = (folder, scenario_path.resolve().parent)
-    if relative.is_absolute() or not any(target.is_relative_to(place) for place in own):
-        raise ScenarioError(
-            str(scenario_path), "file outside the scenario's folder", line=line, field=field,
-            expected=f"a file inside {folder}", found=file_name,
-        )
-    return folder / relative
 
 
 def _section_file(scenario_path: Path, section: str, file_name: str, lines: Lines) -> Path:

@@ -16,11 +16,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-from typing import Any
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from accord.scenario.burden import BurdenSpec
+from accord.scenario.simulation import SimulationSpec
 from accord.spec.base import SpecModel
 from accord.spec.limits import MAX_ACTORS, MAX_ISSUES
 from accord.spec.sourced import SourcedNumber
@@ -139,8 +140,8 @@ class Scenario(Frozen):
     issues: tuple[Issue, ...] = Field(min_length=1, max_length=MAX_ISSUES)
     actors: tuple[Actor, ...] = Field(min_length=2, max_length=MAX_ACTORS)
     stances: tuple[Stance, ...] = ()
-    burden: Any = None
-    simulation: Any = None
+    burden: BurdenSpec | None = None
+    simulation: SimulationSpec | None = None
     origin: str | None = Field(default=None, exclude=True)
 
     @property
@@ -160,9 +161,10 @@ class Scenario(Frozen):
 
     def status_quo(self) -> np.ndarray | None:
         """Status quo per issue ``[K]``, or None if any issue lacks one."""
-        if any(issue.status_quo is None for issue in self.issues):
+        status_quo = [issue.status_quo for issue in self.issues]
+        if any(quantity is None for quantity in status_quo):
             return None
-        return np.array([issue.status_quo.point for issue in self.issues])  # type: ignore[union-attr]
+        return np.array([quantity.point for quantity in status_quo if quantity is not None])
 
     def scale(self) -> tuple[np.ndarray, np.ndarray]:
         """Scale ends per issue ``([K], [K])``."""

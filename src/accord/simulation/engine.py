@@ -173,10 +173,12 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
     defaults: dict[str, Any] = {}
     for uncertainty in spec.uncertainties:
         if uncertainty.distribution == "choice":
+            # A choice has a non-empty 'values' (validated); its type says "or None".
             defaults[uncertainty.name] = uncertainty.values[0]  # type: ignore[index]
         elif uncertainty.mode is not None:
             defaults[uncertainty.name] = uncertainty.mode
         else:
+            # Without a mode the uncertainty has both bounds (validated); typed "or None".
             defaults[uncertainty.name] = 0.5 * (uncertainty.low + uncertainty.high)  # type: ignore[operator]
     for lever in spec.levers:
         defaults[lever.name] = lever.default
@@ -187,15 +189,15 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
     return CompiledSimulation(
         name=getattr(scenario, "name", "simulation"),
         horizon_months=spec.horizon_months,
-        front_start=spec.front_start_pct.value,
-        usd_per_eur=spec.usd_per_eur.value,
-        russia_monthly_usd_bn=spec.russia.monthly_military_spending_usd_bn.value,
-        ukraine_monthly_usd_bn=spec.ukraine.monthly_military_spending_usd_bn.value,
-        support_start_us=spec.support_start["US"].value if "US" in spec.support_start else 60.0,
-        support_start_europe=(spec.support_start["Europe"].value
+        front_start=spec.front_start_pct.point,
+        usd_per_eur=spec.usd_per_eur.point,
+        russia_monthly_usd_bn=spec.russia.monthly_military_spending_usd_bn.point,
+        ukraine_monthly_usd_bn=spec.ukraine.monthly_military_spending_usd_bn.point,
+        support_start_us=spec.support_start["US"].point if "US" in spec.support_start else 60.0,
+        support_start_europe=(spec.support_start["Europe"].point
                               if "Europe" in spec.support_start else 60.0),
         donor_aid=np.array([d.monthly_aid_eur_bn.value for d in spec.donors]),
-        donor_income=np.array([d.gdp_eur_bn.value / 12.0 for d in spec.donors]),
+        donor_income=np.array([d.gdp_eur_bn.point / 12.0 for d in spec.donors]),
         donor_group=_group_codes([d.group for d in spec.donors]),
         ally_defence=np.array([a.defence_usd_bn.value for a in spec.allies]),
         ally_gdp=np.array([a.gdp_usd_bn.value for a in spec.allies]),
@@ -240,7 +242,7 @@ def _demand_pool(spec: SimulationSpec, seed: int, source: str) -> dict[str, Any]
     cov = np.asarray(dd.covariance, dtype=float)
     spending = np.array([a.defence_usd_bn.value for a in spec.allies])
     present = spending > 0
-    weight = np.where([a.group == "US" for a in spec.allies], dd.us_share_for_europe.value, 1.0)
+    weight = np.where([a.group == "US" for a in spec.allies], dd.us_share_for_europe.point, 1.0)
     fixed = np.where([a.group == "US" for a in spec.allies], spending, np.nan)[present]
     kept: list[np.ndarray] = []
     for _ in range(20):
@@ -285,7 +287,7 @@ def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
         status_quo = np.broadcast_to(status_quo, (TERMS_POOL_SIZE, status_quo.shape[0]))
     columns = [scenario_issues.index(issue.id) for issue in spec.issues]
     sidelined = np.isin(np.array(scenario.actor_ids), np.array(spec.sidelined_actors or ["-"]))
-    weight = spec.sidelined_weight.value if spec.sidelined_weight is not None else 1.0
+    weight = spec.sidelined_weight.point if spec.sidelined_weight is not None else 1.0
     pools = {}
     for name, scale in (("inclusive", 1.0), ("us_russia", weight)):
         scaled = capability * np.where(sidelined, scale, 1.0)
@@ -300,6 +302,7 @@ def variant_design(spec: SimulationSpec, variant: str | None, n: int, *, seed: i
     from accord.experiments.design import make_design
 
     uncertainties, levers = spec.variant_inputs(variant)
+    # The method is the user's string: make_design refuses a name it does not know.
     return make_design(uncertainties, levers, n, method=method, seed=seed)  # type: ignore[arg-type]
 
 

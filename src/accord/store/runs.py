@@ -27,7 +27,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +129,9 @@ CATALOGUE_COLUMNS = (
 
 
 #: The catalogue's own connections run only accord's fixed SQL; still no files, no network.
-_CATALOGUE_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
-                     "autoload_known_extensions": False}
+_CATALOGUE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False, "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False}
 
 
 @contextlib.contextmanager
@@ -298,7 +299,7 @@ class Run:
         return self._health[1]
 
     def _state_key(self) -> tuple[Any, ...]:
-        entries = []
+        entries: list[tuple[Any, ...]] = []
         for name in (MANIFEST_FILE, META_FILE, *KINDS):
             try:
                 info = (self.path / name).stat()
@@ -363,7 +364,7 @@ class Run:
             batches.close()
 
     def query_batches(self, sql: str, *, timeout: float = QUERY_TIMEOUT_SECONDS,
-                      batch_rows: int = QUERY_BATCH_ROWS) -> Iterator[pd.DataFrame]:
+                      batch_rows: int = QUERY_BATCH_ROWS) -> Generator[pd.DataFrame, None, None]:
         """The answer of :meth:`query` as DataFrames of at most ``batch_rows`` rows, streamed.
 
         At least one frame is yielded (empty when there are no rows, with the columns).

@@ -13,12 +13,13 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
 from accord.scenario.burden import BurdenSpec
+from accord.scenario.schema import Scenario
 from accord.spec.errors import ScenarioError
 from accord.workflows.seeds import check_seed
 
@@ -39,7 +40,7 @@ DEFAULT_SCENARIO = "ukraine-2025"
 
 def burden(
     analysis: str = "equilibrium",
-    scenario: str | os.PathLike[str] | Any = None,
+    scenario: str | os.PathLike[str] | Scenario | None = None,
     *,
     draws: int | None = None,
     seed: int = 0,
@@ -95,7 +96,7 @@ def burden(
         if levers:
             raise ScenarioError(None, "the exploitation test takes no levers", field="levers",
                                 found=sorted(levers))
-        return run_exploitation(year, chosen)  # type: ignore[arg-type]
+        return run_exploitation(year, cast("tuple[ExploitationSource, ...]", chosen))  # checked
     if analysis not in ANALYSES:
         raise ScenarioError(None, "unknown analysis", field="analysis",
                             expected=", ".join(ANALYSES), found=analysis)
@@ -138,7 +139,7 @@ def burden(
     return run_estimated_equilibrium(spec, settings, horizon)
 
 
-def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
+def burden_spec(scenario: str | os.PathLike[str] | Scenario | None = None) -> BurdenSpec:
     """The ``burden:`` section of a scenario (a shipped name, a path, or a loaded Scenario),
     or of a bare burden YAML; default the shipped ukraine-2025."""
     from accord.scenario.burden import load_burden_spec
@@ -146,11 +147,11 @@ def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
 
     if scenario is None:
         scenario = DEFAULT_SCENARIO
-    if hasattr(scenario, "burden") and hasattr(scenario, "scenario"):
+    if isinstance(scenario, Scenario):
         if scenario.burden is None:
-            raise ScenarioError(getattr(scenario, "origin", None) or scenario.name,
+            raise ScenarioError(scenario.origin or scenario.name,
                                 "the scenario has no burden section", field="burden")
-        return scenario.burden  # type: ignore[no-any-return]
+        return scenario.burden
     path = resolve(Path(scenario) if isinstance(scenario, os.PathLike) else scenario)
     if path.suffix.lower() == ".csv":
         raise ScenarioError(str(path), "a KTAB CSV has no burden section", field="burden",
@@ -326,7 +327,7 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
     rng = np.random.default_rng(settings.seed)
     theta = _theta_draws(rng, low, high, n_draws)
     n = len(names)
-    noise = np.exp(rng.normal(0.0, spec.spending_noise_sd.value, (n_draws, n)))
+    noise = np.exp(rng.normal(0.0, spec.spending_noise_sd.point, (n_draws, n)))
     income = np.broadcast_to(data.income, (n_draws, n))
     observed = data.spending * noise
 
@@ -438,7 +439,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     rng = np.random.default_rng(seed)
     th = _theta_draws(rng, low, high, n_draws)
     n = len(data.names)
-    observed = data.aid * np.exp(rng.normal(0.0, spec.aid.noise_sd.value, (n_draws, n)))
+    observed = data.aid * np.exp(rng.normal(0.0, spec.aid.noise_sd.point, (n_draws, n)))
     income = np.broadcast_to(data.income, (n_draws, n))
     us = data.names.index("United States")
     fixed = np.full((n_draws, n), np.nan)

@@ -197,7 +197,7 @@ def equilibrium(
         "United States": np.array([nm == "United States" for nm in names]) & present,
         "NATO": present,
     }
-    rows = []
+    group_rows: list[dict[str, Any]] = []
     for group, mask in groups.items():
         if not mask.any():
             continue
@@ -212,7 +212,7 @@ def equilibrium(
                             ("change_pct", 100 * (after / before - 1))):
             q = np.nanquantile(values, QUANTILES)
             row.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
-        rows.append(row)
+        group_rows.append(row)
     notes = [
         f"estimated model (accord fit burden-demand, {est.years[0]}-{est.years[1]}); base year "
         f"{year} = long-run equilibrium; spending after "
@@ -231,7 +231,7 @@ def equilibrium(
                 "threat_frontline": threat_frontline, "floor_pct_gdp": floor_pct_gdp,
                 "leave": list(leave), "us_share_for_europe": share, "draws": draws,
                 "seed": seed, "horizon": horizon, "draws_without_equilibrium": failed}
-    return RunResult(per_ally, pd.DataFrame(rows), settings, [provenance], notes)
+    return RunResult(per_ally, pd.DataFrame(group_rows), settings, [provenance], notes)
 
 
 # ---------------------------------------------------------------------------------------

@@ -98,7 +98,9 @@ def burden_rows() -> list[dict[str, str]]:
     from accord.workflows import burden_runs
 
     fit = burden_demand.fit(draws=1000)
-    data = f"SIPRI panel, {fit.data.n} ally-years {fit.data.years[0]}-{fit.data.years[1]}"
+    years = fit.data.years
+    assert years is not None, "the demand fit records the years of its panel"
+    data = f"SIPRI panel, {fit.data.n} ally-years {years[0]}-{years[1]}"
     rows = [{"effect": e.note or e.name, "estimate": _interval(e, 2), "data": data}
             for e in fit.estimates if e.low is not None
             and e.name in ("lag", "income", "spill_in", "threat", "threat_frontline",

@@ -196,7 +196,7 @@ class Forecast:
 
     def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
         """Quantiles of the forecast over draws, ``[len(q), K]``."""
-        return np.quantile(self.models[model].draws, q, axis=0)
+        return np.asarray(np.quantile(self.models[model].draws, q, axis=0))
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat row per model and issue (for tables and CSV)."""

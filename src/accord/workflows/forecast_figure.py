@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from accord.workflows.forecast_draws import Forecast
@@ -66,7 +67,7 @@ def plot_forecast(forecast: Forecast, path: str | Path) -> Path:
     return save_figure(forecast_figure(forecast), path)
 
 
-def _plot_rounds(ax, forecast: Forecast, model: str, k: int) -> None:  # type: ignore[no-untyped-def]
+def _plot_rounds(ax: Axes, forecast: Forecast, model: str, k: int) -> None:
     result = forecast.models[model]
     assert result.history is not None and result.median is not None and result.mean is not None
     last = result.history.shape[0] - 1

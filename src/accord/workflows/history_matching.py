@@ -31,13 +31,17 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from accord.spec.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from accord.experiments.executors import ExecutorName
 
 FILE_NAME = "calibration.json"
 REPORT_NAME = "calibration.md"
@@ -83,7 +87,7 @@ def ceasefire_failure_target() -> dict[str, Any]:
     """
     from accord.fits import FITS, run_fit, war_duration
 
-    target = {"name": "ceasefire_failure_5y",
+    target: dict[str, Any] = {"name": "ceasefire_failure_5y",
               "description": "share of ceasefires followed by renewed war within 5 years"}
     if "durability" in FITS:
         estimate = run_fit("durability").estimate("p_recur_5y_ceasefire_agreement")
@@ -122,9 +126,9 @@ def _inside(value: float, count: int, observed: dict[str, float], margin_se: flo
     return observed["low"] + margin_se * se <= value <= observed["high"] - margin_se * se
 
 
-def calibrate(scenario: Any, *, out_dir: str | Path, variant: str = "baseline",
+def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = "baseline",
               points: int = 48, replicates: int = 150, waves: int = 2, seed: int = 20250301,
-              executor: str = "inprocess", chunk_size: int | None = None,
+              executor: ExecutorName = "inprocess", chunk_size: int | None = None,
               progress: bool = True) -> dict[str, Any]:
     """History-match the scenario's engine to :func:`observed_targets`; write the results.
 
@@ -175,16 +179,16 @@ def calibrate(scenario: Any, *, out_dir: str | Path, variant: str = "baseline",
         meta = {"scenario": scenario.name, "variant": variant, "calibration_wave": wave,
                 "scenario_hash": scenario.hash()}
         stored = run_experiments(simulate, design, seed=seed, out_dir=out / "runs",
-                                 executor=executor, chunk_size=chunk_size,  # type: ignore[arg-type]
+                                 executor=executor, chunk_size=chunk_size,
                                  meta=meta, progress=progress, run_id=f"wave-{wave}",
                                  overwrite=True)
         scalars = stored.scalars().merge(design[["experiment", "calibration_point"]],
                                          on="experiment")
         for point, group in scalars.groupby("calibration_point"):
             sims = simulated_targets(group, horizon)
-            accepted = all(_inside(*sims[t["name"]], t["observed"], MARGIN_SE) for t in targets)
+            inside = all(_inside(*sims[t["name"]], t["observed"], MARGIN_SE) for t in targets)
             evaluated.append({
-                "wave": wave, "point": int(point), "accepted": accepted,
+                "wave": wave, "point": int(point), "accepted": inside,
                 **{name: float(point_design[name].iloc[int(point)]) for name in names},
                 **{f"simulated_{t['name']}": sims[t["name"]][0] for t in targets},
             })

@@ -68,6 +68,7 @@ def check(scenario: str | os.PathLike[str]) -> Scenario:
             elif section == "burden":
                 from accord.workflows.burden import check_burden_spec
 
+                assert loaded.burden is not None, "a burden section was read"
                 check_burden_spec(loaded.burden)
         except ScenarioError as error:
             if error.line is not None and error.file not in (None, "design", loaded.origin):
@@ -85,6 +86,7 @@ def _compile_simulation(scenario: Scenario) -> None:
     from accord.simulation import compile_spec, variant_design
 
     spec = scenario.simulation
+    assert spec is not None, "called for a scenario with a simulation section"
     compile_spec(spec, scenario, seed=0, source=scenario.origin or scenario.name)
     for variant in spec.variants:
         variant_design(spec, variant, 2, seed=0)

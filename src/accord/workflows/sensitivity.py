@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Literal, cast
 
 from accord.spec.errors import ScenarioError
 
@@ -71,7 +71,7 @@ def sensitivity(run: str | os.PathLike[str], *, method: str = "delta",
     if outcome is None:  # the flagship's headline outcome, else the most complete one
         outcome = DEFAULT_OUTCOME if DEFAULT_OUTCOME in names else (
             max(names, key=lambda c: int(scalars[c].notna().sum())) if names else None)
-    if outcome not in names:
+    if outcome is None or outcome not in names:
         raise ScenarioError(str(chosen.path), "unknown outcome", field="--outcome",
                             expected=f"one of {names}", found=str(outcome))
     if method in DESIGNED_METHODS:
@@ -152,8 +152,9 @@ def _designed(run: Any, scalars: Any, outcome: str, method: str, study: Any,
     if len(values) != n_rows * combos:
         raise ScenarioError(str(run.path), f"the run holds {len(values)} of "
                             f"{n_rows * combos} experiments; a designed estimate needs all")
+    designed = cast(Literal["sobol", "morris"], method)  # one of DESIGNED_METHODS (checked)
     unit = unit_sample(int(info.get("n_base_points") or 0), len(names),
-                       method=method, seed=int(run.meta.get("seed", 0)))
+                       method=designed, seed=int(run.meta.get("seed", 0)))
     _, levers, labels = _inputs(_One(study, run), names)
     design = run.design()
     lever_names = list(info.get("levers") or [])

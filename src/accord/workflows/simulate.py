@@ -5,18 +5,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from accord.spec.errors import ScenarioError
 from accord.workflows.forecast import DEFAULT_SEED, check_count, check_path
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
+    from accord.experiments.executors import ExecutorName
     from accord.scenario.schema import Scenario
+    from accord.scenario.simulation import SimulationSpec
+    from accord.simulation.engine import CompiledSimulation
     from accord.workflows.study import Study
 
 
-def check_executor(executor: str, scheduler: str | None) -> str:
+def check_executor(executor: str, scheduler: str | None) -> ExecutorName:
     """The executor name (one of ``accord.experiments.executors.EXECUTORS``)."""
     from accord.experiments.executors import EXECUTORS
 
@@ -28,7 +31,7 @@ def check_executor(executor: str, scheduler: str | None) -> str:
                             field="scheduler", expected="--executor dask", found=executor)
     if scheduler is not None:
         check_scheduler(scheduler)
-    return executor
+    return cast("ExecutorName", executor)  # one of EXECUTORS, checked above
 
 
 #: Seconds to wait for a dask scheduler to accept a connection. Judgement: a scheduler on
@@ -203,7 +206,7 @@ def simulate(
 
 
 def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: Path,
-                  temporary: bool, *, seed: int, experiments: int, executor: str,
+                  temporary: bool, *, seed: int, experiments: int, executor: ExecutorName,
                   scheduler: str | None,
                   chunk_size: int | None, overwrite: bool, progress: bool,
                   log: Callable[[str], None] | None,
@@ -245,7 +248,7 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
         try:
             runs[name] = run_experiments(
                 simulate_fn, table, seed=seed, out_dir=out_dir,
-                executor=executor,  # type: ignore[arg-type]
+                executor=executor,
                 chunk_size=chunk_size, meta=meta, progress=progress, run_id=name,
                 overwrite=overwrite, dask_address=scheduler)
         except ScenarioError:
@@ -293,8 +296,8 @@ def _calibration(loaded: Scenario, calibrated: bool) -> tuple[dict[str, Any] | N
     return accepted, calibration_module.describe(accepted, path)
 
 
-def _variants(spec: object, variants: str | Iterable[str] | None, origin: str) -> list[str]:
-    defined = list(spec.variants)  # type: ignore[attr-defined]
+def _variants(spec: SimulationSpec, variants: str | Iterable[str] | None, origin: str) -> list[str]:
+    defined = list(spec.variants)
     if isinstance(variants, str):
         variants = [variants]
     if variants is not None:
@@ -341,7 +344,7 @@ def refuse_changed_scenario(run_dir: Path, scenario_hash: str) -> None:
         )
 
 
-def _outcome_entries(compiled: object) -> list[dict[str, str]]:
+def _outcome_entries(compiled: CompiledSimulation) -> list[dict[str, str]]:
     from accord.spec.outcomes import describe
 
-    return [describe(name) for name in compiled.outcome_names]  # type: ignore[attr-defined]
+    return [describe(name) for name in compiled.outcome_names]

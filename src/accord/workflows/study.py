@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from accord.spec.errors import ScenarioError
 
@@ -122,7 +122,7 @@ class Study:
         return self._stack(variant, lambda run: run.query(sql))
 
     def compare(self, a: str, b: str, *, outcomes: Sequence[str] | None = None,
-                bootstrap: int = 2000, seed: int = 0, paired: bool | str = "auto"
+                bootstrap: int = 2000, seed: int = 0, paired: bool | Literal["auto"] = "auto"
                 ) -> pd.DataFrame:
         """Differences ``a - b`` of the mean of each scalar outcome, with bootstrap 95 %
         intervals (:func:`accord.analysis.compare.compare_runs`)."""
