@@ -270,7 +270,7 @@ def _already_complete(run_dir: Path, meta: dict[str, Any], seed: int, n: int) ->
         stored = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (stored.get("status") == "complete" and stored.get("seed") == seed
+    return bool(stored.get("status") == "complete" and stored.get("seed") == seed
             and stored.get("n_experiments") == n
             and stored.get("scenario_hash") == meta["scenario_hash"])
 
