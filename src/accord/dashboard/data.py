@@ -30,6 +30,7 @@ import pandas as pd
 
 from accord.safeio import atomic_write_text
 from accord.spec.errors import ScenarioError
+from accord.spec.outcomes import with_derived
 
 #: Monthly series read per run for the fan charts (the scalars use every experiment).
 SERIES_EXPERIMENTS = 2000
@@ -174,10 +175,7 @@ def load_run(path: Path, run_id: str) -> RunData:
     study = accord.open(path)
     design = study.design().drop(columns="variant")
     scalars = study.scalars().drop(columns="variant").merge(design, on="experiment", how="left")
-    if "ceasefire_month" in scalars:
-        scalars["ceasefire_reached"] = scalars["ceasefire_month"].notna().astype(float)
-    if "peace_holds_5y" in scalars:  # defined for every future; older runs had NaN there
-        scalars["peace_holds_5y"] = scalars["peace_holds_5y"].astype(float).fillna(0.0)
+    scalars = with_derived(scalars)  # the registry's derived outcomes (ceasefire_reached)
     series = study.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
                          "ORDER BY experiment, month").drop(columns="variant")
     meta = dict(study.run().meta)
