@@ -404,7 +404,7 @@ def _check_range(value: float | None, low: float, high: float, what: str) -> Non
 
 def _moved(scenario: Any, actor: str, issue: str, position: float | None,
            salience: float | None, capability: float | None) -> Any:
-    from accord.scenario.schema import Quantity
+    from accord.spec.sourced import SourcedNumber
 
     source = "dashboard what-if: a value set by the analyst"
     stances = []
@@ -412,15 +412,16 @@ def _moved(scenario: Any, actor: str, issue: str, position: float | None,
         if stance.actor == actor and stance.issue == issue:
             update = {}
             if position is not None:
-                update["position"] = Quantity(value=position, source=source)
+                update["position"] = SourcedNumber(value=position, source=source)
             if salience is not None:
-                update["salience"] = Quantity(value=salience, source=source)
+                update["salience"] = SourcedNumber(value=salience, source=source)
             stance = stance.model_copy(update=update)
         stances.append(stance)
     actors = []
     for one in scenario.actors:
         if one.id == actor and capability is not None:
-            one = one.model_copy(update={"capability": Quantity(value=capability, source=source)})
+            one = one.model_copy(
+                update={"capability": SourcedNumber(value=capability, source=source)})
         actors.append(one)
     return scenario.model_copy(update={"stances": tuple(stances), "actors": tuple(actors)})
 

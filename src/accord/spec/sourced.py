@@ -16,10 +16,9 @@ Forms (YAML)::
 
 After validation ``distribution`` and ``value`` are always filled in (``value`` is the mode of
 a triangular, the mean of a normal, the median of a lognormal, the midpoint of a uniform), so
-``.value`` is always the central value. The names used before this type existed remain as
-aliases: ``Quantity`` (scenario), ``Figure`` (simulation section), ``Sourced`` and
-``SourcedRange`` (burden section); :class:`accord.experiments.spec.Uncertainty` is a
-``SourcedNumber`` with a name.
+``.value`` is always the central value. Every section uses this name (the older aliases
+``Quantity``, ``Figure``, ``Sourced`` and ``SourcedRange`` are gone);
+:class:`accord.experiments.spec.Uncertainty` is a ``SourcedNumber`` with a name.
 """
 
 from __future__ import annotations

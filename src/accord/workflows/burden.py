@@ -9,7 +9,6 @@ bands and provenance; :meth:`BurdenResult.figure` draws them. The CLI only forma
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 
 from accord.scenario.burden import BurdenSpec
 from accord.spec.errors import ScenarioError
+from accord.spec.jsonout import finite
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
@@ -158,16 +158,8 @@ def burden_spec(scenario: str | os.PathLike[str] | Any = None) -> BurdenSpec:
     return load_burden_spec(path)
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{k: finite(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 
