@@ -215,15 +215,11 @@ def _draw_quantities(
     high = np.array([q.bounds[1] for q in quantities])
     triangular = np.array([q.kind == "triangular" for q in quantities])
     constant = np.array([q.kind == "constant" for q in quantities])
+    from accord.spec.sourced import triangular_ppf
+
     u = rng.random((draws, len(quantities)))
-    width = high - low
-    uniform_draw = low + u * width
-    # Triangular inverse CDF with mode m on [a, b]: F(m) = (m - a) / (b - a).
-    with np.errstate(invalid="ignore", divide="ignore"):
-        split = np.where(width > 0, (point - low) / np.where(width > 0, width, 1.0), 0.0)
-        left = low + np.sqrt(u * width * (point - low))
-        right = high - np.sqrt((1.0 - u) * width * (high - point))
-    triangle_draw = np.where(u < split, left, right)
+    uniform_draw = low + u * (high - low)
+    triangle_draw = triangular_ppf(u, low, point, high)
     return np.where(constant, point, np.where(triangular, triangle_draw, uniform_draw))
 
 
