@@ -111,3 +111,21 @@ def test_a_probability_prints_the_same_on_every_face(runs):
     assert len(set(texts.values())) == 1, texts
     assert texts["report"] in cli_row, (cli_row, texts)
     assert f"{value:.4g}" not in cli_row  # no longer the raw share
+
+
+def test_the_fit_table_prints_probabilities_as_the_other_faces(capsys):
+    from accord.analysis.formatting import fmt, probability
+    from accord.cli.fit import _print_table
+
+    rows = {"model": "m", "description": "d", "method": "x", "library": "y",
+            "interval": "95 %", "statistics": {}, "notes": [],
+            "data": {"n": 10, "source": "s"},
+            "estimates": [{"name": "p", "value": 0.6183, "low": 0.5512, "high": 0.7034,
+                           "unit": "probability"},
+                          {"name": "k", "value": 12.345, "low": 10.0, "high": 14.5,
+                           "unit": "elasticity"}]}
+    _print_table(rows)
+    out = capsys.readouterr().out
+    for value in (0.6183, 0.5512, 0.7034):
+        assert probability(value) in out
+    assert fmt(12.345, "elasticity") in out
