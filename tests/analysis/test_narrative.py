@@ -45,14 +45,14 @@ def test_sentences_carry_the_tables_numbers():
     text = by_topic(findings(tables, n_boot=200))
     for variant, t in tables.items():
         share = (t["ceasefire_month"] < 24).mean()  # months 0-23
-        assert f"{variant}: {100 * share:.0f} % (95 % interval" in text["ceasefire"]
-    assert "baseline: 80 % (in every future alike) once a ceasefire is reached" in \
+        assert f"{variant}: {100 * share:.1f} % (95 % interval" in text["ceasefire"]
+    assert "baseline: 80.0 % (in every future alike) once a ceasefire is reached" in \
         text["durability"]
     overall = 0.8 * tables["baseline"]["ceasefire_month"].notna().mean()
-    assert f"{100 * overall:.0f} % of all futures" in text["durability"]
+    assert f"{100 * overall:.1f} % of all futures" in text["durability"]
     # Europe gives 300 of 400 in every future: a share of 75 % exactly.
-    assert "Europe's share 75 % (in every future alike)" in text["who pays"]
-    assert "baseline: 25 % (95 % interval" in text["escalation"]
+    assert "Europe's share 75.0 % (in every future alike)" in text["who pays"]
+    assert "baseline: 25.0 % (95 % interval" in text["escalation"]
     # +40 pp more ceasefires in "other": far outside sampling noise.
     ceasefire_change = re.search(r"a ceasefire within the horizon ([+−][\d.]+) pp",
                                  text["variants"])
@@ -66,8 +66,8 @@ def test_within_24_months_is_months_0_to_23_by_hand():
     tiny = pd.DataFrame({"experiment": np.arange(4),
                          "ceasefire_month": [0.0, 23.0, 24.0, np.nan]})
     text = by_topic(findings({"a": tiny}, n_boot=50))
-    assert "— a: 50 % (95 % interval" in text["ceasefire"]
-    assert "within 24 months, 75 % within the horizon" in text["ceasefire"]
+    assert "— a: 50.0 % (95 % interval" in text["ceasefire"]
+    assert "within 24 months, 75.0 % within the horizon" in text["ceasefire"]
 
 
 def test_no_difference_is_called_noise():

@@ -84,3 +84,48 @@ def test_compare_errors_exit_2(runs, tmp_path):
     assert unknown.exit_code == 2 and "unknown outcome" in unknown.stderr
     missing = runner.invoke(app, ["compare", a, str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "not an accord run directory" in missing.stderr
+
+
+def test_a_probability_prints_the_same_on_every_face(runs):
+    """The CLI's comparison table, the report and the dashboard print one probability alike
+    (one formatter, accord.analysis.formatting)."""
+    from accord.analysis.compare import compare_runs
+    from accord.analysis.formatting import probability
+    from accord.cli.ask import _pct
+    from accord.dashboard.app import fmt as dashboard_fmt
+    from accord.report.html import fmt as report_fmt
+
+    a, b = runs[0.2], runs[0.0]
+    table = compare_runs(a, b, n_bootstrap=200, seed=0)
+    row = table[table["outcome"] == "crossed"].iloc[0]
+    assert row["statistic"] == "probability"
+    value = float(row["mean_a"])
+    assert 0.0 < value < 1.0 and round(100 * value, 1) != round(100 * value)  # not whole
+    shown = runner.invoke(app, ["compare", str(a.path), str(b.path), "--outcomes", "crossed",
+                                "--bootstrap", "200"], env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    cli_row = next(line for line in shown.stdout.splitlines() if "crossed" in line)
+    texts = {"report": report_fmt(value, "probability"),
+             "dashboard": dashboard_fmt(value, "probability"),
+             "ask": _pct(value), "sentence": probability(value)}
+    assert len(set(texts.values())) == 1, texts
+    assert texts["report"] in cli_row, (cli_row, texts)
+    assert f"{value:.4g}" not in cli_row  # no longer the raw share
+
+
+def test_the_fit_table_prints_probabilities_as_the_other_faces(capsys):
+    from accord.analysis.formatting import fmt, probability
+    from accord.cli.fit import _print_table
+
+    rows = {"model": "m", "description": "d", "method": "x", "library": "y",
+            "interval": "95 %", "statistics": {}, "notes": [],
+            "data": {"n": 10, "source": "s"},
+            "estimates": [{"name": "p", "value": 0.6183, "low": 0.5512, "high": 0.7034,
+                           "unit": "probability"},
+                          {"name": "k", "value": 12.345, "low": 10.0, "high": 14.5,
+                           "unit": "elasticity"}]}
+    _print_table(rows)
+    out = capsys.readouterr().out
+    for value in (0.6183, 0.5512, 0.7034):
+        assert probability(value) in out
+    assert fmt(12.345, "elasticity") in out

@@ -55,7 +55,7 @@ def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, scr
     assert findings.count() >= 5
     ceasefire = findings.first.inner_text()
     assert ceasefire.startswith("Ceasefire.")
-    assert re.search(r"baseline: \d+ % \(95 % interval \d+–\d+ %\)", ceasefire)
+    assert re.search(r"baseline: \d+\.\d % \(95 % interval \d+\.\d–\d+\.\d %\)", ceasefire)
     interval = page.locator('#headline tr[data-key="p_ceasefire_24"] td[data-variant="baseline"]'
                             " .range").inner_text()
     assert interval.startswith("95 % interval")

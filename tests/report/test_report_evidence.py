@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from accord.analysis.formatting import probability
 from accord.fits import durability, escalation
 from accord.report import ReportRun, build_report
 from accord.report.evidence import evidence_section
@@ -47,10 +48,10 @@ def test_answers_moved_are_this_runs_means_beside_the_record(evidence):
                "other": _scalars([0.5, 0.5, 0.5], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0])}
     section = evidence_section(evidence, scalars, horizon_months=60)
     baseline, other = section["moved"]
-    assert baseline["holds_after"] == "0.8"  # NaN (no ceasefire) left out
+    assert baseline["holds_after"] == probability(0.8)  # NaN (no ceasefire) left out
     assert baseline["events_after"] == "4"  # mean 2 events in 60 months = 4 per 10 years
     assert baseline["fatal_after"] == "0.667"
-    assert baseline["holds_before"] == f"{BEFORE['baseline']['peace_holds_5y']:.3g}"
+    assert baseline["holds_before"] == probability(BEFORE["baseline"]["peace_holds_5y"])
     assert other["holds_before"] == "–"
     assert evidence_section(None, scalars) is None
 

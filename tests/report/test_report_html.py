@@ -189,7 +189,7 @@ def test_summary_answers_in_sentences_with_intervals(full_report):
     paragraphs = dict(re.findall(r'<p class="finding" data-topic="([^"]+)">(.*?)</p>',
                                  summary, re.S))
     for topic in ["ceasefire", "durability", "who pays", "escalation"]:
-        assert re.search(r"\d+ % \(95 % interval \d+–\d+ %\)", paragraphs[topic])
+        assert re.search(r"\d+\.\d % \(95 % interval \d+\.\d–\d+\.\d %\)", paragraphs[topic])
         for variant in ["baseline", "backseat-driver", "coalition-of-the-willing"]:
             assert variant + ":" in paragraphs[topic]
     assert re.search(r"[+−]\d+\.\d pp \([+−]\d+\.\d pp … [+−]\d+\.\d pp\)",

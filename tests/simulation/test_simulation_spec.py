@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from accord.data import load
 from accord.models.durability import fit_default
 from accord.scenario import shipped_path
-from accord.scenario.simulation import Figure, SimulationSpec
+from accord.scenario.simulation import SimulationSpec
 from accord.simulation import LEVERS, PARAMETERS, compile_spec
 from accord.simulation.engine import CHOICES
 from accord.spec.errors import ScenarioError
+from accord.spec.sourced import SourcedNumber
 
 VARIANTS = {"baseline", "us-2024-pace", "europe-steps-up", "normalization",
             "coalition-of-the-willing"}
@@ -25,7 +26,7 @@ def _raw() -> dict:
 
 
 def _figures(node, path=""):
-    """Every mapping in the raw YAML that looks like a Figure (has 'value' and 'source')."""
+    """Every mapping in the raw YAML that looks like a SourcedNumber (has 'value' and 'source')."""
     if isinstance(node, dict):
         if "value" in node and "source" in node:
             yield path, node
@@ -48,7 +49,7 @@ def test_every_number_has_a_source_and_a_range() -> None:
     figures = list(_figures(_raw()))
     assert len(figures) > 100
     for path, node in figures:
-        figure = Figure.model_validate(node)
+        figure = SourcedNumber.model_validate(node)
         assert figure.low <= figure.value <= figure.high, path
         assert len(figure.source) > 10, path
     for uncertainty in _raw()["uncertainties"]:

@@ -13,13 +13,18 @@ from pydantic import ValidationError
 from accord.spec.sourced import SourcedNumber
 
 
-def test_the_old_names_are_the_one_sourced_number_type() -> None:
+def test_one_sourced_number_type_under_one_name() -> None:
     from accord.experiments.spec import Uncertainty
-    from accord.scenario.burden import Sourced, SourcedRange
-    from accord.scenario.schema import Quantity
-    from accord.scenario.simulation import Figure
+    from accord.scenario import burden, schema, simulation
+    from accord.spec.base import SpecModel
 
-    assert Quantity is Figure is Sourced is SourcedRange is SourcedNumber
+    # The aliases (Quantity, Figure, Sourced, SourcedRange) and the empty Frozen bases are gone.
+    for module, names in ((schema, ("Quantity", "Frozen")), (simulation, ("Figure", "_Frozen")),
+                          (burden, ("Sourced", "SourcedRange", "_Frozen"))):
+        for name in names:
+            assert not hasattr(module, name), f"{module.__name__}.{name}"
+    assert schema.Actor.model_fields["capability"].annotation is SourcedNumber
+    assert issubclass(schema.Scenario, SpecModel) and issubclass(burden.BurdenSpec, SpecModel)
     assert issubclass(Uncertainty, SourcedNumber)
 
 

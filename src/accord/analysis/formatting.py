@@ -1,29 +1,55 @@
 """The one number formatter of accord's faces (CLI, report, dashboard).
 
-* :func:`fmt` — a number for a table, by unit: probabilities and shares as percentages,
-  ``"pp"`` (percentage points) with one decimal, months as whole months, money and other
-  amounts with a precision that depends on the magnitude;
-* :func:`percent`, :func:`signed_points` — a share (``"62 %"``) and a difference of shares
-  (``"+4.2 pp"``) in sentences;
+* :func:`fmt` — a number for a table, by unit: probabilities and shares as percentages with
+  one decimal (``"61.8 %"``, :func:`probability`), ``"pp"`` (percentage points) with one
+  decimal, months as whole months, money and other amounts with a precision that depends on
+  the magnitude;
+* :func:`outcome_text`, :func:`unit_for` — a value of a named outcome, formatted by the
+  outcome registry's kind and unit (:mod:`accord.spec.outcomes`), and :func:`compare_text`,
+  the comparison table of two runs as text (the CLI's and the dashboard's);
+* :func:`percent`, :func:`signed_points` — a share (``"61.8 %"``, the same as in tables) and
+  a difference of shares (``"+4.2 pp"``) in sentences;
 * :func:`money` — an amount with its unit (``"1,234 EUR bn"``);
 * :func:`interval_text` — an estimate with its interval, saying "the same in every future"
-  for a degenerate interval instead of a false "91 % (91–91 %)".
+  for a degenerate interval instead of a false "91.0 % (91.0–91.0 %)".
 
-The dashboard can import these (hook: ``accord.analysis.formatting.fmt``) so that all faces agree.
+A probability prints the same way on every face: ``probability(0.618) == "61.8 %"``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from accord.spec.outcomes import outcome
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 PROBABILITY_UNITS = ("probability", "share", "share of futures")
+#: Kinds of the outcome registry whose values (or means) are probabilities.
+PROBABILITY_KINDS = ("probability", "indicator")
+#: Statistics of :func:`accord.analysis.compare.compare_runs` that are probabilities.
+PROBABILITY_STATISTICS = ("probability", "share observed")
 
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _points(value: float) -> str:
+    """A share in percent, without the sign: ``0.618`` -> ``"61.8"``."""
+    return f"{100 * value:.1f}"
+
+
+def probability(value: Any) -> str:
+    """A probability or share as a percentage with one decimal: ``"61.8 %"`` (a dash when
+    missing). Every face prints probabilities through this."""
+    if _missing(value) or math.isnan(float(value)):
+        return "–"
+    return f"{_points(float(value))} %"
 
 
 def fmt(value: Any, unit: str = "") -> str:
@@ -38,7 +64,7 @@ def fmt(value: Any, unit: str = "") -> str:
     if math.isnan(v):
         return "–"
     if unit in PROBABILITY_UNITS:
-        return f"{100 * v:.1f} %"
+        return probability(v)
     if unit == "pp":
         return f"{v:.1f}"
     if unit.startswith("months") and abs(v) >= 1:
@@ -77,10 +103,43 @@ def money(value: Any, unit: str) -> str:
 
 
 def percent(value: Any) -> str:
-    """A share as a whole percentage: ``"62 %"`` (the intervals show the precision)."""
-    if _missing(value) or math.isnan(float(value)):
-        return "–"
-    return f"{100 * float(value):.0f} %"
+    """A share in a sentence: ``"61.8 %"``, as in the tables (:func:`probability`)."""
+    return probability(value)
+
+
+def unit_for(name: str, statistic: str | None = None) -> str:
+    """The unit a value of outcome ``name`` is formatted by: ``"probability"`` for the
+    registry's probabilities and indicators and for the statistics that are shares (``statistic``
+    from :func:`accord.analysis.compare.compare_runs`), else the registry's unit."""
+    entry = outcome(name)
+    if statistic in PROBABILITY_STATISTICS or entry.kind in PROBABILITY_KINDS:
+        return "probability"
+    return entry.unit
+
+
+def outcome_text(value: Any, name: str, statistic: str | None = None) -> str:
+    """A value of outcome ``name`` for a table, by the registry's kind and unit."""
+    return fmt(value, unit_for(name, statistic))
+
+
+def compare_text(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison of two runs (:func:`accord.analysis.compare.compare_runs`) as text:
+    ``outcome, statistic, n_a, n_b, A, B, A − B, 95 % interval``, each value formatted by its
+    outcome and statistic."""
+    import pandas as pd
+
+    units = [unit_for(o, s) for o, s in zip(table["outcome"], table["statistic"], strict=True)]
+
+    def column(name: str) -> list[str]:
+        return [fmt(v, u) for v, u in zip(table[name], units, strict=True)]
+
+    lows, highs = column("ci_low"), column("ci_high")
+    return pd.DataFrame({
+        "outcome": table["outcome"], "statistic": table["statistic"],
+        "n_a": table["n_a"], "n_b": table["n_b"],
+        "A": column("mean_a"), "B": column("mean_b"), "A − B": column("difference"),
+        "95 % interval": [f"{lo} … {hi}" for lo, hi in zip(lows, highs, strict=True)],
+    })
 
 
 def signed_points(value: Any) -> str:
@@ -89,11 +148,12 @@ def signed_points(value: Any) -> str:
         return "–"
     value = float(value)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{abs(100 * value):.1f} pp"
+    return f"{sign}{_points(abs(value))} pp"
 
 
 def interval_text(estimate: Any, unit: str = "probability") -> str:
-    """``"62 % (95 % interval 58–66 %)"``; degenerate: ``"91 % (in every future alike)"``.
+    """``"61.8 % (95 % interval 58.0–66.1 %)"``; degenerate: ``"91.0 % (in every future
+    alike)"``.
 
     ``estimate`` has ``value``, ``low`` and ``high`` (an
     :class:`accord.analysis.intervals.Interval`).
@@ -101,12 +161,12 @@ def interval_text(estimate: Any, unit: str = "probability") -> str:
     value, low, high = float(estimate.value), float(estimate.low), float(estimate.high)
     if math.isnan(value):
         return "–"
-    probability = unit in PROBABILITY_UNITS
-    shown = percent(value) if probability else number(value)
+    is_probability = unit in PROBABILITY_UNITS
+    shown = probability(value) if is_probability else number(value)
     if math.isnan(low) or math.isnan(high):
         return f"{shown} (no interval: too few futures)"
     if high - low <= 1e-12 * max(1.0, abs(value)):
         return f"{shown} (in every future alike)"
-    if probability:
-        return f"{shown} (95 % interval {100 * low:.0f}–{100 * high:.0f} %)"
+    if is_probability:
+        return f"{shown} (95 % interval {_points(low)}–{probability(high)})"
     return f"{shown} (95 % interval {number(low)}–{number(high)})"

@@ -107,11 +107,11 @@ def given_data_indices(
             again = pawn.analyze(problem, x[rows], y[rows], S=10, seed=seed,
                                  print_to_console=False)
             boots.append(np.asarray(again["median"], dtype=float))
-        from scipy.stats import norm
+        from accord.analysis.intervals import z_value
 
         spread = np.std(np.asarray(boots), axis=0, ddof=1)
         result["PAWN"] = result["median"]
-        result["PAWN_conf"] = norm.ppf(0.5 + level / 2) * spread
+        result["PAWN_conf"] = z_value(level) * spread
         fields = ("PAWN", "PAWN_conf", "minimum", "mean", "maximum", "CV")
     else:
         raise ValueError(f"unknown method {method!r}; use one of {GIVEN_DATA_METHODS}")

@@ -61,8 +61,16 @@ class Interval:
         return self.low > 0 or self.high < 0
 
 
-def _z(level: float) -> float:
+def z_value(level: float) -> float:
+    """The two-sided normal quantile of a ``level`` interval (1.96 for 0.95): the one inverse
+    normal CDF of the analyses."""
     return float(norm.ppf(0.5 + level / 2.0))
+
+
+def _observed(values: Any) -> np.ndarray:
+    """The non-NaN ``values`` as floats."""
+    array = np.asarray(values, dtype=float)
+    return array[~np.isnan(array)]
 
 
 def is_indicator(values: np.ndarray) -> bool:
@@ -84,19 +92,17 @@ def _wilson(successes: float, n: int, z: float) -> tuple[float, float]:
 
 def share_interval(values: Any, *, level: float = LEVEL) -> Interval:
     """Share of 1s among the non-NaN 0/1 ``values``, with the Wilson score interval."""
-    array = np.asarray(values, dtype=float)
-    array = array[~np.isnan(array)]
+    array = _observed(values)
     n = int(array.size)
     if n == 0:
         return Interval(math.nan, math.nan, math.nan, 0, "wilson", level)
-    low, high = _wilson(float(array.sum()), n, _z(level))
+    low, high = _wilson(float(array.sum()), n, z_value(level))
     return Interval(float(array.mean()), low, high, n, "wilson", level)
 
 
 def mean_interval(values: Any, *, level: float = LEVEL) -> Interval:
     """Mean of the non-NaN ``values``: Wilson for a 0/1 outcome, normal otherwise."""
-    array = np.asarray(values, dtype=float)
-    array = array[~np.isnan(array)]
+    array = _observed(values)
     n = int(array.size)
     if n == 0:
         return Interval(math.nan, math.nan, math.nan, 0, "normal", level)
@@ -105,7 +111,7 @@ def mean_interval(values: Any, *, level: float = LEVEL) -> Interval:
     mean = float(array.mean())
     if n < 2:
         return Interval(mean, math.nan, math.nan, n, "normal", level)
-    half = _z(level) * float(array.std(ddof=1)) / math.sqrt(n)
+    half = z_value(level) * float(array.std(ddof=1)) / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, n, "normal", level)
 
 
@@ -119,7 +125,7 @@ def difference_interval(a: Any, b: Any, *, paired: bool, level: float = LEVEL) -
     b = np.asarray(b, dtype=float).ravel()
     if paired and len(a) != len(b):
         raise ValueError("a paired comparison needs the same experiments in both runs")
-    z = _z(level)
+    z = z_value(level)
     obs_a, obs_b = ~np.isnan(a), ~np.isnan(b)
     n_a, n_b = int(obs_a.sum()), int(obs_b.sum())
     if n_a == 0 or n_b == 0:

@@ -30,6 +30,7 @@ import pandas as pd
 from accord.analysis import intervals
 from accord.analysis.formatting import interval_text, number, percent, signed_points
 from accord.analysis.summary import outcome_label, quantile_summary
+from accord.spec.outcomes import with_derived
 
 #: The horizon of "a ceasefire soon" in the sentences (months): "within 24 months" is month
 #: indices 0-23, as in accord.analysis.summary.probability_ceasefire_within.
@@ -64,15 +65,8 @@ def mean_interval(values: np.ndarray | pd.Series, *, n_boot: int | None = None,
 
 
 def percent_interval(estimate: intervals.Interval) -> str:
-    """``"62 % (95 % interval 58–66 %)"``, or ``"91 % (in every future alike)"``."""
+    """``"61.8 % (95 % interval 58.0–66.1 %)"``, or ``"91.0 % (in every future alike)"``."""
     return interval_text(estimate, "probability")
-
-
-def _derived(scalars: pd.DataFrame) -> pd.DataFrame:
-    out = scalars
-    if "ceasefire_month" in out and "ceasefire_reached" not in out:
-        out = out.assign(ceasefire_reached=out["ceasefire_month"].notna().astype(float))
-    return out
 
 
 def _by_variant(parts: Sequence[str]) -> str:
@@ -105,7 +99,7 @@ def findings(
         flag for all or one per variant; the report passes what
         :func:`accord.analysis.intervals.tables_are_paired` finds.
     """
-    tables = {v: _derived(t) for v, t in scalars_by_variant.items()}
+    tables = {v: with_derived(t) for v, t in scalars_by_variant.items()}
     out: list[Finding] = []
     for build in (_ceasefire, _durability, _who_pays, _escalation):
         finding = build(tables, n_boot, seed)

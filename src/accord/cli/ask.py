@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+    from accord.analysis.formatting import probability
+
+    return probability(value)
 
 
 def ask(

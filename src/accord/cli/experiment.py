@@ -164,6 +164,10 @@ def compare(
     how = (f"{bootstrap} {label} bootstrap replicates" if method == "bootstrap"
            else f"{label} closed-form")
     title = f"A = {first.run_id}, B = {second.run_id}; difference A - B, {how} 95 % interval"
+    if output_format is Format.table:
+        from accord.analysis.formatting import compare_text
+
+        table = compare_text(table)  # each value by its outcome's unit, as the report shows it
     _emit(table, output_format, title)
 
 

@@ -52,8 +52,8 @@ def _print_table(rows: dict) -> None:
                             ("high", "right"), ("unit", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]  # rich's names
     for e in rows["estimates"]:
-        table.add_row(Text(e["name"]), *(_number(e[k]) for k in ("value", "low", "high")),
-                      Text(e["unit"]))
+        cells = (_number(e[k], e["unit"]) for k in ("value", "low", "high"))
+        table.add_row(Text(e["name"]), *cells, Text(e["unit"]))
     console = Console()
     console.print(table)
     for key, value in rows["statistics"].items():
@@ -62,5 +62,8 @@ def _print_table(rows: dict) -> None:
         console.print(Text(f"note: {note}"))
 
 
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4g}"
+def _number(value: float | None, unit: str) -> str:
+    """An estimate by its unit, as every face prints it (probabilities as ``"61.8 %"``)."""
+    from accord.analysis.formatting import fmt
+
+    return fmt(value, unit)

@@ -17,14 +17,15 @@ import pandas as pd
 from htmltools import Tag, TagList, tags
 from shiny import App, reactive, render, ui
 
+from accord.analysis.formatting import fmt  # the one number formatter of every face
 from accord.dashboard import data, figures
+from accord.spec import outcomes
 from accord.spec.errors import ScenarioError
 
 PAGES = ("Overview", "Distributions", "Over time", "Compare", "Levers and sensitivity",
          "Scenario discovery", "New run", "Forecast explorer", "Burden")
-FAN_VARIABLES = ["at_war", "front", "aid_us", "aid_europe", "support_us", "support_europe",
-                 "escalation_risk", "europe_defence_spending"]
-NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
+FAN_VARIABLES = list(outcomes.SERIES)  # the registry's series, in the engine's order
+NAN_MEANS_NEVER = outcomes.NAN_MEANS_NEVER
 STYLE = """
 .accord-message { margin: .6em 0; }
 table.accord { border-collapse: collapse; font-size: .9em; margin: .5em 0 1em; }
@@ -39,30 +40,6 @@ p.finding { max-width: 70em; }
 def message(text: str, kind: str = "warning") -> Tag:
     """A message for a person (a refused value, an empty selection)."""
     return ui.div(text, class_=f"alert alert-{kind} accord-message", role="alert")
-
-
-def fmt(value: Any, unit: str = "") -> str:
-    """A number as the pages show it (probabilities and shares as percentages, 1 decimal)."""
-    if value is None:
-        return "–"
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(v):
-        return "–"
-    if unit in ("probability", "share", "share of futures"):
-        return f"{100 * v:.1f} %"
-    magnitude = abs(v)
-    if magnitude == 0:
-        return "0"
-    if magnitude >= 1000:
-        return f"{v:,.0f}"
-    if magnitude >= 10:
-        return f"{v:.1f}"
-    if magnitude >= 1:
-        return f"{v:.2f}"
-    return f"{v:.3f}"
 
 
 def html_table(frame: pd.DataFrame, table_id: str, *, numeric: set[str] | None = None) -> Tag:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from accord.safeio import atomic_write_text
 from accord.spec.errors import ScenarioError
+from accord.spec.outcomes import with_derived
 
 #: Monthly series read per run for the fan charts (the scalars use every experiment).
 SERIES_EXPERIMENTS = 2000
@@ -174,10 +175,7 @@ def load_run(path: Path, run_id: str) -> RunData:
     study = accord.open(path)
     design = study.design().drop(columns="variant")
     scalars = study.scalars().drop(columns="variant").merge(design, on="experiment", how="left")
-    if "ceasefire_month" in scalars:
-        scalars["ceasefire_reached"] = scalars["ceasefire_month"].notna().astype(float)
-    if "peace_holds_5y" in scalars:  # defined for every future; older runs had NaN there
-        scalars["peace_holds_5y"] = scalars["peace_holds_5y"].astype(float).fillna(0.0)
+    scalars = with_derived(scalars)  # the registry's derived outcomes (ceasefire_reached)
     series = study.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
                          "ORDER BY experiment, month").drop(columns="variant")
     meta = dict(study.run().meta)
@@ -406,7 +404,7 @@ def _check_range(value: float | None, low: float, high: float, what: str) -> Non
 
 def _moved(scenario: Any, actor: str, issue: str, position: float | None,
            salience: float | None, capability: float | None) -> Any:
-    from accord.scenario.schema import Quantity
+    from accord.spec.sourced import SourcedNumber
 
     source = "dashboard what-if: a value set by the analyst"
     stances = []
@@ -414,15 +412,16 @@ def _moved(scenario: Any, actor: str, issue: str, position: float | None,
         if stance.actor == actor and stance.issue == issue:
             update = {}
             if position is not None:
-                update["position"] = Quantity(value=position, source=source)
+                update["position"] = SourcedNumber(value=position, source=source)
             if salience is not None:
-                update["salience"] = Quantity(value=salience, source=source)
+                update["salience"] = SourcedNumber(value=salience, source=source)
             stance = stance.model_copy(update=update)
         stances.append(stance)
     actors = []
     for one in scenario.actors:
         if one.id == actor and capability is not None:
-            one = one.model_copy(update={"capability": Quantity(value=capability, source=source)})
+            one = one.model_copy(
+                update={"capability": SourcedNumber(value=capability, source=source)})
         actors.append(one)
     return scenario.model_copy(update={"stances": tuple(stances), "actors": tuple(actors)})
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from accord.experiments.rng import design_rng
 from accord.experiments.spec import Lever, Uncertainty
+from accord.spec.sourced import triangular_ppf
 
 #: Rows per base point of the designs for variance-based and screening analysis (SALib):
 #: Saltelli's sample with second-order terms, N (2d + 2); Morris trajectories, N (d + 1).
@@ -87,12 +88,12 @@ def inverse_cdf(uncertainty: Uncertainty, unit: np.ndarray) -> np.ndarray:
     if uncertainty.distribution == "uniform":
         return low + unit * (high - low)
 
-    from scipy import stats
-
     if uncertainty.distribution == "triangular":
         mode = uncertainty.mode if uncertainty.mode is not None else (low + high) / 2
-        peak = (mode - low) / (high - low)
-        return np.asarray(stats.triang.ppf(unit, peak, loc=low, scale=high - low))
+        return triangular_ppf(unit, low, mode, high)
+
+    from scipy import stats
+
     if uncertainty.distribution == "normal":
         mean = uncertainty.mode if uncertainty.mode is not None else (low + high) / 2
         spread = (high - low) / 4

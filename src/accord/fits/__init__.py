@@ -17,11 +17,11 @@ is tested out of sample in ``tests/validation/``.
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from accord.spec.errors import ScenarioError
+from accord.spec.jsonout import finite
 
 #: name -> "module:function". Modules are imported only when their fit runs (they import
 #: statsmodels or scipy.stats, which are slow to import).
@@ -95,17 +95,7 @@ class FitResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite numbers become None, so the JSON is always valid)."""
-        return _finite(asdict(self))
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
+        return finite(asdict(self))
 
 
 def register(name: str, target: str) -> None:

@@ -140,15 +140,22 @@ def estimate_on(regression: pd.DataFrame, phi: float) -> DemandEstimate:
 def estimate(last_year: int | None = None, *, phi: float | None = None,
              first_year: int = FIRST_YEAR) -> DemandEstimate:
     """Estimate the demand equation on the shipped SIPRI panel, years first..last."""
+    _, regression, share, _ = _sample(last_year, phi, first_year)
+    return estimate_on(regression, share)
+
+
+def _sample(last_year: int | None, phi: float | None,
+            first_year: int) -> tuple[pd.DataFrame, pd.DataFrame, float, dict[str, Any]]:
+    """The shipped panel up to ``last_year``, its regression sample from ``first_year``, the
+    share phi used and the panel's provenance."""
     from accord.data.alliance import defence_panel
 
     share = US_SHARE_FOR_EUROPE.value if phi is None else phi
-    panel, _ = defence_panel()
+    panel, provenance = defence_panel()
     if last_year is not None:
         panel = panel[panel["year"] <= last_year]
     regression = prepare(panel, share)
-    regression = regression[regression["year"] >= first_year]
-    return estimate_on(regression, share)
+    return panel, regression[regression["year"] >= first_year], share, provenance
 
 
 def long_run(coef: Coefficients) -> dict[str, np.ndarray]:
@@ -234,14 +241,7 @@ def fit(last_year: int | None = None, phi: float | None = None, draws: int = 400
     """Estimate the demand equation; estimates with 95 % intervals and the Nash tests."""
     from scipy import stats
 
-    from accord.data.alliance import defence_panel
-
-    share = US_SHARE_FOR_EUROPE.value if phi is None else phi
-    panel, provenance = defence_panel()
-    if last_year is not None:
-        panel = panel[panel["year"] <= last_year]
-    regression = prepare(panel, share)
-    regression = regression[regression["year"] >= FIRST_YEAR]
+    panel, regression, share, provenance = _sample(last_year, phi, FIRST_YEAR)
     est = estimate_on(regression, share)
     z = stats.norm.ppf(0.975)
     units = ("", "elasticity", "elasticity", "elasticity", "elasticity")

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from accord.analysis.formatting import probability
+
 
 def _mean(table: pd.DataFrame, column: str) -> float | None:
     if column not in table:
@@ -44,8 +46,8 @@ def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.Data
             "defence_before": _fmt(evidence.get("before_defence", {}).get(variant)),
             "defence_after": _fmt(defence),
             "variant": variant,
-            "holds_before": _fmt(was.get("peace_holds_5y")),
-            "holds_after": _fmt(holds),
+            "holds_before": probability(was.get("peace_holds_5y")),
+            "holds_after": probability(holds),
             "events_before": _fmt(was.get("escalation_events_per_10y")),
             "events_after": _fmt(None if events is None else events * per_10y),
             "fatal_after": _fmt(None if fatal is None else fatal * per_10y),

@@ -31,14 +31,14 @@ from accord.analysis.summary import (
     terms_columns,
 )
 from accord.safeio import atomic_write_bytes, ensure_directory
-from accord.spec.outcomes import SERIES, is_outcome, with_derived
+from accord.spec.outcomes import DERIVED, NAN_MEANS_NEVER, SERIES, is_outcome, with_derived
 
 #: Monthly series shown as fan charts, in order.
 FAN_VARIABLES = list(SERIES)
-#: Outcomes whose NaN means "did not happen within the horizon".
-NAN_MEANS_NEVER = {"ceasefire_month", "war_renewed_month"}
-#: Derived per experiment (see ``_with_derived``) for effects, comparisons and discovery.
-DERIVED_OUTCOMES = ("ceasefire_reached",)
+#: Derived per experiment (:func:`accord.spec.outcomes.with_derived`) for effects, comparisons
+#: and discovery. NAN_MEANS_NEVER (outcomes whose NaN means "did not happen within the
+#: horizon") also comes from the registry.
+DERIVED_OUTCOMES = tuple(DERIVED)
 #: Outcomes with a levers' effect figure (besides terms_*); the table lists every outcome.
 LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y", "months_of_peace",
                          "aid_total_europe", "escalation_use_of_force_events"]
@@ -80,9 +80,6 @@ _is_outcome = is_outcome
 
 
 _label = outcome_label
-
-
-_with_derived = with_derived
 
 
 def _png(data: bytes) -> str:
@@ -176,7 +173,7 @@ def build_report(
     started = time.perf_counter()
     info = dict(scenario_info or {})
     ctx = _Context()
-    scalars = {run.variant: _with_derived(run.scalars) for run in runs}
+    scalars = {run.variant: with_derived(run.scalars) for run in runs}
 
     declared_uncertainties = _names(info.get("uncertainties", []))
     declared_levers = _names(info.get("levers", []))

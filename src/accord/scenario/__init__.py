@@ -6,9 +6,9 @@ from accord.scenario.loader import (
     shipped_names,
     shipped_path,
 )
-from accord.scenario.schema import Actor, Issue, Quantity, Scenario, Stance
+from accord.scenario.schema import Actor, Issue, Scenario, Stance
 
 __all__ = [
-    "Actor", "Issue", "Quantity", "Scenario", "Stance",
+    "Actor", "Issue", "Scenario", "Stance",
     "load_scenario", "resolve", "shipped_names", "shipped_path",
 ]

@@ -21,17 +21,7 @@ from accord.spec.errors import ScenarioError
 from accord.spec.sourced import SourcedNumber
 
 
-class _Frozen(SpecModel):
-    """Frozen, closed, strict numbers and safe text (accord.spec.base)."""
-
-
-#: A fixed number and where it comes from; an uncertain number drawn over [low, high] (both
-#: the one sourced-number type, :class:`accord.spec.sourced.SourcedNumber`).
-Sourced = SourcedNumber
-SourcedRange = SourcedNumber
-
-
-class FractionLever(_Frozen):
+class FractionLever(SpecModel):
     """A lever in [0, 1] (or a relative rise >= 0) with a default and the options to explore."""
 
     default: float = Field(ge=0)
@@ -40,21 +30,21 @@ class FractionLever(_Frozen):
     description: str = ""
 
 
-class FloorLever(_Frozen):
+class FloorLever(SpecModel):
     default: float | None = Field(default=None, ge=0, le=100)
     options: tuple[float, ...] = ()
     source: str = Field(min_length=3)
     description: str = ""
 
 
-class LeaveLever(_Frozen):
+class LeaveLever(SpecModel):
     default: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
     source: str = Field(min_length=3)
     description: str = ""
 
 
-class AllyList(_Frozen):
+class AllyList(SpecModel):
     allies: tuple[str, ...] = Field(min_length=1)
     source: str = Field(min_length=3)
 
@@ -69,12 +59,12 @@ class AllyList(_Frozen):
         return allies
 
 
-class Targets(_Frozen):
+class Targets(SpecModel):
     values: tuple[float, ...] = Field(min_length=1)
     source: str = Field(min_length=3)
 
 
-class Levers(_Frozen):
+class Levers(SpecModel):
     us_cut: FractionLever
     us_spill_in_cut: FractionLever
     threat_all: FractionLever
@@ -91,24 +81,24 @@ class Levers(_Frozen):
         return self
 
 
-class AidSpec(_Frozen):
+class AidSpec(SpecModel):
     """The aid-to-Ukraine game among donors (Kiel allocations)."""
 
     measure: Literal["total", "military"] = "total"
     donor_groups: tuple[Literal["US", "Europe", "Other"], ...] = ("US", "Europe", "Other")
-    theta: SourcedRange
-    noise_sd: Sourced
+    theta: SourcedNumber
+    noise_sd: SourcedNumber
     us_aid_stop: FractionLever
 
 
-class BurdenSpec(_Frozen):
+class BurdenSpec(SpecModel):
     """The ``burden:`` section of a scenario (see docs/models/burden.md)."""
 
     base_year: int = Field(ge=2014, le=2024)
     base_year_source: str = Field(min_length=3)
     measure: Literal["const2015", "current"] = "const2015"
-    theta: SourcedRange
-    spending_noise_sd: Sourced
+    theta: SourcedNumber
+    spending_noise_sd: SourcedNumber
     draws: int = Field(default=2000, ge=1, le=1_000_000)
     targets_pct_gdp: Targets
     frontline: AllyList

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from accord.scenario.schema import Quantity, Scenario
+from accord.scenario.schema import Scenario
+from accord.spec.sourced import SourcedNumber
 
 JUDGEMENT = "analyst judgement: "
 
@@ -145,7 +146,7 @@ def check_scenario(scenario: Scenario, corpus: Path) -> Iterator[Check]:
         actor, issue = actors[stance.actor], issues[stance.issue]
         names = [actor.name, actor.id, *actor.aliases]
         for field in ("position", "salience"):
-            quantity: Quantity = getattr(stance, field)
+            quantity: SourcedNumber = getattr(stance, field)
             source = quantity.source
             title = next((t for t in articles if source.startswith(t + ": ")), None)
             if source.startswith(JUDGEMENT):
@@ -173,7 +174,7 @@ def check_scenario(scenario: Scenario, corpus: Path) -> Iterator[Check]:
                         "unsupported" if reason else "supported", reason)
 
 
-def _too_narrow(quantity: Quantity, low: float, high: float, share: float) -> str:
+def _too_narrow(quantity: SourcedNumber, low: float, high: float, share: float) -> str:
     width = share * (high - low)
     need_low = max(low, quantity.point - width)
     need_high = min(high, quantity.point + width)

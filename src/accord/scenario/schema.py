@@ -5,7 +5,7 @@ each issue) plus optional sections that other parts of accord read (``burden``,
 ``simulation``). Every judgement carries a ``source``: an article of the corpus with the
 sentence it rests on, a dataset row, or "analyst judgement: <reason>".
 
-Uncertain numbers are :class:`~accord.spec.sourced.SourcedNumber` objects (``Quantity`` here): a
+Uncertain numbers are :class:`~accord.spec.sourced.SourcedNumber` objects: a
 fixed ``value``, or a range with a ``uniform`` or ``triangular`` distribution (``value`` is
 then the mode; for a uniform range it is optional and defaults to the midpoint).
 """
@@ -26,27 +26,18 @@ from accord.spec.base import SpecModel
 from accord.spec.limits import MAX_ACTORS, MAX_ISSUES
 from accord.spec.sourced import SourcedNumber
 
-
-class Frozen(SpecModel):
-    """Base for every spec: immutable, no unknown keys, no NaN or infinity, strict numbers
-    and safe text (:class:`accord.spec.base.SpecModel`)."""
-
-
-#: A number with its source (the one sourced-number type,
-#: :class:`accord.spec.sourced.SourcedNumber`).
-Quantity = SourcedNumber
 #: What a capability, position, salience or status quo may be: drawn by :meth:`Scenario.sample`.
 SCENARIO_DISTRIBUTIONS = ("constant", "uniform", "triangular")
 
 
-def _samplable(quantity: Quantity, what: str) -> Quantity:
+def _samplable(quantity: SourcedNumber, what: str) -> SourcedNumber:
     if quantity.kind not in SCENARIO_DISTRIBUTIONS:
         raise ValueError(f"{what}: a {quantity.kind} distribution is not supported here "
                          f"(use one of {', '.join(SCENARIO_DISTRIBUTIONS)})")
     return quantity
 
 
-class Source(Frozen):
+class Source(SpecModel):
     """A document a scenario cites (e.g. an article of the corpus)."""
 
     id: str = Field(min_length=1)
@@ -56,7 +47,7 @@ class Source(Frozen):
     date: dt.date | None = None
 
 
-class Metadata(Frozen):
+class Metadata(SpecModel):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     title: str
     description: str = ""
@@ -64,7 +55,7 @@ class Metadata(Frozen):
     sources: tuple[Source, ...] = ()
 
 
-class Issue(Frozen):
+class Issue(SpecModel):
     """One negotiated dimension. Positions lie on [scale_min, scale_max] (0-100 by default)."""
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -74,7 +65,7 @@ class Issue(Frozen):
     scale_min: float = 0.0
     scale_max: float = 100.0
     unit: str = "points"
-    status_quo: Quantity | None = None
+    status_quo: SourcedNumber | None = None
     keywords: tuple[str, ...] = Field(
         default=(),
         description="Words (or word stems) by which a sentence speaks to this issue; a quote "
@@ -91,10 +82,10 @@ class Issue(Frozen):
         return self
 
 
-class Actor(Frozen):
+class Actor(SpecModel):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
-    capability: Quantity
+    capability: SourcedNumber
     group: str | None = None
     aliases: tuple[str, ...] = Field(
         default=(),
@@ -105,35 +96,35 @@ class Actor(Frozen):
 
     @field_validator("capability")
     @classmethod
-    def _non_negative(cls, capability: Quantity) -> Quantity:
+    def _non_negative(cls, capability: SourcedNumber) -> SourcedNumber:
         _samplable(capability, "capability")
         if min(capability.bounds + (capability.point,)) < 0:
             raise ValueError("capability must be >= 0")
         return capability
 
 
-class Stance(Frozen):
+class Stance(SpecModel):
     """One actor's position and salience on one issue."""
 
     actor: str
     issue: str
-    position: Quantity
-    salience: Quantity
+    position: SourcedNumber
+    salience: SourcedNumber
 
     @field_validator("salience")
     @classmethod
-    def _salience_range(cls, salience: Quantity) -> Quantity:
+    def _salience_range(cls, salience: SourcedNumber) -> SourcedNumber:
         _samplable(salience, "salience")
         _within(salience, 0.0, 1.0, "salience")
         return salience
 
     @field_validator("position")
     @classmethod
-    def _position_drawable(cls, position: Quantity) -> Quantity:
+    def _position_drawable(cls, position: SourcedNumber) -> SourcedNumber:
         return _samplable(position, "position")
 
 
-class Scenario(Frozen):
+class Scenario(SpecModel):
     """A whole scenario, as loaded and checked by :func:`accord.scenario.load_scenario`."""
 
     scenario: Metadata
@@ -173,7 +164,7 @@ class Scenario(Frozen):
             np.array([issue.scale_max for issue in self.issues]),
         )
 
-    def _quantities(self) -> tuple[list[Quantity], list[Quantity], list[Quantity]]:
+    def _quantities(self) -> tuple[list[SourcedNumber], list[SourcedNumber], list[SourcedNumber]]:
         table = self.stance_table()
         pairs = [(a.id, i.id) for a in self.actors for i in self.issues]
         capability = [actor.capability for actor in self.actors]
@@ -216,7 +207,7 @@ class Scenario(Frozen):
 
 
 def _draw_quantities(
-    quantities: list[Quantity], draws: int, rng: np.random.Generator | None
+    quantities: list[SourcedNumber], draws: int, rng: np.random.Generator | None
 ) -> np.ndarray:
     """``[draws, len(quantities)]`` samples; central values when ``rng`` is None."""
     point = np.array([q.point for q in quantities])
@@ -226,19 +217,15 @@ def _draw_quantities(
     high = np.array([q.bounds[1] for q in quantities])
     triangular = np.array([q.kind == "triangular" for q in quantities])
     constant = np.array([q.kind == "constant" for q in quantities])
+    from accord.spec.sourced import triangular_ppf
+
     u = rng.random((draws, len(quantities)))
-    width = high - low
-    uniform_draw = low + u * width
-    # Triangular inverse CDF with mode m on [a, b]: F(m) = (m - a) / (b - a).
-    with np.errstate(invalid="ignore", divide="ignore"):
-        split = np.where(width > 0, (point - low) / np.where(width > 0, width, 1.0), 0.0)
-        left = low + np.sqrt(u * width * (point - low))
-        right = high - np.sqrt((1.0 - u) * width * (high - point))
-    triangle_draw = np.where(u < split, left, right)
+    uniform_draw = low + u * (high - low)
+    triangle_draw = triangular_ppf(u, low, point, high)
     return np.where(constant, point, np.where(triangular, triangle_draw, uniform_draw))
 
 
-def _within(quantity: Quantity, lo: float, hi: float, what: str) -> None:
+def _within(quantity: SourcedNumber, lo: float, hi: float, what: str) -> None:
     for bound in (quantity.point,) + quantity.bounds:
         if not lo <= bound <= hi and not math.isclose(bound, lo) and not math.isclose(bound, hi):
             raise ValueError(f"{what} {bound} is outside [{lo:g}, {hi:g}]")

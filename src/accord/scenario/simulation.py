@@ -3,7 +3,7 @@
 A :class:`SimulationSpec` holds the belligerents' capacities, the donors and their aid,
 the allies' defence spending, the negotiated issues whose terms the engine reports, the
 uncertainties and levers of the experiments and the named variants. Every number is a
-:class:`~accord.spec.sourced.SourcedNumber` (``Figure``) with a ``source`` (an article title and
+:class:`~accord.spec.sourced.SourcedNumber` with a ``source`` (an article title and
 sentence, a dataset row) or "analyst judgement: <reason>", and a range.
 """
 
@@ -19,44 +19,35 @@ from accord.spec.base import SpecModel
 from accord.spec.sourced import SourcedNumber
 
 
-class _Frozen(SpecModel):
-    """Frozen, closed, strict numbers and safe text (accord.spec.base)."""
-
-
-#: A sourced number with its plausible range (the one type,
-#: :class:`accord.spec.sourced.SourcedNumber`).
-Figure = SourcedNumber
-
-
-class Belligerent(_Frozen):
+class Belligerent(SpecModel):
     """A warring side and its own monthly military spending (US$ bn, before aid)."""
 
     id: Literal["russia", "ukraine"]
     name: str
-    monthly_military_spending_usd_bn: Figure
+    monthly_military_spending_usd_bn: SourcedNumber
 
 
-class Donor(_Frozen):
+class Donor(SpecModel):
     """A donor of aid to Ukraine (Kiel Ukraine Support Tracker)."""
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
     name: str
     group: Literal["US", "Europe", "Other"]
-    monthly_aid_eur_bn: Figure
-    gdp_eur_bn: Figure
+    monthly_aid_eur_bn: SourcedNumber
+    gdp_eur_bn: SourcedNumber
 
 
-class Ally(_Frozen):
+class Ally(SpecModel):
     """A NATO ally's defence spending and GDP (US$ bn, current prices)."""
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
     name: str
     group: Literal["US", "Europe", "Other"]
-    defence_usd_bn: Figure
-    gdp_usd_bn: Figure
+    defence_usd_bn: SourcedNumber
+    gdp_usd_bn: SourcedNumber
 
 
-class NegotiatedIssue(_Frozen):
+class NegotiatedIssue(SpecModel):
     """A negotiated issue whose settlement terms the engine reports.
 
     ``id`` must be an issue of the scenario. ``front_shift`` is how many points the terms move
@@ -65,10 +56,10 @@ class NegotiatedIssue(_Frozen):
 
     id: str = Field(min_length=1)
     name: str
-    front_shift: Figure
+    front_shift: SourcedNumber
 
 
-class Variant(_Frozen):
+class Variant(SpecModel):
     """A named setting of the levers (and overrides of uncertainties).
 
     ``levers`` maps a lever name to one option (held fixed) or a list of options (crossed).
@@ -82,7 +73,7 @@ class Variant(_Frozen):
     source: str = Field(min_length=3)
 
 
-class DefenceDemand(_Frozen):
+class DefenceDemand(SpecModel):
     """The estimated demand for defence that drives the allies' spending in the engine.
 
     Slopes (lag, income, spill_in, threat, threat_frontline) and their covariance as printed
@@ -94,20 +85,20 @@ class DefenceDemand(_Frozen):
     coefficients: tuple[float, float, float, float, float]
     covariance: tuple[tuple[float, float, float, float, float], ...] = Field(min_length=5,
                                                                            max_length=5)
-    us_share_for_europe: Figure
+    us_share_for_europe: SourcedNumber
     frontline: tuple[str, ...] = ()
     source: str = Field(min_length=3)
 
 
-class SimulationSpec(_Frozen):
+class SimulationSpec(SpecModel):
     """Everything the coupled engine reads from a scenario (see ``docs/simulation.md``)."""
 
     start: date
     #: When the war under way at ``start`` began (its age drives the war-duration hazard).
     war_start: date | None = None
     horizon_months: int = Field(default=120, ge=1, le=600)
-    front_start_pct: Figure
-    usd_per_eur: Figure
+    front_start_pct: SourcedNumber
+    usd_per_eur: SourcedNumber
     belligerents: tuple[Belligerent, ...] = Field(min_length=2, max_length=2)
     donors: tuple[Donor, ...] = Field(min_length=1)
     allies: tuple[Ally, ...] = Field(min_length=2)
@@ -118,8 +109,8 @@ class SimulationSpec(_Frozen):
     #: documented alternative; needs the civil_war_* and log_hr_interstate/peacekeepers ranges).
     durability_evidence: Literal["interstate", "civil_war"] = "interstate"
     sidelined_actors: tuple[str, ...] = ()
-    sidelined_weight: Figure | None = None
-    support_start: dict[str, Figure] = Field(default_factory=dict)
+    sidelined_weight: SourcedNumber | None = None
+    support_start: dict[str, SourcedNumber] = Field(default_factory=dict)
     uncertainties: tuple[Uncertainty, ...] = ()
     levers: tuple[Lever, ...] = ()
     variants: dict[str, Variant] = Field(default_factory=dict)

@@ -24,6 +24,7 @@ from accord.simulation.state import Inputs, State
 from accord.simulation.step import EUROPE, US, step
 from accord.spec import outcomes
 from accord.spec.errors import ScenarioError
+from accord.spec.outcomes import scalar_names
 
 GROUPS = ("US", "Europe", "Other")
 TERMS_POOL_SIZE = 256
@@ -107,16 +108,6 @@ class CompiledSimulation:
     @property
     def outcome_names(self) -> list[str]:
         return scalar_names(self.issue_ids)
-
-
-def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
-    """Names of the scalar outcomes, in column order (contract 5)."""
-    return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y",
-             "peace_holds_5y_given_ceasefire", "war_end_month", "war_end_type"]
-            + [f"terms_{issue}" for issue in issue_ids]
-            + ["aid_total_us", "aid_total_europe", "aid_total_other",
-               "europe_defence_pct_gdp_end", "escalation_use_of_force_events",
-               "escalation_fatal_events", "front_end"])
 
 
 def _group_codes(groups: list[str]) -> np.ndarray:
@@ -710,8 +701,8 @@ def simulate_chunk(design_chunk: pd.DataFrame, seed: int, *,
     -------
     ChunkResult
         ``scalars``: one row per experiment (``experiment`` first, then
-        :func:`scalar_names`); ``series``: long table ``experiment, month`` and the monthly
-        series (float32; ``at_war`` as 0/1).
+        :func:`accord.spec.outcomes.scalar_names`); ``series``: long table ``experiment,
+        month`` and the monthly series (float32; ``at_war`` as 0/1).
     """
     compiled = spec if isinstance(spec, CompiledSimulation) else compile_spec(spec)
     design_chunk = design_chunk.reset_index(drop=True)

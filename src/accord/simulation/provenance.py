@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.scenario.simulation import Figure, SimulationSpec
+from accord.scenario.simulation import SimulationSpec
+from accord.spec.sourced import SourcedNumber
 
 
-def _value(figure: Figure) -> str:
+def _value(figure: SourcedNumber) -> str:
     unit = f" {figure.unit}" if figure.unit else ""
     low, high = figure.bounds
     span = f" [{low:g}, {high:g}]" if high > low else ""

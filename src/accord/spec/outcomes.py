@@ -86,6 +86,22 @@ DERIVED: dict[str, Outcome] = _table(
 
 REGISTRY: dict[str, Outcome] = {**SCALARS, **SERIES, **DERIVED}
 
+#: Outcomes where NaN means "did not happen within the horizon" (kind ``month``): a figure of
+#: their distribution keeps the experiments without a value in its denominator.
+NAN_MEANS_NEVER: frozenset[str] = frozenset(
+    name for name, entry in REGISTRY.items() if entry.kind == "month")
+
+#: The scalar after which the engine puts one ``terms_<issue>`` column per issue.
+_TERMS_AFTER = "war_end_type"
+
+
+def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
+    """Names of the engine's scalar outcomes, in column order (contract 5): the registry's
+    :data:`SCALARS` in their order, with ``terms_<issue>`` after ``war_end_type``."""
+    names = list(SCALARS)
+    cut = names.index(_TERMS_AFTER) + 1
+    return names[:cut] + [f"terms_{issue}" for issue in issue_ids] + names[cut:]
+
 
 def outcome(name: str) -> Outcome:
     """The registry entry of ``name``; ``terms_<issue>`` and ``aid_total_<donor>`` are made

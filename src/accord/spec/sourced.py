@@ -16,10 +16,9 @@ Forms (YAML)::
 
 After validation ``distribution`` and ``value`` are always filled in (``value`` is the mode of
 a triangular, the mean of a normal, the median of a lognormal, the midpoint of a uniform), so
-``.value`` is always the central value. The names used before this type existed remain as
-aliases: ``Quantity`` (scenario), ``Figure`` (simulation section), ``Sourced`` and
-``SourcedRange`` (burden section); :class:`accord.experiments.spec.Uncertainty` is a
-``SourcedNumber`` with a name.
+``.value`` is always the central value. Every section uses this name (the older aliases
+``Quantity``, ``Figure``, ``Sourced`` and ``SourcedRange`` are gone);
+:class:`accord.experiments.spec.Uncertainty` is a ``SourcedNumber`` with a name.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 
 from accord.spec.base import SpecModel
@@ -142,3 +142,21 @@ class SourcedNumber(SpecModel):
     def is_constant(self) -> bool:
         """True for a number that is not drawn (no range, or pinned with ``constant``)."""
         return self.distribution == "constant"
+
+
+def triangular_ppf(unit: Any, low: Any, mode: Any, high: Any) -> np.ndarray:
+    """The inverse CDF of the triangular distribution on ``[low, high]`` with mode ``mode``
+    (arrays broadcast; the one triangular inverse CDF, used by the designs,
+    :func:`accord.experiments.design.inverse_cdf`, and by
+    :meth:`accord.scenario.schema.Scenario.sample`). A range of width 0 gives ``low``.
+
+    With ``c = (mode - low) / (high - low)``: ``x = sqrt(c u)`` below ``u = c``, else
+    ``1 - sqrt((1 - c)(1 - u))``, and the value is ``low + (high - low) x`` (as
+    ``scipy.stats.triang.ppf``)."""
+    unit = np.asarray(unit, dtype=np.float64)
+    low, mode, high = (np.asarray(v, dtype=np.float64) for v in (low, mode, high))
+    width = high - low
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(width > 0, (mode - low) / np.where(width > 0, width, 1.0), 0.0)
+        x = np.where(unit < c, np.sqrt(c * unit), 1.0 - np.sqrt((1.0 - c) * (1.0 - unit)))
+    return np.asarray(x * width + low)

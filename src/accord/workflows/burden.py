@@ -9,7 +9,6 @@ bands and provenance; :meth:`BurdenResult.figure` draws them. The CLI only forma
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +20,13 @@ import pandas as pd
 from accord.scenario.burden import BurdenSpec
 from accord.scenario.schema import Scenario
 from accord.spec.errors import ScenarioError
+from accord.spec.jsonout import finite
+from accord.workflows.burden_tables import ally_groups, ally_table, band, group_totals
 from accord.workflows.seeds import check_seed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-QUANTILES = (0.05, 0.5, 0.95)
 ANALYSES = ("equilibrium", "aid", "exploitation", "backtest")
 #: Models of ``burden("equilibrium")``: the estimated demand model (default, issue 13) or the
 #: calibrated joint-product game.
@@ -159,16 +159,8 @@ def burden_spec(scenario: str | os.PathLike[str] | Scenario | None = None) -> Bu
     return load_burden_spec(path)
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{k: finite(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 
@@ -289,15 +281,6 @@ def _theta_draws(rng: np.random.Generator, low: float, high: float, n: int) -> n
     return rng.uniform(low, high, n) if high > low else np.full(n, low)
 
 
-def _band(values: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (left, no base)
-        q = np.nanquantile(values, QUANTILES, axis=0)
-    return {f"{prefix}_p05": q[0], f"{prefix}": q[1], f"{prefix}_p95": q[2]}
-
-
 def _check_names(names: list[str] | tuple[str, ...], known: tuple[str, ...], what: str) -> None:
     for name in names:
         if name not in known:
@@ -312,7 +295,7 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
     and vintage noise); the preference weights are calibrated so that this is the
     equilibrium (Sandler 1977 joint-product model), then the levers change the game.
     """
-    from accord.data.alliance import NORTH_AMERICA, alliance
+    from accord.data.alliance import alliance
     from accord.models.burden import counterfactual
 
     year = settings.year or spec.base_year
@@ -349,52 +332,14 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
 
     new = counterfactual(income, observed, theta, threat_rise=threat, spill_in=spill,
                          floor=floor, fixed=fixed, present=present)
-    pct_new = 100.0 * new / income
     with np.errstate(divide="ignore", invalid="ignore"):
         change_pct = np.where(observed > 0, 100.0 * (new / observed - 1.0), np.nan)
-    gdp_present = np.where(present, data.income, 0.0)
-    share_new = new / np.nansum(new, axis=1, keepdims=True)
-    base_share = np.where(present, data.spending, 0.0) / np.sum(data.spending * present)
-
-    table: dict[str, Any] = {
-        "ally": list(names),
-        "status": ["left" if not p else ("frontline" if f else "") for p, f in
-                   zip(present, frontline, strict=True)],
-        "gdp_musd": data.income,
-        "base_spending_musd": data.spending,
-        "base_pct_gdp": 100.0 * data.spending / data.income,
-    }
-    table.update(_band(new, "spending_musd"))
-    table.update(_band(pct_new, "pct_gdp"))
-    table.update(_band(change_pct, "change_pct"))
-    table["base_burden_share_pct"] = 100.0 * np.where(present, base_share, np.nan)
-    table.update(_band(100.0 * share_new, "burden_share_pct"))
-    table["gdp_share_pct"] = 100.0 * np.where(present, gdp_present / gdp_present.sum(), np.nan)
-    for target in spec.targets_pct_gdp.values:
-        table[f"gap_to_{target:g}_pct_pp"] = target - table["pct_gdp"]
-    per_ally = pd.DataFrame(table)
-
-    groups = {
-        "European allies": np.array([nm not in NORTH_AMERICA for nm in names]) & present,
-        "Europe and Canada": np.array([nm != "United States" for nm in names]) & present,
-        "United States": np.array([nm == "United States" for nm in names]) & present,
-        "NATO": present,
-    }
-    rows = []
-    for group, mask in groups.items():
-        if not mask.any():
-            continue
-        base = observed[:, mask].sum(axis=1)
-        after = np.nansum(new[:, mask], axis=1)
-        gdp = data.income[mask].sum()
-        row = {"group": group, "base_spending_musd": float(data.spending[mask].sum()),
-               "base_pct_gdp": float(100 * data.spending[mask].sum() / gdp)}
-        for key, values in (("spending_musd", after), ("pct_gdp", 100 * after / gdp),
-                            ("change_musd", after - base),
-                            ("change_pct", 100 * (after / base - 1))):
-            q = np.quantile(values, QUANTILES)
-            row.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
-        rows.append(row)
+    status = ["left" if not p else ("frontline" if f else "") for p, f in
+              zip(present, frontline, strict=True)]
+    per_ally = ally_table(names, status, data.income, data.spending, new, change_pct, present,
+                          spec.targets_pct_gdp.values)
+    rows = group_totals(ally_groups(names, present), data.spending, data.income, new,
+                        base_draws=observed)
     notes = [
         f"base year {year}{' (NATO estimate)' if data.is_estimate else ''}; "
         f"{spec.measure} US$ million; theta ~ U({low:g}, {high:g}); {n_draws} draws; "
@@ -451,13 +396,13 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     table: dict[str, Any] = {"donor": list(data.names), "group": list(data.groups),
                              "gdp2021_eur_bn": data.income, "base_aid_eur_bn": data.aid,
                              "base_pct_gdp": 100 * data.aid / data.income}
-    table.update(_band(new, "aid_eur_bn"))
-    table.update(_band(new - observed, "change_eur_bn"))
+    table.update(band(new, "aid_eur_bn"))
+    table.update(band(new - observed, "change_eur_bn"))
     with np.errstate(divide="ignore", invalid="ignore"):
         carried = np.where(us_loss[:, None] > 0, 100 * (new - observed) / us_loss[:, None],
                            np.nan)
     carried[:, us] = np.nan
-    table.update(_band(carried, "share_of_us_loss_pct"))
+    table.update(band(carried, "share_of_us_loss_pct"))
     per_donor = pd.DataFrame(table)
 
     rows = []
@@ -468,8 +413,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
         base, after = observed[:, mask].sum(1), new[:, mask].sum(1)
         row: dict[str, Any] = {"group": group, "base_aid_eur_bn": float(data.aid[mask].sum())}
         for key, values in (("aid_eur_bn", after), ("change_eur_bn", after - base)):
-            q = np.quantile(values, QUANTILES)
-            row.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
+            row.update(band(values, key))
         rows.append(row)
     others = np.arange(n) != us
     replaced = (new[:, others] - observed[:, others]).sum(1)
@@ -479,8 +423,7 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     summary = {"group": "US loss replaced by others"}
     for key, values in (("us_loss_eur_bn", us_loss), ("replaced_eur_bn", replaced),
                         ("replaced_pct", replaced_pct), ("gap_eur_bn", gap)):
-        q = np.nanquantile(values, QUANTILES)
-        summary.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
+        summary.update(band(values, key))
     rows.append(summary)
     notes = [
         f"Kiel R28 {spec.aid.measure} allocations, EUR bn cumulative since Jan 2022; income = "

@@ -22,9 +22,8 @@ from accord.fits import burden_demand as fitmod
 from accord.fits.burden_backtest import JOINT_PRODUCT_THETA
 from accord.models import burden_demand as demand
 from accord.spec.errors import ScenarioError
+from accord.workflows.burden_tables import QUANTILES, ally_groups, ally_table, group_totals
 
-QUANTILES = (0.05, 0.5, 0.95)
-NORTH_AMERICA = ("United States", "Canada")
 #: The aid game's publicness range of the shipped scenario (aid.theta), for the calibrated
 #: reference of the aid check.
 AID_THETA_RANGE = (0.5, 1.0)
@@ -45,15 +44,6 @@ class RunResult:
     provenance: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-def _band(values: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(values, QUANTILES, axis=0)
-    return {f"{prefix}_p05": q[0], prefix: q[1], f"{prefix}_p95": q[2]}
 
 
 def _year_arrays(panel: pd.DataFrame, year: int, names: list[str]) -> dict[str, np.ndarray]:
@@ -171,48 +161,11 @@ def equilibrium(
         new[rows, keep] = level
     failed = int(np.isnan(new[:, keep]).any(axis=1).sum())
 
-    pct_new = 100 * new / y
-    change_pct = 100 * (new / m0 - 1)
-    gdp_present = np.where(present, y, 0.0)
-    share_new = new / np.nansum(new, axis=1, keepdims=True)
-    base_share = np.where(present, m0, 0.0) / np.sum(m0 * present)
     status = ["left" if not p else ("frontline" if f else "") for p, f in
               zip(present, frontline, strict=True)]
     status[us] = status[us] or "exogenous"
-    table: dict[str, Any] = {"ally": names, "status": status, "gdp_musd": y,
-                             "base_spending_musd": m0, "base_pct_gdp": 100 * m0 / y}
-    table.update(_band(new, "spending_musd"))
-    table.update(_band(pct_new, "pct_gdp"))
-    table.update(_band(change_pct, "change_pct"))
-    table["base_burden_share_pct"] = 100 * np.where(present, base_share, np.nan)
-    table.update(_band(100 * share_new, "burden_share_pct"))
-    table["gdp_share_pct"] = 100 * np.where(present, gdp_present / gdp_present.sum(), np.nan)
-    for target in targets:
-        table[f"gap_to_{target:g}_pct_pp"] = target - table["pct_gdp"]
-    per_ally = pd.DataFrame(table)
-
-    groups = {
-        "European allies": np.array([nm not in NORTH_AMERICA for nm in names]) & present,
-        "Europe and Canada": np.array([nm != "United States" for nm in names]) & present,
-        "United States": np.array([nm == "United States" for nm in names]) & present,
-        "NATO": present,
-    }
-    group_rows: list[dict[str, Any]] = []
-    for group, mask in groups.items():
-        if not mask.any():
-            continue
-        before = float(m0[mask].sum())
-        after = np.nansum(new[:, mask], axis=1)
-        after[np.isnan(new[:, mask]).any(axis=1)] = np.nan
-        gdp = float(y[mask].sum())
-        row: dict[str, Any] = {"group": group, "base_spending_musd": before,
-                               "base_pct_gdp": 100 * before / gdp}
-        for key, values in (("spending_musd", after), ("pct_gdp", 100 * after / gdp),
-                            ("change_musd", after - before),
-                            ("change_pct", 100 * (after / before - 1))):
-            q = np.nanquantile(values, QUANTILES)
-            row.update({f"{key}_p05": q[0], key: q[1], f"{key}_p95": q[2]})
-        group_rows.append(row)
+    per_ally = ally_table(names, status, y, m0, new, 100 * (new / m0 - 1), present, targets)
+    group_rows = group_totals(ally_groups(names, present), m0, y, new, failed_as_nan=True)
     notes = [
         f"estimated model (accord fit burden-demand, {est.years[0]}-{est.years[1]}); base year "
         f"{year} = long-run equilibrium; spending after "

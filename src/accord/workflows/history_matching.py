@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from accord.spec.errors import ScenarioError
+from accord.spec.jsonout import dumps
 
 if TYPE_CHECKING:
     from accord.experiments.executors import ExecutorName
@@ -257,22 +258,10 @@ def write(result: dict[str, Any], out_dir: str | Path) -> Path:
     from accord.safeio import atomic_write_text
 
     out = Path(out_dir)
-    text = json.dumps(_finite(result), indent=1, allow_nan=False)
+    text = dumps(result, indent=1)
     atomic_write_text(out / FILE_NAME, text + "\n")
     atomic_write_text(out / REPORT_NAME, report_markdown(result))
     return out / FILE_NAME
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if isinstance(value, (np.floating, np.integer, np.bool_)):
-        return _finite(value.item())
-    return value
 
 
 def report_markdown(result: dict[str, Any]) -> str:
