@@ -8,15 +8,60 @@ Experiment ``i`` of a run with seed ``s`` draws from its own generator, seeded b
 Further independent streams of the same experiment (``stream=k >= 1``) use the spawn key
 ``(i, k)``. The design (the sampling of uncertainties) uses the key ``(DESIGN_STREAM_TAG, 0)``,
 which no experiment stream uses (stream 0 has a one-word key, other streams ``k >= 1``).
+
+The seed discipline (docs/experiments.md, "Randomness"):
+
+- one default seed (:data:`DEFAULT_SEED`) and one range check (:func:`check_seed`), used by
+  every command and API verb;
+- every purpose that draws from a seed has its own named key in :data:`STREAM_KEYS`; a child
+  stream is ``SeedSequence(seed, spawn_key=(key, index...))`` (:func:`stream_rng`,
+  :func:`child_seed`), never ``seed + k``: ``seed + 1`` would make run ``s`` wave 1 the
+  same stream as run ``s + 1`` wave 0;
+- draw ``i`` of a forecast or a burden sample depends only on ``(seed, i)`` (a spawn key per
+  draw), so the first ``k`` draws of ``n`` are the ``k`` draws of a ``k``-draw run.
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-DESIGN_STREAM_TAG = 0x64657369  # "desi"
+from accord.spec.errors import ScenarioError
+
+#: The seed used when none is given: the same in every command, the API and the Makefile.
+DEFAULT_SEED = 20250301
+
+#: Seeds lie in ``[0, SEED_LIMIT)``: non-negative (``SeedSequence``) and a signed 64-bit
+#: integer (DuckDB's ``BIGINT`` in the run catalogue, ``meta.json``).
+SEED_LIMIT = 2**63
+
+
+def _tag(name: str) -> int:
+    """A stream key from four ASCII letters (as the keys' hex values read)."""
+    return int.from_bytes(name.encode("ascii"), "big")
+
+
+#: The registry of stream keys: one per purpose that draws from a run's seed. A key is the
+#: first word of a spawn key, ``SeedSequence(seed, spawn_key=(key, ...))``; experiment
+#: streams use the experiment id instead (below 2**32 in practice; the tags are chosen among
+#: values no run of fewer than 1.6e9 experiments reaches).
+STREAM_KEYS: dict[str, int] = {
+    "design": _tag("desi"),              # the sampling of uncertainties (make_design)
+    "terms": _tag("term"),               # the engine's pool of bargaining terms
+    "demand": _tag("demd"),              # the engine's pool of demand-coefficient draws
+    "calibration_pick": _tag("cali"),    # which accepted point each experiment uses
+    "calibration_points": _tag("calp"),  # per wave: the Latin hypercube of parameter points
+    "calibration_futures": _tag("calf"),  # per wave: the futures simulated at each point
+    "forecast_draw": _tag("fcst"),       # per draw: the uncertain inputs of a forecast
+    "burden_draw": _tag("burd"),         # per draw: theta and spending noise (burden game)
+    "aid_draw": _tag("aidd"),            # per draw: theta and aid noise (aid game)
+    "optimize": _tag("opti"),            # the optimiser's (pymoo's) own seed
+    "api_root": _tag("root"),            # reserved: a root seed drawn from a Generator
+}
+
+DESIGN_STREAM_TAG = STREAM_KEYS["design"]  # "desi"
 
 # Constants of numpy's SeedSequence (numpy/random/bit_generator.pyx, after O'Neill's
 # seed_seq_fe) and of PCG64 (the 128-bit LCG multiplier), used to seed many experiments at
@@ -30,6 +75,59 @@ _PCG64_MULTIPLIER = (2549297995355413924 << 64) + 4865540595714422341
 _POOL_SIZE = 4
 
 ShapeLike = int | Sequence[int]
+
+
+def check_seed(seed: object, *, field: str = "seed") -> int:
+    """Return ``seed`` as an ``int`` after checking ``0 <= seed < 2**63``: the one range check.
+
+    Raises
+    ------
+    ScenarioError
+        For a bool, a non-integer or a number out of range (one line, exit code 2 in the CLI).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ScenarioError(None, "a seed is a whole number", field=field,
+                            expected="an integer in [0, 2**63)", found=seed)
+    value = int(seed)
+    if not 0 <= value < SEED_LIMIT:
+        raise ScenarioError(None, "seed out of range", field=field,
+                            expected="an integer in [0, 2**63)", found=value)
+    return value
+
+
+def _key(purpose: str) -> int:
+    try:
+        return STREAM_KEYS[purpose]
+    except KeyError:
+        raise ValueError(f"unknown stream {purpose!r}: expected one of "
+                         f"{sorted(STREAM_KEYS)}") from None
+
+
+def stream_sequence(seed: int, purpose: str, *index: int) -> np.random.SeedSequence:
+    """``SeedSequence(seed, spawn_key=(STREAM_KEYS[purpose], *index))``."""
+    return np.random.SeedSequence(int(seed), spawn_key=(_key(purpose), *map(int, index)))
+
+
+def stream_rng(seed: int, purpose: str, *index: int) -> np.random.Generator:
+    """Generator (PCG64) of one purpose's stream of ``seed``, e.g. ``("calibration", wave)``."""
+    return np.random.Generator(np.random.PCG64(stream_sequence(seed, purpose, *index)))
+
+
+def child_seed(seed: int, purpose: str, *index: int, bits: int = 63) -> int:
+    """An integer seed in ``[0, 2**bits)`` for a function that takes an int (not a Generator).
+
+    It is the first word of :func:`stream_sequence`'s state, not arithmetic on ``seed``:
+    distinct ``(seed, purpose, index)`` give unrelated seeds.
+    """
+    if not 1 <= bits <= 64:
+        raise ValueError("bits must lie in [1, 64]")
+    word = int(stream_sequence(seed, purpose, *index).generate_state(1, np.uint64)[0])
+    return word >> (64 - bits)
+
+
+def seed_from(rng: np.random.Generator) -> int:
+    """A root seed drawn from a Generator (numpy SPEC 7's ``rng=``): one draw, then recorded."""
+    return int(rng.integers(0, SEED_LIMIT))
 
 
 def experiment_rng(seed: int, experiment_id: int, stream: int = 0) -> np.random.Generator:
