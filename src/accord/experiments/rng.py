@@ -12,7 +12,8 @@ which no experiment stream uses (stream 0 has a one-word key, other streams ``k 
 The seed discipline (docs/experiments.md, "Randomness"):
 
 - one default seed (:data:`DEFAULT_SEED`) and one range check (:func:`check_seed`), used by
-  every command and API verb;
+  every command and API verb (defined in :mod:`accord.spec.limits`, which every layer may
+  import, and re-exported here);
 - every purpose that draws from a seed has its own named key in :data:`STREAM_KEYS`; a child
   stream is ``SeedSequence(seed, spawn_key=(key, index...))`` (:func:`stream_rng`,
   :func:`child_seed`), never ``seed + k``: ``seed + 1`` would make run ``s`` wave 1 the
@@ -23,20 +24,15 @@ The seed discipline (docs/experiments.md, "Randomness"):
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from accord.spec.errors import ScenarioError
+from accord.spec.limits import DEFAULT_SEED, SEED_LIMIT, check_seed
 
-#: The seed used when none is given: the same in every command, the API and the Makefile.
-DEFAULT_SEED = 20250301
-
-#: Seeds lie in ``[0, SEED_LIMIT)``: non-negative (``SeedSequence``) and a signed 64-bit
-#: integer (DuckDB's ``BIGINT`` in the run catalogue, ``meta.json``).
-SEED_LIMIT = 2**63
-
+__all__ = ["DEFAULT_SEED", "SEED_LIMIT", "STREAM_KEYS", "check_seed", "child_seed", "seed_from",
+           "stream_rng", "stream_sequence", "experiment_rng", "experiment_rngs", "design_rng",
+           "experiment_draws", "experiment_uniforms", "experiment_normals"]
 
 def _tag(name: str) -> int:
     """A stream key from four ASCII letters (as the keys' hex values read)."""
@@ -75,24 +71,6 @@ _PCG64_MULTIPLIER = (2549297995355413924 << 64) + 4865540595714422341
 _POOL_SIZE = 4
 
 ShapeLike = int | Sequence[int]
-
-
-def check_seed(seed: object, *, field: str = "seed") -> int:
-    """Return ``seed`` as an ``int`` after checking ``0 <= seed < 2**63``: the one range check.
-
-    Raises
-    ------
-    ScenarioError
-        For a bool, a non-integer or a number out of range (one line, exit code 2 in the CLI).
-    """
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ScenarioError(None, "a seed is a whole number", field=field,
-                            expected="an integer in [0, 2**63)", found=seed)
-    value = int(seed)
-    if not 0 <= value < SEED_LIMIT:
-        raise ScenarioError(None, "seed out of range", field=field,
-                            expected="an integer in [0, 2**63)", found=value)
-    return value
 
 
 def _key(purpose: str) -> int:

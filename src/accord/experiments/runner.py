@@ -21,10 +21,10 @@ import pandas as pd
 
 from accord.experiments.design import design_fingerprint
 from accord.experiments.executors import ExecutorName, default_workers, map_unordered
-from accord.experiments.rng import check_seed
 from accord.experiments.spec import ChunkResult
 from accord.safeio import ensure_directory
 from accord.spec.errors import ScenarioError
+from accord.spec.limits import check_seed
 from accord.store.manifest import Record, run_health
 from accord.store.runs import (
     DESIGN_FILE,

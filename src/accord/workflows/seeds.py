@@ -2,9 +2,9 @@
 
 A seed seeds ``numpy.random.SeedSequence`` and is stored in a run's identity (``meta.json``
 and the catalogue's ``BIGINT`` column), so it must be a whole number in ``[0, 2**63)``. It is
-checked (:func:`check_seed`, defined once in :mod:`accord.experiments.rng` with the default
-seed and the registry of stream keys) before anything is read or written, for every command
-that takes one.
+checked (:func:`check_seed`, defined once in :mod:`accord.spec.limits` with the default
+seed; the registry of stream keys is :mod:`accord.experiments.rng`) before anything is read
+or written, for every command that takes one.
 
 The verbs take ``seed=`` and, after numpy's SPEC 7, ``rng=`` (:func:`resolve_seed`).
 """
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.experiments.rng import DEFAULT_SEED, SEED_LIMIT, check_seed, seed_from
+from accord.experiments.rng import seed_from
 from accord.spec.errors import ScenarioError
+from accord.spec.limits import DEFAULT_SEED, SEED_LIMIT, check_seed
 
 __all__ = ["DEFAULT_SEED", "SEED_LIMIT", "check_seed", "resolve_seed"]
 
