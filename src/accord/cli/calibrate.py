@@ -40,8 +40,10 @@ def calibrate(
     from accord.workflows.calibrate import estimate_calibration_or_refuse
     from accord.workflows.forecast import check_path
     from accord.workflows.scenarios import load
+    from accord.workflows.seeds import check_seed
 
     try:
+        check_seed(seed, field="--seed")  # before runs/ is made
         if out is not None:
             check_path(out, "--out")  # -o "" would mean the working directory
         loaded = load(scenario)
