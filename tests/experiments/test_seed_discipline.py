@@ -183,8 +183,10 @@ def test_one_range_check_and_one_default_seed_in_src() -> None:
                     and type(node.value) is int:
                 defaults.append(f"{where}:{node.lineno}")
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult | ast.Mod):
-                names = [side.id for side in (node.left, node.right) if isinstance(side, ast.Name)]
-                if "seed" in names:
+                names = [side.id if isinstance(side, ast.Name) else side.attr
+                         for side in (node.left, node.right)
+                         if isinstance(side, ast.Name | ast.Attribute)]
+                if any("seed" in name.lower() for name in names):  # seed + k, self.seed * k
                     arithmetic.append(f"{where}:{node.lineno}")
     limits_file = str(LIMITS_FILE.relative_to(SRC))
     assert [c.split(":")[0] for c in checks] == [limits_file], checks

@@ -41,7 +41,7 @@ def sensitivity(
         "--by-levers", help="Analyse within each lever combination.")] = False,
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", help="Bootstrap replicates for the intervals.")] = 100,
-    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap.")] = False,
