@@ -14,7 +14,7 @@ install-report:
 
 report: install-report
 	mkdir -p $(dir $(OUT))  # accord creates --out itself, not its parents
-	$(PY) -m accord run ukraine-2025 --experiments $(EXPERIMENTS) --seed 20250301 --out $(OUT)
+	$(PY) -m accord run ukraine-2025 --experiments $(EXPERIMENTS) --out $(OUT)
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider --durations=15

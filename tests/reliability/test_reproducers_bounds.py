@@ -192,8 +192,8 @@ def test_a_section_linked_inside_the_scenario_folder_is_accepted(work: Path,
      "<input>: field 'scenario': wrong type (expected a shipped name, a path or a "
      "loaded Scenario, found 'int')"),
     (lambda: accord.forecast("ukraine-2025", bogus=1),
-     "<input>: field 'bogus': unknown option (expected models, draws, seed, rounds, stop, "
-     "progress, force, log)"),
+     "<input>: field 'bogus': unknown option (expected models, draws, seed, rng, rounds, "
+     "stop, progress, force, log)"),
     (lambda: accord.simulate(None, experiments=2),
      "<input>: field 'scenario': wrong type (expected a shipped name, a path or a "
      "loaded Scenario, found 'NoneType')"),

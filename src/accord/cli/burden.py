@@ -21,6 +21,7 @@ import typer
 
 from accord.cli.formats import Format
 from accord.spec.errors import ScenarioError
+from accord.workflows.seeds import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from accord.workflows.burden import BurdenResult
@@ -111,7 +112,7 @@ def equilibrium(
     leave: Annotated[list[str] | None, typer.Option(
         "--leave", help="An ally that leaves (repeatable).")] = None,
     draws: DrawsOption = None,
-    seed: SeedOption = 0,
+    seed: SeedOption = DEFAULT_SEED,
     year: Annotated[int | None, typer.Option(
         "--year", help="Base year (estimated: 1993-2024, joint-product: 2014-2024).")] = None,
     theta_range: Annotated[str | None, typer.Option(
@@ -152,7 +153,7 @@ def aid(
     us_aid_stop: Annotated[float | None, typer.Option(
         "--us-aid-stop", help="Fraction of US aid that stops (default from the spec: 1).")] = None,
     draws: DrawsOption = None,
-    seed: SeedOption = 0,
+    seed: SeedOption = DEFAULT_SEED,
     theta_range: ThetaOption = None,
     output_format: FormatOption = Format.table,
     figure: FigureOption = None,

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from accord.workflows.seeds import DEFAULT_SEED
+
 
 def register(app: typer.Typer) -> None:
     """Add ``accord calibrate``."""
@@ -24,7 +26,8 @@ def calibrate(
     replicates: Annotated[int, typer.Option("--replicates", min=10, max=100_000,
                                             help="Futures per parameter point.")] = 150,
     waves: Annotated[int, typer.Option("--waves", min=1, max=5)] = 2,
-    seed: Annotated[int, typer.Option("--seed", "-s", min=0, max=2**63 - 1)] = 20250301,
+    seed: Annotated[int, typer.Option(
+        "--seed", "-s", help="Seed, 0 <= seed < 2**63.")] = DEFAULT_SEED,
     force: Annotated[bool, typer.Option(
         "--force", help="Calibrate even when the estimate is over the cap "
         "(docs/scenario-format.md, Limits).")] = False,
@@ -37,8 +40,10 @@ def calibrate(
     from accord.workflows.calibrate import estimate_calibration_or_refuse
     from accord.workflows.forecast import check_path
     from accord.workflows.scenarios import load
+    from accord.workflows.seeds import check_seed
 
     try:
+        check_seed(seed, field="--seed")  # before runs/ is made
         if out is not None:
             check_path(out, "--out")  # -o "" would mean the working directory
         loaded = load(scenario)

@@ -14,6 +14,7 @@ import typer
 
 from accord.cli.formats import Format
 from accord.spec.errors import ScenarioError
+from accord.workflows.seeds import DEFAULT_SEED
 
 
 def _print_table(frame: Any, title: str | None = None) -> None:
@@ -137,7 +138,7 @@ def compare(
                          "or bootstrap (percentile).")] = "closed",
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", min=100, help="Bootstrap replicates (--method bootstrap).")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = DEFAULT_SEED,
     paired: Annotated[bool | None, typer.Option(
         "--paired/--independent",
         help="Pair experiments (same design and seed) or treat the runs as independent; "

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from accord.cli.formats import Format
+from accord.workflows.seeds import DEFAULT_SEED
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,7 @@ def forecast(
         1, "--draws", "-b", min=1, help="Draws of the uncertain inputs; 1 = central scenario only."
     ),
     seed: int = typer.Option(
-        20250301, "--seed", "-s", help="Seed of the draws, 0 <= seed < 2**63."
+        DEFAULT_SEED, "--seed", "-s", help="Seed of the draws, 0 <= seed < 2**63."
     ),
     output_format: Format = typer.Option(Format.table, "--format", "-f"),
     figure: Path | None = typer.Option(

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from accord.experiments.executors import EXECUTORS
+from accord.workflows.seeds import DEFAULT_SEED
 
 # The members come from EXECUTORS at import time, which mypy cannot follow.
 Executor = StrEnum("Executor", {name: name for name in EXECUTORS})  # type: ignore[misc]
@@ -31,7 +32,7 @@ def run(
         "--experiments", "-n", min=1,
         help="Design points per variant (a variant that crosses levers multiplies them).")] = 1000,
     seed: Annotated[int, typer.Option(
-        "--seed", "-s", help="Run seed, 0 <= seed < 2**63.")] = 20250301,
+        "--seed", "-s", help="Run seed, 0 <= seed < 2**63.")] = DEFAULT_SEED,
     executor: Annotated[Executor, typer.Option("--executor", "-e")] = Executor["inprocess"],
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Address of an existing dask scheduler (tcp://host:port) for "

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from accord.cli.formats import Format
+from accord.workflows.seeds import DEFAULT_SEED
 
 
 class Method(StrEnum):
@@ -40,7 +41,7 @@ def sensitivity(
         "--by-levers", help="Analyse within each lever combination.")] = False,
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", help="Bootstrap replicates for the intervals.")] = 100,
-    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap.")] = False,
@@ -87,7 +88,7 @@ def optimize(
     futures: Annotated[int, typer.Option("--futures", help="Sampled futures (>= 1).")] = 20,
     population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 12,
     generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 3,
-    seed: Annotated[int, typer.Option("--seed", "-s")] = 20250301,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap.")] = False,
 ) -> None:

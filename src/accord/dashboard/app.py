@@ -146,7 +146,7 @@ def _ui(root: Path) -> Tag:
                          ui.input_select("new_scenario", "Scenario", choices=[]),
                          ui.input_select("new_variant", "Variant", choices=[]),
                          ui.input_numeric("new_experiments", "Experiments", value=200),
-                         ui.input_numeric("new_seed", "Seed", value=20250301),
+                         ui.input_numeric("new_seed", "Seed", value=data.DEFAULT_SEED),
                      ),
                      ui.output_ui("new_levers"),
                      ui.input_action_button("new_start", "Start the run", class_="btn-primary"),

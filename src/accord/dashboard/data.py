@@ -31,6 +31,7 @@ import pandas as pd
 from accord.safeio import atomic_write_text
 from accord.spec.errors import ScenarioError
 from accord.spec.outcomes import with_derived
+from accord.workflows.seeds import DEFAULT_SEED, SEED_LIMIT, check_seed
 
 #: Monthly series read per run for the fan charts (the scalars use every experiment).
 SERIES_EXPERIMENTS = 2000
@@ -568,7 +569,7 @@ def default_queue() -> JobQueue:
 
 
 def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experiments: Any,
-              levers: dict[str, str], seed: Any = 20250301, *,
+              levers: dict[str, str], seed: Any = DEFAULT_SEED, *,
               queue: JobQueue | None = None) -> str:
     """Check a new run's form and start or queue it (``queue``); return its study name.
 
@@ -582,7 +583,7 @@ def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experim
     if variant not in variants(scenario):
         raise FormError("Unknown variant.")
     n = _integer(experiments, "Experiments", 1, MAX_NEW_EXPERIMENTS)
-    seed_value = _integer(seed, "Seed", 0, 2**63 - 1)
+    seed_value = _seed(seed)
     options = lever_options(scenario)
     chosen = {}
     for lever, option in levers.items():
@@ -608,6 +609,21 @@ def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experim
         shutil.rmtree(out, ignore_errors=True)
         raise
     return study
+
+
+def _seed(value: Any) -> int:
+    """The form's seed through the one range check (:func:`accord.workflows.seeds.check_seed`)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            pass
+    try:
+        return check_seed(value, field="Seed")
+    except ScenarioError:
+        raise FormError(f"Seed must be a whole number from 0 to {SEED_LIMIT - 1:,}.") from None
 
 
 def _integer(value: Any, what: str, low: int, high: int) -> int:

@@ -8,6 +8,18 @@ Experiment ``i`` of a run with seed ``s`` draws from its own generator, seeded b
 Further independent streams of the same experiment (``stream=k >= 1``) use the spawn key
 ``(i, k)``. The design (the sampling of uncertainties) uses the key ``(DESIGN_STREAM_TAG, 0)``,
 which no experiment stream uses (stream 0 has a one-word key, other streams ``k >= 1``).
+
+The seed discipline (docs/experiments.md, "Randomness"):
+
+- one default seed (:data:`DEFAULT_SEED`) and one range check (:func:`check_seed`), used by
+  every command and API verb (defined in :mod:`accord.spec.limits`, which every layer may
+  import, and re-exported here);
+- every purpose that draws from a seed has its own named key in :data:`STREAM_KEYS`; a child
+  stream is ``SeedSequence(seed, spawn_key=(key, index...))`` (:func:`stream_rng`,
+  :func:`child_seed`), never ``seed + k``: ``seed + 1`` would make run ``s`` wave 1 the
+  same stream as run ``s + 1`` wave 0;
+- draw ``i`` of a forecast or a burden sample depends only on ``(seed, i)`` (a spawn key per
+  draw), so the first ``k`` draws of ``n`` are the ``k`` draws of a ``k``-draw run.
 """
 
 from __future__ import annotations
@@ -16,9 +28,37 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-DESIGN_STREAM_TAG = 0x64657369  # "desi"
-#: Spawn key of `accord update --rerun`: the fresh run's seed and its resampling of rows.
-RERUN_STREAM = 0x72657275  # "reru"
+from accord.spec.limits import DEFAULT_SEED, SEED_LIMIT, check_seed
+
+__all__ = ["DEFAULT_SEED", "SEED_LIMIT", "STREAM_KEYS", "check_seed", "child_seed", "seed_from",
+           "stream_rng", "stream_sequence", "experiment_rng", "experiment_rngs", "design_rng",
+           "experiment_draws", "experiment_uniforms", "experiment_normals"]
+
+def _tag(name: str) -> int:
+    """A stream key from four ASCII letters (as the keys' hex values read)."""
+    return int.from_bytes(name.encode("ascii"), "big")
+
+
+#: The registry of stream keys: one per purpose that draws from a run's seed. A key is the
+#: first word of a spawn key, ``SeedSequence(seed, spawn_key=(key, ...))``; experiment
+#: streams use the experiment id instead (below 2**32 in practice; the tags are chosen among
+#: values no run of fewer than 1.6e9 experiments reaches).
+STREAM_KEYS: dict[str, int] = {
+    "design": _tag("desi"),              # the sampling of uncertainties (make_design)
+    "terms": _tag("term"),               # the engine's pool of bargaining terms
+    "demand": _tag("demd"),              # the engine's pool of demand-coefficient draws
+    "calibration_pick": _tag("cali"),    # which accepted point each experiment uses
+    "calibration_points": _tag("calp"),  # per wave: the Latin hypercube of parameter points
+    "calibration_futures": _tag("calf"),  # per wave: the futures simulated at each point
+    "forecast_draw": _tag("fcst"),       # per draw: the uncertain inputs of a forecast
+    "burden_draw": _tag("burd"),         # per draw: theta and spending noise (burden game)
+    "aid_draw": _tag("aidd"),            # per draw: theta and aid noise (aid game)
+    "optimize": _tag("opti"),            # the optimiser's (pymoo's) own seed
+    "rerun": _tag("reru"),               # accord update --rerun: its seed and its resampling
+    "api_root": _tag("root"),            # reserved: a root seed drawn from a Generator
+}
+
+DESIGN_STREAM_TAG = STREAM_KEYS["design"]  # "desi"
 
 # Constants of numpy's SeedSequence (numpy/random/bit_generator.pyx, after O'Neill's
 # seed_seq_fe) and of PCG64 (the 128-bit LCG multiplier), used to seed many experiments at
@@ -32,6 +72,41 @@ _PCG64_MULTIPLIER = (2549297995355413924 << 64) + 4865540595714422341
 _POOL_SIZE = 4
 
 ShapeLike = int | Sequence[int]
+
+
+def _key(purpose: str) -> int:
+    try:
+        return STREAM_KEYS[purpose]
+    except KeyError:
+        raise ValueError(f"unknown stream {purpose!r}: expected one of "
+                         f"{sorted(STREAM_KEYS)}") from None
+
+
+def stream_sequence(seed: int, purpose: str, *index: int) -> np.random.SeedSequence:
+    """``SeedSequence(seed, spawn_key=(STREAM_KEYS[purpose], *index))``."""
+    return np.random.SeedSequence(int(seed), spawn_key=(_key(purpose), *map(int, index)))
+
+
+def stream_rng(seed: int, purpose: str, *index: int) -> np.random.Generator:
+    """Generator (PCG64) of one purpose's stream of ``seed``, e.g. ``("calibration", wave)``."""
+    return np.random.Generator(np.random.PCG64(stream_sequence(seed, purpose, *index)))
+
+
+def child_seed(seed: int, purpose: str, *index: int, bits: int = 63) -> int:
+    """An integer seed in ``[0, 2**bits)`` for a function that takes an int (not a Generator).
+
+    It is the first word of :func:`stream_sequence`'s state, not arithmetic on ``seed``:
+    distinct ``(seed, purpose, index)`` give unrelated seeds.
+    """
+    if not 1 <= bits <= 64:
+        raise ValueError("bits must lie in [1, 64]")
+    word = int(stream_sequence(seed, purpose, *index).generate_state(1, np.uint64)[0])
+    return word >> (64 - bits)
+
+
+def seed_from(rng: np.random.Generator) -> int:
+    """A root seed drawn from a Generator (numpy SPEC 7's ``rng=``): one draw, then recorded."""
+    return int(rng.integers(0, SEED_LIMIT))
 
 
 def experiment_rng(seed: int, experiment_id: int, stream: int = 0) -> np.random.Generator:

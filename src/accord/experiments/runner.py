@@ -24,6 +24,7 @@ from accord.experiments.executors import ExecutorName, default_workers, map_unor
 from accord.experiments.spec import ChunkResult
 from accord.safeio import ensure_directory
 from accord.spec.errors import ScenarioError
+from accord.spec.limits import check_seed
 from accord.store.manifest import Record, run_health
 from accord.store.runs import (
     DESIGN_FILE,
@@ -48,7 +49,6 @@ from accord.store.runs import (
 
 Simulate = Callable[[pd.DataFrame, int], ChunkResult]
 MAX_DEFAULT_CHUNK = 5000
-MAX_SEED = 2**63 - 1
 
 
 def default_chunk_size(n_experiments: int, workers: int) -> int:
@@ -253,11 +253,7 @@ def run_experiments(
     Run
         The stored run (:func:`accord.store.runs.open_run`).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
-            or not 0 <= int(seed) <= MAX_SEED:
-        # Checked before anything is written (the catalogue stores the seed as BIGINT).
-        raise ScenarioError(None, "seed out of range", field="seed",
-                            expected=f"an integer from 0 to {MAX_SEED}", found=seed)
+    seed = check_seed(seed)  # before anything is written (the catalogue's BIGINT)
     if "experiment" not in design.columns:
         raise ValueError("the design needs an 'experiment' column")
     ids = design["experiment"].to_numpy()

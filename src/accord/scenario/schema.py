@@ -24,7 +24,7 @@ from accord.scenario.burden import BurdenSpec
 from accord.scenario.simulation import SimulationSpec
 from accord.spec.base import SpecModel
 from accord.spec.limits import MAX_ACTORS, MAX_ISSUES
-from accord.spec.sourced import SourcedNumber
+from accord.spec.sourced import SourcedNumber, triangular_ppf
 
 #: What a capability, position, salience or status quo may be: drawn by :meth:`Scenario.sample`.
 SCENARIO_DISTRIBUTIONS = ("constant", "uniform", "triangular")
@@ -190,6 +190,32 @@ class Scenario(SpecModel):
             raise ValueError("draws must be >= 1")
         return self._draw(draws, rng)
 
+    @property
+    def n_quantities(self) -> int:
+        """How many quantities a draw has (capabilities, positions, saliences): ``Q``."""
+        return sum(len(group) for group in self._quantities())
+
+    def sample_uniforms(
+        self, u: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Joint samples from uniforms ``u[draws, Q]`` on [0, 1): row ``i`` gives draw ``i``.
+
+        Columns: the capabilities, then positions and saliences (actor-major), each turned
+        into its distribution by its inverse CDF; with one stream per row, draw ``i`` depends
+        only on its own row (``accord.workflows.forecast_draws``).
+        """
+        n, k = len(self.actors), len(self.issues)
+        groups = self._quantities()
+        u = np.asarray(u, dtype=float)
+        if u.ndim != 2 or u.shape[1] != sum(len(group) for group in groups) or len(u) < 1:
+            raise ValueError(f"uniforms must have shape (draws >= 1, {self.n_quantities})")
+        arrays, start = [], 0
+        for quantities, shape in zip(groups, ((n,), (n, k), (n, k)), strict=True):
+            part = u[:, start:start + len(quantities)]
+            start += len(quantities)
+            arrays.append(_from_uniforms(quantities, part).reshape((len(u),) + shape))
+        return arrays[0], arrays[1], arrays[2]
+
     def _draw(
         self, draws: int, rng: np.random.Generator | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -213,13 +239,16 @@ def _draw_quantities(
     point = np.array([q.point for q in quantities])
     if rng is None:
         return np.broadcast_to(point, (draws, len(quantities))).copy()
+    return _from_uniforms(quantities, rng.random((draws, len(quantities))))
+
+
+def _from_uniforms(quantities: list[SourcedNumber], u: np.ndarray) -> np.ndarray:
+    """Uniforms ``u[draws, len(quantities)]`` through each quantity's inverse CDF."""
+    point = np.array([q.point for q in quantities])
     low = np.array([q.bounds[0] for q in quantities])
     high = np.array([q.bounds[1] for q in quantities])
     triangular = np.array([q.kind == "triangular" for q in quantities])
     constant = np.array([q.kind == "constant" for q in quantities])
-    from accord.spec.sourced import triangular_ppf
-
-    u = rng.random((draws, len(quantities)))
     uniform_draw = low + u * (high - low)
     triangle_draw = triangular_ppf(u, low, point, high)
     return np.where(constant, point, np.where(triangular, triangle_draw, uniform_draw))

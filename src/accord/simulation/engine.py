@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.experiments.rng import experiment_draws
+from accord.experiments.rng import STREAM_KEYS, experiment_draws
 from accord.experiments.spec import ChunkResult
 from accord.models import burden, burden_demand, durability, opinion, war
 from accord.scenario.simulation import SimulationSpec
@@ -28,9 +28,9 @@ from accord.spec.outcomes import scalar_names
 
 GROUPS = ("US", "Europe", "Other")
 TERMS_POOL_SIZE = 256
-TERMS_STREAM = 0x7465726D  # "term": the terms pool's own stream of the run seed
+TERMS_STREAM = STREAM_KEYS["terms"]  # "term": the terms pool's own stream of the run seed
 DEMAND_POOL_SIZE = 256
-DEMAND_STREAM = 0x64656D64  # "demd": the pool of demand-coefficient draws
+DEMAND_STREAM = STREAM_KEYS["demand"]  # "demd": the pool of demand-coefficient draws
 GUARANTEE_STRENGTH = {"none": 0.0, "bilateral": 0.5, "collective": 1.0}
 US_AID_POLICIES = {"continue": 0, "wind_down": 1, "stop": 2}
 #: Optional lever: US aid per month while the US gives (default: the donors' recent aid).

@@ -13,10 +13,14 @@ Two kinds of bound (see ``docs/scenario-format.md``, "Limits"):
 
 The estimates are rough (a factor of two either way), calibrated on the 2-core machine the
 project runs on; their purpose is to tell minutes from hours and megabytes from gigabytes.
+
+The one default seed (:data:`DEFAULT_SEED`) and the one seed range check (:func:`check_seed`)
+live here too, so that every layer can use them (docs/experiments.md, "Randomness").
 """
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 from accord.spec.errors import ScenarioError
@@ -70,3 +74,33 @@ def _duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+# Seeds: one default and one range check, used by every command, API verb and layer.
+
+#: The seed used when none is given: the same in every command, the API, the Makefile and
+#: the fits' fixed draws (docs/experiments.md, "Randomness").
+DEFAULT_SEED = 20250301
+
+#: Seeds lie in ``[0, SEED_LIMIT)``: non-negative (``SeedSequence``) and a signed 64-bit
+#: integer (DuckDB's ``BIGINT`` in the run catalogue, ``meta.json``).
+SEED_LIMIT = 2**63
+
+
+
+def check_seed(seed: object, *, field: str = "seed") -> int:
+    """Return ``seed`` as an ``int`` after checking ``0 <= seed < 2**63``: the one range check.
+
+    Raises
+    ------
+    ScenarioError
+        For a bool, a non-integer or a number out of range (one line, exit code 2 in the CLI).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ScenarioError(None, "a seed is a whole number", field=field,
+                            expected="an integer in [0, 2**63)", found=seed)
+    value = int(seed)
+    if not 0 <= value < SEED_LIMIT:
+        raise ScenarioError(None, "seed out of range", field=field,
+                            expected="an integer in [0, 2**63)", found=value)
+    return value

@@ -22,7 +22,7 @@ from accord.scenario.schema import Scenario
 from accord.spec.errors import ScenarioError
 from accord.spec.jsonout import finite
 from accord.workflows.burden_tables import ally_groups, ally_table, band, group_totals
-from accord.workflows.seeds import check_seed
+from accord.workflows.seeds import DEFAULT_SEED, resolve_seed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,7 +43,8 @@ def burden(
     scenario: str | os.PathLike[str] | Scenario | None = None,
     *,
     draws: int | None = None,
-    seed: int = 0,
+    seed: int | None = None,
+    rng: Any = None,
     theta: tuple[float, float] | None = None,
     year: int | None = None,
     sources: tuple[str, ...] | None = None,
@@ -64,9 +65,12 @@ def burden(
     scenario
         A shipped name, a scenario YAML or directory with a ``burden:`` section, a bare
         burden YAML, or a loaded Scenario; default the shipped ukraine-2025.
-    draws, seed, theta
+    draws, seed, rng, theta
         Draws of the uncertain inputs (default: the spec's), their seed (``0 <= seed <
-        2**63``) and a range for the publicness theta replacing the spec's.
+        2**63``, default :data:`~accord.experiments.rng.DEFAULT_SEED`; or ``rng``, numpy SPEC
+        7: an int or a ``numpy.random.Generator`` drawing a root seed, not both) and a range
+        for the publicness theta replacing the spec's. Draw ``i`` depends only on
+        ``(seed, i)``.
     year
         Base year (equilibrium) or the one year to test (exploitation).
     model
@@ -83,7 +87,7 @@ def burden(
     BurdenResult
         ``.table()``, ``.to_dict()``, ``.figure()``, and the ``totals`` and ``provenance``.
     """
-    seed = check_seed(seed)
+    seed = resolve_seed(seed, rng)
     if draws is not None and (isinstance(draws, bool) or not isinstance(draws, int)
                               or draws < 1):
         raise ScenarioError(None, "need at least one draw", field="draws", found=draws)
@@ -177,7 +181,7 @@ class Settings:
     year: int | None = None
     theta: tuple[float, float] | None = None
     draws: int | None = None
-    seed: int = 0
+    seed: int = DEFAULT_SEED
 
     @classmethod
     def from_spec(cls, spec: BurdenSpec, **overrides: Any) -> Settings:
@@ -277,8 +281,17 @@ def _check_draws(draws: int | None) -> None:
                             expected=f"an integer in [1, {MAX_DRAWS}]", found=draws)
 
 
-def _theta_draws(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
-    return rng.uniform(low, high, n) if high > low else np.full(n, low)
+def _per_draw(seed: int, purpose: str, low: float, high: float, n_draws: int,
+              n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Theta ~ U(low, high) ``[D]`` and standard normals ``[D, n]``, draw ``i`` from its own
+    stream ``SeedSequence(seed, spawn_key=(i, STREAM_KEYS[purpose]))``: the first k draws of
+    n are a k-draw run's (:mod:`accord.experiments.rng`)."""
+    from accord.experiments.rng import STREAM_KEYS, experiment_draws
+
+    unit, normal = experiment_draws(seed, np.arange(n_draws), [("uniform", ()), ("normal", (n,))],
+                                    stream=STREAM_KEYS[purpose])
+    theta = low + (high - low) * unit if high > low else np.full(n_draws, low)
+    return theta, normal
 
 
 def _check_names(names: list[str] | tuple[str, ...], known: tuple[str, ...], what: str) -> None:
@@ -307,10 +320,9 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
         raise ScenarioError(None, "the United States cannot both leave and cut", field="leave")
     n_draws = spec.draws if settings.draws is None else settings.draws
     low, high = settings.theta or spec.theta.bounds
-    rng = np.random.default_rng(settings.seed)
-    theta = _theta_draws(rng, low, high, n_draws)
     n = len(names)
-    noise = np.exp(rng.normal(0.0, spec.spending_noise_sd.point, (n_draws, n)))
+    theta, normal = _per_draw(settings.seed, "burden_draw", low, high, n_draws, n)
+    noise = np.exp(spec.spending_noise_sd.point * normal)
     income = np.broadcast_to(data.income, (n_draws, n))
     observed = data.spending * noise
 
@@ -357,7 +369,7 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
 
 
 def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | None = None,
-            seed: int = 0, theta: tuple[float, float] | None = None) -> BurdenResult:
+            seed: int = DEFAULT_SEED, theta: tuple[float, float] | None = None) -> BurdenResult:
     """Aid to Ukraine as the same game among donors, calibrated on Kiel allocations.
 
     The US's aid falls by the fraction ``us_aid_stop`` (fixed, not a best response); the
@@ -381,10 +393,9 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
                             field="aid.donor_groups", found=list(spec.aid.donor_groups))
     n_draws = spec.draws if draws is None else draws
     _check_draws(n_draws)
-    rng = np.random.default_rng(seed)
-    th = _theta_draws(rng, low, high, n_draws)
     n = len(data.names)
-    observed = data.aid * np.exp(rng.normal(0.0, spec.aid.noise_sd.point, (n_draws, n)))
+    th, normal = _per_draw(seed, "aid_draw", low, high, n_draws, n)
+    observed = data.aid * np.exp(spec.aid.noise_sd.point * normal)
     income = np.broadcast_to(data.income, (n_draws, n))
     us = data.names.index("United States")
     fixed = np.full((n_draws, n), np.nan)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.spec.errors import ScenarioError
 from accord.workflows.forecast import check_count, check_path
-from accord.workflows.seeds import check_seed
+from accord.workflows.seeds import resolve_seed
 
 if TYPE_CHECKING:
     from accord.scenario.schema import Scenario
@@ -22,7 +22,8 @@ def calibrate(
     points: int = 48,
     replicates: int = 150,
     waves: int = 2,
-    seed: int = 20250301,
+    seed: int | None = None,
+    rng: Any = None,
     executor: str = "inprocess",
     progress: bool = False,
     force: bool = False,
@@ -38,6 +39,11 @@ def calibrate(
     (:func:`accord.simulation.cost.estimate_calibration`) is over the cap of
     :mod:`accord.spec.limits` is refused unless ``force``; ``log(message)`` receives the estimate
     of a long one before it starts.
+
+    ``seed`` (default :data:`~accord.experiments.rng.DEFAULT_SEED`) or ``rng`` (numpy SPEC 7:
+    an int, or a ``numpy.random.Generator`` drawing a root seed; not both): each wave's
+    points and futures use their own spawn key of it (``calibration_points``,
+    ``calibration_futures`` in :data:`~accord.experiments.rng.STREAM_KEYS`).
 
     Raises
     ------
@@ -56,7 +62,7 @@ def calibrate(
     points = check_count(points, "points")
     replicates = check_count(replicates, "replicates")
     waves = check_count(waves, "waves")
-    seed = check_seed(seed)
+    seed = resolve_seed(seed, rng)
     executor = check_executor(executor, None)
     loaded = load(scenario)
     estimate_calibration_or_refuse(loaded, variant, points, replicates, waves, force, log)

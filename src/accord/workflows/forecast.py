@@ -8,14 +8,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from accord.spec.errors import ScenarioError
-from accord.workflows.seeds import check_seed
+from accord.workflows.seeds import resolve_seed
 
 if TYPE_CHECKING:
     from accord.scenario.schema import Scenario
     from accord.workflows.forecast_draws import Forecast
-
-#: The seed used when none is given (the same in every command and in the API).
-DEFAULT_SEED = 20250301
 
 
 def model_names(models: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -65,7 +62,8 @@ def forecast(
     models: str | Iterable[str] | None = None,
     *,
     draws: int = 1,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
+    rng: Any = None,
     rounds: int | None = None,
     stop: bool = True,
     progress: Callable[[str, int], None] | None = None,
@@ -83,8 +81,11 @@ def forecast(
         ``None``/``"all"`` for every model, or names among compromise, median, nash, eum, smp.
     draws
         Joint draws of the uncertain inputs; 1 = the central scenario only.
-    seed
-        Seed of the draws, ``0 <= seed < 2**63``; same seed, same bits.
+    seed, rng
+        Seed of the draws, ``0 <= seed < 2**63`` (default :data:`DEFAULT_SEED`); same seed,
+        same bits. Or ``rng`` (numpy SPEC 7): an int (the seed) or a ``numpy.random.Generator``
+        (a root seed is drawn from it); not both (:func:`accord.workflows.seeds.resolve_seed`).
+        Draw ``i`` depends only on ``(seed, i)``: the first k draws of n are a k-draw forecast.
     rounds
         Rounds (EUM) or maximum turns (SMP); the model's default when None.
     stop
@@ -110,8 +111,9 @@ def forecast(
 
     if options:
         raise ScenarioError(None, "unknown option", field=sorted(options)[0],
-                            expected="models, draws, seed, rounds, stop, progress, force, log")
-    seed = check_seed(seed)
+                            expected="models, draws, seed, rng, rounds, stop, progress, force, "
+                            "log")
+    seed = resolve_seed(seed, rng)
     draws = check_count(draws, "draws")
     if rounds is not None:
         rounds = check_count(rounds, "rounds")

@@ -346,6 +346,22 @@ def model_options(
     return options
 
 
+def sample_draws(scenario: Scenario, draws: int,
+                 seed: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The uncertain inputs of ``draws`` draws; draw ``i`` from its own stream of ``seed``.
+
+    Draw ``i``'s uniforms come from ``SeedSequence(seed, spawn_key=(i, FORECAST_DRAW))``
+    (:mod:`accord.experiments.rng`), so it depends only on ``(seed, i)``: the first ``k``
+    draws of an ``n``-draw forecast are the ``k`` draws of a ``k``-draw one.
+    """
+    from accord.experiments.rng import DEFAULT_SEED, STREAM_KEYS, check_seed, experiment_uniforms
+
+    root = check_seed(DEFAULT_SEED if seed is None else seed)
+    u = experiment_uniforms(root, np.arange(draws), (scenario.n_quantities,),
+                            stream=STREAM_KEYS["forecast_draw"])
+    return scenario.sample_uniforms(u)
+
+
 def run_forecast(
     scenario: Scenario,
     models: Sequence[str] = DEFAULT_MODELS,
@@ -363,7 +379,8 @@ def run_forecast(
     models : model names, or "all" for every model that applies (:func:`choose_models`;
         the skipped ones are listed in ``Forecast.skipped`` with the reason).
     draws : number of joint draws of the uncertain inputs; 1 means the central scenario only.
-    seed : seed of the draws (a ``numpy.random.Generator``); same seed, same bits.
+    seed : seed of the draws (:func:`sample_draws`; None: the default seed); same seed, same
+        bits, and the first k draws of n are a k-draw forecast's.
     rounds : maximum rounds (EUM, which stops each issue by its stopping rule) or maximum
         turns (SMP); the model's default when None.
     progress : called as ``progress(model, n_draws_done)`` after each chunk.
@@ -380,7 +397,7 @@ def run_forecast(
     if draws == 1:
         inputs = central_inputs
     else:
-        inputs = scenario.sample(draws, np.random.default_rng(seed))
+        inputs = sample_draws(scenario, draws, seed)
     status_quo = scenario.status_quo()
     results = {}
     for name in models:

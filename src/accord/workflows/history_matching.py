@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from accord.experiments.rng import DEFAULT_SEED, STREAM_KEYS, child_seed
 from accord.spec.errors import ScenarioError
 from accord.spec.jsonout import dumps
 
@@ -52,7 +53,7 @@ REPORT_NAME = "calibration.md"
 #: interstate durability fit's own parameters are left as that fit drew them.
 CANDIDATES: tuple[str, ...] = ("war_end_hazard_scale", "talks_probability", "log_hr_interstate")
 #: The experiments' own stream for picking an accepted point (apart from the engine's draws).
-PICK_STREAM = 0x63616C69  # "cali"
+PICK_STREAM = STREAM_KEYS["calibration_pick"]  # "cali"
 MARGIN_SE = 1.0
 CEASEFIRE_YEARS = 5.0
 
@@ -128,7 +129,7 @@ def _inside(value: float, count: int, observed: dict[str, float], margin_se: flo
 
 
 def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = "baseline",
-              points: int = 48, replicates: int = 150, waves: int = 2, seed: int = 20250301,
+              points: int = 48, replicates: int = 150, waves: int = 2, seed: int = DEFAULT_SEED,
               executor: ExecutorName = "inprocess", chunk_size: int | None = None,
               progress: bool = True) -> dict[str, Any]:
     """History-match the scenario's engine to :func:`observed_targets`; write the results.
@@ -171,8 +172,9 @@ def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = 
                                                    "high": box[u.name][1]})
                               for u in calibrated]
         point_design = make_design(wave_uncertainties, [], points, method="lhs",
-                                   seed=seed + wave)
-        design = variant_design(spec, variant, points * replicates, seed=seed + 100 + wave,
+                                   seed=child_seed(seed, "calibration_points", wave))
+        design = variant_design(spec, variant, points * replicates,
+                                seed=child_seed(seed, "calibration_futures", wave),
                                 method="lhs")
         design["calibration_point"] = np.repeat(np.arange(points), replicates)
         for name in names:

@@ -14,7 +14,7 @@ from accord.spec.errors import ScenarioError
 
 def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = None,
              futures: int = 20, population: int = 12, generations: int = 3,
-             seed: int = 20250301, force: bool = False,
+             seed: int | None = None, rng: Any = None, force: bool = False,
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """``objectives``: ``"max:peace_holds_5y"`` or ``"min:aid_total_europe"`` (mean over
     the futures is what NSGA-II sees; the Pareto set carries every robustness metric).
@@ -24,7 +24,11 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
     estimate (:func:`accord.simulation.cost.estimate_optimization`, ``population x
     generations x futures`` experiments) is refused over the cap of :mod:`accord.spec.limits`
     unless ``force``; ``log(line)`` gets a long search's estimate and one line per generation
-    (evaluations so far, hypervolume, time left)."""
+    (evaluations so far, hypervolume, time left).
+
+    ``seed`` (default :data:`~accord.experiments.rng.DEFAULT_SEED`) or ``rng`` (numpy SPEC 7,
+    :func:`accord.workflows.seeds.resolve_seed`) seeds the futures; NSGA-II gets its own
+    31-bit child seed (``optimize`` in :data:`~accord.experiments.rng.STREAM_KEYS`)."""
     from accord.analysis.robust import nsga2, robustness
     from accord.experiments.design import make_design
     from accord.simulation import simulate_chunk
@@ -43,13 +47,14 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
             raise ScenarioError(None, "bad objective", field="--objectives",
                                 expected="min:OUTCOME or max:OUTCOME", found=text)
         parsed.append((sense, name))
+    from accord.experiments.rng import child_seed
     from accord.workflows.forecast import check_count
-    from accord.workflows.seeds import check_seed
+    from accord.workflows.seeds import resolve_seed
 
     population = check_count(population, "--population", minimum=2)
     generations = check_count(generations, "--generations")
     futures = check_count(futures, "--futures")
-    seed = check_seed(seed, field="--seed")
+    seed = resolve_seed(seed, rng, field="--seed")
     loaded = load(scenario)
     spec = loaded.simulation
     if spec is None:
@@ -106,7 +111,8 @@ def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = 
             f"evaluations, hypervolume {hypervolume:.4g}, ETA {left:.0f} s")
 
     result = nsga2(evaluate, bounds, len(parsed), population=population,
-                   generations=generations, seed=seed % 2**31, integer=[True] * len(levers),
+                   generations=generations, seed=child_seed(seed, "optimize", bits=31),
+                   integer=[True] * len(levers),
                    progress=progress)
     candidates = sorted(evaluated)
     policies = []

@@ -167,12 +167,9 @@ def update(run: Any, observed: str | os.PathLike[str], out: str | os.PathLike[st
 
 def _rerun_seed(parent_seed: int) -> int:
     """The fresh run's seed: a child of the parent's seed (its own stream, never seed + k)."""
-    import numpy as np
+    from accord.experiments.rng import child_seed
 
-    from accord.experiments.rng import RERUN_STREAM
-
-    child = np.random.SeedSequence(parent_seed, spawn_key=(RERUN_STREAM,))
-    return int(child.generate_state(1, dtype=np.uint32)[0])
+    return child_seed(parent_seed, "rerun")
 
 
 def _rerun(study: Any, parent: Any, kept: Any, experiments: int, seed: int, directory: Any,
@@ -182,7 +179,7 @@ def _rerun(study: Any, parent: Any, kept: Any, experiments: int, seed: int, dire
 
     import numpy as np
 
-    from accord.experiments.rng import RERUN_STREAM
+    from accord.experiments.rng import stream_rng
     from accord.experiments.runner import run_experiments
     from accord.simulation import compile_spec, simulate_chunk
     from accord.workflows.forecast import check_count
@@ -192,7 +189,7 @@ def _rerun(study: Any, parent: Any, kept: Any, experiments: int, seed: int, dire
     experiments = check_count(experiments, "experiments")
     design = parent.design()
     rows = design[design["experiment"].isin(kept)].reset_index(drop=True)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(RERUN_STREAM,)))
+    rng = stream_rng(seed, "rerun")
     table = rows.iloc[rng.integers(0, len(rows), experiments)].reset_index(drop=True)
     table["experiment"] = np.arange(experiments)
     scenario = study.scenario

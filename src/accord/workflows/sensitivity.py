@@ -43,17 +43,20 @@ def _inputs(study: Any, design_columns: list[str]) -> tuple[list[str], list[str]
 def sensitivity(run: str | os.PathLike[str], *, method: str = "delta",
                 outcome: str | None = None, variant: str | None = None,
                 by_levers: bool = False, bootstrap: int = 100,
-                seed: int = 0, force: bool = False,
+                seed: int | None = None, rng: Any = None, force: bool = False,
                 log: Any = None) -> dict[str, Any]:
     """Indices of the uncertainties for ``outcome`` in the stored run (or run directory)
     ``run``: ``{"outcome", "method", "variant", "n", "indices": [...], "excluded": [...],
-    "note"}``; with ``by_levers`` also ``"by_levers": [...]`` one entry per combination."""
+    "note"}``; with ``by_levers`` also ``"by_levers": [...]`` one entry per combination.
+
+    ``seed`` (default :data:`~accord.experiments.rng.DEFAULT_SEED`) or ``rng`` (numpy SPEC 7,
+    :func:`accord.workflows.seeds.resolve_seed`, not both) seeds the bootstrap."""
     from accord.analysis.gsa import DESIGNED_METHODS, GIVEN_DATA_METHODS, sensitivity_table
     from accord.spec.outcomes import describe
-    from accord.workflows.seeds import check_seed
+    from accord.workflows.seeds import resolve_seed
     from accord.workflows.study import open_study
 
-    check_seed(seed)
+    seed = resolve_seed(seed, rng)
     if method not in GIVEN_DATA_METHODS + DESIGNED_METHODS:
         raise ScenarioError(None, "unknown sensitivity method", field="--method",
                             expected=f"one of {list(GIVEN_DATA_METHODS + DESIGNED_METHODS)}",

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from accord.spec.errors import ScenarioError
-from accord.workflows.forecast import DEFAULT_SEED, check_count, check_path
-from accord.workflows.seeds import check_seed
+from accord.workflows.forecast import check_count, check_path
+from accord.workflows.seeds import resolve_seed
 
 if TYPE_CHECKING:
     from accord.experiments.executors import ExecutorName
@@ -71,7 +71,8 @@ def simulate(
     variants: str | Iterable[str] | None = None,
     *,
     experiments: int = 1000,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
+    rng: Any = None,
     executor: str = "inprocess",
     scheduler: str | None = None,
     chunk_size: int | None = None,
@@ -94,8 +95,11 @@ def simulate(
         Variant names (one, or a list); ``None`` = every variant of the scenario.
     experiments
         Design points per variant (a variant that crosses levers multiplies them).
-    seed
-        Run seed, ``0 <= seed < 2**63``; recorded with the scenario hash in each run's identity.
+    seed, rng
+        Run seed, ``0 <= seed < 2**63`` (default :data:`~accord.experiments.rng.DEFAULT_SEED`);
+        recorded with the scenario hash in each run's identity.
+        Or ``rng`` (numpy SPEC 7): an int (the seed) or a ``numpy.random.Generator`` (one
+        root seed is drawn from it); not both (:func:`accord.workflows.seeds.resolve_seed`).
     executor, scheduler
         ``"inprocess"``, ``"processes"`` or ``"dask"``; with dask, ``scheduler`` is the address
         of an existing cluster's scheduler (``tcp://host:port``), else a local cluster is
@@ -137,7 +141,7 @@ def simulate(
     from accord.store.runs import writer_lock
     from accord.workflows.scenarios import load
 
-    seed = check_seed(seed)
+    seed = resolve_seed(seed, rng)
     if out is not None:
         out = check_path(out, "out")
     experiments = check_count(experiments, "experiments")

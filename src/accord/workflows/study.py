@@ -122,15 +122,16 @@ class Study:
         return self._stack(variant, lambda run: run.query(sql))
 
     def compare(self, a: str, b: str, *, outcomes: Sequence[str] | None = None,
-                bootstrap: int = 2000, seed: int = 0, paired: bool | Literal["auto"] = "auto"
-                ) -> pd.DataFrame:
+                bootstrap: int = 2000, seed: int | None = None, rng: Any = None,
+                paired: bool | Literal["auto"] = "auto") -> pd.DataFrame:
         """Differences ``a - b`` of the mean of each scalar outcome, with bootstrap 95 %
-        intervals (:func:`accord.analysis.compare.compare_runs`)."""
+        intervals (:func:`accord.analysis.compare.compare_runs`); the bootstrap's ``seed``
+        or ``rng`` as in :func:`accord.workflows.seeds.resolve_seed`."""
         from accord.analysis.compare import compare_runs
-        from accord.workflows.seeds import check_seed
+        from accord.workflows.seeds import resolve_seed
 
         return compare_runs(self.run(a), self.run(b), outcomes=list(outcomes) if outcomes
-                            else None, n_bootstrap=bootstrap, seed=check_seed(seed),
+                            else None, n_bootstrap=bootstrap, seed=resolve_seed(seed, rng),
                             paired=paired)
 
     def discover(self, outcome: str, variant: str | None = None, *,
