@@ -20,7 +20,7 @@ def calibrate(
         "--out", "-o", help="Output directory (default: runs/<scenario>-calibration).")] = None,
     variant: Annotated[str, typer.Option("--variant", "-v")] = "baseline",
     points: Annotated[int, typer.Option("--points", min=4, max=10_000,
-                                        help="Parameter points per wave.")] = 48,
+                                        help="Parameter points per wave.")] = 200,
     replicates: Annotated[int, typer.Option("--replicates", min=10, max=100_000,
                                             help="Futures per parameter point.")] = 150,
     waves: Annotated[int, typer.Option("--waves", min=1, max=5)] = 2,
