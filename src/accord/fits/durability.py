@@ -414,6 +414,14 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
             low, value, high = item[stage]
             estimates.append(Estimate(f"p_recur_{stage}_{ending}", value, low, high,
                                       "probability", STAGE_LABELS[stage]))
+    fresh = first_year_ceasefire_failure()
+    estimates.append(Estimate(
+        "p_fail_first_year_fresh_truce", fresh["rate"], fresh["low"], fresh["high"],
+        "probability",
+        f"P(war resumes within 12 months of a freshly signed truce): {fresh['failed']} of "
+        f"{fresh['n']} (Fortna's civil-war truces {fresh['fortna_truces']['failed']} of "
+        f"{fresh['fortna_truces']['n']}, Minsk I failed, Minsk II held its first year); "
+        "Clopper-Pearson 95 %, not the UCDP fit"))
     for name, treated in (("third_party", int(episodes["third_party"].sum())),
                           ("peacekeeping", int(episodes["peacekeeping"].sum()))):
         if treated < MIN_TREATED:
@@ -446,6 +454,7 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
         "converged": posterior.converged,
         "follow_up_months": follow_up_months,
         "two_stage": stages,
+        "first_year_fresh_truces": fresh,
         "conditioning": CONDITIONING,
     }
     if checks:
