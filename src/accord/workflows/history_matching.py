@@ -11,16 +11,21 @@ Smith 1997; Vernon, Goldstein & Bower 2010, "Galaxy formation: a Bayesian uncert
 analysis", *Bayesian Analysis* 5(4), with the implausibility cut replaced by the interval
 itself). A second wave samples the box of the first wave's accepted points.
 
-Targets (:func:`observed_targets`):
+Targets (:func:`observed_targets`), counts of the shipped data with Clopper-Pearson intervals,
+none an output of a fit that also drives the engine (issue 22):
 
-* the hazard of the war ending in year 1, years 2-3 and years 4-10 after the scenario's
-  start, for a war that has lasted three years, from the war-duration fit
-  (:func:`accord.fits.war_duration.combined_targets`, COW inter-state wars);
-* the share of ceasefires that fail within five years, from the UCDP interstate record
-  (:func:`accord.fits.war_duration.ceasefire_recurrence`: 1 of 15, exact binomial interval).
+* the COW long-war life-table hazards: of the wars at war at 3 years, the share that ended
+  within the next year (months 0-12 of the run: the war is 3 years old at the start), and of
+  those at war at 4 years, the share ended by 6 (months 12-36);
+* the decisive and freeze shares of ended UCDP war-intensity interstate episodes;
+* the first-year failure of fresh ceasefires (Fortna's civil-war truces with Minsk I and II)
+  and the months 12-60 failure of UCDP ceasefire agreements that held a year;
+* held out (``"held_out": true``, reported, never used for acceptance): the decisive share of
+  the COW wars that reached 2 years.
 
-The result (``calibration.json``) lists the targets (``name``, ``observed`` ``{low, high}``,
-``simulated``: the value over the accepted points' futures pooled) and the accepted sample.
+The result (``calibration.json``) lists the targets (``name``, ``observed`` ``{value, low,
+high, count, n}``, ``simulated``: the value over the accepted points' futures pooled,
+``held_out``), the accepted sample and ``accepted_share_of_prior_box`` (wave 1's share).
 ``accord run`` applies a scenario's shipped calibration (:func:`apply`): each experiment
 takes one accepted point, chosen by its own uniform, so the calibrated parameters keep their
 joint distribution and results stay independent of chunking.
