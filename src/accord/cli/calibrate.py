@@ -58,7 +58,12 @@ def calibrate(
         sim = target["simulated"]
         typer.echo(f"{target['name']}: observed {target['observed']['low']:.3f}-"
                    f"{target['observed']['high']:.3f}, simulated {sim:.3f}"
-                   f"{'' if target['inside'] else '  (outside)'}")
+                   f"{'' if target['inside'] else '  (outside)'}"
+                   f"{'  [held out: not used for acceptance]' if target.get('held_out') else ''}")
+    share = result.get("accepted_share_of_prior_box")
+    if share is not None:
+        typer.echo(f"{len(result['parameters'])} free parameters; share of the prior box "
+                   f"accepted (wave 1): {100 * share:.1f} %")
     typer.echo(f"{result['status']}: {len(result['accepted'])} accepted points; "
                f"{out_dir / calibration.FILE_NAME}")
     if result["status"] != "calibrated":
