@@ -186,3 +186,21 @@ def test_fan_bands_same_for_sorted_grid_and_shuffled_rows():
     shuffled = fan_bands(series.sample(frac=1.0, random_state=1), "support_us")
     pd.testing.assert_frame_equal(grid, shuffled)
     np.testing.assert_allclose(grid["q50"], series.groupby("month")["support_us"].median())
+
+
+def test_ceasefire_by_and_war_ends_by_sit_side_by_side():
+    frame = pd.DataFrame({"experiment": [0, 1, 2, 3], "ceasefire_month": [3.0, None, None, 30.0],
+                          "war_end_month": [3.0, 5.0, None, 30.0]})
+    rows = {row.key: row for row in headline(frame)}
+    assert rows["p_ceasefire_12"].value == pytest.approx(1 / 4)
+    assert rows["p_war_ends_12"].value == pytest.approx(2 / 4)
+    assert rows["p_ceasefire_12"].label.startswith("P(ceasefire by month 12)")
+    assert "any end" in rows["p_war_ends_12"].label
+
+
+def test_ended_share_counts_only_ended_futures():
+    from accord.analysis import war_end
+
+    frame = pd.DataFrame({"war_end_type": [0, 1, 2, 3, 4, 2]})
+    assert war_end.ended_share(frame, ("decision", "collapse")) == (pytest.approx(3 / 5), 5)
+    assert war_end.ended_share(pd.DataFrame({"war_end_type": [0.0]}), ("freeze",))[1] == 0

@@ -123,3 +123,16 @@ def test_sample_shapes_and_centre():
     assert all(v.shape == (4000,) for v in draws.values())
     assert np.isclose(np.median(draws["log_hr_x"]), fit.coef[0], atol=0.05)
     assert np.isclose(np.median(draws["shape"]), fit.shape, rtol=0.05)
+
+
+def test_first_year_monthly_probability_compounds_to_the_first_year_failure():
+    import numpy as np
+
+    from accord.models.durability import first_year_monthly_probability
+
+    p1 = np.array([0.0, 0.2, 0.5])
+    monthly = first_year_monthly_probability(p1, np.zeros(3))
+    assert np.allclose(1.0 - (1.0 - monthly) ** 12, p1)
+    # a hazard ratio below 1 (guarantees, a force) lowers the first-year failure
+    guarded = first_year_monthly_probability(p1, np.full(3, -0.5))
+    assert np.all(guarded[1:] < monthly[1:])

@@ -98,8 +98,8 @@ def test_missing_outcomes_are_skipped_and_said(tmp_path):
     assert "Only one variant" in html
     # headline by hand: ceasefires in month indices 6 and 12 (13th month) of 4 futures
     headline = html[html.index('<section id="headline">'):html.index('<section id="distri')]
-    assert re.search(r"P\(ceasefire within 12 months\).*?25\.0 %", headline, re.S)
-    assert re.search(r"P\(ceasefire within 24 months\).*?50\.0 %", headline, re.S)
+    assert re.search(r"P\(ceasefire by month 12\).*?25\.0 %", headline, re.S)
+    assert re.search(r"P\(ceasefire by month 24\).*?50\.0 %", headline, re.S)
     for src in images(html):
         assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG_SIGNATURE)
 

@@ -110,8 +110,9 @@ class HeadlineRow:
 def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
     """Headline statistics of one run (one variant).
 
-    Rows (only those whose columns exist): P(ceasefire within 12/24/60 months), i.e. in months
-    0-11, 0-23, 0-59; median
+    Rows (only those whose columns exist): P(ceasefire by month 12/24/60), i.e. a negotiated
+    ceasefire in months 0-11, 0-23, 0-59; P(war ends by month 12/24/60), any end of the war
+    (ceasefire, decision, collapse or freeze) in the same months; median
     ceasefire month among futures with a ceasefire, with 5-95 %; P(peace holds 5 years)
     averaged over all futures (no ceasefire counts 0); median terms per issue with 5-95 %; aid
     totals per donor (median, 5-95 %); European defence % GDP at the end; escalation events
@@ -125,7 +126,8 @@ def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
             rows.append(
                 HeadlineRow(
                     f"p_ceasefire_{horizon}",
-                    f"P(ceasefire within {horizon} months)",
+                    f"P(ceasefire by month {horizon}): a negotiated ceasefire in months "
+                    f"0-{horizon - 1}",
                     "probability",
                     probability_ceasefire_within(months, horizon),
                     n=n_total,
@@ -133,6 +135,15 @@ def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
             )
         rows.append(_quantile_row("ceasefire_month", "Median ceasefire month (if any)", months,
                                   "months"))
+    if "war_end_month" in scalars:
+        # Side by side with the ceasefire rows (issue 22): any end of the war, not only a deal.
+        ends = scalars["war_end_month"].to_numpy(dtype=float)
+        for horizon in (12, 24, 60):
+            rows.append(HeadlineRow(
+                f"p_war_ends_{horizon}",
+                f"P(war ends by month {horizon}): any end (ceasefire, decision, collapse or "
+                f"freeze) in months 0-{horizon - 1}",
+                "probability", probability_ceasefire_within(ends, horizon), n=n_total))
     if "peace_holds_5y" in scalars:
         # nan_to_num: runs made before peace_holds_5y was defined for every future had NaN.
         holds = np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)

@@ -67,3 +67,35 @@ def at_war_last_month(series: pd.DataFrame) -> float:
         return float("nan")
     last = series["month"].max()
     return float(series.loc[series["month"] == last, "at_war"].astype(float).mean())
+
+
+def ended_share(scalars: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[float, int]:
+    """Share of the futures whose war ended (first end) that ended in one of ``kinds``.
+
+    ``kinds`` are labels of :data:`END_TYPES` (e.g. ``("decision", "collapse")`` for a
+    decisive end). Returns the share and the number of ended futures it is computed on.
+    """
+    codes = scalars["war_end_type"].to_numpy(dtype=float)
+    ended = codes > 0
+    if not ended.any():
+        return float("nan"), 0
+    wanted = np.isin(codes[ended], [END_TYPES.index(kind) for kind in kinds])
+    return float(wanted.mean()), int(ended.sum())
+
+
+def ceasefire_later_failure_rate(scalars: pd.DataFrame, horizon: int, after_years: float = 1.0,
+                                 by_years: float = 5.0) -> tuple[float, int]:
+    """Share of first ceasefires that held ``after_years`` and failed by ``by_years``.
+
+    Of the first ceasefires early enough to be watched ``by_years`` and not renewed within
+    ``after_years``, the share renewed within ``by_years`` (the second stage of durability).
+    """
+    ceasefire = scalars["ceasefire_month"].to_numpy(dtype=float)
+    renewed = scalars["war_renewed_month"].to_numpy(dtype=float)
+    gap = renewed - ceasefire
+    watched = ~np.isnan(ceasefire) & (ceasefire + 12.0 * by_years <= horizon)
+    held = watched & ~(~np.isnan(gap) & (gap <= 12.0 * after_years))
+    if not held.any():
+        return float("nan"), 0
+    failed = ~np.isnan(gap[held]) & (gap[held] <= 12.0 * by_years)
+    return float(failed.mean()), int(held.sum())

@@ -22,7 +22,7 @@ def calibrate(
         "--out", "-o", help="Output directory (default: runs/<scenario>-calibration).")] = None,
     variant: Annotated[str, typer.Option("--variant", "-v")] = "baseline",
     points: Annotated[int, typer.Option("--points", min=4, max=10_000,
-                                        help="Parameter points per wave.")] = 48,
+                                        help="Parameter points per wave.")] = 200,
     replicates: Annotated[int, typer.Option("--replicates", min=10, max=100_000,
                                             help="Futures per parameter point.")] = 150,
     waves: Annotated[int, typer.Option("--waves", min=1, max=5)] = 2,
@@ -63,7 +63,12 @@ def calibrate(
         sim = target["simulated"]
         typer.echo(f"{target['name']}: observed {target['observed']['low']:.3f}-"
                    f"{target['observed']['high']:.3f}, simulated {sim:.3f}"
-                   f"{'' if target['inside'] else '  (outside)'}")
+                   f"{'' if target['inside'] else '  (outside)'}"
+                   f"{'  [held out: not used for acceptance]' if target.get('held_out') else ''}")
+    share = result.get("accepted_share_of_prior_box")
+    if share is not None:
+        typer.echo(f"{len(result['parameters'])} free parameters; share of the prior box "
+                   f"accepted (wave 1): {100 * share:.1f} %")
     typer.echo(f"{result['status']}: {len(result['accepted'])} accepted points; "
                f"{out_dir / calibration.FILE_NAME}")
     if result["status"] != "calibrated":

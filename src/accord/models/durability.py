@@ -383,3 +383,18 @@ def monthly_renewal_probability(
     t = np.maximum(np.asarray(months_since_ceasefire, float), 0.0)
     increment = ((t + 1.0) / scale) ** shape - (t / scale) ** shape
     return -np.expm1(-np.exp(log_hazard_ratio) * increment)
+
+
+def first_year_monthly_probability(first_year_failure: np.ndarray,
+                                   log_hazard_ratio: np.ndarray) -> np.ndarray:
+    """Monthly chance that a fresh ceasefire fails, in its first 12 months.
+
+    A constant hazard over the first year whose 12-month failure probability is
+    ``first_year_failure`` for the reference ceasefire, scaled by the hazard ratio of the
+    ceasefire's features: ``p = 1 - exp(-exp(log_hr) H1 / 12)``, ``H1 = -log(1 - p1)``.
+    The first stage of the two-stage durability model (docs/models/durability.md): records
+    that keep short truces (Fortna 2008) fail far more often in year 1 than the UCDP
+    terminations the Weibull is fitted on, which had already held a year.
+    """
+    p1 = np.clip(np.asarray(first_year_failure, float), 0.0, 1.0 - 1e-12)
+    return -np.expm1(np.exp(np.asarray(log_hazard_ratio, float)) * np.log1p(-p1) / 12.0)

@@ -362,15 +362,16 @@ def _war_end_section(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame]
             targets.setdefault(item["name"], item["observed"])
     rows = []
     for kind in war_end.END_TYPES:
-        rows.append({"label": f"war ends by {kind}" if kind != "ongoing"
-                     else "war never ends within the horizon",
+        rows.append({"label": f"war first ends in a {kind} (share of all futures)"
+                     if kind != "ongoing" else "war never ends within the horizon",
                      "cells": [fmt(shares[v][kind], "share") if v in shares else "–"
                                for v in scalars]})
-    for name, _, _ in war_end.WINDOWS:
+    for name, start, stop in war_end.WINDOWS:
         observed = targets.get(f"hazard_{name}")
         record = (f" (record {fmt(observed['low'], 'share')} – {fmt(observed['high'], 'share')})"
                   if observed else "")
-        rows.append({"label": f"hazard of ending in {name.replace('_', ' ')}{record}",
+        rows.append({"label": f"war ends (any end) in months {start}-{stop - 1} | at war at "
+                              f"month {start}{record}",
                      "cells": [fmt(hazards[v].get(name, float("nan")), "share")
                                if v in hazards else "–" for v in scalars]})
     rows.append({"label": "at war in the last month (monthly series' futures)",

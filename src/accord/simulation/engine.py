@@ -64,6 +64,10 @@ PARAMETERS: tuple[str, ...] = (
 CIVIL_WAR_PARAMETERS: tuple[str, ...] = (
     "civil_war_shape", "civil_war_scale_months", "log_hr_interstate", "log_hr_peacekeepers",
 )
+#: Read when the scenario declares them (older scenarios run without): the chance that a
+#: freshly signed ceasefire fails within its first 12 months (issue 22: the UCDP-fitted
+#: renewal hazard holds only for ceasefires that already held a year).
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("ceasefire_first_year_failure",)
 #: Choice uncertainties the engine reads (not numbers).
 CHOICES: tuple[str, ...] = ("credible_commitment_required",)
 #: Levers the engine reads.
@@ -373,6 +377,8 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     civil_war = compiled.durability_evidence == "civil_war"
     params = {name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
               for name in PARAMETERS + (CIVIL_WAR_PARAMETERS if civil_war else ())}
+    params.update({name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
+                   for name in OPTIONAL_PARAMETERS if name in compiled.defaults})
     lever = {name: _column(design, name, compiled.defaults[name]) for name in LEVERS}
 
     # Aid among donors: the burden game calibrated on recent Kiel levels (accord.models.burden).
@@ -616,6 +622,7 @@ def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
         europe_defence=np.full(size, compiled.ally_defence[ally_is_europe].sum()),
         months_at_peace_now=zero,
         log_hazard_ratio=zero,
+        peace_by_ceasefire=np.zeros(size, dtype=bool),
         ceasefire_month=nan,
         war_renewed_month=nan.copy(),
         front_at_ceasefire=nan.copy(),

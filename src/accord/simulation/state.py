@@ -37,6 +37,9 @@ class State:
         Months since the current ceasefire (0 at war).
     log_hazard_ratio : float [B]
         Renewal hazard of the current (or last) ceasefire against the reference case.
+    peace_by_ceasefire : bool [B]
+        The current (or last) peace began with a negotiated ceasefire (not a decision, a
+        collapse or a freeze): its first year carries the first-year failure hazard.
     ceasefire_month, war_renewed_month : float [B]
         First ceasefire and first renewal of war (month index), NaN until they happen.
     front_at_ceasefire : float [B]
@@ -69,6 +72,7 @@ class State:
     europe_defence: np.ndarray
     months_at_peace_now: np.ndarray
     log_hazard_ratio: np.ndarray
+    peace_by_ceasefire: np.ndarray
     ceasefire_month: np.ndarray
     war_renewed_month: np.ndarray
     front_at_ceasefire: np.ndarray

@@ -191,6 +191,13 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
     renewal_p = durability.monthly_renewal_probability(
         state.months_at_peace_now, state.log_hazard_ratio, inputs.ceasefire_shape,
         inputs.ceasefire_scale)
+    first_year = p.get("ceasefire_first_year_failure")
+    if first_year is not None:
+        # A negotiated ceasefire's first 12 months carry the first-year failure hazard of
+        # records that keep short truces; the fitted hazard applies from month 12 (issue 22).
+        early = durability.first_year_monthly_probability(first_year, state.log_hazard_ratio)
+        renewal_p = np.where(state.peace_by_ceasefire & (state.months_at_peace_now < 12.0),
+                             early, renewal_p)
     renewed = ~at_war & (uniforms[:, 1] < renewal_p)
 
     new_at_war = (at_war & ~ended) | renewed
@@ -232,6 +239,7 @@ def step(state: State, inputs: Inputs, month: int, normals: np.ndarray, uniforms
         europe_defence=europe_defence,
         months_at_peace_now=months_now,
         log_hazard_ratio=log_hr,
+        peace_by_ceasefire=np.where(ended, ceasefire, state.peace_by_ceasefire),
         ceasefire_month=np.where(first_ceasefire, float(month), state.ceasefire_month),
         war_renewed_month=np.where(first_renewal & ~np.isnan(state.ceasefire_month),
                                    float(month), state.war_renewed_month),

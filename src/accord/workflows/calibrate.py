@@ -19,7 +19,7 @@ def calibrate(
     out: str | os.PathLike[str],
     *,
     variant: str = "baseline",
-    points: int = 48,
+    points: int = 200,
     replicates: int = 150,
     waves: int = 2,
     seed: int | None = None,

@@ -11,16 +11,21 @@ Smith 1997; Vernon, Goldstein & Bower 2010, "Galaxy formation: a Bayesian uncert
 analysis", *Bayesian Analysis* 5(4), with the implausibility cut replaced by the interval
 itself). A second wave samples the box of the first wave's accepted points.
 
-Targets (:func:`observed_targets`):
+Targets (:func:`observed_targets`), counts of the shipped data with Clopper-Pearson intervals,
+none an output of a fit that also drives the engine (issue 22):
 
-* the hazard of the war ending in year 1, years 2-3 and years 4-10 after the scenario's
-  start, for a war that has lasted three years, from the war-duration fit
-  (:func:`accord.fits.war_duration.combined_targets`, COW inter-state wars);
-* the share of ceasefires that fail within five years, from the UCDP interstate record
-  (:func:`accord.fits.war_duration.ceasefire_recurrence`: 1 of 15, exact binomial interval).
+* the COW long-war life-table hazards: of the wars at war at 3 years, the share that ended
+  within the next year (months 0-12 of the run: the war is 3 years old at the start), and of
+  those at war at 4 years, the share ended by 6 (months 12-36);
+* the decisive and freeze shares of ended UCDP war-intensity interstate episodes;
+* the first-year failure of fresh ceasefires (Fortna's civil-war truces with Minsk I and II)
+  and the months 12-60 failure of UCDP ceasefire agreements that held a year;
+* held out (``"held_out": true``, reported, never used for acceptance): the decisive share of
+  the COW wars that reached 2 years.
 
-The result (``calibration.json``) lists the targets (``name``, ``observed`` ``{low, high}``,
-``simulated``: the value over the accepted points' futures pooled) and the accepted sample.
+The result (``calibration.json``) lists the targets (``name``, ``observed`` ``{value, low,
+high, count, n}``, ``simulated``: the value over the accepted points' futures pooled,
+``held_out``), the accepted sample and ``accepted_share_of_prior_box`` (wave 1's share).
 ``accord run`` applies a scenario's shipped calibration (:func:`apply`): each experiment
 takes one accepted point, chosen by its own uniform, so the calibrated parameters keep their
 joint distribution and results stay independent of chunking.
@@ -47,63 +52,115 @@ if TYPE_CHECKING:
 
 FILE_NAME = "calibration.json"
 REPORT_NAME = "calibration.md"
-#: Uncertainties the calibration may narrow, in order: the weight of the record's hazard of
-#: ends without agreement, the monthly chance of closing a deal, and (only where the engine
-#: reads it: civil-war durability evidence) the interstate shift of the renewal hazard. The
-#: interstate durability fit's own parameters are left as that fit drew them.
-CANDIDATES: tuple[str, ...] = ("war_end_hazard_scale", "talks_probability", "log_hr_interstate")
+#: Uncertainties the calibration may narrow, in order (issue 22: at least four): the monthly
+#: chance of closing a deal, the weight of the record's hazard of ends without agreement, the
+#: split of those ends into freezes, a fresh ceasefire's first-year failure and the 5-year
+#: renewal of a ceasefire that held its first year; and (only where the engine reads it:
+#: civil-war durability evidence) the interstate shift of the renewal hazard.
+CANDIDATES: tuple[str, ...] = ("talks_probability", "war_end_hazard_scale", "freeze_share",
+                               "ceasefire_first_year_failure", "durability_p_recur_5y",
+                               "log_hr_interstate")
 #: The experiments' own stream for picking an accepted point (apart from the engine's draws).
 PICK_STREAM = STREAM_KEYS["calibration_pick"]  # "cali"
 MARGIN_SE = 1.0
-CEASEFIRE_YEARS = 5.0
+#: The record's long-war life-table windows the engine can be held to, with the window of
+#: the simulation they map to: the war under way is 3 years old at the scenario's start
+#: (2022-02-24 to 2025-03-01), so months 0-12 are its fourth year, months 12-36 years 5-6.
+HAZARD_TARGETS: tuple[tuple[str, float, float, int, int], ...] = (
+    ("hazard_year_1", 3.0, 1.0, 0, 12), ("hazard_years_2_3", 4.0, 2.0, 12, 36))
+DECISIVE: tuple[str, ...] = ("decision", "collapse")
+FREEZE: tuple[str, ...] = ("freeze",)
+#: The target held out of acceptance and reported against its interval.
+HELD_OUT = "decisive_share_cow_long_wars"
+
+
+def _target(name: str, description: str, counts: tuple[int, int], value: float, low: float,
+            high: float, source: str, held_out: bool = False) -> dict[str, Any]:
+    return {"name": name, "description": description,
+            "observed": {"value": value, "low": low, "high": high,
+                         "count": counts[0], "n": counts[1]},
+            "source": source, "held_out": held_out}
 
 
 def observed_targets() -> list[dict[str, Any]]:
-    """The record's targets with their intervals (from the fitted war-duration models)."""
-    from accord.fits import war_duration
+    """The record's targets with exact binomial intervals (none from the engine's own fits).
 
-    fits = war_duration.fit_models()
+    Long-war life-table hazards of the COW wars (:func:`accord.fits.war_duration.
+    long_war_hazards`), the end-type shares of UCDP's war-intensity interstate episodes
+    (:func:`accord.fits.war_duration.long_war_end_types`), a fresh ceasefire's first-year
+    failure from data that keeps short truces (:func:`accord.fits.durability.
+    first_year_ceasefire_failure`) and the later failure of UCDP's ceasefire agreements that
+    held a year; held out: the decisive share of the COW wars that reached 2 years.
+    """
+    from accord.fits import durability, war_duration
+
+    wars = war_duration.cow_wars()
+    life = {(row["reached_years"], row["window_years"]): row
+            for row in war_duration.long_war_hazards(wars["duration_years"], wars["ended"])}
     rows = []
-    for name, values in fits.targets.items():
-        rows.append({
-            "name": f"hazard_{name}",
-            "description": f"P(war ends in {name.replace('_', ' ')} after the start | at war "
-                           "at the window's start), war at war for 3 years at the start",
-            "observed": {"value": values["value"], "low": values["low"],
-                         "high": values["high"]},
-            "source": "accord fit war-duration: Weibull and log-logistic AFT on the 95 COW "
-                      "inter-state wars, Russia-Ukraine covariates (Akaike-weighted value, "
-                      "interval spanning both families' 95 % intervals)",
-        })
-    rows.append(ceasefire_failure_target())
+    for name, reached, width, start, stop in HAZARD_TARGETS:
+        row = life[(reached, width)]
+        rows.append(_target(
+            name, f"P(war ends in months {start}-{stop} of the run | at war at month {start}): "
+                  f"the war's years {reached:g}-{reached + width:g}",
+            (row["ended"], row["n"]), row["rate"], row["low"], row["high"],
+            f"COW inter-state wars 1816-2007 (cow_interstate_war_durations.csv), life table: "
+            f"{row['ended']} of the {row['n']} wars still fought at {reached:g} years ended "
+            f"before {reached + width:g} (Clopper-Pearson 95 %)"))
+    shares = war_duration.long_war_end_types()
+    ucdp = shares["ucdp_war_intensity_episodes"]
+    for name, kind, label in (("decisive_share", "decisive", "decision or collapse"),
+                              ("freeze_share_of_ends", "freeze", "freeze")):
+        cell = ucdp[kind]
+        rows.append(_target(
+            name, f"share of ended wars (first end, 10-year horizon) that ended by {label}",
+            (cell["count"], cell["n"]), cell["share"], cell["low"], cell["high"],
+            f"UCDP Conflict Termination v3-2021, ended interstate episodes with a war-intensity "
+            f"year (1,000+ battle deaths): {cell['count']} of {cell['n']} ended by "
+            f"{'victory (outcomes 3, 4, 6)' if kind == 'decisive' else 'low activity (5)'} "
+            "(Clopper-Pearson 95 %)"))
+    first = durability.first_year_ceasefire_failure()
+    rows.append(_target(
+        "ceasefire_failure_first_year",
+        "share of fresh ceasefires followed by renewed war within 12 months",
+        (first["failed"], first["n"]), first["rate"], first["low"], first["high"],
+        f"Fortna's civil-war ceasefires (fortna_civilwar_ceasefires.csv), truces: "
+        f"{first['fortna_truces']['failed']} of {first['fortna_truces']['n']} failed within "
+        "365 days of the ceasefire date; with Minsk I (failed) and Minsk II (held its first "
+        f"year): {first['failed']} of {first['n']} (Clopper-Pearson 95 %)"))
+    later = durability.two_stage_hazards(durability.interstate_episodes(), None)
+    cell = later["record"]["ceasefire_agreement"]["years_2_5_given_first_year"]
+    rows.append(_target(
+        "ceasefire_failure_years_2_5",
+        "share of ceasefires that held 12 months and were followed by renewed war by month 60",
+        (cell["recurred"], cell["n"]), cell["rate"], cell["low"], cell["high"],
+        f"UCDP Conflict Termination v3-2021, interstate episodes ended by a ceasefire "
+        f"agreement: {cell['recurred']} of {cell['n']} recurred in months 12-60 (all had held "
+        "12 months: UCDP codes an end only after a year below 25 deaths; Clopper-Pearson 95 %)"))
+    cow = shares["cow_wars_reaching_2_years"]["decisive"]
+    rows.append(_target(
+        HELD_OUT, "share of ended wars (first end) that ended by decision or collapse, "
+                  "against the long COW wars (held out: not used for acceptance)",
+        (cow["count"], cow["n"]), cow["share"], cow["low"], cow["high"],
+        f"COW inter-state wars that reached 2 years: {cow['count']} of {cow['n']} had a "
+        "winner (Clopper-Pearson 95 %)", held_out=True))
+    for target in rows:
+        check_target(target)
     return rows
 
 
-def ceasefire_failure_target() -> dict[str, Any]:
-    """The 5-year ceasefire failure target: the durability fit's, else the UCDP record's.
-
-    ``accord fit durability`` (interstate ceasefire agreements, UCDP) gives the 5-year
-    recurrence of a ceasefire agreement with its interval; without that fit, the raw record:
-    interstate episodes that ended in a ceasefire and recurred within five years, with the
-    exact binomial interval.
-    """
-    from accord.fits import FITS, run_fit, war_duration
-
-    target: dict[str, Any] = {"name": "ceasefire_failure_5y",
-              "description": "share of ceasefires followed by renewed war within 5 years"}
-    if "durability" in FITS:
-        estimate = run_fit("durability").estimate("p_recur_5y_ceasefire_agreement")
-        target["observed"] = {"value": estimate.value, "low": estimate.low,
-                              "high": estimate.high}
-        target["source"] = ("accord fit durability: p_recur_5y_ceasefire_agreement (UCDP "
-                            "interstate terminations and agreements), 95 % interval")
-        return target
-    record = war_duration.ceasefire_recurrence(CEASEFIRE_YEARS)
-    target["observed"] = {"value": record["rate"], "low": record["low"], "high": record["high"]}
-    target["source"] = (f"UCDP Conflict Termination v3-2021, interstate episodes ended by a "
-                        f"ceasefire: {record['failures']} of {record['n']} recurred within 5 "
-                        "years (Clopper-Pearson 95 % interval)")
-    return target
+def check_target(target: dict[str, Any], origin: str = "calibration targets") -> None:
+    """Refuse a target with an empty sample or an interval that excludes its own value."""
+    observed = target["observed"]
+    if not observed.get("n"):
+        raise ScenarioError(origin, "empty sample", field=f"{target['name']}.observed.n",
+                            expected="at least one case", found=observed.get("n"))
+    if not observed["low"] <= observed["value"] <= observed["high"]:
+        raise ScenarioError(origin, "the interval excludes its own value",
+                            field=f"{target['name']}.observed",
+                            expected="low <= value <= high",
+                            found=f"{observed['value']} outside {observed['low']}-"
+                                  f"{observed['high']}")
 
 
 def simulated_targets(scalars: pd.DataFrame, horizon: int) -> dict[str, tuple[float, int]]:
@@ -112,12 +169,15 @@ def simulated_targets(scalars: pd.DataFrame, horizon: int) -> dict[str, tuple[fl
 
     months = scalars["war_end_month"].to_numpy(dtype=float)
     out: dict[str, tuple[float, int]] = {}
-    for name, start, stop in war_end.WINDOWS:
+    for name, _, _, start, stop in HAZARD_TARGETS:
         if stop <= horizon:
             at_risk = int((np.isnan(months) | (months >= start)).sum())
-            out[f"hazard_{name}"] = (war_end.window_hazard(months, start, stop), at_risk)
-    out["ceasefire_failure_5y"] = war_end.ceasefire_failure_rate(scalars, horizon,
-                                                                 CEASEFIRE_YEARS)
+            out[name] = (war_end.window_hazard(months, start, stop), at_risk)
+    out["decisive_share"] = war_end.ended_share(scalars, DECISIVE)
+    out[HELD_OUT] = out["decisive_share"]
+    out["freeze_share_of_ends"] = war_end.ended_share(scalars, FREEZE)
+    out["ceasefire_failure_first_year"] = war_end.ceasefire_failure_rate(scalars, horizon, 1.0)
+    out["ceasefire_failure_years_2_5"] = war_end.ceasefire_later_failure_rate(scalars, horizon)
     return out
 
 
@@ -129,7 +189,7 @@ def _inside(value: float, count: int, observed: dict[str, float], margin_se: flo
 
 
 def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = "baseline",
-              points: int = 48, replicates: int = 150, waves: int = 2, seed: int = DEFAULT_SEED,
+              points: int = 200, replicates: int = 150, waves: int = 2, seed: int = DEFAULT_SEED,
               executor: ExecutorName = "inprocess", chunk_size: int | None = None,
               progress: bool = True) -> dict[str, Any]:
     """History-match the scenario's engine to :func:`observed_targets`; write the results.
@@ -141,7 +201,7 @@ def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = 
     from accord.experiments.runner import run_experiments
     from accord.safeio import ensure_directory
     from accord.simulation import compile_spec, simulate_chunk, variant_design
-    from accord.simulation.engine import CIVIL_WAR_PARAMETERS, PARAMETERS
+    from accord.simulation.engine import CIVIL_WAR_PARAMETERS, OPTIONAL_PARAMETERS, PARAMETERS
 
     spec = scenario.simulation
     origin = scenario.origin or scenario.name
@@ -152,7 +212,7 @@ def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = 
                             expected=f"one of {sorted(spec.variants)}", found=variant)
     uncertainties, _ = spec.variant_inputs(variant)
     compiled = compile_spec(spec, scenario, seed=seed, source=origin)
-    read = set(compiled.defaults) & (set(PARAMETERS) | (
+    read = set(compiled.defaults) & (set(PARAMETERS) | set(OPTIONAL_PARAMETERS) | (
         set(CIVIL_WAR_PARAMETERS) if spec.durability_evidence == "civil_war" else set()))
     calibrated = [u for u in uncertainties if u.name in CANDIDATES and u.name in read]
     if not calibrated:
@@ -189,7 +249,8 @@ def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = 
                                          on="experiment")
         for point, group in scalars.groupby("calibration_point"):
             sims = simulated_targets(group, horizon)
-            inside = all(_inside(*sims[t["name"]], t["observed"], MARGIN_SE) for t in targets)
+            inside = all(_inside(*sims[t["name"]], t["observed"], MARGIN_SE)
+                           for t in targets if not t["held_out"])
             evaluated.append({
                 "wave": wave, "point": int(point), "accepted": inside,
                 **{name: float(point_design[name].iloc[int(point)]) for name in names},
@@ -228,9 +289,15 @@ def calibrate(scenario: Any, *, out_dir: str | os.PathLike[str], variant: str = 
                         "accepted_high": max((r[u.name] for r in accepted), default=None)}
                        for u in calibrated],
         "targets": targets,
+        # Wave 1 samples the prior box uniformly: its accepted share is the share of the box
+        # the targets leave (the later waves sample inside the first's accepted box).
+        "accepted_share_of_prior_box": (
+            sum(r["accepted"] for r in evaluated if r["wave"] == 1)
+            / max(1, sum(r["wave"] == 1 for r in evaluated))),
         "accepted": [{name: row[name] for name in names} for row in accepted],
         "evaluated": evaluated,
-        "status": ("calibrated" if accepted and all(t["inside"] for t in targets)
+        "status": ("calibrated" if accepted and all(t["inside"] for t in targets
+                                                    if not t["held_out"])
                    else "no accepted point" if not accepted else "pooled value outside"),
     }
     write(result, out)
@@ -270,16 +337,23 @@ def report_markdown(result: dict[str, Any]) -> str:
     """A short Markdown report of a calibration."""
     lines = [f"# Calibration of {result['scenario']} ({result['variant']})", "",
              f"Status: **{result['status']}**. Method: {result['method']}.", "",
-             "| target | observed low | observed high | simulated | inside |",
-             "|---|---|---|---|---|"]
+             "| target | record | observed low | observed high | simulated | inside | use |",
+             "|---|---|---|---|---|---|---|"]
     for t in result["targets"]:
         sim = t.get("simulated")
-        lines.append(f"| {t['name']} | {t['observed']['low']:.3f} | "
+        record = (f"{t['observed']['count']} of {t['observed']['n']}"
+                  if t["observed"].get("n") else "–")
+        lines.append(f"| {t['name']} | {record} | {t['observed']['low']:.3f} | "
                      f"{t['observed']['high']:.3f} | "
                      f"{'–' if sim is None or not math.isfinite(sim) else f'{sim:.3f}'} | "
-                     f"{'yes' if t.get('inside') else 'no'} |")
+                     f"{'yes' if t.get('inside') else 'no'} | "
+                     f"{'held out' if t.get('held_out') else 'acceptance'} |")
+    share = result.get("accepted_share_of_prior_box")
     lines += ["", f"Accepted points: {len(result['accepted'])} of "
-                  f"{len(result['evaluated'])} evaluated.", "",
+                  f"{len(result['evaluated'])} evaluated"
+                  + ("" if share is None else
+                     f"; share of the prior box accepted (wave 1): {100 * share:.1f} %")
+                  + ".", "",
               "| parameter | prior | accepted range |", "|---|---|---|"]
     for p in result["parameters"]:
         accepted = ("–" if p["accepted_low"] is None
