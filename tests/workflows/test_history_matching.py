@@ -42,6 +42,7 @@ def test_shipped_calibration_has_the_contract_shape(shipped):
     assert all(set(point) == declared for point in shipped["accepted"])
 
 
+@pytest.mark.slow
 def test_shipped_targets_are_the_records(shipped):
     observed = {t["name"]: t["observed"] for t in calibration.observed_targets()}
     for target in shipped["targets"]:
@@ -76,6 +77,7 @@ def test_apply_gives_each_experiment_its_own_accepted_point(shipped):
     assert rows <= accepted
 
 
+@pytest.mark.slow
 def test_calibrate_writes_targets_and_the_accepted_region(flagship, tmp_path):
     result = calibration.calibrate(flagship, out_dir=tmp_path / "cal", points=4, replicates=20,
                                    waves=1, seed=3, progress=False)
@@ -92,6 +94,7 @@ def test_describe_says_which_parameters_a_run_used(shipped):
     assert calibration.describe(shipped, None).startswith("calibrated")
 
 
+@pytest.mark.slow
 def test_run_says_whether_it_used_the_calibration(tmp_path):
     import subprocess
     import sys
@@ -106,6 +109,7 @@ def test_run_says_whether_it_used_the_calibration(tmp_path):
         assert Run(out / "baseline").meta["calibration"].startswith(expected)
 
 
+@pytest.mark.slow
 def test_the_public_api_and_the_cli_calibrate(tmp_path):
     import subprocess
     import sys
