@@ -3,7 +3,7 @@ PY ?= python3
 OUT ?= out/ukraine-2025
 EXPERIMENTS ?= 20000
 
-.PHONY: install install-report report test bench lint
+.PHONY: install install-report report test test-fast bench lint
 
 install:
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[all]"
@@ -18,6 +18,9 @@ report: install-report
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider --durations=15
+
+test-fast: install  # the suite without the tests marked slow (more than ~5 s each)
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15 -m "not slow"
 
 bench: install
 	for f in benchmarks/bench_*.py; do $(PY) $$f --quick || exit 1; done

@@ -110,6 +110,7 @@ def test_simulate_without_out_leaves_the_cwd_alone_and_cleans_up(
     assert not folder.exists()
 
 
+@pytest.mark.slow
 def test_simulate_with_out_then_open_runs_query_compare_discover_report(tmp_path: Path) -> None:
     out = tmp_path / "runs"
     out.mkdir()

@@ -64,6 +64,7 @@ def test_bad_figure_targets_are_refused_before_anything_runs(tmp_path: Path, nam
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", ["-1", str(2**63), str(2**64 + 5)])
 def test_bad_seeds_exit_2_in_one_line_and_write_nothing(tmp_path: Path, seed: str) -> None:
     out = tmp_path / "out"

@@ -21,6 +21,7 @@ def forecast(*args: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_flagship_all_models_with_draws(tmp_path: Path) -> None:
     figure = tmp_path / "f.png"
     result = runner.invoke(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from accord.cli import app
@@ -17,6 +18,7 @@ def _invoke(*args: str):
     return runner.invoke(app, ["run", *args])
 
 
+@pytest.mark.slow
 def test_two_variants_end_to_end_with_report_and_resume(tmp_path: Path) -> None:
     out = tmp_path / "runs"
     args = ("ukraine-2025", "--variant", "baseline", "--variant", "coalition-of-the-willing",
@@ -100,6 +102,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_accord_run_killed_with_sigkill_resumes_with_the_same_command(tmp_path: Path) -> None:
     """The README's kind of command, SIGKILLed mid-run and started again, ends exactly once."""
     import os

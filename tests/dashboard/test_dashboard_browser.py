@@ -17,7 +17,9 @@ from conftest import accord, open_page, served, settle
 
 from accord.dashboard.app import fmt
 
-pytestmark = pytest.mark.timeout(300)
+# Every test here drives Chromium against a served dashboard (several seconds each, plus the
+# server's start): all are slow.
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
 
 
 def query_value(run_dir, sql: str) -> float:

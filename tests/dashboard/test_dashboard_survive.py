@@ -6,7 +6,11 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from conftest import TIMEOUT_MS, open_page, served, settle
+
+# Chromium against a served dashboard, about 5 s a test: slow.
+pytestmark = pytest.mark.slow
 
 
 def test_deleted_run_while_its_page_is_open_shows_a_message(page, runs_root, tmp_path):

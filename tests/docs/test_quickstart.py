@@ -20,6 +20,7 @@ def test_the_quickstart_has_code() -> None:
     assert len(blocks()) >= 8
 
 
+@pytest.mark.slow
 def test_the_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
@@ -31,6 +32,7 @@ def test_the_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_the_issue_snippet_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     import accord

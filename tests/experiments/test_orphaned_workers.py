@@ -26,6 +26,7 @@ def process_group(pgid: int) -> list[int]:
     return members
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("executor", ["processes", "dask"])
 def test_sigkill_of_accord_run_kills_its_workers(tmp_path, executor):

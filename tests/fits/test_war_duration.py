@@ -190,6 +190,7 @@ def test_scores_by_hand():
     assert scores["mae_log_years"] == pytest.approx(abs(np.log(np.log(2.0)) - np.log(2.0)))
 
 
+@pytest.mark.slow
 def test_registered_and_json_shape():
     assert FITS["war-duration"] == "accord.fits.war_duration:fit"
     result = run_fit("war-duration").to_dict()

@@ -152,6 +152,7 @@ def test_median_is_the_lowest_condorcet_winner_exactly(game):
             assert forecast[b, k] == brute_force_condorcet(c[b], x[b, :, k], s[b, :, k])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(games(max_actors=8))
 def test_median_wins_every_pairwise_vote(game):
@@ -169,6 +170,7 @@ def test_median_wins_every_pairwise_vote(game):
             assert np.all(votes >= -1e-12 * 100 * w.sum())
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(games())
 def test_median_lies_in_hull_and_falls_back(game):
@@ -267,6 +269,7 @@ def test_nash_without_a_majority_or_with_a_veto_stays_at_the_status_quo():
     assert one_side.forecast[0, 0] > 60.0
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(games(max_draws=2, max_actors=6, max_issues=2), st.sampled_from(["linear", "quadratic"]),
        st.data())
@@ -289,6 +292,7 @@ def test_nash_beats_every_other_point(game, utility, data):
             assert np.all(others <= best + 1e-9 * (1.0 + abs(best)))
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(games(), st.sampled_from(["linear", "quadratic"]))
 def test_nash_lies_between_status_quo_and_farthest_participant(game, utility):

@@ -88,6 +88,7 @@ def test_sequential_update_equals_batch_posterior():
     assert np.allclose(mean, batch_mean)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(
     arrays(float, B, elements=st.floats(0, 100)),

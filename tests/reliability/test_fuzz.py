@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from fuzzing import fuzz
 
 CASES = int(os.environ.get("ACCORD_FUZZ_CASES", "200"))
 SEED = int(os.environ.get("ACCORD_FUZZ_SEED", "20250301"))
 
 
+@pytest.mark.slow
 def test_fuzzed_inputs_give_a_result_or_one_clean_error(tmp_path: Path) -> None:
     tally = fuzz(CASES, SEED, tmp_path, seconds=120)
     assert tally.tried == CASES

@@ -261,6 +261,7 @@ def ktab_file(path: Path, actors: int, rng: np.random.Generator) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_r23_100k_actors_is_refused_at_line_1(work: Path, tmp_path: Path) -> None:
     path = ktab_file(tmp_path / "R23-ktab-100k-actors.csv", 100_000, np.random.default_rng(1))
     refused(invoke(["forecast", str(path)], work), file="R23-ktab-100k-actors.csv", line=1,
@@ -323,6 +324,7 @@ def test_r25_long_values_are_cut_in_error_messages(work: Path, tmp_path: Path) -
     assert "(200002 characters)" in message  # the repr of the value, quotes included
 
 
+@pytest.mark.slow
 def test_output_never_fails_on_encoding(tmp_path: Path) -> None:
     """A name the terminal cannot encode is printed escaped, not as a UnicodeEncodeError."""
     import os

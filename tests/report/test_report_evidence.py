@@ -56,6 +56,7 @@ def test_answers_moved_are_this_runs_means_beside_the_record(evidence):
     assert evidence_section(None, scalars) is None
 
 
+@pytest.mark.slow
 def test_report_shows_the_section_only_with_evidence(tmp_path, evidence):
     scalars = _scalars([0.9, 0.8], [1.0, 2.0], [0.0, 1.0])
     series = pd.DataFrame({"experiment": [0, 0, 1, 1], "month": [0, 1, 0, 1],

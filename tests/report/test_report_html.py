@@ -16,6 +16,7 @@ SECTIONS = ["metadata", "scenario", "provenance", "headline", "distributions", "
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+# The tests of the full report are marked slow: building it takes longer than ~5 s.
 @pytest.fixture(scope="module")
 def full_report(tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("report")
@@ -32,6 +33,7 @@ def images(html):
     return re.findall(r'<img src="([^"]*)"', html)
 
 
+@pytest.mark.slow
 def test_report_has_every_section(full_report):
     path, html, _ = full_report
     assert path.name == "report.html" and path.exists()
@@ -44,6 +46,7 @@ def test_report_has_every_section(full_report):
     assert "0.1.0+test" in html  # code version
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(full_report):
     _, html, _ = full_report
     assert not re.search(r"https?://", html)
@@ -51,6 +54,7 @@ def test_report_is_self_contained(full_report):
     assert "@import" not in html and "url(" not in html
 
 
+@pytest.mark.slow
 def test_images_are_embedded_pngs(full_report):
     _, html, out_dir = full_report
     sources = images(html)
@@ -63,12 +67,14 @@ def test_images_are_embedded_pngs(full_report):
     assert len(written) == len(sources)
 
 
+@pytest.mark.slow
 def test_text_is_escaped(full_report):
     _, html, _ = full_report
     assert "<title>Synthetic &lt;report&gt;</title>" in html
     assert "&lt;b&gt;no&lt;/b&gt;" in html and "<b>no</b>" not in html
 
 
+@pytest.mark.slow
 def test_no_temporary_files_left(full_report):
     path, _, _ = full_report
     assert [p.name for p in path.parent.iterdir()] == ["report.html"]
@@ -169,6 +175,7 @@ def test_variants_with_different_columns_and_empty_series(tmp_path):
         assert base64.b64decode(src.split(",", 1)[1]).startswith(PNG_SIGNATURE)
 
 
+@pytest.mark.slow
 def test_report_answers_first(full_report):
     """Summary, then the headline table; the scenario's tables and run metadata at the end."""
     _, html, _ = full_report
@@ -180,6 +187,7 @@ def test_report_answers_first(full_report):
                      scenario)
 
 
+@pytest.mark.slow
 def test_summary_answers_in_sentences_with_intervals(full_report):
     _, html, _ = full_report
     summary = html[html.index('<section id="summary">'):html.index('<section id="headline">')]
@@ -197,6 +205,7 @@ def test_summary_answers_in_sentences_with_intervals(full_report):
     assert "reassurance_force = large instead of none" in paragraphs["levers"]
 
 
+@pytest.mark.slow
 def test_the_report_creates_no_folder_and_refuses_a_fifo(tmp_path) -> None:
     import os
     import stat

@@ -165,6 +165,7 @@ def test_protection_messages() -> None:
             assert error.value.line is not None or name == "bomb"
 
 
+@pytest.mark.slow
 def test_mutated_flagship_reads_the_same(tmp_path: Path) -> None:
     """Lines deleted, doubled, re-indented or cut in the flagship: same outcome both ways."""
     source = REPO / "src/accord/scenarios/ukraine-2025/scenario.yaml"

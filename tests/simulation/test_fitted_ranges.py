@@ -25,6 +25,7 @@ def results():
     return {name: run_fit(name) for name in FITS}
 
 
+@pytest.mark.slow
 def test_fitted_ranges_equal_the_fit(uncertainties, results):
     checked = []
     for name, uncertainty in uncertainties.items():

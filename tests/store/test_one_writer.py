@@ -54,6 +54,7 @@ def _accord_run(out: Path, *extra: str) -> list[str]:
             "-s", "3", "--chunk-size", "100", "--no-report", "--out", str(out), *extra]
 
 
+@pytest.mark.slow
 def test_two_concurrent_accord_runs_into_one_out(tmp_path):
     out = tmp_path / "out"
     first = subprocess.Popen(_accord_run(out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -168,6 +168,7 @@ def _launch(out_dir, delay, executor):
                             env=env, start_new_session=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["inprocess", "processes", "dask"])
 def test_sigkill_then_same_command_resumes_exactly_once(tmp_path, executor):
     out_dir = tmp_path / "runs"

@@ -83,6 +83,7 @@ def _independent_log_posterior(params, episodes, follow_up=du.FOLLOW_UP_MONTHS):
     return loglik + logprior
 
 
+@pytest.mark.slow
 def test_posterior_mode_agrees_with_an_independent_optimiser(episodes):
     posterior = du.fit_posterior(du.spells(episodes))
     other = minimize(lambda p: -_independent_log_posterior(p, episodes), posterior.mode + 0.3,

@@ -52,6 +52,7 @@ def test_loglik_at_optimum_equals_independent_evaluation(frame, fit):
     assert np.isclose(fit.log_likelihood, _independent_loglik(fit.params, spells), rtol=1e-10)
 
 
+@pytest.mark.slow
 def test_independent_optimiser_finds_the_same_maximum(frame, fit):
     """Nelder-Mead on the scipy.stats likelihood, from a different start, agrees."""
     spells = du.prepare_spells(frame, fit.covariates)

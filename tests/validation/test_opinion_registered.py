@@ -40,6 +40,7 @@ def test_cost_term_when_asked():
     assert cost.low < 0.0 < cost.high  # not identified: the interval spans zero
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["opinion", "durability", "escalation"])
 def test_cli_json(name):
     done = subprocess.run([sys.executable, "-m", "accord", "fit", name, "--format", "json"],

@@ -155,6 +155,7 @@ def test_units_match_the_engine() -> None:
         assert describe(name)["unit"] == "EUR bn"
 
 
+@pytest.mark.slow
 def test_the_report_prints_the_registry_units(tmp_path) -> None:
     import accord
 

@@ -83,6 +83,7 @@ def test_the_same_seed_gives_the_same_accepted_set(flagship, tmp_path):
     assert runs[0] == runs[1]
 
 
+@pytest.mark.slow
 def test_shipped_targets_are_the_records(shipped):
     observed = {t["name"]: t["observed"] for t in calibration.observed_targets()}
     for target in shipped["targets"]:
@@ -119,6 +120,7 @@ def test_apply_gives_each_experiment_its_own_accepted_point(shipped):
     assert rows <= accepted
 
 
+@pytest.mark.slow
 def test_calibrate_writes_targets_and_the_accepted_region(flagship, tmp_path):
     result = calibration.calibrate(flagship, out_dir=tmp_path / "cal", points=4, replicates=20,
                                    waves=1, seed=3, progress=False)
@@ -135,6 +137,7 @@ def test_describe_says_which_parameters_a_run_used(shipped):
     assert calibration.describe(shipped, None).startswith("calibrated")
 
 
+@pytest.mark.slow
 def test_run_says_whether_it_used_the_calibration(tmp_path):
     import subprocess
     import sys
@@ -149,6 +152,7 @@ def test_run_says_whether_it_used_the_calibration(tmp_path):
         assert Run(out / "baseline").meta["calibration"].startswith(expected)
 
 
+@pytest.mark.slow
 def test_the_public_api_and_the_cli_calibrate(tmp_path):
     import subprocess
     import sys

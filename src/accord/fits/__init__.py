@@ -17,6 +17,7 @@ is tested out of sample in ``tests/validation/``.
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -117,5 +118,33 @@ def run_fit(name: str, **options: Any) -> FitResult:
         )
     module_name, function = FITS[name].split(":")
     module = importlib.import_module(module_name)
-    result: FitResult = getattr(module, function)(**options)
+    target = getattr(module, function)
+    _check_options(name, target, options)
+    result: FitResult = target(**options)
     return result
+
+
+def _check_options(name: str, target: Any, options: dict[str, Any]) -> None:
+    """Refuse (ScenarioError, one line) an option the fit does not take, or a value whose
+    type differs from the option's default (a bool for a bool, a number for a number...)."""
+    parameters = inspect.signature(target).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return  # the fit checks its own options
+    for key, value in options.items():
+        if key not in parameters:
+            raise ScenarioError(None, f"unknown option of fit '{name}'", field=key,
+                                expected="one of " + (", ".join(parameters) or "no options"),
+                                found=key)
+        default = parameters[key].default
+        if default is inspect.Parameter.empty or default is None:
+            continue
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            ok = ok and (isinstance(default, float) or isinstance(value, int))
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            raise ScenarioError(None, f"bad option of fit '{name}'", field=key,
+                                expected=type(default).__name__, found=value)

@@ -638,12 +638,12 @@ def _coef_estimates(model: SurvivalModel, prefix: str) -> list[Estimate]:
     return rows
 
 
-def fit(**options: Any) -> FitResult:
+def fit(profile: dict[str, float] | None = None) -> FitResult:
     """Fit the war-duration models (registered as ``war-duration`` in :data:`accord.fits.FITS`).
 
-    Options: ``profile`` (a dict of covariate values replacing Russia-Ukraine's).
+    ``profile``: a dict of covariate values replacing Russia-Ukraine's.
     """
-    fits = fit_models(options.get("profile"))
+    fits = fit_models(profile)
     facts = record_facts(fits.wars)
     recurrence = ceasefire_recurrence()
     oos = out_of_sample()
