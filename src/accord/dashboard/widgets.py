@@ -1,0 +1,94 @@
+"""What every page shows the same way: messages, numbers, tables, refusals.
+
+The pages' modules (:mod:`accord.dashboard.pages`) and the shell (:mod:`accord.dashboard.app`)
+import from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from htmltools import Tag, tags
+from shiny import ui
+
+from accord.dashboard import data
+from accord.spec.errors import ScenarioError
+
+STYLE = """
+.accord-message { margin: .6em 0; }
+table.accord { border-collapse: collapse; font-size: .9em; margin: .5em 0 1em; }
+table.accord th, table.accord td { border: 1px solid #d0d4d8; padding: .25em .55em; }
+table.accord th { background: #eef2f5; }
+table.accord td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.accord .range { display: block; color: #555; font-size: .85em; }
+p.finding { max-width: 70em; }
+"""
+
+
+def message(text: str, kind: str = "warning") -> Tag:
+    """A message for a person (a refused value, an empty selection)."""
+    return ui.div(text, class_=f"alert alert-{kind} accord-message", role="alert")
+
+
+def fmt(value: Any, unit: str = "") -> str:
+    """A number as the pages show it (probabilities and shares as percentages, 1 decimal)."""
+    if value is None:
+        return "–"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(v):
+        return "–"
+    if unit in ("probability", "share", "share of futures"):
+        return f"{100 * v:.1f} %"
+    magnitude = abs(v)
+    if magnitude == 0:
+        return "0"
+    if magnitude >= 1000:
+        return f"{v:,.0f}"
+    if magnitude >= 10:
+        return f"{v:.1f}"
+    if magnitude >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def interval(low: Any, high: Any, joiner: str = " … ") -> str:
+    """``low … high`` as the tables show an interval."""
+    return f"{fmt(low)}{joiner}{fmt(high)}"
+
+
+def html_table(frame: pd.DataFrame, table_id: str, *, numeric: set[str] | None = None) -> Tag:
+    """A plain HTML table (escaped text) of ``frame``."""
+    numeric = numeric or set()
+    head = tags.tr(*[tags.th(str(c)) for c in frame.columns])
+    body = [tags.tr(*[tags.td(str(v), class_="num" if c in numeric else None)
+                      for c, v in zip(frame.columns, row, strict=True)])
+            for row in frame.itertuples(index=False)]
+    return tags.table(head, *body, id=table_id, class_="accord")
+
+
+def guarded(build: Callable[[], Any]) -> Any:
+    """Run a page's computation; a refused value becomes a message."""
+    try:
+        return build()
+    except data.FormError as error:
+        return message(str(error))
+    except ScenarioError as error:
+        return message(f"error: {error}")
+    except Exception as error:  # a run that changed under the page: a message, not a disconnect
+        if is_silent(error):
+            raise  # Shiny's "not ready yet": the output waits
+        return message(f"This could not be computed now ({type(error).__name__}: "
+                       f"{str(error)[:200]}); the run may have changed or be damaged.")
+
+
+def is_silent(error: BaseException) -> bool:
+    """Whether ``error`` is Shiny's silent "nothing to show yet" (a computation in progress)."""
+    from shiny.types import SilentException
+
+    return isinstance(error, SilentException)
