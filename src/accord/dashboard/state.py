@@ -45,7 +45,7 @@ class Store:
         self.root = root
         self.queue = queue
         self._lock = threading.Lock()
-        self._gates: dict[Hashable, threading.Lock] = {}
+        self._gates: dict[Hashable, threading.RLock] = {}
         self._listing: tuple[tuple, pd.DataFrame] | None = None
         self._runs: dict[tuple[str, int, str], data.RunData] = {}
         #: (function, the runs' objects) -> (those runs, kept alive so their ids stay
@@ -69,7 +69,7 @@ class Store:
             found = lookup()
             if found is not None:
                 return found
-            gate = self._gates.setdefault(key, threading.Lock())
+            gate = self._gates.setdefault(key, threading.RLock())  # re-entered: no deadlock
         with gate:
             with self._lock:
                 found = lookup()
@@ -247,6 +247,13 @@ class Selection:
                 self.tell(problems)
             return found
 
+        @reactive.calc
+        def outcomes() -> list[str]:
+            """The chosen runs' scalar outcomes (shared by the pages' lists)."""
+            runs = chosen()
+            return data.outcomes(runs) if runs else []
+
+        self.outcomes = outcomes
         self.stamp = self._stamp
         self.listing = listing
         self.chosen = chosen

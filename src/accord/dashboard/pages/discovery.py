@@ -61,8 +61,7 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
 
     @reactive.effect
     def _outcomes() -> None:
-        runs = selection.chosen()
-        names = data.outcomes(runs) if runs else []
+        names = selection.outcomes()
         ui.update_select("outcome", choices={n: data.label(n) for n in names},
                          selected="peace_holds_5y" if "peace_holds_5y" in names
                          else (names[0] if names else None))

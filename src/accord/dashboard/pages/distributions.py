@@ -22,8 +22,7 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
                 selection: Selection, nan_means_never: Collection[str]) -> None:
     @reactive.effect
     def _choices() -> None:
-        runs = selection.chosen()
-        names = data.outcomes(runs) if runs else []
+        names = selection.outcomes()
         current = input.outcome()
         ui.update_select("outcome", choices={n: data.label(n) for n in names},
                          selected=current if current in names else (names[0] if names else None))

@@ -51,27 +51,40 @@ def headline_table(table: pd.DataFrame, variants: list[str]) -> Tag:
     return tags.table(head, *rows, id="headline", class_="accord")
 
 
+def html(build: Any, store: Store, runs: list[data.RunData]) -> str:
+    return str(build(store, runs))
+
+
+def findings(store: Store, runs: list[data.RunData]) -> TagList:
+    return TagList(*[tags.p(tags.strong(title + ". "), text, class_="finding")
+                     for title, text in store.summary(data.sentences, runs)])
+
+
+def headline(store: Store, runs: list[data.RunData]) -> Tag:
+    return headline_table(store.summary(data.headline, runs), [r.variant for r in runs])
+
+
 @module.server
 def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
                 store: Store, selection: Selection) -> None:
     found_task, table_task = Background(store), Background(store)
 
-    def summary(task: Background, function: Any, runs: list[data.RunData]) -> Any:
-        return task.call(Store.summary_key(function, runs), function, list(runs))
+    def shown(task: Background, build: Any, runs: list[data.RunData]) -> ui.HTML:
+        """The HTML of ``build(store, runs)``, built in a worker thread once for every session
+        (the summary, and the tags turned into text, stay off the event loop)."""
+        key = ("html", build.__name__, tuple(id(r) for r in runs))
+        return ui.HTML(task.call(key, html, build, store, list(runs)))
 
     @render.ui
     def sentences() -> Any:
         runs = selection.chosen()
         if not runs:
             return message("No runs selected: pick a study and its variants above.", "info")
-        return guarded(lambda: TagList(*[
-            tags.p(tags.strong(title + ". "), text, class_="finding")
-            for title, text in summary(found_task, data.sentences, runs)]))
+        return guarded(lambda: shown(found_task, findings, runs))
 
     @render.ui
     def table() -> Any:
         runs = selection.chosen()
         if not runs:
             return None
-        return guarded(lambda: headline_table(summary(table_task, data.headline, runs),
-                                              [r.variant for r in runs]))
+        return guarded(lambda: shown(table_task, headline, runs))
