@@ -7,7 +7,7 @@ up in that listing); a resolved path must stay inside RUNS_DIR. Nothing is uploa
 Runs, forecasts, burden-sharing and new runs go through the library's public API
 (``accord.runs``, ``accord.open`` and its ``Study``, ``accord.forecast``, ``accord.burden``,
 ``accord.simulate``, ``accord.load``); summaries, comparisons, sensitivity and PRIM through the
-plain-table functions of ``accord.analysis``. The page code (``accord.dashboard.app``) calls
+plain-table functions of ``accord.analysis``. The page code (``accord.dashboard.pages``) calls
 only this module.
 """
 

@@ -92,3 +92,45 @@ def is_silent(error: BaseException) -> bool:
     from shiny.types import SilentException
 
     return isinstance(error, SilentException)
+
+
+def list_and_plot(name: str, label: str) -> Any:
+    """A page of one list (``name``) and its figure (``plot``), inside a module's UI."""
+    return ui.TagList(ui.input_select(name, label, choices=[]),
+                      ui.output_plot("plot", height="380px"))
+
+
+def explained(result: Callable[[], Any], text: str) -> Tag:
+    """A page's message: why ``result()`` was refused, or else ``text`` (what it shows)."""
+    try:
+        result()
+    except data.FormError as error:
+        return message(str(error))
+    return ui.p(text, class_="text-muted")
+
+
+def shown_with(result: Callable[[], Any], show: Callable[[Any], Any]) -> Any:
+    """``show(result())``, or nothing when ``result()`` was refused (its message says why)."""
+    try:
+        found = result()
+    except data.FormError:
+        return None
+    return show(found)
+
+
+def run_and_outcome_lists(selection: Any, study_runs: Callable[[], dict[str, str]]) -> None:
+    """Keep a page's ``run`` list on the chosen study's runs and its ``outcome`` list on the
+    chosen runs' outcomes (``peace_holds_5y`` first chosen when present)."""
+    from shiny import reactive
+
+    @reactive.effect
+    def _runs() -> None:
+        names = study_runs()
+        ui.update_select("run", choices=names, selected=next(iter(names), None))
+
+    @reactive.effect
+    def _outcomes() -> None:
+        names = selection.outcomes()
+        ui.update_select("outcome", choices={n: data.label(n) for n in names},
+                         selected="peace_holds_5y" if "peace_holds_5y" in names
+                         else (names[0] if names else None))

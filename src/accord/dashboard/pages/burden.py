@@ -9,7 +9,7 @@ from shiny import module, reactive, render, ui
 
 from accord.dashboard import data, figures
 from accord.dashboard.state import Background, Store
-from accord.dashboard.widgets import fmt, html_table, message
+from accord.dashboard.widgets import explained, fmt, html_table, shown_with
 
 
 @module.ui
@@ -48,23 +48,13 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
     @output(id="message")
     @render.ui
     def message_() -> Any:
-        try:
-            result()
-        except data.FormError as error:
-            return message(str(error))
-        return ui.p("Each ally's defence spending in the new equilibrium: median and 5–95 % "
-                    "over the calibration draws.", class_="text-muted")
+        return explained(result, "Each ally's defence spending in the new equilibrium: "
+                                 "median and 5–95 % over the calibration draws.")
 
     @render.plot(alt="Change of each ally's defence spending")
     def plot() -> Any:
-        try:
-            return figures.burden(result(), float(input.cut()))
-        except data.FormError:
-            return None
+        return shown_with(result, lambda table: figures.burden(table, float(input.cut())))
 
     @render.ui
     def table() -> Any:
-        try:
-            return burden_table(result())
-        except data.FormError:
-            return None
+        return shown_with(result, burden_table)

@@ -10,7 +10,7 @@ from shiny import module, reactive, render, ui
 
 from accord.dashboard import data, figures
 from accord.dashboard.state import Background, Selection, Store
-from accord.dashboard.widgets import fmt, guarded, html_table, message
+from accord.dashboard.widgets import fmt, guarded, html_table, message, run_and_outcome_lists
 
 
 @module.ui
@@ -54,17 +54,7 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
     task = Background(store)
     kept: reactive.Value[list[dict[str, str]]] = reactive.Value([], name="kept")
 
-    @reactive.effect
-    def _runs() -> None:
-        names = study_runs()
-        ui.update_select("run", choices=names, selected=next(iter(names), None))
-
-    @reactive.effect
-    def _outcomes() -> None:
-        names = selection.outcomes()
-        ui.update_select("outcome", choices={n: data.label(n) for n in names},
-                         selected="peace_holds_5y" if "peace_holds_5y" in names
-                         else (names[0] if names else None))
+    run_and_outcome_lists(selection, study_runs)
 
     def discover(runs: pd.DataFrame, run_id: str, outcome: str, threshold: float,
                  direction: str) -> Any:

@@ -9,12 +9,12 @@ from shiny import module, reactive, render, ui
 
 from accord.dashboard import data, figures
 from accord.dashboard.state import Selection
+from accord.dashboard.widgets import list_and_plot
 
 
 @module.ui
 def page_ui() -> Any:
-    return ui.TagList(ui.input_select("outcome", "Outcome", choices=[]),
-                      ui.output_plot("plot", height="380px"))
+    return list_and_plot("outcome", "Outcome")
 
 
 @module.server

@@ -9,7 +9,7 @@ from shiny import module, reactive, render, ui
 
 from accord.dashboard import data, figures
 from accord.dashboard.state import Background, Store
-from accord.dashboard.widgets import html_table, message
+from accord.dashboard.widgets import explained, html_table, shown_with
 
 #: The scenario the explorer opens on when it is shipped.
 DEFAULT_SCENARIO = "ukraine-2025"
@@ -31,6 +31,12 @@ def page_ui() -> Any:
         ui.output_ui("message"),
         ui.output_plot("plot", height="300px"),
         ui.output_ui("table"))
+
+
+def settlements_table(table: pd.DataFrame) -> Any:
+    shown = table.assign(**{c: [f"{v:.1f}" for v in table[c]]
+                            for c in ("before", "after", "shift")})
+    return html_table(shown, "settlements", numeric={"before", "after", "shift"})
 
 
 @module.server
@@ -84,27 +90,13 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
     @output(id="message")
     @render.ui
     def message_() -> Any:
-        try:
-            result()
-        except data.FormError as error:
-            return message(str(error))
-        return ui.p("Each model's settlement of the central scenario before (hollow) and "
-                    "after (filled) the move.", class_="text-muted")
+        return explained(result, "Each model's settlement of the central scenario before "
+                                 "(hollow) and after (filled) the move.")
 
     @render.plot(alt="Settlement of each bargaining model before and after the move")
     def plot() -> Any:
-        try:
-            table = result()
-        except data.FormError:
-            return None
-        return figures.settlements(table, input.issue(), 0, 100)
+        return shown_with(result, lambda table: figures.settlements(table, input.issue(), 0, 100))
 
     @render.ui
     def table() -> Any:
-        try:
-            shown = result()
-        except data.FormError:
-            return None
-        shown = shown.assign(**{c: [f"{v:.1f}" for v in shown[c]]
-                                for c in ("before", "after", "shift")})
-        return html_table(shown, "settlements", numeric={"before", "after", "shift"})
+        return shown_with(result, settlements_table)

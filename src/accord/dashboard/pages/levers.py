@@ -9,7 +9,15 @@ from shiny import module, reactive, render, ui
 
 from accord.dashboard import data, figures
 from accord.dashboard.state import Background, Selection, Store
-from accord.dashboard.widgets import fmt, guarded, html_table, interval, message
+from accord.dashboard.widgets import (
+    fmt,
+    guarded,
+    html_table,
+    interval,
+    message,
+    run_and_outcome_lists,
+    shown_with,
+)
 
 
 @module.ui
@@ -44,17 +52,7 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
                 store: Store, selection: Selection, study_runs: Any) -> None:
     effects_task, importance_task = Background(store), Background(store)
 
-    @reactive.effect
-    def _runs() -> None:
-        names = study_runs()
-        ui.update_select("run", choices=names, selected=next(iter(names), None))
-
-    @reactive.effect
-    def _outcomes() -> None:
-        names = selection.outcomes()
-        ui.update_select("outcome", choices={n: data.label(n) for n in names},
-                         selected="peace_holds_5y" if "peace_holds_5y" in names
-                         else (names[0] if names else None))
+    run_and_outcome_lists(selection, study_runs)
 
     @render.ui
     def effects() -> Any:
@@ -86,8 +84,5 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
 
     @render.plot(alt="Importance of the inputs for the chosen outcome")
     def importance_plot() -> Any:
-        try:
-            table = importance_table()
-        except data.FormError:
-            return None
-        return figures.importance(table, data.label(input.outcome()))
+        return shown_with(importance_table,
+                          lambda table: figures.importance(table, data.label(input.outcome())))
