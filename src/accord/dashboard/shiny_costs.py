@@ -20,10 +20,10 @@ from typing import Any
 _applied = False
 
 
-def _by_code(original: Callable[[Any], dict]) -> Callable[[Any], dict]:
-    known: dict[Any, dict] = {}
+def _by_code(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    known: dict[Any, Any] = {}
 
-    def extract_source_ref(func: Any) -> dict:
+    def extract_source_ref(func: Any) -> Any:
         try:
             code = inspect.unwrap(func).__code__
         except (AttributeError, ValueError):
@@ -39,7 +39,7 @@ def _by_line(original: Callable[[Any], str | None], is_user: Callable[[str], boo
     known: dict[tuple[str, int], str | None] = {}
 
     def try_infer_name(self: Any) -> str | None:
-        frame = sys._getframe(2)  # the caller of Value.__init__
+        frame: Any = sys._getframe(2)  # the caller of Value.__init__
         while frame is not None and not is_user(frame.f_code.co_filename):
             frame = frame.f_back
         if frame is None:
@@ -69,5 +69,6 @@ def apply() -> None:
     for module in (_reactives, _session, _extended_task):
         if getattr(module, "extract_source_ref", None) is original:
             module.extract_source_ref = cached  # type: ignore[attr-defined]
-    _reactives.Value._try_infer_name = _by_line(infer, is_user_code_frame)  # type: ignore[method-assign]
+    _reactives.Value._try_infer_name = _by_line(  # type: ignore[assignment]
+        infer, is_user_code_frame)
     _applied = True

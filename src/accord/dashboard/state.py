@@ -48,9 +48,9 @@ class Store:
         self._gates: dict[Hashable, threading.RLock] = {}
         self._listing: tuple[tuple, pd.DataFrame] | None = None
         self._runs: dict[tuple[str, int, str], data.RunData] = {}
-        #: (function, the runs' objects) -> (those runs, kept alive so their ids stay
-        #: theirs, result).
-        self._results: dict[tuple, tuple[list[data.RunData], Any]] = {}
+        #: A question (a key naming its function and arguments) -> (the arguments, kept alive
+        #: so that ids in the key stay theirs, the result).
+        self._results: dict[Hashable, tuple[tuple, Any]] = {}
 
     def stamp(self) -> tuple:
         """The catalogues' modification times (cheap: run on the event loop every poll)."""
@@ -187,7 +187,8 @@ class Background:
 
     async def _run(self, key: Hashable, function: Callable[..., Any], args: tuple) -> None:
         try:
-            result = (key, await asyncio.to_thread(function, *args), None)
+            result: tuple[Hashable, Any, Exception | None] = (
+                key, await asyncio.to_thread(function, *args), None)
         except Exception as error:
             result = (key, None, error)
         if key != self._asked:
