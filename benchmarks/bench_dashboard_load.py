@@ -11,7 +11,9 @@ It makes a study (``accord run ukraine-2025`` with two variants, ``--experiments
 
 - page: GET the page with the token (time to the whole HTML);
 - update: open the websocket (own Origin, the cookie), send Shiny's ``init`` with the study's
-  variants selected, and wait for the first message carrying the Overview table's value.
+  variants selected and, as a browser showing the Overview does, the outputs of the other tabs
+  marked hidden (read from the page's HTML), and wait for the first message carrying the
+  Overview table's value.
 
 A session whose update does not come within ``--timeout`` seconds counts as a timeout. It
 prints p50 and p95 of page and update times, the sessions and timeouts, and the server's peak
@@ -57,14 +59,44 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+#: Shiny's output bindings in the page's HTML (their ids).
+OUTPUT = re.compile(r'<[^>]*class="[^"]*shiny-(?:html|plot|image|text)-output[^"]*"[^>]*>')
+
+
+def output_ids(html: str) -> list[str]:
+    """The ids of the outputs the page declares."""
+    ids = []
+    for tag in OUTPUT.findall(html):
+        found = re.search(r'\sid="([^"]+)"', tag)
+        if found:
+            ids.append(found.group(1))
+    return ids
+
+
+def init_data(html: str, port: int, study: str, variants: list[str]) -> tuple[dict, str]:
+    """Shiny's ``init`` as a browser showing the Overview sends it, and the id of the Overview's
+    table. Outputs on the other (hidden) tabs are marked hidden, as a browser marks them, so
+    Shiny suspends them; the header's notice and the Overview's outputs are shown."""
+    ids = output_ids(html)
+    table = next(i for i in ids if re.fullmatch(r"overview.table", i))
+    shown = {"run_notice"} | {i for i in ids if i.startswith("overview")}
+    hidden = {f".clientdata_output_{i}_hidden": i not in shown for i in ids}
+    return {"study": study, "variants": variants, "page": "overview",
+            ".clientdata_url_protocol": "http:", ".clientdata_url_hostname": "127.0.0.1",
+            ".clientdata_url_port": str(port), ".clientdata_url_pathname": "/",
+            ".clientdata_url_search": "", ".clientdata_pixelratio": 1, **hidden}, table
+
+
 async def session(url: str, port: int, token: str, variants: list[str], study: str,
                   timeout: float, pages: list[float], updates: list[float]) -> bool:
     """One page load and one websocket session; False on a timeout."""
     import websockets
 
     start = time.perf_counter()
-    await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=timeout).read())
+    html = await asyncio.to_thread(
+        lambda: urllib.request.urlopen(url, timeout=timeout).read().decode())
     pages.append(time.perf_counter() - start)
+    init, table = init_data(html, port, study, variants)
     start = time.perf_counter()
     origin = f"http://127.0.0.1:{port}"
     try:
@@ -73,21 +105,13 @@ async def session(url: str, port: int, token: str, variants: list[str], study: s
                     f"ws://127.0.0.1:{port}/websocket/", origin=origin,
                     additional_headers={"Cookie": f"accord_token_{port}={token}"},
                     max_size=None) as ws:
-                await ws.send(json.dumps({"method": "init", "data": {
-                    "study": study, "variants": variants, "page": "overview",
-                    ".clientdata_url_protocol": "http:", ".clientdata_url_hostname": "127.0.0.1",
-                    ".clientdata_url_port": str(port), ".clientdata_url_pathname": "/",
-                    ".clientdata_url_search": "", ".clientdata_pixelratio": 1,
-                    # The Overview page as a browser shows it (hidden outputs are suspended).
-                    ".clientdata_output_overview_table_hidden": False,
-                    ".clientdata_output_overview_sentences_hidden": False,
-                    ".clientdata_output_run_notice_hidden": False}}))
+                await ws.send(json.dumps({"method": "init", "data": init}))
                 while True:
                     raw = await ws.recv()
                     if DEBUG:
                         print(str(raw)[:300], file=sys.stderr)
                     message = json.loads(raw)
-                    if "overview_table" in (message.get("values") or {}):
+                    if table in (message.get("values") or {}):
                         updates.append(time.perf_counter() - start)
                         return True
     except TimeoutError:

@@ -65,25 +65,25 @@ def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, scr
 
 def test_distributions_draw_each_outcome(page, dashboard_url, screenshots):
     open_page(page, dashboard_url, "Distributions")
-    figure_drawn(page, "dist_plot")
-    page.select_option("#dist_outcome", "aid_total_europe")
+    figure_drawn(page, "distributions-plot")
+    page.select_option("#distributions-outcome", "aid_total_europe")
     settle(page)
-    figure_drawn(page, "dist_plot")
+    figure_drawn(page, "distributions-plot")
     page.screenshot(path=screenshots / "distributions.png", full_page=True)
 
 
 def test_over_time_fan_chart(page, dashboard_url, screenshots):
     open_page(page, dashboard_url, "Over time")
-    page.select_option("#fan_variable", "front")
+    page.select_option("#over_time-series", "front")
     settle(page)
-    figure_drawn(page, "fan_plot")
+    figure_drawn(page, "over_time-plot")
     page.screenshot(path=screenshots / "over-time.png", full_page=True)
 
 
 def test_compare_two_variants(page, dashboard_url, runs_root, screenshots):
     open_page(page, dashboard_url, "Compare")
-    page.select_option("#compare_a", "ukraine-2025/coalition-of-the-willing")
-    page.select_option("#compare_b", "ukraine-2025/baseline")
+    page.select_option("#compare-a", "ukraine-2025/coalition-of-the-willing")
+    page.select_option("#compare-b", "ukraine-2025/baseline")
     settle(page)
     rows = page.locator("#compare tr")
     assert rows.count() > 5
@@ -95,7 +95,7 @@ def test_compare_two_variants(page, dashboard_url, runs_root, screenshots):
     assert texts[2:5] == [fmt(a), fmt(b), fmt(a - b)]
     assert "…" in texts[5]
     page.screenshot(path=screenshots / "compare.png", full_page=True)
-    page.select_option("#compare_b", "ukraine-2025/coalition-of-the-willing")
+    page.select_option("#compare-b", "ukraine-2025/coalition-of-the-willing")
     settle(page)
     assert "two different runs" in page.locator(".accord-message").inner_text()
 
@@ -104,19 +104,19 @@ def test_levers_and_sensitivity(page, dashboard_url, screenshots):
     open_page(page, dashboard_url, "Levers and sensitivity")
     table = page.locator("#levers")
     assert "us_backstop" in table.inner_text()  # the lever coalition-of-the-willing crosses
-    figure_drawn(page, "importance_plot")
+    figure_drawn(page, "levers-importance_plot")
     page.screenshot(path=screenshots / "levers.png", full_page=True)
 
 
 def test_scenario_discovery_boxes(page, dashboard_url, screenshots):
     open_page(page, dashboard_url, "Scenario discovery")
-    figure_drawn(page, "prim_plot")
+    figure_drawn(page, "discovery-plot")
     box = page.locator("#prim-box").inner_text()
     assert "coverage" in box and "density" in box and "limits" in box
     page.get_by_role("button", name="Keep this box").click()
     settle(page)
-    page.fill("#prim_step", "1")
-    page.locator("#prim_step").press("Enter")
+    page.fill("#discovery-step", "1")
+    page.locator("#discovery-step").press("Enter")
     settle(page)
     page.get_by_role("button", name="Keep this box").click()
     settle(page)
@@ -125,32 +125,32 @@ def test_scenario_discovery_boxes(page, dashboard_url, screenshots):
     assert kept.nth(2).locator("td").nth(1).inner_text() == "1"
     page.screenshot(path=screenshots / "discovery.png", full_page=True)
     # A threshold that no future passes: a message, no traceback.
-    page.fill("#prim_threshold", "-5")
-    page.locator("#prim_threshold").press("Enter")
+    page.fill("#discovery-threshold", "-5")
+    page.locator("#discovery-threshold").press("Enter")
     settle(page)
-    assert "nothing to discover" in page.locator("#prim_message").inner_text()
+    assert "nothing to discover" in page.locator("#discovery-message").inner_text()
     assert "Traceback" not in page.content()
 
 
 def test_forecast_explorer_moves_settlements(page, dashboard_url, screenshots):
     open_page(page, dashboard_url, "Forecast explorer")
-    page.select_option("#fx_actor", "RUS")
-    page.select_option("#fx_issue", "territory")
+    page.select_option("#forecast-actor", "RUS")
+    page.select_option("#forecast-issue", "territory")
     settle(page)
     from shiny.playwright import controller
 
-    controller.InputSlider(page, "fx_position").set("10")
+    controller.InputSlider(page, "forecast-position").set("10")
     settle(page)
     shifts = page.locator("#settlements tr td:nth-child(4)").all_inner_texts()
     assert len(shifts) == 5
     assert any(float(s) < -1 for s in shifts)  # Russia conceding moves some settlement down
-    figure_drawn(page, "fx_plot")
+    figure_drawn(page, "forecast-plot")
     page.screenshot(path=screenshots / "forecast-explorer.png", full_page=True)
-    page.fill("#fx_capability", "-3")
-    page.locator("#fx_capability").press("Enter")
+    page.fill("#forecast-capability", "-3")
+    page.locator("#forecast-capability").press("Enter")
     settle(page)
     assert "Capability must be a number of at least 0" in page.locator(
-        "#fx_message").inner_text()
+        "#forecast-message").inner_text()
 
 
 def test_burden_every_ally_with_intervals(page, dashboard_url, screenshots):
@@ -159,7 +159,7 @@ def test_burden_every_ally_with_intervals(page, dashboard_url, screenshots):
     open_page(page, dashboard_url, "Burden")
     from shiny.playwright import controller
 
-    controller.InputSlider(page, "burden_cut").set("0.25")
+    controller.InputSlider(page, "burden-cut").set("0.25")
     settle(page)
     expected = data.burden(0.25).set_index("ally")
     rows = page.locator("#burden tr")
@@ -168,7 +168,7 @@ def test_burden_every_ally_with_intervals(page, dashboard_url, screenshots):
     low, high = expected.loc["Germany", ["pct_gdp_p05", "pct_gdp_p95"]]
     assert germany[2] == fmt(expected.loc["Germany", "pct_gdp"])
     assert germany[3] == f"{fmt(low)} – {fmt(high)}"
-    figure_drawn(page, "burden_plot")
+    figure_drawn(page, "burden-plot")
     page.screenshot(path=screenshots / "burden.png", full_page=True)
 
 
@@ -180,18 +180,18 @@ def test_new_run_completes_and_appears(page, runs_root, tmp_path, screenshots):
     shutil.copytree(runs_root, root)
     with served(root) as url:
         open_page(page, url, "New run")
-        variant = page.locator("#new_variant option").all_inner_texts()[-1]
-        page.select_option("#new_variant", variant)
-        page.fill("#new_experiments", "0")
+        variant = page.locator("#new_run-variant option").all_inner_texts()[-1]
+        page.select_option("#new_run-variant", variant)
+        page.fill("#new_run-experiments", "0")
         page.get_by_role("button", name="Start the run").click()
         settle(page)
         assert "Experiments must be a whole number from 1 to 20,000" in page.locator(
-            "#new_message").inner_text()
-        page.fill("#new_experiments", "120")
-        page.select_option("#lever_security_guarantee", "none")
+            "#new_run-message").inner_text()
+        page.fill("#new_run-experiments", "120")
+        page.select_option("#new_run-lever_security_guarantee", "none")
         page.get_by_role("button", name="Start the run").click()
         settle(page)
-        assert "Started: dashboard-" in page.locator("#new_message").inner_text()
+        assert "Started: dashboard-" in page.locator("#new_run-message").inner_text()
         page.reload()
         page.wait_for_selector("#headline td.num")
         page.get_by_role("tab", name="New run").click()

@@ -40,14 +40,14 @@ def test_new_run_job_cap_on_the_page(page, runs_root, tmp_path):
         open_page(page, url, "New run")
         assert "At most 1 run(s) started here run at once and 0 wait" in page.locator(
             "#job-caps").inner_text()
-        page.fill("#new_experiments", "20000")
+        page.fill("#new_run-experiments", "20000")
         page.get_by_role("button", name="Start the run").click()
         settle(page)
-        assert "Started: dashboard-" in page.locator("#new_message").inner_text()
+        assert "Started: dashboard-" in page.locator("#new_run-message").inner_text()
         page.get_by_role("button", name="Start the run").click()
         settle(page)
         assert "Refused: 1 run(s) started here are running and 0 are waiting" in page.locator(
-            "#new_message").inner_text()
+            "#new_run-message").inner_text()
         started = [p for p in root.iterdir() if p.name.startswith("dashboard-")]
         assert len(started) == 1
         assert workers(started[0]), "the started run has no worker"

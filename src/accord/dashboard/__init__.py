@@ -9,7 +9,16 @@ Modules
 data
     The one door to the library: catalogue of runs, their tables, analyses, what-ifs, new runs.
 app
-    The pages and their server logic.
+    The shell: the header and the tabs, one Shiny module per page.
+pages
+    The pages, one Shiny module each (``page_ui`` / ``page_server``).
+state
+    What the pages share, passed explicitly: the process's store, the session's selection, and
+    the worker threads beside Shiny's flush.
+widgets
+    Messages, numbers and tables as every page shows them.
+shiny_costs
+    Shiny's source lookups at a session's start, kept per piece of code.
 figures
     matplotlib Figures for the pages.
 worker

@@ -7,7 +7,7 @@ up in that listing); a resolved path must stay inside RUNS_DIR. Nothing is uploa
 Runs, forecasts, burden-sharing and new runs go through the library's public API
 (``accord.runs``, ``accord.open`` and its ``Study``, ``accord.forecast``, ``accord.burden``,
 ``accord.simulate``, ``accord.load``); summaries, comparisons, sensitivity and PRIM through the
-plain-table functions of ``accord.analysis``. The page code (``accord.dashboard.app``) calls
+plain-table functions of ``accord.analysis``. The page code (``accord.dashboard.pages``) calls
 only this module.
 """
 
@@ -103,9 +103,14 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
         for row in catalogue.itertuples():
             run_dir = directory / str(row.run_id)  # a catalogue of a sub-folder: not here
             run_id = f"{study}/{row.run_id}"
-            if run_id in records or not (run_dir / "meta.json").is_file():
+            if run_id in records:
                 continue
-            done, _, status = _progress(run_dir)
+            if _leads_out(base, run_dir):  # listed, never followed: reading it is refused
+                done, status = 0, "refused: a link out of the runs folder"
+            elif (run_dir / "meta.json").is_file():
+                done, _, status = _progress(run_dir)
+            else:
+                continue
             records[run_id] = {
                 "id": run_id, "study": study, "variant": str(row.variant),
                 "scenario": str(row.scenario), "n_experiments": int(row.n_experiments),
@@ -120,6 +125,14 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
     return (table.assign(_newest=newest)
             .sort_values(["_newest", "study", "created"], ascending=[False, True, True])
             .drop(columns="_newest").reset_index(drop=True))
+
+
+def _leads_out(base: Path, path: Path) -> bool:
+    """Whether ``path`` (in ``base``, resolved) is a symbolic link that leads out of ``base``."""
+    if not path.is_symlink():
+        return False
+    target = path.resolve()
+    return target != base and base not in target.parents
 
 
 def _progress(run_dir: Path) -> tuple[int, int, str]:
@@ -150,7 +163,11 @@ def run_path(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str) -> P
     if match.empty:
         raise FormError("No such run in the catalogue.")
     study, variant = match.iloc[0]["study"], match.iloc[0]["id"].rsplit("/", 1)[1]
-    return inside(Path(root), Path(root).resolve() / study / variant)
+    base = Path(root).resolve()
+    if _leads_out(base, base / study / variant):
+        raise FormError(f"The run {run_id} is a symbolic link that leads outside the runs "
+                        "folder: it is not read.")
+    return inside(Path(root), base / study / variant)
 
 
 # ----------------------------------------------------------------------------- run contents

@@ -1,0 +1,90 @@
+"""Overview: what the runs say (sentences) and the headline outcomes of each variant."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from htmltools import Tag, TagList, tags
+from shiny import module, render, ui
+
+from accord.dashboard import data
+from accord.dashboard.state import Background, Selection, Store
+from accord.dashboard.widgets import fmt, guarded, message
+
+
+@module.ui
+def page_ui() -> TagList:
+    return TagList(
+        ui.h3("What the runs say"),
+        ui.output_ui("sentences"),
+        ui.h4("Headline outcomes"),
+        ui.p("Probabilities are shares of all futures, with a 95 % bootstrap interval below; "
+             "other rows give the median and, below it, the 5–95 % range of futures (not a "
+             "confidence interval).", class_="text-muted"),
+        ui.output_ui("table"))
+
+
+def headline_cell(row: pd.Series, variant: str) -> Tag:
+    spread = "" if math.isnan(row["low"]) else \
+        f"{fmt(row['low'], row['unit'])} – {fmt(row['high'], row['unit'])}"
+    if row["interval"] == "95 %":
+        spread = f"95 % interval {spread}"
+    return tags.td(fmt(row["value"], row["unit"]),
+                   tags.span(spread, class_="range") if spread else "",
+                   class_="num", data_variant=variant)
+
+
+def headline_table(table: pd.DataFrame, variants: list[str]) -> Tag:
+    """The headline outcomes, one row per outcome and one column per variant."""
+    head = tags.tr(tags.th("Outcome"), *[tags.th(v) for v in variants])
+    rows = []
+    for key in dict.fromkeys(table["key"]):
+        sub = table[table["key"] == key]
+        cells = []
+        for variant in variants:
+            match = sub[sub["variant"] == variant]
+            cells.append(tags.td("–", class_="num") if match.empty
+                         else headline_cell(match.iloc[0], variant))
+        rows.append(tags.tr(tags.td(sub.iloc[0]["label"]), *cells, data_key=key))
+    return tags.table(head, *rows, id="headline", class_="accord")
+
+
+def html(build: Any, store: Store, runs: list[data.RunData]) -> str:
+    return str(build(store, runs))
+
+
+def findings(store: Store, runs: list[data.RunData]) -> TagList:
+    return TagList(*[tags.p(tags.strong(title + ". "), text, class_="finding")
+                     for title, text in store.summary(data.sentences, runs)])
+
+
+def headline(store: Store, runs: list[data.RunData]) -> Tag:
+    return headline_table(store.summary(data.headline, runs), [r.variant for r in runs])
+
+
+@module.server
+def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
+                store: Store, selection: Selection) -> None:
+    found_task, table_task = Background(store), Background(store)
+
+    def shown(task: Background, build: Any, runs: list[data.RunData]) -> ui.HTML:
+        """The HTML of ``build(store, runs)``, built in a worker thread once for every session
+        (the summary, and the tags turned into text, stay off the event loop)."""
+        key = ("html", build.__name__, tuple(id(r) for r in runs))
+        return ui.HTML(task.call(key, html, build, store, list(runs)))
+
+    @render.ui
+    def sentences() -> Any:
+        runs = selection.chosen()
+        if not runs:
+            return message("No runs selected: pick a study and its variants above.", "info")
+        return guarded(lambda: shown(found_task, findings, runs))
+
+    @render.ui
+    def table() -> Any:
+        runs = selection.chosen()
+        if not runs:
+            return None
+        return guarded(lambda: shown(table_task, headline, runs))
