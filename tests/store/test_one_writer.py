@@ -120,3 +120,11 @@ def test_a_seed_out_of_range_is_refused_before_anything_is_written(tmp_path, see
         run_experiments(toy_simulate, design, seed=seed, out_dir=tmp_path / "out",
                         progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_store_imports_where_there_is_no_fcntl():
+    """Windows has no fcntl: the store's modules must import without it (filelock locks)."""
+    code = ("import sys\nsys.modules['fcntl'] = None\n"
+            "import accord.store.runs, accord.store.lock, accord.experiments.runner\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -1,11 +1,12 @@
 """One writer per run: an exclusive lock held for the whole run, and owner-aware clean-up.
 
-``writer_lock(directory)`` takes an exclusive ``flock`` on ``<directory>/.lock`` without
-waiting. If another process holds it, the caller gets a one-line ScenarioError naming that
-process (its pid is written in the lock file) and nothing is written. We chose to stop, not
-to wait: a second ``accord run`` into the same output is almost always a mistake (the same
-command in two terminals, or two different runs aimed at one folder), and a run can last
-hours; a process that silently waits looks hung. See docs/experiments.md.
+``writer_lock(directory)`` takes an exclusive lock on ``<directory>/.lock`` (``filelock``:
+portable, ``flock`` on POSIX) without waiting. If another process holds it, the caller gets
+a one-line ScenarioError naming that process (its pid is written in the lock file) and
+nothing is written. We chose to stop, not to wait: a second ``accord run`` into the same
+output is almost always a mistake (the same command in two terminals, or two different runs
+aimed at one folder), and a run can last hours; a process that silently waits looks hung.
+See docs/experiments.md.
 
 The kernel drops a ``flock`` when its holder dies, however it dies (SIGKILL included), so a
 killed run never leaves a stale lock. The lock file itself is never deleted: deleting it
@@ -20,8 +21,6 @@ pulls a file from under a process that is still writing it.
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import re
 from collections.abc import Iterator
@@ -60,35 +59,35 @@ def process_is_alive(pid: int) -> bool:
 def writer_lock(directory: str | os.PathLike[str], *, what: str = "run") -> Iterator[Path]:
     """Hold the exclusive writer lock of ``directory`` (which must exist) for the block.
 
+    The lock is ``filelock``'s (``flock`` on POSIX, ``msvcrt`` locking on Windows), taken
+    without waiting; the holder writes its pid into the lock file, for the message others get.
+
     Raises
     ------
     ScenarioError
         At once, if another process holds the lock; the message names its pid.
     """
+    import filelock
+
     folder = Path(directory)
     path = folder / LOCK_FILE
+    lock = filelock.FileLock(path, timeout=0)
     try:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        lock.acquire()
+    except filelock.Timeout:
+        holder = lock_holder(folder)
+        who = f"pid {holder}" if holder else "another process"
+        raise ScenarioError(
+            str(folder), f"another accord {what} ({who}) is writing here; wait for it to "
+            "finish or choose another output directory", field="out",
+        ) from None
     except OSError as error:
         raise ScenarioError(str(folder), f"cannot lock: {error.strerror}", field="out") from None
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise ScenarioError(str(folder), f"cannot lock: {error.strerror}",
-                                    field="out") from None
-            holder = lock_holder(folder)
-            who = f"pid {holder}" if holder else "another process"
-            raise ScenarioError(
-                str(folder), f"another accord {what} ({who}) is writing here; wait for it to "
-                "finish or choose another output directory", field="out",
-            ) from None
-        os.ftruncate(handle, 0)
-        os.write(handle, f"{os.getpid()}\n".encode())
+        path.write_text(f"{os.getpid()}\n")  # under the lock: only the holder writes it
         yield path
     finally:
-        os.close(handle)  # closing the only descriptor releases the lock
+        lock.release()  # the file stays: see the module's docstring
 
 
 def remove_stale_temporaries(*directories: str | os.PathLike[str]) -> list[Path]:

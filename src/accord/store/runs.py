@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import re
@@ -136,13 +135,11 @@ _CATALOGUE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 
 @contextlib.contextmanager
 def _locked(lock_path: Path) -> Iterator[None]:
+    import filelock
+
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with filelock.FileLock(lock_path):  # waits: catalogue writes are short
+        yield
 
 
 def update_catalogue(out_dir: Path, meta: dict[str, Any], run_dir: Path) -> None:
