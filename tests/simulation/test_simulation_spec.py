@@ -16,7 +16,7 @@ from accord.simulation.engine import CHOICES
 from accord.spec.errors import ScenarioError
 
 VARIANTS = {"baseline", "us-2024-pace", "europe-steps-up", "normalization",
-            "coalition-of-the-willing"}
+            "coalition-of-the-willing", "europe-backfills"}
 
 
 def _raw() -> dict:

@@ -19,7 +19,8 @@ import pandas as pd
 from accord.experiments.rng import experiment_draws
 from accord.experiments.spec import ChunkResult
 from accord.models import burden, burden_demand, durability, opinion, war
-from accord.scenario.simulation import SimulationSpec
+from accord.scenario.simulation import ADAPTIVE_LEVER, SimulationSpec
+from accord.simulation.adaptive import AdaptiveRules
 from accord.simulation.state import Inputs, State
 from accord.simulation.step import EUROPE, US, step
 from accord.spec import outcomes
@@ -655,10 +656,16 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     inputs = replace(inputs, base_terms=base_terms)
     state = initial_state(compiled, inputs)
     series = {name: np.empty((ids.size, months), dtype=np.float32) for name in SERIES}
+    rules = AdaptiveRules.from_design(compiled.spec.adaptive_rules, design,
+                                      compiled.defaults.get(ADAPTIVE_LEVER),
+                                      compiled.front_start)
     for month in range(months):
-        state, values = step(state, inputs, month, normals[:, month], uniforms[:, month],
+        month_inputs = inputs if rules is None else rules.inputs(inputs)
+        state, values = step(state, month_inputs, month, normals[:, month], uniforms[:, month],
                              usd_per_eur=compiled.usd_per_eur,
                              end_uniform=end_uniforms[:, month, 0])
+        if rules is not None:
+            rules.observe(values, month)
         for name in SERIES:
             series[name][:, month] = values[name]
 
