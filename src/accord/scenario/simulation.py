@@ -162,6 +162,9 @@ class SimulationSpec(_Frozen):
     #: Adaptive levers (signpost and trigger), chosen by the optional lever ``adaptive_rule``
     #: whose options are ``none`` and rule names (accord.simulation.adaptive).
     adaptive_rules: dict[str, AdaptiveRule] = Field(default_factory=dict)
+    #: What a thousand European troops of the reassurance force cost a year once deployed
+    #: (EUR bn); with the aid it makes ``europe_cost_total`` (none: the force is free).
+    force_cost_eur_bn_per_thousand_year: Figure | None = None
 
     @field_validator("donors", "allies", "issues")
     @classmethod

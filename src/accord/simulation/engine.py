@@ -115,7 +115,7 @@ def scalar_names(issue_ids: tuple[str, ...] | list[str]) -> list[str]:
     return (["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y",
              "peace_holds_5y_given_ceasefire", "war_end_month", "war_end_type"]
             + [f"terms_{issue}" for issue in issue_ids]
-            + ["aid_total_us", "aid_total_europe", "aid_total_other",
+            + ["aid_total_us", "aid_total_europe", "aid_total_other", "europe_cost_total",
                "europe_defence_pct_gdp_end", "escalation_use_of_force_events",
                "escalation_fatal_events", "front_end"])
 
@@ -639,6 +639,18 @@ def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
     )
 
 
+def force_cost(compiled: CompiledSimulation, inputs: Inputs, state: State) -> np.ndarray:
+    """``[B]`` EUR bn the European reassurance force costs over the horizon: its size times
+    the months from the first ceasefire (when it deploys, as in the step) to the horizon's end
+    times ``force_cost_eur_bn_per_thousand_year / 12`` (0 without that figure)."""
+    figure = compiled.spec.force_cost_eur_bn_per_thousand_year
+    if figure is None:
+        return np.zeros_like(state.aid_europe_total)
+    months = np.where(np.isnan(state.ceasefire_month), 0.0,
+                      compiled.horizon_months - state.ceasefire_month)
+    return inputs.reassurance_force_k * months * figure.value / 12.0
+
+
 def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: int
                     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``."""
@@ -689,6 +701,7 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     scalars["aid_total_us"] = state.aid_us_total
     scalars["aid_total_europe"] = state.aid_europe_total
     scalars["aid_total_other"] = state.aid_other_total
+    scalars["europe_cost_total"] = state.aid_europe_total + force_cost(compiled, inputs, state)
     scalars["europe_defence_pct_gdp_end"] = 100.0 * state.europe_defence / inputs.europe_gdp
     scalars["escalation_use_of_force_events"] = state.escalation_use_of_force_events
     scalars["escalation_fatal_events"] = state.escalation_fatal_events
