@@ -95,7 +95,7 @@ def nsga2(evaluate: Callable[[np.ndarray], np.ndarray], bounds: Sequence[tuple[f
     def callback(algorithm: Any) -> None:
         front = algorithm.opt.get("F")
         if n_constraints:
-            front = front[algorithm.opt.get("feasible")[:, 0]]
+            front = front[np.asarray(algorithm.opt.get("CV"), dtype=float)[:, 0] <= 0]
         if "ref" not in state:
             worst = algorithm.pop.get("F").max(axis=0)
             state["ref"] = (np.asarray(reference, dtype=float) if reference is not None

@@ -91,8 +91,8 @@ def optimize(
         "--save-variants", help="Write the Pareto policies as variants pareto-1, ... of a "
         "copy of the scenario in this (new) directory, for accord run.")] = None,
     futures: Annotated[int, typer.Option("--futures", help="Sampled futures (>= 1).")] = 20,
-    population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 12,
-    generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 3,
+    population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 40,
+    generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 8,
     seed: Annotated[int, typer.Option("--seed", "-s")] = 20250301,
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap.")] = False,

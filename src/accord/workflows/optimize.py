@@ -62,8 +62,8 @@ def parse_constraints(constraints: Sequence[str]) -> list[tuple[str, str, float]
 
 
 def optimize(scenario: Any, objectives: Sequence[str], *, variant: str | None = None,
-             constraints: Sequence[str] = (), futures: int = 20, population: int = 12,
-             generations: int = 3, seed: int = 20250301, force: bool = False,
+             constraints: Sequence[str] = (), futures: int = 20, population: int = 40,
+             generations: int = 8, seed: int = 20250301, force: bool = False,
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """``objectives``: ``"max:peace_holds_5y"`` or ``"min:aid_total_europe"`` (mean over
     the futures is what NSGA-II sees; the Pareto set carries every robustness metric).
