@@ -17,7 +17,7 @@ from accord.simulation.cost import estimate_optimization
 from accord.workflows.optimize import optimize
 from accord.workflows.scenarios import load
 
-OBJECTIVES = ["max:peace_holds_5y", "min:aid_total_europe"]
+OBJECTIVES = ["max:peace_holds_5y", "min:europe_cost_total"]
 
 
 def main() -> None:

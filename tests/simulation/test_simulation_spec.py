@@ -17,7 +17,7 @@ from accord.spec.errors import ScenarioError
 from accord.spec.sourced import SourcedNumber
 
 VARIANTS = {"baseline", "us-2024-pace", "europe-steps-up", "normalization",
-            "coalition-of-the-willing"}
+            "coalition-of-the-willing", "europe-backfills"}
 
 
 def _raw() -> dict:

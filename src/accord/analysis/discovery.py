@@ -23,10 +23,18 @@ at the same density; implementations differ here, and scenario discovery values 
 
 ``y`` may be binary (the case of interest) or a probability per experiment; coverage is then
 the share of the total ``y`` inside the box and density the mean ``y`` inside it.
+
+Checks of a box (issue 25, point 4): :func:`quasi_p_values` (one-sided binomial test of each
+restriction, Bryant & Lempert 2010 sec. 4), :func:`bootstrap_stability` (how often PRIM on
+resampled experiments restricts each input, and where), :func:`cart_box` (the densest leaf of
+a scikit-learn decision tree, Breiman et al. 1984, the cross-check Lempert et al. 2008 used),
+:func:`box_limits_figure` (restricted against full range, with units) and a warning below a
+minimum sample (:data:`MIN_PER_INPUT` experiments per input).
 """
 
 from __future__ import annotations
 
+import warnings as _warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +84,8 @@ class PrimResult:
     _categories: dict[str, np.ndarray] = field(repr=False)
     _x: np.ndarray = field(repr=False)
     _y: np.ndarray = field(repr=False)
+    #: Warnings about the fit (e.g. too few experiments for the number of inputs).
+    warnings: tuple[str, ...] = ()
 
     def box(self, step: int) -> PrimBox:
         """The box after ``step`` peels."""
@@ -177,6 +187,22 @@ class PrimResult:
         return self.box(int(eligible["density"].idxmax()))
 
 
+#: Experiments per input below which PRIM's boxes are flagged (analyst judgement: with fewer
+#: than ten points per dimension, peels of 5 % remove a handful of points and chance boxes
+#: restrict many inputs; on 60 experiments and 9 inputs PRIM restricted all of them).
+MIN_PER_INPUT = 10
+
+
+def sample_warnings(n: int, inputs: int) -> tuple[str, ...]:
+    """The minimum-sample warning of a PRIM fit on ``n`` experiments and ``inputs`` inputs."""
+    need = MIN_PER_INPUT * inputs
+    if inputs and n < need:
+        return (f"PRIM on {n} experiments and {inputs} inputs: fewer than {MIN_PER_INPUT} per "
+                f"input ({need}); boxes may restrict inputs by chance (check quasi-p values "
+                "and bootstrap stability)",)
+    return ()
+
+
 def _encode(inputs: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     columns = []
     categories: dict[str, np.ndarray] = {}
@@ -274,6 +300,9 @@ def prim(
 
     trajectory = pd.DataFrame.from_records(records)
     trajectory.index.name = "step"
+    notes = sample_warnings(n_total, x.shape[1])
+    for note in notes:
+        _warnings.warn(note, UserWarning, stacklevel=2)
     return PrimResult(
         trajectory=trajectory,
         base_density=float(target.mean()) if n_total else float("nan"),
@@ -286,6 +315,7 @@ def prim(
         _categories=categories,
         _x=x,
         _y=target,
+        warnings=notes,
     )
 
 
@@ -381,3 +411,198 @@ def _record(target: np.ndarray, inside: np.ndarray, total_y: float, n_restricted
         "n_in": n_in,
         "n_restricted": n_restricted,
     }
+
+
+def _inside(x: np.ndarray, low: np.ndarray, high: np.ndarray, kept: dict[int, frozenset]
+            ) -> np.ndarray:
+    return np.asarray(_inside_per_input(x, low, high, kept).all(axis=1))
+
+
+def quasi_p_values(result: PrimResult, step: int) -> pd.Series:
+    """One-sided binomial quasi-p value of each restriction of box ``step``.
+
+    For a restricted input, the box without that restriction (every other limit kept) holds
+    ``n`` experiments with density ``p``; the box holds ``m`` of them with ``k`` cases. The
+    quasi-p value is ``P(Binomial(m, p) >= k)``: how likely the restriction would raise the
+    density this much by chance (Bryant & Lempert 2010, sec. 4; "quasi" because the box was
+    chosen on the same data). For a probability ``y``, ``k`` is its sum rounded. Index: the
+    restricted inputs."""
+    from scipy.stats import binom
+
+    box = result.box(step)
+    x, y = result._x, result._y
+    low, high = result._lows[step], result._highs[step]
+    kept = result._kept[step]
+    inside = _inside(x, low, high, kept)
+    m, k = int(inside.sum()), int(round(float(y[inside].sum())))
+    values = {}
+    for name in box.restricted().index:
+        d = result.names.index(name)
+        low_r, high_r, kept_r = low.copy(), high.copy(), dict(kept)
+        if d in kept_r:
+            kept_r[d] = result._kept[0][d]
+        else:
+            low_r[d], high_r[d] = result._global_low[d], result._global_high[d]
+        relaxed = _inside(x, low_r, high_r, kept_r)
+        p = float(y[relaxed].mean()) if relaxed.any() else 0.0
+        values[name] = float(binom.sf(k - 1, m, min(max(p, 0.0), 1.0))) if m else 1.0
+    return pd.Series(values, name="quasi_p", dtype=float)
+
+
+def bootstrap_stability(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *,
+                        replicates: int = 50, seed: int = 0, alpha: float = 0.05,
+                        min_support: float = 0.05, min_coverage: float = 0.5,
+                        max_restricted: int | None = None) -> pd.DataFrame:
+    """PRIM on ``replicates`` resamples (with replacement) of the experiments, the box chosen
+    by :meth:`PrimResult.select` each time.
+
+    One row per input: ``share_restricted`` (replicates whose box restricts it), and for
+    numeric inputs the median and 5-95 % range of the box's ``low`` and ``high`` over the
+    replicates that restrict it; plus the replicates' mean ``coverage`` and ``density`` in
+    ``attrs``. A restriction found in few replicates is not a stable finding."""
+    if replicates < 1:
+        raise ValueError(f"replicates must be >= 1, got {replicates}")
+    rng = np.random.default_rng(seed)
+    target = np.asarray(y, dtype=float)
+    n = len(inputs)
+    rows: dict[str, list[tuple[float, float]]] = {str(c): [] for c in inputs.columns}
+    counts = dict.fromkeys(rows, 0)
+    stats = []
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", UserWarning)
+        for _ in range(replicates):
+            pick = rng.integers(0, n, n)
+            fit = prim(inputs.iloc[pick].reset_index(drop=True), target[pick], alpha=alpha,
+                       min_support=min_support)
+            box = fit.select(min_coverage=min_coverage, max_restricted=max_restricted)
+            stats.append((box.coverage, box.density))
+            for name, limit in box.restricted().iterrows():
+                counts[str(name)] += 1
+                rows[str(name)].append((limit["low"], limit["high"]))
+    out = []
+    for name in rows:
+        entry: dict[str, Any] = {"input": name, "share_restricted": counts[name] / replicates}
+        values = np.array([v for v in rows[name] if v[0] is not None and not pd.isna(v[0])],
+                          dtype=float).reshape(-1, 2)
+        for j, side in enumerate(("low", "high")):
+            column = values[:, j]
+            has = column.size > 0
+            entry[f"{side}_median"] = float(np.median(column)) if has else float("nan")
+            entry[f"{side}_p05"] = float(np.quantile(column, 0.05)) if has else float("nan")
+            entry[f"{side}_p95"] = float(np.quantile(column, 0.95)) if has else float("nan")
+        out.append(entry)
+    table = pd.DataFrame(out).set_index("input")
+    table.attrs["coverage"] = float(np.mean([c for c, _ in stats]))
+    table.attrs["density"] = float(np.mean([d for _, d in stats]))
+    return table
+
+
+def cart_box(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *, max_depth: int = 3,
+             min_leaf: float = 0.05, seed: int = 0) -> dict[str, Any]:
+    """The densest leaf of a regression tree on ``y`` (scikit-learn, CART: Breiman et al.
+    1984) as a box: ``{"limits": DataFrame low/high/kept per restricted input, "coverage",
+    "density", "n_in"}``. Non-numeric inputs are one-hot encoded; a leaf's kept options are
+    those its path allows. ``min_leaf`` is the smallest leaf as a share of the experiments
+    (as PRIM's ``min_support``)."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    target = np.nan_to_num(np.asarray(y, dtype=float), nan=0.0)
+    columns: list[np.ndarray] = []
+    features: list[tuple[str, Any]] = []  # (input, None) numeric or (input, option)
+    for name in inputs.columns:
+        col = inputs[name]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            columns.append(col.to_numpy(dtype=float))
+            features.append((str(name), None))
+        else:
+            for option in sorted(col.astype(str).unique()):
+                columns.append((col.astype(str) == option).to_numpy(dtype=float))
+                features.append((str(name), option))
+    x = np.column_stack(columns)
+    tree = DecisionTreeRegressor(max_depth=max_depth, random_state=seed,
+                                 min_samples_leaf=max(1, int(np.ceil(min_leaf * len(x)))))
+    tree.fit(x, target)
+    leaves = tree.apply(x)
+    best = max(np.unique(leaves), key=lambda leaf: (target[leaves == leaf].mean(),
+                                                   (leaves == leaf).sum()))
+    # Walk from the root to the best leaf, collecting the conditions.
+    t = tree.tree_
+    parent = {}
+    for node in range(t.node_count):
+        for child, side in ((t.children_left[node], "le"), (t.children_right[node], "gt")):
+            if child != -1:
+                parent[child] = (node, side)
+    limits: dict[str, dict[str, Any]] = {}
+    node = int(best)
+    while node in parent:
+        up, side = parent[node]
+        name, option = features[t.feature[up]]
+        threshold = float(t.threshold[up])
+        entry = limits.setdefault(name, {"low": None, "high": None, "kept": None,
+                                         "dropped": set()})
+        if option is None:
+            if side == "le":
+                entry["high"] = threshold if entry["high"] is None else min(entry["high"],
+                                                                             threshold)
+            else:
+                entry["low"] = threshold if entry["low"] is None else max(entry["low"],
+                                                                          threshold)
+        elif side == "gt":  # the option itself
+            entry["kept"] = option
+        else:
+            entry["dropped"].add(option)
+        node = up
+    rows = []
+    for name, entry in limits.items():
+        kept = entry["kept"]
+        if kept is None and entry["dropped"]:
+            options = sorted(inputs[name].astype(str).unique())
+            kept = ", ".join(o for o in options if o not in entry["dropped"])
+        rows.append({"input": name, "low": entry["low"], "high": entry["high"],
+                     "kept": kept or ""})
+    inside = leaves == best
+    total = target.sum()
+    return {"limits": pd.DataFrame(rows, columns=["input", "low", "high", "kept"]
+                                   ).set_index("input"),
+            "coverage": float(target[inside].sum() / total) if total else float("nan"),
+            "density": float(target[inside].mean()), "n_in": int(inside.sum())}
+
+
+def box_limits_figure(box: PrimBox, inputs: pd.DataFrame, *,
+                      labels: dict[str, str] | None = None,
+                      quasi_p: pd.Series | None = None) -> Any:
+    """The box-limits figure: for each restricted input, its full range (grey) and the box's
+    range (colour) on a common 0-1 scale, labelled with the input's name or ``labels[name]``
+    (description and unit), the limits in the input's units, and the quasi-p value if given.
+    Non-numeric inputs show the kept options. Returns a matplotlib Figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    restricted = box.restricted()
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 * max(len(restricted), 1) + 1.2))
+    for row, (name, limit) in enumerate(restricted.iterrows()):
+        label = (labels or {}).get(str(name), str(name))
+        ax.barh(row, 1.0, color="0.85", height=0.5)
+        col = inputs[name]
+        if limit["low"] is None or not pd.api.types.is_numeric_dtype(col):
+            text = f"kept: {limit['kept']}"
+            ax.barh(row, 1.0, color="tab:blue", height=0.25)
+        else:
+            lo, hi = float(col.min()), float(col.max())
+            span = hi - lo if hi > lo else 1.0
+            a, b = (limit["low"] - lo) / span, (limit["high"] - lo) / span
+            ax.barh(row, b - a, left=a, color="tab:blue", height=0.25)
+            text = f"{limit['low']:.3g} to {limit['high']:.3g} (of {lo:.3g} to {hi:.3g})"
+        if quasi_p is not None and name in quasi_p.index:
+            text += f"; quasi-p {quasi_p[name]:.2g}"
+        ax.text(1.02, row, text, va="center", fontsize=8)
+        ax.text(-0.02, row, label, va="center", ha="right", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_yticks([])
+    ax.set_xlabel("share of the input's full range")
+    ax.set_title(f"box: coverage {box.coverage:.2f}, density {box.density:.2f}, "
+                 f"{box.n_in} experiments", fontsize=9)
+    fig.subplots_adjust(left=0.35, right=0.62)
+    return fig

@@ -85,9 +85,15 @@ def optimize(
         "--objectives", help="Comma-separated min:OUTCOME / max:OUTCOME, e.g. "
         "max:peace_holds_5y,min:aid_total_europe.")],
     variant: Annotated[str | None, typer.Option("--variant", "-v")] = None,
+    constraints: Annotated[str, typer.Option(
+        "--constraints", help="Comma-separated bounds on outcome means, e.g. "
+        "europe_cost_total<=400,peace_holds_5y>=0.5.")] = "",
+    save_variants: Annotated[Path | None, typer.Option(
+        "--save-variants", help="Write the Pareto policies as variants pareto-1, ... of a "
+        "copy of the scenario in this (new) directory, for accord run.")] = None,
     futures: Annotated[int, typer.Option("--futures", help="Sampled futures (>= 1).")] = 20,
-    population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 12,
-    generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 3,
+    population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 40,
+    generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 8,
     seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
     force: Annotated[bool, typer.Option(
         "--force", help="Run even when the estimate is over the cap.")] = False,
@@ -95,9 +101,16 @@ def optimize(
     """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
     from accord.spec.jsonout import dumps
     from accord.workflows.optimize import optimize as search
+    from accord.workflows.optimize import save_variants as write_variants
 
     result = search(scenario, [o.strip() for o in objectives.split(",") if o.strip()],
                     variant=variant, futures=futures, population=population,
                     generations=generations, seed=seed, force=force,
+                    constraints=[c.strip() for c in constraints.split(",") if c.strip()],
                     log=lambda line: typer.echo(line, err=True))
+    if save_variants is not None:
+        names = write_variants(result, scenario, save_variants)
+        result["saved_variants"] = {"directory": str(save_variants), "variants": names}
+        typer.echo(f"saved {len(names)} variants to {save_variants}: accord run "
+                   f"{save_variants} --variant {names[0]}", err=True)
     typer.echo(dumps(result, indent=2, default=str))

@@ -73,6 +73,35 @@ class Variant(SpecModel):
     source: str = Field(min_length=3)
 
 
+#: Signals an adaptive rule may watch: a monthly series of the engine, or the front's change
+#: since the start (percentage points of territory; negative when Ukraine loses ground).
+ADAPTIVE_SIGNALS = ("aid_us", "aid_europe", "front", "front_change", "support_us",
+                    "support_europe", "at_war")
+#: The optional lever whose options name the adaptive rule in force ("none": no rule).
+ADAPTIVE_LEVER = "adaptive_rule"
+
+
+class AdaptiveRule(SpecModel):
+    """A lever that acts when a signpost crosses a trigger (issue 25, point 3).
+
+    Each month the engine observes ``signal`` (after the month's step); when it has been
+    ``below`` (or ``above``) ``threshold`` for ``months`` consecutive months the rule fires,
+    and from the next month on Europe's planned aid is ``europe_aid_factor`` times what the
+    aid game gives (the rule stays in force: a commitment, not a month-by-month reaction).
+    ``source`` says where the threshold and the factor come from (or "analyst judgement:
+    <reason>"). Applied by :mod:`accord.simulation.adaptive`.
+    """
+
+    description: str
+    signal: Literal["aid_us", "aid_europe", "front", "front_change", "support_us",
+                    "support_europe", "at_war"]
+    when: Literal["below", "above"]
+    threshold: float
+    months: int = Field(default=1, ge=1, le=600)
+    europe_aid_factor: float = Field(gt=0.0, le=10.0)
+    source: str = Field(min_length=3)
+
+
 class DefenceDemand(SpecModel):
     """The estimated demand for defence that drives the allies' spending in the engine.
 
@@ -121,6 +150,12 @@ class SimulationSpec(SpecModel):
     #: "europe_group" lets Europe (one player) best respond to the US's and the other
     #: donors' aid, the form fitted and tested on Kiel's yearly allocations (issue 13).
     aid_game: Literal["donors", "europe_group"] = "donors"
+    #: Adaptive levers (signpost and trigger), chosen by the optional lever ``adaptive_rule``
+    #: whose options are ``none`` and rule names (accord.simulation.adaptive).
+    adaptive_rules: dict[str, AdaptiveRule] = Field(default_factory=dict)
+    #: What a thousand European troops of the reassurance force cost a year once deployed
+    #: (EUR bn); with the aid it makes ``europe_cost_total`` (none: the force is free).
+    force_cost_eur_bn_per_thousand_year: SourcedNumber | None = None
 
     @field_validator("donors", "allies", "issues")
     @classmethod
@@ -151,6 +186,12 @@ class SimulationSpec(SpecModel):
             raise ValueError("allies must include exactly one ally of group 'US'")
         levers = {lever.name: lever for lever in self.levers}
         uncertainties = {u.name for u in self.uncertainties}
+        if ADAPTIVE_LEVER in levers:
+            unknown = [o for o in levers[ADAPTIVE_LEVER].options
+                       if o != "none" and o not in self.adaptive_rules]
+            if unknown:
+                raise ValueError(f"lever '{ADAPTIVE_LEVER}': options {unknown} are neither "
+                                 f"'none' nor adaptive rules {sorted(self.adaptive_rules)}")
         for name, variant in self.variants.items():
             for lever_name, setting in variant.levers.items():
                 if lever_name not in levers:

@@ -19,7 +19,8 @@ import pandas as pd
 from accord.experiments.rng import STREAM_KEYS, experiment_draws
 from accord.experiments.spec import ChunkResult
 from accord.models import burden, burden_demand, durability, opinion, war
-from accord.scenario.simulation import SimulationSpec
+from accord.scenario.simulation import ADAPTIVE_LEVER, SimulationSpec
+from accord.simulation.adaptive import AdaptiveRules
 from accord.simulation.state import Inputs, State
 from accord.simulation.step import EUROPE, US, step
 from accord.spec import outcomes
@@ -639,6 +640,18 @@ def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
     )
 
 
+def force_cost(compiled: CompiledSimulation, inputs: Inputs, state: State) -> np.ndarray:
+    """``[B]`` EUR bn the European reassurance force costs over the horizon: its size times
+    the months from the first ceasefire (when it deploys, as in the step) to the horizon's end
+    times ``force_cost_eur_bn_per_thousand_year / 12`` (0 without that figure)."""
+    figure = compiled.spec.force_cost_eur_bn_per_thousand_year
+    if figure is None:
+        return np.zeros_like(state.aid_europe_total)
+    months = np.where(np.isnan(state.ceasefire_month), 0.0,
+                      compiled.horizon_months - state.ceasefire_month)
+    return inputs.reassurance_force_k * months * figure.value / 12.0
+
+
 def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: int
                     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``."""
@@ -656,10 +669,16 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     inputs = replace(inputs, base_terms=base_terms)
     state = initial_state(compiled, inputs)
     series = {name: np.empty((ids.size, months), dtype=np.float32) for name in SERIES}
+    rules = AdaptiveRules.from_design(compiled.spec.adaptive_rules, design,
+                                      compiled.defaults.get(ADAPTIVE_LEVER),
+                                      compiled.front_start)
     for month in range(months):
-        state, values = step(state, inputs, month, normals[:, month], uniforms[:, month],
+        month_inputs = inputs if rules is None else rules.inputs(inputs)
+        state, values = step(state, month_inputs, month, normals[:, month], uniforms[:, month],
                              usd_per_eur=compiled.usd_per_eur,
                              end_uniform=end_uniforms[:, month, 0])
+        if rules is not None:
+            rules.observe(values, month)
         for name in SERIES:
             series[name][:, month] = values[name]
 
@@ -683,6 +702,7 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     scalars["aid_total_us"] = state.aid_us_total
     scalars["aid_total_europe"] = state.aid_europe_total
     scalars["aid_total_other"] = state.aid_other_total
+    scalars["europe_cost_total"] = state.aid_europe_total + force_cost(compiled, inputs, state)
     scalars["europe_defence_pct_gdp_end"] = 100.0 * state.europe_defence / inputs.europe_gdp
     scalars["escalation_use_of_force_events"] = state.escalation_use_of_force_events
     scalars["escalation_fatal_events"] = state.escalation_fatal_events

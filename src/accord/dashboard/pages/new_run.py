@@ -19,7 +19,7 @@ def page_ui() -> Any:
             ui.input_select("scenario", "Scenario", choices=[]),
             ui.input_select("variant", "Variant", choices=[]),
             ui.input_numeric("experiments", "Experiments", value=200),
-            ui.input_numeric("seed", "Seed", value=20250301),
+            ui.input_numeric("seed", "Seed", value=data.DEFAULT_SEED),
         ),
         ui.output_ui("levers"),
         ui.input_action_button("start", "Start the run", class_="btn-primary"),
