@@ -216,3 +216,18 @@ def test_new_run_completes_and_appears(page, runs_root, tmp_path, screenshots):
         page.get_by_role("tab", name="Overview").click()
         settle(page)
         assert page.locator(f'#headline td[data-variant="{variant}"]').count() > 5
+
+
+def test_questions_page_answers_over_all_futures(page, dashboard_url, runs_root, screenshots):
+    open_page(page, dashboard_url, "Questions")
+    settle(page)
+    table = page.locator("#answer-baseline tr")
+    assert table.count() == 3  # the header, yes and no
+    share = query_value(runs_root / "ukraine-2025" / "baseline",
+                        "SELECT avg(coalesce(ceasefire_month < 10, false)::INT) FROM scalars")
+    assert table.nth(1).locator("td").nth(1).inner_text() == fmt(share, "probability")
+    page.locator("#questions-event").fill("no_such_outcome before 2026-01-01")
+    page.locator("#questions-event").press("Enter")
+    settle(page)
+    assert "The event is refused" in page.locator(".accord-message").first.inner_text()
+    page.screenshot(path=screenshots / "questions.png", full_page=True)

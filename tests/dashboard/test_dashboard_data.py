@@ -204,3 +204,28 @@ def test_detached_jobs_outlive_the_queue(tmp_path):
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=10)
+
+
+def test_the_questions_page_asks_over_all_futures(listing, runs_root):
+    run_id = "ukraine-2025/baseline"
+    answer = data.ask(runs_root, listing, run_id, event="ceasefire_month before 2026-01-01")
+    from accord.store.runs import open_run
+
+    months = open_run(runs_root / "ukraine-2025" / "baseline").scalars()["ceasefire_month"]
+    # Over all futures: a future without a ceasefire counts as "no", not as missing.
+    assert answer["n_futures"] == len(months)
+    assert answer["bins"][0]["p"] == pytest.approx(float((months < 10).sum()) / len(months))
+    shipped = data.shipped_questions()
+    assert shipped and all(path.endswith(".yaml") for path in shipped)
+    first = next(iter(shipped))
+    assert data.ask(runs_root, listing, run_id, question=first)["bins"]
+
+
+@pytest.mark.parametrize(("event", "question", "message"), [
+    ("", "", "Type an event"),
+    ("no_such_outcome before 2026-01-01", "", "The event is refused"),
+    ("", "/etc/passwd", "Choose a shipped question"),
+])
+def test_the_questions_page_refuses_in_one_message(listing, runs_root, event, question, message):
+    with pytest.raises(data.FormError, match=message):
+        data.ask(runs_root, listing, "ukraine-2025/baseline", event=event, question=question)

@@ -26,6 +26,7 @@ from accord.dashboard.pages import (
     new_run,
     over_time,
     overview,
+    questions,
 )
 from accord.dashboard.state import Selection, Store
 from accord.dashboard.widgets import STYLE, fmt, guarded, html_table, message
@@ -35,7 +36,7 @@ from accord.spec.errors import ScenarioError
 __all__ = ["PAGES", "create_app", "fmt", "guarded", "html_table", "message"]
 
 PAGES = ("Overview", "Distributions", "Over time", "Compare", "Levers and sensitivity",
-         "Scenario discovery", "New run", "Forecast explorer", "Burden")
+         "Scenario discovery", "Questions", "New run", "Forecast explorer", "Burden")
 FAN_VARIABLES = list(outcomes.SERIES)  # the registry's series, in the engine's order
 NAN_MEANS_NEVER = outcomes.NAN_MEANS_NEVER
 
@@ -43,7 +44,8 @@ NAN_MEANS_NEVER = outcomes.NAN_MEANS_NEVER
 MODULES = (("Overview", "overview", overview), ("Distributions", "distributions", distributions),
            ("Over time", "over_time", over_time), ("Compare", "compare", compare),
            ("Levers and sensitivity", "levers", levers),
-           ("Scenario discovery", "discovery", discovery), ("New run", "new_run", new_run),
+           ("Scenario discovery", "discovery", discovery), ("Questions", "questions", questions),
+           ("New run", "new_run", new_run),
            ("Forecast explorer", "forecast", forecast), ("Burden", "burden", burden))
 
 
@@ -98,6 +100,7 @@ def _server(store: Store) -> Any:
         levers.page_server("levers", store=store, selection=selection, study_runs=study_runs)
         discovery.page_server("discovery", store=store, selection=selection,
                               study_runs=study_runs)
+        questions.page_server("questions", store=store, selection=selection)
         new_run.page_server("new_run", store=store)
         forecast.page_server("forecast", store=store)
         burden.page_server("burden", store=store)

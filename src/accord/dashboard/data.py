@@ -686,3 +686,43 @@ def _last_line(path: Path) -> str:
     except OSError:
         return ""
     return lines[-1][:300] if lines else ""
+
+
+# ----------------------------------------------------------------------------- questions
+
+def shipped_questions() -> dict[str, str]:
+    """The question files shipped beside the scenarios: file name -> title."""
+    from importlib import resources
+
+    from accord.analysis.questions import load_question
+
+    found: dict[str, str] = {}
+    root = Path(str(resources.files("accord") / "scenarios"))
+    for path in sorted(root.glob("*/questions/*.yaml")):
+        try:
+            found[str(path)] = load_question(path).question.title
+        except ScenarioError:
+            continue  # a broken file is `accord score`'s to report, not the page's
+    return found
+
+
+def ask(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str, event: str = "",
+        question: str = "") -> dict[str, Any]:
+    """``accord.ask`` on one run of the listing: the answer's JSON document (bins with their
+    probability and 95 % interval over all futures, the condition where there is one), or a
+    FormError saying why the event is refused."""
+    import accord
+
+    shipped = shipped_questions()
+    if question and question not in shipped:
+        raise FormError("Choose a shipped question or type an event.")
+    if not question and not event.strip():
+        raise FormError("Type an event, e.g. 'ceasefire_month before 2026-01-01', or choose a "
+                        "shipped question.")
+    path = run_path(root, runs, run_id)
+    try:
+        answer = (accord.ask(path, question=question) if question
+                  else accord.ask(path, event=event))
+    except ScenarioError as error:
+        raise FormError(f"The event is refused: {error}") from None
+    return answer.to_dict()
