@@ -70,7 +70,7 @@ def test_table_and_csv_formats() -> None:
     assert "primary-copy" in table.stdout and "Europe and Canada" in table.stdout
     csv = runner.invoke(app, ["burden", "equilibrium", "--draws", "50", "--format", "csv"])
     frame = pd.read_csv(io.StringIO(csv.stdout))
-    # The estimated model (default): 30 European allies and Canada react, the US is given;
+    # The chosen model (default): 30 European allies and Canada, the US is given;
     # Iceland, without armed forces, is not in the game.
     assert len(frame) == 31 and {"ally", "pct_gdp", "burden_share_pct"} <= set(frame.columns)
     # No lever: the base year is the equilibrium.
@@ -179,10 +179,21 @@ def test_shipped_spec_is_the_scenarios_burden_section() -> None:
                                      spec.frontline.source, spec.base_year_source))
 
 
-def test_estimated_equilibrium_is_the_default() -> None:
-    """Issue 13: the equilibrium comes from the estimated demand model unless asked for the
-    joint-product game; a US cut moves Europe as the estimated reaction functions say."""
-    out = _json(["equilibrium", "--us-cut", "0.5", "--draws", "100"])
+def test_the_default_equilibrium_is_the_verdict_tables_choice() -> None:
+    """Issue 20: the default model is the one the rolling backtest's verdict table marks,
+    and the JSON says which, why, and what the data can tell."""
+    from accord.fits.burden_backtest import chosen_face_model
+
+    out = _json(["equilibrium", "--us-cut", "0.5", "--draws", "40"])
+    assert out["settings"]["model"] == out["model_used"] == chosen_face_model()
+    assert "rolling backtest" in out["backtest"] and out["what_the_data_can_tell"]
+    assert out["chosen_by"].startswith("burden_verdict")
+
+
+def test_estimated_equilibrium_on_request() -> None:
+    """Issue 13: the estimated demand model, asked for; a US cut moves Europe as the
+    estimated reaction functions say."""
+    out = _json(["equilibrium", "--model", "estimated", "--us-cut", "0.5", "--draws", "100"])
     assert out["settings"]["model"] == "estimated" and out["settings"]["horizon"] == 10
     assert out["settings"]["us_share_for_europe"] == 0.2
     totals = _by(out["totals"], "group")

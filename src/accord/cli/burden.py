@@ -120,8 +120,10 @@ def equilibrium(
     figure: FigureOption = None,
     spec_path: SpecOption = None,
     model: Annotated[str, typer.Option(
-        "--model", help="estimated (the fitted demand model, default) or joint-product "
-        "(the Cobb-Douglas game calibrated on the base year).")] = "estimated",
+        "--model", help="chosen (default: the model the rolling backtest's verdict table "
+        "marks; persistence while none beats it), estimated (the fitted demand model), "
+        "persistence, or joint-product (the Cobb-Douglas game calibrated on the base "
+        "year).")] = "chosen",
     horizon: Annotated[int | None, typer.Option(
         "--horizon", min=0, help="Estimated model: years of adjustment (default 10; "
         "0 = long run).")] = None,
@@ -139,10 +141,6 @@ def equilibrium(
         year=year, theta=_parse_range(theta_range), model=model, horizon=horizon,
     )
     _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
-    if output_format is Format.table:
-        from accord.workflows.burden_forecast import backtest_verdict
-
-        typer.echo(_fit_terminal(backtest_verdict()))
     _write_figure(result, figure)
 
 
@@ -178,13 +176,18 @@ def backtest(
     rolling: Annotated[bool, typer.Option(
         "--rolling", help="Every origin 2000-2021 (and the shock origins), h = 1, 2, 3.")] = False,
     output_format: FormatOption = Format.table,
+    write_verdict: Annotated[Path | None, typer.Option(
+        "--write-verdict", help="With --rolling: also write the verdict table (which model "
+        "every face and the engine use) to this CSV file.")] = None,
 ) -> None:
     """The estimated model out of sample: MAE of each ally's share of GDP vs persistence and
     the calibrated joint-product model."""
     from accord.workflows.burden import burden
 
+    if write_verdict is not None and not rolling:
+        raise ScenarioError(None, "--write-verdict needs --rolling", field="write-verdict")
     if rolling:
-        _rolling(output_format)
+        _rolling(output_format, write_verdict)
         return
     if train_until is None:
         raise ScenarioError(None, "give --train-until YEAR or --rolling", field="train-until")
@@ -211,12 +214,21 @@ def backtest(
         _emit(result, output_format, "Backtest", None)
 
 
-def _rolling(output_format: Format) -> None:
+def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
     import json
 
-    from accord.workflows.burden_forecast import rolling_backtest
+    from accord.workflows.burden_forecast import rolling_backtest, verdict_csv
 
+    if write_verdict is not None:
+        from accord.safeio import check_target
+
+        check_target(write_verdict, field="write-verdict")
     result = rolling_backtest()
+    if write_verdict is not None:
+        from accord.safeio import atomic_write_text
+
+        atomic_write_text(write_verdict, verdict_csv(result))
+        typer.echo(f"verdict: {write_verdict}", err=True)
     if output_format is Format.json:
         print(json.dumps(result, indent=2))
         return
@@ -383,13 +395,3 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:,.2f}"
     return str(value)
-
-
-def _fit_terminal(text: str) -> str:
-    """Fold prose to the terminal's width (COLUMNS or the real size), paragraph by paragraph."""
-    import shutil
-    import textwrap
-
-    width = max(40, shutil.get_terminal_size().columns)
-    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") if line else ""
-                     for line in text.splitlines())

@@ -192,6 +192,17 @@ _REGISTRY: dict[str, _Entry] = {
         ("year", "milex_share_gdp_pct", "milex_musd_const2023"),
         ("country", "year", "milex_share_gdp_pct", "milex_musd_const2023"),
     ),
+    "burden_verdict": _Entry(
+        "burden_verdict.csv",
+        "computed",
+        "Computed by accord: `accord burden backtest --rolling --write-verdict` "
+        "(accord.fits.burden_backtest.rolling) on sipri_panel; issue 20",
+        "One row per backtest method: all-origins and shock-origins MAE of share of GDP (pp) "
+        "at h = 1, 2, 3; chosen = 1 marks the method every burden face and the engine use; "
+        "face_model is its counterfactual form. A test recomputes it from the backtest.",
+        ("chosen",),
+        ("method", "kind", "chosen", "face_model"),
+    ),
     "cow_war_durations": _Entry(
         "cow_interstate_war_durations.csv",
         "computed",

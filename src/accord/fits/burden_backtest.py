@@ -303,10 +303,96 @@ def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
                            f"{mean[best_base]:.3f} pp)")
     return best_base, (f"no candidate beats the best baseline at every horizon: the best "
                        f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used "
-                       f"for `accord burden forecast` (the equilibrium, report and engine "
-                       f"still use the estimated model); "
+                       f"by every face (forecast, equilibrium, report) and the engine; "
                        f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
                        f"model {mean['model']:.3f}")
+
+
+# ---------------------------------------------------------------------------------------
+# The verdict table: the one source of truth for "which model is used"
+
+#: Name of the shipped verdict table (``accord.data.load``), written by
+#: ``accord burden backtest --rolling --write-verdict`` from :func:`rolling`.
+VERDICT_TABLE = "burden_verdict"
+#: How each backtest method maps onto the counterfactual faces and the engine: a baseline
+#: forecasts the same path with and without a lever, so its counterfactual is persistence.
+FACE_MODEL = {"model": "estimated", "joint_product": "joint-product", "persistence":
+              "persistence", "drift_own": "persistence", "drift_pooled": "persistence",
+              "adjust_2pct": "persistence", "onset_frontline": "persistence"}
+
+
+def verdict_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """One row per method: kind, all-origins and shock-origins MAE per horizon, and
+    ``chosen`` (1 for the method :func:`choose` picks)."""
+    rows = []
+    for method in METHODS:
+        row: dict[str, Any] = {"method": method,
+                               "kind": "baseline" if method in BASELINES else "candidate"}
+        for key, prefix in (("horizons", "mae_h"), ("shock_horizons", "shock_mae_h")):
+            for s in result[key]:
+                row[f"{prefix}{s['h']}"] = s["mae"][method]
+        row["chosen"] = int(method == result["model"])
+        row["face_model"] = FACE_MODEL.get(method, "persistence")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict_comments(result: dict[str, Any]) -> list[str]:
+    """The ``#`` header lines of the verdict table (what produced it, on what data)."""
+    return [f"burden_verdict: written by `accord burden backtest --rolling --write-verdict` "
+            f"(accord.fits.burden_backtest.rolling) on sipri_panel; origins "
+            f"{result['origins'][0]}-{result['origins'][-1]}, shock origins "
+            f"{', '.join(str(o) for o in result['shock_origins'])}; MAE of share of GDP, pp",
+            f"verdict: {result['verdict']}"]
+
+
+def verdict_csv(result: dict[str, Any]) -> str:
+    """The verdict table as CSV text with its ``#`` header lines."""
+    header = "".join(f"# {line}\n" for line in verdict_comments(result))
+    return header + verdict_frame(result).to_csv(index=False, lineterminator="\n")
+
+
+def shipped_verdict() -> pd.DataFrame:
+    """The shipped verdict table (faces and engine read this, never a score of their own)."""
+    from accord.data import load
+
+    return load(VERDICT_TABLE).frame
+
+
+def chosen_method(table: pd.DataFrame | None = None) -> str:
+    """The backtest method the verdict table marks chosen (e.g. ``"persistence"``)."""
+    frame = shipped_verdict() if table is None else table
+    chosen = frame.loc[frame["chosen"] == 1, "method"]
+    if len(chosen) != 1:
+        raise ScenarioError(VERDICT_TABLE, "the verdict table must mark one method chosen",
+                            field="chosen", found=list(chosen))
+    return str(chosen.iloc[0])
+
+
+def chosen_face_model(table: pd.DataFrame | None = None) -> str:
+    """What the faces and the engine use: ``estimated``, ``joint-product`` or
+    ``persistence`` (every baseline's counterfactual)."""
+    frame = shipped_verdict() if table is None else table
+    return str(frame.loc[frame["method"] == chosen_method(frame), "face_model"].iloc[0])
+
+
+def verdict_line(table: pd.DataFrame | None = None) -> str:
+    """One line: the chosen method and the all-origins MAE of the chosen, the estimated
+    model and the calibrated game at h = 1/2/3 (the score printed beside every number)."""
+    frame = (shipped_verdict() if table is None else table).set_index("method")
+    chosen = chosen_method(frame.reset_index())
+    hs = sorted(c for c in frame.columns if c.startswith("mae_h"))
+
+    def score(method: str) -> str:
+        return "/".join(f"{frame.loc[method, c]:.3f}" for c in hs)
+
+    shown = dict.fromkeys([chosen, "model", "joint_product"])
+    cells = ", ".join(f"{m} {score(m)}" for m in shown)
+    return (f"rolling backtest (accord burden backtest --rolling), MAE of share of GDP (pp) "
+            f"at h = 1/2/3: "
+            f"{cells}; used: {chosen}"
+            + ("" if frame.loc[chosen, "kind"] == "candidate" else
+               " (a baseline: no specification beats it out of sample)"))
 
 
 #: Allies counted as "Europe" in the aggregate real change: every ally but the US and Canada.
