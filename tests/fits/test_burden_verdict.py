@@ -94,3 +94,29 @@ def test_the_joint_product_game_is_labelled_with_its_own_score():
     row = bt.shipped_verdict().set_index("method").loc["joint_product"]
     assert result.summary["model_used"] == "joint-product"
     assert f"{row['mae_h1']:.3f}/{row['mae_h2']:.3f}/{row['mae_h3']:.3f}" in result.notes[-1]
+
+
+def test_the_simulations_aid_publicness_is_the_donor_fits():
+    """Issue 20: the engine's aid theta range is what the donor-level fit (no 2025 figure)
+    implies, not a range chosen on 2025."""
+    from accord.scenario import load_scenario
+    from accord.workflows.burden_aid_donor import fit, theta_range
+
+    spec = load_scenario("ukraine-2025").simulation
+    theta = next(u for u in spec.uncertainties if u.name == "aid_publicness")
+    implied = theta_range("total")
+    assert (theta.low, theta.high) == (implied["low"], implied["high"])
+    assert theta.low <= implied["value"] <= theta.high
+    predicted = fit("total")["predicted_replacement_pct"]
+    assert f"{predicted['value']:+.1f} %" in theta.source
+
+
+def test_aid_json_gives_the_donor_fits_prediction():
+    import accord
+
+    result = accord.burden("aid", us_aid_stop=1.0, draws=20).to_dict()
+    p = result["predicted_replacement_pct"]
+    assert p["low"] <= p["value"] <= p["high"]
+    assert result["observed_replacement_pct"] == pytest.approx(64.9, abs=0.05)
+    assert "donor fixed effects" in result["method"]
+    assert set(result["donor_fit"]) == {"total", "military"}

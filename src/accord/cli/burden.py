@@ -281,6 +281,35 @@ def forecast(
     print(f"caveat: {check['caveat']}")
 
 
+@burden_app.command("gaps")
+def gaps(
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Year of the SIPRI shares (default: the last year of data).")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Each ally's and each group's gap to 2, 3.5 and 5 % of GDP, with the shortfall in US$."""
+    import json
+
+    from accord.workflows.burden_forecast import gaps as run
+
+    result = run(year)
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    targets = result["targets_pct_gdp"]
+    head = "".join(f"{f'gap {t:g} %':>11}{f'US$ bn to {t:g}':>14}" for t in targets)
+    print(f"{result['year']}: gap to each target, pp of GDP (negative: above it), and the "
+          f"shortfall of the allies below it; model used: {result['model_used']}")
+    for key, name in (("allies", "ally"), ("groups", "group")):
+        print(f"{name:<18}{'% GDP':>7}{head}")
+        for row in result[key]:
+            cells = "".join(f"{row[f'gap_to_{t:g}_pp']:>11.2f}"
+                            f"{row[f'shortfall_to_{t:g}_musd'] / 1000:>14.1f}" for t in targets)
+            print(f"{row[name]:<18}{row['pct_gdp']:>7.2f}{cells}")
+    print(result["what_the_data_can_tell"])
+    print(f"backtest: {result['backtest']}")
+
+
 @burden_app.command("aid-reaction")
 def aid_reaction(
     measure: Annotated[str, typer.Option("--measure", help="total or military.")] = "total",

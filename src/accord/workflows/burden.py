@@ -114,8 +114,10 @@ def burden(
         if unknown:
             raise ScenarioError(None, "unknown lever of the aid game", field=unknown[0],
                                 expected="us_aid_stop")
-        return run_aid(spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws, seed=seed,
-                       theta=theta)
+        from accord.workflows.burden_aid_donor import with_donor_fit
+
+        return with_donor_fit(run_aid(spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws,
+                                      seed=seed, theta=theta))
     known = {"us_cut", "us_spill_in_cut", "threat_all", "threat_frontline", "floor_pct_gdp",
              "leave"}
     unknown = sorted(set(levers) - known)

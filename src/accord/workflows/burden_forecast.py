@@ -48,6 +48,13 @@ def verdict_line() -> str:
     return line()
 
 
+def gaps(year: int | None = None) -> dict[str, Any]:
+    """Each ally's and group's gap to 2, 3.5 and 5 % of GDP (``burden_runs.gaps``)."""
+    from accord.workflows.burden_runs import gaps as run
+
+    return run(year)
+
+
 def aid_reaction(measure: str = "total") -> dict[str, Any]:
     """The donor-level aid reaction fit: predicted vs observed 2025 European replacement."""
     from accord.spec.errors import ScenarioError

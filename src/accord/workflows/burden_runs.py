@@ -448,6 +448,79 @@ def with_verdict(result: Any, spec: Any, settings: Any, horizon: int | None) -> 
 
 
 # ---------------------------------------------------------------------------------------
+# Gaps to the spending targets
+
+
+#: Targets of :func:`gaps`, % of GDP: the Wales guideline (2 %), and the Hague commitment's
+#: core defence (3.5 %) and total (3.5 + 1.5 = 5 %) by 2035 (issue 20; the scenario's
+#: ``targets_pct_gdp``).
+TARGETS = (2.0, 3.5, 5.0)
+GROUPS = {"European allies": lambda n: n not in NORTH_AMERICA,
+          "Europe and Canada": lambda n: n != "United States",
+          "NATO": lambda n: True}
+
+
+def gaps(year: int | None = None, targets: tuple[float, ...] = TARGETS) -> dict[str, Any]:
+    """Each ally's and each group's gap to the targets in ``year`` (default: the last year of
+    data), SIPRI shares of GDP: gap in pp (target minus share; negative = above it) and the
+    shortfall in US$ m (constant 2023) that would close it, summed over the allies below.
+
+    Under the chosen model (the verdict table) the next years' shares are the same when it
+    is persistence, so these are also its forecast gaps.
+    """
+    from accord.data.alliance import defence_panel
+    from accord.fits.burden_backtest import chosen_face_model, verdict_line
+
+    panel, provenance = defence_panel()
+    last = int(panel["year"].max())
+    year = last if year is None else year
+    if year not in set(panel["year"]):
+        raise ScenarioError(None, "no SIPRI data for this year", field="year",
+                            expected=f"{int(panel['year'].min())}-{last}", found=year)
+    for target in targets:
+        if not 0 < target <= 100:
+            raise ScenarioError(None, "a target is a share of GDP in %", field="targets",
+                                expected="numbers in (0, 100]", found=target)
+    rows = panel[panel["year"] == year].sort_values("country")
+    allies = []
+    for row in rows.itertuples(index=False):
+        entry: dict[str, Any] = {"ally": row.country, "pct_gdp": round(float(row.share_pct), 3),
+                                 "spending_musd": round(float(row.spending), 1),
+                                 "gdp_musd": round(float(row.gdp), 1)}
+        for target in targets:
+            gap = target - float(row.share_pct)
+            entry[f"gap_to_{target:g}_pp"] = round(gap, 3)
+            entry[f"shortfall_to_{target:g}_musd"] = round(max(gap, 0.0) * row.gdp / 100, 1)
+        allies.append(entry)
+    groups = []
+    for group, member in GROUPS.items():
+        part = [a for a in allies if member(a["ally"])]
+        spending = sum(a["spending_musd"] for a in part)
+        gdp = sum(a["gdp_musd"] for a in part)
+        entry = {"group": group, "allies": len(part),
+                 "pct_gdp": round(100 * spending / gdp, 3),
+                 "spending_musd": round(spending, 1), "gdp_musd": round(gdp, 1)}
+        for target in targets:
+            entry[f"gap_to_{target:g}_pp"] = round(target - 100 * spending / gdp, 3)
+            entry[f"shortfall_to_{target:g}_musd"] = round(
+                sum(a[f"shortfall_to_{target:g}_musd"] for a in part), 1)
+            entry[f"below_{target:g}"] = sum(a[f"gap_to_{target:g}_pp"] > 0 for a in part)
+        groups.append(entry)
+    used = chosen_face_model()
+    sentence = (f"What the data can tell: how far each ally was from each target in {year} "
+                "(SIPRI shares of GDP; NATO's own figures differ in definition), not when or "
+                "whether the gaps close: "
+                + ("no specification forecasts the shares better than persistence out of "
+                   "sample, so the gaps forecast for the next years are these, and pledges "
+                   "made after the data end are not in them." if used == "persistence" else
+                   f"the {used} model is the verdict table's choice."))
+    return {"year": year, "targets_pct_gdp": list(targets), "model_used": used,
+            "backtest": verdict_line(), "unit": "pp of GDP; US$ m, constant 2023 prices",
+            "allies": allies, "groups": groups, "what_the_data_can_tell": sentence,
+            "provenance": [provenance]}
+
+
+# ---------------------------------------------------------------------------------------
 # Backtest
 
 
