@@ -2,7 +2,11 @@
 
 * :func:`equilibrium` -- the allies' long-run Nash equilibrium of the estimated reaction
   functions (``accord.models.burden_demand``) under counterfactual levers, with 5-95 % bands
-  from coefficient draws N(b, V) of the ``burden-demand`` fit.
+  from coefficient draws N(b, V) of the ``burden-demand`` fit, or persistence; its steps are
+  :func:`check_levers`, :func:`base_game`, :func:`lever_inputs`, :func:`solve_estimated` /
+  :func:`solve_persistence` and :func:`tables`. :func:`with_verdict` adds the model used (the
+  rolling backtest's verdict table), its score and what the data can tell.
+* :func:`gaps` -- each ally's and group's gap to 2, 3.5 and 5 % of GDP.
 * :func:`backtest` -- estimate on the years up to ``train_until``, forecast every ally's share
   of GDP for the following years dynamically (its own predicted lags, observed exogenous
   variables), mean absolute error against persistence and the calibrated joint-product model.
