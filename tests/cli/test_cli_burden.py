@@ -70,7 +70,7 @@ def test_table_and_csv_formats() -> None:
     assert "primary-copy" in table.stdout and "Europe and Canada" in table.stdout
     csv = runner.invoke(app, ["burden", "equilibrium", "--draws", "50", "--format", "csv"])
     frame = pd.read_csv(io.StringIO(csv.stdout))
-    # The estimated model (default): 30 European allies and Canada react, the US is given;
+    # The chosen model (default): 30 European allies and Canada, the US is given;
     # Iceland, without armed forces, is not in the game.
     assert len(frame) == 31 and {"ally", "pct_gdp", "burden_share_pct"} <= set(frame.columns)
     # No lever: the base year is the equilibrium.
@@ -179,10 +179,21 @@ def test_shipped_spec_is_the_scenarios_burden_section() -> None:
                                      spec.frontline.source, spec.base_year_source))
 
 
-def test_estimated_equilibrium_is_the_default() -> None:
-    """Issue 13: the equilibrium comes from the estimated demand model unless asked for the
-    joint-product game; a US cut moves Europe as the estimated reaction functions say."""
-    out = _json(["equilibrium", "--us-cut", "0.5", "--draws", "100"])
+def test_the_default_equilibrium_is_the_verdict_tables_choice() -> None:
+    """Issue 20: the default model is the one the rolling backtest's verdict table marks,
+    and the JSON says which, why, and what the data can tell."""
+    from accord.fits.burden_backtest import chosen_face_model
+
+    out = _json(["equilibrium", "--us-cut", "0.5", "--draws", "40"])
+    assert out["settings"]["model"] == out["model_used"] == chosen_face_model()
+    assert "rolling backtest" in out["backtest"] and out["what_the_data_can_tell"]
+    assert out["chosen_by"].startswith("burden_verdict")
+
+
+def test_estimated_equilibrium_on_request() -> None:
+    """Issue 13: the estimated demand model, asked for; a US cut moves Europe as the
+    estimated reaction functions say."""
+    out = _json(["equilibrium", "--model", "estimated", "--us-cut", "0.5", "--draws", "100"])
     assert out["settings"]["model"] == "estimated" and out["settings"]["horizon"] == 10
     assert out["settings"]["us_share_for_europe"] == 0.2
     totals = _by(out["totals"], "group")
@@ -214,3 +225,35 @@ def test_1964_figure_is_labelled_as_computed_from_sipri() -> None:
     row = out["rows"][0]
     assert "SIPRI" in row["data"] and "not Olson & Zeckhauser" in row["data"]
     assert any("0.609" in note and "not Olson" in note for note in out["notes"])
+
+
+def test_gaps_to_the_targets_per_ally_and_group() -> None:
+    """Issue 20: gaps to 2, 3.5 and 5 % of GDP, the shortfall that closes them, and what the
+    data can tell."""
+    out = _json(["gaps"])
+    assert out["year"] == 2024 and out["targets_pct_gdp"] == [2.0, 3.5, 5.0]
+    allies = _by(out["allies"], "ally")
+    assert "Iceland" not in allies and len(allies) == 31
+    for row in allies.values():
+        for t in (2, 3.5, 5):
+            gap = row[f"gap_to_{t:g}_pp"]
+            assert gap == pytest.approx(t - row["pct_gdp"], abs=2e-3)
+            # the printed share is rounded to 0.001 pp: that much of GDP, plus 0.1 US$ m
+            assert row[f"shortfall_to_{t:g}_musd"] == pytest.approx(
+                max(gap, 0) * row["gdp_musd"] / 100, abs=0.1 + 1e-5 * row["gdp_musd"])
+    groups = _by(out["groups"], "group")
+    europe = groups["European allies"]
+    members = [r for name, r in allies.items() if name not in ("United States", "Canada")]
+    assert europe["allies"] == len(members) == 29
+    assert europe["shortfall_to_5_musd"] == pytest.approx(
+        sum(r["shortfall_to_5_musd"] for r in members), abs=0.5)
+    assert europe["below_3.5"] == sum(r["gap_to_3.5_pp"] > 0 for r in members)
+    assert europe["pct_gdp"] == pytest.approx(
+        100 * sum(r["spending_musd"] for r in members) / sum(r["gdp_musd"] for r in members),
+        abs=1e-3)
+    assert out["what_the_data_can_tell"].startswith("What the data can tell")
+    assert out["model_used"] in out["backtest"]
+    table = runner.invoke(app, ["burden", "gaps", "--year", "2014"])
+    assert table.exit_code == 0 and "European allies" in table.stdout
+    bad = runner.invoke(app, ["burden", "gaps", "--year", "1980"])
+    assert bad.exit_code == 2 and "no SIPRI data" in bad.output

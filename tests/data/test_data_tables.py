@@ -23,6 +23,8 @@ EXPECTED_TABLES |= {"ucdp_termination_interstate_dyads", "ucdp_peace_agreements_
                     "mid_russia_nato"}
 # The war-duration fit's tables (accord fit war-duration).
 EXPECTED_TABLES |= {"cow_war_durations", "cow_wars", "ucdp_termination", "cow_nmc_long"}
+# The rolling backtest's verdict: which burden model every face and the engine use (issue 20).
+EXPECTED_TABLES |= {"burden_verdict"}
 
 
 def test_every_table_loads_with_provenance() -> None:

@@ -104,26 +104,6 @@ def test_cli_bad_input_exits_2():
         assert result.exit_code == 2, result.output
 
 
-def test_equilibrium_table_prints_the_backtest_verdict_beside_the_number(monkeypatch):
-    from typer.testing import CliRunner
-
-    from accord.cli import app
-    from accord.workflows import burden_forecast
-
-    fake = {"origins": [2012, 2013], "verdict": "VERDICT-LINE",
-            "horizons": [{"h": 1, "mae": dict.fromkeys(bt.METHODS, 0.5)}]}
-    burden_forecast.backtest_verdict.cache_clear()
-    monkeypatch.setattr(burden_forecast, "rolling_backtest", lambda: fake)
-    try:
-        result = CliRunner().invoke(app, ["burden", "equilibrium", "--us-cut", "0.5",
-                                          "--draws", "50"])
-    finally:
-        burden_forecast.backtest_verdict.cache_clear()
-    assert result.exit_code == 0, result.output
-    assert "Verdict: VERDICT-LINE" in result.output
-    assert "model 0.500" in result.output
-
-
 @pytest.mark.slow
 def test_cli_rolling_json_has_the_issue_shape():
     import json

@@ -101,6 +101,25 @@ def test_burden_rows_and_defence_moved(evidence, tmp_path):
     assert "accord fit burden-demand" in html and "observed 64.9 %" in html
 
 
+def test_the_report_names_the_model_the_verdict_table_chooses(evidence, tmp_path):
+    """Issue 20: the burden section's first row is the model the engine and every face use,
+    with its backtest score, and the donor fit's aid prediction is beside the 2025 check."""
+    from accord.fits.burden_backtest import chosen_face_model
+
+    first = evidence["burden"][0]
+    assert first["estimate"] == chosen_face_model() and "rolling backtest" in first["data"]
+    donor = next(r for r in evidence["burden"] if "donor-level fit" in r["effect"])
+    assert "observed 2025 64.9 %" in donor["data"]
+    run = ReportRun("europe-steps-up", pd.DataFrame({"experiment": [0],
+                                                     "europe_defence_pct_gdp_end": [2.0]}),
+                    pd.DataFrame({"experiment": [0], "month": [0], "at_war": [1.0]}), {})
+    html = build_report([run], tmp_path / "v.html", title="t", n_boot=10,
+                        scenario_info={"evidence": evidence}).read_text()
+    assert first["data"].split(":")[0] in html
+    if chosen_face_model() == "persistence":
+        assert "europe-steps-up, whose name" in html
+
+
 def test_defence_record_is_the_one_in_the_docs():
     from accord.workflows.evidence import BEFORE_DEFENCE
 

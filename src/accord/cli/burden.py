@@ -121,8 +121,10 @@ def equilibrium(
     figure: FigureOption = None,
     spec_path: SpecOption = None,
     model: Annotated[str, typer.Option(
-        "--model", help="estimated (the fitted demand model, default) or joint-product "
-        "(the Cobb-Douglas game calibrated on the base year).")] = "estimated",
+        "--model", help="chosen (default: the model the rolling backtest's verdict table "
+        "marks; persistence while none beats it), estimated (the fitted demand model), "
+        "persistence, or joint-product (the Cobb-Douglas game calibrated on the base "
+        "year).")] = "chosen",
     horizon: Annotated[int | None, typer.Option(
         "--horizon", min=0, help="Estimated model: years of adjustment (default 10; "
         "0 = long run).")] = None,
@@ -140,10 +142,6 @@ def equilibrium(
         year=year, theta=_parse_range(theta_range), model=model, horizon=horizon,
     )
     _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
-    if output_format is Format.table:
-        from accord.workflows.burden_forecast import backtest_verdict
-
-        typer.echo(_fit_terminal(backtest_verdict()))
     _write_figure(result, figure)
 
 
@@ -179,13 +177,18 @@ def backtest(
     rolling: Annotated[bool, typer.Option(
         "--rolling", help="Every origin 2000-2021 (and the shock origins), h = 1, 2, 3.")] = False,
     output_format: FormatOption = Format.table,
+    write_verdict: Annotated[Path | None, typer.Option(
+        "--write-verdict", help="With --rolling: also write the verdict table (which model "
+        "every face and the engine use) to this CSV file.")] = None,
 ) -> None:
     """The estimated model out of sample: MAE of each ally's share of GDP vs persistence and
     the calibrated joint-product model."""
     from accord.workflows.burden import burden
 
+    if write_verdict is not None and not rolling:
+        raise ScenarioError(None, "--write-verdict needs --rolling", field="write-verdict")
     if rolling:
-        _rolling(output_format)
+        _rolling(output_format, write_verdict)
         return
     if train_until is None:
         raise ScenarioError(None, "give --train-until YEAR or --rolling", field="train-until")
@@ -212,12 +215,21 @@ def backtest(
         _emit(result, output_format, "Backtest", None)
 
 
-def _rolling(output_format: Format) -> None:
+def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
     import json
 
-    from accord.workflows.burden_forecast import rolling_backtest
+    from accord.workflows.burden_forecast import rolling_backtest, verdict_csv
 
+    if write_verdict is not None:
+        from accord.safeio import check_target
+
+        check_target(write_verdict, field="write-verdict")
     result = rolling_backtest()
+    if write_verdict is not None:
+        from accord.safeio import atomic_write_text
+
+        atomic_write_text(write_verdict, verdict_csv(result))
+        typer.echo(f"verdict: {write_verdict}", err=True)
     if output_format is Format.json:
         print(json.dumps(result, indent=2))
         return
@@ -268,6 +280,35 @@ def forecast(
               f"{r['ally']} NATO {r['nato_change_pp']:+.2f} vs forecast "
               f"{r['forecast_change_pp']:+.2f}" for r in check["rows"]))
     print(f"caveat: {check['caveat']}")
+
+
+@burden_app.command("gaps")
+def gaps(
+    year: Annotated[int | None, typer.Option(
+        "--year", help="Year of the SIPRI shares (default: the last year of data).")] = None,
+    output_format: FormatOption = Format.table,
+) -> None:
+    """Each ally's and each group's gap to 2, 3.5 and 5 % of GDP, with the shortfall in US$."""
+    import json
+
+    from accord.workflows.burden_forecast import gaps as run
+
+    result = run(year)
+    if output_format is Format.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    targets = result["targets_pct_gdp"]
+    head = "".join(f"{f'gap {t:g} %':>11}{f'US$ bn to {t:g}':>14}" for t in targets)
+    print(f"{result['year']}: gap to each target, pp of GDP (negative: above it), and the "
+          f"shortfall of the allies below it; model used: {result['model_used']}")
+    for key, name in (("allies", "ally"), ("groups", "group")):
+        print(f"{name:<18}{'% GDP':>7}{head}")
+        for row in result[key]:
+            cells = "".join(f"{row[f'gap_to_{t:g}_pp']:>11.2f}"
+                            f"{row[f'shortfall_to_{t:g}_musd'] / 1000:>14.1f}" for t in targets)
+            print(f"{row[name]:<18}{row['pct_gdp']:>7.2f}{cells}")
+    print(result["what_the_data_can_tell"])
+    print(f"backtest: {result['backtest']}")
 
 
 @burden_app.command("aid-reaction")
@@ -384,13 +425,3 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:,.2f}"
     return str(value)
-
-
-def _fit_terminal(text: str) -> str:
-    """Fold prose to the terminal's width (COLUMNS or the real size), paragraph by paragraph."""
-    import shutil
-    import textwrap
-
-    width = max(40, shutil.get_terminal_size().columns)
-    return "\n".join(textwrap.fill(line, width, subsequent_indent="  ") if line else ""
-                     for line in text.splitlines())

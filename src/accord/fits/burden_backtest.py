@@ -53,8 +53,16 @@ HORIZONS = (1, 2, 3)
 WALES_FIRST_YEAR = 2015
 GUIDELINE_PCT = 2.0
 BASELINES = ("persistence", "drift_own", "drift_pooled")
-METHODS = ("model", *BASELINES, "joint_product", "adjust_2pct", "onset_frontline")
-CANDIDATES = ("model", "joint_product", "adjust_2pct", "onset_frontline")
+#: Candidates added for issue 20 (docs/models/burden-demand.md): the long share panel
+#: 1950..T, the US spill-in apart from the other allies', common shocks (year effects) and
+#: partial pooling (a hierarchical model, statsmodels MixedLM).
+SHARE_CANDIDATES = ("long_panel", "us_spill", "year_effects", "hierarchical")
+METHODS = ("model", *BASELINES, "joint_product", "adjust_2pct", "onset_frontline",
+           *SHARE_CANDIDATES)
+CANDIDATES = ("model", "joint_product", "adjust_2pct", "onset_frontline", *SHARE_CANDIDATES)
+#: First year of the long share panel (SIPRI shares of GDP start in 1949; one lag and one
+#: lagged change need two earlier years).
+LONG_FIRST_YEAR = 1951
 #: Crisis onsets in the 1993-2024 sample: Russia's annexation of Crimea (2014) and the full
 #: invasion of Ukraine (2022). A year is "after an onset" when it is the onset year or up to
 #: ONSET_YEARS later; an onset after the origin is unknown to the forecast (no look-ahead).
@@ -182,6 +190,127 @@ def _onset_fit(train: pd.DataFrame, origin: int) -> np.ndarray:
     return beta
 
 
+def _long_shares(panel: pd.DataFrame) -> pd.DataFrame:
+    """Shares of GDP (country, year, share_pct) 1949.. : SIPRI's before the panel's first
+    year, the panel's own from then (so a change of the panel reaches this too)."""
+    from accord.data import load
+    from accord.data.alliance import SIPRI_US
+
+    first = int(panel["year"].min())
+    f = load("sipri_panel").frame
+    f = f[(f["nato_member_2024"] == 1) & (f["year"] < first)].dropna(
+        subset=["milex_share_gdp_pct"])
+    f = f[f["milex_share_gdp_pct"] > 0]
+    early = pd.DataFrame({"country": f["country"].replace({SIPRI_US: "United States"}),
+                          "year": f["year"].astype(int), "share_pct": f["milex_share_gdp_pct"]})
+    return pd.concat([early, panel[["country", "year", "share_pct"]]], ignore_index=True)
+
+
+def _changes(shares: pd.DataFrame, origin: int, first: int) -> pd.DataFrame:
+    """Ally-years first..origin (no US) with the share's change, its lag, the lagged change
+    and the gap of the lag to the ally's mean share of the ``DRIFT_YEARS`` years to T."""
+    frame = shares[(shares["country"] != "United States") & (shares["year"] <= origin)]
+    frame = frame.sort_values(["country", "year"]).copy()
+    by = frame.groupby("country")
+    consecutive = by["year"].diff() == 1
+    frame["lag"] = by["share_pct"].shift(1).where(consecutive)
+    frame["change"] = frame["share_pct"] - frame["lag"]
+    frame["lag_change"] = frame.groupby("country")["change"].shift(1).where(consecutive)
+    means = frame[frame["year"] > origin - DRIFT_YEARS].groupby("country")["share_pct"].mean()
+    frame["mean"] = frame["country"].map(means)
+    frame["gap"] = frame["mean"] - frame["lag"]
+    return frame[frame["year"] >= first]
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.linalg.lstsq(x, y, rcond=None)[0]
+
+
+def _share_paths(panel: pd.DataFrame, origin: int, allies: list[str], base: np.ndarray,
+                 horizons: int) -> dict[str, np.ndarray]:
+    """Share paths [horizons, allies] of the share-change candidates, each fitted on years
+    <= ``origin`` only and iterated from the share of T.
+
+    * ``long_panel``: pooled OLS of the change on a constant, the gap to the ally's mean and
+      the lagged change, on the long share panel 1951..T.
+    * ``us_spill``: pooled OLS on 1994..T of the change on a constant, the gap and last
+      year's log change of US spending and, apart, of the other allies' total spending; in
+      the forecast the year-T changes enter at h = 1 and zero after (spending held at T,
+      the demand model's covariate forecast).
+    * ``year_effects``: the gap plus a common effect per year (OLS with year dummies,
+      1994..T); the forecast carries the year-T effect forward (a common shock persists).
+    * ``hierarchical``: change on the gap with a random intercept and slope per ally
+      (statsmodels MixedLM, REML), 1994..T; each ally forecast with its own predicted
+      intercept and slope (partial pooling toward the pooled ones).
+    """
+    import warnings
+
+    import statsmodels.api as sm
+
+    train = panel[panel["year"] <= origin]
+    shares = _long_shares(train)
+    means = (train[train["year"] > origin - DRIFT_YEARS]
+             .groupby("country")["share_pct"].mean().reindex(allies).to_numpy(float))
+    paths = {m: np.full((horizons, len(allies)), np.nan) for m in SHARE_CANDIDATES}
+
+    # long panel
+    long = _changes(shares, origin, LONG_FIRST_YEAR).dropna(
+        subset=["change", "gap", "lag_change"])
+    b = _ols(np.column_stack([np.ones(len(long)), long["gap"], long["lag_change"]]),
+             long["change"].to_numpy(float))
+    now = _changes(shares, origin, origin).set_index("country")
+    last_change = now["change"].reindex(allies).fillna(0.0).to_numpy(float)
+    level, previous = base.copy(), last_change
+    for h in range(horizons):
+        step = b[0] + b[1] * (means - level) + b[2] * previous
+        level, previous = level + step, step
+        paths["long_panel"][h] = level
+
+    # US spill-in apart from the other allies' spending
+    recent = _changes(train[["country", "year", "share_pct"]], origin, fitmod.FIRST_YEAR + 1)
+    spend = train.pivot_table(index="year", columns="country", values="spending")
+    us = np.log(spend["United States"]).diff()
+    others = np.log(spend.drop(columns="United States").sum(axis=1, min_count=1)).diff()
+    recent = recent.assign(us=recent["year"].map(us.shift(1)),
+                           others=recent["year"].map(others.shift(1)))
+    fit_rows = recent.dropna(subset=["change", "gap", "us", "others"])
+    b = _ols(np.column_stack([np.ones(len(fit_rows)), fit_rows["gap"], fit_rows["us"],
+                              fit_rows["others"]]), fit_rows["change"].to_numpy(float))
+    level = base.copy()
+    for h in range(horizons):
+        shock = (b[2] * us.get(origin, 0.0) + b[3] * others.get(origin, 0.0)) if h == 0 else 0.0
+        level = level + b[0] + b[1] * (means - level) + shock
+        paths["us_spill"][h] = level
+
+    # year effects (common shocks)
+    rows = recent.dropna(subset=["change", "gap"])
+    years = sorted(rows["year"].unique())
+    dummies = (rows["year"].to_numpy()[:, None] == np.array(years)[None, :]).astype(float)
+    b = _ols(np.column_stack([rows["gap"], dummies]), rows["change"].to_numpy(float))
+    effect = b[1 + years.index(max(years))]
+    level = base.copy()
+    for h in range(horizons):
+        level = level + b[0] * (means - level) + effect
+        paths["year_effects"][h] = level
+
+    # partial pooling across allies
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = sm.MixedLM(rows["change"].to_numpy(float),
+                           np.column_stack([np.ones(len(rows)), rows["gap"]]),
+                           groups=rows["country"].to_numpy(),
+                           exog_re=np.column_stack([np.ones(len(rows)), rows["gap"]]))
+        result = model.fit(reml=True, method="lbfgs")
+    fe = np.asarray(result.fe_params)
+    re = result.random_effects
+    own = np.array([np.asarray(re.get(a, np.zeros(2))) for a in allies]).reshape(len(allies), 2)
+    level = base.copy()
+    for h in range(horizons):
+        level = level + (fe[0] + own[:, 0]) + (fe[1] + own[:, 1]) * (means - level)
+        paths["hierarchical"][h] = level
+    return paths
+
+
 def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
                     theta: float | None = None) -> pd.DataFrame:
     """Every method's forecast made at ``origin`` from ``panel`` rows with year <= origin.
@@ -208,6 +337,7 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
     g = growth.reindex(allies).fillna(0.0).to_numpy(float)
     beta = _onset_fit(train, origin)
     front = at.set_index("country")["frontline"].reindex(allies).to_numpy(float)
+    shares = _share_paths(panel, origin, allies, base, horizons)
     level = base.copy()
     onset_level = base.copy()
     rows = []
@@ -225,6 +355,7 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
                 "model": paths["model"][h - 1, k],
                 "joint_product": paths["joint_product"][h - 1, k],
                 "adjust_2pct": level[k], "onset_frontline": onset_level[k],
+                **{m: shares[m][h - 1, k] for m in SHARE_CANDIDATES},
                 "gdp_base": gdp0[k], "gdp_forecast": gdp0[k] * np.exp(h * g[k]),
             })
     return pd.DataFrame(rows)
@@ -303,10 +434,97 @@ def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
                            f"{mean[best_base]:.3f} pp)")
     return best_base, (f"no candidate beats the best baseline at every horizon: the best "
                        f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used "
-                       f"for `accord burden forecast` (the equilibrium, report and engine "
-                       f"still use the estimated model); "
+                       f"by every face (forecast, equilibrium, report) and the engine; "
                        f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
                        f"model {mean['model']:.3f}")
+
+
+# ---------------------------------------------------------------------------------------
+# The verdict table: the one source of truth for "which model is used"
+
+#: Name of the shipped verdict table (``accord.data.load``), written by
+#: ``accord burden backtest --rolling --write-verdict`` from :func:`rolling`.
+VERDICT_TABLE = "burden_verdict"
+#: How each backtest method maps onto the counterfactual faces and the engine: a baseline
+#: forecasts the same path with and without a lever, so its counterfactual is persistence.
+FACE_MODEL = {"model": "estimated", "joint_product": "joint-product", "persistence":
+              "persistence", "drift_own": "persistence", "drift_pooled": "persistence",
+              "adjust_2pct": "persistence", "onset_frontline": "persistence",
+              **dict.fromkeys(SHARE_CANDIDATES, "persistence")}
+
+
+def verdict_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """One row per method: kind, all-origins and shock-origins MAE per horizon, and
+    ``chosen`` (1 for the method :func:`choose` picks)."""
+    rows = []
+    for method in METHODS:
+        row: dict[str, Any] = {"method": method,
+                               "kind": "baseline" if method in BASELINES else "candidate"}
+        for key, prefix in (("horizons", "mae_h"), ("shock_horizons", "shock_mae_h")):
+            for s in result[key]:
+                row[f"{prefix}{s['h']}"] = s["mae"][method]
+        row["chosen"] = int(method == result["model"])
+        row["face_model"] = FACE_MODEL.get(method, "persistence")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict_comments(result: dict[str, Any]) -> list[str]:
+    """The ``#`` header lines of the verdict table (what produced it, on what data)."""
+    return [f"burden_verdict: written by `accord burden backtest --rolling --write-verdict` "
+            f"(accord.fits.burden_backtest.rolling) on sipri_panel; origins "
+            f"{result['origins'][0]}-{result['origins'][-1]}, shock origins "
+            f"{', '.join(str(o) for o in result['shock_origins'])}; MAE of share of GDP, pp",
+            f"verdict: {result['verdict']}"]
+
+
+def verdict_csv(result: dict[str, Any]) -> str:
+    """The verdict table as CSV text with its ``#`` header lines."""
+    header = "".join(f"# {line}\n" for line in verdict_comments(result))
+    return header + verdict_frame(result).to_csv(index=False, lineterminator="\n")
+
+
+def shipped_verdict() -> pd.DataFrame:
+    """The shipped verdict table (faces and engine read this, never a score of their own)."""
+    from accord.data import load
+
+    return load(VERDICT_TABLE).frame
+
+
+def chosen_method(table: pd.DataFrame | None = None) -> str:
+    """The backtest method the verdict table marks chosen (e.g. ``"persistence"``)."""
+    frame = shipped_verdict() if table is None else table
+    chosen = frame.loc[frame["chosen"] == 1, "method"]
+    if len(chosen) != 1:
+        raise ScenarioError(VERDICT_TABLE, "the verdict table must mark one method chosen",
+                            field="chosen", found=list(chosen))
+    return str(chosen.iloc[0])
+
+
+def chosen_face_model(table: pd.DataFrame | None = None) -> str:
+    """What the faces and the engine use: ``estimated``, ``joint-product`` or
+    ``persistence`` (every baseline's counterfactual)."""
+    frame = shipped_verdict() if table is None else table
+    return str(frame.loc[frame["method"] == chosen_method(frame), "face_model"].iloc[0])
+
+
+def verdict_line(table: pd.DataFrame | None = None) -> str:
+    """One line: the chosen method and the all-origins MAE of the chosen, the estimated
+    model and the calibrated game at h = 1/2/3 (the score printed beside every number)."""
+    frame = (shipped_verdict() if table is None else table).set_index("method")
+    chosen = chosen_method(frame.reset_index())
+    hs = sorted(c for c in frame.columns if c.startswith("mae_h"))
+
+    def score(method: str) -> str:
+        return "/".join(f"{frame.loc[method, c]:.3f}" for c in hs)
+
+    shown = dict.fromkeys([chosen, "model", "joint_product"])
+    cells = ", ".join(f"{m} {score(m)}" for m in shown)
+    return (f"rolling backtest (accord burden backtest --rolling), MAE of share of GDP (pp) "
+            f"at h = 1/2/3: "
+            f"{cells}; used: {chosen}"
+            + ("" if frame.loc[chosen, "kind"] == "candidate" else
+               " (a baseline: no specification beats it out of sample)"))
 
 
 #: Allies counted as "Europe" in the aggregate real change: every ally but the US and Canada.

@@ -56,6 +56,7 @@ def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.Data
             "escalation": evidence.get("escalation", []),
             "burden": evidence.get("burden", []),
             "before_defence_source": evidence.get("before_defence_source", ""),
+            "burden_model_note": evidence.get("burden_model_note", ""),
             "moved": moved, "before_source": evidence.get("before_source", "")}
 
 

@@ -146,6 +146,12 @@ class SimulationSpec(SpecModel):
     #: Estimated demand for defence (issue 13); without it the engine calibrates the
     #: joint-product game to the allies' spending instead.
     defence_demand: DefenceDemand | None = None
+    #: Which model gives the allies' defence (issue 20): ``chosen`` reads the rolling
+    #: backtest's verdict table (``accord.fits.burden_backtest.chosen_face_model``; persistence
+    #: while no specification beats it out of sample), or explicitly ``estimated`` (needs
+    #: ``defence_demand``), ``persistence`` (each ally keeps its spending, floors bind) or
+    #: ``joint-product``; unset: the estimated model with ``defence_demand``, else the game.
+    defence_model: Literal["chosen", "estimated", "persistence", "joint-product"] | None = None
     #: The aid game: "donors" calibrates the joint-product game among every donor;
     #: "europe_group" lets Europe (one player) best respond to the US's and the other
     #: donors' aid, the form fitted and tested on Kiel's yearly allocations (issue 13).

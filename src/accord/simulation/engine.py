@@ -11,7 +11,7 @@ executor. See ``docs/simulation.md`` for the model and its assumptions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -109,6 +109,8 @@ class CompiledSimulation:
     demand_pool: np.ndarray | None = None  # [P, 5] coefficient draws of the demand fit
     ally_frontline: np.ndarray | None = None  # [A] 1.0 for frontline allies
     us_share_for_europe: float = 1.0
+    #: The allies' defence model resolved (issue 20): estimated, persistence or joint-product.
+    defence_model: str = "joint-product"
 
     @property
     def outcome_names(self) -> list[str]:
@@ -181,7 +183,8 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
 
     issue_ids = tuple(issue.id for issue in spec.issues)
     terms_pool = _terms_pool(spec, scenario, seed, source)
-    demand = _demand_pool(spec, seed, source)
+    defence_model = _defence_model(spec, source)
+    demand = _demand_pool(spec, seed, source) if defence_model == "estimated" else {}
     return CompiledSimulation(
         name=getattr(scenario, "name", "simulation"),
         horizon_months=spec.horizon_months,
@@ -205,8 +208,26 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
         defaults=defaults,
         spec=spec,
         durability_evidence=spec.durability_evidence,
+        defence_model=defence_model,
         **demand,
     )
+
+
+def _defence_model(spec: SimulationSpec, source: str) -> str:
+    """The allies' defence model: the scenario's ``defence_model``, ``chosen`` read from the
+    rolling backtest's verdict table, unset as before issue 20."""
+    model = spec.defence_model
+    if model is None:
+        return "estimated" if spec.defence_demand is not None else "joint-product"
+    if model == "chosen":
+        from accord.fits.burden_backtest import chosen_face_model
+
+        model = cast(Any, chosen_face_model())  # one of the four, the verdict table's
+    if model == "estimated" and spec.defence_demand is None:
+        raise ScenarioError(source, "the estimated defence model needs defence_demand",
+                            field="defence_model", expected="a defence_demand section",
+                            found=spec.defence_model)
+    return model
 
 
 def _months_between(first: Any, last: Any) -> float:
@@ -415,7 +436,10 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     us_spill = np.where(backseat, params["us_spill_in_backseat"], 1.0)
     floor_pct = np.asarray(lever["defence_floor_pct"], dtype=float)
     floor_d = np.where(ally_is_europe, floor_pct[:, None] / 100.0 * gdp, 0.0)
-    if compiled.demand_pool is not None:
+    if compiled.defence_model == "persistence":
+        # The rolling backtest's choice (issue 20): no ally reacts to the US role; floors bind.
+        defence = np.where(ally_is_us, defence0, np.maximum(defence0, floor_d))
+    elif compiled.demand_pool is not None:
         defence = _estimated_defence(compiled, design, params, us_spill, floor_d)
     else:
         theta_d = params["defence_publicness"]

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 ANALYSES = ("equilibrium", "aid", "exploitation", "backtest")
-#: Models of ``burden("equilibrium")``: the estimated demand model (default, issue 13) or the
-#: calibrated joint-product game.
-MODELS = ("estimated", "joint-product")
+#: Models of ``burden("equilibrium")``: ``chosen`` (default) is the one the shipped verdict
+#: table of the rolling backtest marks (issue 20; persistence while no specification beats it),
+#: or explicitly the estimated demand model (issue 13), persistence, or the calibrated
+#: joint-product game.
+MODELS = ("chosen", "estimated", "persistence", "joint-product")
 #: What the 1964 exploitation row is (issue 13): computed from SIPRI, not Olson & Zeckhauser.
 OZ1964_LABEL = ("SIPRI 1964 figures, computed by accord: a stand-in, not Olson & "
                 "Zeckhauser's own table")
@@ -48,7 +50,7 @@ def burden(
     theta: tuple[float, float] | None = None,
     year: int | None = None,
     sources: tuple[str, ...] | None = None,
-    model: str = "estimated",
+    model: str = "chosen",
     horizon: int | None = None,
     train_until: int | None = None,
     **levers: Any,
@@ -74,9 +76,11 @@ def burden(
     year
         Base year (equilibrium) or the one year to test (exploitation).
     model
-        Equilibrium model: ``"estimated"`` (the demand model of ``accord fit burden-demand``,
-        its reaction functions solved jointly; default) or ``"joint-product"`` (the
-        Cobb-Douglas game calibrated exactly on the base year).
+        Equilibrium model: ``"chosen"`` (default: the one the rolling backtest's verdict table
+        marks, ``accord.fits.burden_backtest.chosen_face_model``), ``"estimated"`` (the
+        demand model of ``accord fit burden-demand``, its reaction functions solved jointly),
+        ``"persistence"`` (no reaction: the best baseline's counterfactual) or
+        ``"joint-product"`` (the Cobb-Douglas game calibrated exactly on the base year).
     horizon
         Estimated model: years of adjustment reported (default 10; 0 = long run).
     train_until
@@ -115,8 +119,10 @@ def burden(
         if unknown:
             raise ScenarioError(None, "unknown lever of the aid game", field=unknown[0],
                                 expected="us_aid_stop")
-        return run_aid(spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws, seed=seed,
-                       theta=theta)
+        from accord.workflows.burden_aid_donor import with_donor_fit
+
+        return with_donor_fit(run_aid(spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws,
+                                      seed=seed, theta=theta))
     known = {"us_cut", "us_spill_in_cut", "threat_all", "threat_frontline", "floor_pct_gdp",
              "leave"}
     unknown = sorted(set(levers) - known)
@@ -132,15 +138,22 @@ def burden(
                             expected=", ".join(MODELS), found=model)
     settings = Settings.from_spec(spec, draws=draws, seed=seed, year=year, theta=theta,
                                   **levers)
+    from accord.workflows import burden_runs
+
+    if model == "chosen":
+        from accord.workflows.burden_forecast import chosen_model
+
+        model = chosen_model()
     if model == "joint-product":
         if horizon is not None:
             raise ScenarioError(None, "the joint-product game has no horizon (it is static)",
                                 field="horizon", found=horizon)
-        return run_equilibrium(spec, settings)
+        return burden_runs.label_joint_product(run_equilibrium(spec, settings))
     if theta is not None:
         raise ScenarioError(None, "theta belongs to the joint-product game", field="theta-range",
                             expected="--model joint-product with --theta-range", found=theta)
-    return run_estimated_equilibrium(spec, settings, horizon)
+    result = run_estimated_equilibrium(spec, settings, horizon, model=model)
+    return burden_runs.with_verdict(result, spec, settings, horizon)
 
 
 def burden_spec(scenario: str | os.PathLike[str] | Scenario | None = None) -> BurdenSpec:
@@ -466,7 +479,8 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
 
 
 def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
-                              horizon: int | None = None) -> BurdenResult:
+                              horizon: int | None = None, *,
+                              model: str = "estimated") -> BurdenResult:
     """Allies' defence spending under the levers, from the estimated demand model.
 
     See :func:`accord.workflows.burden_runs.equilibrium`: the base year (SIPRI, default 2024) is
@@ -488,7 +502,7 @@ def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
         threat_frontline=settings.threat_frontline, floor_pct_gdp=settings.floor_pct_gdp,
         leave=settings.leave, draws=spec.draws if settings.draws is None else settings.draws,
         seed=settings.seed, targets=spec.targets_pct_gdp.values,
-        horizon=burden_runs.HORIZON if horizon is None else horizon)
+        horizon=burden_runs.HORIZON if horizon is None else horizon, model=model)
     return BurdenResult(run.per_actor, run.totals, run.settings, run.provenance, run.notes,
                         "equilibrium")
 

@@ -11,7 +11,10 @@ Quarters, not months: monthly allocations are lumpy announcements (judgement).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accord.workflows.burden import BurdenResult
 
 import pandas as pd
 
@@ -68,3 +71,61 @@ def fit(measure: str = "total") -> dict[str, Any]:
                  if b > 0 else "donors substitute for the US"),
         "source": table.provenance["source"],
     }
+
+
+def theta_range(measure: str = "total") -> dict[str, float]:
+    """The aid game's publicness implied by the donor fit: the theta whose predicted European
+    replacement of a US stop equals the fit's value, low and high (bounded to [0, 1]).
+
+    The game is the one the engine plays (Europe one player best responding to the US and
+    the other donors, Cobb-Douglas, ``burden_runs._aid_predict``), calibrated on Kiel's
+    2022-2024 mean allocations; the US goes from its 2024 level to 0, the other donors stay
+    at 2024. No 2025 figure enters (the fit stops in December 2024).
+    """
+    import numpy as np
+    from scipy.optimize import brentq
+
+    from accord.workflows.burden_runs import _aid_predict, _aid_years
+
+    predicted = fit(measure)["predicted_replacement_pct"]
+    wide, income, _ = _aid_years(measure)
+    base = wide.loc[[2022, 2023, 2024]].to_numpy(float).mean(axis=0)
+    us, other = float(wide.loc[2024, "US"]), float(wide.loc[2024, "Other"])
+    levels = np.array([[us, other], [0.0, other]])
+
+    def replaced(theta: float) -> float:
+        p = _aid_predict(theta, base, income, levels)
+        return float(100 * (p[1, 1] - p[0, 1]) / us)
+
+    top = replaced(1.0)
+
+    def invert(pct: float) -> float:
+        if pct <= 0:
+            return 0.0
+        if pct >= top:
+            return 1.0
+        return float(brentq(lambda t: replaced(t) - pct, 0.0, 1.0, xtol=1e-9))
+
+    return {key: round(invert(predicted[key]), 3) for key in ("value", "low", "high")}
+
+
+def with_donor_fit(result: BurdenResult) -> BurdenResult:
+    """The aid game's result (a ``BurdenResult``) with the donor-level fit beside it:
+    ``predicted_replacement_pct`` (value, low, high), ``observed_replacement_pct`` and
+    ``method`` for the total measure, and both measures under ``donor_fit``."""
+    import dataclasses
+
+    fits = {measure: fit(measure) for measure in ("total", "military")}
+    total = fits["total"]
+    summary = {key: total[key] for key in ("predicted_replacement_pct",
+                                           "observed_replacement_pct", "method")}
+    summary["donor_fit"] = {m: {k: f[k] for k in ("predicted_replacement_pct",
+                                                  "observed_replacement_pct", "note")}
+                            for m, f in fits.items()}
+    p = total["predicted_replacement_pct"]
+    note = (f"donor-level fit (accord burden aid-reaction, Kiel R27 Feb 2022 - Dec 2024): "
+            f"Europe replaces {p['value']:+.1f} % of a US stop (95 %: {p['low']:+.1f} to "
+            f"{p['high']:+.1f}); observed 2025 (Kiel R28) {total['observed_replacement_pct']:.1f}"
+            f" %: {total['note']}")
+    return dataclasses.replace(result, summary={**result.summary, **summary},
+                               notes=[*result.notes, note])

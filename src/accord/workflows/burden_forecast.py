@@ -6,7 +6,6 @@ dashboard), which call these and nothing below them.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 
@@ -27,18 +26,33 @@ def forecast(year: int = 2025) -> dict[str, Any]:
     return result
 
 
-@functools.lru_cache(maxsize=1)
-def backtest_verdict() -> str:
-    """One line for the faces: the rolling backtest's scores of the estimated model, the
-    calibrated game and the best baseline (h = 1..3, all origins) and which one is chosen."""
-    result = rolling_backtest()
-    rows = result["horizons"]
-    cells = ", ".join(
-        f"{name} " + "/".join(f"{s['mae'][name]:.3f}" for s in rows)
-        for name in ("model", "joint_product", "persistence", "drift_pooled"))
-    return (f"rolling backtest {result['origins'][0]}-{result['origins'][-1]}, MAE of share of "
-            f"GDP (pp) at h = 1/2/3: {cells} (model = estimated demand, covariates forecast "
-            f"as of the origin). Verdict: {result['verdict']}.")
+def verdict_csv(result: dict[str, Any]) -> str:
+    """The verdict table (which model every face and the engine use) as CSV text."""
+    from accord.fits.burden_backtest import verdict_csv as text
+
+    return text(result)
+
+
+def chosen_model() -> str:
+    """The counterfactual model the shipped verdict table chooses: ``estimated``,
+    ``joint-product`` or ``persistence``."""
+    from accord.fits.burden_backtest import chosen_face_model
+
+    return chosen_face_model()
+
+
+def verdict_line() -> str:
+    """The shipped verdict in one line (scores at h = 1/2/3 and the method used)."""
+    from accord.fits.burden_backtest import verdict_line as line
+
+    return line()
+
+
+def gaps(year: int | None = None) -> dict[str, Any]:
+    """Each ally's and group's gap to 2, 3.5 and 5 % of GDP (``burden_runs.gaps``)."""
+    from accord.workflows.burden_runs import gaps as run
+
+    return run(year)
 
 
 def aid_reaction(measure: str = "total") -> dict[str, Any]:
