@@ -27,4 +27,5 @@ bench: install
 
 lint:
 	ruff check src tests benchmarks
+	ruff format --check src tests benchmarks
 	mypy src

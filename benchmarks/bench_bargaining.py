@@ -156,18 +156,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", default=None, help="comma-separated B values")
     parser.add_argument("--issues", type=int, default=1, help="issues K per draw (default 1)")
     parser.add_argument("--rounds", type=int, default=10, help="rounds R of round-based models")
-    parser.add_argument("--budget", type=float, default=None,
-                        help="seconds per case before it is sampled (default 60; quick 5)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="seconds per case before it is sampled (default 60; quick 5)",
+    )
     parser.add_argument("--full", action="store_true", help="never sample: run all draws")
-    parser.add_argument("--min-time", type=float, default=None,
-                        help="repeat fast cases for at least this long (default 1 s; quick 0.2)")
+    parser.add_argument(
+        "--min-time",
+        type=float,
+        default=None,
+        help="repeat fast cases for at least this long (default 1 s; quick 0.2)",
+    )
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args(argv)
 
-    actors = tuple(int(v) for v in args.actors.split(",")) if args.actors else (
-        QUICK_ACTORS if args.quick else FULL_ACTORS)
-    draws = tuple(int(v) for v in args.draws.split(",")) if args.draws else (
-        QUICK_DRAWS if args.quick else FULL_DRAWS)
+    actors = (
+        tuple(int(v) for v in args.actors.split(","))
+        if args.actors
+        else (QUICK_ACTORS if args.quick else FULL_ACTORS)
+    )
+    draws = (
+        tuple(int(v) for v in args.draws.split(","))
+        if args.draws
+        else (QUICK_DRAWS if args.quick else FULL_DRAWS)
+    )
     budget = args.budget if args.budget is not None else (5.0 if args.quick else 60.0)
     min_time = args.min_time if args.min_time is not None else (0.2 if args.quick else 1.0)
     models = [name.strip() for name in args.models.split(",") if name.strip()]
@@ -193,10 +207,19 @@ def main(argv: list[str] | None = None) -> int:
                 known[(name, n)] = case.draws_run / case.seconds
                 cases.append(case)
 
-    table = Table(title=f"Bargaining throughput (K = {args.issues} issue(s), "
-                        f"R = {args.rounds} rounds for round-based models)")
-    for column in ("model", "N actors", "B draws", "rounds", "time / call",
-                   "draw-rounds / s", "peak memory"):
+    table = Table(
+        title=f"Bargaining throughput (K = {args.issues} issue(s), "
+        f"R = {args.rounds} rounds for round-based models)"
+    )
+    for column in (
+        "model",
+        "N actors",
+        "B draws",
+        "rounds",
+        "time / call",
+        "draw-rounds / s",
+        "peak memory",
+    ):
         table.add_column(column, justify="left" if column == "model" else "right", no_wrap=True)
     for case in cases:
         draws_cell = f"{case.draws:,}"
@@ -205,9 +228,15 @@ def main(argv: list[str] | None = None) -> int:
         rounds_cell = str(case.rounds)
         if case.rounds_played is not None and case.rounds_played != case.rounds:
             rounds_cell = f"{case.rounds_played:.1f} of {case.rounds}"
-        table.add_row(case.model, str(case.actors), draws_cell, rounds_cell,
-                      human_seconds(case.seconds), f"{case.throughput:,.0f}",
-                      human_bytes(case.peak_bytes))
+        table.add_row(
+            case.model,
+            str(case.actors),
+            draws_cell,
+            rounds_cell,
+            human_seconds(case.seconds),
+            f"{case.throughput:,.0f}",
+            human_bytes(case.peak_bytes),
+        )
     console.print(table)
     max_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     console.print(

@@ -12,6 +12,7 @@ import argparse
 import platform
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -50,18 +51,28 @@ def main() -> None:
         fixed = np.full((batch, n), np.nan)
         fixed[:, data.index("United States")] = 0.5 * observed[:, data.index("United States")]
         cases = {
-            "nash_equilibrium": lambda: nash_equilibrium(
-                income, alpha, theta, spill_in=spill, floor=floor),  # noqa: B023
-            "calibrate_alpha": lambda: calibrate_alpha(observed, income, theta),  # noqa: B023
-            "counterfactual": lambda: counterfactual(  # noqa: B023
-                income, observed, theta, threat_rise=0.1, spill_in=spill,  # noqa: B023
-                floor=floor, fixed=fixed),  # noqa: B023
+            "nash_equilibrium": partial(
+                nash_equilibrium, income, alpha, theta, spill_in=spill, floor=floor
+            ),
+            "calibrate_alpha": partial(calibrate_alpha, observed, income, theta),
+            "counterfactual": partial(
+                counterfactual,
+                income,
+                observed,
+                theta,
+                threat_rise=0.1,
+                spill_in=spill,
+                floor=floor,
+                fixed=fixed,
+            ),
         }
         for name, run in cases.items():
             seconds = _best_time(run, repeats)
             rows.append((name, batch, seconds, batch / seconds))
-    print(f"burden equilibrium throughput, N = {n} allies; numpy {np.__version__}, "
-          f"{platform.processor() or platform.machine()}; best of repeats")
+    print(
+        f"burden equilibrium throughput, N = {n} allies; numpy {np.__version__}, "
+        f"{platform.processor() or platform.machine()}; best of repeats"
+    )
     print(f"{'function':<18} {'B':>8} {'seconds':>10} {'draws/s':>14}")
     for name, batch, seconds, rate in rows:
         print(f"{name:<18} {batch:>8,} {seconds:>10.5f} {rate:>14,.0f}")

@@ -81,20 +81,37 @@ def init_data(html: str, port: int, study: str, variants: list[str]) -> tuple[di
     table = next(i for i in ids if re.fullmatch(r"overview.table", i))
     shown = {"run_notice"} | {i for i in ids if i.startswith("overview")}
     hidden = {f".clientdata_output_{i}_hidden": i not in shown for i in ids}
-    return {"study": study, "variants": variants, "page": "overview",
-            ".clientdata_url_protocol": "http:", ".clientdata_url_hostname": "127.0.0.1",
-            ".clientdata_url_port": str(port), ".clientdata_url_pathname": "/",
-            ".clientdata_url_search": "", ".clientdata_pixelratio": 1, **hidden}, table
+    return {
+        "study": study,
+        "variants": variants,
+        "page": "overview",
+        ".clientdata_url_protocol": "http:",
+        ".clientdata_url_hostname": "127.0.0.1",
+        ".clientdata_url_port": str(port),
+        ".clientdata_url_pathname": "/",
+        ".clientdata_url_search": "",
+        ".clientdata_pixelratio": 1,
+        **hidden,
+    }, table
 
 
-async def session(url: str, port: int, token: str, variants: list[str], study: str,
-                  timeout: float, pages: list[float], updates: list[float]) -> bool:
+async def session(
+    url: str,
+    port: int,
+    token: str,
+    variants: list[str],
+    study: str,
+    timeout: float,
+    pages: list[float],
+    updates: list[float],
+) -> bool:
     """One page load and one websocket session; False on a timeout."""
     import websockets
 
     start = time.perf_counter()
     html = await asyncio.to_thread(
-        lambda: urllib.request.urlopen(url, timeout=timeout).read().decode())
+        lambda: urllib.request.urlopen(url, timeout=timeout).read().decode()
+    )
     pages.append(time.perf_counter() - start)
     init, table = init_data(html, port, study, variants)
     start = time.perf_counter()
@@ -102,9 +119,11 @@ async def session(url: str, port: int, token: str, variants: list[str], study: s
     try:
         async with asyncio.timeout(timeout):
             async with websockets.connect(
-                    f"ws://127.0.0.1:{port}/websocket/", origin=origin,
-                    additional_headers={"Cookie": f"accord_token_{port}={token}"},
-                    max_size=None) as ws:
+                f"ws://127.0.0.1:{port}/websocket/",
+                origin=origin,
+                additional_headers={"Cookie": f"accord_token_{port}={token}"},
+                max_size=None,
+            ) as ws:
                 await ws.send(json.dumps({"method": "init", "data": init}))
                 while True:
                     raw = await ws.recv()
@@ -118,8 +137,16 @@ async def session(url: str, port: int, token: str, variants: list[str], study: s
         return False
 
 
-async def load(url: str, port: int, token: str, variants: list[str], study: str,
-               clients: int, seconds: float, timeout: float) -> dict:
+async def load(
+    url: str,
+    port: int,
+    token: str,
+    variants: list[str],
+    study: str,
+    clients: int,
+    seconds: float,
+    timeout: float,
+) -> dict:
     pages: list[float] = []
     updates: list[float] = []
     counts = {"sessions": 0, "timeouts": 0}
@@ -150,11 +177,29 @@ def main() -> int:
         if runs is None:
             runs = Path(tmp) / "runs"
             runs.mkdir()
-            made = subprocess.run([sys.executable, "-m", "accord", "run", "ukraine-2025",
-                            "--experiments", str(args.experiments), "--seed", "7",
-                            "--variant", "baseline", "--variant", "coalition-of-the-willing",
-                            "--out", str(runs / "ukraine-2025"), "--no-report"],
-                           capture_output=True, text=True, timeout=1800)
+            made = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "accord",
+                    "run",
+                    "ukraine-2025",
+                    "--experiments",
+                    str(args.experiments),
+                    "--seed",
+                    "7",
+                    "--variant",
+                    "baseline",
+                    "--variant",
+                    "coalition-of-the-willing",
+                    "--out",
+                    str(runs / "ukraine-2025"),
+                    "--no-report",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
             if made.returncode:
                 raise SystemExit(made.stderr)
         study = "ukraine-2025"
@@ -162,9 +207,11 @@ def main() -> int:
         port = free_port()
         log = Path(tmp) / "dashboard.log"
         with open(log, "wb") as out:
-            server = subprocess.Popen([sys.executable, "-m", "accord", "dashboard", str(runs),
-                                       "--port", str(port)], stdout=out,
-                                      stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "accord", "dashboard", str(runs), "--port", str(port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
             deadline = time.monotonic() + 60
             url = None
@@ -180,19 +227,26 @@ def main() -> int:
                     raise SystemExit(log.read_text())
                 time.sleep(0.3)
             token = url.split("token=", 1)[1] if "token=" in url else ""  # --no-token / older
-            result = asyncio.run(load(url, port, token, variants, study, args.clients,
-                                      args.seconds, args.timeout))
+            result = asyncio.run(
+                load(url, port, token, variants, study, args.clients, args.seconds, args.timeout)
+            )
             memory = peak_rss_mib(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
     pages, updates = result["pages"], result["updates"]
-    print(f"dashboard load: {args.clients} clients, {args.seconds:g} s, "
-          f"{args.experiments if args.runs is None else 'given'} experiments per variant")
-    print(f"page    p50 {quantile(pages, .5):.3f} s   p95 {quantile(pages, .95):.3f} s   "
-          f"(n={len(pages)})")
-    print(f"update  p50 {quantile(updates, .5):.3f} s   p95 {quantile(updates, .95):.3f} s   "
-          f"(n={len(updates)})")
+    print(
+        f"dashboard load: {args.clients} clients, {args.seconds:g} s, "
+        f"{args.experiments if args.runs is None else 'given'} experiments per variant"
+    )
+    print(
+        f"page    p50 {quantile(pages, 0.5):.3f} s   p95 {quantile(pages, 0.95):.3f} s   "
+        f"(n={len(pages)})"
+    )
+    print(
+        f"update  p50 {quantile(updates, 0.5):.3f} s   p95 {quantile(updates, 0.95):.3f} s   "
+        f"(n={len(updates)})"
+    )
     print(f"sessions {result['sessions']}, timeouts {result['timeouts']}")
     print(f"server peak memory {memory:.0f} MiB")
     if updates:

@@ -53,7 +53,7 @@ def measure(compiled, spec, n: int, spent: dict[str, float]) -> dict[str, float]
     spent.clear()
     start = time.perf_counter()
     for first in range(0, n, CHUNK):
-        simulate_chunk(design.iloc[first:first + CHUNK], 1, spec=compiled)
+        simulate_chunk(design.iloc[first : first + CHUNK], 1, spec=compiled)
     whole = time.perf_counter() - start
     burden = spent["_estimated_defence"]
     parts = {
@@ -61,8 +61,10 @@ def measure(compiled, spec, n: int, spent: dict[str, float]) -> dict[str, float]
         "burden path": burden,
         "other inputs": spent["prepare_inputs"] - burden,
         "month loop": spent["step"],
-        "series writes": spent["simulate_arrays"] - spent["experiment_draws"]
-        - spent["prepare_inputs"] - spent["step"],
+        "series writes": spent["simulate_arrays"]
+        - spent["experiment_draws"]
+        - spent["prepare_inputs"]
+        - spent["step"],
         "tables": whole - spent["simulate_arrays"],
     }
     parts["whole"] = whole
@@ -78,14 +80,23 @@ def main() -> None:
     compiled = compile_spec(spec, scenario, seed=1)
     months = compiled.horizon_months
     estimated = compiled.demand_pool is not None
-    print(f"flagship, {months} months, burden model: "
-          f"{'estimated (burden-demand fit)' if estimated else 'calibrated'}; chunks of {CHUNK:,}")
+    print(
+        f"flagship, {months} months, burden model: "
+        f"{'estimated (burden-demand fit)' if estimated else 'calibrated'}; chunks of {CHUNK:,}"
+    )
     spent: dict[str, float] = defaultdict(float)
     instrument(spent)
     simulate_chunk(variant_design(spec, "baseline", 200, seed=3, method="mc"), 1, spec=compiled)
     sizes = (2_000, 5_000) if args.quick else (5_000, 20_000, 100_000)
-    names = ["draws", "burden path", "other inputs", "month loop", "series writes", "tables",
-             "whole"]
+    names = [
+        "draws",
+        "burden path",
+        "other inputs",
+        "month loop",
+        "series writes",
+        "tables",
+        "whole",
+    ]
     print("\nns per experiment-month")
     print("| experiments | " + " | ".join(names) + " | exp/s |")
     print("|---" * (len(names) + 2) + "|")

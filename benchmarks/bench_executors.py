@@ -32,22 +32,36 @@ from accord.experiments import (
 )
 
 MONTHS = 120
-SERIES = ("at_war", "front", "aid_us", "aid_europe", "support_us", "support_europe",
-          "escalation_risk", "europe_defence_spending")
+SERIES = (
+    "at_war",
+    "front",
+    "aid_us",
+    "aid_europe",
+    "support_us",
+    "support_europe",
+    "escalation_risk",
+    "europe_defence_spending",
+)
 UNCERTAINTIES = [
     Uncertainty(name="drift", low=-0.5, high=0.5, source="benchmark"),
-    Uncertainty(name="volatility", distribution="triangular", low=0.5, high=2.0, mode=1.0,
-                source="benchmark"),
-    Uncertainty(name="hazard", distribution="lognormal", low=0.005, high=0.05,
-                source="benchmark"),
+    Uncertainty(
+        name="volatility",
+        distribution="triangular",
+        low=0.5,
+        high=2.0,
+        mode=1.0,
+        source="benchmark",
+    ),
+    Uncertainty(name="hazard", distribution="lognormal", low=0.005, high=0.05, source="benchmark"),
 ]
 
 
 def toy_simulate(design_chunk: pd.DataFrame, seed: int) -> ChunkResult:
     """A vectorised monthly toy: a front random walk and a ceasefire hazard, over [B, T]."""
     ids = design_chunk["experiment"].to_numpy()
-    normals, uniforms = experiment_draws(seed, ids, [("normal", (MONTHS, 3)),
-                                                     ("uniform", (MONTHS, 3))])
+    normals, uniforms = experiment_draws(
+        seed, ids, [("normal", (MONTHS, 3)), ("uniform", (MONTHS, 3))]
+    )
     drift = design_chunk["drift"].to_numpy()[:, None]
     volatility = design_chunk["volatility"].to_numpy()[:, None]
     hazard = design_chunk["hazard"].to_numpy()[:, None]
@@ -62,13 +76,20 @@ def toy_simulate(design_chunk: pd.DataFrame, seed: int) -> ChunkResult:
     risk = 0.001 * (1 + uniforms[:, :, 1])
     spending = 1.9 + 0.01 * np.arange(MONTHS)[None, :] + 0.0 * drift
     monthly = [at_war, front, aid_us, aid_europe, support_us, support_europe, risk, spending]
-    scalars = pd.DataFrame({
-        "experiment": ids, "ceasefire_month": first, "months_of_peace": (~at_war).sum(axis=1),
-        "aid_total_us": aid_us.sum(axis=1), "aid_total_europe": aid_europe.sum(axis=1),
-        "front_end": front[:, -1], "escalation_events": (uniforms[:, :, 2] < risk).sum(axis=1),
-    })
-    series = pd.DataFrame({"experiment": np.repeat(ids, MONTHS),
-                           "month": np.tile(np.arange(1, MONTHS + 1), ids.size)})
+    scalars = pd.DataFrame(
+        {
+            "experiment": ids,
+            "ceasefire_month": first,
+            "months_of_peace": (~at_war).sum(axis=1),
+            "aid_total_us": aid_us.sum(axis=1),
+            "aid_total_europe": aid_europe.sum(axis=1),
+            "front_end": front[:, -1],
+            "escalation_events": (uniforms[:, :, 2] < risk).sum(axis=1),
+        }
+    )
+    series = pd.DataFrame(
+        {"experiment": np.repeat(ids, MONTHS), "month": np.tile(np.arange(1, MONTHS + 1), ids.size)}
+    )
     for name, values in zip(SERIES, monthly, strict=True):
         series[name] = values.astype(np.float32).ravel()
     return ChunkResult(scalars=scalars, series=series)
@@ -80,13 +101,28 @@ def _time(function: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def bench_run(simulate: Callable[..., ChunkResult], design: pd.DataFrame, executor: str,
-              chunk_size: int | None, dask_address: str | None) -> float:
+def bench_run(
+    simulate: Callable[..., ChunkResult],
+    design: pd.DataFrame,
+    executor: str,
+    chunk_size: int | None,
+    dask_address: str | None,
+) -> float:
     with tempfile.TemporaryDirectory() as out_dir:
-        return _time(lambda: run_experiments(
-            simulate, design, seed=1, out_dir=out_dir, executor=executor,  # type: ignore[arg-type]
-            chunk_size=chunk_size, meta={"scenario": "bench"}, progress=False,
-            max_workers=2, dask_address=dask_address))
+        return _time(
+            lambda: run_experiments(
+                simulate,
+                design,
+                seed=1,
+                out_dir=out_dir,
+                executor=executor,  # type: ignore[arg-type]
+                chunk_size=chunk_size,
+                meta={"scenario": "bench"},
+                progress=False,
+                max_workers=2,
+                dask_address=dask_address,
+            )
+        )
 
 
 def print_table(title: str, rows: list[dict[str, object]]) -> None:
@@ -97,25 +133,47 @@ def print_table(title: str, rows: list[dict[str, object]]) -> None:
     for column in rows[0]:
         table.add_column(column, justify="right")
     for row in rows:
-        table.add_row(*(f"{v:,.0f}" if isinstance(v, float) and v >= 100 else
-                        f"{v:.3g}" if isinstance(v, float) else str(v) for v in row.values()))
+        table.add_row(
+            *(
+                f"{v:,.0f}"
+                if isinstance(v, float) and v >= 100
+                else f"{v:.3g}"
+                if isinstance(v, float)
+                else str(v)
+                for v in row.values()
+            )
+        )
     Console(width=120).print(table)
 
 
 def pieces(n: int) -> list[dict[str, object]]:
     design = make_design(UNCERTAINTIES, [], n, seed=1)
     ids = design["experiment"].to_numpy()
-    draws = _time(lambda: experiment_draws(1, ids, [("normal", (MONTHS, 3)),
-                                                    ("uniform", (MONTHS, 3))]))
+    draws = _time(
+        lambda: experiment_draws(1, ids, [("normal", (MONTHS, 3)), ("uniform", (MONTHS, 3))])
+    )
     simulate = _time(lambda: toy_simulate(design, 1))
-    rows = [{"piece": "random streams (per-experiment generators)", "seconds": draws,
-             "us per experiment": 1e6 * draws / n},
-            {"piece": "toy simulate, in memory (includes the streams)", "seconds": simulate,
-             "us per experiment": 1e6 * simulate / n}]
+    rows = [
+        {
+            "piece": "random streams (per-experiment generators)",
+            "seconds": draws,
+            "us per experiment": 1e6 * draws / n,
+        },
+        {
+            "piece": "toy simulate, in memory (includes the streams)",
+            "seconds": simulate,
+            "us per experiment": 1e6 * simulate / n,
+        },
+    ]
     for executor in ("inprocess",):
         total = bench_run(toy_simulate, design, executor, 5000, None)
-        rows.append({"piece": "inprocess run_experiments (simulate + Parquet)", "seconds": total,
-                     "us per experiment": 1e6 * total / n})
+        rows.append(
+            {
+                "piece": "inprocess run_experiments (simulate + Parquet)",
+                "seconds": total,
+                "us per experiment": 1e6 * total / n,
+            }
+        )
     return rows
 
 
@@ -128,17 +186,23 @@ def main() -> None:
     sizes = [1000, 5000] if arguments.quick else arguments.sizes
     bench_run(toy_simulate, make_design(UNCERTAINTIES, [], 10, seed=1), "inprocess", None, None)
 
-    print_table(f"Where the time goes ({sizes[-1]:,} experiments x {MONTHS} months, toy)",
-                pieces(sizes[-1]))
+    print_table(
+        f"Where the time goes ({sizes[-1]:,} experiments x {MONTHS} months, toy)", pieces(sizes[-1])
+    )
 
     cluster = None
     address = None
     if "dask" in arguments.executors:
         from distributed import LocalCluster
 
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
+        cluster = LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
         address = cluster.scheduler_address
     rows = []
     try:
@@ -146,21 +210,32 @@ def main() -> None:
             design = make_design(UNCERTAINTIES, [], n, seed=1)
             for executor in arguments.executors:
                 seconds = bench_run(toy_simulate, design, executor, None, address)
-                rows.append({"experiments": n, "executor": executor, "seconds": seconds,
-                             "experiments / s": n / seconds})
-        print_table(f"Toy model, {MONTHS} months, 2 workers (dask: cluster already running; "
-                    "processes: pool start included)", rows)
+                rows.append(
+                    {
+                        "experiments": n,
+                        "executor": executor,
+                        "seconds": seconds,
+                        "experiments / s": n / seconds,
+                    }
+                )
+        print_table(
+            f"Toy model, {MONTHS} months, 2 workers (dask: cluster already running; "
+            "processes: pool start included)",
+            rows,
+        )
         engine_rows = bench_engine(sizes, arguments.executors, address)
         if engine_rows:
-            print_table("Flagship scenario ukraine-2025 (baseline variant), coupled engine",
-                        engine_rows)
+            print_table(
+                "Flagship scenario ukraine-2025 (baseline variant), coupled engine", engine_rows
+            )
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def bench_engine(sizes: list[int], executors: list[str], address: str | None
-                 ) -> list[dict[str, object]]:
+def bench_engine(
+    sizes: list[int], executors: list[str], address: str | None
+) -> list[dict[str, object]]:
     """Time the coupled engine on the flagship scenario, if it is there."""
     try:
         from accord.scenario import load_scenario
@@ -178,8 +253,14 @@ def bench_engine(sizes: list[int], executors: list[str], address: str | None
         design = variant_design(spec, "baseline", n, seed=1)
         for executor in executors:
             seconds = bench_run(simulate, design, executor, None, address)
-            rows.append({"experiments": len(design), "executor": executor, "seconds": seconds,
-                         "experiments / s": len(design) / seconds})
+            rows.append(
+                {
+                    "experiments": len(design),
+                    "executor": executor,
+                    "seconds": seconds,
+                    "experiments / s": len(design) / seconds,
+                }
+            )
     return rows
 
 

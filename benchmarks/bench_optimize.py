@@ -28,19 +28,29 @@ def main() -> None:
     parser.add_argument("--generations", type=int, default=3)
     args = parser.parse_args()
     spec = load(args.scenario).simulation
-    print(f"{'futures':>7} {'pop':>4} {'gens':>4} {'evals':>5} {'seconds':>8} "
-          f"{'evals/s':>8} {'exps/s':>8} {'estimate s':>10}")
+    print(
+        f"{'futures':>7} {'pop':>4} {'gens':>4} {'evals':>5} {'seconds':>8} "
+        f"{'evals/s':>8} {'exps/s':>8} {'estimate s':>10}"
+    )
     for futures in args.futures:
         start = time.perf_counter()
-        result = optimize(args.scenario, OBJECTIVES, futures=futures,
-                          population=args.population, generations=args.generations,
-                          seed=1, force=True)
+        result = optimize(
+            args.scenario,
+            OBJECTIVES,
+            futures=futures,
+            population=args.population,
+            generations=args.generations,
+            seed=1,
+            force=True,
+        )
         seconds = time.perf_counter() - start
         evals = result["evaluations"]
         estimate = estimate_optimization(spec, args.population, args.generations, futures)
-        print(f"{futures:>7} {args.population:>4} {args.generations:>4} {evals:>5} "
-              f"{seconds:>8.2f} {evals / seconds:>8.2f} {evals * futures / seconds:>8.1f} "
-              f"{estimate.seconds:>10.2f}")
+        print(
+            f"{futures:>7} {args.population:>4} {args.generations:>4} {evals:>5} "
+            f"{seconds:>8.2f} {evals / seconds:>8.2f} {evals * futures / seconds:>8.1f} "
+            f"{estimate.seconds:>10.2f}"
+        )
 
 
 if __name__ == "__main__":

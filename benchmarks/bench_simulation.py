@@ -60,13 +60,28 @@ class PeakMemory:
 
 def _row(label: str, n: int, seconds: float, extra: str = "") -> str:
     rate = n / seconds
-    return (f"| {label:<44} | {n:>9,} | {seconds:>8.2f} | {rate:>10,.0f} | "
-            f"{rate * MONTHS / 1e6:>8.2f} | {extra:<22} |")
+    return (
+        f"| {label:<44} | {n:>9,} | {seconds:>8.2f} | {rate:>10,.0f} | "
+        f"{rate * MONTHS / 1e6:>8.2f} | {extra:<22} |"
+    )
 
 
-HEADER = ("| case                                         | experiments | seconds | exp/s      |"
-          " M exp-months/s | note                   |\n|" + "-" * 46 + "|" + "-" * 11 + "|"
-          + "-" * 10 + "|" + "-" * 12 + "|" + "-" * 10 + "|" + "-" * 24 + "|")
+HEADER = (
+    "| case                                         | experiments | seconds | exp/s      |"
+    " M exp-months/s | note                   |\n|"
+    + "-" * 46
+    + "|"
+    + "-" * 11
+    + "|"
+    + "-" * 10
+    + "|"
+    + "-" * 12
+    + "|"
+    + "-" * 10
+    + "|"
+    + "-" * 24
+    + "|"
+)
 
 
 def engine_only(compiled, spec, sizes) -> list[str]:
@@ -84,13 +99,26 @@ def stored_run(compiled, spec, n, executor, chunk_size, out: Path, label: str) -
     simulate = functools.partial(simulate_chunk, spec=compiled)
     with PeakMemory() as memory:
         start = time.perf_counter()
-        run_experiments(simulate, design, seed=2, out_dir=out, executor=executor,
-                        chunk_size=chunk_size, meta={"scenario": "bench", "variant": label},
-                        progress=False, run_id=f"{label}-{n}", overwrite=True)
+        run_experiments(
+            simulate,
+            design,
+            seed=2,
+            out_dir=out,
+            executor=executor,
+            chunk_size=chunk_size,
+            meta={"scenario": "bench", "variant": label},
+            progress=False,
+            run_id=f"{label}-{n}",
+            overwrite=True,
+        )
         seconds = time.perf_counter() - start
     shutil.rmtree(out / f"{label}-{n}", ignore_errors=True)
-    return _row(f"run_experiments, {executor}, chunk {chunk_size}", n, seconds,
-                f"peak RSS {memory.peak:,.0f} MiB")
+    return _row(
+        f"run_experiments, {executor}, chunk {chunk_size}",
+        n,
+        seconds,
+        f"peak RSS {memory.peak:,.0f} MiB",
+    )
 
 
 def scaled_spec(spec: SimulationSpec, factor: int) -> SimulationSpec:
@@ -111,8 +139,10 @@ def main() -> None:
     scenario = load_scenario("ukraine-2025")
     spec = scenario.simulation
     compiled = compile_spec(spec, scenario, seed=1)
-    print(f"flagship: {len(spec.donors)} donors, {len(spec.allies)} allies, "
-          f"{len(scenario.actors)} negotiating actors, {MONTHS} months")
+    print(
+        f"flagship: {len(spec.donors)} donors, {len(spec.allies)} allies, "
+        f"{len(scenario.actors)} negotiating actors, {MONTHS} months"
+    )
     print(HEADER)
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 50_000]
     for row in engine_only(compiled, spec, sizes):
@@ -122,16 +152,22 @@ def main() -> None:
         n_exec = 5_000 if args.quick else 20_000
         for executor in ("inprocess", "processes", "dask"):
             try:
-                print(stored_run(compiled, spec, n_exec, executor, 5_000, workdir, executor),
-                      flush=True)
+                print(
+                    stored_run(compiled, spec, n_exec, executor, 5_000, workdir, executor),
+                    flush=True,
+                )
             except Exception as error:  # dask may be missing: report, go on
                 print(f"| {executor}: failed ({error.__class__.__name__}: {error})")
         headline = 10_000 if args.quick else 100_000
-        print(stored_run(compiled, spec, headline, "processes", 5_000, workdir, "headline"),
-              flush=True)
+        print(
+            stored_run(compiled, spec, headline, "processes", 5_000, workdir, "headline"),
+            flush=True,
+        )
         if args.million:
-            print(stored_run(compiled, spec, 1_000_000, "processes", 5_000, workdir, "million"),
-                  flush=True)
+            print(
+                stored_run(compiled, spec, 1_000_000, "processes", 5_000, workdir, "million"),
+                flush=True,
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -143,19 +179,32 @@ def main() -> None:
         design = variant_design(bigger, "baseline", 10_000, seed=1, method="mc")
         start = time.perf_counter()
         simulate_chunk(design, 1, spec=compiled_big)
-        print(_row(f"{len(bigger.donors)} donors, {len(bigger.allies)} allies", 10_000,
-                   time.perf_counter() - start), flush=True)
+        print(
+            _row(
+                f"{len(bigger.donors)} donors, {len(bigger.allies)} allies",
+                10_000,
+                time.perf_counter() - start,
+            ),
+            flush=True,
+        )
 
     print("\nscaling with negotiating actors (compile: terms pool of 256 draws, compromise)")
     for factor in (1, 4, 16):
         start = time.perf_counter()
         data = scenario.model_dump()
-        actors = [dict(a, id=f"{a['id']}{k}" if k else a["id"]) for k in range(factor)
-                  for a in data["actors"]]
-        stances = [dict(s, actor=f"{s['actor']}{k}" if k else s["actor"]) for k in range(factor)
-                   for s in data["stances"]]
-        bigger = type(scenario).model_validate(dict(data, actors=actors, stances=stances,
-                                                    simulation=spec))
+        actors = [
+            dict(a, id=f"{a['id']}{k}" if k else a["id"])
+            for k in range(factor)
+            for a in data["actors"]
+        ]
+        stances = [
+            dict(s, actor=f"{s['actor']}{k}" if k else s["actor"])
+            for k in range(factor)
+            for s in data["stances"]
+        ]
+        bigger = type(scenario).model_validate(
+            dict(data, actors=actors, stances=stances, simulation=spec)
+        )
         compile_spec(spec, bigger, seed=1)
         print(f"  {len(actors):>4} actors: {time.perf_counter() - start:.3f} s")
 

@@ -32,17 +32,45 @@ COMMANDS: dict[str, list[str]] = {
     "python -c 'import numpy'": ["-c", "import numpy"],
     "python -c 'import accord'": ["-c", "import accord"],
     "accord --help": ["-m", "accord", "--help"],
-    "accord forecast dummyData_3Dim.csv --model smp --format json":
-        ["-m", "accord", "forecast", str(KTAB / "dummyData_3Dim.csv"), "--model", "smp",
-         "--format", "json"],
-    "accord forecast SOE-Pol-Comp.csv --model smp --format json":
-        ["-m", "accord", "forecast", str(KTAB / "SOE-Pol-Comp.csv"), "--model", "smp",
-         "--format", "json"],
+    "accord forecast dummyData_3Dim.csv --model smp --format json": [
+        "-m",
+        "accord",
+        "forecast",
+        str(KTAB / "dummyData_3Dim.csv"),
+        "--model",
+        "smp",
+        "--format",
+        "json",
+    ],
+    "accord forecast SOE-Pol-Comp.csv --model smp --format json": [
+        "-m",
+        "accord",
+        "forecast",
+        str(KTAB / "SOE-Pol-Comp.csv"),
+        "--model",
+        "smp",
+        "--format",
+        "json",
+    ],
     "accord validate ukraine-2025": ["-m", "accord", "validate", "ukraine-2025"],
-    "accord forecast ukraine-2025 --model compromise --format json":
-        ["-m", "accord", "forecast", "ukraine-2025", "--model", "compromise", "--format", "json"],
-    "accord forecast ukraine-2025 --model compromise":
-        ["-m", "accord", "forecast", "ukraine-2025", "--model", "compromise"],
+    "accord forecast ukraine-2025 --model compromise --format json": [
+        "-m",
+        "accord",
+        "forecast",
+        "ukraine-2025",
+        "--model",
+        "compromise",
+        "--format",
+        "json",
+    ],
+    "accord forecast ukraine-2025 --model compromise": [
+        "-m",
+        "accord",
+        "forecast",
+        "ukraine-2025",
+        "--model",
+        "compromise",
+    ],
 }
 KTAB_FILES = {"dummyData_3Dim.csv": "dummyData_3Dim.csv", "SOE-Pol-Comp.csv": "SOE-Pol-Comp.csv"}
 
@@ -52,8 +80,10 @@ def ktab_times() -> dict[str, float]:
     if not SHARED_SUMMARY.is_file():
         return {}
     with SHARED_SUMMARY.open(newline="") as handle:
-        return {row["scenario_file"]: float(row["elapsed_s_reported_by_smpc"])
-                for row in csv.DictReader(handle)}
+        return {
+            row["scenario_file"]: float(row["elapsed_s_reported_by_smpc"])
+            for row in csv.DictReader(handle)
+        }
 
 
 def wall_times(arguments: list[str], repeat: int, folder: Path) -> list[float]:
@@ -61,8 +91,14 @@ def wall_times(arguments: list[str], repeat: int, folder: Path) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run([sys.executable, *arguments], cwd=folder, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, *arguments],
+            cwd=folder,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         times.append(time.perf_counter() - start)
     return times
 
@@ -80,8 +116,7 @@ def main() -> None:
         for label, arguments in COMMANDS.items():
             wall_times(arguments, 1, Path(folder))  # warm the OS and numba caches
             times = wall_times(arguments, repeat, Path(folder))
-            ktab = next((recorded.get(f) for name, f in KTAB_FILES.items() if name in label),
-                        None)
+            ktab = next((recorded.get(f) for name, f in KTAB_FILES.items() if name in label), None)
             shown = f"{ktab:.3f}" if ktab is not None else "-"
             median = statistics.median(times)
             if "import numpy" in label:

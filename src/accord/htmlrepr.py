@@ -17,15 +17,23 @@ if TYPE_CHECKING:
 MAX_ROWS = 20
 
 
-def html_block(title: str, tables: Iterable[tuple[str, pd.DataFrame]] = (),
-               notes: Iterable[str] = ()) -> str:
+def html_block(
+    title: str, tables: Iterable[tuple[str, pd.DataFrame]] = (), notes: Iterable[str] = ()
+) -> str:
     """A title, then each ``(caption, frame)`` as an HTML table, then the notes."""
-    parts = [f"<div class=\"accord-result\"><strong>{escape(title)}</strong>"]
+    parts = [f'<div class="accord-result"><strong>{escape(title)}</strong>']
     for caption, frame in tables:
         if caption:
             parts.append(f"<p>{escape(caption)}</p>")
-        parts.append(frame.to_html(max_rows=MAX_ROWS, index=False, na_rep="", escape=True,
-                                   float_format=lambda v: f"{v:.4g}"))
+        parts.append(
+            frame.to_html(
+                max_rows=MAX_ROWS,
+                index=False,
+                na_rep="",
+                escape=True,
+                float_format=lambda v: f"{v:.4g}",
+            )
+        )
     parts.extend(f"<p><small>{escape(note)}</small></p>" for note in notes)
     parts.append("</div>")
     return "\n".join(parts)

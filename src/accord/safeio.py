@@ -56,7 +56,8 @@ def check_target(path: str | os.PathLike[str], *, field: str = "path") -> Path:
         ) from None
     if not stat.S_ISREG(mode):
         raise ScenarioError(
-            str(target), "exists and is not a regular file; accord will not replace it",
+            str(target),
+            "exists and is not a regular file; accord will not replace it",
             field=field,
         )
     return target
@@ -67,8 +68,11 @@ def figure_format(path: str | os.PathLike[str], *, field: str = "figure") -> str
     suffix = Path(path).suffix.lower()
     if suffix not in FIGURE_FORMATS:
         raise ScenarioError(
-            str(path), "unsupported figure format", field=field,
-            expected="a name ending in " + ", ".join(FIGURE_FORMATS), found=suffix or "no suffix",
+            str(path),
+            "unsupported figure format",
+            field=field,
+            expected="a name ending in " + ", ".join(FIGURE_FORMATS),
+            found=suffix or "no suffix",
         )
     return FIGURE_FORMATS[suffix]
 
@@ -140,9 +144,7 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110)
     fmt = figure_format(path)
     return atomic_write(
         path,
-        lambda stream: figure.savefig(
-            stream, format=fmt, dpi=dpi, bbox_inches="tight"
-        ),
+        lambda stream: figure.savefig(stream, format=fmt, dpi=dpi, bbox_inches="tight"),
         field="figure",
     )
 
@@ -160,7 +162,8 @@ def ensure_directory(path: str | os.PathLike[str], *, field: str = "out") -> Pat
     else:
         if not parent.is_dir():
             raise ScenarioError(
-                str(folder), "its parent folder does not exist (accord does not create it)",
+                str(folder),
+                "its parent folder does not exist (accord does not create it)",
                 field=field,
             )
         try:
@@ -185,4 +188,3 @@ def _read_only_mount(folder: Path) -> bool:
     os.close(handle)
     os.unlink(probe)
     return False
-

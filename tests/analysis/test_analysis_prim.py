@@ -25,8 +25,9 @@ def planted(n=6000, seed=0, noise=0.0):
 def noisy_game(seed, n=400):
     """Two numeric inputs and one categorical; the case rate rises with ``a`` only."""
     rng = np.random.default_rng(seed)
-    inputs = pd.DataFrame({"a": rng.uniform(size=n), "b": rng.normal(size=n),
-                           "c": rng.choice(["x", "y", "z"], n)})
+    inputs = pd.DataFrame(
+        {"a": rng.uniform(size=n), "b": rng.normal(size=n), "c": rng.choice(["x", "y", "z"], n)}
+    )
     y = (rng.uniform(size=n) < 0.2 + 0.6 * inputs["a"]).astype(float)
     return inputs, y
 
@@ -146,7 +147,8 @@ def test_pasting_never_lowers_density_and_only_grows_the_box(seed, alpha, paste_
             assert pasted.limits.loc[name, "low"] <= peeled.limits.loc[name, "low"]
             assert pasted.limits.loc[name, "high"] >= peeled.limits.loc[name, "high"]
         assert set(peeled.limits.loc["c", "kept"].split(", ")) <= set(
-            pasted.limits.loc["c", "kept"].split(", "))
+            pasted.limits.loc["c", "kept"].split(", ")
+        )
         assert len(pasted.restricted()) <= len(peeled.restricted())
 
 

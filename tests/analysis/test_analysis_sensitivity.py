@@ -14,13 +14,20 @@ from accord.analysis.sensitivity import (
 
 
 def test_lever_effects_by_hand():
-    scalars = pd.DataFrame({
-        "force": ["none", "small", "none", "large", "small", "large"],
-        "peace": [0.1, 0.4, 0.3, 0.9, np.nan, 0.7],
-        "aid": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
-    })
-    effects = lever_effects(scalars, ["force", "absent_lever"], ["peace", "aid", "absent"],
-                            options={"force": ["none", "small", "large"]}, n_boot=200)
+    scalars = pd.DataFrame(
+        {
+            "force": ["none", "small", "none", "large", "small", "large"],
+            "peace": [0.1, 0.4, 0.3, 0.9, np.nan, 0.7],
+            "aid": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    effects = lever_effects(
+        scalars,
+        ["force", "absent_lever"],
+        ["peace", "aid", "absent"],
+        options={"force": ["none", "small", "large"]},
+        n_boot=200,
+    )
     assert set(effects["option"]) == {"small", "large"}
     assert set(effects["reference"]) == {"none"}
     by = effects.set_index(["option", "outcome"])
@@ -35,10 +42,12 @@ def test_lever_effects_by_hand():
 
 
 def test_lever_effects_reference_option_and_constant_lever():
-    scalars = pd.DataFrame({"backstop": [True, False, True, False], "x": [1.0, 0.0, 3.0, 2.0],
-                            "fixed": ["a"] * 4})
-    effects = lever_effects(scalars, ["backstop", "fixed"], ["x"], reference={"backstop": True},
-                            n_boot=50)
+    scalars = pd.DataFrame(
+        {"backstop": [True, False, True, False], "x": [1.0, 0.0, 3.0, 2.0], "fixed": ["a"] * 4}
+    )
+    effects = lever_effects(
+        scalars, ["backstop", "fixed"], ["x"], reference={"backstop": True}, n_boot=50
+    )
     assert list(effects["lever"]) == ["backstop"]  # a constant lever has no effect to show
     row = effects.iloc[0]
     assert row["reference"] == True  # noqa: E712 (numpy bool)
@@ -60,13 +69,15 @@ def test_standardised_regression_coefficients_exact():
 def test_feature_importance_ranks_the_driver_first(method):
     rng = np.random.default_rng(0)
     n = 1500
-    inputs = pd.DataFrame({
-        "noise_a": rng.uniform(size=n),
-        "driver": rng.uniform(size=n),
-        "lever": rng.choice(["off", "on"], n),
-        "noise_b": rng.normal(size=n),
-        "constant": np.ones(n),
-    })
+    inputs = pd.DataFrame(
+        {
+            "noise_a": rng.uniform(size=n),
+            "driver": rng.uniform(size=n),
+            "lever": rng.choice(["off", "on"], n),
+            "noise_b": rng.normal(size=n),
+            "constant": np.ones(n),
+        }
+    )
     y = 4.0 * inputs["driver"] + 1.0 * (inputs["lever"] == "on") + rng.normal(0, 0.1, n)
     y[::50] = np.nan
     result = feature_importance(inputs, y, method=method, n_trees=30)
@@ -93,12 +104,21 @@ def test_feature_importance_rejects_unknown_method():
 
 def test_lever_options_declared_as_strings_match_numeric_columns():
     # Scenario files list options as text; the design may hold numbers or booleans.
-    scalars = pd.DataFrame({"force_k": [0.0, 10.0, 0.0, 10.0, 25.0, 25.0],
-                            "backstop": [True, False, True, False, True, False],
-                            "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
-    effects = lever_effects(scalars, ["force_k", "backstop"], ["x"],
-                            options={"force_k": ["25", "0", "10"], "backstop": ["False", "True"]},
-                            reference={"force_k": "0", "backstop": "False"}, n_boot=20)
+    scalars = pd.DataFrame(
+        {
+            "force_k": [0.0, 10.0, 0.0, 10.0, 25.0, 25.0],
+            "backstop": [True, False, True, False, True, False],
+            "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    effects = lever_effects(
+        scalars,
+        ["force_k", "backstop"],
+        ["x"],
+        options={"force_k": ["25", "0", "10"], "backstop": ["False", "True"]},
+        reference={"force_k": "0", "backstop": "False"},
+        n_boot=20,
+    )
     force = effects[effects["lever"] == "force_k"].set_index("option")
     assert list(force.index) == [25.0, 10.0]  # declared order, reference left out
     assert force.loc[25.0, "difference"] == pytest.approx(5.5 - 2.0)

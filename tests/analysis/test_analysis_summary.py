@@ -43,8 +43,11 @@ def test_within_12_months_is_months_0_to_11_by_hand():
     assert probability_ceasefire_within([12.0], 12) == 0.0
 
 
-@given(st.lists(st.one_of(st.floats(0, 200), st.just(float("nan"))), min_size=1, max_size=30),
-       st.floats(0, 100), st.floats(0, 100))
+@given(
+    st.lists(st.one_of(st.floats(0, 200), st.just(float("nan"))), min_size=1, max_size=30),
+    st.floats(0, 100),
+    st.floats(0, 100),
+)
 def test_probability_is_a_monotone_probability(months, m1, m2):
     low, high = sorted((m1, m2))
     p_low = probability_ceasefire_within(months, low)
@@ -73,15 +76,17 @@ def test_ecdf_with_and_without_nan_in_denominator():
 
 
 def tiny_scalars():
-    return pd.DataFrame({
-        "experiment": [0, 1, 2, 3],
-        "ceasefire_month": [6.0, 12.0, np.nan, 40.0],
-        "peace_holds_5y": [0.5, 1.0, np.nan, 0.3],
-        "terms_territory": [10.0, 20.0, np.nan, 30.0],
-        "aid_total_europe": [100.0, 200.0, 300.0, 400.0],
-        "aid_total_us": [0.0, 50.0, 50.0, 100.0],
-        "escalation_use_of_force_events": [0, 2, 0, 1],
-    })
+    return pd.DataFrame(
+        {
+            "experiment": [0, 1, 2, 3],
+            "ceasefire_month": [6.0, 12.0, np.nan, 40.0],
+            "peace_holds_5y": [0.5, 1.0, np.nan, 0.3],
+            "terms_territory": [10.0, 20.0, np.nan, 30.0],
+            "aid_total_europe": [100.0, 200.0, 300.0, 400.0],
+            "aid_total_us": [0.0, 50.0, 50.0, 100.0],
+            "escalation_use_of_force_events": [0, 2, 0, 1],
+        }
+    )
 
 
 def test_headline_by_hand():
@@ -114,11 +119,13 @@ def test_headline_table_long_format():
 
 
 def test_fan_bands_by_hand_with_shuffled_rows_and_missing_cells():
-    series = pd.DataFrame({
-        "experiment": [0, 1, 2, 0, 1, 2],
-        "month": [0, 0, 0, 1, 1, 1],
-        "front": [10.0, 30.0, 20.0, 5.0, np.nan, 15.0],
-    }).sample(frac=1.0, random_state=3)
+    series = pd.DataFrame(
+        {
+            "experiment": [0, 1, 2, 0, 1, 2],
+            "month": [0, 0, 0, 1, 1, 1],
+            "front": [10.0, 30.0, 20.0, 5.0, np.nan, 15.0],
+        }
+    ).sample(frac=1.0, random_state=3)
     bands = fan_bands(series, "front", quantiles=(0.25, 0.5))
     assert list(bands.index) == [0, 1]
     assert bands.loc[0, "q50"] == pytest.approx(20.0)
@@ -179,9 +186,13 @@ def test_sort_based_quantiles_equal_numpy_nanquantile(rows, cols, seed, nan_shar
 
 def test_fan_bands_same_for_sorted_grid_and_shuffled_rows():
     rng = np.random.default_rng(2)
-    series = pd.DataFrame({"experiment": np.repeat([3, 7, 9, 11], 5),
-                           "month": np.tile(np.arange(1, 6), 4),
-                           "support_us": rng.uniform(0, 100, 20)})
+    series = pd.DataFrame(
+        {
+            "experiment": np.repeat([3, 7, 9, 11], 5),
+            "month": np.tile(np.arange(1, 6), 4),
+            "support_us": rng.uniform(0, 100, 20),
+        }
+    )
     grid = fan_bands(series, "support_us")
     shuffled = fan_bands(series.sample(frac=1.0, random_state=1), "support_us")
     pd.testing.assert_frame_equal(grid, shuffled)
@@ -189,8 +200,13 @@ def test_fan_bands_same_for_sorted_grid_and_shuffled_rows():
 
 
 def test_ceasefire_by_and_war_ends_by_sit_side_by_side():
-    frame = pd.DataFrame({"experiment": [0, 1, 2, 3], "ceasefire_month": [3.0, None, None, 30.0],
-                          "war_end_month": [3.0, 5.0, None, 30.0]})
+    frame = pd.DataFrame(
+        {
+            "experiment": [0, 1, 2, 3],
+            "ceasefire_month": [3.0, None, None, 30.0],
+            "war_end_month": [3.0, 5.0, None, 30.0],
+        }
+    )
     rows = {row.key: row for row in headline(frame)}
     assert rows["p_ceasefire_12"].value == pytest.approx(1 / 4)
     assert rows["p_war_ends_12"].value == pytest.approx(2 / 4)

@@ -49,8 +49,9 @@ def test_quasi_p_values_are_tiny_for_planted_restrictions_and_large_for_noise() 
         elif name != "u0":
             inside &= inputs[name].isin(limit["kept"].split(", ")).to_numpy()
     p = y[inside].mean()
-    in_box = inside & inputs["u0"].between(limits.loc["u0", "low"],
-                                           limits.loc["u0", "high"]).to_numpy()
+    in_box = (
+        inside & inputs["u0"].between(limits.loc["u0", "low"], limits.loc["u0", "high"]).to_numpy()
+    )
     assert q["u0"] == pytest.approx(binom.sf(int(y[in_box].sum()) - 1, int(in_box.sum()), p))
     # On pure noise, the first peel's restriction is not significant.
     rng = np.random.default_rng(1)
@@ -63,12 +64,12 @@ def test_quasi_p_values_are_tiny_for_planted_restrictions_and_large_for_noise() 
 def test_bootstrap_stability_finds_the_planted_inputs_every_time() -> None:
     inputs, y = planted(n=1500, noise=0.05)
     inputs = inputs.drop(columns="force")
-    table = bootstrap_stability(inputs, y, replicates=12, seed=3, min_coverage=0.6,
-                                max_restricted=3)
+    table = bootstrap_stability(
+        inputs, y, replicates=12, seed=3, min_coverage=0.6, max_restricted=3
+    )
     assert table.loc["u0", "share_restricted"] == 1.0
     assert table.loc["u1", "share_restricted"] == 1.0
-    assert table.loc["u0", "low_p05"] <= table.loc["u0", "low_median"] <= table.loc["u0",
-                                                                                    "low_p95"]
+    assert table.loc["u0", "low_p05"] <= table.loc["u0", "low_median"] <= table.loc["u0", "low_p95"]
     assert abs(table.loc["u0", "low_median"] - 0.6) < 0.05
     assert abs(table.loc["u1", "high_median"] - 0.5) < 0.05
     assert table.loc["u3", "share_restricted"] < table.loc["u0", "share_restricted"]

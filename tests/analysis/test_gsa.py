@@ -75,8 +75,19 @@ def test_cli_json_on_a_stored_run(stored_run: Path, capsys: pytest.CaptureFixtur
     from accord.cli import app
 
     with pytest.raises(SystemExit) as done:
-        app(["sensitivity", str(stored_run), "--method", "rbd-fast", "--format", "json",
-             "--bootstrap", "10"], standalone_mode=True)
+        app(
+            [
+                "sensitivity",
+                str(stored_run),
+                "--method",
+                "rbd-fast",
+                "--format",
+                "json",
+                "--bootstrap",
+                "10",
+            ],
+            standalone_mode=True,
+        )
     assert done.value.code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["method"] == "rbd-fast" and result["outcome"]
@@ -87,8 +98,9 @@ def test_cli_json_on_a_stored_run(stored_run: Path, capsys: pytest.CaptureFixtur
     assert not names & set(result["excluded"])
 
 
-def test_cli_unknown_outcome_is_one_line(stored_run: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_unknown_outcome_is_one_line(
+    stored_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sys
 
     from accord.cli import main
@@ -151,8 +163,9 @@ def test_run_with_a_sobol_design_then_sobol_indices(tmp_path: Path) -> None:
     from accord.workflows.sensitivity import sensitivity
 
     out = tmp_path / "ukraine-2025"
-    accord.simulate("ukraine-2025", variants=["baseline"], experiments=2, seed=9, out=out,
-                    design="sobol")
+    accord.simulate(
+        "ukraine-2025", variants=["baseline"], experiments=2, seed=9, out=out, design="sobol"
+    )
     run = accord.open(out).run("baseline")
     info = run.meta["design"]
     d = len(info["uncertainties"])

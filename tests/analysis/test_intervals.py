@@ -86,17 +86,22 @@ def _paired_tables(n=800):
     rng = np.random.default_rng(11)
     u = rng.uniform(size=n)
     month_a = np.where(u < 0.5, np.floor(40 * u), np.nan)
-    month_b = np.where(u < 0.52 + 0.02 * rng.uniform(size=n) - 0.01, np.floor(40 * u) + 1,
-                       np.nan)
+    month_b = np.where(u < 0.52 + 0.02 * rng.uniform(size=n) - 0.01, np.floor(40 * u) + 1, np.nan)
     tables = []
     for months, shift in ((month_a, 0.0), (month_b, 5.0)):
         holds = np.where(np.isnan(months), 0.0, (u < 0.3 + shift / 100).astype(float))
-        tables.append(pd.DataFrame({
-            "experiment": np.arange(n), "u": u, "ceasefire_month": months,
-            "ceasefire_reached": (~np.isnan(months)).astype(float),
-            "peace_holds_5y": holds,
-            "aid_total_europe": 100 + 50 * u + shift + rng.normal(0, 1, n),
-        }))
+        tables.append(
+            pd.DataFrame(
+                {
+                    "experiment": np.arange(n),
+                    "u": u,
+                    "ceasefire_month": months,
+                    "ceasefire_reached": (~np.isnan(months)).astype(float),
+                    "peace_holds_5y": holds,
+                    "aid_total_europe": 100 + 50 * u + shift + rng.normal(0, 1, n),
+                }
+            )
+        )
     return tables
 
 
@@ -105,8 +110,10 @@ def test_report_summary_and_comparison_agree_with_compare_on_every_row():
 
     base, other = _paired_tables()
     meta = {"seed": 3, "design": {"uncertainties": ["u"]}}
-    runs = [ReportRun("baseline", base, pd.DataFrame(), meta),
-            ReportRun("other", other, pd.DataFrame(), meta)]
+    runs = [
+        ReportRun("baseline", base, pd.DataFrame(), meta),
+        ReportRun("other", other, pd.DataFrame(), meta),
+    ]
     scalars = {"baseline": base, "other": other}
     paired = variants_paired(runs, scalars, {"baseline": (["u"], []), "other": (["u"], [])})
     assert paired == {"other": True}
@@ -126,8 +133,10 @@ def test_report_summary_and_comparison_agree_with_compare_on_every_row():
     text = {f.topic: f.sentence for f in findings(scalars, paired=paired)}["variants"]
     for outcome in ("ceasefire_reached", "peace_holds_5y"):
         row = compared.loc[outcome]
-        assert (f"{signed_points(row['difference'])} ({signed_points(row['ci_low'])} … "
-                f"{signed_points(row['ci_high'])})") in text
+        assert (
+            f"{signed_points(row['difference'])} ({signed_points(row['ci_low'])} … "
+            f"{signed_points(row['ci_high'])})"
+        ) in text
     # The share observed of ceasefire_month is the same quantity as ceasefire_reached.
     share = compare_scalars(other, base, outcomes=["ceasefire_month"], paired=True)
     share = share.set_index("statistic").loc["share observed"]

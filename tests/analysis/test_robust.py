@@ -15,8 +15,9 @@ def zdt1(x: np.ndarray) -> np.ndarray:
 
 
 def test_nsga2_approaches_the_known_zdt1_front() -> None:
-    result = nsga2(zdt1, [(0.0, 1.0)] * 5, 2, population=40, generations=120, seed=1,
-                   reference=[1.1, 1.1])
+    result = nsga2(
+        zdt1, [(0.0, 1.0)] * 5, 2, population=40, generations=120, seed=1, reference=[1.1, 1.1]
+    )
     f = result["f"]
     assert len(f) >= 5
     gap = f[:, 1] - (1 - np.sqrt(f[:, 0]))

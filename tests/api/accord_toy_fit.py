@@ -4,5 +4,11 @@ from accord.fits import DataSample, Estimate, FitResult
 
 
 def fit(value: float = 1.0) -> FitResult:
-    return FitResult(model="toy", description="toy", method="none", library="none",
-                     data=DataSample(source="none", n=1), estimates=(Estimate("slope", value),))
+    return FitResult(
+        model="toy",
+        description="toy",
+        method="none",
+        library="none",
+        data=DataSample(source="none", n=1),
+        estimates=(Estimate("slope", value),),
+    )

@@ -16,15 +16,21 @@ import pytest
 import accord
 from accord.spec.errors import ScenarioError
 
-KTAB_3DIM = Path(__file__).resolve().parents[1] / "validation" / "data" / "ktab_smp" / (
-    "dummyData_3Dim.csv")
+KTAB_3DIM = (
+    Path(__file__).resolve().parents[1]
+    / "validation"
+    / "data"
+    / "ktab_smp"
+    / ("dummyData_3Dim.csv")
+)
 
 
 def test_import_accord_is_light() -> None:
-    code = ("import accord, sys; heavy = ('numpy', 'pandas', 'scipy', 'matplotlib', 'numba', "
-            "'duckdb', 'pydantic'); print([m for m in heavy if m in sys.modules])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import accord, sys; heavy = ('numpy', 'pandas', 'scipy', 'matplotlib', 'numba', "
+        "'duckdb', 'pydantic'); print([m for m in heavy if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
@@ -52,12 +58,17 @@ print(json.dumps({{"figure": isinstance(fig, Figure), "pyplot": "matplotlib.pypl
     set(result.table().columns), "models": list(result.to_dict()["models"]),
     "again": list(again.to_dict()["models"])}}))
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     out = json.loads(done.stdout)
-    assert out == {"figure": True, "pyplot": False, "backend": True, "table": 6,
-                   "columns": True,
-                   "models": ["smp", "compromise"], "again": ["median"]}
+    assert out == {
+        "figure": True,
+        "pyplot": False,
+        "backend": True,
+        "table": 6,
+        "columns": True,
+        "models": ["smp", "compromise"],
+        "again": ["median"],
+    }
 
 
 def test_forecast_same_seed_same_bits_and_json_is_valid() -> None:
@@ -92,10 +103,12 @@ def test_unknown_model_and_bad_draws_are_scenario_errors() -> None:
 
 
 def test_simulate_without_out_leaves_the_cwd_alone_and_cleans_up(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    study = accord.simulate("ukraine-2025", variants=["baseline", "normalization"],
-                            experiments=8, seed=1)
+    study = accord.simulate(
+        "ukraine-2025", variants=["baseline", "normalization"], experiments=8, seed=1
+    )
     scalars = study.scalars()
     assert scalars.shape[0] == 16
     assert list(scalars.columns[:2]) == ["variant", "experiment"]
@@ -114,8 +127,13 @@ def test_simulate_without_out_leaves_the_cwd_alone_and_cleans_up(
 def test_simulate_with_out_then_open_runs_query_compare_discover_report(tmp_path: Path) -> None:
     out = tmp_path / "runs"
     out.mkdir()
-    study = accord.simulate("ukraine-2025", variants=["baseline", "normalization"],
-                            experiments=40, seed=3, out=out / "ukraine-2025")
+    study = accord.simulate(
+        "ukraine-2025",
+        variants=["baseline", "normalization"],
+        experiments=40,
+        seed=3,
+        out=out / "ukraine-2025",
+    )
     reopened = accord.open(out / "ukraine-2025")
     assert reopened.variants == ["baseline", "normalization"]
     pd.testing.assert_frame_equal(study.scalars(), reopened.scalars())
@@ -155,8 +173,9 @@ def test_resuming_after_the_scenario_changed_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     accord.simulate(copy, "baseline", experiments=4, seed=1, out=out)
     text = (copy / "scenario.yaml").read_text(encoding="utf-8")
-    (copy / "scenario.yaml").write_text(text.replace("title: '", "title: 'Changed: ", 1),
-                                        encoding="utf-8")
+    (copy / "scenario.yaml").write_text(
+        text.replace("title: '", "title: 'Changed: ", 1), encoding="utf-8"
+    )
     with pytest.raises(ScenarioError, match="scenario has changed since this run was started"):
         accord.simulate(copy, "baseline", experiments=4, seed=1, out=out)
 

@@ -27,10 +27,14 @@ def test_forecast_repr_is_one_line_and_html_is_its_table() -> None:
 
 
 def test_fit_result_html_lists_every_estimate() -> None:
-    result = FitResult(model="toy", description="a <toy> fit", method="OLS", library="none",
-                       data=DataSample(source="src", n=12, years=(2000, 2011)),
-                       estimates=(Estimate("slope", 2.5, 1.0, 4.0, "pp"),
-                                  Estimate("intercept", -1.0)))
+    result = FitResult(
+        model="toy",
+        description="a <toy> fit",
+        method="OLS",
+        library="none",
+        data=DataSample(source="src", n=12, years=(2000, 2011)),
+        estimates=(Estimate("slope", 2.5, 1.0, 4.0, "pp"), Estimate("intercept", -1.0)),
+    )
     assert list(result.table()["name"]) == ["slope", "intercept"]
     html = result._repr_html_()
     assert "a &lt;toy&gt; fit" in html and "<toy>" not in html  # escaped
@@ -47,11 +51,11 @@ def test_burden_result_html_shows_per_actor_table() -> None:
     assert f"<th>{first}</th>" in html
 
 
-def test_study_html_has_a_row_per_variant(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_study_html_has_a_row_per_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    study = accord.simulate("ukraine-2025", variants=["baseline", "normalization"],
-                            experiments=2, seed=1)
+    study = accord.simulate(
+        "ukraine-2025", variants=["baseline", "normalization"], experiments=2, seed=1
+    )
     html = study._repr_html_()
     assert "<td>baseline</td>" in html and "<td>normalization</td>" in html
     assert html.count("<tr") == 3

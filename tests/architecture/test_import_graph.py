@@ -49,7 +49,9 @@ def _modules() -> dict[str, Path]:
 def _is_type_checking(node: ast.AST) -> bool:
     """``if TYPE_CHECKING:`` -- imports for the type checker only, never run."""
     return isinstance(node, ast.If) and ast.unparse(node.test) in {
-        "TYPE_CHECKING", "typing.TYPE_CHECKING"}
+        "TYPE_CHECKING",
+        "typing.TYPE_CHECKING",
+    }
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -61,8 +63,9 @@ def import_graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         tree = ast.parse(path.read_text(), str(path))
-        typing_only = {id(n) for block in ast.walk(tree) if _is_type_checking(block)
-                       for n in ast.walk(block)}
+        typing_only = {
+            id(n) for block in ast.walk(tree) if _is_type_checking(block) for n in ast.walk(block)
+        }
         for node in ast.walk(tree):
             if id(node) in typing_only:
                 continue

@@ -31,8 +31,9 @@ def _json(argv):
 
 
 def test_ask_an_event_gives_the_share_of_all_futures(small_run):
-    answer = _json(["ask", str(small_run), "--event", "ceasefire_month before 2026-01-01",
-                    "--format", "json"])
+    answer = _json(
+        ["ask", str(small_run), "--event", "ceasefire_month before 2026-01-01", "--format", "json"]
+    )
     assert set(answer) == {"event", "n_futures", "condition", "bins"}
     assert answer["condition"] is None
     months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
@@ -45,15 +46,17 @@ def test_ask_an_event_gives_the_share_of_all_futures(small_run):
 
 
 def test_ask_a_conditional_event_states_the_condition(small_run):
-    answer = _json(["ask", str(small_run), "--event", "peace lasts 90 days given ceasefire",
-                    "-f", "json"])
+    answer = _json(
+        ["ask", str(small_run), "--event", "peace lasts 90 days given ceasefire", "-f", "json"]
+    )
     condition = answer["condition"]
     months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
     # observable 90 days before the horizon ends (2035-03-01): up to month 117 (2034-12-01,
     # + 90 days = 2035-03-01)
     assert condition["p"] == pytest.approx(np.mean(~np.isnan(months) & (months <= 117)))
-    result = runner.invoke(app, ["ask", str(small_run), "--event",
-                                 "peace lasts 90 days given ceasefire"])
+    result = runner.invoke(
+        app, ["ask", str(small_run), "--event", "peace lasts 90 days given ceasefire"]
+    )
     assert "given:" in result.stdout
 
 
@@ -74,11 +77,14 @@ def test_score_the_shipped_questions(small_run):
     assert table.exit_code == 0 and "mean Brier" in table.stdout
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--event", "peace_month before 2026-01-01"], "unknown outcome"),
-    (["--event", "ceasefire_month before 2024-06-01"], "before the run's start"),
-    ([], "exactly one of"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--event", "peace_month before 2026-01-01"], "unknown outcome"),
+        (["--event", "ceasefire_month before 2024-06-01"], "before the run's start"),
+        ([], "exactly one of"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(small_run, argv, message):
     result = runner.invoke(app, ["ask", str(small_run), *argv])
     assert result.exit_code == 2
@@ -108,8 +114,18 @@ def test_update_keeps_exactly_the_futures_that_agree_and_answers_follow(small_ru
     observed = tmp_path / "observed.yaml"
     observed.write_text(OBSERVED)
     out = tmp_path / "updated"
-    result = _json(["update", str(small_run), "--observed", str(observed), "--out", str(out),
-                    "--format", "json"])
+    result = _json(
+        [
+            "update",
+            str(small_run),
+            "--observed",
+            str(observed),
+            "--out",
+            str(out),
+            "--format",
+            "json",
+        ]
+    )
     months = accord.open(small_run).scalars()["ceasefire_month"].to_numpy()
     never_2025 = np.isnan(months) | (months >= 10)
     assert result["ess"] == int(never_2025.sum()) and result["n_futures"] == len(months)
@@ -120,21 +136,24 @@ def test_update_keeps_exactly_the_futures_that_agree_and_answers_follow(small_ru
     # The exact answer: among the parent's futures without a 2025 ceasefire, the share with
     # one in 2026 (months 10..21).
     in_2026 = int(np.sum((months >= 10) & (months < 22)))
-    answer = _json(["ask", str(out), "--event", "ceasefire_month before 2027-01-01",
-                    "-f", "json"])
+    answer = _json(["ask", str(out), "--event", "ceasefire_month before 2027-01-01", "-f", "json"])
     assert answer["bins"][0]["p"] == pytest.approx(in_2026 / never_2025.sum())
     assert len(updated.series()["experiment"].unique()) == result["ess"]
 
 
 def test_update_refuses_observations_no_future_satisfies(small_run, tmp_path):
     observed = tmp_path / "observed.yaml"
-    observed.write_text(OBSERVED + """\
+    observed.write_text(
+        OBSERVED
+        + """\
   - {id: contradiction, event: ceasefire_month before 2026-01-01, observed: yes, source: s,
      date: 2026-01-01}
-""")
+"""
+    )
     out = tmp_path / "updated"
-    result = runner.invoke(app, ["update", str(small_run), "--observed", str(observed),
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["update", str(small_run), "--observed", str(observed), "--out", str(out)]
+    )
     assert result.exit_code == 2
     assert "ESS 0" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["observed.yaml"]  # nothing written
@@ -142,8 +161,18 @@ def test_update_refuses_observations_no_future_satisfies(small_run, tmp_path):
 
 def test_the_shipped_observations_load_and_condition(small_run, tmp_path):
     shipped = QUESTIONS.parent / "observations.yaml"
-    result = _json(["update", str(small_run), "--observed", str(shipped), "--out",
-                    str(tmp_path / "u"), "-f", "json"])
+    result = _json(
+        [
+            "update",
+            str(small_run),
+            "--observed",
+            str(shipped),
+            "--out",
+            str(tmp_path / "u"),
+            "-f",
+            "json",
+        ]
+    )
     assert 0 < result["ess"] <= result["n_futures"]
 
 
@@ -174,29 +203,28 @@ def test_the_ledger_records_open_answers_once_and_only_appends(small_run, tmp_pa
     assert again["ledger"]["recorded"] == [] and book.read_text() == text
 
 
-def test_a_resolved_ledger_entry_is_scored_from_its_recorded_probabilities(small_run,
-                                                                           tmp_path):
+def test_a_resolved_ledger_entry_is_scored_from_its_recorded_probabilities(small_run, tmp_path):
     questions = tmp_path / "questions"
     questions.mkdir()
     (questions / "open.yaml").write_text(
-        OPEN + "resolution: {bin: no, source: s, date: 2030-01-01}\n")
+        OPEN + "resolution: {bin: no, source: s, date: 2030-01-01}\n"
+    )
     book = tmp_path / "ledger.jsonl"
-    book.write_text('{"id": "open-q", "probs": {"yes": 0.3, "no": 0.7}, '
-                    '"recorded": "2026-01-01", "scenario_hash": "x"}\n')
-    result = _json(["score", str(questions), str(small_run), "--ledger", str(book), "-f",
-                    "json"])
+    book.write_text(
+        '{"id": "open-q", "probs": {"yes": 0.3, "no": 0.7}, '
+        '"recorded": "2026-01-01", "scenario_hash": "x"}\n'
+    )
+    result = _json(["score", str(questions), str(small_run), "--ledger", str(book), "-f", "json"])
     (scored,) = result["ledger"]["scored"]
     assert scored["brier"] == pytest.approx(0.18)  # 0.3^2 + 0.3^2, not the run's answer
     assert scored["log"] == pytest.approx(-np.log(0.7))
 
 
-def test_an_as_of_run_scored_on_questions_it_saw_resolve_is_marked_hindsight(small_run,
-                                                                             tmp_path):
+def test_an_as_of_run_scored_on_questions_it_saw_resolve_is_marked_hindsight(small_run, tmp_path):
     observed = tmp_path / "observed.yaml"
     observed.write_text(OBSERVED)
     out = tmp_path / "updated"
-    runner.invoke(app, ["update", str(small_run), "--observed", str(observed), "--out",
-                        str(out)])
+    runner.invoke(app, ["update", str(small_run), "--observed", str(observed), "--out", str(out)])
     result = _json(["score", str(QUESTIONS), str(out), "-f", "json"])
     assert all(row.get("hindsight") for row in result["questions"])
     assert result["mean_brier"]["accord"] is None
@@ -211,8 +239,9 @@ observations:
      tolerance: 5.0, source: s, date: 2026-01-01}
 """)
     out = tmp_path / "updated"
-    result = _json(["update", str(small_run), "--observed", str(observed), "--out", str(out),
-                    "-f", "json"])
+    result = _json(
+        ["update", str(small_run), "--observed", str(observed), "--out", str(out), "-f", "json"]
+    )
     series = accord.open(small_run).series()
     sums = series[series["month"] < 10].groupby("experiment")["aid_europe"].sum()
     expected = set(sums.index[(sums - 55.0).abs() <= 5.0])
@@ -224,9 +253,26 @@ def test_update_rerun_draws_fresh_futures_from_the_kept_parameter_rows(small_run
     observed = tmp_path / "observed.yaml"
     observed.write_text(OBSERVED)
     outs = [tmp_path / "a", tmp_path / "b"]
-    results = [_json(["update", str(small_run), "--observed", str(observed), "--out", str(out),
-                      "--rerun", "--experiments", "60", "--seed", "11", "-f", "json"])
-               for out in outs]
+    results = [
+        _json(
+            [
+                "update",
+                str(small_run),
+                "--observed",
+                str(observed),
+                "--out",
+                str(out),
+                "--rerun",
+                "--experiments",
+                "60",
+                "--seed",
+                "11",
+                "-f",
+                "json",
+            ]
+        )
+        for out in outs
+    ]
     assert results[0]["rerun"] == {"seed": 11, "n_experiments": 60, "ess": results[0]["ess"]}
     updated = accord.open(outs[0])
     kept = updated.scalars()["ceasefire_month"].to_numpy()
@@ -236,8 +282,10 @@ def test_update_rerun_draws_fresh_futures_from_the_kept_parameter_rows(small_run
     months = parent.scalars().set_index("experiment")["ceasefire_month"]
     design = parent.design().set_index("experiment")
     inputs = [c for c in design.columns if c != "variant"]
-    kept_rows = {tuple(row) for row in
-                 design.loc[months.index[~(months < 10)], inputs].itertuples(index=False)}
+    kept_rows = {
+        tuple(row)
+        for row in design.loc[months.index[~(months < 10)], inputs].itertuples(index=False)
+    }
     fresh = updated.design()[inputs]
     assert all(tuple(row) in kept_rows for row in fresh.itertuples(index=False))
     assert updated.run().meta["updated_from"]["rerun"]["seed"] == 11
@@ -247,8 +295,19 @@ def test_update_rerun_draws_fresh_futures_from_the_kept_parameter_rows(small_run
 
 
 def test_update_options_of_a_rerun_need_rerun(small_run, tmp_path):
-    result = runner.invoke(app, ["update", str(small_run), "--observed", "x.yaml", "--out",
-                                 str(tmp_path / "u"), "--seed", "3"])
+    result = runner.invoke(
+        app,
+        [
+            "update",
+            str(small_run),
+            "--observed",
+            "x.yaml",
+            "--out",
+            str(tmp_path / "u"),
+            "--seed",
+            "3",
+        ],
+    )
     assert result.exit_code == 2 and "need --rerun" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -258,17 +317,28 @@ def test_ask_a_series_at_a_date_matches_the_series_by_hand(small_run):
     month = 12  # 2026-03-01 is month 12 from the 2025-03-01 start
     values = series[series["month"] == month].set_index("experiment")["aid_europe"]
     threshold = float(np.median(values))
-    answer = _json(["ask", str(small_run), "--event",
-                    f"aid_europe above {threshold} at 2026-03-01", "-f", "json"])
+    answer = _json(
+        [
+            "ask",
+            str(small_run),
+            "--event",
+            f"aid_europe above {threshold} at 2026-03-01",
+            "-f",
+            "json",
+        ]
+    )
     assert answer["n_futures"] == len(values)
     assert answer["bins"][0]["p"] == pytest.approx(float(np.mean(values > threshold)))
 
 
-@pytest.mark.parametrize(("event", "message"), [
-    ("aid_europe above 1 at 2040-01-01", "after the run's horizon"),
-    ("no_such_series above 1 at 2026-01-01", "unknown series"),
-    ("aid_europe above 1 at 2024-01-01", "before the run's start"),
-])
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("aid_europe above 1 at 2040-01-01", "after the run's horizon"),
+        ("no_such_series above 1 at 2026-01-01", "unknown series"),
+        ("aid_europe above 1 at 2024-01-01", "before the run's start"),
+    ],
+)
 def test_a_bad_series_event_is_one_line(small_run, event, message):
     result = runner.invoke(app, ["ask", str(small_run), "--event", event])
     assert result.exit_code == 2 and message in result.stderr

@@ -30,8 +30,21 @@ def _by(rows: list[dict], key: str) -> dict[str, dict]:
 @pytest.mark.parametrize("cut", [0.5, 1.0])
 def test_us_steps_back(cut: float, tmp_path: Path) -> None:
     figure = tmp_path / "eq.png"
-    out = _json(["equilibrium", "--model", "joint-product", "--us-cut", str(cut), "--draws",
-                 "200", "--seed", "7", "--figure", str(figure)])
+    out = _json(
+        [
+            "equilibrium",
+            "--model",
+            "joint-product",
+            "--us-cut",
+            str(cut),
+            "--draws",
+            "200",
+            "--seed",
+            "7",
+            "--figure",
+            str(figure),
+        ]
+    )
     allies = _by(out["rows"], "ally")
     totals = _by(out["totals"], "group")
     assert len(allies) == 32
@@ -54,9 +67,29 @@ def test_us_steps_back(cut: float, tmp_path: Path) -> None:
 
 
 def test_other_levers_run_and_floors_bind() -> None:
-    out = _json(["equilibrium", "--floor", "3.5", "--threat-frontline", "0.25", "--threat",
-                 "0.1", "--us-spill-in-cut", "0.5", "--leave", "Hungary", "--draws", "50",
-                 "--year", "2023", "--theta-range", "0.4,0.9", "--model", "joint-product"])
+    out = _json(
+        [
+            "equilibrium",
+            "--floor",
+            "3.5",
+            "--threat-frontline",
+            "0.25",
+            "--threat",
+            "0.1",
+            "--us-spill-in-cut",
+            "0.5",
+            "--leave",
+            "Hungary",
+            "--draws",
+            "50",
+            "--year",
+            "2023",
+            "--theta-range",
+            "0.4,0.9",
+            "--model",
+            "joint-product",
+        ]
+    )
     allies = _by(out["rows"], "ally")
     assert allies["Hungary"]["status"] == "left" and allies["Hungary"]["pct_gdp"] is None
     spenders = [r for name, r in allies.items() if name not in ("Hungary", "Iceland")]
@@ -147,6 +180,7 @@ def test_zero_draws_is_refused(command: str) -> None:
         else:
             Settings.from_spec(spec, draws=0)
 
+
 def test_bad_spec_file_names_file_and_line(tmp_path: Path) -> None:
     from accord.scenario.burden import default_spec_path
 
@@ -174,9 +208,17 @@ def test_shipped_spec_is_the_scenarios_burden_section() -> None:
     assert spec.targets_pct_gdp.values == (2.0, 3.5, 5.0)
     for lever in spec.levers.model_dump().values():
         assert len(lever["source"]) > 10
-    assert all(len(x) > 10 for x in (spec.theta.source, spec.spending_noise_sd.source,
-                                     spec.aid.theta.source, spec.aid.noise_sd.source,
-                                     spec.frontline.source, spec.base_year_source))
+    assert all(
+        len(x) > 10
+        for x in (
+            spec.theta.source,
+            spec.spending_noise_sd.source,
+            spec.aid.theta.source,
+            spec.aid.noise_sd.source,
+            spec.frontline.source,
+            spec.base_year_source,
+        )
+    )
 
 
 def test_the_default_equilibrium_is_the_verdict_tables_choice() -> None:
@@ -240,17 +282,20 @@ def test_gaps_to_the_targets_per_ally_and_group() -> None:
             assert gap == pytest.approx(t - row["pct_gdp"], abs=2e-3)
             # the printed share is rounded to 0.001 pp: that much of GDP, plus 0.1 US$ m
             assert row[f"shortfall_to_{t:g}_musd"] == pytest.approx(
-                max(gap, 0) * row["gdp_musd"] / 100, abs=0.1 + 1e-5 * row["gdp_musd"])
+                max(gap, 0) * row["gdp_musd"] / 100, abs=0.1 + 1e-5 * row["gdp_musd"]
+            )
     groups = _by(out["groups"], "group")
     europe = groups["European allies"]
     members = [r for name, r in allies.items() if name not in ("United States", "Canada")]
     assert europe["allies"] == len(members) == 29
     assert europe["shortfall_to_5_musd"] == pytest.approx(
-        sum(r["shortfall_to_5_musd"] for r in members), abs=0.5)
+        sum(r["shortfall_to_5_musd"] for r in members), abs=0.5
+    )
     assert europe["below_3.5"] == sum(r["gap_to_3.5_pp"] > 0 for r in members)
     assert europe["pct_gdp"] == pytest.approx(
         100 * sum(r["spending_musd"] for r in members) / sum(r["gdp_musd"] for r in members),
-        abs=1e-3)
+        abs=1e-3,
+    )
     assert out["what_the_data_can_tell"].startswith("What the data can tell")
     assert out["model_used"] in out["backtest"]
     table = runner.invoke(app, ["burden", "gaps", "--year", "2014"])

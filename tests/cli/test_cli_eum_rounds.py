@@ -23,8 +23,10 @@ ARGS = ["forecast", "bdm-1994-emissions", "--model", "eum", "--rounds", "8"]
 
 def rounds_of(doc: dict) -> tuple[np.ndarray, np.ndarray]:
     entry = doc["models"]["eum"]["issues"]["emissions"]
-    return (np.array([r["median"] for r in entry["rounds"]]),
-            np.array([r["mean"] for r in entry["rounds"]]))
+    return (
+        np.array([r["median"] for r in entry["rounds"]]),
+        np.array([r["mean"] for r in entry["rounds"]]),
+    )
 
 
 def test_no_stop_reproduces_scholz_table_2_from_the_cli() -> None:
@@ -65,8 +67,9 @@ def test_api_rounds_and_stop() -> None:
     fixed = accord.forecast("bdm-1994-emissions", models="eum", rounds=8, stop=False)
     model = fixed.models["eum"]
     assert model.rounds_run == 8 and model.stopping_round is None
-    np.testing.assert_allclose(model.median[1:, 0],
-                               replication().loc[1:8, "median_position"].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose(
+        model.median[1:, 0], replication().loc[1:8, "median_position"].to_numpy(), atol=1e-9
+    )
     stopped = accord.forecast("bdm-1994-emissions", models="eum", rounds=8)
     assert int(stopped.models["eum"].stopping_round[0]) == 4
     with pytest.raises(ScenarioError, match="stop"):
@@ -74,8 +77,20 @@ def test_api_rounds_and_stop() -> None:
 
 
 def test_no_stop_with_draws_and_every_model() -> None:
-    result = runner.invoke(app, ["forecast", "bdm-1994-emissions", "--rounds", "3", "--no-stop",
-                                 "--draws", "5", "--format", "json"])
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "bdm-1994-emissions",
+            "--rounds",
+            "3",
+            "--no-stop",
+            "--draws",
+            "5",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["models"]["eum"]["rounds_run"] == 3

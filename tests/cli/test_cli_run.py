@@ -21,8 +21,21 @@ def _invoke(*args: str):
 @pytest.mark.slow
 def test_two_variants_end_to_end_with_report_and_resume(tmp_path: Path) -> None:
     out = tmp_path / "runs"
-    args = ("ukraine-2025", "--variant", "baseline", "--variant", "coalition-of-the-willing",
-            "--experiments", "12", "--seed", "5", "--chunk-size", "5", "--out", str(out))
+    args = (
+        "ukraine-2025",
+        "--variant",
+        "baseline",
+        "--variant",
+        "coalition-of-the-willing",
+        "--experiments",
+        "12",
+        "--seed",
+        "5",
+        "--chunk-size",
+        "5",
+        "--out",
+        str(out),
+    )
     result = _invoke(*args)
     assert result.exit_code == 0, result.output
     report = out / "report.html"
@@ -39,8 +52,18 @@ def test_two_variants_end_to_end_with_report_and_resume(tmp_path: Path) -> None:
     assert baseline.meta["scenario"] == "ukraine-2025"
     first = baseline.scalars().sort_values("experiment").reset_index(drop=True)
 
-    again = _invoke(*args[:5], "--experiments", "12", "--seed", "5", "--chunk-size", "5",
-                    "--out", str(out), "--no-report")
+    again = _invoke(
+        *args[:5],
+        "--experiments",
+        "12",
+        "--seed",
+        "5",
+        "--chunk-size",
+        "5",
+        "--out",
+        str(out),
+        "--no-report",
+    )
     assert again.exit_code == 0, again.output
     second = open_run(out / "baseline").scalars().sort_values("experiment").reset_index(drop=True)
     pd.testing.assert_frame_equal(first, second, check_exact=True)
@@ -49,13 +72,15 @@ def test_two_variants_end_to_end_with_report_and_resume(tmp_path: Path) -> None:
 def test_chunk_size_and_executor_do_not_change_results(tmp_path: Path) -> None:
     common = ("ukraine-2025", "-v", "normalization", "-n", "6", "-s", "9", "--no-report")
     one = _invoke(*common, "--chunk-size", "6", "--out", str(tmp_path / "a"))
-    two = _invoke(*common, "--chunk-size", "2", "--executor", "processes",
-                  "--out", str(tmp_path / "b"))
+    two = _invoke(
+        *common, "--chunk-size", "2", "--executor", "processes", "--out", str(tmp_path / "b")
+    )
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     a = open_run(tmp_path / "a" / "normalization").series().sort_values(["experiment", "month"])
     b = open_run(tmp_path / "b" / "normalization").series().sort_values(["experiment", "month"])
-    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True
+    )
 
 
 def test_unknown_variant_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -91,11 +116,14 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    for args in (["run", "ukraine-2025", "--experiments", "-5", "--out", str(tmp_path)],
-                 ["forecast", "ukraine-2025", "--model", "nope"],
-                 ["forecast"]):
-        done = subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True,
-                              text=True)
+    for args in (
+        ["run", "ukraine-2025", "--experiments", "-5", "--out", str(tmp_path)],
+        ["forecast", "ukraine-2025", "--model", "nope"],
+        ["forecast"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "accord", *args], capture_output=True, text=True
+        )
         assert done.returncode == 2, (args, done.stderr)
         assert "Traceback" not in done.stderr, (args, done.stderr)
         assert "error:" in done.stderr.lower(), (args, done.stderr)
@@ -112,12 +140,29 @@ def test_accord_run_killed_with_sigkill_resumes_with_the_same_command(tmp_path: 
     import time
 
     def command(out: Path) -> list[str]:
-        return [sys.executable, "-m", "accord", "run", "ukraine-2025", "-v", "baseline",
-                "-n", "20000", "-s", "11", "--chunk-size", "500", "--no-report", "--out", str(out)]
+        return [
+            sys.executable,
+            "-m",
+            "accord",
+            "run",
+            "ukraine-2025",
+            "-v",
+            "baseline",
+            "-n",
+            "20000",
+            "-s",
+            "11",
+            "--chunk-size",
+            "500",
+            "--no-report",
+            "--out",
+            str(out),
+        ]
 
     out = tmp_path / "killed"
-    process = subprocess.Popen(command(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if len(list(out.glob("baseline/scalars/part-*.parquet"))) >= 2:
@@ -137,15 +182,26 @@ def test_accord_run_killed_with_sigkill_resumes_with_the_same_command(tmp_path: 
 
     assert subprocess.run(command(tmp_path / "clean"), capture_output=True).returncode == 0
     clean = open_run(tmp_path / "clean" / "baseline").scalars()
-    pd.testing.assert_frame_equal(scalars, clean.sort_values("experiment").reset_index(drop=True),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        scalars, clean.sort_values("experiment").reset_index(drop=True), check_exact=True
+    )
 
 
-def test_a_rerun_of_complete_runs_says_already_complete_and_keeps_the_report(tmp_path: Path
-                                                                              ) -> None:
+def test_a_rerun_of_complete_runs_says_already_complete_and_keeps_the_report(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "runs"
-    args = ("ukraine-2025", "--variant", "baseline", "--experiments", "8", "--seed", "5",
-            "--out", str(out))
+    args = (
+        "ukraine-2025",
+        "--variant",
+        "baseline",
+        "--experiments",
+        "8",
+        "--seed",
+        "5",
+        "--out",
+        str(out),
+    )
     first = _invoke(*args)
     assert first.exit_code == 0, first.output
     assert "already complete" not in first.stderr

@@ -26,9 +26,16 @@ def toy_runs(tmp_path_factory):
     stored = []
     for force in (0.0, 0.2):
         design = make_design(UNCERTAINTIES, LEVERS, 20, seed=4, fixed_levers={"force": force})
-        stored.append(run_experiments(toy_simulate, design, seed=4, out_dir=out_dir,
-                                      meta={"scenario": "toy", "variant": f"force-{force}"},
-                                      progress=False))
+        stored.append(
+            run_experiments(
+                toy_simulate,
+                design,
+                seed=4,
+                out_dir=out_dir,
+                meta={"scenario": "toy", "variant": f"force-{force}"},
+                progress=False,
+            )
+        )
     return out_dir, stored
 
 

@@ -39,8 +39,7 @@ def holds_given_ceasefire(s):
 #: words of the comment above a query -> the number it claims
 CLAIMS = {
     "Share of all futures with a ceasefire": ceasefire_share,
-    "Share of all futures in which a ceasefire is reached and holds five years":
-        holds_all_futures,
+    "Share of all futures in which a ceasefire is reached and holds five years": holds_all_futures,
     "once a ceasefire is reached": holds_given_ceasefire,
 }
 
@@ -69,8 +68,9 @@ def test_the_readme_has_the_query_examples_this_test_checks():
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     # the tour's main run (other `accord run` lines show options such as --scheduler)
-    (run_argv,) = [argv for _, argv in readme_commands()
-                   if argv[0] == "run" and "--experiments" in argv]
+    (run_argv,) = [
+        argv for _, argv in readme_commands() if argv[0] == "run" and "--experiments" in argv
+    ]
     out = tmp_path_factory.mktemp("readme") / "ukraine-2025"
     argv = [*run_argv]
     argv[argv.index("--experiments") + 1] = "300"  # small, same command otherwise
@@ -113,7 +113,9 @@ def test_the_readme_compare_line_agrees_with_the_query(small_run):
     baseline = open_run(small_run / "baseline").scalars()
     # defined for every future: one row, over all futures, no "share observed" row
     assert table.loc[("peace_holds_5y", "mean"), "mean_a"] == pytest.approx(
-        holds_all_futures(baseline))
+        holds_all_futures(baseline)
+    )
     assert ("peace_holds_5y", "share observed") not in table.index
-    assert table.loc[("peace_holds_5y_given_ceasefire", "mean where observed"), "mean_a"] == \
-        pytest.approx(holds_given_ceasefire(baseline))
+    assert table.loc[
+        ("peace_holds_5y_given_ceasefire", "mean where observed"), "mean_a"
+    ] == pytest.approx(holds_given_ceasefire(baseline))

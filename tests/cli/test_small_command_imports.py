@@ -17,23 +17,33 @@ HEAVY = ("pandas", "numba", "scipy", "lifelines", "matplotlib")
 
 
 def _loaded(code: str) -> list[str]:
-    probe = (f"import sys\n{code}\n"
-             f"import json; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    probe = (
+        f"import sys\n{code}\n"
+        f"import json; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
     env = dict(os.environ, PYTHONPATH=str(SRC))
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def test_static_forecast_imports_no_pandas_or_numba() -> None:
-    code = ("import contextlib, io\n"
-            "sys.argv = ['accord', 'forecast', 'ukraine-2025', '--model', 'compromise']\n"
-            "from accord.cli import main\n"
-            "try:\n"
-            "    with contextlib.redirect_stdout(io.StringIO()):\n"
-            "        main()\n"
-            "except SystemExit as stop:\n"
-            "    assert not stop.code, stop.code\n")
+    code = (
+        "import contextlib, io\n"
+        "sys.argv = ['accord', 'forecast', 'ukraine-2025', '--model', 'compromise']\n"
+        "from accord.cli import main\n"
+        "try:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+    )
     loaded = _loaded(code)
     assert "pandas" not in loaded and "numba" not in loaded, loaded
 
@@ -46,16 +56,19 @@ def test_scenario_levers_import_no_pandas() -> None:
 def test_no_fit_needs_lifelines() -> None:
     """lifelines (which pins pandas below 3) is not used: fitting the war-duration models
     imports scipy's optimiser, never lifelines."""
-    loaded = _loaded("import accord.fits.war_duration as wd\n"
-                     "wd.fit_aft(wd.cow_wars(), (), 'weibull')\n")
+    loaded = _loaded(
+        "import accord.fits.war_duration as wd\nwd.fit_aft(wd.cow_wars(), (), 'weibull')\n"
+    )
     assert "lifelines" not in loaded and "scipy" in loaded
 
 
 def test_small_eum_game_imports_no_numba() -> None:
     """A 10-actor, one-draw EUM game plays in numpy, as a small SMP game does."""
-    code = ("import numpy as np\n"
-            "from accord.models.bargaining.eum import eum\n"
-            "rng = np.random.default_rng(0)\n"
-            "eum(rng.uniform(0.1, 1, (1, 10)), rng.uniform(0, 100, (1, 10, 1)),\n"
-            "    rng.uniform(0.1, 1, (1, 10, 1)))\n")
+    code = (
+        "import numpy as np\n"
+        "from accord.models.bargaining.eum import eum\n"
+        "rng = np.random.default_rng(0)\n"
+        "eum(rng.uniform(0.1, 1, (1, 10)), rng.uniform(0, 100, (1, 10, 1)),\n"
+        "    rng.uniform(0.1, 1, (1, 10, 1)))\n"
+    )
     assert "numba" not in _loaded(code)

@@ -21,8 +21,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 #: Experiments per variant of the test runs (coalition-of-the-willing crosses a lever: x2).
 EXPERIMENTS = 150
 TIMEOUT_MS = 60_000
@@ -30,17 +36,34 @@ TIMEOUT_MS = 60_000
 
 def accord(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """``python -m accord ARGS`` (inherits PYTHONPATH, so the worktree's code runs)."""
-    return subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "accord", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
 def runs_root(tmp_path_factory) -> Path:
     """A runs folder with one small study of two variants of ukraine-2025."""
     root = tmp_path_factory.mktemp("runs")
-    done = accord("run", "ukraine-2025", "--experiments", str(EXPERIMENTS), "--seed", "7",
-                  "--variant", "baseline", "--variant", "coalition-of-the-willing",
-                  "--out", str(root / "ukraine-2025"), "--no-report")
+    done = accord(
+        "run",
+        "ukraine-2025",
+        "--experiments",
+        str(EXPERIMENTS),
+        "--seed",
+        "7",
+        "--variant",
+        "baseline",
+        "--variant",
+        "coalition-of-the-willing",
+        "--out",
+        str(root / "ukraine-2025"),
+        "--no-report",
+    )
     assert done.returncode == 0, done.stderr
     return root
 
@@ -63,9 +86,11 @@ def served(root: Path, *extra: str):
     port = free_port()
     log_path = root.parent / f"dashboard-{port}.log"
     log = open(log_path, "wb")  # noqa: SIM115
-    process = subprocess.Popen([sys.executable, "-m", "accord", "dashboard", str(root),
-                                "--port", str(port), *extra],
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "accord", "dashboard", str(root), "--port", str(port), *extra],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -102,8 +127,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             timeout=TIMEOUT_MS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
         yield browser
         browser.close()
 
@@ -123,11 +149,13 @@ def screenshots(tmp_path_factory) -> Path:
     return Path(target) if target else tmp_path_factory.mktemp("screenshots")
 
 
-IDLE = ("() => window.Shiny && Shiny.shinyapp && Shiny.shinyapp.isConnected()"
-        " && !document.documentElement.classList.contains('shiny-busy')"
-        # Outputs on hidden pages stay marked until shown: only visible ones count.
-        " && [...document.querySelectorAll('.recalculating')]"
-        ".every(e => e.offsetParent === null)")
+IDLE = (
+    "() => window.Shiny && Shiny.shinyapp && Shiny.shinyapp.isConnected()"
+    " && !document.documentElement.classList.contains('shiny-busy')"
+    # Outputs on hidden pages stay marked until shown: only visible ones count.
+    " && [...document.querySelectorAll('.recalculating')]"
+    ".every(e => e.offsetParent === null)"
+)
 
 
 def settle(page) -> None:

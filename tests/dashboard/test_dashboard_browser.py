@@ -30,8 +30,11 @@ def query_value(run_dir, sql: str) -> float:
 
 
 def cell(page, key: str, variant: str) -> str:
-    return page.locator(f'#headline tr[data-key="{key}"] td[data-variant="{variant}"]') \
-        .inner_text().splitlines()[0]
+    return (
+        page.locator(f'#headline tr[data-key="{key}"] td[data-variant="{variant}"]')
+        .inner_text()
+        .splitlines()[0]
+    )
 
 
 def figure_drawn(page, output: str) -> None:
@@ -46,8 +49,9 @@ def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, scr
     page.screenshot(path=screenshots / "overview.png", full_page=True)
     for variant in ("baseline", "coalition-of-the-willing"):
         run_dir = runs_root / "ukraine-2025" / variant
-        p24 = query_value(run_dir, "SELECT avg(CASE WHEN ceasefire_month < 24 THEN 1.0 "
-                                   "ELSE 0.0 END) FROM scalars")
+        p24 = query_value(
+            run_dir, "SELECT avg(CASE WHEN ceasefire_month < 24 THEN 1.0 ELSE 0.0 END) FROM scalars"
+        )
         holds = query_value(run_dir, "SELECT avg(coalesce(peace_holds_5y, 0)) FROM scalars")
         europe = query_value(run_dir, "SELECT median(aid_total_europe) FROM scalars")
         assert cell(page, "p_ceasefire_24", variant) == f"{100 * p24:.1f} %"
@@ -58,8 +62,9 @@ def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, scr
     ceasefire = findings.first.inner_text()
     assert ceasefire.startswith("Ceasefire.")
     assert re.search(r"baseline: \d+\.\d % \(95 % interval \d+\.\d–\d+\.\d %\)", ceasefire)
-    interval = page.locator('#headline tr[data-key="p_ceasefire_24"] td[data-variant="baseline"]'
-                            " .range").inner_text()
+    interval = page.locator(
+        '#headline tr[data-key="p_ceasefire_24"] td[data-variant="baseline"] .range'
+    ).inner_text()
     assert interval.startswith("95 % interval")
 
 
@@ -149,8 +154,10 @@ def test_forecast_explorer_moves_settlements(page, dashboard_url, screenshots):
     page.fill("#forecast-capability", "-3")
     page.locator("#forecast-capability").press("Enter")
     settle(page)
-    assert "Capability must be a number of at least 0" in page.locator(
-        "#forecast-message").inner_text()
+    assert (
+        "Capability must be a number of at least 0"
+        in page.locator("#forecast-message").inner_text()
+    )
 
 
 def test_burden_every_ally_with_intervals(page, dashboard_url, screenshots):
@@ -185,8 +192,10 @@ def test_new_run_completes_and_appears(page, runs_root, tmp_path, screenshots):
         page.fill("#new_run-experiments", "0")
         page.get_by_role("button", name="Start the run").click()
         settle(page)
-        assert "Experiments must be a whole number from 1 to 20,000" in page.locator(
-            "#new_run-message").inner_text()
+        assert (
+            "Experiments must be a whole number from 1 to 20,000"
+            in page.locator("#new_run-message").inner_text()
+        )
         page.fill("#new_run-experiments", "120")
         page.select_option("#new_run-lever_security_guarantee", "none")
         page.get_by_role("button", name="Start the run").click()
@@ -211,7 +220,8 @@ def test_new_run_completes_and_appears(page, runs_root, tmp_path, screenshots):
         study = jobs.locator("td").first.inner_text()
         page.wait_for_function(
             f"() => [...document.querySelectorAll('#study option')]"
-            f".some(o => o.value === '{study}')")
+            f".some(o => o.value === '{study}')"
+        )
         page.select_option("#study", study)
         page.get_by_role("tab", name="Overview").click()
         settle(page)
@@ -223,8 +233,10 @@ def test_questions_page_answers_over_all_futures(page, dashboard_url, runs_root,
     settle(page)
     table = page.locator("#answer-baseline tr")
     assert table.count() == 3  # the header, yes and no
-    share = query_value(runs_root / "ukraine-2025" / "baseline",
-                        "SELECT avg(coalesce(ceasefire_month < 10, false)::INT) FROM scalars")
+    share = query_value(
+        runs_root / "ukraine-2025" / "baseline",
+        "SELECT avg(coalesce(ceasefire_month < 10, false)::INT) FROM scalars",
+    )
     assert table.nth(1).locator("td").nth(1).inner_text() == fmt(share, "probability")
     page.locator("#questions-event").fill("no_such_outcome before 2026-01-01")
     page.locator("#questions-event").press("Enter")

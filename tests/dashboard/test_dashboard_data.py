@@ -21,13 +21,17 @@ def listing(runs_root):
 
 
 def test_catalogue_lists_the_runs_by_id(listing, runs_root):
-    assert listing["id"].tolist() == ["ukraine-2025/baseline",
-                                      "ukraine-2025/coalition-of-the-willing"]
+    assert listing["id"].tolist() == [
+        "ukraine-2025/baseline",
+        "ukraine-2025/coalition-of-the-willing",
+    ]
     assert set(listing["status"]) == {"complete"}
     assert listing["done"].tolist() == listing["n_experiments"].tolist() == [150, 300]
     assert "path" not in listing  # paths stay on the server
-    assert data.run_path(runs_root, listing, "ukraine-2025/baseline") == \
-        (runs_root / "ukraine-2025" / "baseline").resolve()
+    assert (
+        data.run_path(runs_root, listing, "ukraine-2025/baseline")
+        == (runs_root / "ukraine-2025" / "baseline").resolve()
+    )
 
 
 def test_paths_stay_inside_the_runs_folder(listing, runs_root, tmp_path):
@@ -47,19 +51,29 @@ def test_headline_intervals_bracket_the_values(listing, runs_root):
     run = data.load_run(data.run_path(runs_root, listing, "ukraine-2025/baseline"), "b")
     table = data.headline([run])
     probabilities = table[table["interval"] == "95 %"]
-    assert set(probabilities["key"]) >= {"p_ceasefire_12", "p_ceasefire_24", "peace_holds_5y",
-                                         "p_escalation"}
+    assert set(probabilities["key"]) >= {
+        "p_ceasefire_12",
+        "p_ceasefire_24",
+        "peace_holds_5y",
+        "p_escalation",
+    }
     assert (probabilities["low"] <= probabilities["value"]).all()
     assert (probabilities["value"] <= probabilities["high"]).all()
     share = (run.scalars["ceasefire_month"].fillna(np.inf) < 24).mean()
     assert probabilities.set_index("key").loc["p_ceasefire_24", "value"] == pytest.approx(share)
 
 
-@pytest.mark.parametrize("experiments, text", [
-    (0, "Experiments must be a whole number"), (1.5, "Experiments must be a whole number"),
-    ("many", "Experiments must be a whole number"), (None, "Experiments must be a whole"),
-    (10**6, "from 1 to 20,000"), (float("nan"), "Experiments must be"),
-])
+@pytest.mark.parametrize(
+    "experiments, text",
+    [
+        (0, "Experiments must be a whole number"),
+        (1.5, "Experiments must be a whole number"),
+        ("many", "Experiments must be a whole number"),
+        (None, "Experiments must be a whole"),
+        (10**6, "from 1 to 20,000"),
+        (float("nan"), "Experiments must be"),
+    ],
+)
 def test_new_run_form_refuses_bad_numbers(tmp_path, experiments, text):
     with pytest.raises(data.FormError, match=text):
         data.start_run(tmp_path, "ukraine-2025", "baseline", experiments, {})
@@ -77,8 +91,11 @@ def test_new_run_form_refuses_unknown_names(tmp_path):
 
 
 def test_worker_sets_the_chosen_levers():
-    job = {"scenario": "ukraine-2025", "variant": "baseline",
-           "levers": {"security_guarantee": "none"}}
+    job = {
+        "scenario": "ukraine-2025",
+        "variant": "baseline",
+        "levers": {"security_guarantee": "none"},
+    }
     spec = custom_scenario(job).simulation
     assert spec.variants["baseline"].levers["security_guarantee"] == "none"
     _, levers = spec.variant_inputs("baseline")
@@ -101,11 +118,14 @@ def test_whatif_moves_the_compromise_by_the_weighted_shift():
     assert set(table["model"]) == {"compromise", "median", "nash", "eum", "smp"}
 
 
-@pytest.mark.parametrize("options, text", [
-    ({"position": 150.0}, "Position must be a number from 0 to 100"),
-    ({"salience": -0.1}, "Salience must be a number from 0 to 1"),
-    ({"capability": float("nan")}, "Capability must be a number of at least 0"),
-])
+@pytest.mark.parametrize(
+    "options, text",
+    [
+        ({"position": 150.0}, "Position must be a number from 0 to 100"),
+        ({"salience": -0.1}, "Salience must be a number from 0 to 1"),
+        ({"capability": float("nan")}, "Capability must be a number of at least 0"),
+    ],
+)
 def test_whatif_refuses_out_of_range_values(options, text):
     with pytest.raises(data.FormError, match=text):
         data.whatif("ukraine-2025", "RUS", "territory", **options)
@@ -135,6 +155,7 @@ def test_discovery_refuses_thresholds_without_cases(listing, runs_root):
 
 def test_served_page_uses_only_local_assets(dashboard_url):
     """Works without network access: every script and style comes from the app itself."""
+
     def get(url):
         with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, response.read().decode("utf-8", "replace")
@@ -163,10 +184,19 @@ def test_app_has_every_page_and_refuses_a_missing_folder(runs_root, tmp_path):
 
     app = create_app(runs_root)
     html = str(app.ui["html"]) if isinstance(app.ui, dict) else str(app.ui)
-    for page in ("Overview", "Distributions", "Over time", "Compare", "Levers and sensitivity",
-                 "Scenario discovery", "New run", "Forecast explorer", "Burden"):
+    for page in (
+        "Overview",
+        "Distributions",
+        "Over time",
+        "Compare",
+        "Levers and sensitivity",
+        "Scenario discovery",
+        "New run",
+        "Forecast explorer",
+        "Burden",
+    ):
         assert f">{page}<" in html, page
-    assert "type=\"file\"" not in html  # no uploads
+    assert 'type="file"' not in html  # no uploads
     with pytest.raises(ScenarioError, match="not a folder of runs"):
         create_app(tmp_path / "missing")
 
@@ -178,8 +208,11 @@ def test_job_queue_caps_unique_ids_and_ends_jobs_with_the_dashboard(tmp_path):
         second = data.start_run(tmp_path, "ukraine-2025", "baseline", 20_000, {}, queue=queue)
         assert first != second  # two starts in the same second get two folders
         assert queue.status() == {first: "running", second: "queued"}
-        with pytest.raises(data.FormError, match="1 run\\(s\\) started here are running and "
-                                                 "1 are waiting, the most this dashboard"):
+        with pytest.raises(
+            data.FormError,
+            match="1 run\\(s\\) started here are running and "
+            "1 are waiting, the most this dashboard",
+        ):
             data.start_run(tmp_path, "ukraine-2025", "baseline", 10, {}, queue=queue)
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first, second])
         statuses = data.jobs(tmp_path, queue).set_index("study")["status"]
@@ -221,11 +254,14 @@ def test_the_questions_page_asks_over_all_futures(listing, runs_root):
     assert data.ask(runs_root, listing, run_id, question=first)["bins"]
 
 
-@pytest.mark.parametrize(("event", "question", "message"), [
-    ("", "", "Type an event"),
-    ("no_such_outcome before 2026-01-01", "", "The event is refused"),
-    ("", "/etc/passwd", "Choose a shipped question"),
-])
+@pytest.mark.parametrize(
+    ("event", "question", "message"),
+    [
+        ("", "", "Type an event"),
+        ("no_such_outcome before 2026-01-01", "", "The event is refused"),
+        ("", "/etc/passwd", "Choose a shipped question"),
+    ],
+)
 def test_the_questions_page_refuses_in_one_message(listing, runs_root, event, question, message):
     with pytest.raises(data.FormError, match=message):
         data.ask(runs_root, listing, "ukraine-2025/baseline", event=event, question=question)

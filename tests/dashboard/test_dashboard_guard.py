@@ -35,15 +35,18 @@ def http_status(url: str, headers: dict[str, str] | None = None) -> tuple[int, s
 
 def websocket(url: str, origin: str | None, cookie: str | None = None) -> str:
     """'open' if the server accepted the websocket, else the refusal's status text."""
+
     async def attempt() -> str:
         headers = {"Cookie": cookie} if cookie else {}
         kwargs = {"origin": origin} if origin is not None else {}
         try:
-            async with websockets.connect(url, additional_headers=headers, open_timeout=10,
-                                          **kwargs):
+            async with websockets.connect(
+                url, additional_headers=headers, open_timeout=10, **kwargs
+            ):
                 return "open"
         except websockets.exceptions.InvalidStatus as error:
             return f"status {error.response.status_code}"
+
     # In a thread of its own: Playwright's sync API may hold this thread's event loop.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, attempt()).result(timeout=60)
@@ -100,10 +103,13 @@ def test_chromium_page_without_token_is_refused(page, dashboard_url):
 def test_chromium_foreign_page_cannot_open_the_websocket(page, dashboard_url):
     host, port, token = parts(dashboard_url)
     page.goto("about:blank")
-    outcome = page.evaluate("""url => new Promise(done => {
+    outcome = page.evaluate(
+        """url => new Promise(done => {
         const ws = new WebSocket(url);
         ws.onopen = () => done('open');
         ws.onerror = () => done('refused');
         setTimeout(() => done('timeout'), 10000);
-    })""", f"ws://{host}:{port}/websocket/?token={token}")
+    })""",
+        f"ws://{host}:{port}/websocket/?token={token}",
+    )
     assert outcome == "refused"

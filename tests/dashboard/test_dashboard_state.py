@@ -20,8 +20,10 @@ def test_a_result_asked_by_many_sessions_at_once_is_computed_once(tmp_path):
         return value * 2
 
     answers = []
-    threads = [threading.Thread(target=lambda: answers.append(store.cached(("k",), slow, 21)))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: answers.append(store.cached(("k",), slow, 21)))
+        for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

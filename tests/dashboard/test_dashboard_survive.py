@@ -28,8 +28,9 @@ def test_deleted_run_while_its_page_is_open_shows_a_message(page, runs_root, tmp
         assert page.locator("#shiny-disconnected-overlay").count() == 0
         # An unknown run id sent by a hostile client is refused for that request only.
         page.evaluate("() => Shiny.setInputValue('variants', ['no/such-run'])")
-        page.wait_for_function("() => document.querySelector('#run_notice')"
-                               ".innerText.includes('no/such-run')")
+        page.wait_for_function(
+            "() => document.querySelector('#run_notice').innerText.includes('no/such-run')"
+        )
         assert page.evaluate("() => Shiny.shinyapp.isConnected()")
 
 
@@ -38,16 +39,20 @@ def test_new_run_job_cap_on_the_page(page, runs_root, tmp_path):
     shutil.copytree(runs_root, root)
     with served(root, "--max-running", "1", "--max-queued", "0") as url:
         open_page(page, url, "New run")
-        assert "At most 1 run(s) started here run at once and 0 wait" in page.locator(
-            "#job-caps").inner_text()
+        assert (
+            "At most 1 run(s) started here run at once and 0 wait"
+            in page.locator("#job-caps").inner_text()
+        )
         page.fill("#new_run-experiments", "20000")
         page.get_by_role("button", name="Start the run").click()
         settle(page)
         assert "Started: dashboard-" in page.locator("#new_run-message").inner_text()
         page.get_by_role("button", name="Start the run").click()
         settle(page)
-        assert "Refused: 1 run(s) started here are running and 0 are waiting" in page.locator(
-            "#new_run-message").inner_text()
+        assert (
+            "Refused: 1 run(s) started here are running and 0 are waiting"
+            in page.locator("#new_run-message").inner_text()
+        )
         started = [p for p in root.iterdir() if p.name.startswith("dashboard-")]
         assert len(started) == 1
         assert workers(started[0]), "the started run has no worker"

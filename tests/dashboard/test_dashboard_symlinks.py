@@ -29,15 +29,18 @@ def test_a_run_folder_linked_out_of_the_runs_folder_is_refused_not_followed(link
     row = listing.set_index("id").loc["ukraine-2025/baseline"]
     assert row["status"] == "refused: a link out of the runs folder"
     assert row["done"] == 0  # its chunks were not read
-    message = ("The run ukraine-2025/baseline is a symbolic link that leads outside the runs "
-               "folder: it is not read.")
+    message = (
+        "The run ukraine-2025/baseline is a symbolic link that leads outside the runs "
+        "folder: it is not read."
+    )
     with pytest.raises(data.FormError) as refused:
         data.run_path(root, listing, "ukraine-2025/baseline")
     assert str(refused.value) == message
     # The page reads through the store: the same one message, for that run only.
     store = Store(root, data.JobQueue(running=1, queued=0))
-    runs, problems = store.read_all(listing, ["ukraine-2025/baseline",
-                                              "ukraine-2025/coalition-of-the-willing"])
+    runs, problems = store.read_all(
+        listing, ["ukraine-2025/baseline", "ukraine-2025/coalition-of-the-willing"]
+    )
     assert problems == [message]
     assert [r.variant for r in runs] == ["coalition-of-the-willing"]
 

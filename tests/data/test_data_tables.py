@@ -13,14 +13,27 @@ from accord.data.alliance import alliance, donors, size_and_burden
 from accord.spec.errors import ScenarioError
 
 EXPECTED_TABLES = {
-    "nato_defence_expenditure", "nato_2025_headlines", "sipri_milex", "oz_1964",
-    "rank_correlations", "kiel_by_donor", "kiel_us_vs_europe", "kiel_by_year_group",
-    "cow_nmc", "fortna_ceasefires", "fortna_descriptives", "public_opinion",
-    "sipri_panel", "kiel_r27_monthly",
+    "nato_defence_expenditure",
+    "nato_2025_headlines",
+    "sipri_milex",
+    "oz_1964",
+    "rank_correlations",
+    "kiel_by_donor",
+    "kiel_us_vs_europe",
+    "kiel_by_year_group",
+    "cow_nmc",
+    "fortna_ceasefires",
+    "fortna_descriptives",
+    "public_opinion",
+    "sipri_panel",
+    "kiel_r27_monthly",
 }
 # Interstate durability and Russia-NATO escalation (accord.fits.durability, .escalation).
-EXPECTED_TABLES |= {"ucdp_termination_interstate_dyads", "ucdp_peace_agreements_interstate",
-                    "mid_russia_nato"}
+EXPECTED_TABLES |= {
+    "ucdp_termination_interstate_dyads",
+    "ucdp_peace_agreements_interstate",
+    "mid_russia_nato",
+}
 # The war-duration fit's tables (accord fit war-duration).
 EXPECTED_TABLES |= {"cow_war_durations", "cow_wars", "ucdp_termination", "cow_nmc_long"}
 # The rolling backtest's verdict: which burden model every face and the engine use (issue 20).
@@ -83,8 +96,11 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_malformed_row_names_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("# a comment\nyear,n_allies,rho,kind\n1964,14,0.609,computed\n"
-                   "2014,31,0.226,computed,extra\n", encoding="utf-8")
+    bad.write_text(
+        "# a comment\nyear,n_allies,rho,kind\n1964,14,0.609,computed\n"
+        "2014,31,0.226,computed,extra\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ScenarioError, match="malformed CSV") as info:
         load("rank_correlations", path=bad)
     assert info.value.line == 4
@@ -92,8 +108,10 @@ def test_malformed_row_names_its_line(tmp_path: Path) -> None:
 
 def test_non_number_names_its_line_after_comments(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("# one\n# two\nyear,n_allies,rho,kind\n1964,14,0.609,computed\n\n"
-                   "2014,31,zero,computed\n", encoding="utf-8")
+    bad.write_text(
+        "# one\n# two\nyear,n_allies,rho,kind\n1964,14,0.609,computed\n\n2014,31,zero,computed\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ScenarioError) as info:
         load("rank_correlations", path=bad)
     assert (info.value.line, info.value.field, info.value.found) == (6, "rho", "zero")
@@ -121,7 +139,8 @@ def test_alliance_reproduces_nato_shares() -> None:
     ok = share.notna().to_numpy()
     # The data README: const-2015 spending / GDP reproduces Table 3 to < 0.014 pp.
     np.testing.assert_array_less(
-        np.abs(100 * data.spending / data.income - share.to_numpy())[ok], 0.014)
+        np.abs(100 * data.spending / data.income - share.to_numpy())[ok], 0.014
+    )
     with pytest.raises(ScenarioError, match="no NATO data"):
         alliance(2030)
 

@@ -50,5 +50,7 @@ def test_the_registry_file_is_package_data() -> None:
     patterns = config["tool"]["setuptools"]["package-data"]["accord"]
     target = f"data/{REGISTRY_FILE}"
     # setuptools expands "**" to any depth, zero directories included.
-    assert any(fnmatch.fnmatch(target, p) or fnmatch.fnmatch(target, p.replace("**/", ""))
-               for p in patterns), patterns
+    assert any(
+        fnmatch.fnmatch(target, p) or fnmatch.fnmatch(target, p.replace("**/", ""))
+        for p in patterns
+    ), patterns

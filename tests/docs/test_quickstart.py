@@ -21,8 +21,9 @@ def test_the_quickstart_has_code() -> None:
 
 
 @pytest.mark.slow
-def test_the_quickstart_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_quickstart_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "quickstart"}
     for number, code in enumerate(blocks(), start=1):

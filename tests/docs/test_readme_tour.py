@@ -33,14 +33,14 @@ SMALLER = (
 NOT_RUN = {
     "accord dashboard": "a server that runs until stopped (tests/dashboard drive it in Chromium)",
     "accord run ukraine-2025 --executor dask": "needs a dask cluster (tests/experiments run "
-                                               "a local one)",
+    "a local one)",
 }
 
 
 def tour_lines() -> list[str]:
     text = README.read_text(encoding="utf-8")
-    block = text[text.index("## A short tour"):]
-    block = block[block.index("```bash") + len("```bash"): ]
+    block = text[text.index("## A short tour") :]
+    block = block[block.index("```bash") + len("```bash") :]
     block = block[: block.index("```")]
     lines = []
     for raw in block.splitlines():
@@ -78,8 +78,14 @@ def test_the_readme_tour_runs_as_written(tmp_path):
         if words[0] == "mkdir":
             (tmp_path / words[-1]).mkdir(parents=True, exist_ok=True)
             continue
-        done = subprocess.run([sys.executable, "-m", "accord", *words[1:]], cwd=tmp_path,
-                              env=env, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            [sys.executable, "-m", "accord", *words[1:]],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert done.returncode == 0, f"{line}\n{done.stderr[-2000:]}"
         assert done.stdout.strip() or target is None, line
         if target is not None:

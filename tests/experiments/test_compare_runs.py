@@ -34,8 +34,9 @@ def test_means_and_interval_match_the_normal_theory_for_a_difference_of_means():
 
 def test_missing_values_give_a_mean_where_observed_and_a_share_observed():
     a = _table(ceasefire_month=np.array([3.0, np.nan, 5.0, np.nan]), peace=np.array([1, 0, 1, 1]))
-    b = _table(ceasefire_month=np.array([np.nan, np.nan, 10.0, np.nan]),
-               peace=np.array([0, 0, 1, 0]))
+    b = _table(
+        ceasefire_month=np.array([np.nan, np.nan, 10.0, np.nan]), peace=np.array([0, 0, 1, 0])
+    )
     table = compare_scalars(a, b, n_bootstrap=500).set_index(["outcome", "statistic"])
     observed = table.loc[("ceasefire_month", "mean where observed")]
     assert (observed["mean_a"], observed["mean_b"], observed["difference"]) == (4.0, 10.0, -6.0)
@@ -69,9 +70,14 @@ def test_same_seed_same_interval_and_unknown_outcomes():
 def test_runs_of_one_design_and_seed_are_compared_paired(tmp_path):
     def run(force, seed):
         design = make_design(UNCERTAINTIES, LEVERS, 40, seed=seed, fixed_levers={"force": force})
-        return run_experiments(toy_simulate, design, seed=seed, out_dir=tmp_path,
-                               meta={"scenario": "toy", "variant": f"f{force}-s{seed}"},
-                               progress=False)
+        return run_experiments(
+            toy_simulate,
+            design,
+            seed=seed,
+            out_dir=tmp_path,
+            meta={"scenario": "toy", "variant": f"f{force}-s{seed}"},
+            progress=False,
+        )
 
     pushed, base, other_seed = run(0.2, 1), run(0.0, 1), run(0.0, 2)
     table = compare_runs(pushed, base, n_bootstrap=300)

@@ -44,8 +44,9 @@ def test_monte_carlo_is_uniform():
 
 def test_triangular_inverse_cdf_matches_closed_form():
     low, mode, high = 2.0, 3.0, 7.0
-    uncertainty = Uncertainty(name="t", distribution="triangular", low=low, high=high, mode=mode,
-                              source="test")
+    uncertainty = Uncertainty(
+        name="t", distribution="triangular", low=low, high=high, mode=mode, source="test"
+    )
     unit = np.linspace(0, 0.999, 101)
     split = (mode - low) / (high - low)
     closed_form = np.where(
@@ -85,8 +86,14 @@ def test_truncated_normal_and_lognormal_invert_their_cdf():
 )
 def test_values_stay_within_the_range(distribution, low, width, where, seed):
     high = low + width
-    uncertainty = Uncertainty(name="x", distribution=distribution, low=low, high=high,
-                              mode=low + where * width, source="test")
+    uncertainty = Uncertainty(
+        name="x",
+        distribution=distribution,
+        low=low,
+        high=high,
+        mode=low + where * width,
+        source="test",
+    )
     values = make_design([uncertainty], [], 64, method="mc", seed=seed)["x"].to_numpy()
     assert np.all((values >= low) & (values <= high))
 

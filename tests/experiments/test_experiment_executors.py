@@ -28,27 +28,52 @@ def _assert_same(run, reference):
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 1000])
 def test_chunk_size_does_not_change_results(tmp_path, design, reference, chunk_size):
-    run = run_experiments(toy_simulate, design, seed=SEED, out_dir=tmp_path, meta=META,
-                          chunk_size=chunk_size, progress=False)
+    run = run_experiments(
+        toy_simulate,
+        design,
+        seed=SEED,
+        out_dir=tmp_path,
+        meta=META,
+        chunk_size=chunk_size,
+        progress=False,
+    )
     assert run.complete and run.meta["n_chunks"] == -(-len(design) // chunk_size)
     _assert_same(run, reference)
 
 
 def test_process_pool_gives_the_same_bits(tmp_path, design, reference):
-    run = run_experiments(toy_simulate, design, seed=SEED, out_dir=tmp_path, meta=META,
-                          executor="processes", max_workers=2, chunk_size=7, progress=False)
+    run = run_experiments(
+        toy_simulate,
+        design,
+        seed=SEED,
+        out_dir=tmp_path,
+        meta=META,
+        executor="processes",
+        max_workers=2,
+        chunk_size=7,
+        progress=False,
+    )
     _assert_same(run, reference)
 
 
 def test_dask_local_cluster_gives_the_same_bits(tmp_path, design, reference):
     from distributed import LocalCluster
 
-    with LocalCluster(processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        run = run_experiments(toy_simulate, design, seed=SEED, out_dir=tmp_path, meta=META,
-                              executor="dask", dask_address=cluster.scheduler_address,
-                              chunk_size=7, progress=False)
+        run = run_experiments(
+            toy_simulate,
+            design,
+            seed=SEED,
+            out_dir=tmp_path,
+            meta=META,
+            executor="dask",
+            dask_address=cluster.scheduler_address,
+            chunk_size=7,
+            progress=False,
+        )
     _assert_same(run, reference)
 
 

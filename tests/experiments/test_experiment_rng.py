@@ -29,8 +29,10 @@ def test_rows_are_the_spawned_child_streams():
 def test_chunking_does_not_change_the_draws(chunk_size):
     ids = np.arange(53)
     whole = experiment_normals(9, ids, (12,))
-    parts = [experiment_normals(9, ids[i : i + chunk_size], (12,))
-             for i in range(0, ids.size, chunk_size)]
+    parts = [
+        experiment_normals(9, ids[i : i + chunk_size], (12,))
+        for i in range(0, ids.size, chunk_size)
+    ]
     assert np.array_equal(np.concatenate(parts), whole)
 
 
@@ -63,15 +65,17 @@ def test_draws_in_order_from_one_stream():
 
 def _reference(seed, experiment_id, stream, size):
     key = (experiment_id,) if stream == 0 else (experiment_id, stream)
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key))).random(size)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key))).random(
+        size
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.one_of(st.integers(0, 2**32 - 1), st.integers(2**32, 2**200)),
-    st.lists(st.one_of(st.integers(0, 2**32 - 1), st.integers(2**32, 2**40)), min_size=1,
-             max_size=6),
+    st.lists(
+        st.one_of(st.integers(0, 2**32 - 1), st.integers(2**32, 2**40)), min_size=1, max_size=6
+    ),
     st.integers(0, 3),
 )
 def test_batch_seeding_matches_numpy_bit_for_bit(seed, ids, stream):

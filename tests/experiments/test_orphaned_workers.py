@@ -20,7 +20,7 @@ def process_group(pgid: int) -> list[int]:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        state, _parent, group = stat[stat.rindex(")") + 2:].split()[:3]
+        state, _parent, group = stat[stat.rindex(")") + 2 :].split()[:3]
         if int(group) == pgid and state not in ("Z", "X"):
             members.append(int(entry))
     return members
@@ -31,12 +31,28 @@ def process_group(pgid: int) -> list[int]:
 @pytest.mark.parametrize("executor", ["processes", "dask"])
 def test_sigkill_of_accord_run_kills_its_workers(tmp_path, executor):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "accord", "run", "ukraine-2025", "-v", "baseline",
-               "-n", "20000", "--chunk-size", "250", "--executor", executor, "--no-report",
-               "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "accord",
+        "run",
+        "ukraine-2025",
+        "-v",
+        "baseline",
+        "-n",
+        "20000",
+        "--chunk-size",
+        "250",
+        "--executor",
+        executor,
+        "--no-report",
+        "--out",
+        str(out),
+    ]
     # A new session makes the run its own process group: everything it starts is in it.
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           start_new_session=True)
+    run = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and run.poll() is None:

@@ -54,11 +54,14 @@ def test_child_seed_is_the_spawn_keys_state_not_arithmetic() -> None:
 
 def test_distinct_seeds_and_waves_give_independent_streams() -> None:
     n = 20_000
-    streams = {(seed, wave): stream_rng(seed, "calibration_futures", wave).random(n)
-               for seed in (1, 2, 3) for wave in (0, 1, 2)}
+    streams = {
+        (seed, wave): stream_rng(seed, "calibration_futures", wave).random(n)
+        for seed in (1, 2, 3)
+        for wave in (0, 1, 2)
+    }
     values = list(streams.values())
     for i, a in enumerate(values):
-        for b in values[i + 1:]:
+        for b in values[i + 1 :]:
             assert not np.array_equal(a, b)
             # Independent uniforms: correlation ~ N(0, 1/n); 5 / sqrt(n) is a 5-sigma bound.
             assert abs(np.corrcoef(a, b)[0, 1]) < 5 / np.sqrt(n)
@@ -82,8 +85,9 @@ def test_forecast_draws_are_prefix_stable() -> None:
     assert not np.array_equal(other[1], few[1])
     long = run_forecast(scenario, ("compromise",), draws=1000, seed=5)
     short = run_forecast(scenario, ("compromise",), draws=100, seed=5)
-    np.testing.assert_array_equal(long.models["compromise"].draws[:100],
-                                  short.models["compromise"].draws)
+    np.testing.assert_array_equal(
+        long.models["compromise"].draws[:100], short.models["compromise"].draws
+    )
 
 
 def test_burden_draws_are_prefix_stable() -> None:
@@ -102,8 +106,15 @@ def test_estimated_burden_coefficients_are_prefix_stable() -> None:
     from accord.fits.burden_demand import DemandEstimate
 
     cov = np.diag([0.1, 0.2, 0.3, 0.4, 0.5]) + 0.01
-    estimate = DemandEstimate(params=np.arange(5.0), cov=cov, intercepts={}, nobs=1,
-                              years=(2000, 2001), allies=(), phi=1.0)
+    estimate = DemandEstimate(
+        params=np.arange(5.0),
+        cov=cov,
+        intercepts={},
+        nobs=1,
+        years=(2000, 2001),
+        allies=(),
+        phi=1.0,
+    )
     many, few = estimate.draws(300, 4), estimate.draws(30, 4)
     for name in ("lag", "income", "spill_in", "threat", "threat_frontline"):
         np.testing.assert_array_equal(getattr(many, name)[:30], getattr(few, name))
@@ -113,8 +124,10 @@ def test_experiment_streams_and_mc_designs_are_prefix_stable() -> None:
     from accord.experiments.design import make_design
     from accord.experiments.spec import Uncertainty
 
-    np.testing.assert_array_equal(experiment_uniforms(9, np.arange(1000), (3,))[:100],
-                                  experiment_uniforms(9, np.arange(100), (3,)))
+    np.testing.assert_array_equal(
+        experiment_uniforms(9, np.arange(1000), (3,))[:100],
+        experiment_uniforms(9, np.arange(100), (3,)),
+    )
     uncertainty = [Uncertainty(name="x", low=0.0, high=2.0, source="test")]
     whole = make_design(uncertainty, [], 400, method="mc", seed=9)
     part = make_design(uncertainty, [], 40, method="mc", seed=9)
@@ -136,17 +149,17 @@ def test_rng_generator_int_and_precedence() -> None:
 
 def test_the_verbs_accept_rng() -> None:
     seed = int(np.random.default_rng(3).integers(0, 2**63))
-    by_rng = accord.forecast("ukraine-2025", "compromise", draws=20,
-                             rng=np.random.default_rng(3))
+    by_rng = accord.forecast("ukraine-2025", "compromise", draws=20, rng=np.random.default_rng(3))
     by_seed = accord.forecast("ukraine-2025", "compromise", draws=20, seed=seed)
     assert by_rng.seed == seed
-    np.testing.assert_array_equal(by_rng.models["compromise"].draws,
-                                  by_seed.models["compromise"].draws)
+    np.testing.assert_array_equal(
+        by_rng.models["compromise"].draws, by_seed.models["compromise"].draws
+    )
     by_int = accord.forecast("ukraine-2025", "compromise", draws=5, rng=8)
     np.testing.assert_array_equal(
         by_int.models["compromise"].draws,
-        accord.forecast("ukraine-2025", "compromise", draws=5, seed=8).models[
-            "compromise"].draws)
+        accord.forecast("ukraine-2025", "compromise", draws=5, seed=8).models["compromise"].draws,
+    )
     burden_rng = accord.burden("aid", draws=30, rng=np.random.default_rng(3))
     burden_seed = accord.burden("aid", draws=30, seed=seed)
     assert burden_rng.to_dict() == burden_seed.to_dict()
@@ -161,8 +174,12 @@ def _source_files() -> list[Path]:
 def _is_seed_limit(node: ast.AST) -> bool:
     """``2**63`` (or ``2**63 - 1``) written in code, or a name standing for it."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        return (isinstance(node.left, ast.Constant) and node.left.value == 2
-                and isinstance(node.right, ast.Constant) and node.right.value == 63)
+        return (
+            isinstance(node.left, ast.Constant)
+            and node.left.value == 2
+            and isinstance(node.right, ast.Constant)
+            and node.right.value == 63
+        )
     if isinstance(node, ast.BinOp):
         return _is_seed_limit(node.left) or _is_seed_limit(node.right)
     return isinstance(node, ast.Name) and node.id in ("SEED_LIMIT", "MAX_SEED")
@@ -175,17 +192,23 @@ def test_one_range_check_and_one_default_seed_in_src() -> None:
         where = path.relative_to(SRC)
         for node in ast.walk(tree):
             if isinstance(node, ast.Compare) and any(
-                    _is_seed_limit(side) for side in (node.left, *node.comparators)):
+                _is_seed_limit(side) for side in (node.left, *node.comparators)
+            ):
                 checks.append(f"{where}:{node.lineno}")
             if isinstance(node, ast.keyword) and node.arg == "max" and _is_seed_limit(node.value):
                 checks.append(f"{where}:{node.lineno}")  # typer.Option(max=2**63 - 1)
-            if isinstance(node, ast.Constant) and node.value == DEFAULT_SEED \
-                    and type(node.value) is int:
+            if (
+                isinstance(node, ast.Constant)
+                and node.value == DEFAULT_SEED
+                and type(node.value) is int
+            ):
                 defaults.append(f"{where}:{node.lineno}")
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult | ast.Mod):
-                names = [side.id if isinstance(side, ast.Name) else side.attr
-                         for side in (node.left, node.right)
-                         if isinstance(side, ast.Name | ast.Attribute)]
+                names = [
+                    side.id if isinstance(side, ast.Name) else side.attr
+                    for side in (node.left, node.right)
+                    if isinstance(side, ast.Name | ast.Attribute)
+                ]
                 if any("seed" in name.lower() for name in names):  # seed + k, self.seed * k
                     arithmetic.append(f"{where}:{node.lineno}")
     limits_file = str(LIMITS_FILE.relative_to(SRC))

@@ -23,9 +23,13 @@ def test_thread_budget_is_the_affinity_in_a_plain_process(monkeypatch) -> None:
     monkeypatch.delenv("ACCORD_THREADS", raising=False)
     assert threads.thread_budget() == len(os.sched_getaffinity(0))
     code = "from accord.threads import thread_budget; print(thread_budget())"
-    done = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", code],
-                          capture_output=True, text=True, check=True,
-                          env={k: v for k, v in os.environ.items() if k != "ACCORD_THREADS"})
+    done = subprocess.run(
+        ["taskset", "-c", "0", sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "ACCORD_THREADS"},
+    )
     assert done.stdout.strip() == "1"
     monkeypatch.setenv("ACCORD_THREADS", "3")
     assert threads.thread_budget() == 3
@@ -48,8 +52,9 @@ def test_numba_cache_moves_to_the_user_cache_when_the_package_is_read_only(tmp_p
     try:
         if os.access(read_only, os.W_OK):  # root ignores the bits: probe with a mount-free stub
             original = os.access
-            os.access = lambda path, mode: False if Path(path) == read_only else original(
-                path, mode)
+            os.access = lambda path, mode: (
+                False if Path(path) == read_only else original(path, mode)
+            )
             try:
                 found = threads.numba_cache_dir(read_only, environ)
             finally:
@@ -65,16 +70,43 @@ def test_numba_cache_moves_to_the_user_cache_when_the_package_is_read_only(tmp_p
 def test_run_on_an_existing_dask_cluster(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     runner = CliRunner()
-    common = ["run", "ukraine-2025", "-v", "baseline", "-n", "6", "-s", "5", "--chunk-size", "3",
-              "--no-report"]
+    common = [
+        "run",
+        "ukraine-2025",
+        "-v",
+        "baseline",
+        "-n",
+        "6",
+        "-s",
+        "5",
+        "--chunk-size",
+        "3",
+        "--no-report",
+    ]
     local = runner.invoke(app, [*common, "--out", str(tmp_path / "local")])
     assert local.exit_code == 0, local.output
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  host="127.0.0.1", protocol="tcp", scheduler_port=0,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        host="127.0.0.1",
+        protocol="tcp",
+        scheduler_port=0,
+        dashboard_address=None,
+    ) as cluster:
         address = cluster.scheduler_address
-        done = runner.invoke(app, [*common, "--executor", "dask", "--scheduler", address,
-                                   "--out", str(tmp_path / "dask")])
+        done = runner.invoke(
+            app,
+            [
+                *common,
+                "--executor",
+                "dask",
+                "--scheduler",
+                address,
+                "--out",
+                str(tmp_path / "dask"),
+            ],
+        )
         assert done.exit_code == 0, done.output
         assert cluster.status.name == "running"  # accord used it and left it running
         with distributed.Client(address) as client:
@@ -85,7 +117,18 @@ def test_run_on_an_existing_dask_cluster(tmp_path: Path) -> None:
 
 
 def test_a_scheduler_needs_the_dask_executor(tmp_path: Path) -> None:
-    done = CliRunner().invoke(app, ["run", "ukraine-2025", "-n", "2", "--scheduler",
-                                    "tcp://127.0.0.1:1", "--out", str(tmp_path / "o")])
+    done = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "ukraine-2025",
+            "-n",
+            "2",
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert done.exit_code == 2 and "dask" in done.output
     assert list(tmp_path.iterdir()) == []

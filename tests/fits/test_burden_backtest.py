@@ -16,7 +16,8 @@ def backtest_2019() -> runs.RunResult:
 
 
 def test_backtest_2019_beats_persistence_and_the_calibrated_model(
-        backtest_2019: runs.RunResult) -> None:
+    backtest_2019: runs.RunResult,
+) -> None:
     """Trained on 1993-2019, forecasting 2020-2024 (the 2022 shock) dynamically: the
     estimated model's mean absolute error (share of GDP, pp) is below persistence's and far
     below the joint-product model calibrated on 2019 (docs/models/burden.md)."""
@@ -48,14 +49,19 @@ def test_aid_check_2025_against_kiel() -> None:
     assert total["us_before_eur_bn"] == pytest.approx(46.44)
     assert total["europe_after_eur_bn"] == pytest.approx(72.758)
     assert total["observed_europe_replaced_pct"] == pytest.approx(
-        100 * (72.758 - 42.945) / (46.44 - 0.483))
+        100 * (72.758 - 42.945) / (46.44 - 0.483)
+    )
     assert military["observed_europe_replaced_pct"] == pytest.approx(
-        100 * (33.369 - 20.049) / (20.141 - 0.483))
+        100 * (33.369 - 20.049) / (20.141 - 0.483)
+    )
     for row in (total, military):
         assert row["fitted_theta_2022_2024"] < 0.01
         assert row["fitted_europe_replaced_pct"] < 1
-        assert (row["calibrated_europe_replaced_pct_p05"] < row["observed_europe_replaced_pct"]
-                < row["calibrated_europe_replaced_pct_p95"])
+        assert (
+            row["calibrated_europe_replaced_pct_p05"]
+            < row["observed_europe_replaced_pct"]
+            < row["calibrated_europe_replaced_pct_p95"]
+        )
         assert 0.5 < row["theta_with_2025"] < 0.9
 
 
@@ -87,8 +93,7 @@ def test_threat_acts_as_the_estimates_say(estimate: bd.DemandEstimate) -> None:
     assert np.all(np.sign(t.loc[is_front, "change_pct"]) == median_sign)
     every = runs.equilibrium(threat_all=0.5, draws=draws, horizon=0).per_actor
     others = (every["status"] == "").to_numpy()
-    assert np.all(np.sign(every.loc[others, "change_pct"])
-                  == np.sign(np.median(coef.threat)))
+    assert np.all(np.sign(every.loc[others, "change_pct"]) == np.sign(np.median(coef.threat)))
 
 
 def test_us_cut_equals_spill_in_cut_and_leaving() -> None:
@@ -98,8 +103,9 @@ def test_us_cut_equals_spill_in_cut_and_leaving() -> None:
     b = runs.equilibrium(us_spill_in_cut=1.0, draws=50).totals.set_index("group")
     c = runs.equilibrium(leave=("United States",), draws=50).totals.set_index("group")
     for other in (b, c):
-        assert np.isclose(a.loc["European allies", "spending_musd"],
-                          other.loc["European allies", "spending_musd"])
+        assert np.isclose(
+            a.loc["European allies", "spending_musd"], other.loc["European allies", "spending_musd"]
+        )
 
 
 def test_floor_binds_for_every_ally_but_the_us() -> None:
@@ -107,7 +113,8 @@ def test_floor_binds_for_every_ally_but_the_us() -> None:
     allies = t.drop(index="United States")
     assert (allies["pct_gdp_p05"] >= 3.5 - 1e-9).all()
     assert t.loc["United States", "pct_gdp"] == pytest.approx(
-        t.loc["United States", "base_pct_gdp"])
+        t.loc["United States", "base_pct_gdp"]
+    )
 
 
 def test_us_share_for_europe_is_sourced_and_not_the_whole_budget() -> None:

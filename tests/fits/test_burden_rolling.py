@@ -49,8 +49,9 @@ def test_persistence_and_drifts_follow_their_definitions(panel):
     at = panel[panel["year"] == origin].set_index("country")["share_pct"]
     row = table[(table["ally"] == "France") & (table["h"] == 3)].iloc[0]
     assert row["persistence"] == at["France"]
-    france = panel[(panel["country"] == "France")
-                   & panel["year"].between(origin - bt.DRIFT_YEARS, origin)]
+    france = panel[
+        (panel["country"] == "France") & panel["year"].between(origin - bt.DRIFT_YEARS, origin)
+    ]
     drift = np.diff(france.sort_values("year")["share_pct"].to_numpy()).mean()
     assert row["drift_own"] == pytest.approx(at["France"] + 3 * drift)
 
@@ -119,8 +120,11 @@ def test_cli_rolling_json_has_the_issue_shape():
     assert [s["h"] for s in payload["horizons"]] == [1, 2, 3]
     assert [s["h"] for s in payload["shock_horizons"]] == [1, 2, 3]
     for s in (*payload["horizons"], *payload["shock_horizons"]):
-        assert {"model", "persistence", "drift_own", "drift_pooled", "joint_product"} <= set(
-            s["mae"]) and set(s["mae"]) == set(s["rmse"]) and s["n"] > 0
+        assert (
+            {"model", "persistence", "drift_own", "drift_pooled", "joint_product"} <= set(s["mae"])
+            and set(s["mae"]) == set(s["rmse"])
+            and s["n"] > 0
+        )
     # the chosen name is a baseline unless a candidate is no worse at every horizon
     best = [min(s["mae"][b] for b in bt.BASELINES) for s in payload["horizons"]]
     chosen = payload["model"]

@@ -35,10 +35,15 @@ def test_the_table_marks_exactly_one_method():
         bt.chosen_method(frame.assign(chosen=1))
 
 
-@pytest.mark.parametrize("method, face", [("persistence", "persistence"),
-                                          ("drift_pooled", "persistence"),
-                                          ("model", "estimated"),
-                                          ("joint_product", "joint-product")])
+@pytest.mark.parametrize(
+    "method, face",
+    [
+        ("persistence", "persistence"),
+        ("drift_pooled", "persistence"),
+        ("model", "estimated"),
+        ("joint_product", "joint-product"),
+    ],
+)
 def test_face_model_of_each_choice(method, face):
     assert bt.chosen_face_model(_table(method)) == face
 
@@ -77,8 +82,14 @@ def test_the_equilibrium_uses_the_model_the_table_chooses(monkeypatch, chosen, u
 def test_persistence_keeps_spending_and_floors_bind():
     import accord
 
-    result = accord.burden("equilibrium", model="persistence", us_cut=1.0, floor_pct_gdp=3.5,
-                           leave=("Hungary",), draws=5)
+    result = accord.burden(
+        "equilibrium",
+        model="persistence",
+        us_cut=1.0,
+        floor_pct_gdp=3.5,
+        leave=("Hungary",),
+        draws=5,
+    )
     table = result.per_actor.set_index("ally")
     assert table.loc["Hungary", "status"] == "left" and pd.isna(table.loc["Hungary", "pct_gdp"])
     allies = table.drop(["Hungary", "United States"])

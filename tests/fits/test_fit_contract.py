@@ -24,15 +24,27 @@ from accord.spec.jsonout import dumps
 #: war-duration 21 s; the others under 4 s).
 SLOW = {"durability", "war-duration"}
 
-RESULT_KEYS = {"model", "description", "method", "library", "data", "estimates", "interval",
-               "statistics", "notes", "samples"}
+RESULT_KEYS = {
+    "model",
+    "description",
+    "method",
+    "library",
+    "data",
+    "estimates",
+    "interval",
+    "statistics",
+    "notes",
+    "samples",
+}
 DATA_KEYS = {"source", "n", "years", "description"}
 ESTIMATE_KEYS = {"name", "value", "low", "high", "unit", "note"}
 
 
 def _cases() -> list:
-    return [pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name
-            for name in fits.names()]
+    return [
+        pytest.param(name, marks=pytest.mark.slow) if name in SLOW else name
+        for name in fits.names()
+    ]
 
 
 def _target(name: str):

@@ -86,8 +86,9 @@ def test_fitted_survival_lies_in_the_kaplan_meier_band(fits):
         assert inside.mean() >= 0.9, family
 
 
-@pytest.mark.parametrize(("family", "distribution"), [("weibull", "weibull_min"),
-                                                      ("loglogistic", "fisk")])
+@pytest.mark.parametrize(
+    ("family", "distribution"), [("weibull", "weibull_min"), ("loglogistic", "fisk")]
+)
 def test_the_aft_fit_without_covariates_is_scipys_censored_fit(fits, family, distribution):
     # An independent implementation: scipy.stats' maximum likelihood on censored data.
     from scipy import stats
@@ -116,14 +117,17 @@ def test_the_aft_optimum_beats_every_nearby_point(fits, family):
 def _log_likelihood(frame, model, coef):
     ended = frame["ended"].to_numpy(float)
     years = frame["duration_years"].to_numpy(float)
-    rows = [{c: float(v) for c, v in zip(model.covariates, values, strict=True)}
-            for values in frame[list(model.covariates)].to_numpy(float)]
+    rows = [
+        {c: float(v) for c, v in zip(model.covariates, values, strict=True)}
+        for values in frame[list(model.covariates)].to_numpy(float)
+    ]
     total = 0.0
     for t, e, profile in zip(years, ended, rows, strict=True):
         s = model.survival(t, profile, coef)
         h = 1e-6
         density = (model.survival(t - h, profile, coef) - model.survival(t + h, profile, coef)) / (
-            2 * h)
+            2 * h
+        )
         total += float(np.log(density) if e else np.log(s))
     return total
 
@@ -142,8 +146,14 @@ def test_recovers_known_parameters_from_simulated_wars(family):
         years = scale * (-np.log(u)) ** (1.0 / shape)
     else:
         years = scale * (1.0 / u - 1.0) ** (1.0 / shape)
-    frame = pd.DataFrame({"duration_years": years, "ended": 1,
-                          "log_deaths_per_month": intensity, "major_power": major})
+    frame = pd.DataFrame(
+        {
+            "duration_years": years,
+            "ended": 1,
+            "log_deaths_per_month": intensity,
+            "major_power": major,
+        }
+    )
     model = wd.fit_aft(frame, wd.COW_COVARIATES, family)
     se = np.sqrt(np.diag(model.covariance))
     assert np.all(np.abs(model.coef - truth) < 4 * se), (model.coef, truth, se)
@@ -215,5 +225,4 @@ def test_the_scenarios_duration_ranges_are_the_fit(fits):
     se_scale = np.sqrt(x @ model.covariance[:-1, :-1] @ x)
     scale = [12 * np.exp(log_scale + z * se_scale) for z in (0.0, -1.96, 1.96)]
     scale_range = declared["duration_scale_months"]
-    assert [scale_range.mode, scale_range.low, scale_range.high] == pytest.approx(scale,
-                                                                                  abs=0.01)
+    assert [scale_range.mode, scale_range.low, scale_range.high] == pytest.approx(scale, abs=0.01)

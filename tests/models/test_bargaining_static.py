@@ -113,8 +113,12 @@ def test_compromise_lies_in_hull_and_is_finite(game):
 
 
 @settings(max_examples=100, deadline=None)
-@given(games(), st.floats(-3.0, 3.0).filter(lambda a: abs(a) > 1e-3), st.floats(-50, 50),
-       st.floats(0.01, 100.0))
+@given(
+    games(),
+    st.floats(-3.0, 3.0).filter(lambda a: abs(a) > 1e-3),
+    st.floats(-50, 50),
+    st.floats(0.01, 100.0),
+)
 def test_compromise_is_affine_equivariant_and_weight_scale_free(game, a, b, lam):
     c, x, s, _ = game
     base = compromise(c, x, s).forecast
@@ -271,8 +275,11 @@ def test_nash_without_a_majority_or_with_a_veto_stays_at_the_status_quo():
 
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None)
-@given(games(max_draws=2, max_actors=6, max_issues=2), st.sampled_from(["linear", "quadratic"]),
-       st.data())
+@given(
+    games(max_draws=2, max_actors=6, max_issues=2),
+    st.sampled_from(["linear", "quadratic"]),
+    st.data(),
+)
 def test_nash_beats_every_other_point(game, utility, data):
     c, x, s, d = game
     forecast = nash(c, x, s, status_quo=d, utility=utility).forecast
@@ -315,8 +322,13 @@ def test_nash_salience_as_bargaining_power():
 
 
 @settings(max_examples=100, deadline=None)
-@given(games(integer=True), st.sampled_from([0.25, 0.5, 1.0, 2.0, 4.0]), st.integers(-50, 50),
-       st.sampled_from([1.0, -1.0]), st.sampled_from(["linear", "quadratic"]))
+@given(
+    games(integer=True),
+    st.sampled_from([0.25, 0.5, 1.0, 2.0, 4.0]),
+    st.integers(-50, 50),
+    st.sampled_from([1.0, -1.0]),
+    st.sampled_from(["linear", "quadratic"]),
+)
 def test_nash_is_equivariant_under_affine_maps(game, a, b, sign, utility):
     """Exact maps (powers of two, integer shifts) on exact data, reflection included."""
     c, x, s, d = game
@@ -345,8 +357,12 @@ def test_static_models_do_not_depend_on_actor_order(game, name, rnd):
 def test_static_models_batch_equals_stacked_draws(game, name):
     c, x, s, d = game
     batch = run(name, c, x, s, d)
-    stacked = np.concatenate([run(name, c[b : b + 1], x[b : b + 1], s[b : b + 1], d[b : b + 1])
-                              for b in range(x.shape[0])])
+    stacked = np.concatenate(
+        [
+            run(name, c[b : b + 1], x[b : b + 1], s[b : b + 1], d[b : b + 1])
+            for b in range(x.shape[0])
+        ]
+    )
     np.testing.assert_allclose(batch, stacked, rtol=1e-13, atol=1e-13)
 
 
@@ -354,8 +370,9 @@ def test_static_models_batch_equals_stacked_draws(game, name):
 @given(games(), st.sampled_from(sorted(STATIC)), st.floats(0.01, 100.0), st.floats(0.01, 1.0))
 def test_static_models_ignore_common_scale_of_capability_and_salience(game, name, lam, mu):
     c, x, s, d = game
-    np.testing.assert_allclose(run(name, lam * c, x, mu * s, d), run(name, c, x, s, d),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        run(name, lam * c, x, mu * s, d), run(name, c, x, s, d), rtol=1e-9, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("name", sorted(STATIC))

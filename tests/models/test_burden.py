@@ -45,8 +45,9 @@ def _others(m: np.ndarray, spill: np.ndarray) -> np.ndarray:
 @SETTINGS
 @given(games())
 def test_best_responses_hold_at_equilibrium(game: dict[str, np.ndarray]) -> None:
-    m = nash_equilibrium(game["income"], game["alpha"], game["theta"],
-                         spill_in=game["spill_in"], floor=game["floor"])
+    m = nash_equilibrium(
+        game["income"], game["alpha"], game["theta"], spill_in=game["spill_in"], floor=game["floor"]
+    )
     x = _others(m, game["spill_in"])
     br = best_response(game["income"], game["alpha"], game["theta"], x, game["floor"])
     scale = game["income"].max(axis=-1, keepdims=True)
@@ -94,22 +95,33 @@ def test_calibration_round_trip(game: dict[str, np.ndarray]) -> None:
 @given(games(), st.integers(0, 1000))
 def test_permutation_invariance(game: dict[str, np.ndarray], seed: int) -> None:
     order = np.random.default_rng(seed).permutation(game["income"].shape[1])
-    m = nash_equilibrium(game["income"], game["alpha"], game["theta"],
-                         spill_in=game["spill_in"], floor=game["floor"])
-    permuted = nash_equilibrium(game["income"][:, order], game["alpha"][:, order],
-                                game["theta"], spill_in=game["spill_in"][:, order],
-                                floor=game["floor"][:, order])
+    m = nash_equilibrium(
+        game["income"], game["alpha"], game["theta"], spill_in=game["spill_in"], floor=game["floor"]
+    )
+    permuted = nash_equilibrium(
+        game["income"][:, order],
+        game["alpha"][:, order],
+        game["theta"],
+        spill_in=game["spill_in"][:, order],
+        floor=game["floor"][:, order],
+    )
     np.testing.assert_allclose(permuted, m[:, order], rtol=1e-9, atol=1e-9)
 
 
 @SETTINGS
 @given(games())
 def test_batch_rows_are_independent(game: dict[str, np.ndarray]) -> None:
-    m = nash_equilibrium(game["income"], game["alpha"], game["theta"],
-                         spill_in=game["spill_in"], floor=game["floor"])
+    m = nash_equilibrium(
+        game["income"], game["alpha"], game["theta"], spill_in=game["spill_in"], floor=game["floor"]
+    )
     for b in range(m.shape[0]):
-        one = nash_equilibrium(game["income"][b], game["alpha"][b], game["theta"][b],
-                               spill_in=game["spill_in"][b], floor=game["floor"][b])
+        one = nash_equilibrium(
+            game["income"][b],
+            game["alpha"][b],
+            game["theta"][b],
+            spill_in=game["spill_in"][b],
+            floor=game["floor"][b],
+        )
         np.testing.assert_allclose(one, m[b], rtol=1e-12, atol=1e-12)
 
 

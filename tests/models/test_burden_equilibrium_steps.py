@@ -10,8 +10,13 @@ from accord.models import burden_demand as demand
 from accord.spec.errors import ScenarioError
 from accord.workflows import burden_runs as br
 
-LEVERS = {"us_cut": 0.0, "us_spill_in_cut": 0.0, "threat_all": 0.0, "threat_frontline": 0.0,
-          "floor_pct_gdp": None}
+LEVERS = {
+    "us_cut": 0.0,
+    "us_spill_in_cut": 0.0,
+    "threat_all": 0.0,
+    "threat_frontline": 0.0,
+    "floor_pct_gdp": None,
+}
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +25,18 @@ def game() -> br.Game:
     return br.base_game(2024, 0.2, ("Hungary",), us_cuts=False, allies=tuple(est.allies))
 
 
-@pytest.mark.parametrize("field, value", [("us_cut", 1.5), ("us_spill_in_cut", -0.1),
-                                          ("threat_all", -1.0), ("floor_pct_gdp", 101.0),
-                                          ("draws", 0), ("horizon", 1000), ("model", "magic")])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("us_cut", 1.5),
+        ("us_spill_in_cut", -0.1),
+        ("threat_all", -1.0),
+        ("floor_pct_gdp", 101.0),
+        ("draws", 0),
+        ("horizon", 1000),
+        ("model", "magic"),
+    ],
+)
 def test_check_levers_refuses_each_field(field, value):
     args = {**LEVERS, "draws": 10, "horizon": 10, "model": "estimated", field: value}
     with pytest.raises(ScenarioError) as error:
@@ -55,8 +69,15 @@ def test_base_game_refuses_unknown_allies_and_a_leaving_us_that_cuts():
 
 
 def test_lever_inputs_follow_their_definitions(game):
-    levers = br.lever_inputs(game, 3, us_cut=0.25, us_spill_in_cut=0.5, threat_all=0.1,
-                             threat_frontline=0.2, floor_pct_gdp=2.0)
+    levers = br.lever_inputs(
+        game,
+        3,
+        us_cut=0.25,
+        us_spill_in_cut=0.5,
+        threat_all=0.1,
+        threat_frontline=0.2,
+        floor_pct_gdp=2.0,
+    )
     assert levers.fixed.shape == (3, len(game.names))
     assert np.all(levers.fixed[:, game.us] == pytest.approx(0.75 * game.spending[game.us]))
     assert np.isnan(levers.fixed[:, : game.us]).all()
@@ -75,14 +96,20 @@ def test_solve_estimated_keeps_the_base_without_levers():
     game = br.base_game(2024, 0.2, (), us_cuts=False, allies=tuple(est.allies))
     coef = est.draws(5, 1)
     n = len(game.names)
-    intercept = demand.recentre(coef, np.broadcast_to(game.spending, (5, n)),
-                                np.log(game.gdp), np.log(game.russia), game.frontline,
-                                game.weight)
+    intercept = demand.recentre(
+        coef,
+        np.broadcast_to(game.spending, (5, n)),
+        np.log(game.gdp),
+        np.log(game.russia),
+        game.frontline,
+        game.weight,
+    )
     levers = br.lever_inputs(game, 5, **LEVERS)
     new = br.solve_estimated(game, levers, coef, intercept, 3)
     keep = game.keep
-    np.testing.assert_allclose(new[:, keep], np.broadcast_to(game.spending[keep], (5, keep.size)),
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        new[:, keep], np.broadcast_to(game.spending[keep], (5, keep.size)), rtol=1e-8
+    )
     cut = br.lever_inputs(game, 5, **{**LEVERS, "us_cut": 0.5})
     moved = br.solve_estimated(game, cut, coef, intercept, 3)
     assert not np.allclose(moved[:, keep[:-1]], new[:, keep[:-1]])

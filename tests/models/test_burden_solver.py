@@ -28,8 +28,7 @@ def _reference_newton(x, c, k, w, fx, is_fixed, lf, eye):
         return r, level, np.where(active & ~is_fixed, s, np.nan)
 
     free_x = np.where(is_fixed, 0.0, x)
-    bad = ~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1)
-            & np.isfinite(free_x).all(axis=1))
+    bad = ~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1) & np.isfinite(free_x).all(axis=1))
     x = np.where(bad[:, None] & ~is_fixed, 0.0, x)
     r, level, s = residual(x)
     for _ in range(demand.MAX_STEPS):
@@ -71,8 +70,12 @@ def test_sherman_morrison_equals_dense_solve(seed: int, n: int, size: int) -> No
     keep = cond < 1e8  # a near-singular draw says nothing about either method
     z = demand.diagonal_plus_rank_one_solve(d, left, right, b)
     want = np.linalg.solve(dense, b[..., None])[..., 0]
-    assert np.allclose(z[keep], want[keep], rtol=1e-10 * cond[keep, None].max(initial=1.0),
-                       atol=1e-12 * cond[keep, None].max(initial=1.0))
+    assert np.allclose(
+        z[keep],
+        want[keep],
+        rtol=1e-10 * cond[keep, None].max(initial=1.0),
+        atol=1e-12 * cond[keep, None].max(initial=1.0),
+    )
 
 
 def test_singular_system_comes_back_non_finite() -> None:
@@ -117,8 +120,9 @@ def test_equilibrium_equals_dense_reference(seed: int, floors: bool, fixed: bool
     x = np.where(is_fixed, log_fixed, c)
     x = np.where(is_fixed, x, np.maximum(x, lf))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        old = _reference_newton(x, c, k[:, None], np.broadcast_to(w, (size, n)), fx, is_fixed,
-                                lf, np.eye(n))
+        old = _reference_newton(
+            x, c, k[:, None], np.broadcast_to(w, (size, n)), fx, is_fixed, lf, np.eye(n)
+        )
     assert np.array_equal(np.isnan(new), np.isnan(old))
     assert np.isfinite(new).all(axis=1).sum() > size // 2  # the comparison is not vacuous
     assert np.allclose(new, old, rtol=1e-9, atol=0.0, equal_nan=True)
@@ -130,5 +134,7 @@ def test_a_draw_does_not_depend_on_its_batch() -> None:
     c, k, w, fx, lf = _system(7, 60, 12, True, True)
     batch = demand.solve(c, k, w, fixed=fx, log_floor=lf)
     for i in range(0, 60, 7):
-        alone = demand.solve(c[i:i + 1], k[i:i + 1], w, fixed=fx[i:i + 1], log_floor=lf[i:i + 1])
+        alone = demand.solve(
+            c[i : i + 1], k[i : i + 1], w, fixed=fx[i : i + 1], log_floor=lf[i : i + 1]
+        )
         assert np.array_equal(alone[0], batch[i], equal_nan=True)

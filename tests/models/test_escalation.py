@@ -20,8 +20,9 @@ effects = st.floats(-2, 3)
 @settings(max_examples=80, deadline=None)
 @given(unit, troops, unit, rates, effects, effects, st.floats(0, 0.99))
 def test_probability_in_unit_interval(war, force, backstop, base, we, fe, bd):
-    rate = esc.escalation_rate(war, force, backstop, base_rate=base, war_effect=we,
-                               force_effect=fe, backstop_deterrence=bd)
+    rate = esc.escalation_rate(
+        war, force, backstop, base_rate=base, war_effect=we, force_effect=fe, backstop_deterrence=bd
+    )
     p = esc.event_probability(rate)
     assert p.shape == (B,)
     assert np.all(rate >= 0) and np.all((p >= 0) & (p <= 1))
@@ -41,17 +42,29 @@ def test_monotone_in_deployed_force_when_the_effect_is_positive(war, t1, t2, bac
 def test_zero_force_is_the_base_rate_shifted_by_the_war(backstop, base, we):
     rate = esc.escalation_rate(np.zeros(B), np.zeros(B), backstop, base_rate=base, war_effect=we)
     assert np.allclose(rate, base, rtol=1e-12)
-    at_war = esc.escalation_rate(np.ones(B), np.zeros(B), backstop, base_rate=base,
-                                 war_effect=we)
+    at_war = esc.escalation_rate(np.ones(B), np.zeros(B), backstop, base_rate=base, war_effect=we)
     assert np.allclose(at_war, base * np.exp(we), rtol=1e-12)
 
 
 def test_force_saturates_and_backstop_damps():
-    full = esc.escalation_rate(0.0, np.array([10.0, 50.0]), 0.0, force_scale_thousand=10.0,
-                               force_effect=0.5, base_rate=0.03)
+    full = esc.escalation_rate(
+        0.0,
+        np.array([10.0, 50.0]),
+        0.0,
+        force_scale_thousand=10.0,
+        force_effect=0.5,
+        base_rate=0.03,
+    )
     assert np.allclose(full, 0.03 * np.exp(0.5))
-    backed = esc.escalation_rate(0.0, 10.0, 1.0, force_scale_thousand=10.0, force_effect=0.5,
-                                 backstop_deterrence=0.4, base_rate=0.03)
+    backed = esc.escalation_rate(
+        0.0,
+        10.0,
+        1.0,
+        force_scale_thousand=10.0,
+        force_effect=0.5,
+        backstop_deterrence=0.4,
+        base_rate=0.03,
+    )
     assert backed == pytest.approx(0.03 * np.exp(0.5 * 0.6))
 
 
@@ -71,14 +84,20 @@ def test_poisson_probability_matches_counts():
     rng = np.random.default_rng(1)
     rate = 0.05
     assert esc.event_probability(rate) == pytest.approx(
-        np.mean(rng.poisson(rate, 400_000) >= 1), abs=0.002)
+        np.mean(rng.poisson(rate, 400_000) >= 1), abs=0.002
+    )
 
 
 def test_every_parameter_has_a_source():
     rows = describe_parameters(esc.EscalationParameters)
-    assert {r["name"] for r in rows} == {"base_rate", "war_effect", "force_effect",
-                                         "force_scale_thousand", "backstop_deterrence",
-                                         "fatal_share"}
+    assert {r["name"] for r in rows} == {
+        "base_rate",
+        "war_effect",
+        "force_effect",
+        "force_scale_thousand",
+        "backstop_deterrence",
+        "fatal_share",
+    }
     for row in rows:
         assert "analyst judgement" in row["source"] or "fit escalation" in row["source"]
 
@@ -87,14 +106,17 @@ def test_defaults_are_the_fit():
     result = fit_escalation.fit()
     rate = result.estimate("rate_use_of_force_post_cold_war")
     assert (esc.DEFAULTS.base_rate, *_bounds("base_rate")) == pytest.approx(
-        (rate.value / 12, rate.low / 12, rate.high / 12), abs=5e-4)
+        (rate.value / 12, rate.low / 12, rate.high / 12), abs=5e-4
+    )
     for name, estimate in (
-            ("war_effect", "log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war"),
-            ("force_effect", "log_rr_use_of_force_cold_war_vs_post_cold_war"),
-            ("fatal_share", "fatal_share_of_use_of_force")):
+        ("war_effect", "log_rr_use_of_force_war_in_ukraine_2014_vs_post_cold_war"),
+        ("force_effect", "log_rr_use_of_force_cold_war_vs_post_cold_war"),
+        ("fatal_share", "fatal_share_of_use_of_force"),
+    ):
         e = result.estimate(estimate)
         assert (getattr(esc.DEFAULTS, name), *_bounds(name)) == pytest.approx(
-            (e.value, e.low, e.high), abs=5e-3)
+            (e.value, e.low, e.high), abs=5e-3
+        )
 
 
 def _bounds(name):

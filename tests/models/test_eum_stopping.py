@@ -51,8 +51,10 @@ def test_each_reason_holds_at_its_round_and_not_before(game, rule) -> None:
 
             tol = tolerance[b, k]
             repeats = [_repeat_period(path, t, tol) for t in range(stop + 1)]
-            no_gain = [t > 0 and rule == "no_gain" and abs(median[t] - median[t - 1]) <= tol
-                       for t in range(stop + 1)]
+            no_gain = [
+                t > 0 and rule == "no_gain" and abs(median[t] - median[t - 1]) <= tol
+                for t in range(stop + 1)
+            ]
             for t in range(1, stop):
                 assert repeats[t] == 0 and not no_gain[t]
             if why == "max_rounds":

@@ -69,14 +69,16 @@ def integrated_crps(samples, y):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    hnp.arrays(float, st.tuples(st.integers(1, 30), st.integers(1, 3)),
-               elements=st.floats(0.0, 100.0)),
+    hnp.arrays(
+        float, st.tuples(st.integers(1, 30), st.integers(1, 3)), elements=st.floats(0.0, 100.0)
+    ),
     st.data(),
 )
 def test_crps_energy_form_equals_the_integral_of_the_empirical_cdf(samples, data):
     observed = np.array(
-        data.draw(st.lists(st.floats(0.0, 100.0), min_size=samples.shape[1],
-                           max_size=samples.shape[1]))
+        data.draw(
+            st.lists(st.floats(0.0, 100.0), min_size=samples.shape[1], max_size=samples.shape[1])
+        )
     )
     got = crps(samples, observed)
     assert got.shape == (samples.shape[1],) and np.all(got >= -1e-9)

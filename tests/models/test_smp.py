@@ -20,15 +20,17 @@ from accord.models.bargaining.smp import (
 from accord.scenario.ktab import read_ktab_csv
 
 DATA = Path(__file__).parents[1] / "validation" / "data" / "ktab_smp"
-OPTION_VALUES = [
-    ("victory_prob", v) for v in smp_rules.VICTORY_PROBS
-] + [("voting_rule", v) for v in smp_rules.VOTING_RULES] + [
-    ("pce_model", v) for v in smp_rules.PCE_MODELS
-] + [("big_r_range", v) for v in smp_rules.BIG_R_RANGES] + [
-    ("big_r_adjust", v) for v in smp_rules.BIG_R_ADJUSTS
-] + [("third_party_commit", v) for v in smp_rules.THIRD_PARTY_COMMITS] + [
-    ("inter_vec_brgn", v) for v in INTER_VEC_BRGNS
-] + [("bargain_model", v) for v in BARGAIN_MODELS] + [("state_transitions", "stochastic")]
+OPTION_VALUES = (
+    [("victory_prob", v) for v in smp_rules.VICTORY_PROBS]
+    + [("voting_rule", v) for v in smp_rules.VOTING_RULES]
+    + [("pce_model", v) for v in smp_rules.PCE_MODELS]
+    + [("big_r_range", v) for v in smp_rules.BIG_R_RANGES]
+    + [("big_r_adjust", v) for v in smp_rules.BIG_R_ADJUSTS]
+    + [("third_party_commit", v) for v in smp_rules.THIRD_PARTY_COMMITS]
+    + [("inter_vec_brgn", v) for v in INTER_VEC_BRGNS]
+    + [("bargain_model", v) for v in BARGAIN_MODELS]
+    + [("state_transitions", "stochastic")]
+)
 
 
 def _random_scenario(seed: int, n_draws: int = 1, n_actors: int = 7, n_dims: int = 2):
@@ -77,21 +79,30 @@ def test_batch_equals_draw_by_draw(engine: str) -> None:
     c, x, s = _random_scenario(11, n_draws=4)
     joint = smp(c, x, s, engine=engine, max_turns=40)
     for b in range(4):
-        alone = smp(c[b:b + 1], x[b:b + 1], s[b:b + 1], engine=engine, max_turns=40)
+        alone = smp(c[b : b + 1], x[b : b + 1], s[b : b + 1], engine=engine, max_turns=40)
         t = alone.rounds[0]
         assert joint.rounds[b] == t
         np.testing.assert_array_equal(joint.history[b, : t + 1], alone.history[0])
-        np.testing.assert_array_equal(joint.history[b, t:], np.repeat(alone.history[:, -1:],
-                                      joint.history.shape[1] - t, 1)[0])
+        np.testing.assert_array_equal(
+            joint.history[b, t:], np.repeat(alone.history[:, -1:], joint.history.shape[1] - t, 1)[0]
+        )
         np.testing.assert_array_equal(joint.forecast[b], alone.forecast[0])
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("voting_rule", "binary"), ("voting_rule", "asym_prospect"), ("pce_model", "markov_uniform"),
-    ("pce_model", "markov_incentive"), ("victory_prob", "binary"),
-    ("bargain_model", "init_rcvr_interp"), ("bargain_model", "pw_comp_interp"),
-    ("inter_vec_brgn", "s2pmax"), ("third_party_commit", "no_commit"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("voting_rule", "binary"),
+        ("voting_rule", "asym_prospect"),
+        ("pce_model", "markov_uniform"),
+        ("pce_model", "markov_incentive"),
+        ("victory_prob", "binary"),
+        ("bargain_model", "init_rcvr_interp"),
+        ("bargain_model", "pw_comp_interp"),
+        ("inter_vec_brgn", "s2pmax"),
+        ("third_party_commit", "no_commit"),
+    ],
+)
 def test_engines_agree(name: str, value: str) -> None:
     c, x, s = read_ktab_csv(DATA / "SOE-Pol-Comp.csv").model_inputs()
     a = smp(c, x, s, engine="numpy", **{name: value})
@@ -125,11 +136,13 @@ def test_salience_as_ktab_reads_it() -> None:
 
 def test_cap_total_salience_only_touches_totals_above_one() -> None:
     c, x, s = _three_dim()  # KTAB totals are <= 1: unchanged
-    np.testing.assert_array_equal(smp(c, x, s, cap_total_salience=False).history,
-                                  smp(c, x, s).history)
+    np.testing.assert_array_equal(
+        smp(c, x, s, cap_total_salience=False).history, smp(c, x, s).history
+    )
     doubled = smp(c, x, 2 * s)
-    scaled = smp(c, x, 2 * s / np.maximum(1.0, (2 * s).sum(-1, keepdims=True)),
-                 cap_total_salience=False)
+    scaled = smp(
+        c, x, 2 * s / np.maximum(1.0, (2 * s).sum(-1, keepdims=True)), cap_total_salience=False
+    )
     np.testing.assert_array_equal(doubled.history, scaled.history)
 
 

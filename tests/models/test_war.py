@@ -205,21 +205,28 @@ def test_duration_end_probability_is_the_models_conditional_hazard():
     for loglogistic in (True, False):
         s = war.duration_survival(t, 1.2, 6.0, loglogistic)
         s1 = war.duration_survival(t + 1.0, 1.2, 6.0, loglogistic)
-        np.testing.assert_allclose(war.duration_end_probability(t, 1.2, 6.0, loglogistic),
-                                   1.0 - s1 / s)
+        np.testing.assert_allclose(
+            war.duration_end_probability(t, 1.2, 6.0, loglogistic), 1.0 - s1 / s
+        )
     # Exponential (Weibull shape 1): constant hazard 1 - exp(-1/scale) every month.
-    np.testing.assert_allclose(war.duration_end_probability(t, 1.0, 10.0, False),
-                               1.0 - np.exp(-0.1))
+    np.testing.assert_allclose(
+        war.duration_end_probability(t, 1.0, 10.0, False), 1.0 - np.exp(-0.1)
+    )
     # Log-logistic with shape > 1: the hazard falls after its peak (long wars end slowly).
     late = war.duration_end_probability(np.array([36.0, 72.0, 120.0]), 1.17, 5.5)
     assert np.all(np.diff(late) < 0)
 
 
-@given(base=st.floats(0.0, 0.3), freeze=st.floats(0.0, 1.0), collapse=st.floats(0.0, 1.0),
-       d0=st.floats(0.0, 0.5))
+@given(
+    base=st.floats(0.0, 0.3),
+    freeze=st.floats(0.0, 1.0),
+    collapse=st.floats(0.0, 1.0),
+    d0=st.floats(0.0, 0.5),
+)
 def test_end_types_keep_the_records_hazard_at_the_start_state(base, freeze, collapse, d0):
-    decision, fall, frozen = war.end_type_probabilities(base, d0, d0, 1.0, freeze, collapse,
-                                                        4.0, 2.0)
+    decision, fall, frozen = war.end_type_probabilities(
+        base, d0, d0, 1.0, freeze, collapse, 4.0, 2.0
+    )
     assert decision + fall + frozen == pytest.approx(base, abs=1e-12)
     assert min(decision, fall, frozen) >= 0.0
 
@@ -239,8 +246,12 @@ def test_draw_end_frequencies_match_the_probabilities():
     rng = np.random.default_rng(1)
     u = rng.uniform(size=200_000)
     codes = war.draw_end(u, 0.1, 0.05, 0.2)
-    for code, p in ((war.DECISION, 0.1), (war.COLLAPSE, 0.05), (war.FREEZE, 0.2),
-                    (war.ONGOING, 0.65)):
+    for code, p in (
+        (war.DECISION, 0.1),
+        (war.COLLAPSE, 0.05),
+        (war.FREEZE, 0.2),
+        (war.ONGOING, 0.65),
+    ):
         assert np.mean(codes == code) == pytest.approx(p, abs=0.004)
 
 

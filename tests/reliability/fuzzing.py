@@ -43,23 +43,106 @@ KTAB = REPO / "tests" / "validation" / "data" / "ktab_smp"
 KTAB_INPUTS = sorted(p for p in KTAB.glob("*.csv") if not p.name.startswith("ktab_smpc_"))
 
 NASTY_TEXT = [
-    "", "-1", "0", "1e308", "-1.7e308", "1e12", "1e13", "nan", ".nan", ".inf", "-.inf",
-    "true", "no", "'50'", '"50"', "!!int abc", "!!float x", "!!bool maybe", "!!timestamp x",
-    "2025-02-30", "[]", "{}", "null", "~", "&a [*a]", "*undefined", '"\\e[2J\\e[31mred"',
-    '"\\ud800"', '"\\x00"', "'[bold]x[/bold]'", "'[/x]'", "x" * 3000, "!!python/object:os.system",
-    "!!binary aGVsbG8=", "<<: *a", "{a: 1, a: 2}", "- - - -", ": :", "'   '", "1_000", "0x1F",
-    "1e-400", "9" * 400, "'" + "é" * 50 + "'", "[" * 100 + "1" + "]" * 100,
+    "",
+    "-1",
+    "0",
+    "1e308",
+    "-1.7e308",
+    "1e12",
+    "1e13",
+    "nan",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "true",
+    "no",
+    "'50'",
+    '"50"',
+    "!!int abc",
+    "!!float x",
+    "!!bool maybe",
+    "!!timestamp x",
+    "2025-02-30",
+    "[]",
+    "{}",
+    "null",
+    "~",
+    "&a [*a]",
+    "*undefined",
+    '"\\e[2J\\e[31mred"',
+    '"\\ud800"',
+    '"\\x00"',
+    "'[bold]x[/bold]'",
+    "'[/x]'",
+    "x" * 3000,
+    "!!python/object:os.system",
+    "!!binary aGVsbG8=",
+    "<<: *a",
+    "{a: 1, a: 2}",
+    "- - - -",
+    ": :",
+    "'   '",
+    "1_000",
+    "0x1F",
+    "1e-400",
+    "9" * 400,
+    "'" + "é" * 50 + "'",
+    "[" * 100 + "1" + "]" * 100,
 ]
 NASTY_VALUES: list[Any] = [
-    True, False, "50", "", "   ", None, -1, 0, -1e-9, 1e308, -1e308, 1e13, 1e12, 0.5, 100,
-    101, 2**63, [], {}, [1, 2], {"x": 1}, "\x1b[31m", "[bold]b[/bold]", "x" * 2000, "nan",
-    "2025-02-30", "../../secret.yaml", "/etc/hostname", "simulation.yaml", "burden.yaml",
+    True,
+    False,
+    "50",
+    "",
+    "   ",
+    None,
+    -1,
+    0,
+    -1e-9,
+    1e308,
+    -1e308,
+    1e13,
+    1e12,
+    0.5,
+    100,
+    101,
+    2**63,
+    [],
+    {},
+    [1, 2],
+    {"x": 1},
+    "\x1b[31m",
+    "[bold]b[/bold]",
+    "x" * 2000,
+    "nan",
+    "2025-02-30",
+    "../../secret.yaml",
+    "/etc/hostname",
+    "simulation.yaml",
+    "burden.yaml",
 ]
 # Negative and 64-bit seeds (issue 9: they crashed forecast, run and burden).
 WILD_SEEDS = ["-1", str(2**63), str(2**64)]
 NASTY_CELLS = [
-    "", "nan", "inf", "-inf", "1e308", "-5", "abc", "\x1b[2J", "x" * 2000, "101", "1e12",
-    "0", "-0", '"', ",", "50,50", "1e-400", "\ufeff", "true",
+    "",
+    "nan",
+    "inf",
+    "-inf",
+    "1e308",
+    "-5",
+    "abc",
+    "\x1b[2J",
+    "x" * 2000,
+    "101",
+    "1e12",
+    "0",
+    "-0",
+    '"',
+    ",",
+    "50,50",
+    "1e-400",
+    "\ufeff",
+    "true",
 ]
 
 
@@ -84,15 +167,21 @@ class Tally:
 
     @property
     def failures(self) -> int:
-        return (len(self.tracebacks) + len(self.hangs) + len(self.bad_codes)
-                + len(self.written_on_error))
+        return (
+            len(self.tracebacks)
+            + len(self.hangs)
+            + len(self.bad_codes)
+            + len(self.written_on_error)
+        )
 
     def summary(self) -> str:
-        return (f"tried {self.tried}: ok {self.ok}, clean errors {self.clean_errors}, "
-                f"tracebacks {len(self.tracebacks)}, hangs {len(self.hangs)}, "
-                f"other exit codes {len(self.bad_codes)}, "
-                f"written on error {len(self.written_on_error)}; "
-                f"commands {dict(sorted(self.by_command.items()))}")
+        return (
+            f"tried {self.tried}: ok {self.ok}, clean errors {self.clean_errors}, "
+            f"tracebacks {len(self.tracebacks)}, hangs {len(self.hangs)}, "
+            f"other exit codes {len(self.bad_codes)}, "
+            f"written on error {len(self.written_on_error)}; "
+            f"commands {dict(sorted(self.by_command.items()))}"
+        )
 
     def report(self, limit: int = 10) -> str:
         lines = [self.summary()]
@@ -109,14 +198,27 @@ class Tally:
 
 # --- mutations ---------------------------------------------------------------------------
 
+
 def mutate_lines(text: str, rng: random.Random) -> tuple[str, str]:
     """One line-level mutation of a text file (YAML or CSV)."""
     lines = text.splitlines()
     if not lines:
         return text, "empty"
     i = rng.randrange(len(lines))
-    kind = rng.choice(["value", "value", "value", "delete", "double", "swap", "indent",
-                       "truncate", "bytes", "key"])
+    kind = rng.choice(
+        [
+            "value",
+            "value",
+            "value",
+            "delete",
+            "double",
+            "swap",
+            "indent",
+            "truncate",
+            "bytes",
+            "key",
+        ]
+    )
     if kind == "value":
         line = lines[i]
         nasty = rng.choice(NASTY_TEXT)
@@ -150,8 +252,12 @@ def mutate_lines(text: str, rng: random.Random) -> tuple[str, str]:
         line = lines[i]
         if ":" in line:
             indent = len(line) - len(line.lstrip())
-            lines[i] = " " * indent + rng.choice(["origin", "zzz", "id", "- x", "source"]) + \
-                ":" + line.split(":", 1)[1]
+            lines[i] = (
+                " " * indent
+                + rng.choice(["origin", "zzz", "id", "- x", "source"])
+                + ":"
+                + line.split(":", 1)[1]
+            )
     return "\n".join(lines) + "\n", f"{kind} line {i + 1}"
 
 
@@ -217,6 +323,7 @@ def mutate(text: str, rng: random.Random, yaml_file: bool) -> tuple[str, list[st
 
 # --- cases -------------------------------------------------------------------------------
 
+
 def _options(rng: random.Random, wild: bool) -> dict[str, str]:
     """Option values: mostly sensible; with ``wild``, sometimes nonsense."""
     draws = rng.choice(["1", "2", "3"])
@@ -238,14 +345,14 @@ def build_case(index: int, seed: int, root: Path) -> tuple[Case, Path]:
     kind = rng.choice(["flagship", "flagship", "flagship", "bdm", "ktab", "ktab", "options"])
     wild = kind == "options" or rng.random() < 0.15
     options = _options(rng, wild)
-    figure = rng.choice(["none", "none", "none", "fig.png", "fig.pdf", "fig.txt",
-                         "missing/fig.png", "fig"])
+    figure = rng.choice(
+        ["none", "none", "none", "fig.png", "fig.pdf", "fig.txt", "missing/fig.png", "fig"]
+    )
     work = root / f"work{index}"
     work.mkdir()
     if kind in ("flagship", "options"):
         shutil.copytree(SCENARIOS / "ukraine-2025", folder)
-        target = rng.choice(["scenario.yaml", "scenario.yaml", "simulation.yaml",
-                             "burden.yaml"])
+        target = rng.choice(["scenario.yaml", "scenario.yaml", "simulation.yaml", "burden.yaml"])
     elif kind == "bdm":
         shutil.copytree(SCENARIOS / "bdm-1994-emissions", folder)
         target = rng.choice(["scenario.yaml", "positions.csv"])
@@ -257,13 +364,15 @@ def build_case(index: int, seed: int, root: Path) -> tuple[Case, Path]:
     path = folder / target
     notes: list[str] = []
     if kind != "options":
-        text, notes = mutate(path.read_text(encoding="utf-8-sig"), rng,
-                             path.suffix == ".yaml")
+        text, notes = mutate(path.read_text(encoding="utf-8-sig"), rng, path.suffix == ".yaml")
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
     scenario_arg = str(path) if kind == "ktab" else str(folder)
     big = kind == "ktab" and sum(1 for _ in path.open(errors="replace")) > 45
-    models = rng.choice(["compromise", "median,nash", "compromise,median,nash"] if big else
-                        ["all", "compromise", "eum", "smp", "all", "median,eum", "all"])
+    models = rng.choice(
+        ["compromise", "median,nash", "compromise,median,nash"]
+        if big
+        else ["all", "compromise", "eum", "smp", "all", "median,eum", "all"]
+    )
     if wild:
         models = rng.choice([models, "bogus", "", "all,all", "ALL", "nash,smp"])
     commands = ["validate", "forecast", "forecast"]
@@ -275,30 +384,72 @@ def build_case(index: int, seed: int, root: Path) -> tuple[Case, Path]:
     if command == "validate":
         args = ["validate", scenario_arg]
     elif command == "forecast":
-        args = ["forecast", scenario_arg, "--draws", options["draws"], "--seed", options["seed"],
-                "--format", options["format"], "--model", models, "--figure", figure]
+        args = [
+            "forecast",
+            scenario_arg,
+            "--draws",
+            options["draws"],
+            "--seed",
+            options["seed"],
+            "--format",
+            options["format"],
+            "--model",
+            models,
+            "--figure",
+            figure,
+        ]
         if options["rounds"]:
             args += ["--rounds", options["rounds"]]
     elif command == "burden":
         game = rng.choice(["equilibrium", "aid"])
         spec = folder / rng.choice(["burden.yaml", "scenario.yaml"])
-        args = ["burden", game, "--spec", str(spec), "--draws", rng.choice(["5", "20"]),
-                "--format", options["format"], "--seed", options["seed"]]
+        args = [
+            "burden",
+            game,
+            "--spec",
+            str(spec),
+            "--draws",
+            rng.choice(["5", "20"]),
+            "--format",
+            options["format"],
+            "--seed",
+            options["seed"],
+        ]
         if wild:
-            args += rng.choice([["--theta-range", "2,1"], ["--theta-range", "x"],
-                                ["--draws", "0"], []])
+            args += rng.choice(
+                [["--theta-range", "2,1"], ["--theta-range", "x"], ["--draws", "0"], []]
+            )
             if game == "equilibrium":
-                args += rng.choice([["--us-cut", "1.5"], ["--floor", "-1"], ["--floor", "1e308"],
-                                    ["--leave", "Nowhere"], ["--year", "1900"],
-                                    ["--threat", "-2"], ["--threat", "1e308"],
-                                    ["--threat-frontline", "nan"], ["--draws", "100000000"],
-                                    []])
+                args += rng.choice(
+                    [
+                        ["--us-cut", "1.5"],
+                        ["--floor", "-1"],
+                        ["--floor", "1e308"],
+                        ["--leave", "Nowhere"],
+                        ["--year", "1900"],
+                        ["--threat", "-2"],
+                        ["--threat", "1e308"],
+                        ["--threat-frontline", "nan"],
+                        ["--draws", "100000000"],
+                        [],
+                    ]
+                )
             else:
                 args += rng.choice([["--us-aid-stop", "2"], ["--us-aid-stop", "nan"], []])
     else:
-        args = ["run", str(folder), "-n", rng.choice(["1", "2", "3"]), "--no-report",
-                "--out", "out", "--variant", rng.choice(["baseline", "nosuch"]),
-                "--seed", options["seed"]]
+        args = [
+            "run",
+            str(folder),
+            "-n",
+            rng.choice(["1", "2", "3"]),
+            "--no-report",
+            "--out",
+            "out",
+            "--variant",
+            rng.choice(["baseline", "nosuch"]),
+            "--seed",
+            options["seed"],
+        ]
     return Case(index, str(path.relative_to(root)), notes, args), work
 
 
@@ -323,8 +474,7 @@ def run_case(case: Case, work: Path, root: Path, seconds: int) -> tuple[Outcome 
         signal.signal(signal.SIGALRM, previous)
 
 
-def fuzz(cases: int, seed: int, root: Path, *, seconds: int = 60,
-         progress: bool = False) -> Tally:
+def fuzz(cases: int, seed: int, root: Path, *, seconds: int = 60, progress: bool = False) -> Tally:
     """Run ``cases`` cases from ``seed`` in ``root``; return the tally."""
     tally = Tally()
     started = time.perf_counter()
@@ -346,8 +496,11 @@ def fuzz(cases: int, seed: int, root: Path, *, seconds: int = 60,
         else:
             tally.clean_errors += 1
         if progress and (index + 1) % 100 == 0:
-            print(f"{index + 1} cases, {time.perf_counter() - started:.0f} s: "
-                  f"{tally.summary()}", file=sys.stderr, flush=True)
+            print(
+                f"{index + 1} cases, {time.perf_counter() - started:.0f} s: {tally.summary()}",
+                file=sys.stderr,
+                flush=True,
+            )
     return tally
 
 

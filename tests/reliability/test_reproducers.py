@@ -49,6 +49,7 @@ def refused(outcome: Outcome, *, file: str, line: int | None, field: str, words:
 
 # --- YAML values, nesting, aliases ------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "line", "field", "words"),
     [
@@ -67,8 +68,9 @@ def refused(outcome: Outcome, *, file: str, line: int | None, field: str, words:
         ("R19-all-salience-zero.yaml", 5, "issues[0]", "salience is 0"),
     ],
 )
-def test_bad_scenario_file_gives_one_line(work: Path, name: str, line: int, field: str,
-                                          words: str) -> None:
+def test_bad_scenario_file_gives_one_line(
+    work: Path, name: str, line: int, field: str, words: str
+) -> None:
     path = REPRO / name
     for command in (["validate"], ["forecast", "--draws", "3"]):
         outcome = invoke([*command, str(path)], work)
@@ -78,25 +80,33 @@ def test_bad_scenario_file_gives_one_line(work: Path, name: str, line: int, fiel
 
 def test_r06_deep_nesting_is_refused_without_recursion_error(work: Path) -> None:
     outcome = invoke(["validate", str(REPRO / "R06-deep-nesting-5000.yaml")], work)
-    message = refused(outcome, file="R06-deep-nesting-5000.yaml", line=20, field="x[0][0]",
-                      words="nested too deeply")
+    message = refused(
+        outcome,
+        file="R06-deep-nesting-5000.yaml",
+        line=20,
+        field="x[0][0]",
+        words="nested too deeply",
+    )
     assert "at most 64 levels" in message
 
 
 def test_r16_quoted_number_is_text_not_a_number(work: Path, tmp_path: Path) -> None:
-    text = (REPRO / "R16-bool-as-capability.yaml").read_text().replace("value: true",
-                                                                        'value: "50"')
+    text = (REPRO / "R16-bool-as-capability.yaml").read_text().replace("value: true", 'value: "50"')
     path = tmp_path / "quoted.yaml"
     path.write_text(text)
-    refused(invoke(["validate", str(path)], work), file="quoted.yaml", line=16,
-            field="actors[1].capability.value", words="found text '50'")
+    refused(
+        invoke(["validate", str(path)], work),
+        file="quoted.yaml",
+        line=16,
+        field="actors[1].capability.value",
+        words="found text '50'",
+    )
 
 
 def test_yaml12_exponent_without_sign_is_a_number(tmp_path: Path) -> None:
     from accord.scenario import load_scenario
 
-    text = (REPRO / "R16-bool-as-capability.yaml").read_text().replace("value: true",
-                                                                        "value: 5e1")
+    text = (REPRO / "R16-bool-as-capability.yaml").read_text().replace("value: true", "value: 5e1")
     path = tmp_path / "exponent.yaml"
     path.write_text(text)
     assert load_scenario(path).actors[1].capability.value == 50.0
@@ -104,14 +114,17 @@ def test_yaml12_exponent_without_sign_is_a_number(tmp_path: Path) -> None:
 
 # --- Text is data -----------------------------------------------------------------------
 
+
 def test_r10_markup_in_a_name_is_printed_as_text(work: Path) -> None:
-    outcome = invoke(["forecast", str(REPRO / "R10-markup-in-issue-name.yaml"),
-                      "--figure", "none"], work)
+    outcome = invoke(
+        ["forecast", str(REPRO / "R10-markup-in-issue-name.yaml"), "--figure", "none"], work
+    )
     assert outcome.code == 0, outcome.stderr
     assert "Terr[/bold]itory [/x]" in outcome.stdout
 
 
 # --- Sections and files -----------------------------------------------------------------
+
 
 def flagship_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped flagship scenario's folder."""
@@ -138,15 +151,23 @@ def test_r08_error_inside_the_simulation_section(work: Path, tmp_path: Path) -> 
     data["donors"].append(dict(data["donors"][0]))
     sim.write_text(yaml.safe_dump(data, sort_keys=False))
     line = value_line(sim, "donors:")
-    for command in (["validate", str(folder)],
-                    ["run", str(folder), "-n", "2", "--no-report", "--out", "out"]):
-        refused(invoke(command, work), file="simulation.yaml", line=line, field="donors",
-                words="duplicate donor names")
+    for command in (
+        ["validate", str(folder)],
+        ["run", str(folder), "-n", "2", "--no-report", "--out", "out"],
+    ):
+        refused(
+            invoke(command, work),
+            file="simulation.yaml",
+            line=line,
+            field="donors",
+            words="duplicate donor names",
+        )
 
 
 @pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink"])
 def test_r09_a_section_outside_the_scenario_folder_is_refused(
-        work: Path, tmp_path: Path, how: str) -> None:
+    work: Path, tmp_path: Path, how: str
+) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("password: hunter2\n")
     folder = tmp_path / "scenario"
@@ -157,16 +178,28 @@ def test_r09_a_section_outside_the_scenario_folder_is_refused(
     text = (REPRO / "R17-origin-key-accepted.yaml").read_text()
     text = text.replace("origin: /etc/passwd", f"burden: {target}")
     (folder / "scenario.yaml").write_text(text)
-    for command in (["validate", str(folder)], ["burden", "aid", "--spec",
-                                                str(folder / "scenario.yaml")]):
-        message = refused(invoke(command, work), file="scenario.yaml", line=33,
-                          field="burden", words="file outside the scenario's folder")
+    for command in (
+        ["validate", str(folder)],
+        ["burden", "aid", "--spec", str(folder / "scenario.yaml")],
+    ):
+        message = refused(
+            invoke(command, work),
+            file="scenario.yaml",
+            line=33,
+            field="burden",
+            words="file outside the scenario's folder",
+        )
         assert "hunter2" not in message
 
 
 def test_r20_duplicated_csv_column(work: Path) -> None:
-    refused(invoke(["validate", str(REPRO / "R20-dup-csv-column")], work),
-            file="positions.csv", line=1, field="position", words="duplicate column")
+    refused(
+        invoke(["validate", str(REPRO / "R20-dup-csv-column")], work),
+        file="positions.csv",
+        line=1,
+        field="position",
+        words="duplicate column",
+    )
 
 
 def test_r21_bad_variant_override_is_found_by_validate(work: Path, tmp_path: Path) -> None:
@@ -175,14 +208,17 @@ def test_r21_bad_variant_override_is_found_by_validate(work: Path, tmp_path: Pat
     data = yaml.safe_load(sim.read_text())
     variant = next(iter(data["variants"]))
     uncertainty = next(u for u in data["uncertainties"] if u.get("distribution") != "choice")
-    data["variants"][variant]["uncertainties"] = {uncertainty["name"]: {"low": 2.0,
-                                                                       "high": 1.0}}
+    data["variants"][variant]["uncertainties"] = {uncertainty["name"]: {"low": 2.0, "high": 1.0}}
     sim.write_text(yaml.safe_dump(data, sort_keys=False))
     start = line_of_text(sim, f"{variant}:", line_of_text(sim, "variants:"))
     line = value_line(sim, f"{uncertainty['name']}:", start)
-    refused(invoke(["validate", str(folder)], work), file="simulation.yaml", line=line,
-            field=f"variants.{variant}.uncertainties.{uncertainty['name']}",
-            words="low must be < high")
+    refused(
+        invoke(["validate", str(folder)], work),
+        file="simulation.yaml",
+        line=line,
+        field=f"variants.{variant}.uncertainties.{uncertainty['name']}",
+        words="low must be < high",
+    )
 
 
 def test_r22_validate_rejects_what_run_rejects(work: Path, tmp_path: Path) -> None:
@@ -195,8 +231,13 @@ def test_r22_validate_rejects_what_run_rejects(work: Path, tmp_path: Path) -> No
     data["uncertainties"].remove(removed)
     sim.write_text(yaml.safe_dump(data, sort_keys=False))
     line = value_line(sim, "uncertainties:")
-    validate = refused(invoke(["validate", str(folder)], work), file="simulation.yaml",
-                       line=line, field="uncertainties", words="uncertainties missing")
+    validate = refused(
+        invoke(["validate", str(folder)], work),
+        file="simulation.yaml",
+        line=line,
+        field="uncertainties",
+        words="uncertainties missing",
+    )
     assert removed["name"] in validate
     run = invoke(["run", str(folder), "-n", "2", "--no-report", "--out", "out"], work)
     assert run.code == 2 and "uncertainties missing" in run.stderr and run.written == []
@@ -210,11 +251,18 @@ def test_the_shipped_scenarios_validate_with_their_sections_compiled(work: Path)
 
 # --- KTAB files, extreme numbers, --model all, JSON -------------------------------------
 
+
 def test_r14_capability_1e308_is_refused(work: Path) -> None:
-    outcome = invoke(["forecast", str(REPRO / "R14-ktab-capability-1e308.csv"),
-                      "--format", "json"], work)
-    refused(outcome, file="R14-ktab-capability-1e308.csv", line=3, field="Power",
-            words="number out of range")
+    outcome = invoke(
+        ["forecast", str(REPRO / "R14-ktab-capability-1e308.csv"), "--format", "json"], work
+    )
+    refused(
+        outcome,
+        file="R14-ktab-capability-1e308.csv",
+        line=3,
+        field="Power",
+        words="number out of range",
+    )
     assert outcome.stdout == ""
 
 
@@ -238,25 +286,34 @@ def test_r15_model_all_skips_nash_and_says_why(work: Path) -> None:
     assert list(document["models"]) == ["compromise", "median", "eum", "smp"]
     assert [s["model"] for s in document["skipped"]] == ["nash"]
     assert "status quo" in document["skipped"][0]["reason"]
-    forecast = [document["models"]["compromise"]["issues"][i]["forecast"]
-                for i in ("Pstn1", "Pstn2", "Pstn3")]
+    forecast = [
+        document["models"]["compromise"]["issues"][i]["forecast"]
+        for i in ("Pstn1", "Pstn2", "Pstn3")
+    ]
     np.testing.assert_allclose(forecast, compromise_by_hand(path), rtol=1e-12)
     table = invoke(["forecast", str(path), "--figure", "none"], work)
     assert table.code == 0 and "skipped nash" in table.stdout
 
 
 def test_r15_nash_named_explicitly_is_an_error(work: Path) -> None:
-    refused(invoke(["forecast", str(REPRO / "R15-ktab-any-default-forecast.csv"),
-                    "--model", "nash"], work),
-            file="R15-ktab-any-default-forecast.csv", line=None, field="model",
-            words="model 'nash' does not apply")
+    refused(
+        invoke(
+            ["forecast", str(REPRO / "R15-ktab-any-default-forecast.csv"), "--model", "nash"], work
+        ),
+        file="R15-ktab-any-default-forecast.csv",
+        line=None,
+        field="model",
+        words="model 'nash' does not apply",
+    )
 
 
 def ktab_file(path: Path, actors: int, rng: np.random.Generator) -> Path:
     lines = [f"big,desc,{actors},1,", "Actor,Description,Power,P,S,"]
     for n in range(actors):
-        lines.append(f"A{n:07d}, d, {rng.uniform(1, 100):.2f}, {rng.uniform(0, 100):.2f}, "
-                     f"{rng.uniform(1, 100):.2f}")
+        lines.append(
+            f"A{n:07d}, d, {rng.uniform(1, 100):.2f}, {rng.uniform(0, 100):.2f}, "
+            f"{rng.uniform(1, 100):.2f}"
+        )
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -264,8 +321,13 @@ def ktab_file(path: Path, actors: int, rng: np.random.Generator) -> Path:
 @pytest.mark.slow
 def test_r23_100k_actors_is_refused_at_line_1(work: Path, tmp_path: Path) -> None:
     path = ktab_file(tmp_path / "R23-ktab-100k-actors.csv", 100_000, np.random.default_rng(1))
-    refused(invoke(["forecast", str(path)], work), file="R23-ktab-100k-actors.csv", line=1,
-            field="nActors", words="above accord's limit")
+    refused(
+        invoke(["forecast", str(path)], work),
+        file="R23-ktab-100k-actors.csv",
+        line=1,
+        field="nActors",
+        words="above accord's limit",
+    )
 
 
 def test_r23_files_over_the_size_limit_are_refused(work: Path, tmp_path: Path) -> None:
@@ -293,23 +355,22 @@ def test_r24_a_long_smp_job_is_estimated_and_capped(work: Path, tmp_path: Path) 
     hundred = estimate(scenario, ("smp",), 100)
     assert hundred.seconds > MAX_JOB_SECONDS
     outcome = invoke(["forecast", str(path), "--model", "smp", "--draws", "100"], work)
-    message = refused(outcome, file="<input>", line=None, field="draws",
-                      words="job too large")
+    message = refused(outcome, file="<input>", line=None, field="draws", words="job too large")
     assert "--force" in message and "estimated" in message
     cheap = invoke(["forecast", str(path), "--model", "compromise", "--figure", "none"], work)
     assert cheap.code == 0, cheap.stderr
 
 
 def test_huge_draws_are_capped_before_any_memory_is_taken(work: Path) -> None:
-    outcome = invoke(["forecast", "ukraine-2025", "--model", "compromise",
-                      "--draws", "100000000"], work)
+    outcome = invoke(
+        ["forecast", "ukraine-2025", "--model", "compromise", "--draws", "100000000"], work
+    )
     refused(outcome, file="<input>", line=None, field="draws", words="GiB of memory")
 
 
 def test_huge_runs_are_capped_before_anything_is_written(work: Path) -> None:
     outcome = invoke(["run", "ukraine-2025", "-n", "100000000", "--out", "out"], work)
-    refused(outcome, file="<input>", line=None, field="experiments",
-            words="job too large")
+    refused(outcome, file="<input>", line=None, field="experiments", words="job too large")
 
 
 def test_r25_long_values_are_cut_in_error_messages(work: Path, tmp_path: Path) -> None:
@@ -319,8 +380,13 @@ def test_r25_long_values_are_cut_in_error_messages(work: Path, tmp_path: Path) -
     lines[25] = f"    issue: {long_id}"
     path = tmp_path / "R25-long-string-error.yaml"
     path.write_text("\n".join(lines) + "\n")
-    message = refused(invoke(["validate", str(path)], work), file=path.name, line=26,
-                      field="issue", words="unknown issue")
+    message = refused(
+        invoke(["validate", str(path)], work),
+        file=path.name,
+        line=26,
+        field="issue",
+        words="unknown issue",
+    )
     assert "(200002 characters)" in message  # the repr of the value, quotes included
 
 
@@ -339,41 +405,71 @@ def test_output_never_fails_on_encoding(tmp_path: Path) -> None:
     # The accord under test (an absolute path: the command runs in another folder).
     source = str(Path(accord.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": source}
-    done = subprocess.run([sys.executable, "-m", "accord", "forecast", str(path), "--model",
-                           "compromise", "--figure", "none"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, errors="replace", timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "forecast",
+            str(path),
+            "--model",
+            "compromise",
+            "--figure",
+            "none",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "\\u0422" in done.stdout  # Т, escaped
 
 
-def test_an_integer_too_large_for_a_float_is_refused_in_one_line(work: Path,
-                                                                 tmp_path: Path) -> None:
-    text = (REPRO / "R16-bool-as-capability.yaml").read_text().replace("value: true",
-                                                                        "value: " + "9" * 400)
+def test_an_integer_too_large_for_a_float_is_refused_in_one_line(
+    work: Path, tmp_path: Path
+) -> None:
+    text = (
+        (REPRO / "R16-bool-as-capability.yaml")
+        .read_text()
+        .replace("value: true", "value: " + "9" * 400)
+    )
     path = tmp_path / "huge-int.yaml"
     path.write_text(text)
-    refused(invoke(["validate", str(path)], work), file="huge-int.yaml", line=16,
-            field="actors[1].capability.value", words="an integer of 400 digits")
+    refused(
+        invoke(["validate", str(path)], work),
+        file="huge-int.yaml",
+        line=16,
+        field="actors[1].capability.value",
+        words="an integer of 400 digits",
+    )
 
 
-def test_validate_checks_the_burden_section_as_a_burden_run_would(work: Path,
-                                                                  tmp_path: Path) -> None:
+def test_validate_checks_the_burden_section_as_a_burden_run_would(
+    work: Path, tmp_path: Path
+) -> None:
     folder = flagship_copy(tmp_path)
     burden = folder / "burden.yaml"
     data = yaml.safe_load(burden.read_text())
     data["frontline"]["allies"] = ["Narnia", *data["frontline"]["allies"]]
     burden.write_text(yaml.safe_dump(data, sort_keys=False))
     line = line_of_text(burden, "frontline:") + 1
-    refused(invoke(["validate", str(folder)], work), file="burden.yaml", line=line,
-            field="frontline", words="unknown ally in frontline")
+    refused(
+        invoke(["validate", str(folder)], work),
+        file="burden.yaml",
+        line=line,
+        field="frontline",
+        words="unknown ally in frontline",
+    )
     run = invoke(["burden", "equilibrium", "--spec", str(burden)], work)
     assert run.code == 2 and "unknown ally in frontline" in run.stderr
 
 
 @pytest.mark.parametrize("name", ["scenario.csv", "scenario.yaml"])
-def test_a_fifo_as_input_is_refused_without_blocking(work: Path, tmp_path: Path,
-                                                     name: str) -> None:
+def test_a_fifo_as_input_is_refused_without_blocking(work: Path, tmp_path: Path, name: str) -> None:
     import os
 
     fifo = tmp_path / name
@@ -392,6 +488,12 @@ def test_a_fifo_as_input_is_refused_without_blocking(work: Path, tmp_path: Path,
     ],
 )
 def test_burden_options_beyond_what_the_model_holds_are_refused(
-        work: Path, args: list[str], field: str, words: str) -> None:
-    refused(invoke(["burden", *args, "--format", "json"], work), file="<input>", line=None,
-            field=field, words=words)
+    work: Path, args: list[str], field: str, words: str
+) -> None:
+    refused(
+        invoke(["burden", *args, "--format", "json"], work),
+        file="<input>",
+        line=None,
+        field=field,
+        words=words,
+    )

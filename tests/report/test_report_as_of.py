@@ -36,7 +36,7 @@ def test_the_as_of_answers_are_those_of_the_updated_run(study, tmp_path):
 
 def test_the_report_shows_both_dates_and_the_reliability_diagram(study, tmp_path):
     html = study.report(tmp_path / "report.html").read_text()
-    section = html[html.index('<section id="as-of">'):]
+    section = html[html.index('<section id="as-of">') :]
     section = section[: section.index("</section>")]
     assert "As of 2025-03-01" in section and "As of 2026-01-01" in section
     assert "Scorecard" in section and "data:image/png;base64" in section

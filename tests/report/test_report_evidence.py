@@ -24,9 +24,14 @@ def evidence():
 
 
 def _scalars(holds, use_of_force, fatal):
-    return pd.DataFrame({"experiment": np.arange(len(holds)), "peace_holds_5y": holds,
-                         "escalation_use_of_force_events": use_of_force,
-                         "escalation_fatal_events": fatal})
+    return pd.DataFrame(
+        {
+            "experiment": np.arange(len(holds)),
+            "peace_holds_5y": holds,
+            "escalation_use_of_force_events": use_of_force,
+            "escalation_fatal_events": fatal,
+        }
+    )
 
 
 def test_rows_put_each_estimate_beside_its_data(evidence):
@@ -37,15 +42,20 @@ def test_rows_put_each_estimate_beside_its_data(evidence):
     assert first["estimate"].startswith(f"{estimate.value:.2g} ({estimate.low:.2g}")
     assert "15 interstate episodes" in first["data"] and "1 of 15" in first["data"]
     rates = escalation.fit()
-    cold = next(r for r in evidence["escalation"]
-                if r["effect"] == "use of force disputes per year, cold war")
+    cold = next(
+        r
+        for r in evidence["escalation"]
+        if r["effect"] == "use of force disputes per year, cold war"
+    )
     assert cold["data"] == "31 dispute(s) in 43 year(s)"
     assert cold["estimate"].startswith(f"{rates.estimate('rate_use_of_force_cold_war').value:.2g}")
 
 
 def test_answers_moved_are_this_runs_means_beside_the_record(evidence):
-    scalars = {"baseline": _scalars([0.9, np.nan, 0.7], [2.0, 4.0, 0.0], [1.0, 0.0, 0.0]),
-               "other": _scalars([0.5, 0.5, 0.5], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0])}
+    scalars = {
+        "baseline": _scalars([0.9, np.nan, 0.7], [2.0, 4.0, 0.0], [1.0, 0.0, 0.0]),
+        "other": _scalars([0.5, 0.5, 0.5], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]),
+    }
     section = evidence_section(evidence, scalars, horizon_months=60)
     baseline, other = section["moved"]
     assert baseline["holds_after"] == probability(0.8)  # NaN (no ceasefire) left out
@@ -59,11 +69,17 @@ def test_answers_moved_are_this_runs_means_beside_the_record(evidence):
 @pytest.mark.slow
 def test_report_shows_the_section_only_with_evidence(tmp_path, evidence):
     scalars = _scalars([0.9, 0.8], [1.0, 2.0], [0.0, 1.0])
-    series = pd.DataFrame({"experiment": [0, 0, 1, 1], "month": [0, 1, 0, 1],
-                           "at_war": [1.0, 0.0, 1.0, 1.0]})
+    series = pd.DataFrame(
+        {"experiment": [0, 0, 1, 1], "month": [0, 1, 0, 1], "at_war": [1.0, 0.0, 1.0, 1.0]}
+    )
     run = ReportRun("baseline", scalars, series, {})
-    with_evidence = build_report([run], tmp_path / "a.html", title="t", n_boot=10,
-                                 scenario_info={"evidence": evidence, "horizon_months": 120})
+    with_evidence = build_report(
+        [run],
+        tmp_path / "a.html",
+        title="t",
+        n_boot=10,
+        scenario_info={"evidence": evidence, "horizon_months": 120},
+    )
     html = with_evidence.read_text()
     assert 'id="evidence"' in html and "1 of 15" in html and "31 dispute(s) in 43" in html
     assert re.search(r"not in the data and is not what these events count", html)
@@ -75,8 +91,10 @@ def test_the_record_is_the_one_in_the_docs():
     durability_doc = (DOCS / "durability.md").read_text()
     escalation_doc = (DOCS / "escalation.md").read_text()
     assert f"| baseline | {BEFORE['baseline']['peace_holds_5y']:.3f} -> " in durability_doc
-    assert (f"| coalition of the willing (25k European force) | "
-            f"{BEFORE['coalition-of-the-willing']['peace_holds_5y']:.3f} -> ") in durability_doc
+    assert (
+        f"| coalition of the willing (25k European force) | "
+        f"{BEFORE['coalition-of-the-willing']['peace_holds_5y']:.3f} -> "
+    ) in durability_doc
     assert f"| baseline | {BEFORE['baseline']['escalation_events_per_10y']:.2f} |" in escalation_doc
 
 
@@ -89,15 +107,23 @@ def test_burden_rows_and_defence_moved(evidence, tmp_path):
     assert any(e.startswith("backtest") for e in effects)
     aid = next(r for r in evidence["burden"] if r["effect"].endswith("aid stop, total"))
     assert "observed 64.9 %" in aid["data"]
-    scalars = {"europe-steps-up": pd.DataFrame({"experiment": [0, 1, 2],
-                                                "europe_defence_pct_gdp_end": [1.8, 1.9, 2.5]})}
+    scalars = {
+        "europe-steps-up": pd.DataFrame(
+            {"experiment": [0, 1, 2], "europe_defence_pct_gdp_end": [1.8, 1.9, 2.5]}
+        )
+    }
     moved = evidence_section(evidence, scalars)["moved"][0]
     assert moved["defence_after"] == "1.9"
     assert moved["defence_before"] == f"{BEFORE_DEFENCE['europe-steps-up']:.3g}"
-    run = ReportRun("europe-steps-up", scalars["europe-steps-up"],
-                    pd.DataFrame({"experiment": [0], "month": [0], "at_war": [1.0]}), {})
-    html = build_report([run], tmp_path / "c.html", title="t", n_boot=10,
-                        scenario_info={"evidence": evidence}).read_text()
+    run = ReportRun(
+        "europe-steps-up",
+        scalars["europe-steps-up"],
+        pd.DataFrame({"experiment": [0], "month": [0], "at_war": [1.0]}),
+        {},
+    )
+    html = build_report(
+        [run], tmp_path / "c.html", title="t", n_boot=10, scenario_info={"evidence": evidence}
+    ).read_text()
     assert "accord fit burden-demand" in html and "observed 64.9 %" in html
 
 
@@ -110,11 +136,15 @@ def test_the_report_names_the_model_the_verdict_table_chooses(evidence, tmp_path
     assert first["estimate"] == chosen_face_model() and "rolling backtest" in first["data"]
     donor = next(r for r in evidence["burden"] if "donor-level fit" in r["effect"])
     assert "observed 2025 64.9 %" in donor["data"]
-    run = ReportRun("europe-steps-up", pd.DataFrame({"experiment": [0],
-                                                     "europe_defence_pct_gdp_end": [2.0]}),
-                    pd.DataFrame({"experiment": [0], "month": [0], "at_war": [1.0]}), {})
-    html = build_report([run], tmp_path / "v.html", title="t", n_boot=10,
-                        scenario_info={"evidence": evidence}).read_text()
+    run = ReportRun(
+        "europe-steps-up",
+        pd.DataFrame({"experiment": [0], "europe_defence_pct_gdp_end": [2.0]}),
+        pd.DataFrame({"experiment": [0], "month": [0], "at_war": [1.0]}),
+        {},
+    )
+    html = build_report(
+        [run], tmp_path / "v.html", title="t", n_boot=10, scenario_info={"evidence": evidence}
+    ).read_text()
     assert first["data"].split(":")[0] in html
     if chosen_face_model() == "persistence":
         assert "europe-steps-up, whose name" in html

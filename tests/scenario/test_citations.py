@@ -36,15 +36,19 @@ def test_flagship_counts_by_kind_of_source() -> None:
     checks = list(check_scenario(load_scenario("ukraine-2025"), CORPUS))
     kinds = [c.kind for c in checks]
     cited = kinds.count("supported") + kinds.count("unsupported")
-    row = (f"| after | {cited} | {kinds.count('supported')} | {kinds.count('unsupported')} | "
-           f"{kinds.count('judgement')} | {len(kinds)} |")
+    row = (
+        f"| after | {cited} | {kinds.count('supported')} | {kinds.count('unsupported')} | "
+        f"{kinds.count('judgement')} | {len(kinds)} |"
+    )
     docs = Path(__file__).resolve().parents[2] / "docs" / "scenarios" / "ukraine-2025.md"
     assert row in docs.read_text(encoding="utf-8"), row
 
 
 def test_sentences_split_at_missing_spaces_but_not_at_abbreviations() -> None:
-    text = ("Lt. Gen. Keith Kellogg met U.S. officials. Vice President J.D. Vance spoke."
-            "\nWashington and Moscow decide.However, Zelensky refused. Dr. Hartley agrees!")
+    text = (
+        "Lt. Gen. Keith Kellogg met U.S. officials. Vice President J.D. Vance spoke."
+        "\nWashington and Moscow decide.However, Zelensky refused. Dr. Hartley agrees!"
+    )
     assert split_sentences(text) == [
         "Lt. Gen. Keith Kellogg met U.S. officials.",
         "Vice President J.D. Vance spoke.",
@@ -83,42 +87,74 @@ def test_a_passage_may_span_sentences_and_must_be_verbatim() -> None:
 
 
 def _tiny(source: str, low: float = 40, high: float = 60) -> Scenario:
-    return Scenario.model_validate({
-        "scenario": {"name": "tiny", "title": "tiny", "sources": [
-            {"id": "a", "title": "Article", "file": "corpus/article.txt"}]},
-        "issues": [{"id": "t", "name": "Territory", "low_means": "a", "high_means": "b",
-                    "keywords": ["territor"]}],
-        "actors": [
-            {"id": "UKR", "name": "Ukraine", "aliases": ["Kyiv", "Zelenskyy"],
-             "capability": {"value": 1, "source": "analyst judgement: test"}},
-            {"id": "HUN", "name": "Hungary", "capability": {"value": 1, "source": "x x x"}},
-        ],
-        "stances": [{"actor": actor, "issue": "t",
-                     "position": {"value": 50, "low": low, "high": high, "source": source},
-                     "salience": {"value": 0.5, "low": 0.3, "high": 0.7,
-                                  "source": "analyst judgement: test"}}
-                    for actor in ("UKR", "HUN")],
-    })
+    return Scenario.model_validate(
+        {
+            "scenario": {
+                "name": "tiny",
+                "title": "tiny",
+                "sources": [{"id": "a", "title": "Article", "file": "corpus/article.txt"}],
+            },
+            "issues": [
+                {
+                    "id": "t",
+                    "name": "Territory",
+                    "low_means": "a",
+                    "high_means": "b",
+                    "keywords": ["territor"],
+                }
+            ],
+            "actors": [
+                {
+                    "id": "UKR",
+                    "name": "Ukraine",
+                    "aliases": ["Kyiv", "Zelenskyy"],
+                    "capability": {"value": 1, "source": "analyst judgement: test"},
+                },
+                {"id": "HUN", "name": "Hungary", "capability": {"value": 1, "source": "x x x"}},
+            ],
+            "stances": [
+                {
+                    "actor": actor,
+                    "issue": "t",
+                    "position": {"value": 50, "low": low, "high": high, "source": source},
+                    "salience": {
+                        "value": 0.5,
+                        "low": 0.3,
+                        "high": 0.7,
+                        "source": "analyst judgement: test",
+                    },
+                }
+                for actor in ("UKR", "HUN")
+            ],
+        }
+    )
 
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     (tmp_path / "article.txt").write_text(
         "Zelenskyy rejects any loss of territory. Some governments within NATO disagree about "
-        "territory.\nKyiv is firm.", encoding="utf-8")
+        "territory.\nKyiv is firm.",
+        encoding="utf-8",
+    )
     return tmp_path
 
 
 def test_hand_built_verdicts(corpus: Path) -> None:
-    verdicts = {(c.actor, c.field): c for c in check_scenario(
-        _tiny('Article: "Zelenskyy rejects any loss of territory."'), corpus)}
+    verdicts = {
+        (c.actor, c.field): c
+        for c in check_scenario(
+            _tiny('Article: "Zelenskyy rejects any loss of territory."'), corpus
+        )
+    }
     assert verdicts[("UKR", "position")].kind == "supported"
     # the same sentence does not name Hungary
     assert verdicts[("HUN", "position")].kind == "unsupported"
     assert "does not name Hungary" in verdicts[("HUN", "position")].reason
     # names Ukraine (by its capital) but does not speak to the issue
-    kyiv = {(c.actor, c.field): c for c in check_scenario(_tiny('Article: "Kyiv is firm."'),
-                                                           corpus)}
+    kyiv = {
+        (c.actor, c.field): c for c in check_scenario(_tiny('Article: "Kyiv is firm."'), corpus)
+    }
     assert "does not speak to t" in kyiv[("UKR", "position")].reason
     missing = list(check_scenario(_tiny('Article: "Zelenskyy accepts everything."'), corpus))
     assert "not found verbatim" in missing[0].reason

@@ -21,8 +21,12 @@ from accord.scenario import yamlsafe
 from accord.spec.errors import ScenarioError
 
 REPO = Path(__file__).resolve().parents[2]
-SHIPPED = sorted([*(REPO / "src/accord/scenarios").rglob("*.yaml"),
-                  *(REPO / "tests/reliability/repro").glob("*.yaml")])
+SHIPPED = sorted(
+    [
+        *(REPO / "src/accord/scenarios").rglob("*.yaml"),
+        *(REPO / "tests/reliability/repro").glob("*.yaml"),
+    ]
+)
 
 
 def _reference_check_depth(text: str, name: str) -> None:
@@ -42,10 +46,13 @@ def _reference_check_depth(text: str, name: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) >= yamlsafe.MAX_DEPTH:
                 path = tuple(entry[2] if entry[0] else entry[1] for entry in stack)
-                raise ScenarioError(name, "nested too deeply", line=event.start_mark.line + 1,
-                                    field=yamlsafe.dotted(path),
-                                    expected=f"at most {yamlsafe.MAX_DEPTH} levels of mappings"
-                                    " and lists")
+                raise ScenarioError(
+                    name,
+                    "nested too deeply",
+                    line=event.start_mark.line + 1,
+                    field=yamlsafe.dotted(path),
+                    expected=f"at most {yamlsafe.MAX_DEPTH} levels of mappings and lists",
+                )
             stack.append([isinstance(event, yaml.MappingStartEvent), 0, None])
         elif parent is not None:
             parent[1] += 1
@@ -107,8 +114,10 @@ CASES = {
     "deep_flow": "a: " + "[" * 80 + "]" * 80 + "\n",
     "recursive_alias": "a: &a [1, *a]\n",
     "bomb": "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
-            + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-                      for p, c in zip("abcdef", "bcdefg", strict=True)),
+    + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdef", "bcdefg", strict=True)
+    ),
     "duplicate_key": "a: 1\nb:\n  c: 2\n  c: 3\n",
     "undefined_alias": "a: 1\nb: *nope\n",
     "duplicate_anchor": "a: &x 1\nb: &x 2\nc: *x\n",
@@ -142,11 +151,28 @@ def test_cases_read_the_same(name: str, tmp_path: Path) -> None:
     if name == "comment_only":  # read_text's own refusal is not under test; the parse is
         path.write_text("# nothing\n---\n", encoding="utf-8")
     kind, detail = _same(path)
-    must_fail = {"deep", "deep_flow", "recursive_alias", "bomb", "duplicate_key",
-                 "undefined_alias", "duplicate_anchor", "two_documents",
-                 "two_documents_then_syntax", "syntax", "bad_indent", "tab", "control_char",
-                 "python_tag", "custom_tag", "bad_int", "bad_date", "surrogate", "complex_key",
-                 "null_key"}
+    must_fail = {
+        "deep",
+        "deep_flow",
+        "recursive_alias",
+        "bomb",
+        "duplicate_key",
+        "undefined_alias",
+        "duplicate_anchor",
+        "two_documents",
+        "two_documents_then_syntax",
+        "syntax",
+        "bad_indent",
+        "tab",
+        "control_char",
+        "python_tag",
+        "custom_tag",
+        "bad_int",
+        "bad_date",
+        "surrogate",
+        "complex_key",
+        "null_key",
+    }
     assert (kind == "error") == (name in must_fail), detail
 
 
@@ -155,9 +181,13 @@ def test_protection_messages() -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        for name, words in [("deep", "nested too deeply"), ("recursive_alias", "recursive alias"),
-                            ("bomb", "too many values"), ("duplicate_key", "duplicate key"),
-                            ("undefined_alias", "undefined alias")]:
+        for name, words in [
+            ("deep", "nested too deeply"),
+            ("recursive_alias", "recursive alias"),
+            ("bomb", "too many values"),
+            ("duplicate_key", "duplicate key"),
+            ("undefined_alias", "undefined alias"),
+        ]:
             path = Path(tmp) / f"{name}.yaml"
             path.write_text(CASES[name], encoding="utf-8")
             with pytest.raises(ScenarioError, match=words) as error:

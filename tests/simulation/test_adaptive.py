@@ -15,8 +15,15 @@ from accord.spec.errors import ScenarioError
 
 
 def _rule(**changes) -> AdaptiveRule:
-    data = {"description": "test", "signal": "aid_us", "when": "below", "threshold": 1.0,
-            "months": 3, "europe_aid_factor": 1.5, "source": "analyst judgement: a test"}
+    data = {
+        "description": "test",
+        "signal": "aid_us",
+        "when": "below",
+        "threshold": 1.0,
+        "months": 3,
+        "europe_aid_factor": 1.5,
+        "source": "analyst judgement: a test",
+    }
     data.update(changes)
     return AdaptiveRule.model_validate(data)
 
@@ -42,9 +49,14 @@ def test_the_rule_fires_on_the_third_consecutive_month_below() -> None:
 def test_above_and_front_change_signals() -> None:
     design = pd.DataFrame({"adaptive_rule": ["up", "loss", "none"]})
     rules = AdaptiveRules.from_design(
-        {"up": _rule(when="above", threshold=3.0, months=1),
-         "loss": _rule(signal="front_change", threshold=-1.0, months=2, europe_aid_factor=1.25)},
-        design, "none", 80.0)
+        {
+            "up": _rule(when="above", threshold=3.0, months=1),
+            "loss": _rule(signal="front_change", threshold=-1.0, months=2, europe_aid_factor=1.25),
+        },
+        design,
+        "none",
+        80.0,
+    )
     assert rules is not None
     for month, (aid, front) in enumerate([(2.0, 79.5), (3.5, 78.9), (2.0, 78.5)]):
         rules.observe({"aid_us": np.full(3, aid), "front": np.full(3, front)}, month)
@@ -89,15 +101,17 @@ def test_in_the_engine_the_rule_acts_from_the_month_after_it_fires(flagship, spe
             np.testing.assert_array_equal(series1["aid_europe"][b], series0["aid_europe"][b])
             continue
         fired += 1
-        np.testing.assert_array_equal(series1["aid_europe"][b, :month + 1],
-                                      series0["aid_europe"][b, :month + 1])
+        np.testing.assert_array_equal(
+            series1["aid_europe"][b, : month + 1], series0["aid_europe"][b, : month + 1]
+        )
         assert series1["aid_europe"][b, month + 1] > series0["aid_europe"][b, month + 1]
     assert fired > 0  # the US stops at month 12 from its 2024 pace: the signpost is crossed
 
 
 def test_a_rule_never_crossed_changes_nothing(flagship, spec) -> None:
-    never = spec.model_copy(update={"adaptive_rules": {
-        **spec.adaptive_rules, "never": _rule(threshold=-1.0)}})  # aid is never negative
+    never = spec.model_copy(
+        update={"adaptive_rules": {**spec.adaptive_rules, "never": _rule(threshold=-1.0)}}
+    )  # aid is never negative
     compiled = compile_spec(never, flagship, seed=3)
     without, with_rule = _paired(never, "never")
     scalars0, series0 = simulate_arrays(compiled, without, 3)

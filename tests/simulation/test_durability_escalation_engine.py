@@ -31,9 +31,11 @@ def test_force_guarantee_and_backstop_enter_as_their_own_terms(compiled, design)
     inputs = prepare_inputs(compiled, design)
     p = inputs.params
     presence = np.minimum(inputs.reassurance_force_k / p["force_scale_thousand"], 1.0)
-    expected = (p["log_hr_force_tripwire"] * presence
-                + p["log_hr_guarantee"] * inputs.guarantee_strength
-                + p["log_hr_us_backstop"] * (inputs.us_backstop & (inputs.reassurance_force_k > 0)))
+    expected = (
+        p["log_hr_force_tripwire"] * presence
+        + p["log_hr_guarantee"] * inputs.guarantee_strength
+        + p["log_hr_us_backstop"] * (inputs.us_backstop & (inputs.reassurance_force_k > 0))
+    )
     assert np.allclose(inputs.ceasefire_log_hr, expected, rtol=0, atol=1e-15)
 
 
@@ -45,11 +47,11 @@ def test_civil_war_alternative_is_a_scenario_choice(flagship, spec, design) -> N
     assert np.array_equal(inputs.ceasefire_shape, p["civil_war_shape"])
     assert np.array_equal(inputs.ceasefire_scale, p["civil_war_scale_months"])
     presence = np.minimum(inputs.reassurance_force_k / p["force_scale_thousand"], 1.0)
-    assert np.allclose(inputs.ceasefire_log_hr - p["log_hr_interstate"]
-                       - p["log_hr_peacekeepers"] * presence,
-                       p["log_hr_guarantee"] * inputs.guarantee_strength
-                       + p["log_hr_us_backstop"] * (inputs.us_backstop
-                                                    & (inputs.reassurance_force_k > 0)))
+    assert np.allclose(
+        inputs.ceasefire_log_hr - p["log_hr_interstate"] - p["log_hr_peacekeepers"] * presence,
+        p["log_hr_guarantee"] * inputs.guarantee_strength
+        + p["log_hr_us_backstop"] * (inputs.us_backstop & (inputs.reassurance_force_k > 0)),
+    )
     scalars = simulate_chunk(design, 3, spec=compiled).scalars
     assert scalars["peace_holds_5y"].dropna().between(0, 1).all()
 

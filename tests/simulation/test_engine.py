@@ -53,8 +53,9 @@ def test_same_seed_same_bits_and_other_seed_differs(compiled, design, result) ->
 
 @pytest.mark.parametrize(("chunk", "rows"), [(1, 24), (7, 160), (64, 160)])
 def test_chunk_size_does_not_change_a_bit(compiled, design, result, chunk, rows) -> None:
-    parts = [_run(compiled, design.iloc[i:min(i + chunk, rows)], 11)
-             for i in range(0, rows, chunk)]
+    parts = [
+        _run(compiled, design.iloc[i : min(i + chunk, rows)], 11) for i in range(0, rows, chunk)
+    ]
     scalars = pd.concat([p.scalars for p in parts], ignore_index=True)
     series = pd.concat([p.series for p in parts], ignore_index=True)
     expected_series = result.series[result.series["experiment"] < rows]
@@ -71,8 +72,13 @@ def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) ->
         assert (series[name] >= 0).all()
     for name in ("support_us", "support_europe", "front"):
         assert series[name].between(0, 100).all()
-    for name in ("aid_total_us", "aid_total_europe", "aid_total_other",
-                 "escalation_use_of_force_events", "escalation_fatal_events"):
+    for name in (
+        "aid_total_us",
+        "aid_total_europe",
+        "aid_total_other",
+        "escalation_use_of_force_events",
+        "escalation_fatal_events",
+    ):
         assert (scalars[name] >= 0).all()
     assert (scalars["escalation_fatal_events"] <= scalars["escalation_use_of_force_events"]).all()
     assert scalars["peace_holds_5y"].between(0, 1).all()  # defined for every future
@@ -95,8 +101,9 @@ def _check_invariants(scalars: pd.DataFrame, series: pd.DataFrame, issue_ids) ->
     assert set(np.unique(end_type)) <= set(range(len(war.WAR_END_TYPES)))
     assert np.all((end_type == war.ONGOING) == ~ended)
     assert np.all(had[end_type == war.CEASEFIRE])
-    np.testing.assert_array_equal(end_month[end_type == war.CEASEFIRE],
-                                  ceasefire[end_type == war.CEASEFIRE])
+    np.testing.assert_array_equal(
+        end_month[end_type == war.CEASEFIRE], ceasefire[end_type == war.CEASEFIRE]
+    )
     assert np.all(end_month[had] <= ceasefire[had])
     given = scalars["peace_holds_5y_given_ceasefire"].to_numpy()
     assert np.all(np.isnan(given) == ~had)
@@ -131,18 +138,22 @@ def test_ceasefire_within_m_months_counts_the_first_m_series_months(result, hori
     assert by_scalar == by_series
     ceasefire = probability_ceasefire_within(result.scalars["ceasefire_month"], horizon)
     ended_by_ceasefire = (result.scalars["war_end_type"] == war.CEASEFIRE) & (
-        result.scalars["war_end_month"] < horizon)
+        result.scalars["war_end_month"] < horizon
+    )
     assert float(ended_by_ceasefire.mean()) <= ceasefire <= by_series
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(0, 2**31 - 1), data=st.data())
 def test_invariants_hold_for_any_seed_and_levers(compiled, spec, seed, data) -> None:
     design = variant_design(spec, "baseline", 12, seed=seed, method="mc")
     for lever in spec.levers:  # any mix of lever options, row by row
-        design[lever.name] = pd.Series(data.draw(st.lists(
-            st.sampled_from(lever.options), min_size=12, max_size=12)), dtype=object)
+        design[lever.name] = pd.Series(
+            data.draw(st.lists(st.sampled_from(lever.options), min_size=12, max_size=12)),
+            dtype=object,
+        )
     design["experiment"] = np.arange(len(design)) + data.draw(st.integers(0, 10**6))
     out = _run(compiled, design, seed)
     _check_invariants(out.scalars, out.series, compiled.issue_ids)
@@ -153,14 +164,20 @@ def test_calibration_start_drift_and_recent_aid(compiled, spec) -> None:
     design = variant_design(spec, "baseline", 25, seed=5)
     inputs = prepare_inputs(compiled, design)
     p = inputs.params
-    start_u = (inputs.capacity_ukraine_own
-               + inputs.aid_baseline_group.sum() * compiled.usd_per_eur * p["aid_effectiveness"])
-    drift = war.front_drift(start_u, inputs.capacity_russia_start, p["decisiveness"],
-                            p["max_drift"])
+    start_u = (
+        inputs.capacity_ukraine_own
+        + inputs.aid_baseline_group.sum() * compiled.usd_per_eur * p["aid_effectiveness"]
+    )
+    drift = war.front_drift(
+        start_u, inputs.capacity_russia_start, p["decisiveness"], p["max_drift"]
+    )
     np.testing.assert_allclose(drift, p["drift_start"], atol=1e-9)
     # With the US in and no step-up, the burden equilibrium is the observed aid.
-    np.testing.assert_allclose(inputs.aid_with_us, np.broadcast_to(
-        inputs.aid_baseline_group, inputs.aid_with_us.shape), rtol=1e-9)
+    np.testing.assert_allclose(
+        inputs.aid_with_us,
+        np.broadcast_to(inputs.aid_baseline_group, inputs.aid_with_us.shape),
+        rtol=1e-9,
+    )
 
 
 def _kiel_year(group: str, year: int) -> float:
@@ -180,8 +197,9 @@ def test_baseline_us_aid_over_the_horizon_is_the_2025_pace(compiled, spec) -> No
     planned_us = inputs.aid_with_us[:, US] * MONTHS  # planned US aid over the horizon
     np.testing.assert_allclose(planned_us, _kiel_year("US", 2025) * years, rtol=1e-9)
     # Europe's donors are written to six decimals in the YAML: their sum rounds to 1e-7.
-    np.testing.assert_allclose(inputs.aid_with_us[:, EUROPE] * 12, _kiel_year("Europe", 2025),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        inputs.aid_with_us[:, EUROPE] * 12, _kiel_year("Europe", 2025), rtol=1e-6
+    )
     out = _run(compiled, design, 5)
     realised = out.scalars["aid_total_us"].to_numpy()
     # Realised aid is the plan cut by public support and by peace (aid after a ceasefire).
@@ -189,8 +207,7 @@ def test_baseline_us_aid_over_the_horizon_is_the_2025_pace(compiled, spec) -> No
     assert np.median(realised) > 0.5 * _kiel_year("US", 2025) * years
     # The 2024 pace is the counterfactual variant, about 96 times as much.
     counter = prepare_inputs(compiled, variant_design(spec, "us-2024-pace", 40, seed=6))
-    np.testing.assert_allclose(counter.aid_with_us[:, US] * 12, _kiel_year("US", 2024),
-                               rtol=1e-3)
+    np.testing.assert_allclose(counter.aid_with_us[:, US] * 12, _kiel_year("US", 2024), rtol=1e-3)
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +215,7 @@ def estimated(flagship, spec):
     """The shipped scenario with the estimated demand model asked for explicitly."""
     from accord.simulation.engine import compile_spec
 
-    return compile_spec(spec.model_copy(update={"defence_model": "estimated"}), flagship,
-                        seed=7)
+    return compile_spec(spec.model_copy(update={"defence_model": "estimated"}), flagship, seed=7)
 
 
 def test_the_engine_uses_the_verdict_tables_defence_model(compiled, spec) -> None:
@@ -212,9 +228,12 @@ def test_the_engine_uses_the_verdict_tables_defence_model(compiled, spec) -> Non
     if compiled.defence_model != "persistence":
         pytest.skip("the verdict table chooses a model that reacts")
     full = variant_design(spec, "us-2024-pace", 10, seed=9, method="mc").assign(
-        defence_floor_pct=0.0)
-    rows = pd.concat([full, full.assign(us_security_role="backseat"),
-                      full.assign(defence_floor_pct=3.5)], ignore_index=True)
+        defence_floor_pct=0.0
+    )
+    rows = pd.concat(
+        [full, full.assign(us_security_role="backseat"), full.assign(defence_floor_pct=3.5)],
+        ignore_index=True,
+    )
     targets = prepare_inputs(compiled, rows).europe_defence_target
     europe = compiled.ally_group == EUROPE
     base = compiled.ally_defence[europe]
@@ -287,8 +306,15 @@ def _one_month(compiled, design, base_territory=None):
     inputs = replace(inputs, base_terms=terms)
     state = initial_state(compiled, inputs)
     size = len(design)
-    new_state, _ = step(state, inputs, 0, np.zeros((size, 3)), np.zeros((size, 3)),
-                        usd_per_eur=compiled.usd_per_eur, end_uniform=np.ones(size))
+    new_state, _ = step(
+        state,
+        inputs,
+        0,
+        np.zeros((size, 3)),
+        np.zeros((size, 3)),
+        usd_per_eur=compiled.usd_per_eur,
+        end_uniform=np.ones(size),
+    )
     return inputs, new_state
 
 
@@ -303,8 +329,9 @@ def test_the_accepted_terms_are_the_reported_terms(compiled, spec) -> None:
     settled = ~np.isnan(state.ceasefire_month)
     assert settled.sum() > 2 * (~np.isnan(generous.ceasefire_month)).sum()
     k = inputs.territory_index
-    expected = np.clip(70.0 + inputs.terms_front_shift[k] * (state.front - inputs.front_start),
-                       0.0, 100.0)
+    expected = np.clip(
+        70.0 + inputs.terms_front_shift[k] * (state.front - inputs.front_start), 0.0, 100.0
+    )
     np.testing.assert_allclose(state.terms_at_ceasefire[settled, k], expected[settled])
 
 
@@ -336,8 +363,11 @@ def test_ends_without_agreement_follow_the_fitted_hazard(compiled, spec) -> None
     first_year = (out["war_end_month"] < 12).mean()
     p = design
     elapsed = compiled.war_elapsed_start + np.arange(12)[None, :]
-    monthly = war.duration_end_probability(elapsed, p["duration_shape"].to_numpy()[:, None],
-                                           p["duration_scale_months"].to_numpy()[:, None])
+    monthly = war.duration_end_probability(
+        elapsed,
+        p["duration_shape"].to_numpy()[:, None],
+        p["duration_scale_months"].to_numpy()[:, None],
+    )
     expected = np.mean(1.0 - np.prod(1.0 - monthly, axis=1))
     # The state's tilt moves the split, not much the total; 400 futures: a few points.
     assert first_year == pytest.approx(expected, abs=0.08)
@@ -358,7 +388,8 @@ def test_estimated_defence_keeps_the_base_without_levers(estimated, spec) -> Non
     """No lever, no growth of Russia's spending: the base year is the estimated equilibrium,
     so Europe's defence target is the scenario's spending."""
     design = variant_design(spec, "baseline", 10, seed=2).assign(
-        russia_spending_growth_pct=0.0, defence_floor_pct=0.0, us_security_role="full")
+        russia_spending_growth_pct=0.0, defence_floor_pct=0.0, us_security_role="full"
+    )
     inputs = prepare_inputs(estimated, design)
     europe = estimated.ally_defence[estimated.ally_group == EUROPE].sum()
     np.testing.assert_allclose(inputs.europe_defence_target, europe, rtol=1e-8)

@@ -11,8 +11,10 @@ from accord.models.war import describe_parameters
 from accord.scenario import load_scenario
 
 FITS = ("durability", "escalation", "opinion")
-PATTERN = re.compile(r"^fit (?P<fit>[\w-]+) \(accord fit (?P=fit)\): (?P<output>\w+)"
-                     r"(?P<monthly> / 12)?, 95 % interval")
+PATTERN = re.compile(
+    r"^fit (?P<fit>[\w-]+) \(accord fit (?P=fit)\): (?P<output>\w+)"
+    r"(?P<monthly> / 12)?, 95 % interval"
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,8 @@ def test_fitted_ranges_equal_the_fit(uncertainties, results):
         if not match:
             assert not any(f"fit {fit} " in uncertainty.source[:20] for fit in FITS), (
                 f"{name}: a fitted range must say 'fit NAME (accord fit NAME): OUTPUT, 95 % "
-                "interval'")
+                "interval'"
+            )
             continue
         estimate = results[match["fit"]].estimate(match["output"])
         scale = 1 / 12 if match["monthly"] else 1.0
@@ -41,16 +44,24 @@ def test_fitted_ranges_equal_the_fit(uncertainties, results):
         got = [uncertainty.mode, uncertainty.low, uncertainty.high]
         assert got == pytest.approx(expected, rel=0.01, abs=2e-3), name
         checked.append(name)
-    assert {"durability_shape", "durability_p_recur_5y", "log_hr_guarantee",
-            "escalation_base_rate", "escalation_war_effect", "escalation_force_effect",
-            "escalation_fatal_share", "support_adjustment_rate"} <= set(checked)
+    assert {
+        "durability_shape",
+        "durability_p_recur_5y",
+        "log_hr_guarantee",
+        "escalation_base_rate",
+        "escalation_war_effect",
+        "escalation_force_effect",
+        "escalation_fatal_share",
+        "support_adjustment_rate",
+    } <= set(checked)
 
 
 def test_civil_war_interstate_shift_agrees_with_the_docs(uncertainties):
     """Docs and scenario give log_hr_interstate the range -1.5 to 0 (the scenario is the one
     place for ranges); the model's default lies in it."""
-    row = next(r for r in describe_parameters(DurabilityParameters)
-               if r["name"] == "log_hr_interstate")
+    row = next(
+        r for r in describe_parameters(DurabilityParameters) if r["name"] == "log_hr_interstate"
+    )
     shift = uncertainties["log_hr_interstate"]
     assert (shift.low, shift.high) == (-1.5, 0.0)
     assert shift.low <= row["default"] <= shift.high

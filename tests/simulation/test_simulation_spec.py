@@ -16,8 +16,14 @@ from accord.simulation.engine import CHOICES
 from accord.spec.errors import ScenarioError
 from accord.spec.sourced import SourcedNumber
 
-VARIANTS = {"baseline", "us-2024-pace", "europe-steps-up", "normalization",
-            "coalition-of-the-willing", "europe-backfills"}
+VARIANTS = {
+    "baseline",
+    "us-2024-pace",
+    "europe-steps-up",
+    "normalization",
+    "coalition-of-the-willing",
+    "europe-backfills",
+}
 
 
 def _raw() -> dict:
@@ -76,8 +82,12 @@ def test_every_kiel_donor_with_its_recent_aid(spec) -> None:
         row = kiel[kiel["donor"] == donor.name].iloc[0]
         assert donor.group == row["group"]
         level = years[(years["group"] == donor.group) & (years["year"] == latest[donor.group])]
-        expected = (row["r28_total_alloc_eur_bn"] / group_total[donor.group]
-                    * level["total_allocation"].iloc[0] / 12)
+        expected = (
+            row["r28_total_alloc_eur_bn"]
+            / group_total[donor.group]
+            * level["total_allocation"].iloc[0]
+            / 12
+        )
         assert donor.monthly_aid_eur_bn.value == pytest.approx(expected, rel=1e-4, abs=1e-6)
         assert donor.name in donor.monthly_aid_eur_bn.source
 
@@ -93,10 +103,12 @@ def test_us_aid_lever_is_the_2025_pace_and_the_2024_counterfactual(spec) -> None
     lever = next(lever for lever in spec.levers if lever.name == "us_aid_eur_bn_per_month")
     assert lever.default == pytest.approx(_kiel_pace("US", 2025), rel=1e-9)
     assert sorted(lever.options) == pytest.approx(
-        sorted([_kiel_pace("US", 2025), _kiel_pace("US", 2024)]), rel=1e-3)
+        sorted([_kiel_pace("US", 2025), _kiel_pace("US", 2024)]), rel=1e-3
+    )
     assert spec.variants["baseline"].levers["us_aid_eur_bn_per_month"] == lever.default
     assert spec.variants["us-2024-pace"].levers["us_aid_eur_bn_per_month"] == pytest.approx(
-        _kiel_pace("US", 2024), rel=1e-3)
+        _kiel_pace("US", 2024), rel=1e-3
+    )
     for name, variant in spec.variants.items():
         assert "question" in variant.description and "Assumes" in variant.description, name
 
@@ -106,7 +118,8 @@ def test_belligerents_and_allies_from_sipri_and_nato(spec) -> None:
     for belligerent in spec.belligerents:
         row = sipri[(sipri["country"] == belligerent.name) & (sipri["year"] == 2024)].iloc[0]
         assert belligerent.monthly_military_spending_usd_bn.value == pytest.approx(
-            row["milex_musd_current"] / 1000 / 12, rel=1e-5)
+            row["milex_musd_current"] / 1000 / 12, rel=1e-5
+        )
     nato = load("nato_defence_expenditure").frame
     us = nato[(nato["country"] == "United States") & (nato["year"] == 2024)].iloc[0]
     ally = next(a for a in spec.allies if a.group == "US")

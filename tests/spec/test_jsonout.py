@@ -16,10 +16,22 @@ def strict_loads(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_non_finite_numbers_become_null_everywhere() -> None:
-    value = {"a": math.nan, "b": [1.0, math.inf, {"c": -math.inf}], "d": (np.float64("nan"),),
-             "e": np.float32(2.5), "f": np.int64(3), "g": "text"}
-    assert strict_loads(dumps(value)) == {"a": None, "b": [1.0, None, {"c": None}], "d": [None],
-                                          "e": 2.5, "f": 3, "g": "text"}
+    value = {
+        "a": math.nan,
+        "b": [1.0, math.inf, {"c": -math.inf}],
+        "d": (np.float64("nan"),),
+        "e": np.float32(2.5),
+        "f": np.int64(3),
+        "g": "text",
+    }
+    assert strict_loads(dumps(value)) == {
+        "a": None,
+        "b": [1.0, None, {"c": None}],
+        "d": [None],
+        "e": 2.5,
+        "f": 3,
+        "g": "text",
+    }
 
 
 def test_finite_values_are_unchanged() -> None:

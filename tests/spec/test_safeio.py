@@ -54,8 +54,9 @@ def test_a_failing_writer_leaves_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(("name", "magic"), [("f.png", b"\x89PNG"), ("f.pdf", b"%PDF"),
-                                             ("f.svg", b"<?xml")])
+@pytest.mark.parametrize(
+    ("name", "magic"), [("f.png", b"\x89PNG"), ("f.pdf", b"%PDF"), ("f.svg", b"<?xml")]
+)
 def test_figure_format_follows_the_suffix(tmp_path, name, magic):
     figure = Figure()
     figure.add_subplot().plot([0, 1])

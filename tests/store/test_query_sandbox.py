@@ -20,8 +20,15 @@ runner = CliRunner()
 def run(tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("sandbox")
     design = make_design(UNCERTAINTIES, LEVERS, 10, seed=2)
-    return run_experiments(toy_simulate, design, seed=2, out_dir=out_dir, run_id="r",
-                           meta={"scenario": "toy", "variant": "base"}, progress=False)
+    return run_experiments(
+        toy_simulate,
+        design,
+        seed=2,
+        out_dir=out_dir,
+        run_id="r",
+        meta={"scenario": "toy", "variant": "base"},
+        progress=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +49,23 @@ def attacks(run, secret):
     chunk = run.path / "scalars" / "part-00000.parquet"
     return {
         "read outside": (f"SELECT * FROM read_csv('{secret}')", "disabled by configuration"),
-        "read via ..": (f"SELECT * FROM read_csv('{run.path}/../{secret.name}')",
-                        "disabled by configuration"),
-        "read sibling": (f"SELECT * FROM read_csv('{run.path}-sibling/data.csv')",
-                         "disabled by configuration"),
+        "read via ..": (
+            f"SELECT * FROM read_csv('{run.path}/../{secret.name}')",
+            "disabled by configuration",
+        ),
+        "read sibling": (
+            f"SELECT * FROM read_csv('{run.path}-sibling/data.csv')",
+            "disabled by configuration",
+        ),
         "glob outside": (f"SELECT * FROM glob('{secret.parent}/*')", "disabled by configuration"),
-        "url": ("SELECT * FROM read_parquet('https://example.invalid/x.parquet')",
-                "disabled by configuration"),
-        "copy over a chunk": (f"COPY (SELECT 1 AS experiment) TO '{chunk}' (FORMAT parquet)",
-                              "read-only"),
+        "url": (
+            "SELECT * FROM read_parquet('https://example.invalid/x.parquet')",
+            "disabled by configuration",
+        ),
+        "copy over a chunk": (
+            f"COPY (SELECT 1 AS experiment) TO '{chunk}' (FORMAT parquet)",
+            "read-only",
+        ),
         "copy in a comment": (f"/* SELECT */ COPY scalars TO '{run.path}/x.csv'", "read-only"),
         "attach": (f"ATTACH '{run.path}/x.duckdb' AS x", "read-only"),
         "install": ("INSTALL httpfs", "read-only"),
@@ -72,9 +87,14 @@ def test_the_library_refuses_every_attack_and_changes_nothing(run, secret):
         assert "\n" not in str(caught.value), name
         assert "hunter2" not in str(caught.value), name
     assert {path: digest(path) for path in run.path.rglob("*.parquet")} == before
-    assert sorted(p.name for p in run.path.iterdir()) == [".lock", "chunks.json",
-                                                          "design.parquet", "meta.json",
-                                                          "scalars", "series"]
+    assert sorted(p.name for p in run.path.iterdir()) == [
+        ".lock",
+        "chunks.json",
+        "design.parquet",
+        "meta.json",
+        "scalars",
+        "series",
+    ]
     assert len(run.query("SELECT * FROM scalars")) == 20  # queries still work
 
 
@@ -93,8 +113,9 @@ def test_the_connection_itself_is_confined(run, secret):
         connection.close()
 
 
-@pytest.mark.parametrize("name", ["read outside", "copy over a chunk", "attach", "install",
-                                  "set", "empty", "syntax"])
+@pytest.mark.parametrize(
+    "name", ["read outside", "copy over a chunk", "attach", "install", "set", "empty", "syntax"]
+)
 def test_the_cli_gives_one_line_and_exit_2(run, secret, name):
     sql, message = attacks(run, secret)[name]
     result = runner.invoke(app, ["query", str(run.path), sql])
@@ -105,7 +126,11 @@ def test_the_cli_gives_one_line_and_exit_2(run, secret, name):
 
 def test_the_installed_entry_point_too(run, secret):
     sql = f"SELECT * FROM read_csv('{secret}')"
-    done = subprocess.run([sys.executable, "-m", "accord", "query", str(run.path), sql],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "accord", "query", str(run.path), sql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr and "hunter2" not in done.stdout + done.stderr

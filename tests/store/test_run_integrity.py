@@ -29,8 +29,16 @@ def design():
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory, design):
-    return run_experiments(toy_simulate, design, seed=SEED, out_dir=tmp_path_factory.mktemp("c"),
-                           run_id="r", meta=META, chunk_size=8, progress=False)
+    return run_experiments(
+        toy_simulate,
+        design,
+        seed=SEED,
+        out_dir=tmp_path_factory.mktemp("c"),
+        run_id="r",
+        meta=META,
+        chunk_size=8,
+        progress=False,
+    )
 
 
 def logging_simulate(design_chunk, seed, log_file):
@@ -45,8 +53,10 @@ def computed(log_file):
 
 
 def digests(run):
-    return {p.relative_to(run.path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(run.path.glob("s*/part-*.parquet"))}
+    return {
+        p.relative_to(run.path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(run.path.glob("s*/part-*.parquet"))
+    }
 
 
 def damage(run):
@@ -63,11 +73,18 @@ def damage(run):
 
 
 def test_a_damaged_run_is_named_read_on_its_good_chunks_and_repaired_bit_for_bit(
-        tmp_path, design, clean):
+    tmp_path, design, clean
+):
     log = tmp_path / "log.txt"
     simulate = functools.partial(logging_simulate, log_file=str(log))
-    common = {"seed": SEED, "out_dir": tmp_path / "out", "run_id": "r", "meta": META,
-              "chunk_size": 8, "progress": False}
+    common = {
+        "seed": SEED,
+        "out_dir": tmp_path / "out",
+        "run_id": "r",
+        "meta": META,
+        "chunk_size": 8,
+        "progress": False,
+    }
     run = run_experiments(simulate, design, **common)
     assert digests(run) == digests(clean)  # the Parquet bytes are deterministic
     damage(run)
@@ -75,7 +92,10 @@ def test_a_damaged_run_is_named_read_on_its_good_chunks_and_repaired_bit_for_bit
     health = open_run(run.path).health()
     assert health.good == (0, 2) and not health.complete
     assert [name for name, _reason in health.damaged] == [
-        "scalars/part-00001.parquet", "series/part-00003.parquet", "scalars/part-00004.parquet"]
+        "scalars/part-00001.parquet",
+        "series/part-00003.parquet",
+        "scalars/part-00004.parquet",
+    ]
     reasons = dict(health.damaged)
     assert "bytes" in reasons["scalars/part-00001.parquet"]
     assert reasons["series/part-00003.parquet"] == "checksum mismatch"
@@ -85,15 +105,19 @@ def test_a_damaged_run_is_named_read_on_its_good_chunks_and_repaired_bit_for_bit
 
     # Readers answer on the good chunks and say so in one line.
     assert open_run(run.path).scalars()["experiment"].tolist() == list(range(8)) + list(
-        range(16, 24))
-    queried = runner.invoke(app, ["query", str(run.path), "SELECT count(*) AS n FROM scalars",
-                                  "-f", "csv"])
+        range(16, 24)
+    )
+    queried = runner.invoke(
+        app, ["query", str(run.path), "SELECT count(*) AS n FROM scalars", "-f", "csv"]
+    )
     assert queried.exit_code == 0, queried.output
     assert queried.stdout.splitlines() == ["n", "16"]
-    assert queried.stderr.count("\n") == 1 and "damaged: scalars/part-00001.parquet" in \
-        queried.stderr
-    compared = runner.invoke(app, ["compare", str(run.path), str(clean.path), "--bootstrap",
-                                   "100", "-f", "csv"])
+    assert (
+        queried.stderr.count("\n") == 1 and "damaged: scalars/part-00001.parquet" in queried.stderr
+    )
+    compared = runner.invoke(
+        app, ["compare", str(run.path), str(clean.path), "--bootstrap", "100", "-f", "csv"]
+    )
     assert compared.exit_code == 0, compared.output
     assert compared.stderr.count("\n") == 1 and str(run.path) in compared.stderr
     assert len(pd.read_csv(io.StringIO(compared.stdout))) > 0
@@ -113,8 +137,14 @@ def test_a_damaged_run_is_named_read_on_its_good_chunks_and_repaired_bit_for_bit
 def test_chunks_written_but_not_recorded_are_recomputed(tmp_path, design, clean):
     log = tmp_path / "log.txt"
     simulate = functools.partial(logging_simulate, log_file=str(log))
-    common = {"seed": SEED, "out_dir": tmp_path, "run_id": "r", "meta": META, "chunk_size": 8,
-              "progress": False}
+    common = {
+        "seed": SEED,
+        "out_dir": tmp_path,
+        "run_id": "r",
+        "meta": META,
+        "chunk_size": 8,
+        "progress": False,
+    }
     run = run_experiments(simulate, design, **common)
     manifest = run.path / MANIFEST_FILE
     recorded = json.loads(manifest.read_text())
@@ -135,7 +165,12 @@ def test_chunks_written_but_not_recorded_are_recomputed(tmp_path, design, clean)
     again = run_experiments(simulate, design, **common)
     assert computed(log) == list(range(40))
     assert digests(again) == digests(clean) and sorted(read_manifest(again.path)[0]) == [
-        0, 1, 2, 3, 4]
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
 
 
 def test_temporaries_are_removed_only_when_their_writer_is_dead(tmp_path):

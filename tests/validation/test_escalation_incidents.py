@@ -30,9 +30,16 @@ def test_shipped_rows_are_dated_and_sourced():
     assert frame["year"].between(2015, 2025).all()
 
 
-@pytest.mark.parametrize("index, value, field", [
-    (0, "", "date"), (0, "2014-12-31", "date"), (5, "", "source_url"),
-    (3, "2", "hostility_level"), (4, "yes", "fatal")])
+@pytest.mark.parametrize(
+    "index, value, field",
+    [
+        (0, "", "date"),
+        (0, "2014-12-31", "date"),
+        (5, "", "source_url"),
+        (3, "2", "hostility_level"),
+        (4, "yes", "fatal"),
+    ],
+)
 def test_loader_refuses_a_bad_row_in_one_line(tmp_path, index, value, field):
     row = list(GOOD)
     row[index] = value

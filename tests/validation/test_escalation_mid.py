@@ -32,17 +32,23 @@ def test_readme_counts(frame):
     decade = np.minimum(members["dispute_start_year"] // 10 * 10, 2010)
     assert decade.value_counts().sort_index().tolist() == [12, 25, 9, 12, 8, 8, 8]
     fatal = members[members["dispute_fatality"] >= 1]
-    assert (np.minimum(fatal["dispute_start_year"] // 10 * 10, 2010).value_counts()
-            .sort_index().tolist()) == [4, 3, 1, 1, 1, 1]
+    assert (
+        np.minimum(fatal["dispute_start_year"] // 10 * 10, 2010)
+        .value_counts()
+        .sort_index()
+        .tolist()
+    ) == [4, 3, 1, 1, 1, 1]
 
 
 def test_era_counts_by_a_second_route(frame):
     """Counts by set arithmetic on the dyad rows, not by the fit's group-by."""
     members = frame[frame["nato_member_at_dispute_start"] == 1]
-    force = set(members.loc[(members["rus_hostlev"] >= 4) | (members["nato_hostlev"] >= 4),
-                            "dispnum"])
-    fatal = set(members.loc[(members["rus_fatality"] >= 1) | (members["nato_fatality"] >= 1),
-                            "dispnum"])
+    force = set(
+        members.loc[(members["rus_hostlev"] >= 4) | (members["nato_hostlev"] >= 4), "dispnum"]
+    )
+    fatal = set(
+        members.loc[(members["rus_fatality"] >= 1) | (members["nato_fatality"] >= 1), "dispnum"]
+    )
     year = members.groupby("dispnum")["dispute_start_year"].first()
     counts = es.era_counts()
     for era, years in es.ERAS.items():
@@ -53,7 +59,10 @@ def test_era_counts_by_a_second_route(frame):
     assert [counts["cold_war"][k] for k in ("years", "use_of_force", "fatal")] == [43, 31, 6]
     assert [counts["post_cold_war"][k] for k in ("years", "use_of_force", "fatal")] == [22, 9, 2]
     assert [counts["war_in_ukraine_2014"][k] for k in ("years", "use_of_force", "fatal")] == [
-        1, 1, 0]
+        1,
+        1,
+        0,
+    ]
     assert fatal <= force  # every fatal dispute is also a use-of-force dispute
 
 
@@ -80,8 +89,10 @@ def test_intervals_recover_a_known_rate_in_simulated_data():
     rng = np.random.default_rng(3)
     rate, years = 0.4, 22.0
     counts = rng.poisson(rate * years, size=4000)
-    covered = [es.rate_interval(int(k), years)[1] <= rate <= es.rate_interval(int(k), years)[2]
-               for k in counts]
+    covered = [
+        es.rate_interval(int(k), years)[1] <= rate <= es.rate_interval(int(k), years)[2]
+        for k in counts
+    ]
     # Jeffreys intervals have close to nominal frequentist coverage (Brown, Cai & DasGupta).
     assert 0.93 <= np.mean(covered) <= 0.98
 

@@ -129,8 +129,13 @@ def test_defaults_are_the_fit(fit):
     for value, j in ((d.log_hr_peacekeepers, pk), (d.log_hr_treaty, treaty)):
         assert value == pytest.approx(fit.coef[j], abs=5e-4)
     assert {r["name"] for r in describe_parameters(du.DurabilityParameters)} == {
-        "shape", "scale_months", "log_hr_peacekeepers", "log_hr_treaty", "log_hr_guarantees",
-        "log_hr_interstate"}
+        "shape",
+        "scale_months",
+        "log_hr_peacekeepers",
+        "log_hr_treaty",
+        "log_hr_guarantees",
+        "log_hr_interstate",
+    }
     # The range the simulation draws from is the scenario's (the one place): the fit's 95 % CI.
     from accord.scenario import load_scenario
 

@@ -43,8 +43,13 @@ def test_cost_term_when_asked():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["opinion", "durability", "escalation"])
 def test_cli_json(name):
-    done = subprocess.run([sys.executable, "-m", "accord", "fit", name, "--format", "json"],
-                          capture_output=True, text=True, env=os.environ.copy(), check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "accord", "fit", name, "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=True,
+    )
     shaped = json.loads(done.stdout)
     assert shaped["model"] == name
     assert {"source", "n", "years"} <= set(shaped["data"])

@@ -27,14 +27,17 @@ def baseline():
     seed = 20262207  # not the calibration's seed
     design = variant_design(spec, "baseline", 4000, seed=seed)
     design = history_matching.apply(
-        design, history_matching.load(history_matching.shipped_path(scenario)), seed)
+        design, history_matching.load(history_matching.shipped_path(scenario)), seed
+    )
     return simulate_chunk(design, seed, spec=compile_spec(spec, scenario, seed=seed)).scalars
 
 
 def test_decisive_and_freeze_shares_sit_in_the_record(baseline):
     record = war_duration.long_war_end_types()["ucdp_war_intensity_episodes"]
-    for kinds, cell in ((("decision", "collapse"), record["decisive"]),
-                        (("freeze",), record["freeze"])):
+    for kinds, cell in (
+        (("decision", "collapse"), record["decisive"]),
+        (("freeze",), record["freeze"]),
+    ):
         share, ended = war_end.ended_share(baseline, kinds)
         assert ended > 1000
         assert cell["low"] <= share <= cell["high"], (kinds, share, cell)

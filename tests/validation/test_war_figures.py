@@ -23,8 +23,10 @@ def _script():
 def test_the_docs_record_rows_are_the_datas():
     text = (ROOT / "docs" / "models" / "war-figures.md").read_text(encoding="utf-8")
     assert re.search(r"at commit [0-9a-f]{7}", text)
-    written = {m.group(1): (int(m.group(2)), int(m.group(3)))
-               for m in re.finditer(r"^\| (\w+) \| (\d+) of (\d+) \|", text, re.M)}
+    written = {
+        m.group(1): (int(m.group(2)), int(m.group(3)))
+        for m in re.finditer(r"^\| (\w+) \| (\d+) of (\d+) \|", text, re.M)
+    }
     fresh = {row["name"]: (row["count"], row["n"]) for row in _script().record_rows()}
     assert written == fresh
 

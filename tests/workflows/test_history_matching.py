@@ -37,8 +37,9 @@ def test_shipped_calibration_has_the_contract_shape(shipped):
     assert names == {t["name"] for t in calibration.observed_targets()}
     for target in shipped["targets"]:
         if not target["held_out"]:
-            assert (target["observed"]["low"] <= target["simulated"]
-                    <= target["observed"]["high"]), target["name"]
+            assert target["observed"]["low"] <= target["simulated"] <= target["observed"]["high"], (
+                target["name"]
+            )
     assert shipped["status"] == "calibrated" and shipped["accepted"]
     declared = {p["name"] for p in shipped["parameters"]}
     assert all(set(point) == declared for point in shipped["accepted"])
@@ -60,14 +61,19 @@ def test_targets_come_from_the_record_not_from_the_fits():
         observed = target["observed"]
         assert observed["value"] == pytest.approx(observed["count"] / observed["n"])
         assert "fit" not in target["source"].lower(), target["name"]
-    assert (targets["hazard_year_1"]["observed"]["count"],
-            targets["hazard_year_1"]["observed"]["n"]) == (2, 11)  # COW: reached 3 years
+    assert (
+        targets["hazard_year_1"]["observed"]["count"],
+        targets["hazard_year_1"]["observed"]["n"],
+    ) == (2, 11)  # COW: reached 3 years
 
 
-@pytest.mark.parametrize("observed, message", [
-    ({"value": 0.5, "low": 0.1, "high": 0.4, "count": 1, "n": 2}, "excludes its own value"),
-    ({"value": 0.0, "low": 0.0, "high": 1.0, "count": 0, "n": 0}, "empty sample"),
-])
+@pytest.mark.parametrize(
+    "observed, message",
+    [
+        ({"value": 0.5, "low": 0.1, "high": 0.4, "count": 1, "n": 2}, "excludes its own value"),
+        ({"value": 0.0, "low": 0.0, "high": 1.0, "count": 0, "n": 0}, "empty sample"),
+    ],
+)
 def test_a_bad_target_is_one_error_line(observed, message):
     from accord.spec.errors import ScenarioError
 
@@ -77,9 +83,18 @@ def test_a_bad_target_is_one_error_line(observed, message):
 
 
 def test_the_same_seed_gives_the_same_accepted_set(flagship, tmp_path):
-    runs = [calibration.calibrate(flagship, out_dir=tmp_path / name, points=6, replicates=20,
-                                  waves=1, seed=11, progress=False)["evaluated"]
-            for name in ("a", "b")]
+    runs = [
+        calibration.calibrate(
+            flagship,
+            out_dir=tmp_path / name,
+            points=6,
+            replicates=20,
+            waves=1,
+            seed=11,
+            progress=False,
+        )["evaluated"]
+        for name in ("a", "b")
+    ]
     assert runs[0] == runs[1]
 
 
@@ -105,14 +120,18 @@ def test_a_fresh_run_with_the_shipped_calibration_meets_every_target(flagship, s
         value, count = simulated[target["name"]]
         assert count > 100, target["name"]
         assert target["observed"]["low"] <= value <= target["observed"]["high"], (
-            target["name"], value, target["observed"])
+            target["name"],
+            value,
+            target["observed"],
+        )
 
 
 def test_apply_gives_each_experiment_its_own_accepted_point(shipped):
     design = pd.DataFrame({"experiment": np.arange(500)})
     whole = calibration.apply(design, shipped, 7)
-    parts = pd.concat([calibration.apply(design.iloc[i:i + 37], shipped, 7)
-                       for i in range(0, 500, 37)])
+    parts = pd.concat(
+        [calibration.apply(design.iloc[i : i + 37], shipped, 7) for i in range(0, 500, 37)]
+    )
     pd.testing.assert_frame_equal(whole, parts)
     accepted = {tuple(sorted(p.items())) for p in shipped["accepted"]}
     names = sorted(shipped["accepted"][0])
@@ -122,8 +141,9 @@ def test_apply_gives_each_experiment_its_own_accepted_point(shipped):
 
 @pytest.mark.slow
 def test_calibrate_writes_targets_and_the_accepted_region(flagship, tmp_path):
-    result = calibration.calibrate(flagship, out_dir=tmp_path / "cal", points=4, replicates=20,
-                                   waves=1, seed=3, progress=False)
+    result = calibration.calibrate(
+        flagship, out_dir=tmp_path / "cal", points=4, replicates=20, waves=1, seed=3, progress=False
+    )
     written = json.loads((tmp_path / "cal" / "calibration.json").read_text())
     assert written["targets"][0].keys() >= {"name", "observed", "simulated"}
     assert written["targets"][0]["observed"].keys() >= {"low", "high"}
@@ -146,9 +166,25 @@ def test_run_says_whether_it_used_the_calibration(tmp_path):
 
     for flag, expected in (([], "calibrated ("), (["--uncalibrated"], "uncalibrated")):
         out = tmp_path / ("plain" if flag else "calibrated")
-        subprocess.run([sys.executable, "-m", "accord", "run", "ukraine-2025", "-v", "baseline",
-                        "-n", "8", "--no-report", "--out", str(out), *flag],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "accord",
+                "run",
+                "ukraine-2025",
+                "-v",
+                "baseline",
+                "-n",
+                "8",
+                "--no-report",
+                "--out",
+                str(out),
+                *flag,
+            ],
+            check=True,
+            capture_output=True,
+        )
         assert Run(out / "baseline").meta["calibration"].startswith(expected)
 
 
@@ -159,12 +195,24 @@ def test_the_public_api_and_the_cli_calibrate(tmp_path):
 
     import accord
 
-    result = accord.calibrate("ukraine-2025", tmp_path / "api", points=4, replicates=20,
-                              waves=1, seed=5)
+    result = accord.calibrate(
+        "ukraine-2025", tmp_path / "api", points=4, replicates=20, waves=1, seed=5
+    )
     assert all(np.isfinite(t["simulated"]) for t in result["targets"])
     with pytest.raises(accord.ScenarioError):
         accord.calibrate("ukraine-2025", tmp_path / "bad", points=0)
-    done = subprocess.run([sys.executable, "-m", "accord", "calibrate", "no-such-scenario",
-                           "--out", str(tmp_path / "cli")], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "calibrate",
+            "no-such-scenario",
+            "--out",
+            str(tmp_path / "cli"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert not (tmp_path / "cli").exists()

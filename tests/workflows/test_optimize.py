@@ -10,11 +10,18 @@ from accord.workflows.optimize import optimize
 
 
 def test_optimize_returns_non_dominated_policies_with_robustness() -> None:
-    result = optimize("ukraine-2025", ["max:peace_holds_5y", "min:aid_total_europe"],
-                      futures=6, population=8, generations=2, seed=3)
+    result = optimize(
+        "ukraine-2025",
+        ["max:peace_holds_5y", "min:aid_total_europe"],
+        futures=6,
+        population=8,
+        generations=2,
+        seed=3,
+    )
     assert result["pareto"] and len(result["hypervolume"]) == 2
-    means = np.array([[-p["peace_holds_5y"]["mean"], p["aid_total_europe"]["mean"]]
-                      for p in result["pareto"]])
+    means = np.array(
+        [[-p["peace_holds_5y"]["mean"], p["aid_total_europe"]["mean"]] for p in result["pareto"]]
+    )
     for i, row in enumerate(means):  # no policy of the set dominates another
         others = np.delete(means, i, axis=0)
         assert not np.any(np.all(others <= row, axis=1) & np.any(others < row, axis=1))
@@ -52,8 +59,10 @@ def test_bad_numbers_are_refused_with_one_line(kwargs: dict, message: str) -> No
 def test_empty_and_unknown_objectives_have_exact_messages() -> None:
     with pytest.raises(ScenarioError) as caught:
         optimize("ukraine-2025", [])
-    assert str(caught.value) == ("<input>: field '--objectives': no objectives "
-                                 "(expected e.g. max:peace_holds_5y,min:aid_total_europe)")
+    assert str(caught.value) == (
+        "<input>: field '--objectives': no objectives "
+        "(expected e.g. max:peace_holds_5y,min:aid_total_europe)"
+    )
     with pytest.raises(ScenarioError) as caught:
         optimize("ukraine-2025", ["max:no_such"], futures=2, population=2, generations=1)
     text = str(caught.value)
@@ -73,7 +82,8 @@ def test_a_search_over_the_cap_is_refused_unless_forced(monkeypatch) -> None:
         optimize("ukraine-2025", OBJECTIVES, population=1000, generations=100, log=lines.append)
     assert str(caught.value) == (
         f"<input>: field '--population': job too large: {cost.text()}; "
-        "pass --force to run it anyway (expected at most 10 min and 4 GiB)")
+        "pass --force to run it anyway (expected at most 10 min and 4 GiB)"
+    )
     assert lines == []  # refused before anything ran
     # force=True passes the cap: the search starts (stopped at its first simulation here).
     import accord.simulation as simulation
@@ -99,8 +109,9 @@ def test_the_estimate_grows_with_population_generations_and_futures() -> None:
 
 def test_progress_is_one_line_per_generation() -> None:
     lines: list[str] = []
-    result = optimize("ukraine-2025", OBJECTIVES, futures=2, population=4, generations=2,
-                      seed=5, log=lines.append)
+    result = optimize(
+        "ukraine-2025", OBJECTIVES, futures=2, population=4, generations=2, seed=5, log=lines.append
+    )
     assert len(lines) == 2
     for k, line in enumerate(lines, start=1):
         assert line.startswith(f"optimize: generation {k} of 2, ")
@@ -114,10 +125,15 @@ def test_cli_bad_input_is_one_line_and_exit_2() -> None:
 
     from accord.cli import app
 
-    for args in (["--population", "1"], ["--generations", "0"], ["--futures", "0"],
-                 ["--population", "1000", "--generations", "100"]):
-        result = CliRunner().invoke(app, ["optimize", "ukraine-2025", "--objectives",
-                                          "max:peace_holds_5y", *args])
+    for args in (
+        ["--population", "1"],
+        ["--generations", "0"],
+        ["--futures", "0"],
+        ["--population", "1000", "--generations", "100"],
+    ):
+        result = CliRunner().invoke(
+            app, ["optimize", "ukraine-2025", "--objectives", "max:peace_holds_5y", *args]
+        )
         assert result.exit_code == 2, result.output
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error:"), lines
@@ -146,8 +162,10 @@ def test_batched_evaluation_keeps_common_random_numbers() -> None:
     both["reassurance_force_k"] = [0] * 4 + [50] * 4
     together = simulate_chunk(both, 9, spec=compiled).scalars
     for k in range(2):
-        np.testing.assert_array_equal(together["europe_cost_total"].to_numpy()[4 * k:4 * k + 4],
-                                      alone[k]["europe_cost_total"].to_numpy())
+        np.testing.assert_array_equal(
+            together["europe_cost_total"].to_numpy()[4 * k : 4 * k + 4],
+            alone[k]["europe_cost_total"].to_numpy(),
+        )
 
 
 def test_the_archive_pareto_set_on_a_synthetic_two_objective_problem(monkeypatch) -> None:
@@ -169,8 +187,15 @@ def test_the_archive_pareto_set_on_a_synthetic_two_objective_problem(monkeypatch
             seen[tuple(int(v) for v in point)] = row
         return f
 
-    result = nsga2(recording, [(-0.49, options - 0.51)] * 2, 2, population=16, generations=10,
-                   seed=2, integer=[True, True])
+    result = nsga2(
+        recording,
+        [(-0.49, options - 0.51)] * 2,
+        2,
+        population=16,
+        generations=10,
+        seed=2,
+        integer=[True, True],
+    )
     assert np.all(result["x"] == np.round(result["x"]))  # integer points only
     keys = sorted(seen)
     front = {keys[i] for i in non_dominated(np.array([seen[k] for k in keys]))}
@@ -182,13 +207,16 @@ def test_the_flagship_pareto_set_has_at_least_five_distinct_policies() -> None:
     # Europe's cost with the force's cost: the levers that buy peace now cost something (with
     # aid alone, one policy was cheapest and most peaceful: a front of one point, checked by
     # enumerating every lever combination). The default population and generations.
-    result = optimize("ukraine-2025", ["max:peace_holds_5y", "min:europe_cost_total"],
-                      futures=10, seed=4)
+    result = optimize(
+        "ukraine-2025", ["max:peace_holds_5y", "min:europe_cost_total"], futures=10, seed=4
+    )
     pareto = result["pareto"]
-    assert len(pareto) >= 5, [(p["peace_holds_5y"]["mean"], p["europe_cost_total"]["mean"])
-                              for p in pareto]
-    points = np.array([[-p["peace_holds_5y"]["mean"], p["europe_cost_total"]["mean"]]
-                       for p in pareto])
+    assert len(pareto) >= 5, [
+        (p["peace_holds_5y"]["mean"], p["europe_cost_total"]["mean"]) for p in pareto
+    ]
+    points = np.array(
+        [[-p["peace_holds_5y"]["mean"], p["europe_cost_total"]["mean"]] for p in pareto]
+    )
     assert len(np.unique(points, axis=0)) == len(pareto)  # distinct outcomes, not copies
     for i, row in enumerate(points):
         others = np.delete(points, i, axis=0)
@@ -197,36 +225,69 @@ def test_the_flagship_pareto_set_has_at_least_five_distinct_policies() -> None:
     assert len(set(levers)) == len(levers)
 
 
-@pytest.mark.parametrize("bad", ["cost", "europe_cost_total<", "europe_cost_total<=x",
-                                 "europe_cost_total==3", "europe_cost_total<=inf"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "cost",
+        "europe_cost_total<",
+        "europe_cost_total<=x",
+        "europe_cost_total==3",
+        "europe_cost_total<=inf",
+    ],
+)
 def test_bad_constraints_are_one_line_errors(bad: str) -> None:
     with pytest.raises(ScenarioError) as caught:
         optimize("ukraine-2025", OBJECTIVES, constraints=[bad])
     text = str(caught.value)
     assert text.splitlines() == [text] and "field '--constraints': bad constraint" in text
     with pytest.raises(ScenarioError, match="field '--constraints': unknown outcome"):
-        optimize("ukraine-2025", OBJECTIVES, constraints=["no_such<=1"], futures=2,
-                 population=2, generations=1)
+        optimize(
+            "ukraine-2025",
+            OBJECTIVES,
+            constraints=["no_such<=1"],
+            futures=2,
+            population=2,
+            generations=1,
+        )
 
 
 @pytest.mark.slow
 def test_constraints_hold_for_every_pareto_policy() -> None:
-    free = optimize("ukraine-2025", ["max:peace_holds_5y", "min:europe_cost_total"],
-                    futures=4, population=12, generations=3, seed=6)
+    free = optimize(
+        "ukraine-2025",
+        ["max:peace_holds_5y", "min:europe_cost_total"],
+        futures=4,
+        population=12,
+        generations=3,
+        seed=6,
+    )
     costs = sorted(p["europe_cost_total"]["mean"] for p in free["pareto"])
     assert len(costs) >= 2
     bound = 0.5 * (costs[0] + costs[-1])
-    held = optimize("ukraine-2025", ["max:peace_holds_5y", "min:europe_cost_total"],
-                    constraints=[f"europe_cost_total<={bound}", "peace_holds_5y>=0.1"],
-                    futures=4, population=12, generations=3, seed=6)
+    held = optimize(
+        "ukraine-2025",
+        ["max:peace_holds_5y", "min:europe_cost_total"],
+        constraints=[f"europe_cost_total<={bound}", "peace_holds_5y>=0.1"],
+        futures=4,
+        population=12,
+        generations=3,
+        seed=6,
+    )
     assert held["pareto"] and held["feasible"] <= held["evaluations"]
     for policy in held["pareto"]:
         assert policy["europe_cost_total"]["mean"] <= bound
         assert policy["peace_holds_5y"]["mean"] >= 0.1
         # The constraint is the satisficing threshold of its outcome.
         assert 0.0 <= policy["europe_cost_total"]["satisficing"] <= 1.0
-    impossible = optimize("ukraine-2025", OBJECTIVES, constraints=["peace_holds_5y>=1.5"],
-                          futures=2, population=4, generations=1, seed=6)
+    impossible = optimize(
+        "ukraine-2025",
+        OBJECTIVES,
+        constraints=["peace_holds_5y>=1.5"],
+        futures=2,
+        population=4,
+        generations=1,
+        seed=6,
+    )
     assert impossible["pareto"] == [] and impossible["feasible"] == 0
 
 
@@ -237,8 +298,14 @@ def test_saved_variants_rerun_the_chosen_policies(tmp_path) -> None:
     from accord.workflows.optimize import save_variants
     from accord.workflows.scenarios import load
 
-    result = optimize("ukraine-2025", ["max:peace_holds_5y", "min:europe_cost_total"],
-                      futures=3, population=6, generations=2, seed=8)
+    result = optimize(
+        "ukraine-2025",
+        ["max:peace_holds_5y", "min:europe_cost_total"],
+        futures=3,
+        population=6,
+        generations=2,
+        seed=8,
+    )
     names = save_variants(result, "ukraine-2025", tmp_path / "chosen")
     assert names == [f"pareto-{k}" for k in range(1, len(result["pareto"]) + 1)]
     copy = load(tmp_path / "chosen")
@@ -253,7 +320,8 @@ def test_saved_variants_rerun_the_chosen_policies(tmp_path) -> None:
         design[lever.name] = [lever.options[0]] * len(design)
     scalars = simulate_chunk(design, 8, spec=compile_spec(spec, copy, seed=8)).scalars
     assert scalars["europe_cost_total"].mean() == pytest.approx(
-        result["pareto"][0]["europe_cost_total"]["mean"], rel=1e-12)
+        result["pareto"][0]["europe_cost_total"]["mean"], rel=1e-12
+    )
     with pytest.raises(ScenarioError, match="not empty"):
         save_variants(result, "ukraine-2025", tmp_path / "chosen")
 
@@ -267,15 +335,39 @@ def test_cli_constraints_and_save_variants(tmp_path) -> None:
     from accord.cli import app
 
     out = tmp_path / "variants"
-    result = CliRunner().invoke(app, [
-        "optimize", "ukraine-2025", "--objectives", "max:peace_holds_5y,min:europe_cost_total",
-        "--constraints", "peace_holds_5y>=0.05", "--futures", "2", "--population", "4",
-        "--generations", "1", "--save-variants", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "optimize",
+            "ukraine-2025",
+            "--objectives",
+            "max:peace_holds_5y,min:europe_cost_total",
+            "--constraints",
+            "peace_holds_5y>=0.05",
+            "--futures",
+            "2",
+            "--population",
+            "4",
+            "--generations",
+            "1",
+            "--save-variants",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["constraints"] == ["peace_holds_5y>=0.05"]
     assert data["saved_variants"]["variants"][0] == "pareto-1"
     assert (out / "simulation.yaml").is_file()
-    bad = CliRunner().invoke(app, ["optimize", "ukraine-2025", "--objectives",
-                                   "max:peace_holds_5y", "--constraints", "peace>>1"])
+    bad = CliRunner().invoke(
+        app,
+        [
+            "optimize",
+            "ukraine-2025",
+            "--objectives",
+            "max:peace_holds_5y",
+            "--constraints",
+            "peace>>1",
+        ],
+    )
     assert bad.exit_code == 2 and bad.stderr.strip().count("\n") == 0

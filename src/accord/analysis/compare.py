@@ -28,7 +28,15 @@ from accord.analysis.intervals import difference_interval
 from accord.spec.errors import ScenarioError
 
 RESULT_COLUMNS = [
-    "outcome", "statistic", "n_a", "n_b", "mean_a", "mean_b", "difference", "ci_low", "ci_high",
+    "outcome",
+    "statistic",
+    "n_a",
+    "n_b",
+    "mean_a",
+    "mean_b",
+    "difference",
+    "ci_low",
+    "ci_high",
 ]
 _BLOCK_ELEMENTS = 4_000_000  # resampled values held at once
 
@@ -36,10 +44,13 @@ _BLOCK_ELEMENTS = 4_000_000  # resampled values held at once
 def numeric_outcomes(scalars: pd.DataFrame) -> list[str]:
     """Numeric (or boolean) columns of a scalars table, other than ``experiment``."""
     return [
-        column for column in scalars.columns
+        column
+        for column in scalars.columns
         if column != "experiment"
-        and (pd.api.types.is_numeric_dtype(scalars[column])
-             or pd.api.types.is_bool_dtype(scalars[column]))
+        and (
+            pd.api.types.is_numeric_dtype(scalars[column])
+            or pd.api.types.is_bool_dtype(scalars[column])
+        )
     ]
 
 
@@ -125,8 +136,12 @@ def compare_scalars(
         outcomes = [c for c in numeric_outcomes(scalars_a) if c in shared]
     missing = [c for c in outcomes if c not in scalars_a.columns or c not in scalars_b.columns]
     if missing:
-        raise ScenarioError(None, f"unknown outcome(s) {missing}", field="outcomes",
-                            expected=f"one of {numeric_outcomes(scalars_a)}")
+        raise ScenarioError(
+            None,
+            f"unknown outcome(s) {missing}",
+            field="outcomes",
+            expected=f"one of {numeric_outcomes(scalars_a)}",
+        )
     if not outcomes:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     if len(scalars_a) == 0 or len(scalars_b) == 0:
@@ -157,8 +172,9 @@ def compare_scalars(
                 column_a, column_b = values_a[:, column], values_b[:, column]
                 d = difference_interval(column_a, column_b, paired=paired, level=level)
                 mean_low[column], mean_high[column] = d.low, d.high
-                s = difference_interval(~np.isnan(column_a), ~np.isnan(column_b),
-                                        paired=paired, level=level)
+                s = difference_interval(
+                    ~np.isnan(column_a), ~np.isnan(column_b), paired=paired, level=level
+                )
                 share_low[column], share_high[column] = s.low, s.high
         else:
             raise ValueError(f"method must be 'closed' or 'bootstrap', got {method!r}")
@@ -173,17 +189,38 @@ def compare_scalars(
             statistic = "probability"
         else:
             statistic = "mean"
-        rows.append(_row(outcome, statistic, values_a, values_b, column, mean_a, mean_b,
-                         mean_low, mean_high))
+        rows.append(
+            _row(
+                outcome, statistic, values_a, values_b, column, mean_a, mean_b, mean_low, mean_high
+            )
+        )
         if has_missing:
-            rows.append(_row(outcome, "share observed", values_a, values_b, column, share_a,
-                             share_b, share_low, share_high))
+            rows.append(
+                _row(
+                    outcome,
+                    "share observed",
+                    values_a,
+                    values_b,
+                    column,
+                    share_a,
+                    share_b,
+                    share_low,
+                    share_high,
+                )
+            )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
 def _row(
-    outcome: str, statistic: str, values_a: np.ndarray, values_b: np.ndarray, column: int,
-    stat_a: np.ndarray, stat_b: np.ndarray, low: np.ndarray, high: np.ndarray,
+    outcome: str,
+    statistic: str,
+    values_a: np.ndarray,
+    values_b: np.ndarray,
+    column: int,
+    stat_a: np.ndarray,
+    stat_b: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
 ) -> dict[str, Any]:
     return {
         "outcome": outcome,
@@ -213,8 +250,11 @@ def runs_are_paired(run_a: Any, run_b: Any) -> bool:
     if len(design_a) != len(design_b):
         return False
     try:
-        return bool(design_a[names_a].reset_index(drop=True).equals(
-            design_b[names_b].reset_index(drop=True)))
+        return bool(
+            design_a[names_a]
+            .reset_index(drop=True)
+            .equals(design_b[names_b].reset_index(drop=True))
+        )
     except KeyError:
         return False
 
@@ -238,10 +278,19 @@ def compare_runs(
     if paired == "auto":
         paired = runs_are_paired(run_a, run_b)
     scalars_a, scalars_b = run_a.scalars(), run_b.scalars()
-    if paired and not np.array_equal(scalars_a["experiment"].to_numpy(),
-                                      scalars_b["experiment"].to_numpy()):
+    if paired and not np.array_equal(
+        scalars_a["experiment"].to_numpy(), scalars_b["experiment"].to_numpy()
+    ):
         paired = False  # an incomplete run: fall back to independent resampling
-    table = compare_scalars(scalars_a, scalars_b, outcomes=outcomes, n_bootstrap=n_bootstrap,
-                            seed=seed, level=level, paired=bool(paired), method=method)
+    table = compare_scalars(
+        scalars_a,
+        scalars_b,
+        outcomes=outcomes,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        level=level,
+        paired=bool(paired),
+        method=method,
+    )
     table.attrs["paired"] = bool(paired)
     return table

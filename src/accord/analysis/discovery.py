@@ -90,9 +90,16 @@ class PrimResult:
     def box(self, step: int) -> PrimBox:
         """The box after ``step`` peels."""
         row = self.trajectory.iloc[step]
-        return self._box(step, self._lows[step], self._highs[step], self._kept[step],
-                         float(row["coverage"]), float(row["density"]), float(row["support"]),
-                         int(row["n_in"]))
+        return self._box(
+            step,
+            self._lows[step],
+            self._highs[step],
+            self._kept[step],
+            float(row["coverage"]),
+            float(row["density"]),
+            float(row["support"]),
+            int(row["n_in"]),
+        )
 
     def paste(self, step: int, alpha: float = 0.01) -> PrimBox:
         """The box after ``step`` peels, grown back by pasting (see the module docstring).
@@ -120,8 +127,9 @@ class PrimResult:
                 near = (outside_count == 1) & ~inside_on[:, d]
                 if not near.any():
                     continue
-                for move, added in _pastes(x[:, d], near, low[d], high[d], kept.get(d),
-                                           max(1, int(np.ceil(alpha * n_in)))):
+                for move, added in _pastes(
+                    x[:, d], near, low[d], high[d], kept.get(d), max(1, int(np.ceil(alpha * n_in)))
+                ):
                     n_add = int(added.sum())
                     mean = (sum_in + float(y[added].sum())) / (n_in + n_add)
                     if best is None or (mean, n_add) > best:
@@ -138,12 +146,30 @@ class PrimResult:
             pasted += 1
         # The loop only stops right after computing ``inside`` for the final limits.
         stats = _record(y, np.asarray(inside), float(y.sum()), 0)
-        return self._box(step, low, high, kept, stats["coverage"], stats["density"],
-                         stats["support"], stats["n_in"], pasted)
+        return self._box(
+            step,
+            low,
+            high,
+            kept,
+            stats["coverage"],
+            stats["density"],
+            stats["support"],
+            stats["n_in"],
+            pasted,
+        )
 
-    def _box(self, step: int, low: np.ndarray, high: np.ndarray, kept: dict[int, frozenset],
-             coverage: float, density: float, support: float, n_in: int,
-             pasted: int = 0) -> PrimBox:
+    def _box(
+        self,
+        step: int,
+        low: np.ndarray,
+        high: np.ndarray,
+        kept: dict[int, frozenset],
+        coverage: float,
+        density: float,
+        support: float,
+        n_in: int,
+        pasted: int = 0,
+    ) -> PrimBox:
         kept_text: list[str] = []
         low_out: list[object] = []
         high_out: list[object] = []
@@ -197,9 +223,11 @@ def sample_warnings(n: int, inputs: int) -> tuple[str, ...]:
     """The minimum-sample warning of a PRIM fit on ``n`` experiments and ``inputs`` inputs."""
     need = MIN_PER_INPUT * inputs
     if inputs and n < need:
-        return (f"PRIM on {n} experiments and {inputs} inputs: fewer than {MIN_PER_INPUT} per "
-                f"input ({need}); boxes may restrict inputs by chance (check quasi-p values "
-                "and bootstrap stability)",)
+        return (
+            f"PRIM on {n} experiments and {inputs} inputs: fewer than {MIN_PER_INPUT} per "
+            f"input ({need}); boxes may restrict inputs by chance (check quasi-p values "
+            "and bootstrap stability)",
+        )
     return ()
 
 
@@ -255,14 +283,12 @@ def prim(
     global_low = x.min(axis=0) if n_total else np.zeros(x.shape[1])
     global_high = x.max(axis=0) if n_total else np.zeros(x.shape[1])
 
-    is_categorical = np.array([name in categories for name in map(str, inputs.columns)],
-                              dtype=bool)
+    is_categorical = np.array([name in categories for name in map(str, inputs.columns)], dtype=bool)
     numeric_dims = np.flatnonzero(~is_categorical)
     categorical_dims = np.flatnonzero(is_categorical)
     inside = np.ones(n_total, dtype=bool)
     lows, highs = [global_low.copy()], [global_high.copy()]
-    kept = [{int(d): frozenset(np.unique(x[:, d]).astype(int).tolist())
-             for d in categorical_dims}]
+    kept = [{int(d): frozenset(np.unique(x[:, d]).astype(int).tolist()) for d in categorical_dims}]
     records = [_record(target, inside, total_y, 0)]
     while x.shape[1] and n_total:
         xin, yin = x[inside], target[inside]
@@ -364,7 +390,11 @@ def _inside_per_input(
 
 
 def _pastes(
-    values: np.ndarray, near: np.ndarray, low: float, high: float, kept: frozenset | None,
+    values: np.ndarray,
+    near: np.ndarray,
+    low: float,
+    high: float,
+    kept: frozenset | None,
     count: int,
 ) -> Iterator[tuple[Any, np.ndarray]]:
     """Candidate pastes on one input: ``(move, added mask)``.
@@ -413,8 +443,9 @@ def _record(target: np.ndarray, inside: np.ndarray, total_y: float, n_restricted
     }
 
 
-def _inside(x: np.ndarray, low: np.ndarray, high: np.ndarray, kept: dict[int, frozenset]
-            ) -> np.ndarray:
+def _inside(
+    x: np.ndarray, low: np.ndarray, high: np.ndarray, kept: dict[int, frozenset]
+) -> np.ndarray:
     return np.asarray(_inside_per_input(x, low, high, kept).all(axis=1))
 
 
@@ -449,10 +480,17 @@ def quasi_p_values(result: PrimResult, step: int) -> pd.Series:
     return pd.Series(values, name="quasi_p", dtype=float)
 
 
-def bootstrap_stability(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *,
-                        replicates: int = 50, seed: int = 0, alpha: float = 0.05,
-                        min_support: float = 0.05, min_coverage: float = 0.5,
-                        max_restricted: int | None = None) -> pd.DataFrame:
+def bootstrap_stability(
+    inputs: pd.DataFrame,
+    y: np.ndarray | pd.Series,
+    *,
+    replicates: int = 50,
+    seed: int = 0,
+    alpha: float = 0.05,
+    min_support: float = 0.05,
+    min_coverage: float = 0.5,
+    max_restricted: int | None = None,
+) -> pd.DataFrame:
     """PRIM on ``replicates`` resamples (with replacement) of the experiments, the box chosen
     by :meth:`PrimResult.select` each time.
 
@@ -472,8 +510,12 @@ def bootstrap_stability(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *,
         _warnings.simplefilter("ignore", UserWarning)
         for _ in range(replicates):
             pick = rng.integers(0, n, n)
-            fit = prim(inputs.iloc[pick].reset_index(drop=True), target[pick], alpha=alpha,
-                       min_support=min_support)
+            fit = prim(
+                inputs.iloc[pick].reset_index(drop=True),
+                target[pick],
+                alpha=alpha,
+                min_support=min_support,
+            )
             box = fit.select(min_coverage=min_coverage, max_restricted=max_restricted)
             stats.append((box.coverage, box.density))
             for name, limit in box.restricted().iterrows():
@@ -482,8 +524,9 @@ def bootstrap_stability(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *,
     out = []
     for name in rows:
         entry: dict[str, Any] = {"input": name, "share_restricted": counts[name] / replicates}
-        values = np.array([v for v in rows[name] if v[0] is not None and not pd.isna(v[0])],
-                          dtype=float).reshape(-1, 2)
+        values = np.array(
+            [v for v in rows[name] if v[0] is not None and not pd.isna(v[0])], dtype=float
+        ).reshape(-1, 2)
         for j, side in enumerate(("low", "high")):
             column = values[:, j]
             has = column.size > 0
@@ -497,8 +540,14 @@ def bootstrap_stability(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *,
     return table
 
 
-def cart_box(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *, max_depth: int = 3,
-             min_leaf: float = 0.05, seed: int = 0) -> dict[str, Any]:
+def cart_box(
+    inputs: pd.DataFrame,
+    y: np.ndarray | pd.Series,
+    *,
+    max_depth: int = 3,
+    min_leaf: float = 0.05,
+    seed: int = 0,
+) -> dict[str, Any]:
     """The densest leaf of a regression tree on ``y`` (scikit-learn, CART: Breiman et al.
     1984) as a box: ``{"limits": DataFrame low/high/kept per restricted input, "coverage",
     "density", "n_in"}``. Non-numeric inputs are one-hot encoded; a leaf's kept options are
@@ -519,12 +568,16 @@ def cart_box(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *, max_depth: int 
                 columns.append((col.astype(str) == option).to_numpy(dtype=float))
                 features.append((str(name), option))
     x = np.column_stack(columns)
-    tree = DecisionTreeRegressor(max_depth=max_depth, random_state=seed,
-                                 min_samples_leaf=max(1, int(np.ceil(min_leaf * len(x)))))
+    tree = DecisionTreeRegressor(
+        max_depth=max_depth,
+        random_state=seed,
+        min_samples_leaf=max(1, int(np.ceil(min_leaf * len(x)))),
+    )
     tree.fit(x, target)
     leaves = tree.apply(x)
-    best = max(np.unique(leaves), key=lambda leaf: (target[leaves == leaf].mean(),
-                                                   (leaves == leaf).sum()))
+    best = max(
+        np.unique(leaves), key=lambda leaf: (target[leaves == leaf].mean(), (leaves == leaf).sum())
+    )
     # Walk from the root to the best leaf, collecting the conditions.
     t = tree.tree_
     parent = {}
@@ -538,15 +591,14 @@ def cart_box(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *, max_depth: int 
         up, side = parent[node]
         name, option = features[t.feature[up]]
         threshold = float(t.threshold[up])
-        entry = limits.setdefault(name, {"low": None, "high": None, "kept": None,
-                                         "dropped": set()})
+        entry = limits.setdefault(name, {"low": None, "high": None, "kept": None, "dropped": set()})
         if option is None:
             if side == "le":
-                entry["high"] = threshold if entry["high"] is None else min(entry["high"],
-                                                                             threshold)
+                entry["high"] = (
+                    threshold if entry["high"] is None else min(entry["high"], threshold)
+                )
             else:
-                entry["low"] = threshold if entry["low"] is None else max(entry["low"],
-                                                                          threshold)
+                entry["low"] = threshold if entry["low"] is None else max(entry["low"], threshold)
         elif side == "gt":  # the option itself
             entry["kept"] = option
         else:
@@ -558,19 +610,24 @@ def cart_box(inputs: pd.DataFrame, y: np.ndarray | pd.Series, *, max_depth: int 
         if kept is None and entry["dropped"]:
             options = sorted(inputs[name].astype(str).unique())
             kept = ", ".join(o for o in options if o not in entry["dropped"])
-        rows.append({"input": name, "low": entry["low"], "high": entry["high"],
-                     "kept": kept or ""})
+        rows.append({"input": name, "low": entry["low"], "high": entry["high"], "kept": kept or ""})
     inside = leaves == best
     total = target.sum()
-    return {"limits": pd.DataFrame(rows, columns=["input", "low", "high", "kept"]
-                                   ).set_index("input"),
-            "coverage": float(target[inside].sum() / total) if total else float("nan"),
-            "density": float(target[inside].mean()), "n_in": int(inside.sum())}
+    return {
+        "limits": pd.DataFrame(rows, columns=["input", "low", "high", "kept"]).set_index("input"),
+        "coverage": float(target[inside].sum() / total) if total else float("nan"),
+        "density": float(target[inside].mean()),
+        "n_in": int(inside.sum()),
+    }
 
 
-def box_limits_figure(box: PrimBox, inputs: pd.DataFrame, *,
-                      labels: dict[str, str] | None = None,
-                      quasi_p: pd.Series | None = None) -> Any:
+def box_limits_figure(
+    box: PrimBox,
+    inputs: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    quasi_p: pd.Series | None = None,
+) -> Any:
     """The box-limits figure: for each restricted input, its full range (grey) and the box's
     range (colour) on a common 0-1 scale, labelled with the input's name or ``labels[name]``
     (description and unit), the limits in the input's units, and the quasi-p value if given.
@@ -602,7 +659,9 @@ def box_limits_figure(box: PrimBox, inputs: pd.DataFrame, *,
     ax.set_xlim(0, 1)
     ax.set_yticks([])
     ax.set_xlabel("share of the input's full range")
-    ax.set_title(f"box: coverage {box.coverage:.2f}, density {box.density:.2f}, "
-                 f"{box.n_in} experiments", fontsize=9)
+    ax.set_title(
+        f"box: coverage {box.coverage:.2f}, density {box.density:.2f}, {box.n_in} experiments",
+        fontsize=9,
+    )
     fig.subplots_adjust(left=0.35, right=0.62)
     return fig

@@ -134,12 +134,18 @@ def compare_text(table: pd.DataFrame) -> pd.DataFrame:
         return [fmt(v, u) for v, u in zip(table[name], units, strict=True)]
 
     lows, highs = column("ci_low"), column("ci_high")
-    return pd.DataFrame({
-        "outcome": table["outcome"], "statistic": table["statistic"],
-        "n_a": table["n_a"], "n_b": table["n_b"],
-        "A": column("mean_a"), "B": column("mean_b"), "A − B": column("difference"),
-        "95 % interval": [f"{lo} … {hi}" for lo, hi in zip(lows, highs, strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            "outcome": table["outcome"],
+            "statistic": table["statistic"],
+            "n_a": table["n_a"],
+            "n_b": table["n_b"],
+            "A": column("mean_a"),
+            "B": column("mean_b"),
+            "A − B": column("difference"),
+            "95 % interval": [f"{lo} … {hi}" for lo, hi in zip(lows, highs, strict=True)],
+        }
+    )
 
 
 def signed_points(value: Any) -> str:

@@ -69,8 +69,14 @@ def _problem(x: np.ndarray, names: Sequence[str]) -> dict[str, Any]:
 
 
 def given_data_indices(
-    x: np.ndarray, y: np.ndarray, names: Sequence[str], *, method: str,
-    n_boot: int = 100, level: float = 0.95, seed: int = 0,
+    x: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    *,
+    method: str,
+    n_boot: int = 100,
+    level: float = 0.95,
+    seed: int = 0,
 ) -> list[dict[str, Any]]:
     """Indices of ``method`` for each column of ``x[n, d]`` on outcome ``y[n]``, one dict per
     input with SALib's fields and their ``*_conf`` half-widths (``level`` intervals)."""
@@ -81,22 +87,25 @@ def given_data_indices(
     keep = ~np.isnan(y)
     x, y = x[keep], y[keep]
     if y.size < MIN_EXPERIMENTS:
-        raise ValueError(f"{y.size} experiments with a value; at least {MIN_EXPERIMENTS} "
-                         "are needed")
+        raise ValueError(
+            f"{y.size} experiments with a value; at least {MIN_EXPERIMENTS} are needed"
+        )
     if np.std(y) == 0:
         raise ValueError("the outcome is constant; no input explains it")
     problem = _problem(x, names)
     if method == "delta":
-        result = delta.analyze(problem, x, y, num_resamples=n_boot, conf_level=level,
-                               seed=seed, print_to_console=False)
+        result = delta.analyze(
+            problem, x, y, num_resamples=n_boot, conf_level=level, seed=seed, print_to_console=False
+        )
         result = dict(result)
         if "delta" not in result:  # SALib >= 1.5 names the classic estimator delta_raw
             result["delta"] = result["delta_raw"]
             result["delta_conf"] = result["delta_raw_conf"]
         fields: tuple[str, ...] = ("delta", "delta_conf", "S1", "S1_conf")
     elif method == "rbd-fast":
-        result = rbd_fast.analyze(problem, x, y, num_resamples=n_boot, conf_level=level,
-                                  seed=seed, print_to_console=False)
+        result = rbd_fast.analyze(
+            problem, x, y, num_resamples=n_boot, conf_level=level, seed=seed, print_to_console=False
+        )
         fields = ("S1", "S1_conf")
     elif method == "pawn":
         result = dict(pawn.analyze(problem, x, y, S=10, seed=seed, print_to_console=False))
@@ -104,8 +113,7 @@ def given_data_indices(
         boots = []
         for _ in range(n_boot):
             rows = rng.integers(0, y.size, y.size)
-            again = pawn.analyze(problem, x[rows], y[rows], S=10, seed=seed,
-                                 print_to_console=False)
+            again = pawn.analyze(problem, x[rows], y[rows], S=10, seed=seed, print_to_console=False)
             boots.append(np.asarray(again["median"], dtype=float))
         from accord.analysis.intervals import z_value
 
@@ -115,8 +123,10 @@ def given_data_indices(
         fields = ("PAWN", "PAWN_conf", "minimum", "mean", "maximum", "CV")
     else:
         raise ValueError(f"unknown method {method!r}; use one of {GIVEN_DATA_METHODS}")
-    return [{"name": name, **{f: float(np.asarray(result[f])[i]) for f in fields}}
-            for i, name in enumerate(names)]
+    return [
+        {"name": name, **{f: float(np.asarray(result[f])[i]) for f in fields}}
+        for i, name in enumerate(names)
+    ]
 
 
 def _rank_key(method: str) -> str:
@@ -124,9 +134,16 @@ def _rank_key(method: str) -> str:
 
 
 def sensitivity_table(
-    design: pd.DataFrame, outcome: pd.Series | np.ndarray, *, uncertainties: Sequence[str],
-    levers: Sequence[str] = (), method: str = "delta", by_levers: bool = False,
-    labels: Mapping[str, str] | None = None, n_boot: int = 100, seed: int = 0,
+    design: pd.DataFrame,
+    outcome: pd.Series | np.ndarray,
+    *,
+    uncertainties: Sequence[str],
+    levers: Sequence[str] = (),
+    method: str = "delta",
+    by_levers: bool = False,
+    labels: Mapping[str, str] | None = None,
+    n_boot: int = 100,
+    seed: int = 0,
 ) -> list[dict[str, Any]]:
     """One result per lever combination (a single pooled one unless ``by_levers``):
     ``{"levers": {...}, "n": n, "indices": [...], "excluded": [...]}``, indices ranked
@@ -142,8 +159,9 @@ def sensitivity_table(
         groups = []
         for key, index in design.groupby(present, sort=True, dropna=False).indices.items():
             values = key if isinstance(key, tuple) else (key,)
-            groups.append((dict(zip(present, [_plain(v) for v in values], strict=True)),
-                           np.asarray(index)))
+            groups.append(
+                (dict(zip(present, [_plain(v) for v in values], strict=True)), np.asarray(index))
+            )
     else:
         groups = [({}, np.arange(len(design)))]
     labels = labels or {}
@@ -151,13 +169,20 @@ def sensitivity_table(
     x_all = design[used].to_numpy(dtype=float)
     rank = _rank_key(method)
     for setting, rows in groups:
-        indices = given_data_indices(x_all[rows], y[rows], used, method=method,
-                                     n_boot=n_boot, seed=seed)
+        indices = given_data_indices(
+            x_all[rows], y[rows], used, method=method, n_boot=n_boot, seed=seed
+        )
         for entry in indices:
             entry["label"] = labels.get(entry["name"]) or entry["name"]
         indices.sort(key=lambda e: -e[rank] if np.isfinite(e[rank]) else np.inf)
-        results.append({"levers": setting, "n": int(np.sum(~np.isnan(y[rows]))),
-                        "indices": indices, "excluded": sorted(excluded)})
+        results.append(
+            {
+                "levers": setting,
+                "n": int(np.sum(~np.isnan(y[rows]))),
+                "indices": indices,
+                "excluded": sorted(excluded),
+            }
+        )
     return results
 
 
@@ -175,13 +200,22 @@ def _plain(value: Any) -> Any:
 DESIGNED_METHODS = ("sobol", "morris")
 
 
-def designed_sample(method: str, bounds: Sequence[tuple[float, float]], n: int, *,
-                    seed: int = 0, second_order: bool = True) -> np.ndarray:
+def designed_sample(
+    method: str,
+    bounds: Sequence[tuple[float, float]],
+    n: int,
+    *,
+    seed: int = 0,
+    second_order: bool = True,
+) -> np.ndarray:
     """A Saltelli sample (``n (2d + 2)`` rows with second order, ``n (d + 2)`` without;
     Saltelli 2002, Saltelli et al. 2010) or a Morris sample (``n (d + 1)`` rows, 4 levels;
     Morris 1991, Campolongo et al. 2007) over ``bounds``."""
-    problem = {"num_vars": len(bounds), "names": [f"x{i}" for i in range(len(bounds))],
-               "bounds": [list(map(float, b)) for b in bounds]}
+    problem = {
+        "num_vars": len(bounds),
+        "names": [f"x{i}" for i in range(len(bounds))],
+        "bounds": [list(map(float, b)) for b in bounds],
+    }
     if method == "sobol":
         from SALib.sample import sobol
 
@@ -193,41 +227,88 @@ def designed_sample(method: str, bounds: Sequence[tuple[float, float]], n: int, 
     raise ValueError(f"unknown design {method!r}; use one of {DESIGNED_METHODS}")
 
 
-def designed_indices(method: str, x: np.ndarray, y: np.ndarray, names: Sequence[str], *,
-                     bounds: Sequence[tuple[float, float]], second_order: bool = True,
-                     n_boot: int = 100, level: float = 0.95, seed: int = 0
-                     ) -> dict[str, Any]:
+def designed_indices(
+    method: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    *,
+    bounds: Sequence[tuple[float, float]],
+    second_order: bool = True,
+    n_boot: int = 100,
+    level: float = 0.95,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Indices on the output of :func:`designed_sample`: ``{"indices": [...],
     "interactions": [...]}``; Sobol gives ``S1, S1_conf, ST, ST_conf`` per input and
     ``S2, S2_conf`` per pair, Morris ``mu, mu_star, mu_star_conf, sigma``."""
-    problem = {"num_vars": len(names), "names": list(names),
-               "bounds": [list(map(float, b)) for b in bounds]}
+    problem = {
+        "num_vars": len(names),
+        "names": list(names),
+        "bounds": [list(map(float, b)) for b in bounds],
+    }
     y = np.asarray(y, dtype=float)
     if np.isnan(y).any():
-        raise ValueError("the outcome is missing in some experiments; a Sobol or Morris "
-                         "estimate needs every design point")
+        raise ValueError(
+            "the outcome is missing in some experiments; a Sobol or Morris "
+            "estimate needs every design point"
+        )
     if method == "sobol":
         from SALib.analyze import sobol
 
-        r = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=n_boot,
-                          conf_level=level, seed=seed, print_to_console=False)
-        indices = [{"name": nm, "S1": float(r["S1"][i]), "S1_conf": float(r["S1_conf"][i]),
-                    "ST": float(r["ST"][i]), "ST_conf": float(r["ST_conf"][i])}
-                   for i, nm in enumerate(names)]
+        r = sobol.analyze(
+            problem,
+            y,
+            calc_second_order=second_order,
+            num_resamples=n_boot,
+            conf_level=level,
+            seed=seed,
+            print_to_console=False,
+        )
+        indices = [
+            {
+                "name": nm,
+                "S1": float(r["S1"][i]),
+                "S1_conf": float(r["S1_conf"][i]),
+                "ST": float(r["ST"][i]),
+                "ST_conf": float(r["ST_conf"][i]),
+            }
+            for i, nm in enumerate(names)
+        ]
         pairs = []
         if second_order:
             for i in range(len(names)):
                 for j in range(i + 1, len(names)):
-                    pairs.append({"names": [names[i], names[j]], "S2": float(r["S2"][i, j]),
-                                  "S2_conf": float(r["S2_conf"][i, j])})
+                    pairs.append(
+                        {
+                            "names": [names[i], names[j]],
+                            "S2": float(r["S2"][i, j]),
+                            "S2_conf": float(r["S2_conf"][i, j]),
+                        }
+                    )
         return {"indices": indices, "interactions": pairs}
     if method == "morris":
         from SALib.analyze import morris
 
-        r = morris.analyze(problem, np.asarray(x, dtype=float), y, num_resamples=n_boot,
-                           conf_level=level, num_levels=4, seed=seed, print_to_console=False)
-        indices = [{"name": nm, "mu": float(r["mu"][i]), "mu_star": float(r["mu_star"][i]),
-                    "mu_star_conf": float(r["mu_star_conf"][i]),
-                    "sigma": float(r["sigma"][i])} for i, nm in enumerate(names)]
+        r = morris.analyze(
+            problem,
+            np.asarray(x, dtype=float),
+            y,
+            num_resamples=n_boot,
+            conf_level=level,
+            num_levels=4,
+            seed=seed,
+            print_to_console=False,
+        )
+        indices = [
+            {
+                "name": nm,
+                "mu": float(r["mu"][i]),
+                "mu_star": float(r["mu_star"][i]),
+                "mu_star_conf": float(r["mu_star_conf"][i]),
+                "sigma": float(r["sigma"][i]),
+            }
+            for i, nm in enumerate(names)
+        ]
         return {"indices": indices, "interactions": []}
     raise ValueError(f"unknown method {method!r}; use one of {DESIGNED_METHODS}")

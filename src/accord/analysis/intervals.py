@@ -50,8 +50,11 @@ class Interval:
     @property
     def degenerate(self) -> bool:
         """True when the interval has no width (no sampling variation at all)."""
-        return (not math.isnan(self.low) and not math.isnan(self.high)
-                and self.high - self.low <= 1e-12 * max(1.0, abs(self.value)))
+        return (
+            not math.isnan(self.low)
+            and not math.isnan(self.high)
+            and self.high - self.low <= 1e-12 * max(1.0, abs(self.value))
+        )
 
     @property
     def excludes_zero(self) -> bool:
@@ -162,9 +165,14 @@ def difference_interval(a: Any, b: Any, *, paired: bool, level: float = LEVEL) -
     return Interval(value, value - z * se, value + z * se, n, "welch normal", level)
 
 
-def tables_are_paired(table_a: pd.DataFrame, table_b: pd.DataFrame, *,
-                      uncertainties: list[str] | None = None,
-                      meta_a: dict | None = None, meta_b: dict | None = None) -> bool:
+def tables_are_paired(
+    table_a: pd.DataFrame,
+    table_b: pd.DataFrame,
+    *,
+    uncertainties: list[str] | None = None,
+    meta_a: dict | None = None,
+    meta_b: dict | None = None,
+) -> bool:
     """True when two scalars tables are the same futures (common random numbers).
 
     Same experiments in the same order, the same seed where the metadata give one, and the
@@ -185,5 +193,8 @@ def tables_are_paired(table_a: pd.DataFrame, table_b: pd.DataFrame, *,
         uncertainties = list(names_a)
     if not uncertainties or any(c not in table_a or c not in table_b for c in uncertainties):
         return False
-    return bool(table_a[uncertainties].reset_index(drop=True).equals(
-        table_b[uncertainties].reset_index(drop=True)))
+    return bool(
+        table_a[uncertainties]
+        .reset_index(drop=True)
+        .equals(table_b[uncertainties].reset_index(drop=True))
+    )

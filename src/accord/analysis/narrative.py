@@ -37,8 +37,7 @@ from accord.spec.outcomes import with_derived
 CEASEFIRE_SOON_MONTHS = 24
 #: Outcomes whose lever effects the summary reports.
 LEVER_OUTCOMES = ("ceasefire_reached", "peace_holds_5y")
-TOPICS = ("ceasefire", "durability", "who pays", "escalation", "variants", "levers",
-          "how sure")
+TOPICS = ("ceasefire", "durability", "who pays", "escalation", "variants", "levers", "how sure")
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,9 @@ class Finding:
 Estimate = intervals.Interval
 
 
-def mean_interval(values: np.ndarray | pd.Series, *, n_boot: int | None = None,
-                  seed: int | None = None) -> intervals.Interval:
+def mean_interval(
+    values: np.ndarray | pd.Series, *, n_boot: int | None = None, seed: int | None = None
+) -> intervals.Interval:
     """Mean of the non-NaN ``values`` with its 95 % interval (Wilson for 0/1, else normal).
 
     ``n_boot`` and ``seed`` are accepted for callers of the former bootstrap and ignored:
@@ -112,14 +112,17 @@ def findings(
     if levers is not None:
         out.append(levers)
     sizes = ", ".join(f"{v} {len(t):,}" for v, t in tables.items())
-    out.append(Finding(
-        "how sure", "How sure",
-        f"Futures simulated per variant: {sizes}. Intervals in brackets are 95 % "
-        "intervals of a share or mean (Wilson or normal; differences between variants paired "
-        "when they share their futures): how precisely these runs pin down the model's answer, "
-        "not whether the model is right. Ranges of futures (5–95 %) show how much the "
-        "outcome itself varies across the uncertainties.",
-    ))
+    out.append(
+        Finding(
+            "how sure",
+            "How sure",
+            f"Futures simulated per variant: {sizes}. Intervals in brackets are 95 % "
+            "intervals of a share or mean (Wilson or normal; differences between variants paired "
+            "when they share their futures): how precisely these runs pin down the model's answer, "
+            "not whether the model is right. Ranges of futures (5–95 %) show how much the "
+            "outcome itself varies across the uncertainties.",
+        )
+    )
     return out
 
 
@@ -129,20 +132,26 @@ def _ceasefire(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findi
         if "ceasefire_month" not in table:
             continue
         months = table["ceasefire_month"].to_numpy(dtype=float)
-        soon = mean_interval(np.nan_to_num(months, nan=np.inf) < CEASEFIRE_SOON_MONTHS,
-                             n_boot=n_boot, seed=seed)
+        soon = mean_interval(
+            np.nan_to_num(months, nan=np.inf) < CEASEFIRE_SOON_MONTHS, n_boot=n_boot, seed=seed
+        )
         ever = mean_interval(~np.isnan(months), n_boot=n_boot, seed=seed)
         spread = quantile_summary(months)
-        text = (f"{variant}: {percent_interval(soon)} within {CEASEFIRE_SOON_MONTHS} months, "
-                f"{percent(ever.value)} within the horizon")
+        text = (
+            f"{variant}: {percent_interval(soon)} within {CEASEFIRE_SOON_MONTHS} months, "
+            f"{percent(ever.value)} within the horizon"
+        )
         if spread["n"]:
-            text += (f", at a median month {spread['q50']:.0f} when it comes (5–95 % of futures:"
-                     f" {spread['q05']:.0f}–{spread['q95']:.0f})")
+            text += (
+                f", at a median month {spread['q50']:.0f} when it comes (5–95 % of futures:"
+                f" {spread['q05']:.0f}–{spread['q95']:.0f})"
+            )
         parts.append(text)
     if not parts:
         return None
-    return Finding("ceasefire", "Ceasefire",
-                   "Share of futures with a ceasefire — " + _by_variant(parts) + ".")
+    return Finding(
+        "ceasefire", "Ceasefire", "Share of futures with a ceasefire — " + _by_variant(parts) + "."
+    )
 
 
 def _durability(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Finding | None:
@@ -155,12 +164,17 @@ def _durability(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Find
         if given.n == 0:
             parts.append(f"{variant}: no ceasefire, so no peace to hold")
             continue
-        parts.append(f"{variant}: {percent_interval(given)} once a ceasefire is reached, "
-                     f"{percent(overall.value)} of all futures")
+        parts.append(
+            f"{variant}: {percent_interval(given)} once a ceasefire is reached, "
+            f"{percent(overall.value)} of all futures"
+        )
     if not parts:
         return None
-    return Finding("durability", "Durability",
-                   "Probability that peace holds five years — " + _by_variant(parts) + ".")
+    return Finding(
+        "durability",
+        "Durability",
+        "Probability that peace holds five years — " + _by_variant(parts) + ".",
+    )
 
 
 def _who_pays(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Finding | None:
@@ -172,14 +186,17 @@ def _who_pays(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findin
             continue
         unit = outcome_label("aid_total_europe")[1]
         europe = quantile_summary(table["aid_total_europe"])
-        text = (f"{variant}: Europe {number(europe['q50'])} (5–95 % of futures "
-                f"{number(europe['q05'])}–{number(europe['q95'])})")
+        text = (
+            f"{variant}: Europe {number(europe['q50'])} (5–95 % of futures "
+            f"{number(europe['q05'])}–{number(europe['q95'])})"
+        )
         if "aid_total_us" in donors:
             text += f", the US {number(quantile_summary(table['aid_total_us'])['q50'])}"
         total = table[donors].to_numpy(dtype=float).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(total > 0, table["aid_total_europe"].to_numpy(dtype=float) / total,
-                             np.nan)
+            share = np.where(
+                total > 0, table["aid_total_europe"].to_numpy(dtype=float) / total, np.nan
+            )
         europe_share = mean_interval(share, n_boot=n_boot, seed=seed)
         text += f"; Europe's share {percent_interval(europe_share)}"
         if "europe_defence_pct_gdp_end" in table:
@@ -188,9 +205,11 @@ def _who_pays(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Findin
         parts.append(text)
     if not parts:
         return None
-    return Finding("who pays", "Who pays",
-                   f"Median aid to Ukraine over the horizon ({unit}) — "
-                   + _by_variant(parts) + ".")
+    return Finding(
+        "who pays",
+        "Who pays",
+        f"Median aid to Ukraine over the horizon ({unit}) — " + _by_variant(parts) + ".",
+    )
 
 
 def _escalation(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Finding | None:
@@ -199,22 +218,26 @@ def _escalation(tables: dict[str, pd.DataFrame], n_boot: int, seed: int) -> Find
         if "escalation_use_of_force_events" not in table:
             continue
         events = table["escalation_use_of_force_events"].to_numpy(dtype=float)
-        any_event = mean_interval(np.where(np.isnan(events), np.nan, events > 0),
-                                  n_boot=n_boot, seed=seed)
+        any_event = mean_interval(
+            np.where(np.isnan(events), np.nan, events > 0), n_boot=n_boot, seed=seed
+        )
         mean = mean_interval(events, n_boot=n_boot, seed=seed)
-        parts.append(f"{variant}: {percent_interval(any_event)}, {number(mean.value)} events "
-                     f"on average ({number(mean.low)}–{number(mean.high)})")
+        parts.append(
+            f"{variant}: {percent_interval(any_event)}, {number(mean.value)} events "
+            f"on average ({number(mean.low)}–{number(mean.high)})"
+        )
     if not parts:
         return None
-    return Finding("escalation", "Escalation",
-                   "Share of futures with at least one Russia–NATO use-of-force dispute (a "
-                   "militarized incident at COW MID hostility level 4 or more, as fitted on "
-                   "1949-2014; not a Russia–NATO war, which is not in the data) — "
-                   + _by_variant(parts) + ".")
+    return Finding(
+        "escalation",
+        "Escalation",
+        "Share of futures with at least one Russia–NATO use-of-force dispute (a "
+        "militarized incident at COW MID hostility level 4 or more, as fitted on "
+        "1949-2014; not a Russia–NATO war, which is not in the data) — " + _by_variant(parts) + ".",
+    )
 
 
-def _variants(tables: dict[str, pd.DataFrame],
-              paired: bool | Mapping[str, bool]) -> Finding | None:
+def _variants(tables: dict[str, pd.DataFrame], paired: bool | Mapping[str, bool]) -> Finding | None:
     names = list(tables)
     if len(names) < 2:
         return None
@@ -235,22 +258,27 @@ def _variants(tables: dict[str, pd.DataFrame],
         parts.append(f"{variant}: " + ", ".join(texts))
     if not parts:
         return None
-    return Finding("variants", "What the variants change",
-                   f"Against {reference} — " + _by_variant(parts) + ".")
+    return Finding(
+        "variants", "What the variants change", f"Against {reference} — " + _by_variant(parts) + "."
+    )
 
 
-def variant_difference(table: pd.DataFrame, reference: pd.DataFrame, outcome: str, *,
-                       paired: bool) -> intervals.Interval:
+def variant_difference(
+    table: pd.DataFrame, reference: pd.DataFrame, outcome: str, *, paired: bool
+) -> intervals.Interval:
     """Difference of ``outcome``'s mean, ``table`` − ``reference``, with its interval."""
-    return intervals.difference_interval(table[outcome].to_numpy(dtype=float),
-                                         reference[outcome].to_numpy(dtype=float),
-                                         paired=paired)
+    return intervals.difference_interval(
+        table[outcome].to_numpy(dtype=float),
+        reference[outcome].to_numpy(dtype=float),
+        paired=paired,
+    )
 
 
 def _short(outcome: str) -> str:
-    return {"ceasefire_reached": "a ceasefire within the horizon",
-            "peace_holds_5y": "peace holding five years (all futures)"}.get(
-        outcome, outcome_label(outcome)[0])
+    return {
+        "ceasefire_reached": "a ceasefire within the horizon",
+        "peace_holds_5y": "peace holding five years (all futures)",
+    }.get(outcome, outcome_label(outcome)[0])
 
 
 def _difference(value: float, low: float, high: float) -> str:
@@ -272,15 +300,21 @@ def _levers(effects: pd.DataFrame | None) -> Finding | None:
             continue
         clear = rows[(rows["low"] > 0) | (rows["high"] < 0)]
         if clear.empty:
-            parts.append(f"no lever option moves {_short(outcome)} distinguishably from "
-                         "sampling noise")
+            parts.append(
+                f"no lever option moves {_short(outcome)} distinguishably from sampling noise"
+            )
             continue
         best = clear.loc[clear["difference"].abs().idxmax()]
         where = f" in {best['variant']}" if "variant" in best else ""
-        parts.append(f"{_short(outcome)} moves most with {best['lever']} = {best['option']} "
-                     f"instead of {best['reference']}{where}: "
-                     f"{_difference(best['difference'], best['low'], best['high'])}")
+        parts.append(
+            f"{_short(outcome)} moves most with {best['lever']} = {best['option']} "
+            f"instead of {best['reference']}{where}: "
+            f"{_difference(best['difference'], best['low'], best['high'])}"
+        )
     if not parts:
         return None
-    return Finding("levers", "What the levers change",
-                   _by_variant(parts)[0].upper() + _by_variant(parts)[1:] + ".")
+    return Finding(
+        "levers",
+        "What the levers change",
+        _by_variant(parts)[0].upper() + _by_variant(parts)[1:] + ".",
+    )

@@ -50,6 +50,7 @@ YES_NO = ("yes", "no")
 
 # ----------------------------------------------------------------------------- calendar
 
+
 def add_months(start: date, months: int) -> date:
     """``start`` moved by whole months (day clamped to the month's last)."""
     total = start.year * 12 + start.month - 1 + months
@@ -79,6 +80,7 @@ def months_before(start: date, when: date) -> int:
 
 
 # ----------------------------------------------------------------------------- schema
+
 
 class Bin(SpecModel):
     """One bin: a date range (month outcomes), a value range, a set of categories, or never."""
@@ -128,8 +130,9 @@ class LoadedQuestion:
     def error(self, message: str, path: tuple[Any, ...], **extra: Any) -> ScenarioError:
         from accord.scenario.yamlsafe import dotted, line_of
 
-        return ScenarioError(self.file, message, line=line_of(self.lines, path),
-                             field=dotted(path), **extra)
+        return ScenarioError(
+            self.file, message, line=line_of(self.lines, path), field=dotted(path), **extra
+        )
 
 
 def _normalise(data: Any) -> Any:
@@ -192,18 +195,29 @@ def _check_static(loaded: LoadedQuestion) -> None:
         raise loaded.error("duplicate bin label", ("bins",))
     for i, crowd in enumerate(q.crowd):
         if set(crowd.probs) != set(labels):
-            raise loaded.error("crowd probabilities must name each bin once",
-                               ("crowd", i, "probs"), expected=f"{labels}",
-                               found=sorted(crowd.probs))
+            raise loaded.error(
+                "crowd probabilities must name each bin once",
+                ("crowd", i, "probs"),
+                expected=f"{labels}",
+                found=sorted(crowd.probs),
+            )
         if any(p < 0 or p > 1 for p in crowd.probs.values()):
             raise loaded.error("a probability lies outside 0..1", ("crowd", i, "probs"))
         total = sum(crowd.probs.values())
         if abs(total - 1) > SUM_TOLERANCE:
-            raise loaded.error("crowd probabilities do not sum to 1", ("crowd", i, "probs"),
-                               expected="a sum of 1", found=round(total, 6))
+            raise loaded.error(
+                "crowd probabilities do not sum to 1",
+                ("crowd", i, "probs"),
+                expected="a sum of 1",
+                found=round(total, 6),
+            )
     if q.resolution is not None and q.resolution.bin not in labels:
-        raise loaded.error("resolution names no bin", ("resolution", "bin"),
-                           expected=f"one of {labels}", found=q.resolution.bin)
+        raise loaded.error(
+            "resolution names no bin",
+            ("resolution", "bin"),
+            expected=f"one of {labels}",
+            found=q.resolution.bin,
+        )
 
 
 def bin_labels(loaded: LoadedQuestion) -> list[str]:
@@ -214,6 +228,7 @@ def bin_labels(loaded: LoadedQuestion) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- events
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -231,17 +246,29 @@ class Answer:
     @property
     def probs(self) -> dict[str, float]:
         n = self.n_scored
-        return {label: (c / n if n else float("nan")) for label, c in zip(
-            self.labels, self.counts, strict=True)}
+        return {
+            label: (c / n if n else float("nan"))
+            for label, c in zip(self.labels, self.counts, strict=True)
+        }
 
     def to_dict(self) -> dict[str, Any]:
         bins = []
         for label, count in zip(self.labels, self.counts, strict=True):
             low, high = wilson(count, self.n_scored)
-            bins.append({"bin": label, "p": count / self.n_scored if self.n_scored else None,
-                         "low": low, "high": high})
-        return {"event": self.event, "n_futures": self.n_futures,
-                "condition": self.condition, "bins": bins}
+            bins.append(
+                {
+                    "bin": label,
+                    "p": count / self.n_scored if self.n_scored else None,
+                    "low": low,
+                    "high": high,
+                }
+            )
+        return {
+            "event": self.event,
+            "n_futures": self.n_futures,
+            "condition": self.condition,
+            "bins": bins,
+        }
 
 
 def wilson(count: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
@@ -271,8 +298,9 @@ class _Where:
     def __init__(self, loaded: LoadedQuestion | None) -> None:
         self.loaded = loaded
 
-    def error(self, message: str, path: tuple[Any, ...] = ("event",), **extra: Any
-              ) -> ScenarioError:
+    def error(
+        self, message: str, path: tuple[Any, ...] = ("event",), **extra: Any
+    ) -> ScenarioError:
         if self.loaded is not None:
             return self.loaded.error(message, path, **extra)
         return ScenarioError(None, message, field="--event", **extra)
@@ -292,15 +320,25 @@ def _column(scalars: Any, name: str, where: _Where) -> np.ndarray:
     return scalars[name].to_numpy(dtype=float)
 
 
-def _check_date(when: date, start: date, where: _Where, path: tuple[Any, ...] = ("event",)
-                ) -> None:
+def _check_date(when: date, start: date, where: _Where, path: tuple[Any, ...] = ("event",)) -> None:
     if when < start:
-        raise where.error("date before the run's start", path,
-                          expected=f"on or after {start.isoformat()}", found=when.isoformat())
+        raise where.error(
+            "date before the run's start",
+            path,
+            expected=f"on or after {start.isoformat()}",
+            found=when.isoformat(),
+        )
 
 
-def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
-             loaded: LoadedQuestion | None = None, series: Any = None) -> Answer:
+def evaluate(
+    scalars: Any,
+    start: date,
+    horizon: int,
+    *,
+    event: str,
+    loaded: LoadedQuestion | None = None,
+    series: Any = None,
+) -> Answer:
     """Answer ``event`` on a run's ``scalars`` whose month 0 is ``start``. ``series`` is a
     callable returning the run's monthly series, read only by "SERIES above X at DATE"."""
     where = _Where(loaded)
@@ -326,8 +364,11 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
             _check_date(when, start, where)
             month_name = CATEGORY_MONTH.get(name)
             if month_name is None:
-                raise where.error("'by DATE' needs an outcome with a dated month",
-                                  expected=f"one of {sorted(CATEGORY_MONTH)}", found=name)
+                raise where.error(
+                    "'by DATE' needs an outcome with a dated month",
+                    expected=f"one of {sorted(CATEGORY_MONTH)}",
+                    found=name,
+                )
             months = _column(scalars, month_name, where)
             yes &= ~np.isnan(months) & (months < months_before(start, when))
     elif match := _LASTS.match(text):
@@ -337,24 +378,30 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
         end = add_months(start, horizon)
         # Observed long enough: the ceasefire began at least `days` before the horizon ends.
         starts = [month_date(start, m) for m in cease]
-        observable = np.array([s is not None and s + timedelta(days=days) <= end
-                               for s in starts])
-        lasted = np.array([
-            s is not None and (r is None or (r - s).days >= days)
-            for s, r in zip(starts, (month_date(start, m) for m in renewed), strict=True)])
+        observable = np.array([s is not None and s + timedelta(days=days) <= end for s in starts])
+        lasted = np.array(
+            [
+                s is not None and (r is None or (r - s).days >= days)
+                for s, r in zip(starts, (month_date(start, m) for m in renewed), strict=True)
+            ]
+        )
         condition_mask = observable
         yes = lasted
-        condition = {"event": f"a ceasefire begins at least {days} days before the horizon "
-                              f"ends ({end.isoformat()})"}
+        condition = {
+            "event": f"a ceasefire begins at least {days} days before the horizon "
+            f"ends ({end.isoformat()})"
+        }
     elif match := _AT.match(text):
         name, side, threshold = match.group(1), match.group(2), float(match.group(3))
         when = _parse_date(match.group(4), where)
         _check_date(when, start, where)
         month = months_before(start, when)
         if month >= horizon:
-            raise where.error("date after the run's horizon",
-                              expected=f"before {add_months(start, horizon).isoformat()}",
-                              found=when.isoformat())
+            raise where.error(
+                "date after the run's horizon",
+                expected=f"before {add_months(start, horizon).isoformat()}",
+                found=when.isoformat(),
+            )
         values = _series_at(scalars, series, name, month, where)
         with np.errstate(invalid="ignore"):
             yes = (values > threshold) if side == "above" else (values < threshold)
@@ -370,13 +417,17 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
         values = _column(scalars, match.group(1), where)
         index = _bin_index(match.group(1), values, bins, start, horizon, where)
     else:
-        raise where.error("cannot read the event", found=event, expected=(
-            "'OUTCOME before DATE', 'OUTCOME in {A, B} by DATE', 'peace lasts N days given "
-            "ceasefire', 'OUTCOME above X' or, with bins, 'OUTCOME'"))
+        raise where.error(
+            "cannot read the event",
+            found=event,
+            expected=(
+                "'OUTCOME before DATE', 'OUTCOME in {A, B} by DATE', 'peace lasts N days given "
+                "ceasefire', 'OUTCOME above X' or, with bins, 'OUTCOME'"
+            ),
+        )
     if binary:
         if bins is not None and sorted(b.bin for b in bins) != sorted(YES_NO):
-            raise where.error("a yes/no event takes no bins (or exactly 'yes' and 'no')",
-                              ("bins",))
+            raise where.error("a yes/no event takes no bins (or exactly 'yes' and 'no')", ("bins",))
         index = np.where(yes, 0, 1)
         labels: tuple[str, ...] = YES_NO
     else:
@@ -389,8 +440,15 @@ def evaluate(scalars: Any, start: date, horizon: int, *, event: str,
         if k == 0:
             raise where.error("no future meets the event's condition", found=condition["event"])
     counts = tuple(int(np.sum(index[scored] == i)) for i in range(len(labels)))
-    return Answer(text, n, labels, counts, int(scored.sum()), condition,
-                  yes=np.asarray(yes, dtype=bool) if binary else None)
+    return Answer(
+        text,
+        n,
+        labels,
+        counts,
+        int(scored.sum()),
+        condition,
+        yes=np.asarray(yes, dtype=bool) if binary else None,
+    )
 
 
 def _series_at(scalars: Any, series: Any, name: str, month: int, where: _Where) -> np.ndarray:
@@ -409,19 +467,20 @@ def _series_at(scalars: Any, series: Any, name: str, month: int, where: _Where) 
 
 def _codes(name: str, wanted: list[str], where: _Where) -> list[int]:
     if name != "war_end_type":
-        raise where.error("'in {...}' needs a category outcome", expected="war_end_type",
-                          found=name)
+        raise where.error(
+            "'in {...}' needs a category outcome", expected="war_end_type", found=name
+        )
     codes = []
     for label in wanted:
         if label not in END_TYPES:
-            raise where.error("unknown category", expected=f"one of {list(END_TYPES)}",
-                              found=label)
+            raise where.error("unknown category", expected=f"one of {list(END_TYPES)}", found=label)
         codes.append(END_TYPES.index(label))
     return codes
 
 
-def _bin_index(name: str, values: np.ndarray, bins: list[Bin], start: date, horizon: int,
-               where: _Where) -> np.ndarray:
+def _bin_index(
+    name: str, values: np.ndarray, bins: list[Bin], start: date, horizon: int, where: _Where
+) -> np.ndarray:
     """Each future's bin; bins must cover every future exactly once."""
     is_month = name.endswith("_month")
     index = np.full(values.shape, -1)
@@ -436,27 +495,38 @@ def _bin_index(name: str, values: np.ndarray, bins: list[Bin], start: date, hori
             if bound is None:
                 continue
             if is_month != isinstance(bound, date):
-                raise where.error("bin bound of the wrong kind", ("bins", i, key),
-                                  expected="a date" if is_month else "a number",
-                                  found=str(bound))
+                raise where.error(
+                    "bin bound of the wrong kind",
+                    ("bins", i, key),
+                    expected="a date" if is_month else "a number",
+                    found=str(bound),
+                )
             if isinstance(bound, date):
                 _check_date(bound, start, where, ("bins", i, key))
     # Ordered, contiguous, open at both ends.
-    order = sorted(ranges, key=lambda item: (item[1].start is not None,
-                                             _key(item[1].start, start)))
+    order = sorted(ranges, key=lambda item: (item[1].start is not None, _key(item[1].start, start)))
     previous: Any = "open"
     for position, (i, b) in enumerate(order):
-        if position == 0 and b.start is not None and not (
-                is_month and b.start == start):
-            raise where.error("bins do not cover futures below the first bin", ("bins", i),
-                              expected="the first bin without 'from'")
+        if position == 0 and b.start is not None and not (is_month and b.start == start):
+            raise where.error(
+                "bins do not cover futures below the first bin",
+                ("bins", i),
+                expected="the first bin without 'from'",
+            )
         if position > 0 and b.start != previous:
-            raise where.error("bins do not cover: a gap or overlap between bins",
-                              ("bins", i, "from"), expected=str(previous), found=str(b.start))
+            raise where.error(
+                "bins do not cover: a gap or overlap between bins",
+                ("bins", i, "from"),
+                expected=str(previous),
+                found=str(b.start),
+            )
         previous = b.before
     if order and previous is not None:
-        raise where.error("bins do not cover futures above the last bin",
-                          ("bins", order[-1][0]), expected="the last bin without 'before'")
+        raise where.error(
+            "bins do not cover futures above the last bin",
+            ("bins", order[-1][0]),
+            expected="the last bin without 'before'",
+        )
     if len(never_bins) > 1:
         raise where.error("more than one 'never' bin", ("bins", never_bins[1]))
     for i, b in ranges:
@@ -470,8 +540,11 @@ def _bin_index(name: str, values: np.ndarray, bins: list[Bin], start: date, hori
         index[missing] = never_bins[0]
     uncovered = int(np.sum(index < 0))
     if uncovered:
-        raise where.error("bins do not cover every future", ("bins",),
-                          found=f"{uncovered} futures in no bin (no value: add a 'never' bin)")
+        raise where.error(
+            "bins do not cover every future",
+            ("bins",),
+            found=f"{uncovered} futures in no bin (no value: add a 'never' bin)",
+        )
     return index
 
 
@@ -485,10 +558,10 @@ def _key(bound: date | float | None, start: date) -> float:
 
 # ----------------------------------------------------------------------------- scoring
 
+
 def brier(probs: dict[str, float], resolved: str) -> float:
     """Multi-bin Brier score: sum over bins of (p - outcome)^2; 0 is perfect, 2 the worst."""
-    return float(sum((p - (1.0 if label == resolved else 0.0)) ** 2
-                     for label, p in probs.items()))
+    return float(sum((p - (1.0 if label == resolved else 0.0)) ** 2 for label, p in probs.items()))
 
 
 def log_score(probs: dict[str, float], resolved: str) -> float:
@@ -497,6 +570,7 @@ def log_score(probs: dict[str, float], resolved: str) -> float:
 
 
 # ----------------------------------------------------------------------------- observations
+
 
 class Observation(SpecModel):
     """A dated fact: a yes/no ``event`` of the run and what was ``observed``, or the sum of a
@@ -535,42 +609,64 @@ def load_observations(path: str | os.PathLike[str]) -> tuple[Observations, Loade
             if isinstance(item, dict):
                 item["observed"] = _label(item.get("observed"))
     observations = _validate(Observations, data, str(path), lines)
-    where = LoadedQuestion(Question(id="observations", title="observations", opened=date.min,
-                                    closes=date.max, event="-"), str(path), lines)
+    where = LoadedQuestion(
+        Question(
+            id="observations", title="observations", opened=date.min, closes=date.max, event="-"
+        ),
+        str(path),
+        lines,
+    )
     if not observations.observations:
         raise where.error("no observations", ("observations",))
     for i, item in enumerate(observations.observations):
         if item.series is not None:
             if item.event is not None or item.start is None or item.before is None:
-                raise where.error("a series observation needs from and before, no event",
-                                  ("observations", i))
-            bounds = [item.below is not None, item.above is not None,
-                      item.value is not None and item.tolerance is not None]
+                raise where.error(
+                    "a series observation needs from and before, no event", ("observations", i)
+                )
+            bounds = [
+                item.below is not None,
+                item.above is not None,
+                item.value is not None and item.tolerance is not None,
+            ]
             if sum(bounds) != 1 or (item.value is None) != (item.tolerance is None):
-                raise where.error("a series observation needs one of below, above, or value "
-                                  "with tolerance", ("observations", i))
+                raise where.error(
+                    "a series observation needs one of below, above, or value with tolerance",
+                    ("observations", i),
+                )
             if item.tolerance is not None and item.tolerance < 0:
                 raise where.error("tolerance below 0", ("observations", i, "tolerance"))
             continue
         if item.event is None:
-            raise where.error("an observation needs an event or a series",
-                              ("observations", i))
+            raise where.error("an observation needs an event or a series", ("observations", i))
         if item.observed not in YES_NO:
-            raise where.error("an observation is yes or no", ("observations", i, "observed"),
-                              expected="yes or no", found=item.observed)
+            raise where.error(
+                "an observation is yes or no",
+                ("observations", i, "observed"),
+                expected="yes or no",
+                found=item.observed,
+            )
     return observations, where
 
 
-def condition_on(scalars: Any, start: date, horizon: int, observations: Observations,
-                 where: LoadedQuestion, series: Any = None) -> np.ndarray:
+def condition_on(
+    scalars: Any,
+    start: date,
+    horizon: int,
+    observations: Observations,
+    where: LoadedQuestion,
+    series: Any = None,
+) -> np.ndarray:
     """The mask of futures that agree with every observation (rejection). ``series`` is a
     callable returning the run's monthly series (read only when an observation needs it)."""
     keep = np.ones(len(scalars), dtype=bool)
     table = None
     for i, item in enumerate(observations.observations):
-        located = LoadedQuestion(where.question, where.file,
-                                 {k[2:] if k[:2] == ("observations", i) else ("_",): v
-                                  for k, v in where.lines.items()})
+        located = LoadedQuestion(
+            where.question,
+            where.file,
+            {k[2:] if k[:2] == ("observations", i) else ("_",): v for k, v in where.lines.items()},
+        )
         if item.series is not None:
             if table is None:
                 table = series()
@@ -579,38 +675,47 @@ def condition_on(scalars: Any, start: date, horizon: int, observations: Observat
             answer_index = _yes_mask(scalars, start, horizon, str(item.event), located, series)
             keep &= answer_index if item.observed == "yes" else ~answer_index
         if not keep.any():
-            raise where.error("no future satisfies the observations (ESS 0)",
-                              ("observations", i), found=item.id)
+            raise where.error(
+                "no future satisfies the observations (ESS 0)", ("observations", i), found=item.id
+            )
     return keep
 
 
-def _yes_mask(scalars: Any, start: date, horizon: int, event: str,
-              located: LoadedQuestion, series: Any = None) -> np.ndarray:
+def _yes_mask(
+    scalars: Any, start: date, horizon: int, event: str, located: LoadedQuestion, series: Any = None
+) -> np.ndarray:
     text = " ".join(event.split())
     if _LASTS.match(text) or _BARE.match(text):
-        raise located.error("an observation needs an unconditional yes/no event", ("event",),
-                            found=event)
-    base = LoadedQuestion(Question(id="o", title="o", opened=start, closes=start,
-                                   event=text), located.file, located.lines)
+        raise located.error(
+            "an observation needs an unconditional yes/no event", ("event",), found=event
+        )
+    base = LoadedQuestion(
+        Question(id="o", title="o", opened=start, closes=start, event=text),
+        located.file,
+        located.lines,
+    )
     answer = evaluate(scalars, start, horizon, event=text, loaded=base, series=series)
     assert answer.yes is not None
     return answer.yes
 
 
-def _series_agrees(scalars: Any, table: Any, start: date, item: Observation,
-                   located: LoadedQuestion) -> np.ndarray:
+def _series_agrees(
+    scalars: Any, table: Any, start: date, item: Observation, located: LoadedQuestion
+) -> np.ndarray:
     """Per future (in ``scalars`` order): does the window's sum of the series agree?"""
     name = str(item.series)
     if name not in table.columns or name in {"experiment", "month", "variant"}:
         known = sorted(c for c in table.columns if c not in {"experiment", "month", "variant"})
-        raise located.error("unknown series", ("series",), expected=f"one of {known}",
-                            found=name)
+        raise located.error("unknown series", ("series",), expected=f"one of {known}", found=name)
     assert item.start is not None and item.before is not None
     for key, when in (("from", item.start), ("before", item.before)):
         if when < start:
-            raise located.error("date before the run's start", (key,),
-                                expected=f"on or after {start.isoformat()}",
-                                found=when.isoformat())
+            raise located.error(
+                "date before the run's start",
+                (key,),
+                expected=f"on or after {start.isoformat()}",
+                found=when.isoformat(),
+            )
     lo, hi = months_before(start, item.start), months_before(start, item.before)
     window = table[(table["month"] >= lo) & (table["month"] < hi)]
     sums = window.groupby("experiment")[name].sum()
@@ -625,8 +730,16 @@ def _series_agrees(scalars: Any, table: Any, start: date, item: Observation,
 
 # ------------------------------------------------------------------------- scores, as of
 
-def score_questions(loaded_all: list[LoadedQuestion], scalars: Any, start: date, horizon: int,
-                    *, series: Any = None, as_of: str | None = None) -> dict[str, Any]:
+
+def score_questions(
+    loaded_all: list[LoadedQuestion],
+    scalars: Any,
+    start: date,
+    horizon: int,
+    *,
+    series: Any = None,
+    as_of: str | None = None,
+) -> dict[str, Any]:
     """Scores of accord (the run's ``scalars``) and of each crowd forecast on every resolved
     question; ``as_of`` (a run updated on observations) marks the questions that closed by
     then as hindsight, left out of accord's mean."""
@@ -641,8 +754,11 @@ def score_questions(loaded_all: list[LoadedQuestion], scalars: Any, start: date,
         probs = answer.probs
         entry: dict[str, Any] = {
             "id": q.id,
-            "accord": {"probs": probs, "brier": brier(probs, resolved),
-                       "log": log_score(probs, resolved)},
+            "accord": {
+                "probs": probs,
+                "brier": brier(probs, resolved),
+                "log": log_score(probs, resolved),
+            },
             "crowd": [],
             "resolved_bin": resolved,
         }
@@ -655,16 +771,29 @@ def score_questions(loaded_all: list[LoadedQuestion], scalars: Any, start: date,
             totals["accord"].append(entry["accord"]["brier"])
         for crowd in q.crowd:
             b = brier(crowd.probs, resolved)
-            entry["crowd"].append({"source": crowd.source, "date": crowd.date.isoformat(),
-                                   "brier": b, "log": log_score(crowd.probs, resolved)})
+            entry["crowd"].append(
+                {
+                    "source": crowd.source,
+                    "date": crowd.date.isoformat(),
+                    "brier": b,
+                    "log": log_score(crowd.probs, resolved),
+                }
+            )
             totals.setdefault(crowd.source, []).append(b)
         rows.append(entry)
     mean = {source: (sum(v) / len(v) if v else None) for source, v in totals.items()}
     return {"questions": rows, "mean_brier": mean}
 
 
-def as_of_answers(folder: str | os.PathLike[str], scalars: Any, start: date, horizon: int, *,
-                  series: Any = None, variant: str | None = None) -> dict[str, Any] | None:
+def as_of_answers(
+    folder: str | os.PathLike[str],
+    scalars: Any,
+    start: date,
+    horizon: int,
+    *,
+    series: Any = None,
+    variant: str | None = None,
+) -> dict[str, Any] | None:
     """The questions in ``folder/questions`` answered as of the seed date (all futures) and as
     of the date of ``folder/observations.yaml`` (the futures that agree with it, by
     rejection, as ``accord update`` keeps them), with the scorecard of the resolved questions
@@ -688,18 +817,38 @@ def as_of_answers(folder: str | os.PathLike[str], scalars: Any, start: date, hor
     for loaded in loaded_all:
         q = loaded.question
         then = evaluate(scalars, start, horizon, event=q.event, loaded=loaded, series=series)
-        now = (evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded,
-                        series=series) if keep is not None else None)
+        now = (
+            evaluate(scalars[keep], start, horizon, event=q.event, loaded=loaded, series=series)
+            if keep is not None
+            else None
+        )
         for label, p in then.probs.items():
-            rows.append({"id": q.id, "title": q.title, "bin": label, "seed_date": p,
-                         "as_of": now.probs[label] if now is not None else None,
-                         "condition": then.condition is not None,
-                         "resolved": (q.resolution.bin == label) if q.resolution else None})
+            rows.append(
+                {
+                    "id": q.id,
+                    "title": q.title,
+                    "bin": label,
+                    "seed_date": p,
+                    "as_of": now.probs[label] if now is not None else None,
+                    "condition": then.condition is not None,
+                    "resolved": (q.resolution.bin == label) if q.resolution else None,
+                }
+            )
     card = score_questions(loaded_all, scalars, start, horizon, series=series)
-    points = [(p, 1.0 if label == entry["resolved_bin"] else 0.0)
-              for entry in card["questions"] for label, p in entry["accord"]["probs"].items()]
-    return {"variant": variant, "seed_date": start.isoformat(),
-            "as_of": observations.as_of.isoformat(), "n_futures": len(scalars),
-            "ess": int(keep.sum()) if keep is not None else 0, "note": note,
-            "observations": [o.id for o in observations.observations], "rows": rows,
-            "scores": card, "reliability": points}
+    points = [
+        (p, 1.0 if label == entry["resolved_bin"] else 0.0)
+        for entry in card["questions"]
+        for label, p in entry["accord"]["probs"].items()
+    ]
+    return {
+        "variant": variant,
+        "seed_date": start.isoformat(),
+        "as_of": observations.as_of.isoformat(),
+        "n_futures": len(scalars),
+        "ess": int(keep.sum()) if keep is not None else 0,
+        "note": note,
+        "observations": [o.id for o in observations.observations],
+        "rows": rows,
+        "scores": card,
+        "reliability": points,
+    }

@@ -26,28 +26,41 @@ from typing import Any
 import numpy as np
 
 
-def robustness(values: np.ndarray, *, minimize: bool = True,
-               threshold: float | None = None) -> dict[str, np.ndarray]:
+def robustness(
+    values: np.ndarray, *, minimize: bool = True, threshold: float | None = None
+) -> dict[str, np.ndarray]:
     """Robustness metrics of each policy (rows) over futures (columns) for one objective."""
     v = np.asarray(values, dtype=float)
     if v.ndim != 2 or v.shape[1] == 0:
         raise ValueError("values must be [policies, futures] with at least one future")
     best = np.nanmin(v, axis=0) if minimize else np.nanmax(v, axis=0)
     regret = (v - best) if minimize else (best - v)
-    out = {"mean": np.nanmean(v, axis=1), "p10": np.nanquantile(v, 0.1, axis=1),
-           "p90": np.nanquantile(v, 0.9, axis=1), "max_regret": np.nanmax(regret, axis=1),
-           "p90_regret": np.nanquantile(regret, 0.9, axis=1)}
+    out = {
+        "mean": np.nanmean(v, axis=1),
+        "p10": np.nanquantile(v, 0.1, axis=1),
+        "p90": np.nanquantile(v, 0.9, axis=1),
+        "max_regret": np.nanmax(regret, axis=1),
+        "p90_regret": np.nanquantile(regret, 0.9, axis=1),
+    }
     if threshold is not None:
         ok = v <= threshold if minimize else v >= threshold
         out["satisficing"] = np.mean(ok, axis=1)
     return out
 
 
-def nsga2(evaluate: Callable[[np.ndarray], np.ndarray], bounds: Sequence[tuple[float, float]],
-          n_objectives: int, *, population: int = 40, generations: int = 20, seed: int = 0,
-          reference: Sequence[float] | None = None, integer: Sequence[bool] | None = None,
-          progress: Callable[[int, float], None] | None = None,
-          n_constraints: int = 0) -> dict[str, Any]:
+def nsga2(
+    evaluate: Callable[[np.ndarray], np.ndarray],
+    bounds: Sequence[tuple[float, float]],
+    n_objectives: int,
+    *,
+    population: int = 40,
+    generations: int = 20,
+    seed: int = 0,
+    reference: Sequence[float] | None = None,
+    integer: Sequence[bool] | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    n_constraints: int = 0,
+) -> dict[str, Any]:
     """Minimise ``evaluate(x[pop, d]) -> f[pop, m]`` over the box ``bounds``.
 
     With ``n_constraints > 0``, ``evaluate`` returns ``(f, g)`` with ``g[pop, c] <= 0`` where
@@ -73,11 +86,11 @@ def nsga2(evaluate: Callable[[np.ndarray], np.ndarray], bounds: Sequence[tuple[f
 
     class _Problem(Problem):
         def __init__(self) -> None:
-            super().__init__(n_var=len(bounds), n_obj=n_objectives,
-                             n_ieq_constr=n_constraints, xl=lows, xu=highs)
+            super().__init__(
+                n_var=len(bounds), n_obj=n_objectives, n_ieq_constr=n_constraints, xl=lows, xu=highs
+            )
 
-        def _evaluate(self, x: np.ndarray, out: dict[str, Any], *args: Any,
-                      **kwargs: Any) -> None:
+        def _evaluate(self, x: np.ndarray, out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
             x = np.where(rounded, np.round(x), x)
             values = evaluate(x)
             if n_constraints:
@@ -98,21 +111,27 @@ def nsga2(evaluate: Callable[[np.ndarray], np.ndarray], bounds: Sequence[tuple[f
             front = front[np.asarray(algorithm.opt.get("CV"), dtype=float)[:, 0] <= 0]
         if "ref" not in state:
             worst = algorithm.pop.get("F").max(axis=0)
-            state["ref"] = (np.asarray(reference, dtype=float) if reference is not None
-                            else worst + 0.1 * np.abs(worst) + 1e-12)
+            state["ref"] = (
+                np.asarray(reference, dtype=float)
+                if reference is not None
+                else worst + 0.1 * np.abs(worst) + 1e-12
+            )
         history.append(float(HV(ref_point=state["ref"])(front)) if len(front) else 0.0)
         if progress is not None:
             progress(algorithm.n_gen, history[-1])
 
     algorithm = NSGA2(pop_size=population, repair=_Round(), eliminate_duplicates=True)
-    result = minimize(_Problem(), algorithm, ("n_gen", generations),
-                      seed=seed, callback=callback, verbose=False)
+    result = minimize(
+        _Problem(), algorithm, ("n_gen", generations), seed=seed, callback=callback, verbose=False
+    )
     if result.X is None:  # no feasible candidate
-        return {"x": np.empty((0, len(bounds))), "f": np.empty((0, n_objectives)),
-                "hypervolume": np.asarray(history)}
+        return {
+            "x": np.empty((0, len(bounds))),
+            "f": np.empty((0, n_objectives)),
+            "hypervolume": np.asarray(history),
+        }
     x = np.where(rounded, np.round(result.X), result.X)
-    return {"x": np.atleast_2d(x), "f": np.atleast_2d(result.F),
-            "hypervolume": np.asarray(history)}
+    return {"x": np.atleast_2d(x), "f": np.atleast_2d(result.F), "hypervolume": np.asarray(history)}
 
 
 def non_dominated(f: np.ndarray) -> np.ndarray:

@@ -116,15 +116,34 @@ def lever_effects(
             diff_boot = boots[opt] - boots[ref]
             low, high = _nanquantiles(diff_boot, tail)
             for j, outcome in enumerate(outcomes):
-                records.append({
-                    "lever": lever, "option": opt, "reference": ref, "outcome": outcome,
-                    "n_option": len(groups[opt]), "n_reference": len(groups[ref]),
-                    "mean_option": means[opt][j], "mean_reference": means[ref][j],
-                    "difference": means[opt][j] - means[ref][j],
-                    "low": low[j], "high": high[j],
-                })
-    columns = ["lever", "option", "reference", "outcome", "n_option", "n_reference",
-               "mean_option", "mean_reference", "difference", "low", "high"]
+                records.append(
+                    {
+                        "lever": lever,
+                        "option": opt,
+                        "reference": ref,
+                        "outcome": outcome,
+                        "n_option": len(groups[opt]),
+                        "n_reference": len(groups[ref]),
+                        "mean_option": means[opt][j],
+                        "mean_reference": means[ref][j],
+                        "difference": means[opt][j] - means[ref][j],
+                        "low": low[j],
+                        "high": high[j],
+                    }
+                )
+    columns = [
+        "lever",
+        "option",
+        "reference",
+        "outcome",
+        "n_option",
+        "n_reference",
+        "mean_option",
+        "mean_reference",
+        "difference",
+        "low",
+        "high",
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -212,8 +231,13 @@ def feature_importance(
             # A third of the inputs per split and leaves of 10: a fit on 2,000 rows x 60
             # inputs takes ~0.2 s. On a synthetic check the four strongest inputs ranked as
             # with 100 trees on 20,000 rows; weak effects (a few % importance) are noisy.
-            model = ExtraTreesRegressor(n_estimators=n_trees, min_samples_leaf=10,
-                                        max_features=0.3, random_state=seed, n_jobs=1)
+            model = ExtraTreesRegressor(
+                n_estimators=n_trees,
+                min_samples_leaf=10,
+                max_features=0.3,
+                random_state=seed,
+                n_jobs=1,
+            )
             model.fit(x[:, varying], y)
             importance[varying] = model.feature_importances_
     elif method != "regression":

@@ -133,17 +133,23 @@ def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
                     n=n_total,
                 )
             )
-        rows.append(_quantile_row("ceasefire_month", "Median ceasefire month (if any)", months,
-                                  "months"))
+        rows.append(
+            _quantile_row("ceasefire_month", "Median ceasefire month (if any)", months, "months")
+        )
     if "war_end_month" in scalars:
         # Side by side with the ceasefire rows (issue 22): any end of the war, not only a deal.
         ends = scalars["war_end_month"].to_numpy(dtype=float)
         for horizon in (12, 24, 60):
-            rows.append(HeadlineRow(
-                f"p_war_ends_{horizon}",
-                f"P(war ends by month {horizon}): any end (ceasefire, decision, collapse or "
-                f"freeze) in months 0-{horizon - 1}",
-                "probability", probability_ceasefire_within(ends, horizon), n=n_total))
+            rows.append(
+                HeadlineRow(
+                    f"p_war_ends_{horizon}",
+                    f"P(war ends by month {horizon}): any end (ceasefire, decision, collapse or "
+                    f"freeze) in months 0-{horizon - 1}",
+                    "probability",
+                    probability_ceasefire_within(ends, horizon),
+                    n=n_total,
+                )
+            )
     if "peace_holds_5y" in scalars:
         # nan_to_num: runs made before peace_holds_5y was defined for every future had NaN.
         holds = np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
@@ -163,36 +169,58 @@ def headline(scalars: pd.DataFrame) -> list[HeadlineRow]:
         label, unit = outcome_label(col)
         rows.append(_quantile_row(col, f"{label} (median)", scalars[col], unit))
     if "europe_defence_pct_gdp_end" in scalars:
-        rows.append(_quantile_row("europe_defence_pct_gdp_end",
-                                  "European defence spending at end (median)",
-                                  scalars["europe_defence_pct_gdp_end"], "% of GDP"))
+        rows.append(
+            _quantile_row(
+                "europe_defence_pct_gdp_end",
+                "European defence spending at end (median)",
+                scalars["europe_defence_pct_gdp_end"],
+                "% of GDP",
+            )
+        )
     if "escalation_use_of_force_events" in scalars:
         events = scalars["escalation_use_of_force_events"].to_numpy(dtype=float)
         summary = quantile_summary(events)
         rows.append(
-            HeadlineRow("escalation_use_of_force_events",
-                        "Russia-NATO use-of-force disputes (mean)", "events",
-                        summary["mean"], summary["q05"], summary["q95"], int(summary["n"]))
+            HeadlineRow(
+                "escalation_use_of_force_events",
+                "Russia-NATO use-of-force disputes (mean)",
+                "events",
+                summary["mean"],
+                summary["q05"],
+                summary["q95"],
+                int(summary["n"]),
+            )
         )
         rows.append(
-            HeadlineRow("p_escalation", "P(at least one Russia-NATO use-of-force dispute)",
-                        "probability",
-                        float(np.mean(np.nan_to_num(events) > 0)) if events.size else np.nan,
-                        n=n_total)
+            HeadlineRow(
+                "p_escalation",
+                "P(at least one Russia-NATO use-of-force dispute)",
+                "probability",
+                float(np.mean(np.nan_to_num(events) > 0)) if events.size else np.nan,
+                n=n_total,
+            )
         )
     if "escalation_fatal_events" in scalars:
         summary = quantile_summary(scalars["escalation_fatal_events"].to_numpy(dtype=float))
         rows.append(
-            HeadlineRow("escalation_fatal_events", "Russia-NATO fatal disputes (mean)", "events",
-                        summary["mean"], summary["q05"], summary["q95"], int(summary["n"]))
+            HeadlineRow(
+                "escalation_fatal_events",
+                "Russia-NATO fatal disputes (mean)",
+                "events",
+                summary["mean"],
+                summary["q05"],
+                summary["q95"],
+                int(summary["n"]),
+            )
         )
     return rows
 
 
 def _quantile_row(key: str, label: str, values: np.ndarray | pd.Series, unit: str) -> HeadlineRow:
     summary = quantile_summary(values)
-    return HeadlineRow(key, label, unit, summary["q50"], summary["q05"], summary["q95"],
-                       int(summary["n"]))
+    return HeadlineRow(
+        key, label, unit, summary["q50"], summary["q05"], summary["q95"], int(summary["n"])
+    )
 
 
 def headline_table(scalars_by_variant: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -204,9 +232,18 @@ def headline_table(scalars_by_variant: dict[str, pd.DataFrame]) -> pd.DataFrame:
     records = []
     for variant, scalars in scalars_by_variant.items():
         for row in headline(scalars):
-            records.append({"key": row.key, "label": row.label, "unit": row.unit,
-                            "variant": variant, "value": row.value, "low": row.low,
-                            "high": row.high, "n": row.n})
+            records.append(
+                {
+                    "key": row.key,
+                    "label": row.label,
+                    "unit": row.unit,
+                    "variant": variant,
+                    "value": row.value,
+                    "low": row.low,
+                    "high": row.high,
+                    "n": row.n,
+                }
+            )
     return pd.DataFrame.from_records(
         records, columns=["key", "label", "unit", "variant", "value", "low", "high", "n"]
     )
@@ -251,8 +288,12 @@ def _grid_codes(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int, np.n
                 and np.unique(grid_experiments[:, 0]).size == grid_experiments.shape[0]
             ):
                 n_exp = grid_experiments.shape[0]
-                return (np.repeat(np.arange(n_exp), n_months), np.tile(np.arange(n_months), n_exp),
-                        n_exp, np.asarray(months))
+                return (
+                    np.repeat(np.arange(n_exp), n_months),
+                    np.tile(np.arange(n_months), n_exp),
+                    n_exp,
+                    np.asarray(months),
+                )
     experiment_codes, uniques = pd.factorize(series["experiment"], sort=True)
     month_codes, months = pd.factorize(series["month"], sort=True)
     return experiment_codes, month_codes, len(uniques), np.asarray(months)
@@ -381,6 +422,11 @@ def bootstrap_mean_difference(
         mean_b = np.nanmean(b2, axis=0) if len(b2) else np.full(b2.shape[1], np.nan)
         low, high = np.nanquantile(boot, [tail, 1.0 - tail], axis=0)
     return pd.DataFrame(
-        {"mean_a": mean_a, "mean_b": mean_b, "difference": mean_a - mean_b, "low": low,
-         "high": high}
+        {
+            "mean_a": mean_a,
+            "mean_b": mean_b,
+            "difference": mean_a - mean_b,
+            "low": low,
+            "high": high,
+        }
     )

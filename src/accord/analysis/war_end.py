@@ -15,14 +15,19 @@ END_TYPES: tuple[str, ...] = ("ongoing", "ceasefire", "decision", "collapse", "f
 #: Windows of the calibration targets, months after the scenario's start: year 1, years 2-3,
 #: years 4-10.
 WINDOWS: tuple[tuple[str, int, int], ...] = (
-    ("year_1", 0, 12), ("years_2_3", 12, 36), ("years_4_10", 36, 120))
+    ("year_1", 0, 12),
+    ("years_2_3", 12, 36),
+    ("years_4_10", 36, 120),
+)
 
 
 def end_type_shares(scalars: pd.DataFrame) -> dict[str, float]:
     """Share of all futures whose war first ended in each way (``ongoing``: it never did)."""
     codes = scalars["war_end_type"].to_numpy(dtype=float)
-    return {label: float(np.mean(codes == code)) if codes.size else float("nan")
-            for code, label in enumerate(END_TYPES)}
+    return {
+        label: float(np.mean(codes == code)) if codes.size else float("nan")
+        for code, label in enumerate(END_TYPES)
+    }
 
 
 def window_hazard(war_end_month: np.ndarray | pd.Series, start: int, stop: int) -> float:
@@ -41,12 +46,16 @@ def window_hazard(war_end_month: np.ndarray | pd.Series, start: int, stop: int) 
 def window_hazards(scalars: pd.DataFrame, horizon: int | None = None) -> dict[str, float]:
     """:func:`window_hazard` for each of :data:`WINDOWS` that fits in the horizon."""
     months = scalars["war_end_month"]
-    return {name: window_hazard(months, start, stop) for name, start, stop in WINDOWS
-            if horizon is None or stop <= horizon}
+    return {
+        name: window_hazard(months, start, stop)
+        for name, start, stop in WINDOWS
+        if horizon is None or stop <= horizon
+    }
 
 
-def ceasefire_failure_rate(scalars: pd.DataFrame, horizon: int, years: float = 5.0
-                           ) -> tuple[float, int]:
+def ceasefire_failure_rate(
+    scalars: pd.DataFrame, horizon: int, years: float = 5.0
+) -> tuple[float, int]:
     """Share of first ceasefires (early enough to watch ``years``) renewed within ``years``.
 
     Returns the rate and the number of ceasefires it is computed on.
@@ -83,8 +92,9 @@ def ended_share(scalars: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[float, i
     return float(wanted.mean()), int(ended.sum())
 
 
-def ceasefire_later_failure_rate(scalars: pd.DataFrame, horizon: int, after_years: float = 1.0,
-                                 by_years: float = 5.0) -> tuple[float, int]:
+def ceasefire_later_failure_rate(
+    scalars: pd.DataFrame, horizon: int, after_years: float = 1.0, by_years: float = 5.0
+) -> tuple[float, int]:
     """Share of first ceasefires that held ``after_years`` and failed by ``by_years``.
 
     Of the first ceasefires early enough to be watched ``by_years`` and not renewed within

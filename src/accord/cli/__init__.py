@@ -36,8 +36,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version of accord and exit."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version of accord and exit.",
+    ),
 ) -> None:
     """Exploratory modelling of the transatlantic security system around the war in Ukraine."""
 

@@ -27,10 +27,13 @@ def _pct(value: float | None) -> str:
 
 def ask(
     run: Annotated[Path, typer.Argument(help="A run directory or a directory of runs.")],
-    question: Annotated[Path | None, typer.Option("--question", "-q",
-                                                  help="A question file (YAML).")] = None,
-    event: Annotated[str | None, typer.Option(
-        "--event", help="An event, e.g. 'ceasefire_month before 2026-01-01'.")] = None,
+    question: Annotated[
+        Path | None, typer.Option("--question", "-q", help="A question file (YAML).")
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", help="An event, e.g. 'ceasefire_month before 2026-01-01'."),
+    ] = None,
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
@@ -46,21 +49,29 @@ def ask(
     typer.echo(f"{answer['event']}  ({answer['n_futures']} futures)")
     condition = answer["condition"]
     if condition is not None:
-        typer.echo(f"given: {condition['event']}: p = {_pct(condition['p'])} "
-                   f"[{_pct(condition['low'])}, {_pct(condition['high'])}], "
-                   f"{condition['n']} futures; shares below are among these")
+        typer.echo(
+            f"given: {condition['event']}: p = {_pct(condition['p'])} "
+            f"[{_pct(condition['low'])}, {_pct(condition['high'])}], "
+            f"{condition['n']} futures; shares below are among these"
+        )
     for row in answer["bins"]:
-        typer.echo(f"  {row['bin']:<32} {_pct(row['p']):>7}  "
-                   f"[{_pct(row['low'])}, {_pct(row['high'])}]")
+        typer.echo(
+            f"  {row['bin']:<32} {_pct(row['p']):>7}  [{_pct(row['low'])}, {_pct(row['high'])}]"
+        )
 
 
 def score(
     questions: Annotated[Path, typer.Argument(help="A question file or a directory of them.")],
     run: Annotated[Path, typer.Argument(help="A run directory or a directory of runs.")],
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
-    ledger: Annotated[Path | None, typer.Option(
-        "--ledger", help="Append accord's answers to open questions to this ledger (JSON "
-        "lines) and score its resolved entries.")] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="Append accord's answers to open questions to this ledger (JSON "
+            "lines) and score its resolved entries.",
+        ),
+    ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Multi-bin Brier and log scores of accord and of each crowd forecast."""
@@ -80,17 +91,28 @@ def score(
         a = row["accord"]
         typer.echo(f"{row['id']:<34} {'accord':<28} {'':<10} {a['brier']:6.3f} {a['log']:6.3f}")
         for crowd in row["crowd"]:
-            typer.echo(f"{'':<34} {crowd['source']:<28} {crowd['date']:<10} "
-                       f"{crowd['brier']:6.3f} {crowd['log']:6.3f}")
+            typer.echo(
+                f"{'':<34} {crowd['source']:<28} {crowd['date']:<10} "
+                f"{crowd['brier']:6.3f} {crowd['log']:6.3f}"
+            )
         typer.echo(f"{'':<34} resolved: {row['resolved_bin']}")
-    typer.echo("mean Brier (lower is better): " + ", ".join(
-        f"{source} {value:.3f}" for source, value in result["mean_brier"].items()
-        if value is not None))
+    typer.echo(
+        "mean Brier (lower is better): "
+        + ", ".join(
+            f"{source} {value:.3f}"
+            for source, value in result["mean_brier"].items()
+            if value is not None
+        )
+    )
     if "ledger" in result:
         book = result["ledger"]
-        typer.echo(f"ledger {book['ledger']}: recorded {len(book['recorded'])} new answer(s)"
-                   + "".join(f"; {e['id']} (recorded {e['recorded']}) Brier {e['brier']:.3f}"
-                             for e in book["scored"]))
+        typer.echo(
+            f"ledger {book['ledger']}: recorded {len(book['recorded'])} new answer(s)"
+            + "".join(
+                f"; {e['id']} (recorded {e['recorded']}) Brier {e['brier']:.3f}"
+                for e in book["scored"]
+            )
+        )
 
 
 def update(
@@ -98,13 +120,21 @@ def update(
     observed: Annotated[Path, typer.Option("--observed", help="An observations file (YAML).")],
     out: Annotated[Path, typer.Option("--out", help="A new directory for the updated run.")],
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
-    rerun: Annotated[bool, typer.Option(
-        "--rerun", help="Run the kept futures' parameter rows afresh (drawn with replacement) "
-        "and condition the fresh futures again.")] = False,
-    experiments: Annotated[int | None, typer.Option(
-        help="With --rerun: fresh futures to run (default: as many as the run has).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        help="With --rerun: seed (default: a child of the run's seed).")] = None,
+    rerun: Annotated[
+        bool,
+        typer.Option(
+            "--rerun",
+            help="Run the kept futures' parameter rows afresh (drawn with replacement) "
+            "and condition the fresh futures again.",
+        ),
+    ] = False,
+    experiments: Annotated[
+        int | None,
+        typer.Option(help="With --rerun: fresh futures to run (default: as many as the run has)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="With --rerun: seed (default: a child of the run's seed).")
+    ] = None,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Keep the futures that agree with every observation (rejection) as a new run."""
@@ -112,21 +142,32 @@ def update(
 
     if not rerun and (experiments is not None or seed is not None):
         raise ScenarioError(None, "--experiments and --seed need --rerun", field="--rerun")
-    summary = update_run(run, observed, out, variant=variant, rerun=rerun,
-                         experiments=experiments, seed=seed,
-                         progress=output_format is not Format.json)
+    summary = update_run(
+        run,
+        observed,
+        out,
+        variant=variant,
+        rerun=rerun,
+        experiments=experiments,
+        seed=seed,
+        progress=output_format is not Format.json,
+    )
     if output_format is Format.json:
         from accord.spec.jsonout import dumps
 
         typer.echo(dumps(summary, indent=2))
     else:
-        line = (f"{summary['run']}: as of {summary['as_of']}, kept "
-                f"{round(summary['share_kept'] * summary['n_futures'])} of "
-                f"{summary['n_futures']} futures")
+        line = (
+            f"{summary['run']}: as of {summary['as_of']}, kept "
+            f"{round(summary['share_kept'] * summary['n_futures'])} of "
+            f"{summary['n_futures']} futures"
+        )
         if "rerun" in summary:
             fresh = summary["rerun"]
-            line += (f"; rerun of {fresh['n_experiments']} fresh futures (seed {fresh['seed']})"
-                     f" kept {fresh['ess']}")
+            line += (
+                f"; rerun of {fresh['n_experiments']} fresh futures (seed {fresh['seed']})"
+                f" kept {fresh['ess']}"
+            )
         typer.echo(f"{line} (ESS {summary['ess']})")
     if summary["warning"]:
         typer.echo(f"warning: {summary['warning']}", err=True)

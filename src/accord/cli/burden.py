@@ -33,8 +33,10 @@ burden_app = typer.Typer(
     no_args_is_help=True,
 )
 
-SCENARIO_HELP = ("Scenario with a burden: section: a shipped name, a YAML file or directory "
-                 "(default: ukraine-2025).")
+SCENARIO_HELP = (
+    "Scenario with a burden: section: a shipped name, a YAML file or directory "
+    "(default: ukraine-2025)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -49,11 +51,17 @@ def _parse_range(text: str | None) -> tuple[float, float] | None:
     try:
         low, high = (float(p) for p in parts)
     except ValueError:
-        raise ScenarioError(None, "give the range as LOW,HIGH", field="theta-range",
-                            expected="two numbers like 0.5,1.0", found=text) from None
+        raise ScenarioError(
+            None,
+            "give the range as LOW,HIGH",
+            field="theta-range",
+            expected="two numbers like 0.5,1.0",
+            found=text,
+        ) from None
     if not 0 <= low <= high <= 1:
-        raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
-                            field="theta-range", found=text)
+        raise ScenarioError(
+            None, "theta range must satisfy 0 <= low <= high <= 1", field="theta-range", found=text
+        )
     return low, high
 
 
@@ -68,8 +76,12 @@ ThetaOption = Annotated[str | None, typer.Option("--theta-range", help="LOW,HIGH
 FormatOption = Annotated[Format, typer.Option("--format", "-f")]
 
 
-FigureOption = Annotated[Path | None, typer.Option(
-    "--figure", help="Also write the figure to this file (.png, .svg or .pdf by the suffix).")]
+FigureOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--figure", help="Also write the figure to this file (.png, .svg or .pdf by the suffix)."
+    ),
+]
 
 
 def _check_figure(figure: Path | None) -> None:
@@ -91,43 +103,74 @@ def _write_figure(result: BurdenResult, figure: Path | None) -> None:
 
 def _scenario(scenario: str | None, spec_path: Path | None) -> str | Path | None:
     if scenario is not None and spec_path is not None:
-        raise ScenarioError(None, "give the scenario once", field="--spec",
-                            expected="a SCENARIO argument or --spec, not both")
+        raise ScenarioError(
+            None,
+            "give the scenario once",
+            field="--spec",
+            expected="a SCENARIO argument or --spec, not both",
+        )
     return spec_path if spec_path is not None else scenario
 
 
 @burden_app.command("equilibrium")
 def equilibrium(
     scenario: ScenarioArgument = None,
-    us_cut: Annotated[float | None, typer.Option(
-        "--us-cut", help="Fraction by which the US cuts its spending.")] = None,
-    us_spill_in_cut: Annotated[float | None, typer.Option(
-        "--us-spill-in-cut", help="Fraction by which US spending stops protecting allies.")] = None,
-    threat: Annotated[float | None, typer.Option(
-        "--threat", help="Threat rise, all allies (each would spend this fraction more).")] = None,
-    threat_frontline: Annotated[float | None, typer.Option(
-        "--threat-frontline", help="Threat rise for the allies nearest Russia only.")] = None,
-    floor: Annotated[float | None, typer.Option(
-        "--floor", help="Spending floor, % of GDP (e.g. 2, 3.5, 5).")] = None,
-    leave: Annotated[list[str] | None, typer.Option(
-        "--leave", help="An ally that leaves (repeatable).")] = None,
+    us_cut: Annotated[
+        float | None, typer.Option("--us-cut", help="Fraction by which the US cuts its spending.")
+    ] = None,
+    us_spill_in_cut: Annotated[
+        float | None,
+        typer.Option(
+            "--us-spill-in-cut", help="Fraction by which US spending stops protecting allies."
+        ),
+    ] = None,
+    threat: Annotated[
+        float | None,
+        typer.Option(
+            "--threat", help="Threat rise, all allies (each would spend this fraction more)."
+        ),
+    ] = None,
+    threat_frontline: Annotated[
+        float | None,
+        typer.Option("--threat-frontline", help="Threat rise for the allies nearest Russia only."),
+    ] = None,
+    floor: Annotated[
+        float | None, typer.Option("--floor", help="Spending floor, % of GDP (e.g. 2, 3.5, 5).")
+    ] = None,
+    leave: Annotated[
+        list[str] | None, typer.Option("--leave", help="An ally that leaves (repeatable).")
+    ] = None,
     draws: DrawsOption = None,
     seed: SeedOption = DEFAULT_SEED,
-    year: Annotated[int | None, typer.Option(
-        "--year", help="Base year (estimated: 1993-2024, joint-product: 2014-2024).")] = None,
-    theta_range: Annotated[str | None, typer.Option(
-        "--theta-range", help="LOW,HIGH in [0, 1] (--model joint-product only).")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Base year (estimated: 1993-2024, joint-product: 2014-2024)."),
+    ] = None,
+    theta_range: Annotated[
+        str | None,
+        typer.Option("--theta-range", help="LOW,HIGH in [0, 1] (--model joint-product only)."),
+    ] = None,
     output_format: FormatOption = Format.table,
     figure: FigureOption = None,
     spec_path: SpecOption = None,
-    model: Annotated[str, typer.Option(
-        "--model", help="chosen (default: the model the rolling backtest's verdict table "
-        "marks; persistence while none beats it), estimated (the fitted demand model), "
-        "persistence, or joint-product (the Cobb-Douglas game calibrated on the base "
-        "year).")] = "chosen",
-    horizon: Annotated[int | None, typer.Option(
-        "--horizon", min=0, help="Estimated model: years of adjustment (default 10; "
-        "0 = long run).")] = None,
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            help="chosen (default: the model the rolling backtest's verdict table "
+            "marks; persistence while none beats it), estimated (the fitted demand model), "
+            "persistence, or joint-product (the Cobb-Douglas game calibrated on the base "
+            "year).",
+        ),
+    ] = "chosen",
+    horizon: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon",
+            min=0,
+            help="Estimated model: years of adjustment (default 10; 0 = long run).",
+        ),
+    ] = None,
 ) -> None:
     """Allies' defence spending in the Nash equilibrium under counterfactual levers."""
     from accord.workflows.burden import burden
@@ -136,10 +179,20 @@ def equilibrium(
     check_seed(seed)
     _check_figure(figure)
     result = burden(
-        "equilibrium", _scenario(scenario, spec_path), us_cut=us_cut,
-        us_spill_in_cut=us_spill_in_cut, threat_all=threat, threat_frontline=threat_frontline,
-        floor_pct_gdp=floor, leave=tuple(leave) if leave else None, draws=draws, seed=seed,
-        year=year, theta=_parse_range(theta_range), model=model, horizon=horizon,
+        "equilibrium",
+        _scenario(scenario, spec_path),
+        us_cut=us_cut,
+        us_spill_in_cut=us_spill_in_cut,
+        threat_all=threat,
+        threat_frontline=threat_frontline,
+        floor_pct_gdp=floor,
+        leave=tuple(leave) if leave else None,
+        draws=draws,
+        seed=seed,
+        year=year,
+        theta=_parse_range(theta_range),
+        model=model,
+        horizon=horizon,
     )
     _emit(result, output_format, "Allies' defence spending", _EQUILIBRIUM_COLUMNS)
     _write_figure(result, figure)
@@ -148,8 +201,12 @@ def equilibrium(
 @burden_app.command("aid")
 def aid(
     scenario: ScenarioArgument = None,
-    us_aid_stop: Annotated[float | None, typer.Option(
-        "--us-aid-stop", help="Fraction of US aid that stops (default from the spec: 1).")] = None,
+    us_aid_stop: Annotated[
+        float | None,
+        typer.Option(
+            "--us-aid-stop", help="Fraction of US aid that stops (default from the spec: 1)."
+        ),
+    ] = None,
     draws: DrawsOption = None,
     seed: SeedOption = DEFAULT_SEED,
     theta_range: ThetaOption = None,
@@ -163,23 +220,41 @@ def aid(
 
     check_seed(seed)
     _check_figure(figure)
-    result = burden("aid", _scenario(scenario, spec_path), us_aid_stop=us_aid_stop, draws=draws,
-                    seed=seed, theta=_parse_range(theta_range))
+    result = burden(
+        "aid",
+        _scenario(scenario, spec_path),
+        us_aid_stop=us_aid_stop,
+        draws=draws,
+        seed=seed,
+        theta=_parse_range(theta_range),
+    )
     _emit(result, output_format, "Aid to Ukraine by donor", _AID_COLUMNS)
     _write_figure(result, figure)
 
 
 @burden_app.command("backtest")
 def backtest(
-    train_until: Annotated[int | None, typer.Option(
-        "--train-until", help="Last year of the estimation sample; later years are forecast.")
+    train_until: Annotated[
+        int | None,
+        typer.Option(
+            "--train-until", help="Last year of the estimation sample; later years are forecast."
+        ),
     ] = None,
-    rolling: Annotated[bool, typer.Option(
-        "--rolling", help="Every origin 2000-2021 (and the shock origins), h = 1, 2, 3.")] = False,
+    rolling: Annotated[
+        bool,
+        typer.Option(
+            "--rolling", help="Every origin 2000-2021 (and the shock origins), h = 1, 2, 3."
+        ),
+    ] = False,
     output_format: FormatOption = Format.table,
-    write_verdict: Annotated[Path | None, typer.Option(
-        "--write-verdict", help="With --rolling: also write the verdict table (which model "
-        "every face and the engine use) to this CSV file.")] = None,
+    write_verdict: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-verdict",
+            help="With --rolling: also write the verdict table (which model "
+            "every face and the engine use) to this CSV file.",
+        ),
+    ] = None,
 ) -> None:
     """The estimated model out of sample: MAE of each ally's share of GDP vs persistence and
     the calibrated joint-product model."""
@@ -204,13 +279,20 @@ def backtest(
             f"model {s['model_mae']:.3f}, persistence {s['persistence_mae']:.3f}, "
             f"joint-product {s['joint_product_mae']:.3f}"
             + ("" if s["model_beats_persistence"] else " (the model does not beat persistence)"),
-            highlight=False, markup=False)
+            highlight=False,
+            markup=False,
+        )
         errors = result.per_actor.groupby("ally")[
-            ["model_error_pp", "persistence_error_pp", "joint_product_error_pp"]].mean()
+            ["model_error_pp", "persistence_error_pp", "joint_product_error_pp"]
+        ].mean()
         by_ally = errors.reset_index()
-        _print_tables(result.__class__(by_ally, result.totals, result.settings,
-                                       result.provenance, result.notes),
-                      "Mean absolute error by ally (pp)", None)
+        _print_tables(
+            result.__class__(
+                by_ally, result.totals, result.settings, result.provenance, result.notes
+            ),
+            "Mean absolute error by ally (pp)",
+            None,
+        )
     else:
         _emit(result, output_format, "Backtest", None)
 
@@ -234,10 +316,10 @@ def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
         print(json.dumps(result, indent=2))
         return
     methods = tuple(result["horizons"][0]["mae"])
-    for key, label in (("horizons", f"all origins {result['origins'][0]}-"
-                                    f"{result['origins'][-1]}"),
-                       ("shock_horizons", "shock origins "
-                        + ", ".join(str(o) for o in result["shock_origins"]))):
+    for key, label in (
+        ("horizons", f"all origins {result['origins'][0]}-{result['origins'][-1]}"),
+        ("shock_horizons", "shock origins " + ", ".join(str(o) for o in result["shock_origins"])),
+    ):
         print(f"{label}: MAE / RMSE of share of GDP (pp)")
         print("  h    n  " + "  ".join(f"{m:>17}" for m in methods))
         for row in result[key]:
@@ -249,8 +331,9 @@ def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
 
 @burden_app.command("forecast")
 def forecast(
-    year: Annotated[int, typer.Option("--year", help="Year to forecast (data end the year before).")
-                    ] = 2025,
+    year: Annotated[
+        int, typer.Option("--year", help="Year to forecast (data end the year before).")
+    ] = 2025,
     output_format: FormatOption = Format.table,
 ) -> None:
     """Each ally's share of GDP next year from data up to the year before only, by the method
@@ -263,29 +346,46 @@ def forecast(
     if output_format is Format.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"{result['year']} from data to {result['trained_until']}; method {result['method']}"
-          f" ({result['verdict']})")
+    print(
+        f"{result['year']} from data to {result['trained_until']}; method {result['method']}"
+        f" ({result['verdict']})"
+    )
     print(f"{'ally':<16}{'base %':>8}{'pct_gdp':>9}{'low':>8}{'high':>8}{'real %':>8}")
     for a in result["allies"]:
-        print(f"{a['ally']:<16}{a['pct_gdp_base']:>8.2f}{a['pct_gdp']:>9.2f}{a['low']:>8.2f}"
-              f"{a['high']:>8.2f}{a['real_change_pct']:>8.2f}")
+        print(
+            f"{a['ally']:<16}{a['pct_gdp_base']:>8.2f}{a['pct_gdp']:>9.2f}{a['low']:>8.2f}"
+            f"{a['high']:>8.2f}{a['real_change_pct']:>8.2f}"
+        )
     e = result["europe_real_change_pct"]
-    print(f"European allies, real change: {e['value']:+.1f} % (5-95 %: {e['low']:+.1f} to "
-          f"{e['high']:+.1f}); band: {result['band']}")
-    print("  by method (comparison; scores in `accord burden backtest --rolling`): " + ", ".join(
-        f"{m} {v:+.1f} %" for m, v in result["europe_real_change_pct_by_method"].items()))
+    print(
+        f"European allies, real change: {e['value']:+.1f} % (5-95 %: {e['low']:+.1f} to "
+        f"{e['high']:+.1f}); band: {result['band']}"
+    )
+    print(
+        "  by method (comparison; scores in `accord burden backtest --rolling`): "
+        + ", ".join(
+            f"{m} {v:+.1f} %" for m, v in result["europe_real_change_pct_by_method"].items()
+        )
+    )
     check = result["nato_2025_unverified_check"]
-    print("check only, NATO 2025 edition as reported second-hand (UNVERIFIED; changes 2024->"
-          "2025, pp of GDP, not levels): " + "; ".join(
-              f"{r['ally']} NATO {r['nato_change_pp']:+.2f} vs forecast "
-              f"{r['forecast_change_pp']:+.2f}" for r in check["rows"]))
+    print(
+        "check only, NATO 2025 edition as reported second-hand (UNVERIFIED; changes 2024->"
+        "2025, pp of GDP, not levels): "
+        + "; ".join(
+            f"{r['ally']} NATO {r['nato_change_pp']:+.2f} vs forecast "
+            f"{r['forecast_change_pp']:+.2f}"
+            for r in check["rows"]
+        )
+    )
     print(f"caveat: {check['caveat']}")
 
 
 @burden_app.command("gaps")
 def gaps(
-    year: Annotated[int | None, typer.Option(
-        "--year", help="Year of the SIPRI shares (default: the last year of data).")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Year of the SIPRI shares (default: the last year of data)."),
+    ] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
     """Each ally's and each group's gap to 2, 3.5 and 5 % of GDP, with the shortfall in US$."""
@@ -299,13 +399,17 @@ def gaps(
         return
     targets = result["targets_pct_gdp"]
     head = "".join(f"{f'gap {t:g} %':>11}{f'US$ bn to {t:g}':>14}" for t in targets)
-    print(f"{result['year']}: gap to each target, pp of GDP (negative: above it), and the "
-          f"shortfall of the allies below it; model used: {result['model_used']}")
+    print(
+        f"{result['year']}: gap to each target, pp of GDP (negative: above it), and the "
+        f"shortfall of the allies below it; model used: {result['model_used']}"
+    )
     for key, name in (("allies", "ally"), ("groups", "group")):
         print(f"{name:<18}{'% GDP':>7}{head}")
         for row in result[key]:
-            cells = "".join(f"{row[f'gap_to_{t:g}_pp']:>11.2f}"
-                            f"{row[f'shortfall_to_{t:g}_musd'] / 1000:>14.1f}" for t in targets)
+            cells = "".join(
+                f"{row[f'gap_to_{t:g}_pp']:>11.2f}{row[f'shortfall_to_{t:g}_musd'] / 1000:>14.1f}"
+                for t in targets
+            )
             print(f"{row[name]:<18}{row['pct_gdp']:>7.2f}{cells}")
     print(result["what_the_data_can_tell"])
     print(f"backtest: {result['backtest']}")
@@ -327,18 +431,23 @@ def aid_reaction(
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
     p = result["predicted_replacement_pct"]
-    print(f"{result['measure']}: predicted replacement {p['value']:+.1f} % (95 %: {p['low']:+.1f}"
-          f" to {p['high']:+.1f}) vs observed {result['observed_replacement_pct']:.1f} %; "
-          f"{result['note']}")
+    print(
+        f"{result['measure']}: predicted replacement {p['value']:+.1f} % (95 %: {p['low']:+.1f}"
+        f" to {p['high']:+.1f}) vs observed {result['observed_replacement_pct']:.1f} %; "
+        f"{result['note']}"
+    )
     print(f"method: {result['method']}")
 
 
 @burden_app.command("exploitation")
 def exploitation(
-    year: Annotated[int | None, typer.Option(
-        "--year", help="One year; default all years.")] = None,
-    source: Annotated[list[str] | None, typer.Option(
-        "--source", help="nato (31 allies), sipri14 (1964 members), oz1964 (repeatable).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="One year; default all years.")] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source", help="nato (31 allies), sipri14 (1964 members), oz1964 (repeatable)."
+        ),
+    ] = None,
     output_format: FormatOption = Format.table,
     figure: FigureOption = None,
 ) -> None:
@@ -355,17 +464,31 @@ def exploitation(
 # Output
 
 _EQUILIBRIUM_COLUMNS = (
-    "ally", "status", "base_pct_gdp", "pct_gdp", "pct_gdp_p05", "pct_gdp_p95", "change_pct",
-    "base_burden_share_pct", "burden_share_pct", "gdp_share_pct",
+    "ally",
+    "status",
+    "base_pct_gdp",
+    "pct_gdp",
+    "pct_gdp_p05",
+    "pct_gdp_p95",
+    "change_pct",
+    "base_burden_share_pct",
+    "burden_share_pct",
+    "gdp_share_pct",
 )
 _AID_COLUMNS = (
-    "donor", "group", "base_aid_eur_bn", "aid_eur_bn", "aid_eur_bn_p05", "aid_eur_bn_p95",
+    "donor",
+    "group",
+    "base_aid_eur_bn",
+    "aid_eur_bn",
+    "aid_eur_bn_p05",
+    "aid_eur_bn_p95",
     "share_of_us_loss_pct",
 )
 
 
-def _emit(result: BurdenResult, output_format: Format, title: str,
-          columns: tuple[str, ...] | None) -> None:
+def _emit(
+    result: BurdenResult, output_format: Format, title: str, columns: tuple[str, ...] | None
+) -> None:
     if output_format is Format.json:
         payload = result.to_dict()
         del payload["analysis"]
@@ -396,29 +519,40 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
         for index, col in enumerate(cols):
             numeric = pd.api.types.is_numeric_dtype(frame[col])
             # sized by rich to the terminal: the first column (the row's name) never folds
-            table.add_column(Text(col), justify="right" if numeric else "left",
-                             no_wrap=index == 0)
+            table.add_column(Text(col), justify="right" if numeric else "left", no_wrap=index == 0)
         for row in frame[list(cols)].itertuples(index=False):
             table.add_row(*(Text(_fmt(v)) for v in row))
         console.print(table)
 
     if not result.totals.empty:
-        totals_cols = tuple(c for c in result.totals.columns if not c.endswith(("_p05", "_p95"))
-                            or c.startswith(("replaced_pct", "gap_eur", "pct_gdp")))
-        heading = ("Mean absolute error by year (pp)" if "model_error_pp" in result.totals
-                   else "Totals (median; bands 5-95 %)")
+        totals_cols = tuple(
+            c
+            for c in result.totals.columns
+            if not c.endswith(("_p05", "_p95"))
+            or c.startswith(("replaced_pct", "gap_eur", "pct_gdp"))
+        )
+        heading = (
+            "Mean absolute error by year (pp)"
+            if "model_error_pp" in result.totals
+            else "Totals (median; bands 5-95 %)"
+        )
         show(result.totals, heading, totals_cols)
     for name, frame in getattr(result, "sections", {}).items():
-        show(frame.set_index(frame.columns[0]).T.reset_index(names="figure"),
-             "Tested on 2025: European replacement of the US aid stop" if name == "check_2025"
-             else name, None)
+        show(
+            frame.set_index(frame.columns[0]).T.reset_index(names="figure"),
+            "Tested on 2025: European replacement of the US aid stop"
+            if name == "check_2025"
+            else name,
+            None,
+        )
     banded = any(str(c).endswith("_p05") for c in result.per_actor.columns)
     show(result.per_actor, f"{title} (median and 5-95 % band)" if banded else title, columns)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, markup=False)
     for p in result.provenance:
-        console.print(f"data: {p['name']} [{p['verification']}] {p['source']}",
-                      highlight=False, markup=False)
+        console.print(
+            f"data: {p['name']} [{p['verification']}] {p['source']}", highlight=False, markup=False
+        )
 
 
 def _fmt(value: Any) -> str:

@@ -16,21 +16,34 @@ def register(app: typer.Typer) -> None:
 
 
 def calibrate(
-    scenario: Annotated[str, typer.Argument(
-        help="Scenario YAML, directory or shipped name (e.g. ukraine-2025).")],
-    out: Annotated[str | None, typer.Option(
-        "--out", "-o", help="Output directory (default: runs/<scenario>-calibration).")] = None,
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario YAML, directory or shipped name (e.g. ukraine-2025).")
+    ],
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out", "-o", help="Output directory (default: runs/<scenario>-calibration)."
+        ),
+    ] = None,
     variant: Annotated[str, typer.Option("--variant", "-v")] = "baseline",
-    points: Annotated[int, typer.Option("--points", min=4, max=10_000,
-                                        help="Parameter points per wave.")] = 200,
-    replicates: Annotated[int, typer.Option("--replicates", min=10, max=100_000,
-                                            help="Futures per parameter point.")] = 150,
+    points: Annotated[
+        int, typer.Option("--points", min=4, max=10_000, help="Parameter points per wave.")
+    ] = 200,
+    replicates: Annotated[
+        int, typer.Option("--replicates", min=10, max=100_000, help="Futures per parameter point.")
+    ] = 150,
     waves: Annotated[int, typer.Option("--waves", min=1, max=5)] = 2,
-    seed: Annotated[int, typer.Option(
-        "--seed", "-s", help="Seed, 0 <= seed < 2**63.")] = DEFAULT_SEED,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Calibrate even when the estimate is over the cap "
-        "(docs/scenario-format.md, Limits).")] = False,
+    seed: Annotated[
+        int, typer.Option("--seed", "-s", help="Seed, 0 <= seed < 2**63.")
+    ] = DEFAULT_SEED,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Calibrate even when the estimate is over the cap "
+            "(docs/scenario-format.md, Limits).",
+        ),
+    ] = False,
 ) -> None:
     """Calibrate the engine's uncertain parameters to the record (writes calibration.json)."""
     from accord.safeio import ensure_directory
@@ -53,23 +66,38 @@ def calibrate(
             out_dir = ensure_directory(Path("runs"), field="--out") / f"{loaded.name}-calibration"
         else:
             out_dir = Path(out)
-        result = run_calibration(loaded, out_dir, variant=variant, points=points,
-                                 replicates=replicates, waves=waves, seed=seed, progress=True,
-                                 force=force, log=lambda line: typer.echo(line, err=True))
+        result = run_calibration(
+            loaded,
+            out_dir,
+            variant=variant,
+            points=points,
+            replicates=replicates,
+            waves=waves,
+            seed=seed,
+            progress=True,
+            force=force,
+            log=lambda line: typer.echo(line, err=True),
+        )
     except ScenarioError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     for target in result["targets"]:
         sim = target["simulated"]
-        typer.echo(f"{target['name']}: observed {target['observed']['low']:.3f}-"
-                   f"{target['observed']['high']:.3f}, simulated {sim:.3f}"
-                   f"{'' if target['inside'] else '  (outside)'}"
-                   f"{'  [held out: not used for acceptance]' if target.get('held_out') else ''}")
+        typer.echo(
+            f"{target['name']}: observed {target['observed']['low']:.3f}-"
+            f"{target['observed']['high']:.3f}, simulated {sim:.3f}"
+            f"{'' if target['inside'] else '  (outside)'}"
+            f"{'  [held out: not used for acceptance]' if target.get('held_out') else ''}"
+        )
     share = result.get("accepted_share_of_prior_box")
     if share is not None:
-        typer.echo(f"{len(result['parameters'])} free parameters; share of the prior box "
-                   f"accepted (wave 1): {100 * share:.1f} %")
-    typer.echo(f"{result['status']}: {len(result['accepted'])} accepted points; "
-               f"{out_dir / calibration.FILE_NAME}")
+        typer.echo(
+            f"{len(result['parameters'])} free parameters; share of the prior box "
+            f"accepted (wave 1): {100 * share:.1f} %"
+        )
+    typer.echo(
+        f"{result['status']}: {len(result['accepted'])} accepted points; "
+        f"{out_dir / calibration.FILE_NAME}"
+    )
     if result["status"] != "calibrated":
         raise typer.Exit(1)

@@ -26,8 +26,11 @@ def _print_table(frame: Any, title: str | None = None) -> None:
     table = Table(title=Text(title) if title else None, show_lines=False)
     for index, column in enumerate(frame.columns):
         # The first column names the row: never folded; the others fold to fit the terminal.
-        table.add_column(Text(str(column)), no_wrap=index == 0,
-                         justify="right" if frame[column].dtype.kind in "iuf" else "left")
+        table.add_column(
+            Text(str(column)),
+            no_wrap=index == 0,
+            justify="right" if frame[column].dtype.kind in "iuf" else "left",
+        )
     for row in frame.itertuples(index=False):
         table.add_row(*(Text(_cell(value)) for value in row))
     Console().print(table)  # rich sizes it to the terminal (folding cells)
@@ -68,12 +71,24 @@ def query(
     run_dir: Annotated[str, typer.Argument(help="Run directory (holds meta.json).")],
     sql: Annotated[str, typer.Argument(help="SQL over the views scalars, series and design.")],
     output_format: FormatOption = Format.table,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", min=0.001, max=86_400.0,
-        help="Stop the query (output included) after this many seconds.")] = 60.0,
-    limit: Annotated[int, typer.Option(
-        "--limit", min=1, max=1_000_000,
-        help="Most rows printed in table format (csv and json stream every row).")] = 1000,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            max=86_400.0,
+            help="Stop the query (output included) after this many seconds.",
+        ),
+    ] = 60.0,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            min=1,
+            max=1_000_000,
+            help="Most rows printed in table format (csv and json stream every row).",
+        ),
+    ] = 1000,
 ) -> None:
     """Query a run with SQL (DuckDB): views `scalars`, `series` and `design`."""
     import contextlib
@@ -107,8 +122,11 @@ def _table_upto(batches: Any, limit: int) -> None:
         rows += len(batch)
     _print_table(pd.concat(kept, ignore_index=True))
     if cut:
-        typer.echo(f"note: only the first {limit} rows are shown (--limit); use --format "
-                   "csv or json for every row", err=True)
+        typer.echo(
+            f"note: only the first {limit} rows are shown (--limit); use --format "
+            "csv or json for every row",
+            err=True,
+        )
 
 
 def _json_stream(batches: Any) -> None:
@@ -129,21 +147,33 @@ def _json_stream(batches: Any) -> None:
 def compare(
     run_a: Annotated[str, typer.Argument(help="Run directory A.")],
     run_b: Annotated[str, typer.Argument(help="Run directory B.")],
-    outcomes: Annotated[list[str] | None, typer.Option(
-        "--outcomes",  # no short letter: -o is --out (tests/cli/test_cli_options.py)
-        help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars.",
-    )] = None,
-    method: Annotated[str, typer.Option(
-        "--method", help="Interval: closed (paired normal, Newcombe or Welch; the report's) "
-                         "or bootstrap (percentile).")] = "closed",
-    bootstrap: Annotated[int, typer.Option(
-        "--bootstrap", min=100, help="Bootstrap replicates (--method bootstrap).")] = 2000,
+    outcomes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--outcomes",  # no short letter: -o is --out (tests/cli/test_cli_options.py)
+            help="Outcomes to compare (repeat or comma-separate); default: all numeric scalars.",
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="Interval: closed (paired normal, Newcombe or Welch; the report's) "
+            "or bootstrap (percentile).",
+        ),
+    ] = "closed",
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=100, help="Bootstrap replicates (--method bootstrap).")
+    ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = DEFAULT_SEED,
-    paired: Annotated[bool | None, typer.Option(
-        "--paired/--independent",
-        help="Pair experiments (same design and seed) or treat the runs as independent; "
-             "default: paired when the runs share their uncertainty draws.",
-    )] = None,
+    paired: Annotated[
+        bool | None,
+        typer.Option(
+            "--paired/--independent",
+            help="Pair experiments (same design and seed) or treat the runs as independent; "
+            "default: paired when the runs share their uncertainty draws.",
+        ),
+    ] = None,
     output_format: FormatOption = Format.table,
 ) -> None:
     """Differences A - B per scalar outcome, with 95 % intervals (those of the report)."""
@@ -152,18 +182,31 @@ def compare(
     from accord.workflows.seeds import check_seed
 
     if method not in ("closed", "bootstrap"):
-        raise ScenarioError(None, f"unknown interval method {method!r}", field="--method",
-                            expected="closed or bootstrap")
+        raise ScenarioError(
+            None,
+            f"unknown interval method {method!r}",
+            field="--method",
+            expected="closed or bootstrap",
+        )
     names = [name.strip() for item in outcomes or [] for name in item.split(",") if name.strip()]
     first, second = open_run(run_a), open_run(run_b)
     for stored in (first, second):
         _warn_if_unsound(stored)
-    table = compare_runs(first, second, outcomes=names or None, n_bootstrap=bootstrap,
-                         seed=check_seed(seed), paired="auto" if paired is None else paired,
-                         method=method)  # type: ignore[arg-type]  # checked above
+    table = compare_runs(
+        first,
+        second,
+        outcomes=names or None,
+        n_bootstrap=bootstrap,
+        seed=check_seed(seed),
+        paired="auto" if paired is None else paired,
+        method=method,  # type: ignore[arg-type]  # checked above
+    )
     label = "paired" if table.attrs.get("paired") else "independent"
-    how = (f"{bootstrap} {label} bootstrap replicates" if method == "bootstrap"
-           else f"{label} closed-form")
+    how = (
+        f"{bootstrap} {label} bootstrap replicates"
+        if method == "bootstrap"
+        else f"{label} closed-form"
+    )
     title = f"A = {first.run_id}, B = {second.run_id}; difference A - B, {how} 95 % interval"
     if output_format is Format.table:
         from accord.analysis.formatting import compare_text

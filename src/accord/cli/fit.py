@@ -45,11 +45,18 @@ def _print_table(rows: dict) -> None:
     years = f", {data['years'][0]}-{data['years'][1]}" if data.get("years") else ""
     table = Table(
         title=Text(f"{rows['model']}: {rows['description']}"),
-        caption=Text(f"{rows['method']} ({rows['library']}); {rows['interval']}; "
-                     f"n = {data['n']}{years}; data: {data['source']}"),
+        caption=Text(
+            f"{rows['method']} ({rows['library']}); {rows['interval']}; "
+            f"n = {data['n']}{years}; data: {data['source']}"
+        ),
     )
-    for column, justify in (("estimate", "left"), ("value", "right"), ("low", "right"),
-                            ("high", "right"), ("unit", "left")):
+    for column, justify in (
+        ("estimate", "left"),
+        ("value", "right"),
+        ("low", "right"),
+        ("high", "right"),
+        ("unit", "left"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]  # rich's names
     for e in rows["estimates"]:
         cells = (_number(e[k], e["unit"]) for k in ("value", "low", "high"))

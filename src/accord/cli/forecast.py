@@ -35,7 +35,8 @@ def forecast(
         "or maximum turns (SMP).",
     ),
     stop: bool = typer.Option(
-        True, "--stop/--no-stop",
+        True,
+        "--stop/--no-stop",
         help="--no-stop: the EUM plays exactly --rounds rounds, its stopping rule off "
         "(Scholz et al. 2011, Table 2: --rounds 8 --no-stop).",
     ),
@@ -53,8 +54,9 @@ def forecast(
         "(.png, .svg, .pdf). Without it no file is written.",
     ),
     force: bool = typer.Option(
-        False, "--force", help="Run even when the estimate is over the cap "
-        "(docs/scenario-format.md, Limits)."
+        False,
+        "--force",
+        help="Run even when the estimate is over the cap (docs/scenario-format.md, Limits).",
     ),
 ) -> None:
     """Forecast the settlement of a scenario with bargaining models."""
@@ -68,8 +70,7 @@ def forecast(
     if figure is not None:  # refused before the models run, not after
         figure_format(figure)
         check_target(figure, field="figure")
-    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force,
-                                stop)
+    result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force, stop)
     if output_format is Format.json:
         from accord.spec.jsonout import dumps
 
@@ -94,8 +95,9 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
         typer.echo(message, err=True)
 
     if not sys.stderr.isatty():  # no bar off a terminal: rich is not even imported
-        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds, force=force,
-                            log=log, stop=stop)
+        return run_forecast(
+            scenario, models, draws=draws, seed=seed, rounds=rounds, force=force, log=log, stop=stop
+        )
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -116,8 +118,17 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
                 tasks[model] = progress.add_task(f"{model:<10}", total=draws)
             progress.update(tasks[model], completed=done)
 
-        return run_forecast(scenario, models, draws=draws, seed=seed, rounds=rounds,
-                            progress=update, force=force, log=log, stop=stop)
+        return run_forecast(
+            scenario,
+            models,
+            draws=draws,
+            seed=seed,
+            rounds=rounds,
+            progress=update,
+            force=force,
+            log=log,
+            stop=stop,
+        )
 
 
 def _print_table(result) -> None:
@@ -149,8 +160,9 @@ def _print_table(result) -> None:
         line = Text()
         line.append(issue.name, style="bold")
         line.append(f" ({issue.scale_min:g}-{issue.scale_max:g} {issue.unit})", style="dim")
-        line.append(f": {issue.scale_min:g} = {issue.low_means}; "
-                    f"{issue.scale_max:g} = {issue.high_means}")
+        line.append(
+            f": {issue.scale_min:g} = {issue.low_means}; {issue.scale_max:g} = {issue.high_means}"
+        )
         console.print(line, highlight=False)
     for skipped in result.skipped:
         console.print(Text(f"skipped {skipped['model']}: {skipped['reason']}"), highlight=False)
@@ -166,8 +178,12 @@ def _print_stopping(console, result) -> None:
                 for k, issue in enumerate(result.scenario.issues):
                     medians = " ".join(f"{v:.1f}" for v in model.median[1:, k])
                     means = " ".join(f"{v:.1f}" for v in model.mean[1:, k])
-                    console.print(f"{name} {issue.id}, rounds 1-{model.rounds_run}: median "
-                                  f"{medians}; mean {means}", highlight=False, markup=False)
+                    console.print(
+                        f"{name} {issue.id}, rounds 1-{model.rounds_run}: median "
+                        f"{medians}; mean {means}",
+                        highlight=False,
+                        markup=False,
+                    )
             continue
         for k, issue in enumerate(result.scenario.issues):
             low, high = model.spread_over_rounds(k)
@@ -176,7 +192,8 @@ def _print_stopping(console, result) -> None:
                 f"{name} {issue.id}: forecast {model.central[k]:.1f} at round "
                 f"{int(model.stopping_round[k])} ({why}: {STOP_REASONS[why]}); "
                 f"range over rounds {low:.1f}-{high:.1f}",
-                highlight=False, markup=False,
+                highlight=False,
+                markup=False,
             )
 
 
@@ -186,7 +203,8 @@ def _caption(result) -> str:
     else:
         text = "central scenario (every input at its central value)"
     rounds = [
-        f"{m}: {r.rounds_run} rounds" if r.stopping_round is None
+        f"{m}: {r.rounds_run} rounds"
+        if r.stopping_round is None
         else f"{m}: stopped by round {r.rounds_run} (per issue below)"
         for m, r in result.models.items()
         if r.rounds_run is not None

@@ -10,8 +10,17 @@ import typer
 
 from accord.cli.formats import Format
 
-COLUMNS = ("run_id", "scenario", "variant", "seed", "n_experiments", "status", "created",
-           "scenario_hash", "path")
+COLUMNS = (
+    "run_id",
+    "scenario",
+    "variant",
+    "seed",
+    "n_experiments",
+    "status",
+    "created",
+    "scenario_hash",
+    "path",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,9 +29,12 @@ def register(app: typer.Typer) -> None:
 
 
 def runs(
-    directory: Annotated[Path, typer.Argument(
-        help="Directory of runs (an --out of accord run, or a folder holding several).")] = Path(
-        "runs"),
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="Directory of runs (an --out of accord run, or a folder holding several)."
+        ),
+    ] = Path("runs"),
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """List the stored runs recorded in the run catalogue."""

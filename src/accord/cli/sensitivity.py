@@ -30,28 +30,43 @@ def register(app: typer.Typer) -> None:
 
 
 def sensitivity(
-    run: Annotated[Path, typer.Argument(
-        help="A stored run (directory with meta.json) or an --out of accord run.")],
+    run: Annotated[
+        Path,
+        typer.Argument(help="A stored run (directory with meta.json) or an --out of accord run."),
+    ],
     method: Annotated[Method, typer.Option("--method")] = Method.delta,
-    outcome: Annotated[str | None, typer.Option(
-        "--outcome", help="Scalar outcome (default: the run's first).")] = None,
-    variant: Annotated[str | None, typer.Option(
-        "--variant", "-v", help="Variant, when RUN holds several.")] = None,
-    by_levers: Annotated[bool, typer.Option(
-        "--by-levers", help="Analyse within each lever combination.")] = False,
-    bootstrap: Annotated[int, typer.Option(
-        "--bootstrap", help="Bootstrap replicates for the intervals.")] = 100,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="Scalar outcome (default: the run's first).")
+    ] = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Variant, when RUN holds several.")
+    ] = None,
+    by_levers: Annotated[
+        bool, typer.Option("--by-levers", help="Analyse within each lever combination.")
+    ] = False,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", help="Bootstrap replicates for the intervals.")
+    ] = 100,
     seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run even when the estimate is over the cap.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even when the estimate is over the cap.")
+    ] = False,
 ) -> None:
     """Rank the uncertainties by a given-data sensitivity index (SALib), with intervals."""
     from accord.workflows.sensitivity import sensitivity as compute
 
-    result = compute(run, method=method.value, outcome=outcome, variant=variant,
-                     by_levers=by_levers, bootstrap=bootstrap, seed=seed, force=force,
-                     log=lambda line: typer.echo(line, err=True))
+    result = compute(
+        run,
+        method=method.value,
+        outcome=outcome,
+        variant=variant,
+        by_levers=by_levers,
+        bootstrap=bootstrap,
+        seed=seed,
+        force=force,
+        log=lambda line: typer.echo(line, err=True),
+    )
     if output_format is Format.json:
         from accord.spec.jsonout import dumps
 
@@ -61,56 +76,95 @@ def sensitivity(
     rows = []
     for block in blocks:
         for entry in block["indices"]:
-            rows.append({**({"levers": ", ".join(f"{k}={v}" for k, v in block["levers"].items())}
-                            if block["levers"] else {}), **entry})
+            rows.append(
+                {
+                    **(
+                        {"levers": ", ".join(f"{k}={v}" for k, v in block["levers"].items())}
+                        if block["levers"]
+                        else {}
+                    ),
+                    **entry,
+                }
+            )
     import pandas as pd
 
     table = pd.DataFrame(rows)
     if output_format is Format.csv:
         typer.echo(table.to_csv(index=False), nl=False)
         return
-    typer.echo(f"{result['method']} sensitivity of {result['outcome']} "
-               f"({result['variant']}, {result['n']} experiments)")
-    typer.echo(table.drop(columns=["label"]).to_string(index=False,
-                                                       float_format=lambda v: f"{v:.3f}"))
+    typer.echo(
+        f"{result['method']} sensitivity of {result['outcome']} "
+        f"({result['variant']}, {result['n']} experiments)"
+    )
+    typer.echo(
+        table.drop(columns=["label"]).to_string(index=False, float_format=lambda v: f"{v:.3f}")
+    )
     for pair in (result.get("interactions") or [])[:10]:
-        typer.echo(f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} "
-                   f"+/- {pair['S2_conf']:.3f}")
+        typer.echo(
+            f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} "
+            f"+/- {pair['S2_conf']:.3f}"
+        )
     typer.echo(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")
 
 
 def optimize(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML, directory or shipped name.")],
-    objectives: Annotated[str, typer.Option(
-        "--objectives", help="Comma-separated min:OUTCOME / max:OUTCOME, e.g. "
-        "max:peace_holds_5y,min:aid_total_europe.")],
+    objectives: Annotated[
+        str,
+        typer.Option(
+            "--objectives",
+            help="Comma-separated min:OUTCOME / max:OUTCOME, e.g. "
+            "max:peace_holds_5y,min:aid_total_europe.",
+        ),
+    ],
     variant: Annotated[str | None, typer.Option("--variant", "-v")] = None,
-    constraints: Annotated[str, typer.Option(
-        "--constraints", help="Comma-separated bounds on outcome means, e.g. "
-        "europe_cost_total<=400,peace_holds_5y>=0.5.")] = "",
-    save_variants: Annotated[Path | None, typer.Option(
-        "--save-variants", help="Write the Pareto policies as variants pareto-1, ... of a "
-        "copy of the scenario in this (new) directory, for accord run.")] = None,
+    constraints: Annotated[
+        str,
+        typer.Option(
+            "--constraints",
+            help="Comma-separated bounds on outcome means, e.g. "
+            "europe_cost_total<=400,peace_holds_5y>=0.5.",
+        ),
+    ] = "",
+    save_variants: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-variants",
+            help="Write the Pareto policies as variants pareto-1, ... of a "
+            "copy of the scenario in this (new) directory, for accord run.",
+        ),
+    ] = None,
     futures: Annotated[int, typer.Option("--futures", help="Sampled futures (>= 1).")] = 20,
     population: Annotated[int, typer.Option("--population", help="Candidates (>= 2).")] = 40,
     generations: Annotated[int, typer.Option("--generations", help="Generations (>= 1).")] = 8,
     seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run even when the estimate is over the cap.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even when the estimate is over the cap.")
+    ] = False,
 ) -> None:
     """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
     from accord.spec.jsonout import dumps
     from accord.workflows.optimize import optimize as search
     from accord.workflows.optimize import save_variants as write_variants
 
-    result = search(scenario, [o.strip() for o in objectives.split(",") if o.strip()],
-                    variant=variant, futures=futures, population=population,
-                    generations=generations, seed=seed, force=force,
-                    constraints=[c.strip() for c in constraints.split(",") if c.strip()],
-                    log=lambda line: typer.echo(line, err=True))
+    result = search(
+        scenario,
+        [o.strip() for o in objectives.split(",") if o.strip()],
+        variant=variant,
+        futures=futures,
+        population=population,
+        generations=generations,
+        seed=seed,
+        force=force,
+        constraints=[c.strip() for c in constraints.split(",") if c.strip()],
+        log=lambda line: typer.echo(line, err=True),
+    )
     if save_variants is not None:
         names = write_variants(result, scenario, save_variants)
         result["saved_variants"] = {"directory": str(save_variants), "variants": names}
-        typer.echo(f"saved {len(names)} variants to {save_variants}: accord run "
-                   f"{save_variants} --variant {names[0]}", err=True)
+        typer.echo(
+            f"saved {len(names)} variants to {save_variants}: accord run "
+            f"{save_variants} --variant {names[0]}",
+            err=True,
+        )
     typer.echo(dumps(result, indent=2, default=str))

@@ -34,9 +34,16 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-def serve(runs_dir: str | Path, port: int = 8050, *, token: str | None = None,
-          running: int | None = None, queued: int | None = None, detach: bool = False,
-          launch_browser: bool = False) -> None:
+def serve(
+    runs_dir: str | Path,
+    port: int = 8050,
+    *,
+    token: str | None = None,
+    running: int | None = None,
+    queued: int | None = None,
+    detach: bool = False,
+    launch_browser: bool = False,
+) -> None:
     """Serve the dashboard over ``runs_dir`` on 127.0.0.1:``port`` until interrupted.
 
     Every request passes :class:`accord.dashboard.guard.Guard` (own Host and Origin only, and
@@ -50,12 +57,14 @@ def serve(runs_dir: str | Path, port: int = 8050, *, token: str | None = None,
     from accord.dashboard.app import create_app
     from accord.dashboard.guard import Guard
 
-    queue = data.JobQueue(data.MAX_RUNNING_JOBS if running is None else running,
-                          data.MAX_QUEUED_JOBS if queued is None else queued, detach=detach)
+    queue = data.JobQueue(
+        data.MAX_RUNNING_JOBS if running is None else running,
+        data.MAX_QUEUED_JOBS if queued is None else queued,
+        detach=detach,
+    )
     app = Guard(create_app(runs_dir, queue=queue), port=port, token=token)
     try:
         # Open pages must not hold the shutdown (and the jobs' end) for long.
-        uvicorn.run(app, host=HOST, port=port, log_level="warning",
-                    timeout_graceful_shutdown=3)
+        uvicorn.run(app, host=HOST, port=port, log_level="warning", timeout_graceful_shutdown=3)
     finally:
         queue.stop()

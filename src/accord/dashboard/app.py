@@ -35,18 +35,34 @@ from accord.spec.errors import ScenarioError
 
 __all__ = ["PAGES", "create_app", "fmt", "guarded", "html_table", "message"]
 
-PAGES = ("Overview", "Distributions", "Over time", "Compare", "Levers and sensitivity",
-         "Scenario discovery", "Questions", "New run", "Forecast explorer", "Burden")
+PAGES = (
+    "Overview",
+    "Distributions",
+    "Over time",
+    "Compare",
+    "Levers and sensitivity",
+    "Scenario discovery",
+    "Questions",
+    "New run",
+    "Forecast explorer",
+    "Burden",
+)
 FAN_VARIABLES = list(outcomes.SERIES)  # the registry's series, in the engine's order
 NAN_MEANS_NEVER = outcomes.NAN_MEANS_NEVER
 
 #: (title, module id = the tab's value, the page's module) in the order of the tabs.
-MODULES = (("Overview", "overview", overview), ("Distributions", "distributions", distributions),
-           ("Over time", "over_time", over_time), ("Compare", "compare", compare),
-           ("Levers and sensitivity", "levers", levers),
-           ("Scenario discovery", "discovery", discovery), ("Questions", "questions", questions),
-           ("New run", "new_run", new_run),
-           ("Forecast explorer", "forecast", forecast), ("Burden", "burden", burden))
+MODULES = (
+    ("Overview", "overview", overview),
+    ("Distributions", "distributions", distributions),
+    ("Over time", "over_time", over_time),
+    ("Compare", "compare", compare),
+    ("Levers and sensitivity", "levers", levers),
+    ("Scenario discovery", "discovery", discovery),
+    ("Questions", "questions", questions),
+    ("New run", "new_run", new_run),
+    ("Forecast explorer", "forecast", forecast),
+    ("Burden", "burden", burden),
+)
 
 
 def _ui() -> Tag:
@@ -60,8 +76,14 @@ def _ui() -> Tag:
         class_="container-fluid mt-2",
     )
     pages = [ui.nav_panel(title, page.page_ui(name), value=name) for title, name, page in MODULES]
-    return ui.page_navbar(*pages, title="accord", id="page", header=TagList(
-        tags.style(STYLE), header), window_title="accord dashboard", lang="en")
+    return ui.page_navbar(
+        *pages,
+        title="accord",
+        id="page",
+        header=TagList(tags.style(STYLE), header),
+        window_title="accord dashboard",
+        lang="en",
+    )
 
 
 def _server(store: Store) -> Any:
@@ -77,8 +99,11 @@ def _server(store: Store) -> Any:
         def _studies() -> None:
             choices = data.studies(selection.listing())
             current = input.study()
-            ui.update_select("study", choices=choices, selected=current if current in choices
-                             else (choices[0] if choices else None))
+            ui.update_select(
+                "study",
+                choices=choices,
+                selected=current if current in choices else (choices[0] if choices else None),
+            )
 
         @reactive.calc
         def study_runs() -> dict[str, str]:
@@ -93,13 +118,13 @@ def _server(store: Store) -> Any:
             ui.update_checkbox_group("variants", choices=names, selected=list(names))
 
         overview.page_server("overview", store=store, selection=selection)
-        distributions.page_server("distributions", selection=selection,
-                                  nan_means_never=NAN_MEANS_NEVER)
+        distributions.page_server(
+            "distributions", selection=selection, nan_means_never=NAN_MEANS_NEVER
+        )
         over_time.page_server("over_time", selection=selection, series=FAN_VARIABLES)
         compare.page_server("compare", store=store, selection=selection, study=input.study)
         levers.page_server("levers", store=store, selection=selection, study_runs=study_runs)
-        discovery.page_server("discovery", store=store, selection=selection,
-                              study_runs=study_runs)
+        discovery.page_server("discovery", store=store, selection=selection, study_runs=study_runs)
         questions.page_server("questions", store=store, selection=selection)
         new_run.page_server("new_run", store=store)
         forecast.page_server("forecast", store=store)

@@ -75,8 +75,11 @@ def catalogue_dirs(root: Path) -> list[Path]:
             if (directory / "catalogue.duckdb").is_file():
                 found.append(directory)
             try:
-                following += [p for p in directory.iterdir()
-                              if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+                following += [
+                    p
+                    for p in directory.iterdir()
+                    if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+                ]
             except OSError:
                 continue
         frontier = following
@@ -112,19 +115,26 @@ def list_runs(root: str | os.PathLike[str]) -> pd.DataFrame:
             else:
                 continue
             records[run_id] = {
-                "id": run_id, "study": study, "variant": str(row.variant),
-                "scenario": str(row.scenario), "n_experiments": int(row.n_experiments),
-                "done": done, "status": status, "created": str(row.created),
+                "id": run_id,
+                "study": study,
+                "variant": str(row.variant),
+                "scenario": str(row.scenario),
+                "n_experiments": int(row.n_experiments),
+                "done": done,
+                "status": status,
+                "created": str(row.created),
             }
-    columns = ["id", "study", "variant", "scenario", "n_experiments", "done", "status",
-               "created"]
+    columns = ["id", "study", "variant", "scenario", "n_experiments", "done", "status", "created"]
     table = pd.DataFrame.from_records(list(records.values()), columns=columns)
     if table.empty:
         return table
     newest = table.groupby("study")["created"].transform("max")
-    return (table.assign(_newest=newest)
-            .sort_values(["_newest", "study", "created"], ascending=[False, True, True])
-            .drop(columns="_newest").reset_index(drop=True))
+    return (
+        table.assign(_newest=newest)
+        .sort_values(["_newest", "study", "created"], ascending=[False, True, True])
+        .drop(columns="_newest")
+        .reset_index(drop=True)
+    )
 
 
 def _leads_out(base: Path, path: Path) -> bool:
@@ -147,8 +157,11 @@ def _progress(run_dir: Path) -> tuple[int, int, str]:
     meta = run.meta
     n_chunks = int(meta.get("n_chunks") or 0)
     total = int(meta.get("n_experiments") or 0)
-    done = total if n_chunks and good >= n_chunks else min(
-        total, good * int(meta.get("chunk_size") or 0))
+    done = (
+        total
+        if n_chunks and good >= n_chunks
+        else min(total, good * int(meta.get("chunk_size") or 0))
+    )
     return done, total, str(meta.get("status", "running"))
 
 
@@ -165,8 +178,10 @@ def run_path(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str) -> P
     study, variant = match.iloc[0]["study"], match.iloc[0]["id"].rsplit("/", 1)[1]
     base = Path(root).resolve()
     if _leads_out(base, base / study / variant):
-        raise FormError(f"The run {run_id} is a symbolic link that leads outside the runs "
-                        "folder: it is not read.")
+        raise FormError(
+            f"The run {run_id} is a symbolic link that leads outside the runs "
+            "folder: it is not read."
+        )
     return inside(Path(root), base / study / variant)
 
 
@@ -194,14 +209,16 @@ def load_run(path: Path, run_id: str) -> RunData:
     design = study.design().drop(columns="variant")
     scalars = study.scalars().drop(columns="variant").merge(design, on="experiment", how="left")
     scalars = with_derived(scalars)  # the registry's derived outcomes (ceasefire_reached)
-    series = study.query(f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} "
-                         "ORDER BY experiment, month").drop(columns="variant")
+    series = study.query(
+        f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} ORDER BY experiment, month"
+    ).drop(columns="variant")
     meta = dict(study.run().meta)
     declared = meta.get("design", {})
     uncertainties = [c for c in declared.get("uncertainties", []) if c in scalars]
     levers = [c for c in declared.get("levers", []) if c in scalars]
-    return RunData(run_id, str(meta.get("variant", path.name)), scalars, series, uncertainties,
-                   levers, meta)
+    return RunData(
+        run_id, str(meta.get("variant", path.name)), scalars, series, uncertainties, levers, meta
+    )
 
 
 def outcomes(runs: Sequence[RunData]) -> list[str]:
@@ -270,13 +287,25 @@ def sentences(runs: Sequence[RunData], *, n_boot: int = 400) -> list[tuple[str, 
     effects = lever_effects(runs, n_boot=n_boot)
     # Paired with the first variant where they share futures, exactly as the report does.
     reference = runs[0]
-    paired = {run.variant: tables_are_paired(
-        run.scalars, reference.scalars,
-        uncertainties=[c for c in run.uncertainties if c in reference.uncertainties] or None,
-        meta_a=run.meta, meta_b=reference.meta) for run in runs[1:]}
-    return [(f.title, f.sentence) for f in findings(
-        {run.variant: run.scalars for run in runs},
-        effects=None if effects.empty else effects, n_boot=n_boot, paired=paired)]
+    paired = {
+        run.variant: tables_are_paired(
+            run.scalars,
+            reference.scalars,
+            uncertainties=[c for c in run.uncertainties if c in reference.uncertainties] or None,
+            meta_a=run.meta,
+            meta_b=reference.meta,
+        )
+        for run in runs[1:]
+    }
+    return [
+        (f.title, f.sentence)
+        for f in findings(
+            {run.variant: run.scalars for run in runs},
+            effects=None if effects.empty else effects,
+            n_boot=n_boot,
+            paired=paired,
+        )
+    ]
 
 
 def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame:
@@ -288,14 +317,33 @@ def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame
         levers = [c for c in run.levers if run.scalars[c].nunique() > 1]
         if not levers:
             continue
-        keys = [o for o in ("ceasefire_reached", "peace_holds_5y", "months_of_peace",
-                            "aid_total_europe", "escalation_use_of_force_events",
-                            "escalation_fatal_events") if o in run.scalars]
+        keys = [
+            o
+            for o in (
+                "ceasefire_reached",
+                "peace_holds_5y",
+                "months_of_peace",
+                "aid_total_europe",
+                "escalation_use_of_force_events",
+                "escalation_fatal_events",
+            )
+            if o in run.scalars
+        ]
         frame = effects_of(run.scalars, levers, keys, n_boot=n_boot)
         frames.append(frame.assign(variant=run.variant))
     if not frames:
-        return pd.DataFrame(columns=["variant", "lever", "option", "reference", "outcome",
-                                     "difference", "low", "high"])
+        return pd.DataFrame(
+            columns=[
+                "variant",
+                "lever",
+                "option",
+                "reference",
+                "outcome",
+                "difference",
+                "low",
+                "high",
+            ]
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -382,8 +430,15 @@ def bargaining_scenarios() -> list[str]:
     return [n for n in shipped_names() if load_scenario(n).stances]
 
 
-def whatif(name: str, actor: str, issue: str, *, position: float | None = None,
-           salience: float | None = None, capability: float | None = None) -> pd.DataFrame:
+def whatif(
+    name: str,
+    actor: str,
+    issue: str,
+    *,
+    position: float | None = None,
+    salience: float | None = None,
+    capability: float | None = None,
+) -> pd.DataFrame:
     """Where each bargaining model settles, before and after moving one actor on one issue.
 
     Returns one row per model: ``model``, ``before``, ``after``, ``shift`` (central scenario,
@@ -395,8 +450,10 @@ def whatif(name: str, actor: str, issue: str, *, position: float | None = None,
     issues = [i.id for i in scenario.issues]
     if actor not in scenario.actor_ids or issue not in issues:
         raise FormError("Unknown actor or issue.")
-    low, high = scenario.issues[issues.index(issue)].scale_min, \
-        scenario.issues[issues.index(issue)].scale_max
+    low, high = (
+        scenario.issues[issues.index(issue)].scale_min,
+        scenario.issues[issues.index(issue)].scale_max,
+    )
     _check_range(position, low, high, "Position")
     _check_range(salience, 0.0, 1.0, "Salience")
     if capability is not None and not (math.isfinite(capability) and capability >= 0):
@@ -420,8 +477,14 @@ def _check_range(value: float | None, low: float, high: float, what: str) -> Non
         raise FormError(f"{what} must be a number from {low:g} to {high:g}.")
 
 
-def _moved(scenario: Any, actor: str, issue: str, position: float | None,
-           salience: float | None, capability: float | None) -> Any:
+def _moved(
+    scenario: Any,
+    actor: str,
+    issue: str,
+    position: float | None,
+    salience: float | None,
+    capability: float | None,
+) -> Any:
     from accord.spec.sourced import SourcedNumber
 
     source = "dashboard what-if: a value set by the analyst"
@@ -439,7 +502,8 @@ def _moved(scenario: Any, actor: str, issue: str, position: float | None,
     for one in scenario.actors:
         if one.id == actor and capability is not None:
             one = one.model_copy(
-                update={"capability": SourcedNumber(value=capability, source=source)})
+                update={"capability": SourcedNumber(value=capability, source=source)}
+            )
         actors.append(one)
     return scenario.model_copy(update={"stances": tuple(stances), "actors": tuple(actors)})
 
@@ -450,8 +514,11 @@ def stance(name: str, actor: str, issue: str) -> dict[str, float]:
     capability, position, salience = scenario.point()
     n = scenario.actor_ids.index(actor)
     k = [i.id for i in scenario.issues].index(issue)
-    return {"position": float(position[0, n, k]), "salience": float(salience[0, n, k]),
-            "capability": float(capability[0, n])}
+    return {
+        "position": float(position[0, n, k]),
+        "salience": float(salience[0, n, k]),
+        "capability": float(capability[0, n]),
+    }
 
 
 def burden(us_cut: float, *, draws: int = 500, seed: int = 0) -> pd.DataFrame:
@@ -486,8 +553,13 @@ class JobQueue:
     (:meth:`stop`, also at interpreter exit) unless ``detach`` is set.
     """
 
-    def __init__(self, running: int = MAX_RUNNING_JOBS, queued: int = MAX_QUEUED_JOBS, *,
-                 detach: bool = False) -> None:
+    def __init__(
+        self,
+        running: int = MAX_RUNNING_JOBS,
+        queued: int = MAX_QUEUED_JOBS,
+        *,
+        detach: bool = False,
+    ) -> None:
         import atexit
         import threading
 
@@ -498,8 +570,10 @@ class JobQueue:
         atexit.register(self.stop)
 
     def caps(self) -> str:
-        return (f"At most {self.running_cap} run(s) started here run at once and "
-                f"{self.queued_cap} wait; each has at most {MAX_NEW_EXPERIMENTS:,} experiments.")
+        return (
+            f"At most {self.running_cap} run(s) started here run at once and "
+            f"{self.queued_cap} wait; each has at most {MAX_NEW_EXPERIMENTS:,} experiments."
+        )
 
     def submit(self, study: str, out: Path) -> str:
         """Start or queue the job in ``out``; ``"running"`` or ``"queued"``."""
@@ -517,29 +591,41 @@ class JobQueue:
         """Raise the refusal now if neither a slot nor a place in the queue is free."""
         with self.lock:
             self._promote()
-            if (len(self.running) >= self.running_cap
-                    and len(self.waiting) >= self.queued_cap):
+            if len(self.running) >= self.running_cap and len(self.waiting) >= self.queued_cap:
                 raise self._refusal()
 
     def _refusal(self) -> FormError:
-        return FormError(f"Refused: {len(self.running)} run(s) started here are running and "
-                         f"{len(self.waiting)} are waiting, the most this dashboard allows. "
-                         "Wait for one to finish, or use `accord run` for more.")
+        return FormError(
+            f"Refused: {len(self.running)} run(s) started here are running and "
+            f"{len(self.waiting)} are waiting, the most this dashboard allows. "
+            "Wait for one to finish, or use `accord run` for more."
+        )
 
     def status(self) -> dict[str, str]:
         """Study name -> "running" / "queued" for the jobs this queue still holds."""
         with self.lock:
             self._promote()
-            return {**{s: "running" for s in self.running},
-                    **{s: "queued" for s, _ in self.waiting}}
+            return {
+                **{s: "running" for s in self.running},
+                **{s: "queued" for s, _ in self.waiting},
+            }
 
     def _launch(self, study: str, out: Path) -> None:
         log = open(out / "dashboard-job.log", "wb")  # handed to the child as its stdout
         self.running[study] = subprocess.Popen(
-            [sys.executable, "-m", "accord.dashboard.worker", str(out / JOB_FILE),
-             *([] if self.detach else ["--end-with-parent"])],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=dict(os.environ))
+            [
+                sys.executable,
+                "-m",
+                "accord.dashboard.worker",
+                str(out / JOB_FILE),
+                *([] if self.detach else ["--end-with-parent"]),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=dict(os.environ),
+        )
         log.close()
 
     def _promote(self) -> None:
@@ -555,8 +641,9 @@ class JobQueue:
 
         with self.lock:
             for _study, out in self.waiting:
-                atomic_write_text(out / "dashboard-job.failed",
-                                  "not started: the dashboard stopped first")
+                atomic_write_text(
+                    out / "dashboard-job.failed", "not started: the dashboard stopped first"
+                )
             self.waiting.clear()
             if self.detach:
                 return
@@ -585,9 +672,16 @@ def default_queue() -> JobQueue:
     return _DEFAULT_QUEUE
 
 
-def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experiments: Any,
-              levers: dict[str, str], seed: Any = DEFAULT_SEED, *,
-              queue: JobQueue | None = None) -> str:
+def start_run(
+    root: str | os.PathLike[str],
+    scenario: str,
+    variant: str,
+    experiments: Any,
+    levers: dict[str, str],
+    seed: Any = DEFAULT_SEED,
+    *,
+    queue: JobQueue | None = None,
+) -> str:
     """Check a new run's form and start or queue it (``queue``); return its study name.
 
     The run is written to a new folder ``RUNS_DIR/dashboard-<time>-<uuid>`` through the
@@ -615,8 +709,15 @@ def start_run(root: str | os.PathLike[str], scenario: str, variant: str, experim
     study = f"dashboard-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:12]}"
     out = inside(base, base / study)
     out.mkdir(parents=True, exist_ok=False)  # a unique id: never two jobs in one folder
-    job = {"scenario": scenario, "variant": variant, "experiments": n, "seed": seed_value,
-           "levers": chosen, "out": str(out), "started": time.time()}
+    job = {
+        "scenario": scenario,
+        "variant": variant,
+        "experiments": n,
+        "seed": seed_value,
+        "levers": chosen,
+        "out": str(out),
+        "started": time.time(),
+    }
     atomic_write_text(out / JOB_FILE, json.dumps(job, indent=2))
     try:
         queue.submit(study, out)
@@ -664,20 +765,39 @@ def jobs(root: str | os.PathLike[str], queue: JobQueue | None = None) -> pd.Data
         except (OSError, ValueError):
             continue
         run_dir = job_file.parent / job["variant"]
-        done, total, status = _progress(run_dir) if (run_dir / "meta.json").is_file() \
+        done, total, status = (
+            _progress(run_dir)
+            if (run_dir / "meta.json").is_file()
             else (0, 0, held.get(job_file.parent.name, "starting"))
+        )
         log = job_file.parent / "dashboard-job.log"
         failed = (job_file.parent / "dashboard-job.failed").is_file()
-        records.append({
-            "study": job_file.parent.name, "scenario": job["scenario"],
-            # A variant that crosses levers multiplies the form's number of experiments.
-            "variant": job["variant"], "experiments": total or job["experiments"],
-            "levers": ", ".join(f"{k}={v}" for k, v in job["levers"].items()) or "variant's",
-            "done": done, "status": "failed" if failed else status,
-            "message": _last_line(log) if failed else "",
-        })
-    return pd.DataFrame.from_records(records, columns=[
-        "study", "scenario", "variant", "experiments", "levers", "done", "status", "message"])
+        records.append(
+            {
+                "study": job_file.parent.name,
+                "scenario": job["scenario"],
+                # A variant that crosses levers multiplies the form's number of experiments.
+                "variant": job["variant"],
+                "experiments": total or job["experiments"],
+                "levers": ", ".join(f"{k}={v}" for k, v in job["levers"].items()) or "variant's",
+                "done": done,
+                "status": "failed" if failed else status,
+                "message": _last_line(log) if failed else "",
+            }
+        )
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "study",
+            "scenario",
+            "variant",
+            "experiments",
+            "levers",
+            "done",
+            "status",
+            "message",
+        ],
+    )
 
 
 def _last_line(path: Path) -> str:
@@ -689,6 +809,7 @@ def _last_line(path: Path) -> str:
 
 
 # ----------------------------------------------------------------------------- questions
+
 
 def shipped_questions() -> dict[str, str]:
     """The question files shipped beside the scenarios: file name -> title."""
@@ -706,8 +827,13 @@ def shipped_questions() -> dict[str, str]:
     return found
 
 
-def ask(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str, event: str = "",
-        question: str = "") -> dict[str, Any]:
+def ask(
+    root: str | os.PathLike[str],
+    runs: pd.DataFrame,
+    run_id: str,
+    event: str = "",
+    question: str = "",
+) -> dict[str, Any]:
     """``accord.ask`` on one run of the listing: the answer's JSON document (bins with their
     probability and 95 % interval over all futures, the condition where there is one), or a
     FormError saying why the event is refused."""
@@ -717,12 +843,12 @@ def ask(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str, event: st
     if question and question not in shipped:
         raise FormError("Choose a shipped question or type an event.")
     if not question and not event.strip():
-        raise FormError("Type an event, e.g. 'ceasefire_month before 2026-01-01', or choose a "
-                        "shipped question.")
+        raise FormError(
+            "Type an event, e.g. 'ceasefire_month before 2026-01-01', or choose a shipped question."
+        )
     path = run_path(root, runs, run_id)
     try:
-        answer = (accord.ask(path, question=question) if question
-                  else accord.ask(path, event=event))
+        answer = accord.ask(path, question=question) if question else accord.ask(path, event=event)
     except ScenarioError as error:
         raise FormError(f"The event is refused: {error}") from None
     return answer.to_dict()

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 
 #: Okabe & Ito colour-blind-safe palette, as in the report.
-COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000"]
+COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
 def _figure(width: float = 9.0, height: float = 4.0, ncols: int = 1):
@@ -32,8 +31,15 @@ def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: boo
     for colour, (variant, array) in zip(COLOURS, values.items(), strict=False):
         kept = array[~np.isnan(array)]
         if kept.size:
-            left.hist(kept, bins=bins, weights=np.full(kept.size, 1 / max(array.size, 1)),
-                      histtype="step", linewidth=1.6, color=colour, label=variant)
+            left.hist(
+                kept,
+                bins=bins,
+                weights=np.full(kept.size, 1 / max(array.size, 1)),
+                histtype="step",
+                linewidth=1.6,
+                color=colour,
+                label=variant,
+            )
         x, y = ecdf(array, count_nan=count_nan)
         right.step(x, y, where="post", color=colour, label=variant)
     left.set_xlabel(title)
@@ -50,10 +56,8 @@ def fan(bands: Mapping[str, pd.DataFrame], title: str):
     figure, axes = _figure()
     for colour, (variant, band) in zip(COLOURS, bands.items(), strict=False):
         months = band.index.to_numpy()
-        axes.fill_between(months, band["q05"], band["q95"], color=colour, alpha=0.12,
-                          linewidth=0)
-        axes.fill_between(months, band["q25"], band["q75"], color=colour, alpha=0.25,
-                          linewidth=0)
+        axes.fill_between(months, band["q05"], band["q95"], color=colour, alpha=0.12, linewidth=0)
+        axes.fill_between(months, band["q25"], band["q75"], color=colour, alpha=0.25, linewidth=0)
         axes.plot(months, band["q50"], color=colour, label=f"{variant} (median)")
     axes.set_xlabel("month")
     axes.set_ylabel(title)
@@ -73,16 +77,29 @@ def importance(table: pd.DataFrame, title: str, top: int = 15):
 def trajectory(frame: pd.DataFrame, chosen: int | None, kept: list[int]):
     """PRIM peeling trajectory: coverage against density, one point per box."""
     figure, axes = _figure(width=7.0, height=4.5)
-    points = axes.scatter(frame["coverage"], frame["density"], c=frame["n_restricted"],
-                          cmap="viridis", s=22)
+    points = axes.scatter(
+        frame["coverage"], frame["density"], c=frame["n_restricted"], cmap="viridis", s=22
+    )
     figure.colorbar(points, ax=axes, label="inputs restricted")
     for step in kept:
         if step in frame.index:
-            axes.scatter([frame.loc[step, "coverage"]], [frame.loc[step, "density"]],
-                         marker="s", s=90, facecolors="none", edgecolors="#E69F00")
+            axes.scatter(
+                [frame.loc[step, "coverage"]],
+                [frame.loc[step, "density"]],
+                marker="s",
+                s=90,
+                facecolors="none",
+                edgecolors="#E69F00",
+            )
     if chosen is not None and chosen in frame.index:
-        axes.scatter([frame.loc[chosen, "coverage"]], [frame.loc[chosen, "density"]],
-                     s=160, facecolors="none", edgecolors="#D55E00", linewidths=2)
+        axes.scatter(
+            [frame.loc[chosen, "coverage"]],
+            [frame.loc[chosen, "density"]],
+            s=160,
+            facecolors="none",
+            edgecolors="#D55E00",
+            linewidths=2,
+        )
     axes.set_xlabel("coverage")
     axes.set_ylabel("density")
     return figure
@@ -92,8 +109,7 @@ def settlements(table: pd.DataFrame, issue: str, low: float, high: float):
     """Each model's settlement before (hollow) and after (filled) the move."""
     figure, axes = _figure(width=8.0, height=3.2)
     y = np.arange(len(table))
-    axes.scatter(table["before"], y, facecolors="none", edgecolors=COLOURS[0], s=70,
-                 label="before")
+    axes.scatter(table["before"], y, facecolors="none", edgecolors=COLOURS[0], s=70, label="before")
     axes.scatter(table["after"], y, color=COLOURS[5], s=40, label="after")
     for row, (b, a) in enumerate(zip(table["before"], table["after"], strict=True)):
         axes.annotate("", (a, row), (b, row), arrowprops={"arrowstyle": "->", "color": "#555"})
@@ -109,10 +125,18 @@ def burden(table: pd.DataFrame, us_cut: float):
     shown = table.dropna(subset=["change_pct"]).sort_values("change_pct")
     figure, axes = _figure(width=8.0, height=max(4.0, 0.22 * len(shown)))
     y = np.arange(len(shown))
-    axes.errorbar(shown["change_pct"], y,
-                  xerr=[shown["change_pct"] - shown["change_pct_p05"],
-                        shown["change_pct_p95"] - shown["change_pct"]],
-                  fmt="o", color=COLOURS[0], ecolor="#999", markersize=4)
+    axes.errorbar(
+        shown["change_pct"],
+        y,
+        xerr=[
+            shown["change_pct"] - shown["change_pct_p05"],
+            shown["change_pct_p95"] - shown["change_pct"],
+        ],
+        fmt="o",
+        color=COLOURS[0],
+        ecolor="#999",
+        markersize=4,
+    )
     axes.axvline(0, color="#333", linewidth=0.8)
     axes.set_yticks(y, shown["ally"], fontsize=7)
     axes.set_xlabel(f"change of defence spending, % (US cut {100 * us_cut:.0f} %)")

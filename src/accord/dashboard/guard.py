@@ -42,8 +42,14 @@ def cookie_name(port: int) -> str:
 class Guard:
     """Refuse every request that is not from the dashboard's own page (see the module)."""
 
-    def __init__(self, app: ASGIApp, *, port: int, token: str | None,
-                 hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        port: int,
+        token: str | None,
+        hosts: tuple[str, ...] = ("127.0.0.1", "localhost"),
+    ) -> None:
         self.app = app
         self.port = port
         self.token = token
@@ -53,8 +59,9 @@ class Guard:
 
     def refusal(self, scope: Scope) -> tuple[str | None, bool]:
         """(why it is refused or None, whether the token came in the query)."""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         host = headers.get("host", "")
         if host not in self.hosts:
             return f"refused: Host {host or '(none)'!r} is not this dashboard", False
@@ -73,8 +80,9 @@ class Guard:
             name, _, value = part.strip().partition("=")
             if name == self.cookie and hmac.compare_digest(value, self.token):
                 return None, False
-        return ("refused: no valid token; open the URL with ?token=... that "
-                "`accord dashboard` printed"), False
+        return (
+            "refused: no valid token; open the URL with ?token=... that `accord dashboard` printed"
+        ), False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -86,9 +94,16 @@ class Guard:
                 await send({"type": "websocket.close", "code": 1008, "reason": why[:120]})
                 return
             body = (why + "\n").encode()
-            await send({"type": "http.response.start", "status": 403,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                    (b"content-length", str(len(body)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         if not by_query or scope["type"] != "http":
@@ -98,8 +113,7 @@ class Guard:
 
         async def send_with_cookie(event: MutableMapping[str, Any]) -> None:
             if event["type"] == "http.response.start":
-                event = {**event, "headers": [*event.get("headers", []),
-                                              (b"set-cookie", cookie)]}
+                event = {**event, "headers": [*event.get("headers", []), (b"set-cookie", cookie)]}
             await send(event)
 
         await self.app(scope, receive, send_with_cookie)

@@ -31,11 +31,13 @@ def _by_code(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         if code not in known:
             known[code] = original(func)
         return dict(known[code])
+
     return extract_source_ref
 
 
-def _by_line(original: Callable[[Any], str | None], is_user: Callable[[str], bool]
-             ) -> Callable[[Any], str | None]:
+def _by_line(
+    original: Callable[[Any], str | None], is_user: Callable[[str], bool]
+) -> Callable[[Any], str | None]:
     known: dict[tuple[str, int], str | None] = {}
 
     def try_infer_name(self: Any) -> str | None:
@@ -48,6 +50,7 @@ def _by_line(original: Callable[[Any], str | None], is_user: Callable[[str], boo
         if where not in known:
             known[where] = original(self)
         return known[where]
+
     return try_infer_name
 
 
@@ -60,6 +63,7 @@ def apply() -> None:
         from shiny.reactive import _extended_task, _reactives
         from shiny.reactive._utils import is_user_code_frame
         from shiny.session import _session
+
         original = _reactives.extract_source_ref
         infer = _reactives.Value._try_infer_name
     except (ImportError, AttributeError):  # another Shiny: nothing to do
@@ -70,5 +74,6 @@ def apply() -> None:
         if getattr(module, "extract_source_ref", None) is original:
             module.extract_source_ref = cached  # type: ignore[attr-defined]
     _reactives.Value._try_infer_name = _by_line(  # type: ignore[assignment]
-        infer, is_user_code_frame)
+        infer, is_user_code_frame
+    )
     _applied = True

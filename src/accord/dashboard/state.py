@@ -24,8 +24,16 @@ from shiny.types import SilentOperationInProgressException
 
 from accord.dashboard import data
 
-LISTING_COLUMNS = ["id", "study", "variant", "scenario", "n_experiments", "done", "status",
-                   "created"]
+LISTING_COLUMNS = [
+    "id",
+    "study",
+    "variant",
+    "scenario",
+    "n_experiments",
+    "done",
+    "status",
+    "created",
+]
 #: Summaries kept for every session (oldest dropped). Judgement: a few studies of a few
 #: variants, each with its three summaries, fit; a summary table is small.
 MAX_RESULTS = 64
@@ -34,8 +42,9 @@ POLL_SECONDS = 2
 
 
 def not_listed(run_id: str) -> str:
-    return (f"The run {run_id} is not in the catalogue (it was deleted or replaced, or never "
-            "existed).")
+    return (
+        f"The run {run_id} is not in the catalogue (it was deleted or replaced, or never existed)."
+    )
 
 
 class Store:
@@ -82,6 +91,7 @@ class Store:
     def listing(self, stamp: tuple) -> pd.DataFrame:
         """The runs under the folder as of ``stamp`` (a folder changing while it is read keeps
         the last listing)."""
+
         def lookup() -> pd.DataFrame | None:
             return self._listing[1] if self._listing and self._listing[0] == stamp else None
 
@@ -89,11 +99,11 @@ class Store:
             try:
                 table = data.list_runs(self.root)
             except Exception:
-                return self._listing[1] if self._listing else pd.DataFrame(
-                    columns=LISTING_COLUMNS)
+                return self._listing[1] if self._listing else pd.DataFrame(columns=LISTING_COLUMNS)
             with self._lock:
                 self._listing = (stamp, table)
             return table
+
         return self._once(("listing", stamp), lookup, compute)
 
     def read(self, runs: pd.DataFrame, run_id: str) -> data.RunData:
@@ -109,18 +119,22 @@ class Store:
             except data.FormError:
                 raise
             except Exception as error:  # changed or damaged while it was read
-                raise data.FormError(f"The run {run_id} cannot be read now ("
-                                     f"{type(error).__name__}); it may be changing or "
-                                     "damaged.") from None
+                raise data.FormError(
+                    f"The run {run_id} cannot be read now ("
+                    f"{type(error).__name__}); it may be changing or "
+                    "damaged."
+                ) from None
             with self._lock:
                 for old in [k for k in self._runs if k[0] == run_id]:
                     del self._runs[old]  # one version of a run is kept
                 self._runs[key] = loaded
             return loaded
+
         return self._once(("run", key), lambda: self._runs.get(key), compute)
 
-    def read_all(self, runs: pd.DataFrame, run_ids: list[str]) -> tuple[list[data.RunData],
-                                                                         list[str]]:
+    def read_all(
+        self, runs: pd.DataFrame, run_ids: list[str]
+    ) -> tuple[list[data.RunData], list[str]]:
         """The runs of ``run_ids`` that could be read, and a message for each that could not."""
         found, problems = [], []
         for run_id in run_ids:
@@ -140,6 +154,7 @@ class Store:
         """``function(*args)``, computed once for every session (``key`` names the question:
         the runs' objects or the listing's stamp and the values asked). The arguments are kept
         with the result, so that the ids in a key stay those of the objects it names."""
+
         def lookup() -> Any:
             hit = self._results.get(key)
             return None if hit is None else hit[1]
@@ -151,10 +166,12 @@ class Store:
                     self._results.pop(next(iter(self._results)))
                 self._results[key] = (args, value)
             return value
+
         return self._once(("result", key), lookup, compute)
 
-    def summary(self, function: Callable[[list[data.RunData]], Any],
-                runs: list[data.RunData]) -> Any:
+    def summary(
+        self, function: Callable[[list[data.RunData]], Any], runs: list[data.RunData]
+    ) -> Any:
         """``function(runs)``, computed once for every session."""
         return self.cached(self.summary_key(function, runs), function, list(runs))
 
@@ -188,7 +205,10 @@ class Background:
     async def _run(self, key: Hashable, function: Callable[..., Any], args: tuple) -> None:
         try:
             result: tuple[Hashable, Any, Exception | None] = (
-                key, await asyncio.to_thread(function, *args), None)
+                key,
+                await asyncio.to_thread(function, *args),
+                None,
+            )
         except Exception as error:
             result = (key, None, error)
         if key != self._asked:
@@ -241,8 +261,9 @@ class Selection:
             if problems:
                 self.tell(problems)
             key = (self._stamp(), tuple(ids))
-            found, unreadable = self._chosen.call(key, store.read_all, runs,
-                                                  [i for i in ids if i in listed])
+            found, unreadable = self._chosen.call(
+                key, store.read_all, runs, [i for i in ids if i in listed]
+            )
             problems += unreadable
             if problems or found:
                 self.tell(problems)

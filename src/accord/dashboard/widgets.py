@@ -42,9 +42,15 @@ def html_table(frame: pd.DataFrame, table_id: str, *, numeric: set[str] | None =
     """A plain HTML table (escaped text) of ``frame``."""
     numeric = numeric or set()
     head = tags.tr(*[tags.th(str(c)) for c in frame.columns])
-    body = [tags.tr(*[tags.td(str(v), class_="num" if c in numeric else None)
-                      for c, v in zip(frame.columns, row, strict=True)])
-            for row in frame.itertuples(index=False)]
+    body = [
+        tags.tr(
+            *[
+                tags.td(str(v), class_="num" if c in numeric else None)
+                for c, v in zip(frame.columns, row, strict=True)
+            ]
+        )
+        for row in frame.itertuples(index=False)
+    ]
     return tags.table(head, *body, id=table_id, class_="accord")
 
 
@@ -59,8 +65,10 @@ def guarded(build: Callable[[], Any]) -> Any:
     except Exception as error:  # a run that changed under the page: a message, not a disconnect
         if is_silent(error):
             raise  # Shiny's "not ready yet": the output waits
-        return message(f"This could not be computed now ({type(error).__name__}: "
-                       f"{str(error)[:200]}); the run may have changed or be damaged.")
+        return message(
+            f"This could not be computed now ({type(error).__name__}: "
+            f"{str(error)[:200]}); the run may have changed or be damaged."
+        )
 
 
 def is_silent(error: BaseException) -> bool:
@@ -72,8 +80,9 @@ def is_silent(error: BaseException) -> bool:
 
 def list_and_plot(name: str, label: str) -> Any:
     """A page of one list (``name``) and its figure (``plot``), inside a module's UI."""
-    return ui.TagList(ui.input_select(name, label, choices=[]),
-                      ui.output_plot("plot", height="380px"))
+    return ui.TagList(
+        ui.input_select(name, label, choices=[]), ui.output_plot("plot", height="380px")
+    )
 
 
 def explained(result: Callable[[], Any], text: str) -> Tag:
@@ -107,6 +116,10 @@ def run_and_outcome_lists(selection: Any, study_runs: Callable[[], dict[str, str
     @reactive.effect
     def _outcomes() -> None:
         names = selection.outcomes()
-        ui.update_select("outcome", choices={n: data.label(n) for n in names},
-                         selected="peace_holds_5y" if "peace_holds_5y" in names
-                         else (names[0] if names else None))
+        ui.update_select(
+            "outcome",
+            choices={n: data.label(n) for n in names},
+            selected="peace_holds_5y"
+            if "peace_holds_5y" in names
+            else (names[0] if names else None),
+        )

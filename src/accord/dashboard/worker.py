@@ -28,14 +28,19 @@ def custom_scenario(job: dict[str, Any]) -> Any:
         chosen[lever] = next(o for o in options[lever] if str(o) == text)
     if chosen == dict(variant.levers):
         return scenario
-    changed = variant.model_copy(update={
-        "levers": chosen,
-        "description": variant.description + " Levers set in the dashboard: "
-        + ", ".join(f"{k}={v}" for k, v in job["levers"].items()) + ".",
-    })
+    changed = variant.model_copy(
+        update={
+            "levers": chosen,
+            "description": variant.description
+            + " Levers set in the dashboard: "
+            + ", ".join(f"{k}={v}" for k, v in job["levers"].items())
+            + ".",
+        }
+    )
     variants = {**spec.variants, job["variant"]: changed}
-    return scenario.model_copy(update={"simulation": spec.model_copy(
-        update={"variants": variants})})
+    return scenario.model_copy(
+        update={"simulation": spec.model_copy(update={"variants": variants})}
+    )
 
 
 def run_job(job: dict[str, Any]) -> None:
@@ -45,8 +50,14 @@ def run_job(job: dict[str, Any]) -> None:
     experiments = int(job["experiments"])
     # Small chunks so that the page's progress moves.
     chunk = max(25, min(1000, experiments // 8 or 1))
-    accord.simulate(custom_scenario(job), job["variant"], experiments=experiments,
-                    seed=int(job["seed"]), chunk_size=chunk, out=job["out"])
+    accord.simulate(
+        custom_scenario(job),
+        job["variant"],
+        experiments=experiments,
+        seed=int(job["seed"]),
+        chunk_size=chunk,
+        out=job["out"],
+    )
 
 
 def lifeline(parent: int) -> None:

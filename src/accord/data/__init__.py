@@ -82,8 +82,14 @@ def _read_registry() -> tuple[dict[str, _Entry], dict[str, str]]:
     aliases: dict[str, str] = {}
     for row in rows:
         name = row["name"]
-        entries[name] = _Entry(row["file"], row["verification"], row["source"], row["notes"],
-                               tuple(row["numeric"].split()), tuple(row["required"].split()))
+        entries[name] = _Entry(
+            row["file"],
+            row["verification"],
+            row["source"],
+            row["notes"],
+            tuple(row["numeric"].split()),
+            tuple(row["required"].split()),
+        )
         aliases.update(dict.fromkeys(row["aliases"].split(), name))
     return entries, aliases
 
@@ -169,9 +175,14 @@ def read_csv_checked(
     header_line = content[0]
     for column in required:
         if column not in frame.columns:
-            raise ScenarioError(name, "missing column", line=header_line, field=column,
-                                expected=f"columns including {list(required)}",
-                                found=list(frame.columns))
+            raise ScenarioError(
+                name,
+                "missing column",
+                line=header_line,
+                field=column,
+                expected=f"columns including {list(required)}",
+                found=list(frame.columns),
+            )
     for column in numeric:
         if column not in frame.columns:
             continue
@@ -180,8 +191,14 @@ def read_csv_checked(
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             line = row_lines[row] if row < len(row_lines) else None
-            raise ScenarioError(name, "not a number", line=line, field=column,
-                                expected="a number", found=frame[column].iloc[row])
+            raise ScenarioError(
+                name,
+                "not a number",
+                line=line,
+                field=column,
+                expected="a number",
+                found=frame[column].iloc[row],
+            )
         frame[column] = values
     return frame, comments
 
@@ -189,8 +206,9 @@ def read_csv_checked(
 def _entry(name: str) -> _Entry:
     canonical = ALIASES.get(name, name)
     if canonical not in _REGISTRY:
-        raise ScenarioError(None, f"no such data table '{name}'",
-                            expected=f"one of {sorted(_REGISTRY)}", found=name)
+        raise ScenarioError(
+            None, f"no such data table '{name}'", expected=f"one of {sorted(_REGISTRY)}", found=name
+        )
     return _REGISTRY[canonical]
 
 

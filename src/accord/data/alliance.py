@@ -19,8 +19,19 @@ Measure = Literal["const2015", "current"]
 
 # The 14 armed NATO members of 1964 (Iceland excluded), as named by SIPRI.
 NATO_1964_SIPRI = (
-    "United States of America", "Germany", "United Kingdom", "France", "Italy", "Canada",
-    "Netherlands", "Belgium", "Denmark", "Türkiye", "Norway", "Greece", "Portugal",
+    "United States of America",
+    "Germany",
+    "United Kingdom",
+    "France",
+    "Italy",
+    "Canada",
+    "Netherlands",
+    "Belgium",
+    "Denmark",
+    "Türkiye",
+    "Norway",
+    "Greece",
+    "Portugal",
     "Luxembourg",
 )
 
@@ -66,8 +77,13 @@ def alliance(year: int, measure: Measure = "const2015") -> Alliance:
     rows = frame[(frame["year"] == year) & ~frame["country"].isin(AGGREGATE_ROWS)]
     if rows.empty:
         years = sorted(int(y) for y in frame["year"].unique())
-        raise ScenarioError(table.provenance["file"], "no NATO data for this year",
-                            field="year", expected=f"one of {years}", found=year)
+        raise ScenarioError(
+            table.provenance["file"],
+            "no NATO data for this year",
+            field="year",
+            expected=f"one of {years}",
+            found=year,
+        )
     spend_col, gdp_col = f"def_exp_musd_{measure}", f"gdp_musd_{measure}"
     return Alliance(
         year=int(year),
@@ -80,8 +96,10 @@ def alliance(year: int, measure: Measure = "const2015") -> Alliance:
     )
 
 
-def donors(measure: Literal["total", "military"] = "total",
-           groups: tuple[str, ...] = ("US", "Europe", "Other")) -> Donors:
+def donors(
+    measure: Literal["total", "military"] = "total",
+    groups: tuple[str, ...] = ("US", "Europe", "Other"),
+) -> Donors:
     """Kiel Release 28 allocations (EUR bn, cumulative since Jan 2022) of each donor.
 
     Income is GDP 2021 implied by Kiel's own column: total allocation / (share of GDP
@@ -134,22 +152,26 @@ def defence_panel(first_year: int = 1992) -> tuple[pd.DataFrame, dict[str, Any]]
     allies = allies.dropna(subset=["milex_musd_const2023", "milex_share_gdp_pct"])
     allies = allies[allies["milex_share_gdp_pct"] > 0]
     names = allies["country"].replace({SIPRI_US: "United States"})
-    out = pd.DataFrame({
-        "country": names.to_numpy(),
-        "year": allies["year"].astype(int).to_numpy(),
-        "spending": allies["milex_musd_const2023"].to_numpy(float),
-        "gdp": (allies["milex_musd_const2023"] / (allies["milex_share_gdp_pct"] / 100.0))
-        .to_numpy(float),
-        "share_pct": allies["milex_share_gdp_pct"].to_numpy(float),
-    })
+    out = pd.DataFrame(
+        {
+            "country": names.to_numpy(),
+            "year": allies["year"].astype(int).to_numpy(),
+            "spending": allies["milex_musd_const2023"].to_numpy(float),
+            "gdp": (
+                allies["milex_musd_const2023"] / (allies["milex_share_gdp_pct"] / 100.0)
+            ).to_numpy(float),
+            "share_pct": allies["milex_share_gdp_pct"].to_numpy(float),
+        }
+    )
     out["russia"] = out["year"].map(russia).astype(float)
     out["frontline"] = out["country"].isin(FRONTLINE).astype(float)
     out = out.dropna(subset=["russia"]).sort_values(["country", "year"]).reset_index(drop=True)
     return out, _provenance(table.provenance)
 
 
-def size_and_burden(source: Literal["nato", "sipri14", "oz1964"]) -> tuple[pd.DataFrame,
-                                                                           dict[str, Any]]:
+def size_and_burden(
+    source: Literal["nato", "sipri14", "oz1964"],
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Long table (year, country, gdp, burden) for the exploitation test.
 
     - "nato": 31 allies of the 2024 edition (Iceland, no armed forces, drops out for want
@@ -161,23 +183,44 @@ def size_and_burden(source: Literal["nato", "sipri14", "oz1964"]) -> tuple[pd.Da
     if source == "nato":
         table = load("nato_defence_expenditure")
         f = table.frame[~table.frame["country"].isin(AGGREGATE_ROWS)]
-        out = pd.DataFrame({"year": f["year"], "country": f["country"],
-                            "gdp": f["gdp_musd_current"], "burden": f["def_exp_pct_gdp"]})
+        out = pd.DataFrame(
+            {
+                "year": f["year"],
+                "country": f["country"],
+                "gdp": f["gdp_musd_current"],
+                "burden": f["def_exp_pct_gdp"],
+            }
+        )
     elif source == "sipri14":
         table = load("sipri_milex")
         f = table.frame[table.frame["country"].isin(NATO_1964_SIPRI)]
-        out = pd.DataFrame({"year": f["year"], "country": f["country"],
-                            "gdp": f["milex_musd_current"] / f["milex_share_gdp_pct"],
-                            "burden": f["milex_share_gdp_pct"]})
+        out = pd.DataFrame(
+            {
+                "year": f["year"],
+                "country": f["country"],
+                "gdp": f["milex_musd_current"] / f["milex_share_gdp_pct"],
+                "burden": f["milex_share_gdp_pct"],
+            }
+        )
     elif source == "oz1964":
         table = load("oz_1964")
         f = table.frame
-        out = pd.DataFrame({"year": f["year"], "country": f["country"],
-                            "gdp": f["implied_gdp_musd_current"],
-                            "burden": f["sipri_milex_share_gdp_pct"]})
+        out = pd.DataFrame(
+            {
+                "year": f["year"],
+                "country": f["country"],
+                "gdp": f["implied_gdp_musd_current"],
+                "burden": f["sipri_milex_share_gdp_pct"],
+            }
+        )
     else:
-        raise ScenarioError(None, "unknown data source for the exploitation test",
-                            field="source", expected="nato, sipri14 or oz1964", found=source)
+        raise ScenarioError(
+            None,
+            "unknown data source for the exploitation test",
+            field="source",
+            expected="nato, sipri14 or oz1964",
+            found=source,
+        )
     out = out.dropna().astype({"year": int}).reset_index(drop=True)
     return out, _provenance(table.provenance)
 

@@ -57,15 +57,17 @@ def unit_sample(
         from SALib.sample import morris, sobol
 
         sub_seed = int(generator.integers(0, 2**31 - 1))
-        problem = {"num_vars": dimensions, "names": [f"x{i}" for i in range(dimensions)],
-                   "bounds": [[0.0, 1.0]] * dimensions}
+        problem = {
+            "num_vars": dimensions,
+            "names": [f"x{i}" for i in range(dimensions)],
+            "bounds": [[0.0, 1.0]] * dimensions,
+        }
         if method == "sobol":
             unit = sobol.sample(problem, n, calc_second_order=True, seed=sub_seed)
         else:
             unit = morris.sample(problem, n, num_levels=4, seed=sub_seed)
         return np.clip(unit, 0.0, np.nextafter(1.0, 0.0))
-    raise ValueError(f"unknown design method {method!r}: expected 'lhs', 'mc', 'sobol' "
-                     "or 'morris'")
+    raise ValueError(f"unknown design method {method!r}: expected 'lhs', 'mc', 'sobol' or 'morris'")
 
 
 def inverse_cdf(uncertainty: Uncertainty, unit: np.ndarray) -> np.ndarray:
@@ -191,8 +193,9 @@ def make_design(
     n_combinations = len(combinations)
     columns: dict[str, Any] = {"experiment": np.arange(n * n_combinations, dtype=np.int64)}
     for column, uncertainty in enumerate(uncertainties):
-        columns[uncertainty.name] = np.repeat(inverse_cdf(uncertainty, unit[:, column]),
-                                              n_combinations)
+        columns[uncertainty.name] = np.repeat(
+            inverse_cdf(uncertainty, unit[:, column]), n_combinations
+        )
     for position, lever in enumerate(levers):
         settings = np.empty(n_combinations, dtype=object)
         settings[:] = [combination[position] for combination in combinations]

@@ -81,8 +81,12 @@ def _map_processes(
     context.set_forkserver_preload(["accord.experiments.runner", "pyarrow.parquet"])
     pending: set[Future[Any]] = set()
     task_iterator = iter(tasks)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         for task in task_iterator:
             pending.add(pool.submit(function, task))
@@ -137,8 +141,9 @@ def die_with_parent(parent_pid: int) -> None:
         pidfd = None
         if not process_is_alive(parent_pid):
             os.kill(os.getpid(), signal.SIGKILL)
-    threading.Thread(target=_watch_parent, args=(parent_pid, pidfd), daemon=True,
-                     name="accord-lifeline").start()
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid, pidfd), daemon=True, name="accord-lifeline"
+    ).start()
 
 
 def _watch_parent(parent_pid: int, pidfd: int | None) -> None:
@@ -185,8 +190,9 @@ def _map_dask(
             cluster.close()
         from accord.spec.errors import ScenarioError
 
-        raise ScenarioError(None, f"cannot reach the dask scheduler: {error}",
-                            field="scheduler", found=address) from None
+        raise ScenarioError(
+            None, f"cannot reach the dask scheduler: {error}", field="scheduler", found=address
+        ) from None
     try:
         futures = [client.submit(function, task, pure=False) for task in tasks]
         try:

@@ -30,9 +30,23 @@ import numpy as np
 
 from accord.spec.limits import DEFAULT_SEED, SEED_LIMIT, check_seed
 
-__all__ = ["DEFAULT_SEED", "SEED_LIMIT", "STREAM_KEYS", "check_seed", "child_seed", "seed_from",
-           "stream_rng", "stream_sequence", "experiment_rng", "experiment_rngs", "design_rng",
-           "experiment_draws", "experiment_uniforms", "experiment_normals"]
+__all__ = [
+    "DEFAULT_SEED",
+    "SEED_LIMIT",
+    "STREAM_KEYS",
+    "check_seed",
+    "child_seed",
+    "seed_from",
+    "stream_rng",
+    "stream_sequence",
+    "experiment_rng",
+    "experiment_rngs",
+    "design_rng",
+    "experiment_draws",
+    "experiment_uniforms",
+    "experiment_normals",
+]
+
 
 def _tag(name: str) -> int:
     """A stream key from four ASCII letters (as the keys' hex values read)."""
@@ -44,18 +58,18 @@ def _tag(name: str) -> int:
 #: streams use the experiment id instead (below 2**32 in practice; the tags are chosen among
 #: values no run of fewer than 1.6e9 experiments reaches).
 STREAM_KEYS: dict[str, int] = {
-    "design": _tag("desi"),              # the sampling of uncertainties (make_design)
-    "terms": _tag("term"),               # the engine's pool of bargaining terms
-    "demand": _tag("demd"),              # the engine's pool of demand-coefficient draws
-    "calibration_pick": _tag("cali"),    # which accepted point each experiment uses
+    "design": _tag("desi"),  # the sampling of uncertainties (make_design)
+    "terms": _tag("term"),  # the engine's pool of bargaining terms
+    "demand": _tag("demd"),  # the engine's pool of demand-coefficient draws
+    "calibration_pick": _tag("cali"),  # which accepted point each experiment uses
     "calibration_points": _tag("calp"),  # per wave: the Latin hypercube of parameter points
     "calibration_futures": _tag("calf"),  # per wave: the futures simulated at each point
-    "forecast_draw": _tag("fcst"),       # per draw: the uncertain inputs of a forecast
-    "burden_draw": _tag("burd"),         # per draw: theta and spending noise (burden game)
-    "aid_draw": _tag("aidd"),            # per draw: theta and aid noise (aid game)
-    "optimize": _tag("opti"),            # the optimiser's (pymoo's) own seed
-    "rerun": _tag("reru"),               # accord update --rerun: its seed and its resampling
-    "api_root": _tag("root"),            # reserved: a root seed drawn from a Generator
+    "forecast_draw": _tag("fcst"),  # per draw: the uncertain inputs of a forecast
+    "burden_draw": _tag("burd"),  # per draw: theta and spending noise (burden game)
+    "aid_draw": _tag("aidd"),  # per draw: theta and aid noise (aid game)
+    "optimize": _tag("opti"),  # the optimiser's (pymoo's) own seed
+    "rerun": _tag("reru"),  # accord update --rerun: its seed and its resampling
+    "api_root": _tag("root"),  # reserved: a root seed drawn from a Generator
 }
 
 DESIGN_STREAM_TAG = STREAM_KEYS["design"]  # "desi"
@@ -78,8 +92,9 @@ def _key(purpose: str) -> int:
     try:
         return STREAM_KEYS[purpose]
     except KeyError:
-        raise ValueError(f"unknown stream {purpose!r}: expected one of "
-                         f"{sorted(STREAM_KEYS)}") from None
+        raise ValueError(
+            f"unknown stream {purpose!r}: expected one of {sorted(STREAM_KEYS)}"
+        ) from None
 
 
 def stream_sequence(seed: int, purpose: str, *index: int) -> np.random.SeedSequence:

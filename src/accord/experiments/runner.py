@@ -99,10 +99,12 @@ def _simulate_and_write(task: _ChunkTask) -> tuple[int, int, dict[str, Record]]:
     check_chunk_result(result, ids, task.chunk)
     run_dir = Path(task.run_dir)
     records = {
-        "series": write_parquet_atomic(result.series.reset_index(drop=True),
-                                       chunk_path(run_dir, "series", task.chunk)),
-        "scalars": write_parquet_atomic(result.scalars.reset_index(drop=True),
-                                        chunk_path(run_dir, "scalars", task.chunk)),
+        "series": write_parquet_atomic(
+            result.series.reset_index(drop=True), chunk_path(run_dir, "series", task.chunk)
+        ),
+        "scalars": write_parquet_atomic(
+            result.scalars.reset_index(drop=True), chunk_path(run_dir, "scalars", task.chunk)
+        ),
     }
     return task.chunk, int(ids.size), records
 
@@ -123,9 +125,13 @@ def _refuse_foreign_directory(run_dir: Path) -> None:
     """Refuse to write into an existing directory that is not an accord run."""
     if run_dir.exists() and not run_dir.is_dir():
         raise ScenarioError(str(run_dir), "exists and is not a directory", field="out")
-    if run_dir.is_dir() and not (run_dir / META_FILE).exists() and any(
-        entry.name not in _RUN_ENTRIES and not entry.name.endswith(".tmp")
-        for entry in run_dir.iterdir()
+    if (
+        run_dir.is_dir()
+        and not (run_dir / META_FILE).exists()
+        and any(
+            entry.name not in _RUN_ENTRIES and not entry.name.endswith(".tmp")
+            for entry in run_dir.iterdir()
+        )
     ):
         raise ScenarioError(str(run_dir), "directory exists and is not an accord run")
 
@@ -177,8 +183,9 @@ def _prepare_run_dir(
     return meta
 
 
-def _check_chunks(run_dir: Path, n_chunks: int, status: str) -> tuple[
-        dict[int, dict[str, Record]], RunHealth]:
+def _check_chunks(
+    run_dir: Path, n_chunks: int, status: str
+) -> tuple[dict[int, dict[str, Record]], RunHealth]:
     """Verify every recorded chunk; forget and delete the bad ones, keep the good records."""
     health = run_health(run_dir, n_chunks, status)
     recorded, _problem = read_manifest(run_dir)
@@ -193,10 +200,10 @@ def _check_chunks(run_dir: Path, n_chunks: int, status: str) -> tuple[
 
 
 def _check_run_id(run_id: str) -> None:
-    if not run_id or run_id in (".", "..") or "/" in run_id or "\\" in run_id \
-            or "\x00" in run_id:
-        raise ScenarioError(None, "a run id must be a plain folder name", field="run_id",
-                            found=run_id)
+    if not run_id or run_id in (".", "..") or "/" in run_id or "\\" in run_id or "\x00" in run_id:
+        raise ScenarioError(
+            None, "a run id must be a plain folder name", field="run_id", found=run_id
+        )
 
 
 def run_experiments(
@@ -263,9 +270,9 @@ def run_experiments(
     workers = 1 if executor == "inprocess" else (max_workers or default_workers())
     fingerprint = design_fingerprint(design)
     user_meta = dict(meta or {})
-    design_info = {
-        key: value for key, value in design.attrs.items() if isinstance(key, str)
-    } | {"fingerprint": fingerprint}
+    design_info = {key: value for key, value in design.attrs.items() if isinstance(key, str)} | {
+        "fingerprint": fingerprint
+    }
     identity = f"{user_meta.get('scenario_hash')}|{int(seed)}|{fingerprint}"
     import hashlib
 
@@ -301,13 +308,20 @@ def run_experiments(
             min(size, n_experiments - chunk * size) for chunk in todo
         )
         tasks = (
-            _ChunkTask(simulate,
-                       design.iloc[chunk * size : (chunk + 1) * size].reset_index(drop=True),
-                       int(seed), str(run_dir), chunk)
+            _ChunkTask(
+                simulate,
+                design.iloc[chunk * size : (chunk + 1) * size].reset_index(drop=True),
+                int(seed),
+                str(run_dir),
+                chunk,
+            )
             for chunk in todo
         )
         results = map_unordered(
-            _simulate_and_write, tasks, executor=executor, max_workers=max_workers,
+            _simulate_and_write,
+            tasks,
+            executor=executor,
+            max_workers=max_workers,
             dask_address=dask_address,
         )
         with _progress_bar(progress, n_experiments, done_experiments, run_id) as advance:
@@ -347,9 +361,14 @@ class _progress_bar:  # noqa: N801 - used as a context manager, reads like a fun
         if not console.is_terminal:
             return lambda n: None
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("experiments"), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), console=console,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("experiments"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
         )
         self._progress.__enter__()
         task = self._progress.add_task(self.label, total=self.total, completed=self.completed)

@@ -70,11 +70,14 @@ class Uncertainty(SourcedNumber):
         if isinstance(data, dict):
             low: Any = data.get("low")  # raw input: compared below only when both are numbers
             high: Any = data.get("high")
-            numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
-                          for v in (low, high))
+            numbers = all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)
+            )
             if numbers and low >= high and data.get("distribution") not in ("constant", "choice"):
-                raise ValueError(f"uncertainty '{data.get('name')}': low must be < high, got "
-                                 f"low={low}, high={high} (pin a number with 'constant')")
+                raise ValueError(
+                    f"uncertainty '{data.get('name')}': low must be < high, got "
+                    f"low={low}, high={high} (pin a number with 'constant')"
+                )
         # Without a distribution: uniform over a range, constant without one.
         if isinstance(data, dict) and data.get("distribution") is None:
             data = dict(data)

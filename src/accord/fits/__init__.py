@@ -83,16 +83,21 @@ class FitResult:
         """The estimates as a pandas table: name, value, low, high, unit, note."""
         import pandas as pd
 
-        return pd.DataFrame([asdict(item) for item in self.estimates],
-                            columns=["name", "value", "low", "high", "unit", "note"])
+        return pd.DataFrame(
+            [asdict(item) for item in self.estimates],
+            columns=["name", "value", "low", "high", "unit", "note"],
+        )
 
     def _repr_html_(self) -> str:
         from accord.htmlrepr import html_block
 
         years = f", {self.data.years[0]}-{self.data.years[1]}" if self.data.years else ""
         sample = f"{self.data.source}: n = {self.data.n}{years}"
-        return html_block(f"Fit {self.model}: {self.description}",
-                          [(f"{self.method} ({self.interval})", self.table())], [sample])
+        return html_block(
+            f"Fit {self.model}: {self.description}",
+            [(f"{self.method} ({self.interval})", self.table())],
+            [sample],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite numbers become None, so the JSON is always valid)."""
@@ -113,8 +118,11 @@ def run_fit(name: str, **options: Any) -> FitResult:
     """Run the fit called ``name`` and return its result."""
     if name not in FITS:
         raise ScenarioError(
-            None, "unknown fit", field="model",
-            expected="one of " + ", ".join(names()), found=name,
+            None,
+            "unknown fit",
+            field="model",
+            expected="one of " + ", ".join(names()),
+            found=name,
         )
     module_name, function = FITS[name].split(":")
     module = importlib.import_module(module_name)
@@ -132,9 +140,13 @@ def _check_options(name: str, target: Any, options: dict[str, Any]) -> None:
         return  # the fit checks its own options
     for key, value in options.items():
         if key not in parameters:
-            raise ScenarioError(None, f"unknown option of fit '{name}'", field=key,
-                                expected="one of " + (", ".join(parameters) or "no options"),
-                                found=key)
+            raise ScenarioError(
+                None,
+                f"unknown option of fit '{name}'",
+                field=key,
+                expected="one of " + (", ".join(parameters) or "no options"),
+                found=key,
+            )
         default = parameters[key].default
         if default is inspect.Parameter.empty or default is None:
             continue
@@ -146,5 +158,10 @@ def _check_options(name: str, target: Any, options: dict[str, Any]) -> None:
         else:
             ok = isinstance(value, type(default))
         if not ok:
-            raise ScenarioError(None, f"bad option of fit '{name}'", field=key,
-                                expected=type(default).__name__, found=value)
+            raise ScenarioError(
+                None,
+                f"bad option of fit '{name}'",
+                field=key,
+                expected=type(default).__name__,
+                found=value,
+            )

@@ -57,8 +57,14 @@ BASELINES = ("persistence", "drift_own", "drift_pooled")
 #: 1950..T, the US spill-in apart from the other allies', common shocks (year effects) and
 #: partial pooling (a hierarchical model, statsmodels MixedLM).
 SHARE_CANDIDATES = ("long_panel", "us_spill", "year_effects", "hierarchical")
-METHODS = ("model", *BASELINES, "joint_product", "adjust_2pct", "onset_frontline",
-           *SHARE_CANDIDATES)
+METHODS = (
+    "model",
+    *BASELINES,
+    "joint_product",
+    "adjust_2pct",
+    "onset_frontline",
+    *SHARE_CANDIDATES,
+)
 CANDIDATES = ("model", "joint_product", "adjust_2pct", "onset_frontline", *SHARE_CANDIDATES)
 #: First year of the long share panel (SIPRI shares of GDP start in 1949; one lag and one
 #: lagged change need two earlier years).
@@ -85,8 +91,13 @@ def _check_origin(origin: int, panel: pd.DataFrame, *, scored: bool = True) -> N
     first = fitmod.FIRST_YEAR + MIN_TRAIN_YEARS - 1
     last = int(panel["year"].max()) - int(scored)
     if not first <= origin <= last:
-        raise ScenarioError(None, "the origin is outside the data", field="origin",
-                            expected=f"{first}-{last}", found=origin)
+        raise ScenarioError(
+            None,
+            "the origin is outside the data",
+            field="origin",
+            expected=f"{first}-{last}",
+            found=origin,
+        )
 
 
 def _drifts(train: pd.DataFrame, origin: int) -> pd.Series:
@@ -103,8 +114,14 @@ def _growth(train: pd.DataFrame, origin: int) -> pd.Series:
     return change.where(consecutive).groupby(recent["country"]).mean().fillna(0.0)
 
 
-def _model_paths(train: pd.DataFrame, origin: int, allies: list[str], growth: pd.Series,
-                 horizons: int, theta: float) -> dict[str, np.ndarray]:
+def _model_paths(
+    train: pd.DataFrame,
+    origin: int,
+    allies: list[str],
+    growth: pd.Series,
+    horizons: int,
+    theta: float,
+) -> dict[str, np.ndarray]:
     """Share-of-GDP paths [horizons, allies] of the demand model and the joint-product game."""
     from accord.data.alliance import FRONTLINE
     from accord.models.burden import calibrate_alpha, nash_equilibrium
@@ -133,8 +150,16 @@ def _model_paths(train: pd.DataFrame, origin: int, allies: list[str], growth: pd
     index = [allies.index(a) for a in fitted]
     for h in range(1, horizons + 1):
         gdp = gdp0 * np.exp(h * g)
-        forecast = demand.one_year(coef, intercept, previous, np.log(gdp)[None, :],
-                                   np.log(russia), frontline, weight, fixed=fixed)
+        forecast = demand.one_year(
+            coef,
+            intercept,
+            previous,
+            np.log(gdp)[None, :],
+            np.log(russia),
+            frontline,
+            weight,
+            fixed=fixed,
+        )
         game = nash_equilibrium(gdp[None, :], alpha, theta, fixed=fixed)
         model[h - 1, index] = 100 * forecast[0, :-1] / gdp[:-1]
         joint[h - 1, index] = 100 * game[0, :-1] / gdp[:-1]
@@ -150,11 +175,11 @@ def _adjust_fit(train: pd.DataFrame, origin: int) -> tuple[float, float]:
     frame["lag"] = frame.groupby("country")["share_pct"].shift(1)
     frame = frame[frame.groupby("country")["year"].diff() == 1]
     frame = frame[frame["year"] >= fitmod.FIRST_YEAR]
-    means = (train[train["year"] > origin - DRIFT_YEARS]
-             .groupby("country")["share_pct"].mean())
+    means = train[train["year"] > origin - DRIFT_YEARS].groupby("country")["share_pct"].mean()
     frame["mean_gap"] = frame["country"].map(means) - frame["lag"]
-    frame["guide_gap"] = ((frame["year"] >= WALES_FIRST_YEAR)
-                          * (GUIDELINE_PCT - frame["lag"]).clip(lower=0.0))
+    frame["guide_gap"] = (frame["year"] >= WALES_FIRST_YEAR) * (GUIDELINE_PCT - frame["lag"]).clip(
+        lower=0.0
+    )
     frame = frame.dropna(subset=["lag", "mean_gap"])
     y = (frame["share_pct"] - frame["lag"]).to_numpy(float)
     if frame["guide_gap"].abs().sum() == 0:
@@ -179,8 +204,9 @@ def _onset_fit(train: pd.DataFrame, origin: int) -> np.ndarray:
     indicator x frontline, years 1993..origin; slopes 0 where not identified."""
     frame = train[train["country"] != "United States"].sort_values(["country", "year"]).copy()
     frame["change"] = frame.groupby("country")["share_pct"].diff()
-    frame = frame[(frame.groupby("country")["year"].diff() == 1)
-                  & (frame["year"] >= fitmod.FIRST_YEAR)].dropna(subset=["change"])
+    frame = frame[
+        (frame.groupby("country")["year"].diff() == 1) & (frame["year"] >= fitmod.FIRST_YEAR)
+    ].dropna(subset=["change"])
     after = _onset(frame["year"].to_numpy(), origin)
     x = np.column_stack([np.ones(len(frame)), after, after * frame["frontline"].to_numpy()])
     y = frame["change"].to_numpy(float)
@@ -198,11 +224,15 @@ def _long_shares(panel: pd.DataFrame) -> pd.DataFrame:
 
     first = int(panel["year"].min())
     f = load("sipri_panel").frame
-    f = f[(f["nato_member_2024"] == 1) & (f["year"] < first)].dropna(
-        subset=["milex_share_gdp_pct"])
+    f = f[(f["nato_member_2024"] == 1) & (f["year"] < first)].dropna(subset=["milex_share_gdp_pct"])
     f = f[f["milex_share_gdp_pct"] > 0]
-    early = pd.DataFrame({"country": f["country"].replace({SIPRI_US: "United States"}),
-                          "year": f["year"].astype(int), "share_pct": f["milex_share_gdp_pct"]})
+    early = pd.DataFrame(
+        {
+            "country": f["country"].replace({SIPRI_US: "United States"}),
+            "year": f["year"].astype(int),
+            "share_pct": f["milex_share_gdp_pct"],
+        }
+    )
     return pd.concat([early, panel[["country", "year", "share_pct"]]], ignore_index=True)
 
 
@@ -226,8 +256,9 @@ def _ols(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(x, y, rcond=None)[0]
 
 
-def _share_paths(panel: pd.DataFrame, origin: int, allies: list[str], base: np.ndarray,
-                 horizons: int) -> dict[str, np.ndarray]:
+def _share_paths(
+    panel: pd.DataFrame, origin: int, allies: list[str], base: np.ndarray, horizons: int
+) -> dict[str, np.ndarray]:
     """Share paths [horizons, allies] of the share-change candidates, each fitted on years
     <= ``origin`` only and iterated from the share of T.
 
@@ -249,15 +280,21 @@ def _share_paths(panel: pd.DataFrame, origin: int, allies: list[str], base: np.n
 
     train = panel[panel["year"] <= origin]
     shares = _long_shares(train)
-    means = (train[train["year"] > origin - DRIFT_YEARS]
-             .groupby("country")["share_pct"].mean().reindex(allies).to_numpy(float))
+    means = (
+        train[train["year"] > origin - DRIFT_YEARS]
+        .groupby("country")["share_pct"]
+        .mean()
+        .reindex(allies)
+        .to_numpy(float)
+    )
     paths = {m: np.full((horizons, len(allies)), np.nan) for m in SHARE_CANDIDATES}
 
     # long panel
-    long = _changes(shares, origin, LONG_FIRST_YEAR).dropna(
-        subset=["change", "gap", "lag_change"])
-    b = _ols(np.column_stack([np.ones(len(long)), long["gap"], long["lag_change"]]),
-             long["change"].to_numpy(float))
+    long = _changes(shares, origin, LONG_FIRST_YEAR).dropna(subset=["change", "gap", "lag_change"])
+    b = _ols(
+        np.column_stack([np.ones(len(long)), long["gap"], long["lag_change"]]),
+        long["change"].to_numpy(float),
+    )
     now = _changes(shares, origin, origin).set_index("country")
     last_change = now["change"].reindex(allies).fillna(0.0).to_numpy(float)
     level, previous = base.copy(), last_change
@@ -271,11 +308,16 @@ def _share_paths(panel: pd.DataFrame, origin: int, allies: list[str], base: np.n
     spend = train.pivot_table(index="year", columns="country", values="spending")
     us = np.log(spend["United States"]).diff()
     others = np.log(spend.drop(columns="United States").sum(axis=1, min_count=1)).diff()
-    recent = recent.assign(us=recent["year"].map(us.shift(1)),
-                           others=recent["year"].map(others.shift(1)))
+    recent = recent.assign(
+        us=recent["year"].map(us.shift(1)), others=recent["year"].map(others.shift(1))
+    )
     fit_rows = recent.dropna(subset=["change", "gap", "us", "others"])
-    b = _ols(np.column_stack([np.ones(len(fit_rows)), fit_rows["gap"], fit_rows["us"],
-                              fit_rows["others"]]), fit_rows["change"].to_numpy(float))
+    b = _ols(
+        np.column_stack(
+            [np.ones(len(fit_rows)), fit_rows["gap"], fit_rows["us"], fit_rows["others"]]
+        ),
+        fit_rows["change"].to_numpy(float),
+    )
     level = base.copy()
     for h in range(horizons):
         shock = (b[2] * us.get(origin, 0.0) + b[3] * others.get(origin, 0.0)) if h == 0 else 0.0
@@ -296,10 +338,12 @@ def _share_paths(panel: pd.DataFrame, origin: int, allies: list[str], base: np.n
     # partial pooling across allies
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = sm.MixedLM(rows["change"].to_numpy(float),
-                           np.column_stack([np.ones(len(rows)), rows["gap"]]),
-                           groups=rows["country"].to_numpy(),
-                           exog_re=np.column_stack([np.ones(len(rows)), rows["gap"]]))
+        model = sm.MixedLM(
+            rows["change"].to_numpy(float),
+            np.column_stack([np.ones(len(rows)), rows["gap"]]),
+            groups=rows["country"].to_numpy(),
+            exog_re=np.column_stack([np.ones(len(rows)), rows["gap"]]),
+        )
         result = model.fit(reml=True, method="lbfgs")
     fe = np.asarray(result.fe_params)
     re = result.random_effects
@@ -311,8 +355,9 @@ def _share_paths(panel: pd.DataFrame, origin: int, allies: list[str], base: np.n
     return paths
 
 
-def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
-                    theta: float | None = None) -> pd.DataFrame:
+def forecast_origin(
+    panel: pd.DataFrame, origin: int, *, horizons: int = 3, theta: float | None = None
+) -> pd.DataFrame:
     """Every method's forecast made at ``origin`` from ``panel`` rows with year <= origin.
 
     Rows (ally, origin, h, year, <method>...) for every ally observed at the origin; the
@@ -328,11 +373,17 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
     own = drifts.reindex(allies).fillna(0.0).to_numpy(float)
     pooled = float(drifts.drop("United States", errors="ignore").mean())
     growth = _growth(train, origin)
-    paths = _model_paths(train, origin, allies, growth, horizons,
-                         JOINT_PRODUCT_THETA if theta is None else theta)
+    paths = _model_paths(
+        train, origin, allies, growth, horizons, JOINT_PRODUCT_THETA if theta is None else theta
+    )
     lam, kappa = _adjust_fit(train, origin)
-    means = (train[train["year"] > origin - DRIFT_YEARS]
-             .groupby("country")["share_pct"].mean().reindex(allies).to_numpy(float))
+    means = (
+        train[train["year"] > origin - DRIFT_YEARS]
+        .groupby("country")["share_pct"]
+        .mean()
+        .reindex(allies)
+        .to_numpy(float)
+    )
     gdp0 = at.set_index("country")["gdp"].reindex(allies).to_numpy(float)
     g = growth.reindex(allies).fillna(0.0).to_numpy(float)
     beta = _onset_fit(train, origin)
@@ -348,16 +399,24 @@ def forecast_origin(panel: pd.DataFrame, origin: int, *, horizons: int = 3,
         after = float(_onset(np.array([year]), origin)[0])
         onset_level = onset_level + beta[0] + after * (beta[1] + beta[2] * front)
         for k, ally in enumerate(allies):
-            rows.append({
-                "ally": ally, "origin": origin, "h": h, "year": year,
-                "persistence": base[k], "drift_own": base[k] + h * own[k],
-                "drift_pooled": base[k] + h * pooled,
-                "model": paths["model"][h - 1, k],
-                "joint_product": paths["joint_product"][h - 1, k],
-                "adjust_2pct": level[k], "onset_frontline": onset_level[k],
-                **{m: shares[m][h - 1, k] for m in SHARE_CANDIDATES},
-                "gdp_base": gdp0[k], "gdp_forecast": gdp0[k] * np.exp(h * g[k]),
-            })
+            rows.append(
+                {
+                    "ally": ally,
+                    "origin": origin,
+                    "h": h,
+                    "year": year,
+                    "persistence": base[k],
+                    "drift_own": base[k] + h * own[k],
+                    "drift_pooled": base[k] + h * pooled,
+                    "model": paths["model"][h - 1, k],
+                    "joint_product": paths["joint_product"][h - 1, k],
+                    "adjust_2pct": level[k],
+                    "onset_frontline": onset_level[k],
+                    **{m: shares[m][h - 1, k] for m in SHARE_CANDIDATES},
+                    "gdp_base": gdp0[k],
+                    "gdp_forecast": gdp0[k] * np.exp(h * g[k]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -372,13 +431,14 @@ def _scores(table: pd.DataFrame, horizons: Iterable[int]) -> list[dict[str, Any]
             err = (part[method] - part["observed"]).to_numpy(float)
             err = err[np.isfinite(err)]
             mae[method] = round(float(np.mean(np.abs(err))), 4)
-            rmse[method] = round(float(np.sqrt(np.mean(err ** 2))), 4)
+            rmse[method] = round(float(np.sqrt(np.mean(err**2))), 4)
         out.append({"h": int(h), "n": int(len(part)), "mae": mae, "rmse": rmse})
     return out
 
 
-def scored_tables(data: pd.DataFrame, origins: Iterable[int], hs: list[int]
-                  ) -> dict[int, pd.DataFrame]:
+def scored_tables(
+    data: pd.DataFrame, origins: Iterable[int], hs: list[int]
+) -> dict[int, pd.DataFrame]:
     """Forecasts per origin joined with the observed share (and spending, GDP) at T + h."""
     last = int(data["year"].max())
     origins = list(origins)
@@ -391,15 +451,21 @@ def scored_tables(data: pd.DataFrame, origins: Iterable[int], hs: list[int]
         frame = frame[frame["h"].isin(hs) & (frame["year"] <= last)]
         key = pd.MultiIndex.from_arrays([frame["ally"], frame["year"]])
         rows = observed.reindex(key)
-        frame = frame.assign(observed=rows["share_pct"].to_numpy(float),
-                             observed_spending=rows["spending"].to_numpy(float))
+        frame = frame.assign(
+            observed=rows["share_pct"].to_numpy(float),
+            observed_spending=rows["spending"].to_numpy(float),
+        )
         tables[origin] = frame.dropna(subset=["observed"])
     return tables
 
 
-def rolling(origins: Iterable[int] = ORIGINS, *, shock_origins: Iterable[int] = SHOCK_ORIGINS,
-            horizons: Iterable[int] = HORIZONS, panel: pd.DataFrame | None = None
-            ) -> dict[str, Any]:
+def rolling(
+    origins: Iterable[int] = ORIGINS,
+    *,
+    shock_origins: Iterable[int] = SHOCK_ORIGINS,
+    horizons: Iterable[int] = HORIZONS,
+    panel: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """The rolling backtest: scores per horizon over ``origins`` and over ``shock_origins``.
 
     ``model`` names the chosen method: the candidate with the lowest mean all-origins MAE
@@ -414,11 +480,17 @@ def rolling(origins: Iterable[int] = ORIGINS, *, shock_origins: Iterable[int] = 
     horizons_all = _scores(every, hs)
     horizons_shock = _scores(shock, hs)
     chosen, verdict = choose(horizons_all)
-    return {"horizons": horizons_all, "shock_horizons": horizons_shock,
-            "origins": origins, "shock_origins": shocks, "model": chosen, "verdict": verdict,
-            "unit": "share of GDP, percentage points (SIPRI)",
-            "covariates": "forecast as of the origin: Russia's and US spending at the origin, "
-                          f"GDP at each ally's mean growth of the {DRIFT_YEARS} years to it"}
+    return {
+        "horizons": horizons_all,
+        "shock_horizons": horizons_shock,
+        "origins": origins,
+        "shock_origins": shocks,
+        "model": chosen,
+        "verdict": verdict,
+        "unit": "share of GDP, percentage points (SIPRI)",
+        "covariates": "forecast as of the origin: Russia's and US spending at the origin, "
+        f"GDP at each ally's mean growth of the {DRIFT_YEARS} years to it",
+    }
 
 
 def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
@@ -429,14 +501,18 @@ def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
     best_cand = min(candidates, key=mean.__getitem__)
     beats = all(s["mae"][best_cand] <= min(s["mae"][b] for b in BASELINES) for s in scores)
     if beats:
-        return best_cand, (f"{best_cand} is no worse than the best baseline at every horizon "
-                           f"(mean MAE {mean[best_cand]:.3f} vs {best_base} "
-                           f"{mean[best_base]:.3f} pp)")
-    return best_base, (f"no candidate beats the best baseline at every horizon: the best "
-                       f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used "
-                       f"by every face (forecast, equilibrium, report) and the engine; "
-                       f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
-                       f"model {mean['model']:.3f}")
+        return best_cand, (
+            f"{best_cand} is no worse than the best baseline at every horizon "
+            f"(mean MAE {mean[best_cand]:.3f} vs {best_base} "
+            f"{mean[best_base]:.3f} pp)"
+        )
+    return best_base, (
+        f"no candidate beats the best baseline at every horizon: the best "
+        f"baseline, {best_base} (mean MAE {mean[best_base]:.3f} pp), is used "
+        f"by every face (forecast, equilibrium, report) and the engine; "
+        f"best candidate {best_cand} {mean[best_cand]:.3f}, estimated demand "
+        f"model {mean['model']:.3f}"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -447,10 +523,16 @@ def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
 VERDICT_TABLE = "burden_verdict"
 #: How each backtest method maps onto the counterfactual faces and the engine: a baseline
 #: forecasts the same path with and without a lever, so its counterfactual is persistence.
-FACE_MODEL = {"model": "estimated", "joint_product": "joint-product", "persistence":
-              "persistence", "drift_own": "persistence", "drift_pooled": "persistence",
-              "adjust_2pct": "persistence", "onset_frontline": "persistence",
-              **dict.fromkeys(SHARE_CANDIDATES, "persistence")}
+FACE_MODEL = {
+    "model": "estimated",
+    "joint_product": "joint-product",
+    "persistence": "persistence",
+    "drift_own": "persistence",
+    "drift_pooled": "persistence",
+    "adjust_2pct": "persistence",
+    "onset_frontline": "persistence",
+    **dict.fromkeys(SHARE_CANDIDATES, "persistence"),
+}
 
 
 def verdict_frame(result: dict[str, Any]) -> pd.DataFrame:
@@ -458,8 +540,10 @@ def verdict_frame(result: dict[str, Any]) -> pd.DataFrame:
     ``chosen`` (1 for the method :func:`choose` picks)."""
     rows = []
     for method in METHODS:
-        row: dict[str, Any] = {"method": method,
-                               "kind": "baseline" if method in BASELINES else "candidate"}
+        row: dict[str, Any] = {
+            "method": method,
+            "kind": "baseline" if method in BASELINES else "candidate",
+        }
         for key, prefix in (("horizons", "mae_h"), ("shock_horizons", "shock_mae_h")):
             for s in result[key]:
                 row[f"{prefix}{s['h']}"] = s["mae"][method]
@@ -471,11 +555,13 @@ def verdict_frame(result: dict[str, Any]) -> pd.DataFrame:
 
 def verdict_comments(result: dict[str, Any]) -> list[str]:
     """The ``#`` header lines of the verdict table (what produced it, on what data)."""
-    return [f"burden_verdict: written by `accord burden backtest --rolling --write-verdict` "
-            f"(accord.fits.burden_backtest.rolling) on sipri_panel; origins "
-            f"{result['origins'][0]}-{result['origins'][-1]}, shock origins "
-            f"{', '.join(str(o) for o in result['shock_origins'])}; MAE of share of GDP, pp",
-            f"verdict: {result['verdict']}"]
+    return [
+        f"burden_verdict: written by `accord burden backtest --rolling --write-verdict` "
+        f"(accord.fits.burden_backtest.rolling) on sipri_panel; origins "
+        f"{result['origins'][0]}-{result['origins'][-1]}, shock origins "
+        f"{', '.join(str(o) for o in result['shock_origins'])}; MAE of share of GDP, pp",
+        f"verdict: {result['verdict']}",
+    ]
 
 
 def verdict_csv(result: dict[str, Any]) -> str:
@@ -496,8 +582,12 @@ def chosen_method(table: pd.DataFrame | None = None) -> str:
     frame = shipped_verdict() if table is None else table
     chosen = frame.loc[frame["chosen"] == 1, "method"]
     if len(chosen) != 1:
-        raise ScenarioError(VERDICT_TABLE, "the verdict table must mark one method chosen",
-                            field="chosen", found=list(chosen))
+        raise ScenarioError(
+            VERDICT_TABLE,
+            "the verdict table must mark one method chosen",
+            field="chosen",
+            found=list(chosen),
+        )
     return str(chosen.iloc[0])
 
 
@@ -520,19 +610,25 @@ def verdict_line(table: pd.DataFrame | None = None) -> str:
 
     shown = dict.fromkeys([chosen, "model", "joint_product"])
     cells = ", ".join(f"{m} {score(m)}" for m in shown)
-    return (f"rolling backtest (accord burden backtest --rolling), MAE of share of GDP (pp) "
-            f"at h = 1/2/3: "
-            f"{cells}; used: {chosen}"
-            + ("" if frame.loc[chosen, "kind"] == "candidate" else
-               " (a baseline: no specification beats it out of sample)"))
+    return (
+        f"rolling backtest (accord burden backtest --rolling), MAE of share of GDP (pp) "
+        f"at h = 1/2/3: "
+        f"{cells}; used: {chosen}"
+        + (
+            ""
+            if frame.loc[chosen, "kind"] == "candidate"
+            else " (a baseline: no specification beats it out of sample)"
+        )
+    )
 
 
 #: Allies counted as "Europe" in the aggregate real change: every ally but the US and Canada.
 NOT_EUROPE = ("United States", "Canada")
 
 
-def forecast_year(year: int = 2025, *, panel: pd.DataFrame | None = None,
-                  origins: Iterable[int] = ORIGINS) -> dict[str, Any]:
+def forecast_year(
+    year: int = 2025, *, panel: pd.DataFrame | None = None, origins: Iterable[int] = ORIGINS
+) -> dict[str, Any]:
     """Each ally's share of GDP in ``year`` from data up to ``year - 1`` only.
 
     The method is the one the rolling backtest chooses (:func:`rolling`); the 5-95 % band
@@ -545,14 +641,18 @@ def forecast_year(year: int = 2025, *, panel: pd.DataFrame | None = None,
     origin = year - 1
     last = int(data["year"].max())
     if origin != last:
-        raise ScenarioError(None, "the forecast year must be the year after the data end",
-                            field="year", expected=str(last + 1), found=year)
+        raise ScenarioError(
+            None,
+            "the forecast year must be the year after the data end",
+            field="year",
+            expected=str(last + 1),
+            found=year,
+        )
     data = data[data["year"] <= origin]
     tables = scored_tables(data, list(origins), [1])
     scores = _scores(pd.concat(tables.values(), ignore_index=True), [1])
     method, verdict = choose(scores)
-    errors = np.concatenate([(t[method] - t["observed"]).to_numpy(float)
-                             for t in tables.values()])
+    errors = np.concatenate([(t[method] - t["observed"]).to_numpy(float) for t in tables.values()])
     lo_e, hi_e = np.quantile(errors[np.isfinite(errors)], [0.05, 0.95])
     agg_errors = []
     for t in tables.values():
@@ -566,27 +666,47 @@ def forecast_year(year: int = 2025, *, panel: pd.DataFrame | None = None,
     allies = []
     for row in frame.itertuples(index=False):
         central = float(getattr(row, method))
-        allies.append({
-            "ally": row.ally, "pct_gdp_base": round(float(row.persistence), 4),
-            "pct_gdp": round(central, 4), "low": round(float(central + lo_e), 4),
-            "high": round(float(central + hi_e), 4),
-            "real_change_pct": round(100 * (central * row.gdp_forecast
-                                            / (row.persistence * row.gdp_base) - 1), 3),
-        })
+        allies.append(
+            {
+                "ally": row.ally,
+                "pct_gdp_base": round(float(row.persistence), 4),
+                "pct_gdp": round(central, 4),
+                "low": round(float(central + lo_e), 4),
+                "high": round(float(central + hi_e), 4),
+                "real_change_pct": round(
+                    100 * (central * row.gdp_forecast / (row.persistence * row.gdp_base) - 1), 3
+                ),
+            }
+        )
     eu = frame[~frame["ally"].isin(NOT_EUROPE)].dropna(subset=list(METHODS))
-    by_method = {m: round(float(100 * ((eu[m] * eu["gdp_forecast"]).sum()
-                                       / (eu["persistence"] * eu["gdp_base"]).sum() - 1)), 3)
-                 for m in METHODS}
+    by_method = {
+        m: round(
+            float(
+                100
+                * (
+                    (eu[m] * eu["gdp_forecast"]).sum() / (eu["persistence"] * eu["gdp_base"]).sum()
+                    - 1
+                )
+            ),
+            3,
+        )
+        for m in METHODS
+    }
     change = by_method[method]
     return {
-        "year": year, "trained_until": origin, "method": method, "verdict": verdict,
+        "year": year,
+        "trained_until": origin,
+        "method": method,
+        "verdict": verdict,
         "allies": allies,
-        "europe_real_change_pct": {"value": round(float(change), 3),
-                                   "low": round(float(change - agg_hi), 3),
-                                   "high": round(float(change - agg_lo), 3)},
+        "europe_real_change_pct": {
+            "value": round(float(change), 3),
+            "low": round(float(change - agg_hi), 3),
+            "high": round(float(change - agg_lo), 3),
+        },
         "europe_real_change_pct_by_method": by_method,
         "band": "5-95 %: empirical quantiles of the method's 1-year-ahead backtest errors, "
-                f"origins {min(tables)}-{max(tables)}",
+        f"origins {min(tables)}-{max(tables)}",
     }
 
 
@@ -605,8 +725,15 @@ def nato_check(result: dict[str, Any]) -> dict[str, Any]:
         for ally, row in wide[[2024, 2025]].dropna().iterrows():
             if ally in ours:
                 a = ours[ally]
-                rows.append({"ally": ally,
-                             "nato_change_pp": round(float(row[2025] - row[2024]), 3),
-                             "forecast_change_pp": round(a["pct_gdp"] - a["pct_gdp_base"], 3)})
-    return {"rows": rows, "caveat": table.provenance.get("notes", "unverified"),
-            "source": table.provenance.get("source", "")}
+                rows.append(
+                    {
+                        "ally": ally,
+                        "nato_change_pp": round(float(row[2025] - row[2024]), 3),
+                        "forecast_change_pp": round(a["pct_gdp"] - a["pct_gdp_base"], 3),
+                    }
+                )
+    return {
+        "rows": rows,
+        "caveat": table.provenance.get("notes", "unverified"),
+        "source": table.provenance.get("source", ""),
+    }

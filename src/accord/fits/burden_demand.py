@@ -47,7 +47,9 @@ class SourcedShare:
 #: The share of US defence spending that protects Europe (the weight of US spending in the
 #: European allies' spill-in). Not the whole budget.
 US_SHARE_FOR_EUROPE = SourcedShare(
-    value=0.20, low=0.06, high=0.25,
+    value=0.20,
+    low=0.06,
+    high=0.25,
     source=(
         "central 0.20: US National Defense University estimate that European allies spend "
         "about twice what the US spends on European security (as cited by C. Bildt, 'The End "
@@ -120,7 +122,8 @@ def estimate_on(regression: pd.DataFrame, phi: float) -> DemandEstimate:
 
     data = regression.set_index(["country", "year"])
     result = PanelOLS(data["lm"], data[list(REGRESSORS)], entity_effects=True).fit(
-        cov_type="clustered", cluster_entity=True)
+        cov_type="clustered", cluster_entity=True
+    )
     params = result.params.loc[list(REGRESSORS)].to_numpy(float)
     cov = result.cov.loc[list(REGRESSORS), list(REGRESSORS)].to_numpy(float)
     fitted = regression[list(REGRESSORS)].to_numpy(float) @ params
@@ -132,20 +135,29 @@ def estimate_on(regression: pd.DataFrame, phi: float) -> DemandEstimate:
         "residual_sd": float(np.sqrt(result.resid_ss / result.df_resid)),
     }
     years = (int(regression["year"].min()), int(regression["year"].max()))
-    return DemandEstimate(params=params, cov=cov, intercepts=intercepts.to_dict(),
-                          nobs=int(result.nobs), years=years,
-                          allies=tuple(sorted(intercepts.index)), phi=phi, statistics=stats)
+    return DemandEstimate(
+        params=params,
+        cov=cov,
+        intercepts=intercepts.to_dict(),
+        nobs=int(result.nobs),
+        years=years,
+        allies=tuple(sorted(intercepts.index)),
+        phi=phi,
+        statistics=stats,
+    )
 
 
-def estimate(last_year: int | None = None, *, phi: float | None = None,
-             first_year: int = FIRST_YEAR) -> DemandEstimate:
+def estimate(
+    last_year: int | None = None, *, phi: float | None = None, first_year: int = FIRST_YEAR
+) -> DemandEstimate:
     """Estimate the demand equation on the shipped SIPRI panel, years first..last."""
     _, regression, share, _ = _sample(last_year, phi, first_year)
     return estimate_on(regression, share)
 
 
-def _sample(last_year: int | None, phi: float | None,
-            first_year: int) -> tuple[pd.DataFrame, pd.DataFrame, float, dict[str, Any]]:
+def _sample(
+    last_year: int | None, phi: float | None, first_year: int
+) -> tuple[pd.DataFrame, pd.DataFrame, float, dict[str, Any]]:
     """The shipped panel up to ``last_year``, its regression sample from ``first_year``, the
     share phi used and the panel's provenance."""
     from accord.data.alliance import defence_panel
@@ -161,9 +173,12 @@ def _sample(last_year: int | None, phi: float | None,
 def long_run(coef: Coefficients) -> dict[str, np.ndarray]:
     """Long-run elasticities (steady state): slope / (1 - rho)."""
     keep = 1.0 - coef.lag
-    return {"income": coef.income / keep, "spill_in": coef.spill_in / keep,
-            "threat": coef.threat / keep,
-            "threat_frontline_total": (coef.threat + coef.threat_frontline) / keep}
+    return {
+        "income": coef.income / keep,
+        "spill_in": coef.spill_in / keep,
+        "threat": coef.threat / keep,
+        "threat_frontline_total": (coef.threat + coef.threat_frontline) / keep,
+    }
 
 
 def implied_publicness(coef: Coefficients, panel_year: pd.DataFrame) -> np.ndarray:
@@ -200,9 +215,14 @@ def spill_in_by_source(regression: pd.DataFrame) -> dict[str, float]:
     data = data.set_index(["country", "year"])
     columns = ["lm1", "ly", "lE", "lU", "lR", "FlR"]
     res = PanelOLS(data["lm"], data[columns], entity_effects=True).fit(
-        cov_type="clustered", cluster_entity=True)
-    return {"europe": float(res.params["lE"]), "europe_se": float(res.std_errors["lE"]),
-            "us": float(res.params["lU"]), "us_se": float(res.std_errors["lU"])}
+        cov_type="clustered", cluster_entity=True
+    )
+    return {
+        "europe": float(res.params["lE"]),
+        "europe_se": float(res.std_errors["lE"]),
+        "us": float(res.params["lU"]),
+        "us_se": float(res.std_errors["lU"]),
+    }
 
 
 def spill_in_iv(regression: pd.DataFrame, panel: pd.DataFrame, phi: float) -> dict[str, float]:
@@ -229,15 +249,17 @@ def spill_in_iv(regression: pd.DataFrame, panel: pd.DataFrame, phi: float) -> di
     clusters = pd.Categorical(data["country"]).codes
     out: dict[str, float] = {}
     for name, instrument in (("lagged_spill_in", "lS1"), ("allies_gdp", "lYo")):
-        res = IV2SLS(within["lm"], within[["lm1", "ly", "lR", "FlR"]], within[["lS"]],
-                     within[[instrument]]).fit(cov_type="clustered", clusters=clusters)
+        res = IV2SLS(
+            within["lm"], within[["lm1", "ly", "lR", "FlR"]], within[["lS"]], within[[instrument]]
+        ).fit(cov_type="clustered", clusters=clusters)
         out[name] = float(res.params["lS"])
         out[f"{name}_se"] = float(res.std_errors["lS"])
     return out
 
 
-def fit(last_year: int | None = None, phi: float | None = None, draws: int = 4000,
-        seed: int = 0) -> FitResult:
+def fit(
+    last_year: int | None = None, phi: float | None = None, draws: int = 4000, seed: int = 0
+) -> FitResult:
     """Estimate the demand equation; estimates with 95 % intervals and the Nash tests."""
     from scipy import stats
 
@@ -259,21 +281,47 @@ def fit(last_year: int | None = None, phi: float | None = None, draws: int = 400
     coef = est.draws(draws, seed)
     lr = long_run(coef)
     point_lr = long_run(est.point())
-    for key, note in (("income", "long-run income elasticity beta / (1 - rho)"),
-                      ("spill_in", "long-run spill-in elasticity gamma / (1 - rho)"),
-                      ("threat", "long-run threat elasticity, not frontline"),
-                      ("threat_frontline_total", "long-run threat elasticity, frontline")):
+    for key, note in (
+        ("income", "long-run income elasticity beta / (1 - rho)"),
+        ("spill_in", "long-run spill-in elasticity gamma / (1 - rho)"),
+        ("threat", "long-run threat elasticity, not frontline"),
+        ("threat_frontline_total", "long-run threat elasticity, frontline"),
+    ):
         low, high = np.quantile(lr[key], [0.025, 0.975])
-        estimates.append(Estimate(f"long_run_{key}", float(point_lr[key][0]), float(low),
-                                  float(high), "elasticity", note))
+        estimates.append(
+            Estimate(
+                f"long_run_{key}",
+                float(point_lr[key][0]),
+                float(low),
+                float(high),
+                "elasticity",
+                note,
+            )
+        )
     last = regression[regression["year"] == regression["year"].max()]
     theta_draws = implied_publicness(coef, last)
     theta_point = float(implied_publicness(est.point(), last)[0])
     low, high = np.quantile(theta_draws, [0.025, 0.975])
-    estimates.append(Estimate("implied_publicness", theta_point, float(low), float(high), "",
-                              "theta implied by Nash-Cournot, spending-weighted, last year"))
-    estimates.append(Estimate("us_share_for_europe", share, None, None, "share",
-                              "input, not estimated: " + US_SHARE_FOR_EUROPE.source))
+    estimates.append(
+        Estimate(
+            "implied_publicness",
+            theta_point,
+            float(low),
+            float(high),
+            "",
+            "theta implied by Nash-Cournot, spending-weighted, last year",
+        )
+    )
+    estimates.append(
+        Estimate(
+            "us_share_for_europe",
+            share,
+            None,
+            None,
+            "share",
+            "input, not estimated: " + US_SHARE_FOR_EUROPE.source,
+        )
+    )
 
     gamma, gamma_se = est.params[2], est.std_errors[2]
     t_gamma = gamma / gamma_se
@@ -281,31 +329,38 @@ def fit(last_year: int | None = None, phi: float | None = None, draws: int = 400
     panel_s["w"] = panel_s["spending"] * (panel_s["country"] != "United States")
     europe_total = panel_s.groupby("year")["w"].transform("sum") - panel_s["w"]
     panel_s["S_europe"] = europe_total
-    regression_s = regression.merge(panel_s[["country", "year", "S_europe"]],
-                                    on=["country", "year"])
+    regression_s = regression.merge(
+        panel_s[["country", "year", "S_europe"]], on=["country", "year"]
+    )
     by_source = spill_in_by_source(regression_s)
     iv = spill_in_iv(regression, panel, share)
     statistics = dict(est.statistics)
-    statistics.update({
-        "nash_test_spill_in_t": float(t_gamma),
-        # One-sided p-values: H1 gamma < 0 (Nash free riding), H1 gamma > 0 (matching).
-        "p_free_riding_gamma_below_0": float(stats.norm.cdf(t_gamma)),
-        "p_matching_gamma_above_0": float(stats.norm.sf(t_gamma)),
-        "pure_public_nash_theta_1_in_interval": bool(low <= 1.0 <= high),
-        "share_of_draws_theta_in_0_1": float(np.mean((theta_draws > 0) & (theta_draws <= 1))),
-        "spill_in_from_europe": round(by_source["europe"], 4),
-        "spill_in_from_europe_se": round(by_source["europe_se"], 4),
-        "spill_in_from_us": round(by_source["us"], 4),
-        "spill_in_from_us_se": round(by_source["us_se"], 4),
-        "spill_in_iv_lagged_spill_in": round(iv["lagged_spill_in"], 4),
-        "spill_in_iv_lagged_spill_in_se": round(iv["lagged_spill_in_se"], 4),
-        "spill_in_iv_allies_gdp": round(iv["allies_gdp"], 4),
-        "spill_in_iv_allies_gdp_se": round(iv["allies_gdp_se"], 4),
-    })
-    verdict = ("free riding (Nash-Cournot): gamma < 0" if gamma + z * gamma_se < 0 else
-               "matching (Lindahl-like): gamma > 0" if gamma - z * gamma_se > 0 else
-               "neither Nash free riding nor Lindahl matching is distinguishable from zero "
-               "spill-in response at 95 %")
+    statistics.update(
+        {
+            "nash_test_spill_in_t": float(t_gamma),
+            # One-sided p-values: H1 gamma < 0 (Nash free riding), H1 gamma > 0 (matching).
+            "p_free_riding_gamma_below_0": float(stats.norm.cdf(t_gamma)),
+            "p_matching_gamma_above_0": float(stats.norm.sf(t_gamma)),
+            "pure_public_nash_theta_1_in_interval": bool(low <= 1.0 <= high),
+            "share_of_draws_theta_in_0_1": float(np.mean((theta_draws > 0) & (theta_draws <= 1))),
+            "spill_in_from_europe": round(by_source["europe"], 4),
+            "spill_in_from_europe_se": round(by_source["europe_se"], 4),
+            "spill_in_from_us": round(by_source["us"], 4),
+            "spill_in_from_us_se": round(by_source["us_se"], 4),
+            "spill_in_iv_lagged_spill_in": round(iv["lagged_spill_in"], 4),
+            "spill_in_iv_lagged_spill_in_se": round(iv["lagged_spill_in_se"], 4),
+            "spill_in_iv_allies_gdp": round(iv["allies_gdp"], 4),
+            "spill_in_iv_allies_gdp_se": round(iv["allies_gdp_se"], 4),
+        }
+    )
+    verdict = (
+        "free riding (Nash-Cournot): gamma < 0"
+        if gamma + z * gamma_se < 0
+        else "matching (Lindahl-like): gamma > 0"
+        if gamma - z * gamma_se > 0
+        else "neither Nash free riding nor Lindahl matching is distinguishable from zero "
+        "spill-in response at 95 %"
+    )
     notes = (
         f"Nash-Cournot vs Lindahl on the pooled spill-in: {verdict}.",
         "Spill-in split by source (same estimator): European allies "
@@ -324,9 +379,12 @@ def fit(last_year: int | None = None, phi: float | None = None, draws: int = 400
         description="allies' demand for defence: income, spill-in, threat, lag (panel, FE)",
         method="within (fixed-effects) OLS, standard errors clustered by ally",
         library="linearmodels PanelOLS",
-        data=DataSample(source=f"{provenance['file']} (SIPRI, constant 2023 US$)",
-                        n=est.nobs, years=est.years,
-                        description=f"{len(est.allies)} European allies and Canada"),
+        data=DataSample(
+            source=f"{provenance['file']} (SIPRI, constant 2023 US$)",
+            n=est.nobs,
+            years=est.years,
+            description=f"{len(est.allies)} European allies and Canada",
+        ),
         estimates=tuple(estimates),
         statistics=statistics,
         notes=notes,

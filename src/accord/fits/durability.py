@@ -81,8 +81,9 @@ DRAW_SEED = DEFAULT_SEED  # fixed: the same draws on every run
 Z95 = 1.959963984540054
 
 
-def interstate_episodes(terminations: pd.DataFrame | None = None,
-                        agreements: pd.DataFrame | None = None) -> pd.DataFrame:
+def interstate_episodes(
+    terminations: pd.DataFrame | None = None, agreements: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per interstate dyad episode that ended 1946-2020, with its peace spell.
 
     Parameters
@@ -107,11 +108,13 @@ def interstate_episodes(terminations: pd.DataFrame | None = None,
     if agreements is None:
         agreements = load("ucdp_peace_agreements_interstate").frame
     rows = terminations.loc[terminations["dyadterm"] == 1].copy()
-    starts = (terminations.groupby(["dyad_id", "dyadepisode"])["start_date2"].first()
-              .reset_index())
+    starts = terminations.groupby(["dyad_id", "dyadepisode"])["start_date2"].first().reset_index()
     starts["dyadepisode"] -= 1  # the next episode's start, keyed by the previous episode
-    rows = rows.merge(starts.rename(columns={"start_date2": "next_start"}),
-                      on=["dyad_id", "dyadepisode"], how="left")
+    rows = rows.merge(
+        starts.rename(columns={"start_date2": "next_start"}),
+        on=["dyad_id", "dyadepisode"],
+        how="left",
+    )
     end = pd.to_datetime(rows["ependdate"])
     next_start = pd.to_datetime(rows["next_start"])
     stop = next_start.fillna(pd.Timestamp(OBSERVATION_END))
@@ -120,29 +123,35 @@ def interstate_episodes(terminations: pd.DataFrame | None = None,
     third, keeping, ids = [], [], []
     for dyad, ended, resumed in zip(rows["dyad_id"], end, stop, strict=True):
         offset = (agreement_dates - ended).dt.days
-        own = ((agreements["dyad_id"] == dyad) & (offset >= AGREEMENT_WINDOW_DAYS[0])
-               & (offset <= AGREEMENT_WINDOW_DAYS[1]) & (agreement_dates < resumed))
+        own = (
+            (agreements["dyad_id"] == dyad)
+            & (offset >= AGREEMENT_WINDOW_DAYS[0])
+            & (offset <= AGREEMENT_WINDOW_DAYS[1])
+            & (agreement_dates < resumed)
+        )
         third.append(int((own & named).any()))
         keeping.append(int((own & (agreements["pko"] == 1)).any()))
         ids.append(" ".join(str(int(i)) for i in agreements.loc[own, "paid"]))
     months = (stop - end).dt.days.to_numpy(float) / DAYS_PER_MONTH
     recurred = next_start.notna().to_numpy()
-    return pd.DataFrame({
-        "dyad_id": rows["dyad_id"].astype(int),
-        "dyadepisode": rows["dyadepisode"].astype(int),
-        "conflict_id": rows["conflict_id"].astype(int),
-        "sides": rows["side_a"].astype(str) + " vs " + rows["side_b"].astype(str),
-        "end_date": end.dt.date.astype(str),
-        "end_year": end.dt.year,
-        "ending": rows["outcome"].astype(int).map(ENDINGS),
-        "next_start": rows["next_start"],
-        "recurred": recurred,
-        "months": months,
-        "recurred_within_5y": recurred & (months <= 60.0),
-        "third_party": third,
-        "peacekeeping": keeping,
-        "agreements": ids,
-    })
+    return pd.DataFrame(
+        {
+            "dyad_id": rows["dyad_id"].astype(int),
+            "dyadepisode": rows["dyadepisode"].astype(int),
+            "conflict_id": rows["conflict_id"].astype(int),
+            "sides": rows["side_a"].astype(str) + " vs " + rows["side_b"].astype(str),
+            "end_date": end.dt.date.astype(str),
+            "end_year": end.dt.year,
+            "ending": rows["outcome"].astype(int).map(ENDINGS),
+            "next_start": rows["next_start"],
+            "recurred": recurred,
+            "months": months,
+            "recurred_within_5y": recurred & (months <= 60.0),
+            "third_party": third,
+            "peacekeeping": keeping,
+            "agreements": ids,
+        }
+    )
 
 
 def design_matrix(episodes) -> np.ndarray:
@@ -171,8 +180,9 @@ def spells(episodes, follow_up_months: float = FOLLOW_UP_MONTHS) -> SpellData:
 def prior(n_covariates: int, log_hr_sd: float = PRIOR_LOG_HR_SD) -> tuple[np.ndarray, np.ndarray]:
     """Prior means and standard deviations of ``[b0, b_1..b_P, log k]`` (independent normals)."""
     mean = np.concatenate([[PRIOR_INTERCEPT[0]], np.zeros(n_covariates), [PRIOR_LOG_SHAPE[0]]])
-    sd = np.concatenate([[PRIOR_INTERCEPT[1]], np.full(n_covariates, log_hr_sd),
-                         [PRIOR_LOG_SHAPE[1]]])
+    sd = np.concatenate(
+        [[PRIOR_INTERCEPT[1]], np.full(n_covariates, log_hr_sd), [PRIOR_LOG_SHAPE[1]]]
+    )
     return mean, sd
 
 
@@ -206,8 +216,15 @@ class Posterior:
         return rng.multivariate_normal(self.mode, self.cov, size=n, method="cholesky")
 
 
-def metropolis(log_density, start: np.ndarray, proposal_cov: np.ndarray, n: int = DRAWS, *,
-               burn_in: int = 2_000, seed: int = DRAW_SEED) -> np.ndarray:
+def metropolis(
+    log_density,
+    start: np.ndarray,
+    proposal_cov: np.ndarray,
+    n: int = DRAWS,
+    *,
+    burn_in: int = 2_000,
+    seed: int = DRAW_SEED,
+) -> np.ndarray:
     """Random-walk Metropolis draws ``[n, d]`` of ``log_density`` (Metropolis et al. 1953).
 
     Proposals ``x + L z`` with ``L L' = (2.38^2 / d) proposal_cov`` (Gelman, Roberts & Gilks
@@ -230,12 +247,12 @@ def metropolis(log_density, start: np.ndarray, proposal_cov: np.ndarray, n: int 
     return out
 
 
-def posterior_draws(data: SpellData, posterior: Posterior, n: int = DRAWS,
-                    log_hr_sd: float = PRIOR_LOG_HR_SD) -> np.ndarray:
+def posterior_draws(
+    data: SpellData, posterior: Posterior, n: int = DRAWS, log_hr_sd: float = PRIOR_LOG_HR_SD
+) -> np.ndarray:
     """``[n, P+2]`` Metropolis draws of the exact posterior of ``[b0, b, log k]``."""
     mean, sd = prior(data.design.shape[1], log_hr_sd)
-    return metropolis(lambda p: log_posterior(p, data, mean, sd), posterior.mode, posterior.cov,
-                      n)
+    return metropolis(lambda p: log_posterior(p, data, mean, sd), posterior.mode, posterior.cov, n)
 
 
 def fit_posterior(data: SpellData, log_hr_sd: float = PRIOR_LOG_HR_SD) -> Posterior:
@@ -265,8 +282,9 @@ def fit_posterior(data: SpellData, log_hr_sd: float = PRIOR_LOG_HR_SD) -> Poster
     )
 
 
-def profile(ending: str = "ceasefire_agreement", third_party: float = 0.0,
-            peacekeeping: float = 0.0) -> np.ndarray:
+def profile(
+    ending: str = "ceasefire_agreement", third_party: float = 0.0, peacekeeping: float = 0.0
+) -> np.ndarray:
     """Covariate vector ``[P]`` of an ending with the given provisions."""
     if ending not in ENDING_ORDER:
         raise ValueError(f"unknown ending {ending!r}: expected one of {ENDING_ORDER}")
@@ -298,9 +316,14 @@ def _summary(name: str, values: np.ndarray, unit: str, note: str = "") -> Estima
     return Estimate(name, float(median), float(low), float(high), unit, note)
 
 
-def recurrence_probability(years: float = 5.0, ending: str = "ceasefire_agreement", *,
-                           third_party: bool = False, peacekeeping: bool = False,
-                           follow_up_months: float = FOLLOW_UP_MONTHS) -> Estimate:
+def recurrence_probability(
+    years: float = 5.0,
+    ending: str = "ceasefire_agreement",
+    *,
+    third_party: bool = False,
+    peacekeeping: bool = False,
+    follow_up_months: float = FOLLOW_UP_MONTHS,
+) -> Estimate:
     """Probability that an interstate war resumes within ``years`` of stopping, 95 % interval.
 
     The posterior median and 2.5-97.5 % quantiles over the Laplace draws of the interstate fit
@@ -316,15 +339,17 @@ def recurrence_probability(years: float = 5.0, ending: str = "ceasefire_agreemen
 #: Provisions with fewer treated episodes than this are reported as prior-only (issue 22).
 MIN_TREATED = 10
 #: What every recurrence figure conditions on.
-CONDITIONING = ("UCDP codes a termination only after a calendar year below 25 battle deaths, so "
-                "every episode here had already stayed below 25 deaths for the rest of its "
-                "last year and the whole next one: the 'first year' is the first year after "
-                "the last recorded fighting of an episode that was then coded ended, not the "
-                "first year of a freshly signed ceasefire, which is riskier.")
+CONDITIONING = (
+    "UCDP codes a termination only after a calendar year below 25 battle deaths, so "
+    "every episode here had already stayed below 25 deaths for the rest of its "
+    "last year and the whole next one: the 'first year' is the first year after "
+    "the last recorded fighting of an episode that was then coded ended, not the "
+    "first year of a freshly signed ceasefire, which is riskier."
+)
 STAGE_LABELS = {
     "first_year": "P(recur within 12 months of the episode's end date | UCDP coded it ended)",
     "years_2_5_given_first_year": "P(recur in months 12-60 | no recurrence in the first 12 "
-                                  "months, UCDP coded it ended)",
+    "months, UCDP coded it ended)",
 }
 
 
@@ -355,9 +380,10 @@ def two_stage_hazards(episodes, draws: np.ndarray | None) -> dict[str, Any]:
         survivors = rows & ~early & (months >= 12.0)
         late = survivors & recurred & (months <= 60.0)
         followed_60 = survivors & (recurred | (months >= 60.0))
-        record[ending] = {"first_year": interval(int(early.sum()), int(followed_12.sum())),
-                          "years_2_5_given_first_year": interval(int(late.sum()),
-                                                                 int(followed_60.sum()))}
+        record[ending] = {
+            "first_year": interval(int(early.sum()), int(followed_12.sum())),
+            "years_2_5_given_first_year": interval(int(late.sum()), int(followed_60.sum())),
+        }
         if draws is None:  # the record only
             continue
         x = profile(ending)
@@ -366,14 +392,18 @@ def two_stage_hazards(episodes, draws: np.ndarray | None) -> dict[str, Any]:
         later = 1.0 - (1.0 - p60) / (1.0 - p12)
         model[ending] = {
             "first_year": [float(v) for v in np.quantile(p12, [0.025, 0.5, 0.975])],
-            "years_2_5_given_first_year": [float(v)
-                                           for v in np.quantile(later, [0.025, 0.5, 0.975])],
+            "years_2_5_given_first_year": [
+                float(v) for v in np.quantile(later, [0.025, 0.5, 0.975])
+            ],
         }
     return {"record": record, "model": model, "labels": STAGE_LABELS}
 
 
-def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_MONTHS,
-        checks: bool = True) -> FitResult:
+def fit(
+    log_hr_sd: float = PRIOR_LOG_HR_SD,
+    follow_up_months: float = FOLLOW_UP_MONTHS,
+    checks: bool = True,
+) -> FitResult:
     """Fit the interstate durability model on the shipped UCDP files (``accord fit durability``).
 
     Returns
@@ -391,48 +421,93 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
     draws = posterior_draws(data, posterior, log_hr_sd=log_hr_sd)
     sd = posterior.sd()
     estimates = [
-        Estimate("shape", float(np.exp(posterior.mode[-1])), float(np.exp(posterior.mode[-1]
-                 - Z95 * sd[-1])), float(np.exp(posterior.mode[-1] + Z95 * sd[-1])), "",
-                 "Weibull shape k (< 1: the risk of renewal falls with time at peace)"),
-        _summary("scale_ceasefire_agreement_months", scale_draws(draws, profile()), "months",
-                 "Weibull scale of a ceasefire-agreement ending without provisions"),
+        Estimate(
+            "shape",
+            float(np.exp(posterior.mode[-1])),
+            float(np.exp(posterior.mode[-1] - Z95 * sd[-1])),
+            float(np.exp(posterior.mode[-1] + Z95 * sd[-1])),
+            "",
+            "Weibull shape k (< 1: the risk of renewal falls with time at peace)",
+        ),
+        _summary(
+            "scale_ceasefire_agreement_months",
+            scale_draws(draws, profile()),
+            "months",
+            "Weibull scale of a ceasefire-agreement ending without provisions",
+        ),
     ]
     for j, name in enumerate(COVARIATES):
         value, se = float(posterior.mode[1 + j]), float(sd[1 + j])
         against = "vs low activity" if j < 3 else "vs no such provision"
-        estimates.append(Estimate(f"log_hr_{name}", value, value - Z95 * se, value + Z95 * se,
-                                  "log hazard ratio", against))
+        estimates.append(
+            Estimate(
+                f"log_hr_{name}",
+                value,
+                value - Z95 * se,
+                value + Z95 * se,
+                "log hazard ratio",
+                against,
+            )
+        )
     for ending in ENDING_ORDER:
-        estimates.append(_summary(f"p_recur_5y_{ending}",
-                                  recurrence_draws(draws, 60.0, profile(ending)), "probability",
-                                  "P(recur within 60 months of the end date | UCDP coded it "
-                                  "ended, i.e. a calendar year below 25 deaths followed); no "
-                                  "recorded provisions"))
-    estimates.append(_summary("p_recur_5y_ceasefire_agreement_third_party",
-                              recurrence_draws(draws, 60.0, profile(third_party=1.0)),
-                              "probability", "ceasefire agreement with a third party named; "
-                              "same conditioning as p_recur_5y_*"))
+        estimates.append(
+            _summary(
+                f"p_recur_5y_{ending}",
+                recurrence_draws(draws, 60.0, profile(ending)),
+                "probability",
+                "P(recur within 60 months of the end date | UCDP coded it "
+                "ended, i.e. a calendar year below 25 deaths followed); no "
+                "recorded provisions",
+            )
+        )
+    estimates.append(
+        _summary(
+            "p_recur_5y_ceasefire_agreement_third_party",
+            recurrence_draws(draws, 60.0, profile(third_party=1.0)),
+            "probability",
+            "ceasefire agreement with a third party named; same conditioning as p_recur_5y_*",
+        )
+    )
 
     stages = two_stage_hazards(episodes, draws)
     for ending, item in stages["model"].items():
         for stage in ("first_year", "years_2_5_given_first_year"):
             low, value, high = item[stage]
-            estimates.append(Estimate(f"p_recur_{stage}_{ending}", value, low, high,
-                                      "probability", STAGE_LABELS[stage]))
+            estimates.append(
+                Estimate(
+                    f"p_recur_{stage}_{ending}",
+                    value,
+                    low,
+                    high,
+                    "probability",
+                    STAGE_LABELS[stage],
+                )
+            )
     fresh = first_year_ceasefire_failure()
-    estimates.append(Estimate(
-        "p_fail_first_year_fresh_truce", fresh["rate"], fresh["low"], fresh["high"],
-        "probability",
-        f"P(war resumes within 12 months of a freshly signed truce): {fresh['failed']} of "
-        f"{fresh['n']} (Fortna's civil-war truces {fresh['fortna_truces']['failed']} of "
-        f"{fresh['fortna_truces']['n']}, Minsk I failed, Minsk II held its first year); "
-        "Clopper-Pearson 95 %, not the UCDP fit"))
-    for name, treated in (("third_party", int(episodes["third_party"].sum())),
-                          ("peacekeeping", int(episodes["peacekeeping"].sum()))):
+    estimates.append(
+        Estimate(
+            "p_fail_first_year_fresh_truce",
+            fresh["rate"],
+            fresh["low"],
+            fresh["high"],
+            "probability",
+            f"P(war resumes within 12 months of a freshly signed truce): {fresh['failed']} of "
+            f"{fresh['n']} (Fortna's civil-war truces {fresh['fortna_truces']['failed']} of "
+            f"{fresh['fortna_truces']['n']}, Minsk I failed, Minsk II held its first year); "
+            "Clopper-Pearson 95 %, not the UCDP fit",
+        )
+    )
+    for name, treated in (
+        ("third_party", int(episodes["third_party"].sum())),
+        ("peacekeeping", int(episodes["peacekeeping"].sum())),
+    ):
         if treated < MIN_TREATED:
-            estimates = [replace(e, note=f"prior-only: {treated} treated case(s), fewer than "
-                                         f"{MIN_TREATED}")
-                         if e.name == f"log_hr_{name}" else e for e in estimates]
+            estimates = [
+                replace(e, note=f"prior-only: {treated} treated case(s), fewer than {MIN_TREATED}")
+                if e.name == f"log_hr_{name}"
+                else e
+                for e in estimates
+            ]
 
     counts = {}
     followed = episodes["recurred"] | (episodes["months"] >= 60.0)  # 5 years observed
@@ -452,8 +527,7 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
         "third_party_recorded": int(episodes["third_party"].sum()),
         "peacekeeping_recorded": int(episodes["peacekeeping"].sum()),
         "by_ending": counts,
-        "priors": (f"log HR ~ N(0, {log_hr_sd:g}^2); b0 ~ N(log(1/120), 3^2); "
-                   "log shape ~ N(0, 1)"),
+        "priors": (f"log HR ~ N(0, {log_hr_sd:g}^2); b0 ~ N(log(1/120), 3^2); log shape ~ N(0, 1)"),
         "log_posterior_at_mode": round(posterior.log_posterior, 4),
         "log_likelihood_at_mode": round(posterior.log_likelihood, 4),
         "converged": posterior.converged,
@@ -471,25 +545,32 @@ def fit(log_hr_sd: float = PRIOR_LOG_HR_SD, follow_up_months: float = FOLLOW_UP_
         p5 = _summary("p", recurrence_draws(full_draws, 60.0, profile()), "")
         statistics["full_follow_up"] = {
             "shape": round(float(np.exp(full.mode[-1])), 3),
-            "p_recur_5y_ceasefire_agreement": [round(p5.value, 3), round(p5.low or 0.0, 3),
-                                               round(p5.high or 0.0, 3)],
+            "p_recur_5y_ceasefire_agreement": [
+                round(p5.value, 3),
+                round(p5.low or 0.0, 3),
+                round(p5.high or 0.0, 3),
+            ],
         }
     return FitResult(
         model="durability",
         description="risk that an interstate war resumes after it stops, by how it stopped",
-        method=("Bayesian Weibull proportional hazards (months), posterior mode + Laplace "
-                "approximation; weakly informative normal priors"),
+        method=(
+            "Bayesian Weibull proportional hazards (months), posterior mode + Laplace "
+            "approximation; weakly informative normal priors"
+        ),
         library="numpy + scipy.optimize (trust-exact, exact derivatives)",
         data=DataSample(
-            source=("ucdp_conflict_termination_dyadic_v3_2021_interstate.csv + "
-                    "ucdp_peace_agreements_v22_1_interstate.csv"),
+            source=(
+                "ucdp_conflict_termination_dyadic_v3_2021_interstate.csv + "
+                "ucdp_peace_agreements_v22_1_interstate.csv"
+            ),
             n=len(episodes),
             years=(1946, 2020),
             description="interstate dyad episodes that ended 1946-2020, followed to 2020-12-31",
         ),
         estimates=tuple(estimates),
         interval="95 % credible interval (log HRs and shape: Laplace approximation; scale and "
-                 f"probabilities: {DRAWS:,} Metropolis draws, seed {DRAW_SEED})",
+        f"probabilities: {DRAWS:,} Metropolis draws, seed {DRAW_SEED})",
         statistics=statistics,
         notes=(
             "Recurrence = a new active episode of the same UCDP dyad; wars between the same "
@@ -512,15 +593,33 @@ def loo_log_score(full: SpellData, log_hr_sd: float = PRIOR_LOG_HR_SD) -> dict[s
     """
     scores = {}
     for label, columns in (("by_ending_and_provisions", slice(None)), ("pooled", slice(0, 0))):
-        data = SpellData(full.start, full.stop, full.failed, full.design[:, columns],
-                         full.covariates[columns], full.spell_id)
+        data = SpellData(
+            full.start,
+            full.stop,
+            full.failed,
+            full.design[:, columns],
+            full.covariates[columns],
+            full.spell_id,
+        )
         total = 0.0
         for i in range(len(full.stop)):
             keep = np.arange(len(full.stop)) != i
-            train = SpellData(data.start[keep], data.stop[keep], data.failed[keep],
-                              data.design[keep], data.covariates, data.spell_id[keep])
-            held = SpellData(data.start[~keep], data.stop[~keep], data.failed[~keep],
-                             data.design[~keep], data.covariates, data.spell_id[~keep])
+            train = SpellData(
+                data.start[keep],
+                data.stop[keep],
+                data.failed[keep],
+                data.design[keep],
+                data.covariates,
+                data.spell_id[keep],
+            )
+            held = SpellData(
+                data.start[~keep],
+                data.stop[~keep],
+                data.failed[~keep],
+                data.design[~keep],
+                data.covariates,
+                data.spell_id[~keep],
+            )
             total += log_likelihood(fit_posterior(train, log_hr_sd).mode, held)
         scores[label] = round(total, 3)
     scores["difference"] = round(scores["by_ending_and_provisions"] - scores["pooled"], 3)
@@ -533,23 +632,29 @@ def loo_log_score(full: SpellData, log_hr_sd: float = PRIOR_LOG_HR_SD) -> dict[s
 #: in the 1990s, so neither sample has them). ``failed_first_year``: war-level fighting
 #: resumed within 12 months of the ceasefire's date.
 MINSK_CASES: tuple[dict[str, Any], ...] = (
-    {"case": "Minsk I (Minsk Protocol)", "ceasefire_date": "2014-09-05",
-     "failed_first_year": True,
-     "coding": "fighting resumed at war level by January 2015 (Donetsk airport, Debaltseve), "
-               "which the Package of Measures of 12 February 2015 was signed to stop",
-     "sources": "Protocol on the results of consultations of the Trilateral Contact Group, "
-                "Minsk, 5 September 2014 (OSCE, https://www.osce.org/home/123257); UN "
-                "Security Council resolution 2202 (17 February 2015), endorsing the Package "
-                "of Measures (https://undocs.org/S/RES/2202(2015))"},
-    {"case": "Minsk II (Package of Measures)", "ceasefire_date": "2015-02-15",
-     "failed_first_year": False,
-     "coding": "analyst judgement: the battle of Debaltseve went on until 18 February 2015, "
-               "then the line held below war level, with daily violations, until Russia's "
-               "full-scale invasion of 24 February 2022; the Debaltseve days are coded as the "
-               "end of the war, not its renewal (coded failed, the rate rises by 1/47)",
-     "sources": "Package of Measures for the Implementation of the Minsk Agreements, 12 "
-                "February 2015 (OSCE, https://www.osce.org/cio/140156), ceasefire from 15 "
-                "February 2015; UN Security Council resolution 2202 (17 February 2015)"},
+    {
+        "case": "Minsk I (Minsk Protocol)",
+        "ceasefire_date": "2014-09-05",
+        "failed_first_year": True,
+        "coding": "fighting resumed at war level by January 2015 (Donetsk airport, Debaltseve), "
+        "which the Package of Measures of 12 February 2015 was signed to stop",
+        "sources": "Protocol on the results of consultations of the Trilateral Contact Group, "
+        "Minsk, 5 September 2014 (OSCE, https://www.osce.org/home/123257); UN "
+        "Security Council resolution 2202 (17 February 2015), endorsing the Package "
+        "of Measures (https://undocs.org/S/RES/2202(2015))",
+    },
+    {
+        "case": "Minsk II (Package of Measures)",
+        "ceasefire_date": "2015-02-15",
+        "failed_first_year": False,
+        "coding": "analyst judgement: the battle of Debaltseve went on until 18 February 2015, "
+        "then the line held below war level, with daily violations, until Russia's "
+        "full-scale invasion of 24 February 2022; the Debaltseve days are coded as the "
+        "end of the war, not its renewal (coded failed, the rate rises by 1/47)",
+        "sources": "Package of Measures for the Implementation of the Minsk Agreements, 12 "
+        "February 2015 (OSCE, https://www.osce.org/cio/140156), ceasefire from 15 "
+        "February 2015; UN Security Council resolution 2202 (17 February 2015)",
+    },
 )
 #: Fortna's outcome code of a truce (a ceasefire without a political settlement).
 FORTNA_TRUCE = 3
@@ -584,6 +689,12 @@ def first_year_ceasefire_failure() -> dict[str, Any]:
         raise ValueError("no ceasefire followed for a year")
     low = 0.0 if k == 0 else float(beta.ppf(0.025, k, n - k + 1))
     high = 1.0 if k == n else float(beta.ppf(0.975, k + 1, n - k))
-    return {"failed": k, "n": n, "rate": k / n, "low": low, "high": high,
-            "fortna_truces": {"failed": k_fortna, "n": n_fortna},
-            "minsk": [dict(case) for case in MINSK_CASES]}
+    return {
+        "failed": k,
+        "n": n,
+        "rate": k / n,
+        "low": low,
+        "high": high,
+        "fortna_truces": {"failed": k_fortna, "n": n_fortna},
+        "minsk": [dict(case) for case in MINSK_CASES],
+    }

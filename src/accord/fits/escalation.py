@@ -49,8 +49,9 @@ ERAS: dict[str, tuple[int, ...]] = {
     "post_cold_war": tuple(range(1992, 2014)),
     "war_in_ukraine_2014": (2014,),
     "russia_at_war_1992_2013": RUSSIA_AT_WAR_1992_2013,
-    "russia_not_at_war_1992_2013": tuple(y for y in range(1992, 2014)
-                                         if y not in RUSSIA_AT_WAR_1992_2013),
+    "russia_not_at_war_1992_2013": tuple(
+        y for y in range(1992, 2014) if y not in RUSSIA_AT_WAR_1992_2013
+    ),
 }
 LEVELS = ("use_of_force", "fatal")
 JEFFREYS = (0.5, 0.0)  # Gamma(shape, rate) prior on a Poisson rate
@@ -70,13 +71,17 @@ def disputes(frame=None):
         frame = load("mid_russia_nato").frame
     members = frame.loc[frame["nato_member_at_dispute_start"] == 1].copy()
     members["use_of_force"] = np.maximum(members["rus_hostlev"], members["nato_hostlev"]) >= 4
-    members["fatal"] = ((members["rus_fatality"].fillna(0) >= 1)
-                        | (members["nato_fatality"].fillna(0) >= 1))
-    members["fatality_unknown"] = (members["rus_fatality"].isna()
-                                   | members["nato_fatality"].isna())
+    members["fatal"] = (members["rus_fatality"].fillna(0) >= 1) | (
+        members["nato_fatality"].fillna(0) >= 1
+    )
+    members["fatality_unknown"] = members["rus_fatality"].isna() | members["nato_fatality"].isna()
     grouped = members.groupby("dispnum")
-    out = grouped.agg(year=("dispute_start_year", "first"), use_of_force=("use_of_force", "any"),
-                      fatal=("fatal", "any"), fatality_unknown=("fatality_unknown", "any"))
+    out = grouped.agg(
+        year=("dispute_start_year", "first"),
+        use_of_force=("use_of_force", "any"),
+        fatal=("fatal", "any"),
+        fatality_unknown=("fatality_unknown", "any"),
+    )
     out["nato_states"] = grouped["stabb_nato"].agg(lambda s: " ".join(sorted(set(s))))
     return out.reset_index()
 
@@ -87,9 +92,12 @@ def era_counts(table=None) -> dict[str, dict[str, int]]:
     counts = {}
     for era, years in ERAS.items():
         rows = table[table["year"].isin(years)]
-        counts[era] = {"years": len(years), "disputes": len(rows),
-                       **{level: int(rows[level].sum()) for level in LEVELS},
-                       "fatality_unknown": int(rows["fatality_unknown"].sum())}
+        counts[era] = {
+            "years": len(years),
+            "disputes": len(rows),
+            **{level: int(rows[level].sum()) for level in LEVELS},
+            "fatality_unknown": int(rows["fatality_unknown"].sum()),
+        }
     return counts
 
 
@@ -138,14 +146,18 @@ def split_sample_check(table=None, level: str = "use_of_force") -> dict[str, obj
     shape, p = k + JEFFREYS[0], t_train / (t_train + t_test)
     low, high = nbinom.ppf([0.025, 0.975], shape, p)
     observed = int(test[level].sum())
-    return {"train": "1992-2002", "test": "2003-2013", "train_events": k,
-            "observed": observed, "predictive_95": [int(low), int(high)],
-            "covered": bool(low <= observed <= high)}
+    return {
+        "train": "1992-2002",
+        "test": "2003-2013",
+        "train_events": k,
+        "observed": observed,
+        "predictive_95": [int(low), int(high)],
+        "covered": bool(low <= observed <= high),
+    }
 
 
 INCIDENTS_FILE = "russia_nato_incidents_2015_2025.csv"
-INCIDENT_COLUMNS = ("date", "nato_state", "description", "hostility_level", "fatal",
-                    "source_url")
+INCIDENT_COLUMNS = ("date", "nato_state", "description", "hostility_level", "fatal", "source_url")
 INCIDENT_YEARS = (2015, 2025)
 
 
@@ -164,8 +176,11 @@ def load_incidents(path=None):
 
     from accord.spec.errors import ScenarioError
 
-    path = Path(path) if path else Path(__file__).resolve().parents[1] / "data" / "incidents" / (
-        INCIDENTS_FILE)
+    path = (
+        Path(path)
+        if path
+        else Path(__file__).resolve().parents[1] / "data" / "incidents" / (INCIDENTS_FILE)
+    )
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in INCIDENT_COLUMNS if c not in (reader.fieldnames or [])]
@@ -173,25 +188,41 @@ def load_incidents(path=None):
             raise ScenarioError(str(path), "missing column", line=1, field=missing[0])
         rows = []
         for line, row in enumerate(reader, start=2):
-            date = pd.to_datetime((row["date"] or "").strip(), format="%Y-%m-%d",
-                                  errors="coerce")
+            date = pd.to_datetime((row["date"] or "").strip(), format="%Y-%m-%d", errors="coerce")
             if pd.isna(date) or not INCIDENT_YEARS[0] <= date.year <= INCIDENT_YEARS[1]:
-                raise ScenarioError(str(path), "needs a date YYYY-MM-DD in 2015-2025",
-                                    line=line, field="date", found=row["date"])
+                raise ScenarioError(
+                    str(path),
+                    "needs a date YYYY-MM-DD in 2015-2025",
+                    line=line,
+                    field="date",
+                    found=row["date"],
+                )
             url = (row["source_url"] or "").strip()
             if not url.startswith(("http://", "https://")):
-                raise ScenarioError(str(path), "needs a public source URL", line=line,
-                                    field="source_url", found=url)
+                raise ScenarioError(
+                    str(path), "needs a public source URL", line=line, field="source_url", found=url
+                )
             if (row["hostility_level"] or "").strip() not in ("3", "4", "5"):
-                raise ScenarioError(str(path), "MID hostility level must be 3, 4 or 5",
-                                    line=line, field="hostility_level",
-                                    found=row["hostility_level"])
+                raise ScenarioError(
+                    str(path),
+                    "MID hostility level must be 3, 4 or 5",
+                    line=line,
+                    field="hostility_level",
+                    found=row["hostility_level"],
+                )
             if (row["fatal"] or "").strip() not in ("0", "1"):
-                raise ScenarioError(str(path), "fatal must be 0 or 1", line=line,
-                                    field="fatal", found=row["fatal"])
-            rows.append({**row, "date": date, "year": int(date.year),
-                         "hostility_level": int(row["hostility_level"]),
-                         "fatal": row["fatal"].strip() == "1"})
+                raise ScenarioError(
+                    str(path), "fatal must be 0 or 1", line=line, field="fatal", found=row["fatal"]
+                )
+            rows.append(
+                {
+                    **row,
+                    "date": date,
+                    "year": int(date.year),
+                    "hostility_level": int(row["hostility_level"]),
+                    "fatal": row["fatal"].strip() == "1",
+                }
+            )
     if not rows:
         raise ScenarioError(str(path), "no incidents: an empty sample has no count")
     frame = pd.DataFrame(rows)
@@ -199,8 +230,9 @@ def load_incidents(path=None):
     return frame
 
 
-def incidents_check(table=None, incidents=None, level: str = "use_of_force",
-                    era: str = "post_cold_war") -> dict[str, object]:
+def incidents_check(
+    table=None, incidents=None, level: str = "use_of_force", era: str = "post_cold_war"
+) -> dict[str, object]:
     """Out of sample: the MID rate of ``era`` (all before 2015) predicts the 2015-2025 count.
 
     Gamma-Poisson (negative binomial) predictive 95 % interval for the 11 years against the
@@ -219,11 +251,16 @@ def incidents_check(table=None, incidents=None, level: str = "use_of_force",
     t_train, t_test = float(len(years)), float(INCIDENT_YEARS[1] - INCIDENT_YEARS[0] + 1)
     low, high = nbinom.ppf([0.025, 0.975], k + JEFFREYS[0], t_train / (t_train + t_test))
     observed = int(incidents[level].sum())
-    return {"train": f"MID {min(years)}-{max(years)}", "train_events": k, "level": level,
-            "test": f"{INCIDENT_YEARS[0]}-{INCIDENT_YEARS[1]}", "observed_at_least": observed,
-            "predictive_95": [int(low), int(high)],
-            "observed_below_interval": bool(observed < low),
-            "observed_above_interval": bool(observed > high)}
+    return {
+        "train": f"MID {min(years)}-{max(years)}",
+        "train_events": k,
+        "level": level,
+        "test": f"{INCIDENT_YEARS[0]}-{INCIDENT_YEARS[1]}",
+        "observed_at_least": observed,
+        "predictive_95": [int(low), int(high)],
+        "observed_below_interval": bool(observed < low),
+        "observed_above_interval": bool(observed > high),
+    }
 
 
 def fit() -> FitResult:
@@ -236,48 +273,79 @@ def fit() -> FitResult:
     for level in LEVELS:
         for era, c in counts.items():
             median, low, high = rate_interval(c[level], c["years"])
-            estimates.append(Estimate(
-                f"rate_{level}_{era}", median, low, high, "events per year",
-                f"{c[level]} events in {c['years']} years"))
+            estimates.append(
+                Estimate(
+                    f"rate_{level}_{era}",
+                    median,
+                    low,
+                    high,
+                    "events per year",
+                    f"{c[level]} events in {c['years']} years",
+                )
+            )
             draws[(level, era)] = rate_draws(c[level], c["years"], rng)
     for level in LEVELS:
         base = draws[(level, "post_cold_war")]
-        estimates.append(_quantiles(
-            f"log_rr_{level}_war_in_ukraine_2014_vs_post_cold_war",
-            np.log(draws[(level, "war_in_ukraine_2014")] / base), "log rate ratio",
-            "Russia at war in Ukraine (2014) against 1992-2013"))
-        estimates.append(_quantiles(
-            f"log_rr_{level}_cold_war_vs_post_cold_war",
-            np.log(draws[(level, "cold_war")] / base), "log rate ratio",
-            "blocs' forces in contact (Cold War) against 1992-2013"))
-        estimates.append(_quantiles(
-            f"log_rr_{level}_russia_at_war_vs_not_1992_2013",
-            np.log(draws[(level, "russia_at_war_1992_2013")]
-                   / draws[(level, "russia_not_at_war_1992_2013")]), "log rate ratio",
-            "years Russia fought the Chechen wars against its other years, 1992-2013"))
+        estimates.append(
+            _quantiles(
+                f"log_rr_{level}_war_in_ukraine_2014_vs_post_cold_war",
+                np.log(draws[(level, "war_in_ukraine_2014")] / base),
+                "log rate ratio",
+                "Russia at war in Ukraine (2014) against 1992-2013",
+            )
+        )
+        estimates.append(
+            _quantiles(
+                f"log_rr_{level}_cold_war_vs_post_cold_war",
+                np.log(draws[(level, "cold_war")] / base),
+                "log rate ratio",
+                "blocs' forces in contact (Cold War) against 1992-2013",
+            )
+        )
+        estimates.append(
+            _quantiles(
+                f"log_rr_{level}_russia_at_war_vs_not_1992_2013",
+                np.log(
+                    draws[(level, "russia_at_war_1992_2013")]
+                    / draws[(level, "russia_not_at_war_1992_2013")]
+                ),
+                "log rate ratio",
+                "years Russia fought the Chechen wars against its other years, 1992-2013",
+            )
+        )
     force_all = int(table["use_of_force"].sum())
     fatal_with_force = int((table["fatal"] & table["use_of_force"]).sum())
     share = rng.beta(fatal_with_force + 0.5, force_all - fatal_with_force + 0.5, size=DRAWS)
-    estimates.append(_quantiles("fatal_share_of_use_of_force", share, "probability",
-                                f"{fatal_with_force} of {force_all} use-of-force disputes "
-                                "1949-2014 were fatal"))
+    estimates.append(
+        _quantiles(
+            "fatal_share_of_use_of_force",
+            share,
+            "probability",
+            f"{fatal_with_force} of {force_all} use-of-force disputes 1949-2014 were fatal",
+        )
+    )
     incidents = load_incidents()
     statistics = {
         "counts_by_era": counts,
         "garwood_95_per_year": {
             f"{level}_{era}": [round(x, 4) for x in garwood_interval(c[level], c["years"])]
-            for level in LEVELS for era, c in counts.items()},
+            for level in LEVELS
+            for era, c in counts.items()
+        },
         "disputes_1949_2014": len(table[(table["year"] >= 1949)]),
         "fatal_not_use_of_force": int((table["fatal"] & ~table["use_of_force"]).sum()),
         "out_of_sample": split_sample_check(table),
-        "out_of_sample_2015_2025": {level: incidents_check(table, incidents, level)
-                                    for level in LEVELS},
+        "out_of_sample_2015_2025": {
+            level: incidents_check(table, incidents, level) for level in LEVELS
+        },
         "prior": "Jeffreys Gamma(1/2, 0) on each yearly rate; Beta(1/2, 1/2) on the fatal share",
     }
     return FitResult(
         model="escalation",
-        description=("Russia/USSR vs NATO-member militarized disputes per year: use of force "
-                     "(hostility level >= 4) and fatal (a Russian or NATO-state death), by era"),
+        description=(
+            "Russia/USSR vs NATO-member militarized disputes per year: use of force "
+            "(hostility level >= 4) and fatal (a Russian or NATO-state death), by era"
+        ),
         method="Poisson rates with Jeffreys prior (Gamma posterior), Garwood exact intervals",
         library="numpy + scipy.stats",
         data=DataSample(

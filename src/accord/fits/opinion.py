@@ -44,7 +44,7 @@ def fit(fit_cost: bool = False) -> FitResult:
         library="scipy.optimize.least_squares",
         data=DataSample(
             source="public_opinion_ukraine_aid.csv (Pew, Gallup, Eurobarometer)"
-                   + (" + kiel_ukraine_support_by_year_group_r28.csv" if fit_cost else ""),
+            + (" + kiel_ukraine_support_by_year_group_r28.csv" if fit_cost else ""),
             n=result.n,
             years=(first_year, last_year),
             description="poll points after each series' first (the initial condition)",
@@ -55,8 +55,9 @@ def fit(fit_cost: bool = False) -> FitResult:
             "loo_rmse_model": round(loo["model_rmse"], 3),
             "loo_rmse_constant_mean": round(loo["constant_mean_rmse"], 3),
             "loo_points": loo["n"],
-            "reference_flow_eur_bn_month": {k: round(v, 3)
-                                            for k, v in result.reference_flow.items()},
+            "reference_flow_eur_bn_month": {
+                k: round(v, 3) for k, v in result.reference_flow.items()
+            },
         },
         notes=(
             "Cost sensitivity is not identified by these data (fit_cost=True: interval spans "

@@ -89,17 +89,19 @@ def cow_wars() -> pd.DataFrame:
     frame = load("cow_war_durations").frame
     months = np.maximum(frame["duration_days"] / (DAYS_PER_YEAR / MONTHS_PER_YEAR), 1.0)
     deaths = frame["battle_deaths_total"].astype(float)
-    return pd.DataFrame({
-        "war": frame["war_name"],
-        "war_num": frame["war_num"],
-        "start_year": frame["start_year"].astype(int),
-        "end_year": frame["end_year"].astype(int),
-        "duration_years": frame["duration_days"] / DAYS_PER_YEAR,
-        "ended": 1,
-        "battle_deaths": deaths,
-        "log_deaths_per_month": np.log(np.maximum(deaths, 1.0) / months),
-        "major_power": frame["major_power_involved"].astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "war": frame["war_name"],
+            "war_num": frame["war_num"],
+            "start_year": frame["start_year"].astype(int),
+            "end_year": frame["end_year"].astype(int),
+            "duration_years": frame["duration_days"] / DAYS_PER_YEAR,
+            "ended": 1,
+            "battle_deaths": deaths,
+            "log_deaths_per_month": np.log(np.maximum(deaths, 1.0) / months),
+            "major_power": frame["major_power_involved"].astype(float),
+        }
+    )
 
 
 def ucdp_episodes() -> pd.DataFrame:
@@ -138,10 +140,22 @@ def ucdp_episodes() -> pd.DataFrame:
     episodes["territorial"] = episodes["incompatibility"].isin([1, 3]).astype(float)
     episodes["war_intensity"] = (episodes["intensity"] == 2).astype(float)
     episodes["major_power"] = episodes["sides"].apply(
-        lambda text: float(any(f"Government of {m}" in text for m in UCDP_MAJOR_POWERS)))
+        lambda text: float(any(f"Government of {m}" in text for m in UCDP_MAJOR_POWERS))
+    )
     episodes["start_year"] = episodes["start"].dt.year
-    columns = ["conflictep_id", "conflict_id", "start", "end", "start_year", "duration_years",
-               "ended", "outcome", "territorial", "war_intensity", "major_power"]
+    columns = [
+        "conflictep_id",
+        "conflict_id",
+        "start",
+        "end",
+        "start_year",
+        "duration_years",
+        "ended",
+        "outcome",
+        "territorial",
+        "war_intensity",
+        "major_power",
+    ]
     return episodes[columns].sort_values(["start", "conflict_id"]).reset_index(drop=True)
 
 
@@ -158,15 +172,22 @@ def ceasefire_recurrence(years: float = 5.0) -> dict[str, Any]:
     ceasefires = episodes[episodes["outcome"] == 2]
     failures = 0
     for _, row in ceasefires.iterrows():
-        later = episodes[(episodes["conflict_id"] == row["conflict_id"])
-                         & (episodes["start"] > row["end"])]
+        later = episodes[
+            (episodes["conflict_id"] == row["conflict_id"]) & (episodes["start"] > row["end"])
+        ]
         gap_years = (later["start"].min() - row["end"]).days / DAYS_PER_YEAR if len(later) else None
         failures += int(gap_years is not None and gap_years <= years)
     n = len(ceasefires)
     low = 0.0 if failures == 0 else float(beta.ppf(0.025, failures, n - failures + 1))
     high = 1.0 if failures == n else float(beta.ppf(0.975, failures + 1, n - failures))
-    return {"failures": failures, "n": n, "rate": failures / n, "low": low, "high": high,
-            "years": years}
+    return {
+        "failures": failures,
+        "n": n,
+        "rate": failures / n,
+        "low": low,
+        "high": high,
+        "years": years,
+    }
 
 
 def record_facts(wars: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -219,8 +240,13 @@ def long_war_hazards(durations, ended) -> list[dict[str, Any]]:
         ended_in = at_risk & done & (years < start + width)
         known = ended_in | (years >= start + width)
         n, k = int(known.sum()), int(ended_in.sum())
-        row: dict[str, Any] = {"reached_years": start, "window_years": width, "n": n,
-                               "ended": k, "censored_in_window": int((at_risk & ~known).sum())}
+        row: dict[str, Any] = {
+            "reached_years": start,
+            "window_years": width,
+            "n": n,
+            "ended": k,
+            "censored_in_window": int((at_risk & ~known).sum()),
+        }
         if n:
             low, high = clopper_pearson(k, n)
             row.update(rate=k / n, low=low, high=high)
@@ -245,8 +271,9 @@ def _shares(counts: dict[str, int]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def long_war_end_types(wars: pd.DataFrame | None = None,
-                       episodes: pd.DataFrame | None = None) -> dict[str, Any]:
+def long_war_end_types(
+    wars: pd.DataFrame | None = None, episodes: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """End-type shares with Clopper-Pearson intervals: COW wars of 2+ years, UCDP war episodes.
 
     COW (wars that reached 2 years): decisive = a side won (``winner_side`` given), otherwise
@@ -263,8 +290,9 @@ def long_war_end_types(wars: pd.DataFrame | None = None,
     cow = _shares({"decisive": int(winner.sum()), "no_winner": int((~winner).sum())})
     war_eps = episodes[(episodes["war_intensity"] == 1) & (episodes["ended"] == 1)]
     codes = war_eps["outcome"].astype(int)
-    ucdp = _shares({name: int(codes.isin(values).sum())
-                    for name, values in UCDP_END_CLASSES.items()})
+    ucdp = _shares(
+        {name: int(codes.isin(values).sum()) for name, values in UCDP_END_CLASSES.items()}
+    )
     return {"cow_wars_reaching_2_years": cow, "ucdp_war_intensity_episodes": ucdp}
 
 
@@ -354,8 +382,13 @@ def fit_aft(frame: pd.DataFrame, covariates: tuple[str, ...], family: str) -> Su
 
     start = np.zeros(x.shape[1] + 1)
     start[0] = float(np.mean(log_t))
-    result = minimize(negative_log_likelihood, start, jac=True, method="BFGS",
-                      options={"gtol": 1e-8, "maxiter": 2000})
+    result = minimize(
+        negative_log_likelihood,
+        start,
+        jac=True,
+        method="BFGS",
+        options={"gtol": 1e-8, "maxiter": 2000},
+    )
     theta = result.x
     step = 1e-5 * np.maximum(1.0, np.abs(theta))
     hessian = np.empty((len(theta), len(theta)))
@@ -364,24 +397,31 @@ def fit_aft(frame: pd.DataFrame, covariates: tuple[str, ...], family: str) -> Su
         up[j] += step[j]
         down[j] -= step[j]
         hessian[:, j] = (negative_log_likelihood(up)[1] - negative_log_likelihood(down)[1]) / (
-            2 * step[j])
+            2 * step[j]
+        )
     covariance = np.linalg.inv((hessian + hessian.T) / 2)
     log_likelihood = -float(result.fun)
-    return SurvivalModel(family, tuple(covariates), theta, covariance,
-                         2.0 * len(theta) - 2.0 * log_likelihood, log_likelihood,
-                         int(len(data)))
+    return SurvivalModel(
+        family,
+        tuple(covariates),
+        theta,
+        covariance,
+        2.0 * len(theta) - 2.0 * log_likelihood,
+        log_likelihood,
+        int(len(data)),
+    )
 
 
-def fit_best(frame: pd.DataFrame, covariates: tuple[str, ...]
-             ) -> tuple[SurvivalModel, dict[str, SurvivalModel]]:
+def fit_best(
+    frame: pd.DataFrame, covariates: tuple[str, ...]
+) -> tuple[SurvivalModel, dict[str, SurvivalModel]]:
     """Both AFT families; the one with the lower AIC first."""
     models = {family: fit_aft(frame, covariates, family) for family in ("weibull", "loglogistic")}
     best = min(models.values(), key=lambda m: m.aic)
     return best, models
 
 
-def long_war_log_scores(frame: pd.DataFrame | None = None, reached: float = 2.0
-                        ) -> dict[str, Any]:
+def long_war_log_scores(frame: pd.DataFrame | None = None, reached: float = 2.0) -> dict[str, Any]:
     """Leave-one-out log score of each parametric candidate on the long-war subsample.
 
     For each war that reached ``reached`` years, every candidate (Weibull or log-logistic,
@@ -395,8 +435,11 @@ def long_war_log_scores(frame: pd.DataFrame | None = None, reached: float = 2.0
     long_index = np.flatnonzero(years >= reached)
     if not len(long_index):
         raise ValueError(f"no war reached {reached:g} years: nothing to score")
-    candidates = {f"{family}{'' if covs else ' (no covariates)'}": (family, covs)
-                  for family in ("weibull", "loglogistic") for covs in (COW_COVARIATES, ())}
+    candidates = {
+        f"{family}{'' if covs else ' (no covariates)'}": (family, covs)
+        for family in ("weibull", "loglogistic")
+        for covs in (COW_COVARIATES, ())
+    }
     scores = {name: 0.0 for name in candidates}
     for i in long_index:
         train = frame.drop(frame.index[i])
@@ -405,12 +448,15 @@ def long_war_log_scores(frame: pd.DataFrame | None = None, reached: float = 2.0
         for name, (family, covs) in candidates.items():
             model = fit_aft(train, covs, family)
             profile = {c: float(row[c]) for c in covs}
-            s_reached, s_a, s_b = model.survival(np.array([reached, start, start + 1.0]),
-                                                 profile)
+            s_reached, s_a, s_b = model.survival(np.array([reached, start, start + 1.0]), profile)
             scores[name] += float(np.log(max(s_a - s_b, 1e-300) / s_reached))
     chosen = max(scores, key=scores.__getitem__)
-    return {"held_out_wars": int(len(long_index)), "reached_years": reached,
-            "log_score": {k: round(v, 3) for k, v in scores.items()}, "chosen": chosen}
+    return {
+        "held_out_wars": int(len(long_index)),
+        "reached_years": reached,
+        "log_score": {k: round(v, 3) for k, v in scores.items()},
+        "chosen": chosen,
+    }
 
 
 def war_years(frame: pd.DataFrame, covariates: tuple[str, ...]) -> pd.DataFrame:
@@ -441,8 +487,11 @@ class DiscreteHazard:
         coef = self.coef if coef is None else coef
         x_rest = np.array([profile[name] for name in self.covariates])
         coef = np.asarray(coef)
-        eta = (coef[..., 0:1] + coef[..., 1:2] * np.log(np.asarray(year, float))
-               + (coef[..., 2:] @ x_rest)[..., None])
+        eta = (
+            coef[..., 0:1]
+            + coef[..., 1:2] * np.log(np.asarray(year, float))
+            + (coef[..., 2:] @ x_rest)[..., None]
+        )
         return 1.0 / (1.0 + np.exp(-eta))
 
 
@@ -453,16 +502,26 @@ def fit_discrete(frame: pd.DataFrame, covariates: tuple[str, ...]) -> DiscreteHa
     data = war_years(frame, covariates)
     exog = sm.add_constant(data[["log_year", *covariates]].astype(float))
     result = sm.GLM(data["end"], exog, family=sm.families.Binomial()).fit()
-    return DiscreteHazard(tuple(covariates), result.params.to_numpy(float),
-                          np.asarray(result.cov_params(), float), float(result.aic), len(data))
+    return DiscreteHazard(
+        tuple(covariates),
+        result.params.to_numpy(float),
+        np.asarray(result.cov_params(), float),
+        float(result.aic),
+        len(data),
+    )
 
 
 # ------------------------------------------------------------------------ derived quantities
 
 
-def conditional_end_probabilities(model: SurvivalModel, profile: dict[str, float], *,
-                                  elapsed: float = ELAPSED_YEARS, draws: int = 4000,
-                                  seed: int = 0) -> dict[str, dict[str, float]]:
+def conditional_end_probabilities(
+    model: SurvivalModel,
+    profile: dict[str, float],
+    *,
+    elapsed: float = ELAPSED_YEARS,
+    draws: int = 4000,
+    seed: int = 0,
+) -> dict[str, dict[str, float]]:
     """Hazard of the war ending in each window, for a war at war after ``elapsed`` years.
 
     For a window ``(a, b]`` years after the elapsed time: ``1 - S(elapsed + b) / S(elapsed + a)``,
@@ -473,18 +532,21 @@ def conditional_end_probabilities(model: SurvivalModel, profile: dict[str, float
     coef = model.draws(draws, seed)
     out = {}
     for name, start, stop in WINDOWS:
+
         def hazard(c, start=start, stop=stop):
             s0 = model.survival(elapsed + start, profile, c)
             s1 = model.survival(elapsed + stop, profile, c)
             return 1.0 - s1 / np.maximum(s0, 1e-300)
+
         values = hazard(coef)
         low, high = np.quantile(values, [0.025, 0.975])
         out[name] = {"value": float(hazard(None)), "low": float(low), "high": float(high)}
     return out
 
 
-def combined_targets(models: dict[str, SurvivalModel], profile: dict[str, float]
-                     ) -> dict[str, dict[str, float]]:
+def combined_targets(
+    models: dict[str, SurvivalModel], profile: dict[str, float]
+) -> dict[str, dict[str, float]]:
     """Calibration targets from both AFT families: Akaike-weighted value, enveloping interval.
 
     The two families differ by less than 4 AIC points on the COW wars (Burnham & Anderson
@@ -501,8 +563,11 @@ def combined_targets(models: dict[str, SurvivalModel], profile: dict[str, float]
     out = {}
     for name, _, _ in WINDOWS:
         value = float(sum(w * t[name]["value"] for w, t in zip(weights, per_family, strict=True)))
-        out[name] = {"value": value, "low": min(t[name]["low"] for t in per_family),
-                     "high": max(t[name]["high"] for t in per_family)}
+        out[name] = {
+            "value": value,
+            "low": min(t[name]["low"] for t in per_family),
+            "high": max(t[name]["high"] for t in per_family),
+        }
     return out
 
 
@@ -524,8 +589,11 @@ def out_of_sample(split_year: int = OUT_OF_SAMPLE_SPLIT) -> dict[str, Any]:
     episodes = ucdp_episodes()
     test = episodes[episodes["start_year"] >= split_year]
     subsets = {"all": test, "war_intensity": test[test["war_intensity"] == 1]}
-    scores: dict[str, Any] = {"family": model.family, "train_wars": int(len(train)),
-                              "covariates": list(covariates)}
+    scores: dict[str, Any] = {
+        "family": model.family,
+        "train_wars": int(len(train)),
+        "covariates": list(covariates),
+    }
     for label, subset in subsets.items():
         row: dict[str, Any] = {"episodes": int(len(subset)), "ended": int(subset["ended"].sum())}
         for name, fitted in (("model", model), ("baseline", baseline)):
@@ -553,8 +621,10 @@ def _scores(model: SurvivalModel, episodes: pd.DataFrame) -> dict[str, float]:
         log_f = np.log(shape / t) + np.log(z) - 2.0 * np.log1p(z)
     nll = -np.where(ended, log_f, log_s)
     mae = np.abs(np.log(median[ended]) - np.log(t[ended]))
-    return {"mae_log_years": float(mae.mean()) if ended.any() else float("nan"),
-            "mean_negative_log_likelihood": float(nll.mean())}
+    return {
+        "mae_log_years": float(mae.mean()) if ended.any() else float("nan"),
+        "mean_negative_log_likelihood": float(nll.mean()),
+    }
 
 
 def capability_ratio_fit() -> dict[str, Any]:
@@ -568,8 +638,10 @@ def capability_ratio_fit() -> dict[str, Any]:
 
     participants = load("cow_wars").frame
     nmc = load("cow_nmc_long").frame
-    cinc = {(int(r.ccode), int(r.year)): float(r.cinc)
-            for r in nmc[["ccode", "year", "cinc"]].dropna().itertuples()}
+    cinc = {
+        (int(r.ccode), int(r.year)): float(r.cinc)
+        for r in nmc[["ccode", "year", "cinc"]].dropna().itertuples()
+    }
     wars = cow_wars().set_index("war_num")
     ratios = {}
     for war_num, group in participants.groupby("WarNum"):
@@ -584,10 +656,13 @@ def capability_ratio_fit() -> dict[str, Any]:
     model = fit_aft(frame.reset_index(), ("log_capability_ratio",), "weibull")
     se = float(np.sqrt(model.covariance[1, 1]))
     russia, ukraine = cinc.get((365, 2022)), cinc.get((369, 2022))
-    return {"n": int(len(frame)), "coef": float(model.coef[1]),
-            "low": float(model.coef[1] - 1.96 * se), "high": float(model.coef[1] + 1.96 * se),
-            "russia_ukraine_2022": (float(np.log(russia / ukraine)) if russia and ukraine
-                                    else None)}
+    return {
+        "n": int(len(frame)),
+        "coef": float(model.coef[1]),
+        "low": float(model.coef[1] - 1.96 * se),
+        "high": float(model.coef[1] + 1.96 * se),
+        "russia_ukraine_2022": (float(np.log(russia / ukraine)) if russia and ukraine else None),
+    }
 
 
 # ------------------------------------------------------------------------------ the fit
@@ -619,8 +694,9 @@ def fit_models(profile: dict[str, float] | None = None) -> WarDurationFits:
     discrete = fit_discrete(wars, COW_COVARIATES)
     ucdp, ucdp_models = fit_best(episodes, UCDP_COVARIATES)
     targets = combined_targets(cow_models, profile)
-    return WarDurationFits(wars, episodes, cow, cow_models, plain, discrete, ucdp, ucdp_models,
-                           targets, profile)
+    return WarDurationFits(
+        wars, episodes, cow, cow_models, plain, discrete, ucdp, ucdp_models, targets, profile
+    )
 
 
 def _coef_estimates(model: SurvivalModel, prefix: str) -> list[Estimate]:
@@ -628,13 +704,25 @@ def _coef_estimates(model: SurvivalModel, prefix: str) -> list[Estimate]:
     se = np.sqrt(np.diag(model.covariance))
     rows = []
     for i, name in enumerate(names):
-        rows.append(Estimate(f"{prefix}: log time ratio, {name}", float(model.coef[i]),
-                             float(model.coef[i] - 1.96 * se[i]),
-                             float(model.coef[i] + 1.96 * se[i]), "log(years)"))
+        rows.append(
+            Estimate(
+                f"{prefix}: log time ratio, {name}",
+                float(model.coef[i]),
+                float(model.coef[i] - 1.96 * se[i]),
+                float(model.coef[i] + 1.96 * se[i]),
+                "log(years)",
+            )
+        )
     shape = model.coef[-1]
-    rows.append(Estimate(f"{prefix}: shape", float(np.exp(shape)),
-                         float(np.exp(shape - 1.96 * se[-1])),
-                         float(np.exp(shape + 1.96 * se[-1])), ""))
+    rows.append(
+        Estimate(
+            f"{prefix}: shape",
+            float(np.exp(shape)),
+            float(np.exp(shape - 1.96 * se[-1])),
+            float(np.exp(shape + 1.96 * se[-1])),
+            "",
+        )
+    )
     return rows
 
 
@@ -651,21 +739,46 @@ def fit(profile: dict[str, float] | None = None) -> FitResult:
     estimates = _coef_estimates(fits.cow, f"COW {fits.cow.family} AFT")
     se = np.sqrt(np.diag(fits.discrete.covariance))
     for i, name in enumerate(["intercept", "log_year", *fits.discrete.covariates]):
-        estimates.append(Estimate(f"COW discrete-time logit: {name}", float(fits.discrete.coef[i]),
-                                  float(fits.discrete.coef[i] - 1.96 * se[i]),
-                                  float(fits.discrete.coef[i] + 1.96 * se[i]), "log odds"))
+        estimates.append(
+            Estimate(
+                f"COW discrete-time logit: {name}",
+                float(fits.discrete.coef[i]),
+                float(fits.discrete.coef[i] - 1.96 * se[i]),
+                float(fits.discrete.coef[i] + 1.96 * se[i]),
+                "log odds",
+            )
+        )
     estimates += _coef_estimates(fits.ucdp, f"UCDP {fits.ucdp.family} AFT")
-    estimates.append(Estimate(f"COW Weibull AFT (n = {capability['n']}): log capability ratio",
-                              capability["coef"], capability["low"], capability["high"],
-                              "log(years)", note="wars whose participants are all in NMC"))
+    estimates.append(
+        Estimate(
+            f"COW Weibull AFT (n = {capability['n']}): log capability ratio",
+            capability["coef"],
+            capability["low"],
+            capability["high"],
+            "log(years)",
+            note="wars whose participants are all in NMC",
+        )
+    )
     for name, values in fits.targets.items():
-        estimates.append(Estimate(f"P(war ends in {name.replace('_', ' ')} | at war after "
-                                  f"3 years), Russia-Ukraine", values["value"], values["low"],
-                                  values["high"], "probability"))
-    estimates.append(Estimate("UCDP ceasefire episodes recurring within 5 years",
-                              recurrence["rate"], recurrence["low"], recurrence["high"], "share",
-                              note=f"{recurrence['failures']} of {recurrence['n']}, "
-                                   "Clopper-Pearson"))
+        estimates.append(
+            Estimate(
+                f"P(war ends in {name.replace('_', ' ')} | at war after 3 years), Russia-Ukraine",
+                values["value"],
+                values["low"],
+                values["high"],
+                "probability",
+            )
+        )
+    estimates.append(
+        Estimate(
+            "UCDP ceasefire episodes recurring within 5 years",
+            recurrence["rate"],
+            recurrence["low"],
+            recurrence["high"],
+            "share",
+            note=f"{recurrence['failures']} of {recurrence['n']}, Clopper-Pearson",
+        )
+    )
     cow_hazards = long_war_hazards(fits.wars["duration_years"], fits.wars["ended"])
     war_eps = fits.episodes[fits.episodes["war_intensity"] == 1]
     ucdp_hazards = long_war_hazards(war_eps["duration_years"], war_eps["ended"])
@@ -674,16 +787,29 @@ def fit(profile: dict[str, float] | None = None) -> FitResult:
         for row in rows:
             if row["n"]:
                 start, stop = row["reached_years"], row["reached_years"] + row["window_years"]
-                estimates.append(Estimate(
-                    f"{label}: P(ended before {stop:g} y | still at war at {start:g} y), "
-                    "life table", row["rate"], row["low"], row["high"], "probability",
-                    note=f"{row['ended']} of {row['n']}, Clopper-Pearson"))
+                estimates.append(
+                    Estimate(
+                        f"{label}: P(ended before {stop:g} y | still at war at {start:g} y), "
+                        "life table",
+                        row["rate"],
+                        row["low"],
+                        row["high"],
+                        "probability",
+                        note=f"{row['ended']} of {row['n']}, Clopper-Pearson",
+                    )
+                )
     for sample, shares in end_types.items():
         for name, item in shares.items():
-            estimates.append(Estimate(
-                f"End type '{name}' share, {sample.replace('_', ' ')}", item["share"],
-                item["low"], item["high"], "share",
-                note=f"{item['count']} of {item['n']}, Clopper-Pearson"))
+            estimates.append(
+                Estimate(
+                    f"End type '{name}' share, {sample.replace('_', ' ')}",
+                    item["share"],
+                    item["low"],
+                    item["high"],
+                    "share",
+                    note=f"{item['count']} of {item['n']}, Clopper-Pearson",
+                )
+            )
     scores = long_war_log_scores(fits.wars)
     statistics = {
         "long_war_candidates_by_held_out_log_score": scores,
@@ -697,7 +823,7 @@ def fit(profile: dict[str, float] | None = None) -> FitResult:
         "aic_cow_without_covariates": round(fits.cow_plain.aic, 2),
         "aic_discrete": round(fits.discrete.aic, 2),
         "targets_value_and_interval": "Akaike-weighted value of the two AFT families; "
-                                      "interval spans both families' 95 % intervals",
+        "interval spans both families' 95 % intervals",
         "war_years": fits.discrete.n_war_years,
         "record": facts,
         "ucdp_episodes": int(len(fits.episodes)),
@@ -719,23 +845,31 @@ def fit(profile: dict[str, float] | None = None) -> FitResult:
         "Battle-death intensity is measured over the war's own length, so it is partly an "
         "outcome of the duration; read its coefficient as association.",
         "Targets: hazard of the war ending in each window after 3 years at war, with "
-        "Russia-Ukraine's covariates: " + "; ".join(
-            f"{k} = {v}" for k, v in RUSSIA_UKRAINE_SOURCES.items()),
+        "Russia-Ukraine's covariates: "
+        + "; ".join(f"{k} = {v}" for k, v in RUSSIA_UKRAINE_SOURCES.items()),
     )
     return FitResult(
         model="war-duration",
         description="duration of inter-state wars (COW 1816-2007; UCDP interstate 1946-2020)",
         method="Weibull / log-logistic AFT by maximum likelihood, chosen by AIC; discrete-time "
-               "logit hazard on war-years",
+        "logit hazard on war-years",
         library="scipy (AFT maximum likelihood), statsmodels (GLM logit)",
-        data=DataSample("cow_interstate_war_durations.csv (COW Inter-State War Data v4.0)",
-                        int(len(fits.wars)),
-                        (int(fits.wars["start_year"].min()), int(fits.wars["end_year"].max())),
-                        "95 wars, one row per war, none censored"),
+        data=DataSample(
+            "cow_interstate_war_durations.csv (COW Inter-State War Data v4.0)",
+            int(len(fits.wars)),
+            (int(fits.wars["start_year"].min()), int(fits.wars["end_year"].max())),
+            "95 wars, one row per war, none censored",
+        ),
         estimates=tuple(estimates),
         statistics=statistics,
         notes=notes,
-        samples=(DataSample("ucdp_conflict_termination_v3_2021.csv (UCDP Conflict Termination "
-                            "v3-2021, interstate)", int(len(fits.episodes)), (1946, 2020),
-                            "episodes; ongoing ones censored at 2020-12-31"),),
+        samples=(
+            DataSample(
+                "ucdp_conflict_termination_v3_2021.csv (UCDP Conflict Termination "
+                "v3-2021, interstate)",
+                int(len(fits.episodes)),
+                (1946, 2020),
+                "episodes; ongoing ones censored at 2020-12-31",
+            ),
+        ),
     )

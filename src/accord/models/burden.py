@@ -78,7 +78,10 @@ def security(spending: ArrayLike, theta: ArrayLike, spill_in: ArrayLike | None =
 
 
 def utility(
-    spending: ArrayLike, income: ArrayLike, alpha: ArrayLike, theta: ArrayLike,
+    spending: ArrayLike,
+    income: ArrayLike,
+    alpha: ArrayLike,
+    theta: ArrayLike,
     spill_in: ArrayLike | None = None,
 ) -> Array:
     """U_i = (y_i - m_i)^(1-a_i) Q_i^(a_i), the Cobb-Douglas utility of each ally."""
@@ -90,7 +93,10 @@ def utility(
 
 
 def best_response(
-    income: ArrayLike, alpha: ArrayLike, theta: ArrayLike, others: ArrayLike,
+    income: ArrayLike,
+    alpha: ArrayLike,
+    theta: ArrayLike,
+    others: ArrayLike,
     floor: ArrayLike | None = None,
 ) -> Array:
     """m_i = max(f_i, a_i y_i - (1 - a_i) theta X_i), X_i the spill-weighted allied spending.
@@ -195,7 +201,10 @@ def nash_equilibrium(
 
 
 def calibrate_alpha(
-    spending: ArrayLike, income: ArrayLike, theta: ArrayLike, *,
+    spending: ArrayLike,
+    income: ArrayLike,
+    theta: ArrayLike,
+    *,
     spill_in: ArrayLike | None = None,
 ) -> Array:
     """Preference weights that make observed spending a Nash equilibrium.
@@ -220,7 +229,11 @@ def calibrate_alpha(
 
 
 def calibrate_alpha_with_threat(
-    spending: ArrayLike, income: ArrayLike, theta: ArrayLike, rise: ArrayLike, *,
+    spending: ArrayLike,
+    income: ArrayLike,
+    theta: ArrayLike,
+    rise: ArrayLike,
+    *,
     spill_in: ArrayLike | None = None,
 ) -> Array:
     """Preference weights after a threat rise, as a shift of each ally's demand.
@@ -282,8 +295,12 @@ def counterfactual(
 
     result = np.full(y.shape, np.nan)
     result[..., keep] = nash_equilibrium(
-        y[..., keep], alpha[..., keep], theta,
-        spill_in=pick(spill_in), floor=pick(floor), fixed=pick(fixed),
+        y[..., keep],
+        alpha[..., keep],
+        theta,
+        spill_in=pick(spill_in),
+        floor=pick(floor),
+        fixed=pick(fixed),
     )
     return result
 

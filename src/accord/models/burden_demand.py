@@ -119,11 +119,17 @@ def solve(
     size, n = c.shape
     k = np.broadcast_to(np.asarray(slope, dtype=float), (size,))[:, None]
     w = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
-    fx = np.full((size, n), np.nan) if fixed is None else np.broadcast_to(
-        np.asarray(fixed, dtype=float), (size, n))
+    fx = (
+        np.full((size, n), np.nan)
+        if fixed is None
+        else np.broadcast_to(np.asarray(fixed, dtype=float), (size, n))
+    )
     is_fixed = ~np.isnan(fx)
-    lf = np.full((size, n), -np.inf) if log_floor is None else np.broadcast_to(
-        np.asarray(log_floor, dtype=float), (size, n))
+    lf = (
+        np.full((size, n), -np.inf)
+        if log_floor is None
+        else np.broadcast_to(np.asarray(log_floor, dtype=float), (size, n))
+    )
     with np.errstate(divide="ignore"):
         log_fixed = np.where(is_fixed, np.log(np.where(is_fixed, np.maximum(fx, 0.0), 1.0)), 0.0)
     x = np.where(is_fixed, log_fixed, c if start is None else np.asarray(start, dtype=float))
@@ -133,8 +139,16 @@ def solve(
         return _newton(x, c, k, w, fx, is_fixed, lf, eye)
 
 
-def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: NDArray[np.bool_],
-            lf: Array, eye: Array) -> Array:
+def _newton(
+    x: Array,
+    c: Array,
+    k: Array,
+    w: Array,
+    fx: Array,
+    is_fixed: NDArray[np.bool_],
+    lf: Array,
+    eye: Array,
+) -> Array:
     """Semismooth Newton on the draws not yet converged; each step solved in O(N).
 
     The Jacobian of the residual on a reacting row is ``I - k D`` with
@@ -149,8 +163,9 @@ def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: NDArray
     del eye
     # Draws with non-finite inputs (e.g. a draw that already failed last year) stay NaN.
     free_x = np.where(is_fixed, 0.0, x)
-    bad: NDArray[np.bool_] = np.asarray(~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1)
-                                          & np.isfinite(free_x).all(axis=1)))
+    bad: NDArray[np.bool_] = np.asarray(
+        ~(np.isfinite(np.where(is_fixed, 0.0, c)).all(axis=1) & np.isfinite(free_x).all(axis=1))
+    )
     x = np.where(bad[:, None] & ~is_fixed, 0.0, x)
     fixed_level = np.where(is_fixed, fx, 0.0)
     r, level, s = _residual(x, c, k, w, fixed_level, is_fixed, lf)
@@ -161,8 +176,14 @@ def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: NDArray
             break
         # The unconverged draws' slices (a copy each step: the batch shrinks fast).
         xs, rs, ls, ss, ns = x[todo], r[todo], level[todo], s[todo], norm[todo]
-        cs, ks, ws, fls, fxs, lfs = c[todo], k[todo], w[todo], fixed_level[todo], \
-            is_fixed[todo], lf[todo]
+        cs, ks, ws, fls, fxs, lfs = (
+            c[todo],
+            k[todo],
+            w[todo],
+            fixed_level[todo],
+            is_fixed[todo],
+            lf[todo],
+        )
         u = ws * np.where(fxs, 0.0, ls)
         with np.errstate(divide="ignore", invalid="ignore"):
             a = 1.0 / ss  # NaN off the reacting rows
@@ -187,8 +208,15 @@ def _newton(x: Array, c: Array, k: Array, w: Array, fx: Array, is_fixed: NDArray
     return np.asarray(out)
 
 
-def _residual(values: Array, c: Array, k: Array, w: Array, fixed_level: Array,
-              is_fixed: NDArray[np.bool_], lf: Array) -> tuple[Array, Array, Array]:
+def _residual(
+    values: Array,
+    c: Array,
+    k: Array,
+    w: Array,
+    fixed_level: Array,
+    is_fixed: NDArray[np.bool_],
+    lf: Array,
+) -> tuple[Array, Array, Array]:
     """Residual x - max(floor, c + k ln S), levels, and S on the reacting rows (NaN off)."""
     level = np.where(is_fixed, fixed_level, np.exp(values))
     s = spill_in(level, w)
@@ -203,8 +231,9 @@ def _max_abs(r: Array) -> Array:
     return np.asarray(np.max(np.abs(np.nan_to_num(r, nan=np.inf)), axis=1))
 
 
-def diagonal_plus_rank_one_solve(diagonal: ArrayLike, left: ArrayLike, right: ArrayLike,
-                                 rhs: ArrayLike) -> Array:
+def diagonal_plus_rank_one_solve(
+    diagonal: ArrayLike, left: ArrayLike, right: ArrayLike, rhs: ArrayLike
+) -> Array:
     """Solve ``(diag(d) - l r') z = b`` for a batch ([B, N] each) by Sherman-Morrison, O(N).
 
     ``z = b/d + (l/d) (r' (b/d)) / (1 - r' (l/d))``. Draws whose matrix is singular (a zero
@@ -238,18 +267,23 @@ def steady_state(
     for some allies only shifts their entry); ``floor`` minimum spending in levels.
     """
     keep = 1.0 - coef.lag[:, None]
-    rhs = (np.asarray(intercept, dtype=float) + coef.income[:, None] * np.asarray(log_income)
-           + threat_term(coef, log_threat, frontline))
+    rhs = (
+        np.asarray(intercept, dtype=float)
+        + coef.income[:, None] * np.asarray(log_income)
+        + threat_term(coef, log_threat, frontline)
+    )
     with np.errstate(divide="ignore"):
         lf = None if floor is None else np.log(np.asarray(floor, dtype=float))
-    level = solve(rhs / keep, coef.spill_in / keep[:, 0], weight, fixed=fixed, log_floor=lf,
-                  start=start)
+    level = solve(
+        rhs / keep, coef.spill_in / keep[:, 0], weight, fixed=fixed, log_floor=lf, start=start
+    )
     level[~stable(coef, level, weight, fixed=fixed)] = np.nan
     return level
 
 
-def stable(coef: Coefficients, level: ArrayLike, weight: ArrayLike, *,
-           fixed: ArrayLike | None = None) -> NDArray[np.bool_]:
+def stable(
+    coef: Coefficients, level: ArrayLike, weight: ArrayLike, *, fixed: ArrayLike | None = None
+) -> NDArray[np.bool_]:
     """Whether a steady state [B, N] is stable under the yearly dynamics (per draw).
 
     Linearised, ``(I - gamma D) dx_t = rho dx_{t-1}`` with ``D_ij = w_j m_j / S_i`` over
@@ -260,16 +294,20 @@ def stable(coef: Coefficients, level: ArrayLike, weight: ArrayLike, *,
     m = np.asarray(level, dtype=float)
     size, n = m.shape
     ok = np.isfinite(m).all(axis=1)
-    free: NDArray[np.bool_] = (np.ones((size, n), bool) if fixed is None else np.isnan(
-        np.broadcast_to(np.asarray(fixed, dtype=float), (size, n))))
+    free: NDArray[np.bool_] = (
+        np.ones((size, n), bool)
+        if fixed is None
+        else np.isnan(np.broadcast_to(np.asarray(fixed, dtype=float), (size, n)))
+    )
     safe = np.where(ok[:, None], m, 1.0)
     w: Array = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
     s = spill_in(safe, w)
     d = (w * safe * free)[:, None, :] / s[:, :, None] * (1.0 - np.eye(n)) * free[:, :, None]
     jac = np.eye(n) - coef.spill_in[:, None, None] * d
     with np.errstate(invalid="ignore", over="ignore"):
-        radius = np.max(np.abs(np.linalg.eigvals(
-            coef.lag[:, None, None] * np.linalg.inv(jac))), axis=1)
+        radius = np.max(
+            np.abs(np.linalg.eigvals(coef.lag[:, None, None] * np.linalg.inv(jac))), axis=1
+        )
     return np.asarray(ok & (radius < 1.0))
 
 
@@ -291,9 +329,12 @@ def one_year(
     with np.errstate(divide="ignore"):  # a fixed ally at zero (the US cut to nothing)
         log_previous = np.log(np.asarray(previous, dtype=float))
         lf = None if floor is None else np.log(np.asarray(floor, dtype=float))
-    rhs = (np.asarray(intercept, dtype=float) + coef.lag[:, None] * log_previous
-           + coef.income[:, None] * np.asarray(log_income)
-           + threat_term(coef, log_threat, frontline))
+    rhs = (
+        np.asarray(intercept, dtype=float)
+        + coef.lag[:, None] * log_previous
+        + coef.income[:, None] * np.asarray(log_income)
+        + threat_term(coef, log_threat, frontline)
+    )
     return solve(rhs, coef.spill_in, weight, fixed=fixed, log_floor=lf, start=log_previous)
 
 
@@ -314,7 +355,9 @@ def recentre(
     m = np.asarray(observed, dtype=float)
     x = np.log(m)
     s = spill_in(m, weight)
-    return np.asarray((1.0 - coef.lag[:, None]) * x
-                      - coef.income[:, None] * np.asarray(log_income, dtype=float)
-                      - coef.spill_in[:, None] * np.log(s)
-                      - threat_term(coef, log_threat, frontline))
+    return np.asarray(
+        (1.0 - coef.lag[:, None]) * x
+        - coef.income[:, None] * np.asarray(log_income, dtype=float)
+        - coef.spill_in[:, None] * np.log(s)
+        - threat_term(coef, log_threat, frontline)
+    )

@@ -385,8 +385,9 @@ def monthly_renewal_probability(
     return -np.expm1(-np.exp(log_hazard_ratio) * increment)
 
 
-def first_year_monthly_probability(first_year_failure: np.ndarray,
-                                   log_hazard_ratio: np.ndarray) -> np.ndarray:
+def first_year_monthly_probability(
+    first_year_failure: np.ndarray, log_hazard_ratio: np.ndarray
+) -> np.ndarray:
     """Monthly chance that a fresh ceasefire fails, in its first 12 months.
 
     A constant hazard over the first year whose 12-month failure probability is

@@ -115,9 +115,9 @@ def escalation_rate(
     troops = np.maximum(np.asarray(troops_thousand, float), 0.0)
     backstop = bounded(np.asarray(backstop, float), 0.0, 1.0)
     presence = np.minimum(troops / np.asarray(force_scale_thousand, float), 1.0)
-    log_ratio = (np.asarray(war_effect, float) * war
-                 + np.asarray(force_effect, float) * presence
-                 * (1.0 - np.asarray(backstop_deterrence, float) * backstop))
+    log_ratio = np.asarray(war_effect, float) * war + np.asarray(force_effect, float) * presence * (
+        1.0 - np.asarray(backstop_deterrence, float) * backstop
+    )
     return np.asarray(base_rate, float) * np.exp(log_ratio)
 
 
@@ -131,7 +131,8 @@ def escalation_events(probability: np.ndarray, uniform: np.ndarray) -> np.ndarra
     return np.asarray(uniform) < probability
 
 
-def fatal_events(probability: np.ndarray, fatal_share: np.ndarray | float,
-                 uniform: np.ndarray) -> np.ndarray:
+def fatal_events(
+    probability: np.ndarray, fatal_share: np.ndarray | float, uniform: np.ndarray
+) -> np.ndarray:
     """Whether a fatal event happens: ``uniform < probability * fatal_share`` (same uniform)."""
     return np.asarray(uniform) < np.asarray(probability) * np.asarray(fatal_share, float)

@@ -335,29 +335,38 @@ WAR_END_TYPES: tuple[str, ...] = ("ongoing", "ceasefire", "decision", "collapse"
 ONGOING, CEASEFIRE, DECISION, COLLAPSE, FREEZE = range(5)
 
 
-def duration_survival(elapsed_months: ArrayLike, shape: ArrayLike, scale_months: ArrayLike,
-                      loglogistic: ArrayLike = True) -> np.ndarray:
+def duration_survival(
+    elapsed_months: ArrayLike,
+    shape: ArrayLike,
+    scale_months: ArrayLike,
+    loglogistic: ArrayLike = True,
+) -> np.ndarray:
     """Survival of a fitted war-duration model at ``elapsed_months`` since the war began.
 
     Log-logistic ``1 / (1 + (t / scale)^shape)`` or Weibull ``exp(-(t / scale)^shape)``: the
     AFT families of :mod:`accord.fits.war_duration` (fitted on the COW inter-state wars).
     """
-    z = np.power(np.maximum(np.asarray(elapsed_months, float), 0.0)
-                 / np.asarray(scale_months, float), shape)
+    z = np.power(
+        np.maximum(np.asarray(elapsed_months, float), 0.0) / np.asarray(scale_months, float), shape
+    )
     return np.where(loglogistic, 1.0 / (1.0 + z), np.exp(-z))
 
 
-def duration_end_probability(elapsed_months: ArrayLike, shape: ArrayLike,
-                             scale_months: ArrayLike, loglogistic: ArrayLike = True
-                             ) -> np.ndarray:
+def duration_end_probability(
+    elapsed_months: ArrayLike,
+    shape: ArrayLike,
+    scale_months: ArrayLike,
+    loglogistic: ArrayLike = True,
+) -> np.ndarray:
     """P(the war ends within the next month | still at war after ``elapsed_months``).
 
     ``1 - S(t + 1) / S(t)`` of the fitted duration model: the record's monthly hazard for a
     war of this age and these covariates (Box-Steffensmeier & Jones 2004, ch. 3).
     """
     now = duration_survival(elapsed_months, shape, scale_months, loglogistic)
-    later = duration_survival(np.asarray(elapsed_months, float) + 1.0, shape, scale_months,
-                              loglogistic)
+    later = duration_survival(
+        np.asarray(elapsed_months, float) + 1.0, shape, scale_months, loglogistic
+    )
     return bounded(1.0 - later / np.maximum(now, 1e-300), 0.0, 1.0)
 
 
@@ -392,20 +401,26 @@ def end_type_probabilities(
     the record's hazard is kept where the war stands now. The sum is capped at 1.
     """
     base = np.asarray(base_probability, float)
-    tilt = np.exp(np.asarray(dominance_effect, float)
-                  * (np.asarray(dominance, float) - dominance_start))
+    tilt = np.exp(
+        np.asarray(dominance_effect, float) * (np.asarray(dominance, float) - dominance_start)
+    )
     victory = 1.0 - np.asarray(freeze_share, float)
     decision = base * victory * (1.0 - np.asarray(collapse_share, float)) * tilt
-    collapse = base * victory * collapse_share * np.power(
-        np.maximum(np.asarray(strain, float), 1e-9), strain_effect)
+    collapse = (
+        base
+        * victory
+        * collapse_share
+        * np.power(np.maximum(np.asarray(strain, float), 1e-9), strain_effect)
+    )
     freeze = base * np.asarray(freeze_share, float) / tilt
     total = decision + collapse + freeze
     scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-300), 1.0)
     return decision * scale, collapse * scale, freeze * scale
 
 
-def draw_end(uniform: ArrayLike, decision: ArrayLike, collapse: ArrayLike, freeze: ArrayLike
-             ) -> np.ndarray:
+def draw_end(
+    uniform: ArrayLike, decision: ArrayLike, collapse: ArrayLike, freeze: ArrayLike
+) -> np.ndarray:
     """Which end (if any) a uniform draw picks: ``DECISION``, ``COLLAPSE``, ``FREEZE`` or 0.
 
     ``u < decision`` -> decision, ``< decision + collapse`` -> collapse, ``< sum`` -> freeze.
@@ -414,8 +429,9 @@ def draw_end(uniform: ArrayLike, decision: ArrayLike, collapse: ArrayLike, freez
     first = np.asarray(decision, float)
     second = first + collapse
     third = second + freeze
-    return np.where(u < first, DECISION, np.where(u < second, COLLAPSE,
-                                                  np.where(u < third, FREEZE, ONGOING)))
+    return np.where(
+        u < first, DECISION, np.where(u < second, COLLAPSE, np.where(u < third, FREEZE, ONGOING))
+    )
 
 
 def deal_share_from_territory_terms(terms: ArrayLike, front_shift: ArrayLike) -> np.ndarray:

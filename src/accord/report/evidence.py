@@ -25,8 +25,11 @@ def _mean(table: pd.DataFrame, column: str) -> float | None:
     return float(values.mean()) if values.size else None
 
 
-def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.DataFrame],
-                     horizon_months: float | None = None) -> dict[str, Any] | None:
+def evidence_section(
+    evidence: dict[str, Any] | None,
+    scalars: dict[str, pd.DataFrame],
+    horizon_months: float | None = None,
+) -> dict[str, Any] | None:
     """Context of the evidence partial, or ``None`` when no evidence was supplied."""
     if not evidence:
         return None
@@ -35,29 +38,41 @@ def evidence_section(evidence: dict[str, Any] | None, scalars: dict[str, pd.Data
     moved = []
     for variant, table in scalars.items():
         # The "before" figures are given a ceasefire: compare like with like.
-        holds = _mean(table, "peace_holds_5y_given_ceasefire"
-                      if "peace_holds_5y_given_ceasefire" in table else "peace_holds_5y")
+        holds = _mean(
+            table,
+            "peace_holds_5y_given_ceasefire"
+            if "peace_holds_5y_given_ceasefire" in table
+            else "peace_holds_5y",
+        )
         events = _mean(table, "escalation_use_of_force_events")
         fatal = _mean(table, "escalation_fatal_events")
         was = before.get(variant, {})
-        defence = (None if "europe_defence_pct_gdp_end" not in table
-                   else float(np.nanmedian(table["europe_defence_pct_gdp_end"].to_numpy(float))))
-        moved.append({
-            "defence_before": _fmt(evidence.get("before_defence", {}).get(variant)),
-            "defence_after": _fmt(defence),
-            "variant": variant,
-            "holds_before": probability(was.get("peace_holds_5y")),
-            "holds_after": probability(holds),
-            "events_before": _fmt(was.get("escalation_events_per_10y")),
-            "events_after": _fmt(None if events is None else events * per_10y),
-            "fatal_after": _fmt(None if fatal is None else fatal * per_10y),
-        })
-    return {"durability": evidence.get("durability", []),
-            "escalation": evidence.get("escalation", []),
-            "burden": evidence.get("burden", []),
-            "before_defence_source": evidence.get("before_defence_source", ""),
-            "burden_model_note": evidence.get("burden_model_note", ""),
-            "moved": moved, "before_source": evidence.get("before_source", "")}
+        defence = (
+            None
+            if "europe_defence_pct_gdp_end" not in table
+            else float(np.nanmedian(table["europe_defence_pct_gdp_end"].to_numpy(float)))
+        )
+        moved.append(
+            {
+                "defence_before": _fmt(evidence.get("before_defence", {}).get(variant)),
+                "defence_after": _fmt(defence),
+                "variant": variant,
+                "holds_before": probability(was.get("peace_holds_5y")),
+                "holds_after": probability(holds),
+                "events_before": _fmt(was.get("escalation_events_per_10y")),
+                "events_after": _fmt(None if events is None else events * per_10y),
+                "fatal_after": _fmt(None if fatal is None else fatal * per_10y),
+            }
+        )
+    return {
+        "durability": evidence.get("durability", []),
+        "escalation": evidence.get("escalation", []),
+        "burden": evidence.get("burden", []),
+        "before_defence_source": evidence.get("before_defence_source", ""),
+        "burden_model_note": evidence.get("burden_model_note", ""),
+        "moved": moved,
+        "before_source": evidence.get("before_source", ""),
+    }
 
 
 def _fmt(value: float | None) -> str:

@@ -20,8 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from accord.analysis.summary import ecdf, outcome_label
 
 #: Okabe & Ito (2008), "Color Universal Design", colour-blind-safe qualitative palette.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000"]
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 DPI = 96
 MAX_PLOT_POINTS = 4000
 
@@ -80,15 +79,15 @@ def distribution_figure(
         if denominator == 0:
             continue
         counts, edges = np.histogram(valid, bins=bins)
-        ax_hist.stairs(counts / denominator, edges, color=colour(i), linewidth=1.6,
-                       label=variant)
+        ax_hist.stairs(counts / denominator, edges, color=colour(i), linewidth=1.6, label=variant)
         xs, ys = ecdf(values, count_nan=count_nan)
         if xs.size > MAX_PLOT_POINTS:
             keep = np.linspace(0, xs.size - 1, MAX_PLOT_POINTS).astype(int)
             xs, ys = xs[keep], ys[keep]
         suffix = f" ({valid.size / values.size:.0%} with a value)" if count_nan else ""
-        ax_cdf.step(xs, ys, where="post", color=colour(i), linewidth=1.6,
-                    label=f"{variant}{suffix}")
+        ax_cdf.step(
+            xs, ys, where="post", color=colour(i), linewidth=1.6, label=f"{variant}{suffix}"
+        )
     axis = f"{label} ({unit})" if unit else label
     ax_hist.set_xlabel(axis)
     ax_hist.set_ylabel("share of futures" + (" (all)" if count_nan else ""))
@@ -115,14 +114,17 @@ def fan_chart_figure(bands_by_variant: Mapping[str, pd.DataFrame], name: str) ->
     for i, (ax, (variant, bands)) in enumerate(zip(axes, bands_by_variant.items(), strict=False)):
         months = bands.index.to_numpy(dtype=float)
         c = colour(i)
-        ax.fill_between(months, bands["q05"], bands["q95"], color=c, alpha=0.18, linewidth=0,
-                        label="5-95 %")
-        ax.fill_between(months, bands["q25"], bands["q75"], color=c, alpha=0.40, linewidth=0,
-                        label="25-75 %")
+        ax.fill_between(
+            months, bands["q05"], bands["q95"], color=c, alpha=0.18, linewidth=0, label="5-95 %"
+        )
+        ax.fill_between(
+            months, bands["q25"], bands["q75"], color=c, alpha=0.40, linewidth=0, label="25-75 %"
+        )
         ax.plot(months, bands["q50"], color=c, linewidth=1.8, label="median")
         if "mean" in bands:
-            ax.plot(months, bands["mean"], color="#333333", linewidth=1.0, linestyle="--",
-                    label="mean")
+            ax.plot(
+                months, bands["mean"], color="#333333", linewidth=1.0, linestyle="--", label="mean"
+            )
         ax.set_title(variant)
         ax.set_xlabel("month from start")
     axes[0].set_ylabel(textwrap.fill(f"{label} ({unit})" if unit else label, 32), fontsize=9)
@@ -140,9 +142,14 @@ def share_figure(shares_by_variant: Mapping[str, pd.Series], name: str) -> bytes
     figure, (ax,) = _new_figure(8.0, 3.6)
     label, _ = outcome_label(name)
     for i, (variant, share) in enumerate(shares_by_variant.items()):
-        ax.plot(share.index.to_numpy(dtype=float), share.to_numpy(dtype=float),
-                color=colour(i), linewidth=2.0, label=variant,
-                linestyle=["-", "--", "-.", ":"][i % 4])
+        ax.plot(
+            share.index.to_numpy(dtype=float),
+            share.to_numpy(dtype=float),
+            color=colour(i),
+            linewidth=2.0,
+            label=variant,
+            linestyle=["-", "--", "-.", ":"][i % 4],
+        )
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("month from start")
     ax.set_ylabel("share of futures")
@@ -158,9 +165,9 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     column, filtered to one outcome.
     """
     rows = effects[effects["outcome"] == outcome]
-    keys = list(dict.fromkeys(
-        f"{r.lever} = {r.option}\n(vs {r.reference})" for r in rows.itertuples()
-    ))
+    keys = list(
+        dict.fromkeys(f"{r.lever} = {r.option}\n(vs {r.reference})" for r in rows.itertuples())
+    )
     variants = list(dict.fromkeys(rows["variant"]))
     height = 1.2 + 0.45 * max(1, len(keys)) * max(1, min(len(variants), 3)) ** 0.5
     figure, (ax,) = _new_figure(8.5, height)
@@ -170,10 +177,19 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
         labels = [f"{r.lever} = {r.option}\n(vs {r.reference})" for r in sub.itertuples()]
         ypos = np.array([keys.index(k) for k in labels], dtype=float) + offsets[i]
         diff = sub["difference"].to_numpy(dtype=float)
-        err = np.vstack([diff - sub["low"].to_numpy(dtype=float),
-                         sub["high"].to_numpy(dtype=float) - diff])
-        ax.errorbar(diff, ypos, xerr=np.abs(err), fmt="o", color=colour(i), markersize=5,
-                    capsize=3, label=variant)
+        err = np.vstack(
+            [diff - sub["low"].to_numpy(dtype=float), sub["high"].to_numpy(dtype=float) - diff]
+        )
+        ax.errorbar(
+            diff,
+            ypos,
+            xerr=np.abs(err),
+            fmt="o",
+            color=colour(i),
+            markersize=5,
+            capsize=3,
+            label=variant,
+        )
     ax.axvline(0.0, color="#555555", linewidth=1.0)
     ax.set_yticks(range(len(keys)))
     ax.set_yticklabels(keys, fontsize=8)
@@ -186,8 +202,9 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     return to_png(figure)
 
 
-def importance_figure(importance_by_variant: Mapping[str, pd.DataFrame], outcome: str,
-                      *, top: int = 12) -> bytes:
+def importance_figure(
+    importance_by_variant: Mapping[str, pd.DataFrame], outcome: str, *, top: int = 12
+) -> bytes:
     """Horizontal bars of input importance for one outcome, one colour per variant."""
     order: list[str] = []
     for frame in importance_by_variant.values():
@@ -208,8 +225,10 @@ def importance_figure(importance_by_variant: Mapping[str, pd.DataFrame], outcome
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(order, fontsize=8)
     ax.invert_yaxis()
-    xlabel = {"extra_trees": "extra-trees importance (share, sums to 1)",
-              "regression": "|standardised regression coefficient|"}.get(method, "importance")
+    xlabel = {
+        "extra_trees": "extra-trees importance (share, sums to 1)",
+        "regression": "|standardised regression coefficient|",
+    }.get(method, "importance")
     ax.set_xlabel(xlabel)
     label, _ = outcome_label(outcome)
     ax.set_title(f"What drives {label}", fontsize=10)
@@ -218,21 +237,43 @@ def importance_figure(importance_by_variant: Mapping[str, pd.DataFrame], outcome
     return to_png(figure)
 
 
-def prim_trajectory_figure(trajectory: pd.DataFrame, chosen_step: int, target: str,
-                           pasted: tuple[float, float] | None = None) -> bytes:
+def prim_trajectory_figure(
+    trajectory: pd.DataFrame,
+    chosen_step: int,
+    target: str,
+    pasted: tuple[float, float] | None = None,
+) -> bytes:
     """PRIM peeling trajectory: density against coverage, coloured by restricted inputs.
 
     ``pasted`` = (coverage, density) of the chosen box after pasting, marked when given.
     """
     figure, (ax,) = _new_figure(6.0, 4.0)
-    points = ax.scatter(trajectory["coverage"], trajectory["density"],
-                        c=trajectory["n_restricted"], cmap="viridis", s=18)
+    points = ax.scatter(
+        trajectory["coverage"],
+        trajectory["density"],
+        c=trajectory["n_restricted"],
+        cmap="viridis",
+        s=18,
+    )
     chosen = trajectory.iloc[chosen_step]
-    ax.scatter([chosen["coverage"]], [chosen["density"]], s=140, facecolors="none",
-               edgecolors=PALETTE[5], linewidths=2, label=f"chosen box (step {chosen_step})")
+    ax.scatter(
+        [chosen["coverage"]],
+        [chosen["density"]],
+        s=140,
+        facecolors="none",
+        edgecolors=PALETTE[5],
+        linewidths=2,
+        label=f"chosen box (step {chosen_step})",
+    )
     if pasted is not None:
-        ax.scatter([pasted[0]], [pasted[1]], s=140, marker="*", color=PALETTE[5],
-                   label="chosen box after pasting")
+        ax.scatter(
+            [pasted[0]],
+            [pasted[1]],
+            s=140,
+            marker="*",
+            color=PALETTE[5],
+            label="chosen box after pasting",
+        )
     colourbar = figure.colorbar(points, ax=ax, ticks=MaxNLocator(integer=True))
     colourbar.set_label("inputs restricted")
     ax.set_xlabel("coverage (share of all cases of interest inside the box)")

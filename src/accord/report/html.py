@@ -40,11 +40,20 @@ FAN_VARIABLES = list(SERIES)
 #: horizon") also comes from the registry.
 DERIVED_OUTCOMES = tuple(DERIVED)
 #: Outcomes with a levers' effect figure (besides terms_*); the table lists every outcome.
-LEVER_FIGURE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y", "months_of_peace",
-                         "aid_total_europe", "escalation_use_of_force_events"]
+LEVER_FIGURE_OUTCOMES = [
+    "ceasefire_reached",
+    "peace_holds_5y",
+    "months_of_peace",
+    "aid_total_europe",
+    "escalation_use_of_force_events",
+]
 #: Outcomes whose drivers are ranked by feature importance.
-IMPORTANCE_OUTCOMES = ["ceasefire_reached", "peace_holds_5y", "aid_total_europe",
-                       "escalation_use_of_force_events"]
+IMPORTANCE_OUTCOMES = [
+    "ceasefire_reached",
+    "peace_holds_5y",
+    "aid_total_europe",
+    "escalation_use_of_force_events",
+]
 #: PRIM box shown: the densest with at least this coverage and at most this many restrictions.
 PRIM_MIN_COVERAGE = 0.5
 PRIM_MAX_RESTRICTED = 3
@@ -202,13 +211,15 @@ def build_report(
         "importance": _importance_section(scalars, inputs, seed, ctx),
         "prim": _prim_section(scalars, inputs, ctx),
     }
-    context["summary"] = _summary_section(scalars, context["levers"]["effects"], n_boot, seed,
-                                          paired)
+    context["summary"] = _summary_section(
+        scalars, context["levers"]["effects"], n_boot, seed, paired
+    )
     # Durability and escalation evidence (partial template evidence.html.j2).
     from accord.report.evidence import evidence_section
 
-    context["evidence"] = evidence_section(info.get("evidence"), scalars,
-                                           info.get("horizon_months"))
+    context["evidence"] = evidence_section(
+        info.get("evidence"), scalars, info.get("horizon_months")
+    )
     from accord.report.as_of import as_of_section
 
     context["as_of"] = as_of_section(info.get("as_of"), ctx.figure)
@@ -244,15 +255,17 @@ def _metadata(runs: Sequence[ReportRun]) -> list[dict[str, str]]:
     for run in runs:
         meta = run.meta or {}
         months = run.series["month"].nunique() if "month" in run.series else 0
-        rows.append({
-            "variant": run.variant,
-            "experiments": f"{len(run.scalars):,}",
-            "months": str(months),
-            "seed": str(meta.get("seed", "–")),
-            "code_version": str(meta.get("code_version", "–")),
-            "scenario_hash": str(meta.get("scenario_hash", "–"))[:16],
-            "created": str(meta.get("created", "–")),
-        })
+        rows.append(
+            {
+                "variant": run.variant,
+                "experiments": f"{len(run.scalars):,}",
+                "months": str(months),
+                "seed": str(meta.get("seed", "–")),
+                "code_version": str(meta.get("code_version", "–")),
+                "scenario_hash": str(meta.get("scenario_hash", "–"))[:16],
+                "created": str(meta.get("created", "–")),
+            }
+        )
     return rows
 
 
@@ -263,26 +276,33 @@ def _scenario_section(info: dict) -> dict[str, Any]:
     uncertainties = []
     for spec in info.get("uncertainties") or []:
         spec = spec if isinstance(spec, dict) else {"name": str(spec)}
-        uncertainties.append({
-            "name": spec.get("name", ""),
-            "distribution": spec.get("distribution", ""),
-            "range": _range_text(spec),
-            "source": spec.get("source", ""),
-        })
+        uncertainties.append(
+            {
+                "name": spec.get("name", ""),
+                "distribution": spec.get("distribution", ""),
+                "range": _range_text(spec),
+                "source": spec.get("source", ""),
+            }
+        )
     levers = []
     for spec in info.get("levers") or []:
         spec = spec if isinstance(spec, dict) else {"name": str(spec)}
         options = spec.get("options") or []
-        levers.append({
-            "name": spec.get("name", ""),
-            "options": ", ".join(str(o) for o in options),
-            "default": str(spec.get("default", "")),
-            "description": spec.get("description", ""),
-            "source": spec.get("source", ""),
-        })
+        levers.append(
+            {
+                "name": spec.get("name", ""),
+                "options": ", ".join(str(o) for o in options),
+                "default": str(spec.get("default", "")),
+                "description": spec.get("description", ""),
+                "source": spec.get("source", ""),
+            }
+        )
     provenance = [
-        {"item": str(row.get("item", "")), "value": str(row.get("value", "")),
-         "source": str(row.get("source", ""))}
+        {
+            "item": str(row.get("item", "")),
+            "value": str(row.get("value", "")),
+            "source": str(row.get("source", "")),
+        }
         for row in info.get("provenance") or []
     ]
     return {
@@ -295,8 +315,11 @@ def _scenario_section(info: dict) -> dict[str, Any]:
     }
 
 
-def variants_paired(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame],
-                    inputs: dict[str, tuple[list[str], list[str]]]) -> dict[str, bool]:
+def variants_paired(
+    runs: Sequence[ReportRun],
+    scalars: dict[str, pd.DataFrame],
+    inputs: dict[str, tuple[list[str], list[str]]],
+) -> dict[str, bool]:
     """Per variant, whether it shares its futures with the first (common random numbers)."""
     from accord.analysis.intervals import tables_are_paired
 
@@ -305,20 +328,29 @@ def variants_paired(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame],
     for run in runs[1:]:
         names = [c for c in inputs[run.variant][0] if c in inputs[reference.variant][0]]
         out[run.variant] = tables_are_paired(
-            scalars[run.variant], scalars[reference.variant], uncertainties=names or None,
-            meta_a=run.meta, meta_b=reference.meta)
+            scalars[run.variant],
+            scalars[reference.variant],
+            uncertainties=names or None,
+            meta_a=run.meta,
+            meta_b=reference.meta,
+        )
     return out
 
 
-def _summary_section(scalars: dict[str, pd.DataFrame], effects: pd.DataFrame | None,
-                     n_boot: int, seed: int,
-                     paired: dict[str, bool] | None = None) -> list[dict[str, str]]:
+def _summary_section(
+    scalars: dict[str, pd.DataFrame],
+    effects: pd.DataFrame | None,
+    n_boot: int,
+    seed: int,
+    paired: dict[str, bool] | None = None,
+) -> list[dict[str, str]]:
     """The answers first: one sentence per question of the corpus (accord.analysis.narrative)."""
     from accord.analysis.narrative import findings
 
-    return [{"topic": f.topic, "title": f.title, "sentence": f.sentence}
-            for f in findings(scalars, effects=effects, n_boot=n_boot, seed=seed,
-                              paired=paired or {})]
+    return [
+        {"topic": f.topic, "title": f.title, "sentence": f.sentence}
+        for f in findings(scalars, effects=effects, n_boot=n_boot, seed=seed, paired=paired or {})
+    ]
 
 
 def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
@@ -335,17 +367,21 @@ def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
                 continue
             row = match.iloc[0]
             has_range = not (math.isnan(row["low"]) or math.isnan(row["high"]))
-            cells.append({
-                "value": fmt(row["value"], row["unit"]),
-                "range": f"{fmt(row['low'], row['unit'])} – {fmt(row['high'], row['unit'])}"
-                if has_range else "",
-            })
+            cells.append(
+                {
+                    "value": fmt(row["value"], row["unit"]),
+                    "range": f"{fmt(row['low'], row['unit'])} – {fmt(row['high'], row['unit'])}"
+                    if has_range
+                    else "",
+                }
+            )
         rows.append({"label": first["label"], "unit": first["unit"], "cells": cells})
     return {"rows": rows}
 
 
-def _war_end_section(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame],
-                     ctx: _Context) -> dict[str, Any]:
+def _war_end_section(
+    runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame], ctx: _Context
+) -> dict[str, Any]:
     """How futures end (accord.analysis.war_end): shares by end type, hazards, last month."""
     from accord.analysis import war_end
     from accord.report import figures
@@ -362,39 +398,71 @@ def _war_end_section(runs: Sequence[ReportRun], scalars: dict[str, pd.DataFrame]
             targets.setdefault(item["name"], item["observed"])
     rows = []
     for kind in war_end.END_TYPES:
-        rows.append({"label": f"war first ends in a {kind} (share of all futures)"
-                     if kind != "ongoing" else "war never ends within the horizon",
-                     "cells": [fmt(shares[v][kind], "share") if v in shares else "–"
-                               for v in scalars]})
+        rows.append(
+            {
+                "label": f"war first ends in a {kind} (share of all futures)"
+                if kind != "ongoing"
+                else "war never ends within the horizon",
+                "cells": [fmt(shares[v][kind], "share") if v in shares else "–" for v in scalars],
+            }
+        )
     for name, start, stop in war_end.WINDOWS:
         observed = targets.get(f"hazard_{name}")
-        record = (f" (record {fmt(observed['low'], 'share')} – {fmt(observed['high'], 'share')})"
-                  if observed else "")
-        rows.append({"label": f"war ends (any end) in months {start}-{stop - 1} | at war at "
-                              f"month {start}{record}",
-                     "cells": [fmt(hazards[v].get(name, float("nan")), "share")
-                               if v in hazards else "–" for v in scalars]})
-    rows.append({"label": "at war in the last month (monthly series' futures)",
-                 "cells": [fmt(last.get(v, float("nan")), "share") for v in scalars]})
+        record = (
+            f" (record {fmt(observed['low'], 'share')} – {fmt(observed['high'], 'share')})"
+            if observed
+            else ""
+        )
+        rows.append(
+            {
+                "label": f"war ends (any end) in months {start}-{stop - 1} | at war at "
+                f"month {start}{record}",
+                "cells": [
+                    fmt(hazards[v].get(name, float("nan")), "share") if v in hazards else "–"
+                    for v in scalars
+                ],
+            }
+        )
+    rows.append(
+        {
+            "label": "at war in the last month (monthly series' futures)",
+            "cells": [fmt(last.get(v, float("nan")), "share") for v in scalars],
+        }
+    )
     used = sorted({str((run.meta or {}).get("calibration", "")) for run in runs} - {""})
-    return {"rows": rows, "src": ctx.figure("war_end", figures.war_end_figure(shares)),
-            "calibration": "; ".join(used)}
+    return {
+        "rows": rows,
+        "src": ctx.figure("war_end", figures.war_end_figure(shares)),
+        "calibration": "; ".join(used),
+    }
 
 
 def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
     present = set().union(*(set(t.columns) for t in scalars.values()))
-    ordered = ["ceasefire_month", "war_renewed_month", "months_of_peace", "peace_holds_5y",
-               "peace_holds_5y_given_ceasefire"]
+    ordered = [
+        "ceasefire_month",
+        "war_renewed_month",
+        "months_of_peace",
+        "peace_holds_5y",
+        "peace_holds_5y_given_ceasefire",
+    ]
     ordered += sorted({c for c in present if c.startswith("terms_")})
-    ordered += sorted({c for c in present if c.startswith("aid_total_")},
-                      key=lambda c: (c not in ("aid_total_us", "aid_total_europe"), c))
-    ordered += ["europe_defence_pct_gdp_end", "escalation_use_of_force_events",
-                "escalation_fatal_events", "front_end"]
+    ordered += sorted(
+        {c for c in present if c.startswith("aid_total_")},
+        key=lambda c: (c not in ("aid_total_us", "aid_total_europe"), c),
+    )
+    ordered += [
+        "europe_defence_pct_gdp_end",
+        "escalation_use_of_force_events",
+        "escalation_fatal_events",
+        "front_end",
+    ]
     return ordered
 
 
 def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> list[dict]:
     from accord.report import figures
+
     present = set().union(*(set(t.columns) for t in scalars.values()))
     items = []
     for name in _distribution_outcomes(scalars):
@@ -407,10 +475,21 @@ def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> li
             continue
         data = figures.distribution_figure(values, name, count_nan=name in NAN_MEANS_NEVER)
         label, unit = _label(name)
-        note = ("Experiments without a value (the event did not happen within the horizon) "
-                "stay in the denominator." if name in NAN_MEANS_NEVER else "")
-        items.append({"name": name, "label": label, "unit": unit, "note": note,
-                      "src": ctx.figure(f"dist_{name}", data)})
+        note = (
+            "Experiments without a value (the event did not happen within the horizon) "
+            "stay in the denominator."
+            if name in NAN_MEANS_NEVER
+            else ""
+        )
+        items.append(
+            {
+                "name": name,
+                "label": label,
+                "unit": unit,
+                "note": note,
+                "src": ctx.figure(f"dist_{name}", data),
+            }
+        )
     return items
 
 
@@ -419,7 +498,8 @@ def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
 
     bands_by_run = {
         run.variant: fan_bands_many(run.series, [v for v in FAN_VARIABLES if v in run.series])
-        for run in runs if len(run.series)
+        for run in runs
+        if len(run.series)
     }
     items = []
     for name in FAN_VARIABLES:
@@ -433,8 +513,15 @@ def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
         else:
             data = figures.fan_chart_figure(bands, name)
         label, unit = _label(name)
-        items.append({"name": name, "label": label, "unit": unit, "binary": binary,
-                      "src": ctx.figure(f"fan_{name}", data)})
+        items.append(
+            {
+                "name": name,
+                "label": label,
+                "unit": unit,
+                "binary": binary,
+                "src": ctx.figure(f"fan_{name}", data),
+            }
+        )
     return items
 
 
@@ -447,13 +534,21 @@ def _is_binary(column: pd.Series) -> bool:
 def _key_outcomes(table: pd.DataFrame) -> list[str]:
     names = ["ceasefire_reached", "peace_holds_5y", "months_of_peace"]
     names += terms_columns(table)
-    names += [c for c in ("aid_total_us", "aid_total_europe", "europe_defence_pct_gdp_end",
-                          "escalation_use_of_force_events")]
+    names += [
+        c
+        for c in (
+            "aid_total_us",
+            "aid_total_europe",
+            "europe_defence_pct_gdp_end",
+            "escalation_use_of_force_events",
+        )
+    ]
     return [n for n in names if n in table]
 
 
-def _comparison_section(scalars: dict[str, pd.DataFrame],
-                        paired: dict[str, bool] | None = None) -> dict:
+def _comparison_section(
+    scalars: dict[str, pd.DataFrame], paired: dict[str, bool] | None = None
+) -> dict:
     """Differences from the reference variant: the intervals of ``accord compare``."""
     from accord.analysis.narrative import variant_difference
 
@@ -464,8 +559,7 @@ def _comparison_section(scalars: dict[str, pd.DataFrame],
     reference = variants[0]
     ref_table = scalars[reference]
     others = variants[1:]
-    outcomes = [o for o in _key_outcomes(ref_table)
-                if any(o in scalars[v] for v in others)]
+    outcomes = [o for o in _key_outcomes(ref_table) if any(o in scalars[v] for v in others)]
     cells: dict[str, list[dict[str, Any]]] = {o: [] for o in outcomes}
     for variant in others:
         table = scalars[variant]
@@ -477,16 +571,28 @@ def _comparison_section(scalars: dict[str, pd.DataFrame],
             unit = "pp" if _label(o)[1] in ("probability", "share of futures") else ""
             scale = 100.0 if unit == "pp" else 1.0
             significant = d.excludes_zero
-            cells[o].append({
-                "value": _signed(d.value * scale, unit),
-                "range": ("the same in every future" if d.degenerate else
-                          f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}"),
-                "sign": "pos" if significant and d.value > 0 else
-                        "neg" if significant and d.value < 0 else "",
-                "low": d.low, "high": d.high, "difference": d.value,
-            })
-    rows = [{"label": _label(o)[0], "unit": _label(o)[1], "cells": cells[o], "outcome": o}
-            for o in outcomes]
+            cells[o].append(
+                {
+                    "value": _signed(d.value * scale, unit),
+                    "range": (
+                        "the same in every future"
+                        if d.degenerate
+                        else f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}"
+                    ),
+                    "sign": "pos"
+                    if significant and d.value > 0
+                    else "neg"
+                    if significant and d.value < 0
+                    else "",
+                    "low": d.low,
+                    "high": d.high,
+                    "difference": d.value,
+                }
+            )
+    rows = [
+        {"label": _label(o)[0], "unit": _label(o)[1], "cells": cells[o], "outcome": o}
+        for o in outcomes
+    ]
     return {"reference": reference, "others": others, "rows": rows, "paired": paired}
 
 
@@ -510,10 +616,17 @@ def _lever_options(info: dict) -> tuple[dict[str, Sequence], dict[str, object]]:
     return options, defaults
 
 
-def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n_boot: int,
-                   seed: int, ctx: _Context) -> dict:
+def _lever_section(
+    scalars: dict[str, pd.DataFrame],
+    inputs: dict,
+    info: dict,
+    n_boot: int,
+    seed: int,
+    ctx: _Context,
+) -> dict:
     from accord.analysis.sensitivity import lever_effects
     from accord.report import figures
+
     options, defaults = _lever_options(info)
     frames = []
     for variant, table in scalars.items():
@@ -521,8 +634,15 @@ def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n
         if not levers:
             ctx.skipped.append(f"Levers' effects for {variant}: no lever varies in this run.")
             continue
-        effects = lever_effects(table, levers, _key_outcomes(table), reference=defaults,
-                                options=options, n_boot=n_boot, seed=seed)
+        effects = lever_effects(
+            table,
+            levers,
+            _key_outcomes(table),
+            reference=defaults,
+            options=options,
+            n_boot=n_boot,
+            seed=seed,
+        )
         effects.insert(0, "variant", variant)
         frames.append(effects)
     if not frames:
@@ -536,41 +656,50 @@ def _lever_section(scalars: dict[str, pd.DataFrame], inputs: dict, info: dict, n
         data = figures.lever_effect_figure(effects, outcome)
         items.append({"label": label, "unit": unit, "src": ctx.figure(f"lever_{outcome}", data)})
     rows = [
-        {"variant": r.variant, "lever": r.lever, "option": str(r.option),
-         "reference": str(r.reference), "outcome": _label(r.outcome)[0],
-         "n": f"{r.n_option:,} / {r.n_reference:,}",
-         "difference": fmt(r.difference), "interval": f"{fmt(r.low)} … {fmt(r.high)}",
-         "unit": _label(r.outcome)[1]}
+        {
+            "variant": r.variant,
+            "lever": r.lever,
+            "option": str(r.option),
+            "reference": str(r.reference),
+            "outcome": _label(r.outcome)[0],
+            "n": f"{r.n_option:,} / {r.n_reference:,}",
+            "difference": fmt(r.difference),
+            "interval": f"{fmt(r.low)} … {fmt(r.high)}",
+            "unit": _label(r.outcome)[1],
+        }
         for r in effects.itertuples()
     ]
     return {"figures": items, "rows": rows, "effects": effects}
 
 
-
-
-def _importance_section(scalars: dict[str, pd.DataFrame], inputs: dict, seed: int,
-                        ctx: _Context) -> list[dict]:
+def _importance_section(
+    scalars: dict[str, pd.DataFrame], inputs: dict, seed: int, ctx: _Context
+) -> list[dict]:
     from accord.analysis.sensitivity import feature_importance
     from accord.report import figures
+
     items = []
     for outcome in IMPORTANCE_OUTCOMES:
         by_variant = {}
         for variant, table in scalars.items():
-            columns = [c for c in inputs[variant][0] + inputs[variant][1]
-                       if table[c].nunique() > 1]
+            columns = [c for c in inputs[variant][0] + inputs[variant][1] if table[c].nunique() > 1]
             if outcome not in table or not columns:
                 continue
             if len(table) < MIN_EXPERIMENTS_DISCOVERY:
-                ctx.skipped.append(f"Importance for {outcome} in {variant}: fewer than "
-                                   f"{MIN_EXPERIMENTS_DISCOVERY} experiments.")
+                ctx.skipped.append(
+                    f"Importance for {outcome} in {variant}: fewer than "
+                    f"{MIN_EXPERIMENTS_DISCOVERY} experiments."
+                )
                 continue
             result = feature_importance(table[columns], table[outcome], seed=seed)
             if (result["method"] == "none").all():
                 continue
             by_variant[variant] = result
         if not by_variant:
-            ctx.skipped.append(f"Importance of uncertainties for {outcome}: not computed "
-                               "(outcome missing, constant, or too few experiments).")
+            ctx.skipped.append(
+                f"Importance of uncertainties for {outcome}: not computed "
+                "(outcome missing, constant, or too few experiments)."
+            )
             continue
         label, _ = _label(outcome)
         data = figures.importance_figure(by_variant, outcome)
@@ -581,25 +710,27 @@ def _importance_section(scalars: dict[str, pd.DataFrame], inputs: dict, seed: in
 def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context) -> list[dict]:
     from accord.analysis.discovery import prim
     from accord.report import figures
+
     target = "peace_holds_5y"
     items = []
     for variant, table in scalars.items():
         columns = [c for c in inputs[variant][0] + inputs[variant][1] if table[c].nunique() > 1]
         if target not in table or not columns:
-            ctx.skipped.append(f"PRIM for {variant}: no 'peace_holds_5y' outcome or no varying "
-                               "input.")
+            ctx.skipped.append(
+                f"PRIM for {variant}: no 'peace_holds_5y' outcome or no varying input."
+            )
             continue
         if len(table) < MIN_EXPERIMENTS_DISCOVERY:
-            ctx.skipped.append(f"PRIM for {variant}: fewer than {MIN_EXPERIMENTS_DISCOVERY} "
-                               "experiments.")
+            ctx.skipped.append(
+                f"PRIM for {variant}: fewer than {MIN_EXPERIMENTS_DISCOVERY} experiments."
+            )
             continue
         y = table[target].to_numpy(dtype=float)
         if y.sum() <= 0:
             ctx.skipped.append(f"PRIM for {variant}: peace never holds 5 years.")
             continue
         result = prim(table[columns], y)
-        peeled = result.select(min_coverage=PRIM_MIN_COVERAGE,
-                               max_restricted=PRIM_MAX_RESTRICTED)
+        peeled = result.select(min_coverage=PRIM_MIN_COVERAGE, max_restricted=PRIM_MAX_RESTRICTED)
         box = result.paste(peeled.step)  # pasting only widens limits: never more restrictions
         limits = []
         for name, row in box.restricted().iterrows():
@@ -608,19 +739,22 @@ def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context)
             else:
                 text = f"{fmt(row['low'])} – {fmt(row['high'])}"
             limits.append({"input": name, "limits": text})
-        data = figures.prim_trajectory_figure(result.trajectory, box.step, "peace_holds_5y",
-                                              pasted=(box.coverage, box.density))
-        items.append({
-            "variant": variant,
-            "base_density": fmt(result.base_density, "probability"),
-            "coverage": fmt(box.coverage, "probability"),
-            "density": fmt(box.density, "probability"),
-            "support": fmt(box.support, "probability"),
-            "n_in": f"{box.n_in:,}",
-            "pasted": box.pasted,
-            "peeled_coverage": fmt(peeled.coverage, "probability"),
-            "peeled_density": fmt(peeled.density, "probability"),
-            "limits": limits,
-            "src": ctx.figure(f"prim_{variant}", data),
-        })
+        data = figures.prim_trajectory_figure(
+            result.trajectory, box.step, "peace_holds_5y", pasted=(box.coverage, box.density)
+        )
+        items.append(
+            {
+                "variant": variant,
+                "base_density": fmt(result.base_density, "probability"),
+                "coverage": fmt(box.coverage, "probability"),
+                "density": fmt(box.density, "probability"),
+                "support": fmt(box.support, "probability"),
+                "n_in": f"{box.n_in:,}",
+                "pasted": box.pasted,
+                "peeled_coverage": fmt(peeled.coverage, "probability"),
+                "peeled_density": fmt(peeled.density, "probability"),
+                "limits": limits,
+                "src": ctx.figure(f"prim_{variant}", data),
+            }
+        )
     return items

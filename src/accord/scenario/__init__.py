@@ -9,6 +9,12 @@ from accord.scenario.loader import (
 from accord.scenario.schema import Actor, Issue, Scenario, Stance
 
 __all__ = [
-    "Actor", "Issue", "Scenario", "Stance",
-    "load_scenario", "resolve", "shipped_names", "shipped_path",
+    "Actor",
+    "Issue",
+    "Scenario",
+    "Stance",
+    "load_scenario",
+    "resolve",
+    "shipped_names",
+    "shipped_path",
 ]

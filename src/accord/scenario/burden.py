@@ -140,5 +140,6 @@ def load_burden_spec(path: str | Path | None = None) -> BurdenSpec:
         found = first.get("input")
         if isinstance(found, dict | list):
             found = None
-        raise ScenarioError(str(file), message, line=line_of(lines, loc), field=dotted(loc),
-                            found=found) from None
+        raise ScenarioError(
+            str(file), message, line=line_of(lines, loc), field=dotted(loc), found=found
+        ) from None

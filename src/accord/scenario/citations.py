@@ -42,8 +42,24 @@ JUDGEMENT = "analyst judgement: "
 JUDGEMENT_WIDENING = {"position": 0.15, "salience": 0.15}
 
 #: Words ending in a period that do not end a sentence (compared in lower case).
-ABBREVIATIONS = ("u.s.", "u.k.", "lt.", "gen.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.",
-                 "e.g.", "i.e.", "vs.", "col.", "sgt.", "prof.")
+ABBREVIATIONS = (
+    "u.s.",
+    "u.k.",
+    "lt.",
+    "gen.",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "st.",
+    "no.",
+    "e.g.",
+    "i.e.",
+    "vs.",
+    "col.",
+    "sgt.",
+    "prof.",
+)
 
 Kind = Literal["supported", "unsupported", "judgement", "other"]
 
@@ -170,8 +186,9 @@ def check_scenario(scenario: Scenario, corpus: Path) -> Iterator[Check]:
                 reason = f"its sentence does not speak to {issue.id} (no keyword)"
             else:
                 reason = ""
-            yield Check(stance.actor, stance.issue, field,
-                        "unsupported" if reason else "supported", reason)
+            yield Check(
+                stance.actor, stance.issue, field, "unsupported" if reason else "supported", reason
+            )
 
 
 def _too_narrow(quantity: SourcedNumber, low: float, high: float, share: float) -> str:
@@ -181,5 +198,7 @@ def _too_narrow(quantity: SourcedNumber, low: float, high: float, share: float) 
     have_low, have_high = quantity.bounds
     if have_low <= need_low + 1e-9 and have_high >= need_high - 1e-9:
         return ""
-    return (f"range [{have_low:g}, {have_high:g}] narrower than the judgement rule "
-            f"[{need_low:g}, {need_high:g}]")
+    return (
+        f"range [{have_low:g}, {have_high:g}] narrower than the judgement rule "
+        f"[{need_low:g}, {need_high:g}]"
+    )

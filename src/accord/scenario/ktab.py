@@ -62,8 +62,11 @@ class KtabTable:
 
     def model_inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``capability[1, N]``, ``position[1, N, K]`` (0-100), ``salience[1, N, K]`` in [0, 1]."""
-        return (self.capability[None].copy(), self.position[None].copy(),
-                self.salience[None] / 100.0)
+        return (
+            self.capability[None].copy(),
+            self.position[None].copy(),
+            self.salience[None] / 100.0,
+        )
 
 
 def read_ktab_csv(path: str | Path) -> KtabTable:
@@ -85,19 +88,29 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError(file, "file too large", expected=f"at most {MAX_FILE_BYTES} bytes",
-                                found=f"{size} bytes")
+            raise ScenarioError(
+                file,
+                "file too large",
+                expected=f"at most {MAX_FILE_BYTES} bytes",
+                found=f"{size} bytes",
+            )
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(file, f"cannot read the file ({exc})") from None
     rows = [_clean(r) for r in csv.reader(text.splitlines())]
     if not rows or not any(rows[0]):
-        raise ScenarioError(file, "the file is empty", line=1,
-                            expected="'name, description, nActors, nDims'")
+        raise ScenarioError(
+            file, "the file is empty", line=1, expected="'name, description, nActors, nDims'"
+        )
     head = rows[0]
     if len(head) < 4:
-        raise ScenarioError(file, "line 1 needs four fields", line=1,
-                            expected="'name, description, nActors, nDims'", found=",".join(head))
+        raise ScenarioError(
+            file,
+            "line 1 needs four fields",
+            line=1,
+            expected="'name, description, nActors, nDims'",
+            found=",".join(head),
+        )
     n_actors = _count(head[2], file, 1, "nActors", minimum=2, maximum=MAX_ACTORS)
     n_dims = _count(head[3], file, 1, "nDims", minimum=1, maximum=MAX_ISSUES)
     for number, row in enumerate(rows, start=1):
@@ -110,22 +123,38 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
     header = rows[1]
     width = 3 + 2 * n_dims
     if len(header) < width:
-        raise ScenarioError(file, f"header has {len(header)} columns for {n_dims} dimensions",
-                            line=2, expected=f"{width} columns", found=len(header))
+        raise ScenarioError(
+            file,
+            f"header has {len(header)} columns for {n_dims} dimensions",
+            line=2,
+            expected=f"{width} columns",
+            found=len(header),
+        )
     dims = tuple(header[3 + 2 * d] for d in range(n_dims))
     data = [(n + 3, r) for n, r in enumerate(rows[2:]) if any(r)]
     if len(data) != n_actors:
         line = data[n_actors][0] if len(data) > n_actors else (data[-1][0] if data else 2) + 1
-        raise ScenarioError(file, f"line 1 announces {n_actors} actors but {len(data)} rows follow",
-                            line=line, field="nActors", expected=str(n_actors), found=len(data))
+        raise ScenarioError(
+            file,
+            f"line 1 announces {n_actors} actors but {len(data)} rows follow",
+            line=line,
+            field="nActors",
+            expected=str(n_actors),
+            found=len(data),
+        )
     ids, names = [], []
     capability = np.empty(n_actors)
     position = np.empty((n_actors, n_dims))
     salience = np.empty((n_actors, n_dims))
     for a, (line, row) in enumerate(data):
         if len(row) < width:
-            raise ScenarioError(file, f"row has {len(row)} fields", line=line,
-                                expected=f"{width} fields", found=len(row))
+            raise ScenarioError(
+                file,
+                f"row has {len(row)} fields",
+                line=line,
+                expected=f"{width} fields",
+                found=len(row),
+            )
         if not row[0]:
             raise ScenarioError(file, "empty actor name", line=line, field="Actor")
         ids.append(row[0])
@@ -136,14 +165,27 @@ def read_ktab_csv(path: str | Path) -> KtabTable:
             salience[a, d] = _number(row[4 + 2 * d], file, line, header[4 + 2 * d], 0.0, 100.0)
         total = float(np.sum(salience[a]))
         if total > 100.0:
-            raise ScenarioError(file, "total salience of the actor exceeds 100", line=line,
-                                field="Salience", expected="a sum <= 100", found=total)
+            raise ScenarioError(
+                file,
+                "total salience of the actor exceeds 100",
+                line=line,
+                field="Salience",
+                expected="a sum <= 100",
+                found=total,
+            )
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
         raise ScenarioError(file, "duplicate actor name", field="Actor", found=dup)
-    return KtabTable(name=head[0], description=head[1], actor_ids=tuple(ids),
-                     actor_names=tuple(names), capability=capability, dimension_names=dims,
-                     position=position, salience=salience)
+    return KtabTable(
+        name=head[0],
+        description=head[1],
+        actor_ids=tuple(ids),
+        actor_names=tuple(names),
+        capability=capability,
+        dimension_names=dims,
+        position=position,
+        salience=salience,
+    )
 
 
 def _clean(row: list[str]) -> list[str]:
@@ -158,14 +200,22 @@ def _count(text: str, file: str, line: int, field: str, minimum: int, maximum: i
     try:
         value = int(text)
     except ValueError:
-        raise ScenarioError(file, "not a whole number", line=line, field=field,
-                            expected=expected, found=text) from None
+        raise ScenarioError(
+            file, "not a whole number", line=line, field=field, expected=expected, found=text
+        ) from None
     if value < minimum:
-        raise ScenarioError(file, "count too small", line=line, field=field,
-                            expected=expected, found=value)
+        raise ScenarioError(
+            file, "count too small", line=line, field=field, expected=expected, found=value
+        )
     if value > maximum:
-        raise ScenarioError(file, "count above accord's limit (docs/scenario-format.md)",
-                            line=line, field=field, expected=expected, found=value)
+        raise ScenarioError(
+            file,
+            "count above accord's limit (docs/scenario-format.md)",
+            line=line,
+            field=field,
+            expected=expected,
+            found=value,
+        )
     return value
 
 
@@ -173,9 +223,21 @@ def _number(text: str, file: str, line: int, field: str, low: float, high: float
     try:
         value = float(text)
     except ValueError:
-        raise ScenarioError(file, "not a number", line=line, field=field,
-                            expected=f"a number in [{low:g}, {high:g}]", found=text) from None
+        raise ScenarioError(
+            file,
+            "not a number",
+            line=line,
+            field=field,
+            expected=f"a number in [{low:g}, {high:g}]",
+            found=text,
+        ) from None
     if not math.isfinite(value) or value < low or value > high:
-        raise ScenarioError(file, "number out of range", line=line, field=field,
-                            expected=f"a finite number in [{low:g}, {high:g}]", found=text)
+        raise ScenarioError(
+            file,
+            "number out of range",
+            line=line,
+            field=field,
+            expected=f"a finite number in [{low:g}, {high:g}]",
+            found=text,
+        )
     return value

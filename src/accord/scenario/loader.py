@@ -88,7 +88,10 @@ def load_with_sources(target: str | Path) -> tuple[Scenario, Sources]:
     if "origin" in data:
         # Scenario.origin is set by the loader (the file it came from), never by the file.
         raise ScenarioError(
-            name, "unknown key", line=line_of(lines, ("origin",)), field="origin",
+            name,
+            "unknown key",
+            line=line_of(lines, ("origin",)),
+            field="origin",
             expected="a key of the scenario schema ('origin' is set by accord)",
         )
     if "positions_csv" in data:
@@ -141,10 +144,12 @@ def _as_scenario_error(
     elif isinstance(found, dict | list):
         found = None
     more = (
-        len({
-            e["loc"][:-1] if e["loc"] and _is_union_tag(e["loc"][-1]) else e["loc"]
-            for e in error.errors()
-        })
+        len(
+            {
+                e["loc"][:-1] if e["loc"] and _is_union_tag(e["loc"][-1]) else e["loc"]
+                for e in error.errors()
+            }
+        )
         - 1
     )
     if more:
@@ -215,8 +220,10 @@ def _check_variants(spec: Any, name: str, lines: Lines, prefix: tuple[Any, ...])
                 first = error.errors()[0]
                 field = loc + tuple(first["loc"])
                 raise ScenarioError(
-                    name, first["msg"].removeprefix("Value error, "),
-                    line=line_of(lines, field), field=dotted(field),
+                    name,
+                    first["msg"].removeprefix("Value error, "),
+                    line=line_of(lines, field),
+                    field=dotted(field),
                 ) from None
 
 
@@ -233,14 +240,19 @@ def _check_degenerate(scenario: Scenario, name: str, lines: Lines) -> None:
         saliences = [table[(a, issue.id)].salience for a in scenario.actor_ids]
         if all(max(q.bounds + (q.point,)) <= 0 for q in saliences):
             raise ScenarioError(
-                name, "every actor's salience is 0 on this issue: the game is degenerate",
-                line=line_of(lines, ("issues", index)), field=f"issues[{index}]",
-                expected="at least one salience above 0", found=issue.id,
+                name,
+                "every actor's salience is 0 on this issue: the game is degenerate",
+                line=line_of(lines, ("issues", index)),
+                field=f"issues[{index}]",
+                expected="at least one salience above 0",
+                found=issue.id,
             )
     if all(max(a.capability.bounds + (a.capability.point,)) <= 0 for a in scenario.actors):
         raise ScenarioError(
-            name, "every actor's capability is 0: the game is degenerate",
-            line=line_of(lines, ("actors",)), field="actors",
+            name,
+            "every actor's capability is 0: the game is degenerate",
+            line=line_of(lines, ("actors",)),
+            field="actors",
             expected="at least one capability above 0",
         )
 
@@ -350,8 +362,12 @@ def read_positions_csv(path: Path) -> list[tuple[Stance, tuple[str, int]]]:
     if repeated:
         # DictReader would silently keep the last of two same-named columns.
         raise ScenarioError(
-            name, "duplicate column", line=1, field=repeated[0],
-            expected="each column once", found=",".join(header),
+            name,
+            "duplicate column",
+            line=1,
+            field=repeated[0],
+            expected="each column once",
+            found=",".join(header),
         )
     missing = [c for c in POSITION_COLUMNS if c not in header]
     if missing:

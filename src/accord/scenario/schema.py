@@ -32,8 +32,10 @@ SCENARIO_DISTRIBUTIONS = ("constant", "uniform", "triangular")
 
 def _samplable(quantity: SourcedNumber, what: str) -> SourcedNumber:
     if quantity.kind not in SCENARIO_DISTRIBUTIONS:
-        raise ValueError(f"{what}: a {quantity.kind} distribution is not supported here "
-                         f"(use one of {', '.join(SCENARIO_DISTRIBUTIONS)})")
+        raise ValueError(
+            f"{what}: a {quantity.kind} distribution is not supported here "
+            f"(use one of {', '.join(SCENARIO_DISTRIBUTIONS)})"
+        )
     return quantity
 
 
@@ -195,9 +197,7 @@ class Scenario(SpecModel):
         """How many quantities a draw has (capabilities, positions, saliences): ``Q``."""
         return sum(len(group) for group in self._quantities())
 
-    def sample_uniforms(
-        self, u: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def sample_uniforms(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Joint samples from uniforms ``u[draws, Q]`` on [0, 1): row ``i`` gives draw ``i``.
 
         Columns: the capabilities, then positions and saliences (actor-major), each turned
@@ -211,7 +211,7 @@ class Scenario(SpecModel):
             raise ValueError(f"uniforms must have shape (draws >= 1, {self.n_quantities})")
         arrays, start = [], 0
         for quantities, shape in zip(groups, ((n,), (n, k), (n, k)), strict=True):
-            part = u[:, start:start + len(quantities)]
+            part = u[:, start : start + len(quantities)]
             start += len(quantities)
             arrays.append(_from_uniforms(quantities, part).reshape((len(u),) + shape))
         return arrays[0], arrays[1], arrays[2]

@@ -75,8 +75,15 @@ class Variant(SpecModel):
 
 #: Signals an adaptive rule may watch: a monthly series of the engine, or the front's change
 #: since the start (percentage points of territory; negative when Ukraine loses ground).
-ADAPTIVE_SIGNALS = ("aid_us", "aid_europe", "front", "front_change", "support_us",
-                    "support_europe", "at_war")
+ADAPTIVE_SIGNALS = (
+    "aid_us",
+    "aid_europe",
+    "front",
+    "front_change",
+    "support_us",
+    "support_europe",
+    "at_war",
+)
 #: The optional lever whose options name the adaptive rule in force ("none": no rule).
 ADAPTIVE_LEVER = "adaptive_rule"
 
@@ -93,8 +100,9 @@ class AdaptiveRule(SpecModel):
     """
 
     description: str
-    signal: Literal["aid_us", "aid_europe", "front", "front_change", "support_us",
-                    "support_europe", "at_war"]
+    signal: Literal[
+        "aid_us", "aid_europe", "front", "front_change", "support_us", "support_europe", "at_war"
+    ]
     when: Literal["below", "above"]
     threshold: float
     months: int = Field(default=1, ge=1, le=600)
@@ -112,8 +120,9 @@ class DefenceDemand(SpecModel):
 
     fit: str = Field(min_length=3)
     coefficients: tuple[float, float, float, float, float]
-    covariance: tuple[tuple[float, float, float, float, float], ...] = Field(min_length=5,
-                                                                           max_length=5)
+    covariance: tuple[tuple[float, float, float, float, float], ...] = Field(
+        min_length=5, max_length=5
+    )
     us_share_for_europe: SourcedNumber
     frontline: tuple[str, ...] = ()
     source: str = Field(min_length=3)
@@ -182,8 +191,10 @@ class SimulationSpec(SpecModel):
             ("donor", [d.id for d in self.donors]),
             ("ally", [a.id for a in self.allies]),
             ("issue", [i.id for i in self.issues]),
-            ("uncertainty/lever", [u.name for u in self.uncertainties]
-             + [lever.name for lever in self.levers]),
+            (
+                "uncertainty/lever",
+                [u.name for u in self.uncertainties] + [lever.name for lever in self.levers],
+            ),
         ):
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             if duplicates:
@@ -193,11 +204,16 @@ class SimulationSpec(SpecModel):
         levers = {lever.name: lever for lever in self.levers}
         uncertainties = {u.name for u in self.uncertainties}
         if ADAPTIVE_LEVER in levers:
-            unknown = [o for o in levers[ADAPTIVE_LEVER].options
-                       if o != "none" and o not in self.adaptive_rules]
+            unknown = [
+                o
+                for o in levers[ADAPTIVE_LEVER].options
+                if o != "none" and o not in self.adaptive_rules
+            ]
             if unknown:
-                raise ValueError(f"lever '{ADAPTIVE_LEVER}': options {unknown} are neither "
-                                 f"'none' nor adaptive rules {sorted(self.adaptive_rules)}")
+                raise ValueError(
+                    f"lever '{ADAPTIVE_LEVER}': options {unknown} are neither "
+                    f"'none' nor adaptive rules {sorted(self.adaptive_rules)}"
+                )
         for name, variant in self.variants.items():
             for lever_name, setting in variant.levers.items():
                 if lever_name not in levers:

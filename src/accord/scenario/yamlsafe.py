@@ -123,8 +123,11 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
             documents += 1
             if documents > 1 and failed is None and root is not None:
                 failed = yaml.composer.ComposerError(
-                    "expected a single document in the stream", root.start_mark,
-                    "but found another document", event.start_mark)
+                    "expected a single document in the stream",
+                    root.start_mark,
+                    "but found another document",
+                    event.start_mark,
+                )
             continue
         if isinstance(event, yaml.DocumentEndEvent):
             anchors = {}
@@ -166,27 +169,33 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
     return root
 
 
-def _node(event: Any, anchors: dict[str, yaml.Node]
-          ) -> tuple[yaml.Node | None, yaml.YAMLError | None]:
+def _node(
+    event: Any, anchors: dict[str, yaml.Node]
+) -> tuple[yaml.Node | None, yaml.YAMLError | None]:
     """The node an event opens (an empty collection), or the composer's error."""
     if isinstance(event, yaml.AliasEvent):
         if event.anchor not in anchors:
             return None, yaml.composer.ComposerError(
-                None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
         return anchors[event.anchor], None
     anchor = event.anchor
     if anchor is not None and anchor in anchors:
         return None, yaml.composer.ComposerError(
-            f"found duplicate anchor {anchor!r}; first occurrence", anchors[anchor].start_mark,
-            "second occurrence", event.start_mark)
+            f"found duplicate anchor {anchor!r}; first occurrence",
+            anchors[anchor].start_mark,
+            "second occurrence",
+            event.start_mark,
+        )
     tag = event.tag
     node: yaml.Node
     if isinstance(event, yaml.ScalarEvent):
         if tag is None or tag == "!":
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
         # libyaml reports the plain style as "", PyYAML as None.
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                               style=event.style or None)
+        node = yaml.ScalarNode(
+            tag, event.value, event.start_mark, event.end_mark, style=event.style or None
+        )
     else:
         is_seq = isinstance(event, yaml.SequenceStartEvent)
         kind: Any = yaml.SequenceNode if is_seq else yaml.MappingNode
@@ -294,8 +303,13 @@ class _Builder:
 def _tag_name(tag: str) -> str:
     """``tag:yaml.org,2002:int`` -> ``an integer (!!int)``."""
     short = tag.rsplit(":", 1)[-1]
-    kinds = {"int": "an integer", "float": "a number", "bool": "a boolean",
-             "timestamp": "a date", "null": "null"}
+    kinds = {
+        "int": "an integer",
+        "float": "a number",
+        "bool": "a boolean",
+        "timestamp": "a date",
+        "null": "null",
+    }
     return f"{kinds.get(short, short)} (!!{short})"
 
 
@@ -333,8 +347,12 @@ def beside(scenario_path: Path, file_name: Any, field: str, lines: Lines) -> Pat
     line = line_of(lines, (field,))
     if not isinstance(file_name, str) or not file_name.strip():
         raise ScenarioError(
-            str(scenario_path), "must be a file name", line=line, field=field,
-            expected="a file name", found=file_name,
+            str(scenario_path),
+            "must be a file name",
+            line=line,
+            field=field,
+            expected="a file name",
+            found=file_name,
         )
     folder = scenario_path.parent.resolve()
     relative = Path(file_name)
@@ -344,7 +362,11 @@ def beside(scenario_path: Path, file_name: Any, field: str, lines: Lines) -> Pat
     own = (folder, scenario_path.resolve().parent)
     if relative.is_absolute() or not any(target.is_relative_to(place) for place in own):
         raise ScenarioError(
-            str(scenario_path), "file outside the scenario's folder", line=line, field=field,
-            expected=f"a file inside {folder}", found=file_name,
+            str(scenario_path),
+            "file outside the scenario's folder",
+            line=line,
+            field=field,
+            expected=f"a file inside {folder}",
+            found=file_name,
         )
     return folder / relative

@@ -50,8 +50,9 @@ class AdaptiveRules:
         self.fired_month = np.full(self.which.shape[0], np.nan)
 
     @classmethod
-    def from_design(cls, rules: dict[str, AdaptiveRule], design: pd.DataFrame, default: Any,
-                    front_start: float) -> AdaptiveRules | None:
+    def from_design(
+        cls, rules: dict[str, AdaptiveRule], design: pd.DataFrame, default: Any, front_start: float
+    ) -> AdaptiveRules | None:
         """The rules the design's ``adaptive_rule`` column picks (``None`` when none is)."""
         if ADAPTIVE_LEVER in design.columns:
             chosen = design[ADAPTIVE_LEVER].astype(str).to_numpy()
@@ -64,10 +65,13 @@ class AdaptiveRules:
         if unknown:
             from accord.spec.errors import ScenarioError
 
-            raise ScenarioError("design", f"unknown option of lever '{ADAPTIVE_LEVER}'",
-                                expected=", ".join(["none", *sorted(rules)]), found=unknown[0])
-        which = np.array([names.index(c) if c != "none" else -1 for c in chosen],
-                         dtype=np.int64)
+            raise ScenarioError(
+                "design",
+                f"unknown option of lever '{ADAPTIVE_LEVER}'",
+                expected=", ".join(["none", *sorted(rules)]),
+                found=unknown[0],
+            )
+        which = np.array([names.index(c) if c != "none" else -1 for c in chosen], dtype=np.int64)
         return cls([rules[n] for n in names], which, float(front_start))
 
     def signal(self, rule: AdaptiveRule, values: dict[str, np.ndarray]) -> np.ndarray:
@@ -105,5 +109,8 @@ class AdaptiveRules:
             return inputs
         scale = np.ones_like(inputs.aid_with_us)
         scale[:, EUROPE] = self.factor()
-        return replace(inputs, aid_with_us=inputs.aid_with_us * scale,
-                       aid_without_us=inputs.aid_without_us * scale)
+        return replace(
+            inputs,
+            aid_with_us=inputs.aid_with_us * scale,
+            aid_without_us=inputs.aid_without_us * scale,
+        )

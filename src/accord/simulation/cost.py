@@ -47,8 +47,9 @@ def estimate_run(spec: Any, variants: list[str], experiments: int) -> Estimate:
     )
 
 
-def estimate_calibration(spec: Any, variant: str, points: int, replicates: int,
-                         waves: int) -> Estimate:
+def estimate_calibration(
+    spec: Any, variant: str, points: int, replicates: int, waves: int
+) -> Estimate:
     """Rough time and memory of ``accord calibrate``: each wave is a run of ``points x
     replicates`` experiments of ``variant`` (:func:`estimate_run`), one wave after the other,
     so the time adds up over the waves and the memory is one wave's."""
@@ -63,8 +64,7 @@ def estimate_calibration(spec: Any, variant: str, points: int, replicates: int,
     )
 
 
-def estimate_optimization(spec: Any, population: int, generations: int,
-                          futures: int) -> Estimate:
+def estimate_optimization(spec: Any, population: int, generations: int, futures: int) -> Estimate:
     """Rough time and memory of ``accord optimize``: at most ``population x generations``
     candidates, each a run of ``futures`` experiments (candidates already seen are not
     re-simulated, so this is an upper bound); one candidate's chunk is in memory at a time."""

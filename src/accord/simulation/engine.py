@@ -39,31 +39,72 @@ US_AID_LEVEL = "us_aid_eur_bn_per_month"
 
 #: Uncertainties the engine reads (each must be declared by the scenario).
 PARAMETERS: tuple[str, ...] = (
-    "aid_publicness", "aid_effectiveness", "aid_delivery_lag_months",
-    "aid_after_ceasefire_share", "support_adjustment_rate", "support_cost_sensitivity",
-    "support_progress_sensitivity", "aid_threshold", "aid_cut_width", "support_noise_sd",
-    "ukraine_own_spending_factor", "russia_spending_growth_pct", "decisiveness", "max_drift",
-    "drift_start", "front_volatility", "prior_sd", "optimism_ukraine", "optimism_russia",
-    "belief_memory", "cost_ukraine", "cost_russia", "decision_horizon_months",
-    "guarantee_effect", "force_effect", "force_scale_thousand", "renewal_cost",
-    "russia_rearmament_years", "talks_probability", "talks_boost_us_russia",
-    "sidelining_penalty", "sanctions_relief_value",
+    "aid_publicness",
+    "aid_effectiveness",
+    "aid_delivery_lag_months",
+    "aid_after_ceasefire_share",
+    "support_adjustment_rate",
+    "support_cost_sensitivity",
+    "support_progress_sensitivity",
+    "aid_threshold",
+    "aid_cut_width",
+    "support_noise_sd",
+    "ukraine_own_spending_factor",
+    "russia_spending_growth_pct",
+    "decisiveness",
+    "max_drift",
+    "drift_start",
+    "front_volatility",
+    "prior_sd",
+    "optimism_ukraine",
+    "optimism_russia",
+    "belief_memory",
+    "cost_ukraine",
+    "cost_russia",
+    "decision_horizon_months",
+    "guarantee_effect",
+    "force_effect",
+    "force_scale_thousand",
+    "renewal_cost",
+    "russia_rearmament_years",
+    "talks_probability",
+    "talks_boost_us_russia",
+    "sidelining_penalty",
+    "sanctions_relief_value",
     # Durability (interstate fit) and escalation (MID fit): docs/models/durability.md, escalation.md
-    "durability_shape", "durability_p_recur_5y", "log_hr_guarantee", "log_hr_force_tripwire",
-    "log_hr_us_backstop", "escalation_base_rate", "escalation_war_effect",
-    "escalation_force_effect", "escalation_force_scale_thousand",
-    "escalation_backstop_deterrence", "escalation_fatal_share",
+    "durability_shape",
+    "durability_p_recur_5y",
+    "log_hr_guarantee",
+    "log_hr_force_tripwire",
+    "log_hr_us_backstop",
+    "escalation_base_rate",
+    "escalation_war_effect",
+    "escalation_force_effect",
+    "escalation_force_scale_thousand",
+    "escalation_backstop_deterrence",
+    "escalation_fatal_share",
     "defence_publicness",
-    "us_spill_in_backseat", "defence_adjustment_rate", "us_wind_down_months",
+    "us_spill_in_backseat",
+    "defence_adjustment_rate",
+    "us_wind_down_months",
     # How a war ends besides a negotiated ceasefire (accord.models.war; fitted duration hazard).
-    "war_end_hazard_scale", "duration_shape", "duration_scale_months", "freeze_share",
-    "collapse_share", "end_dominance_effect", "end_strain_effect",
-    "p_recur_5y_after_decision", "p_recur_5y_after_freeze",
+    "war_end_hazard_scale",
+    "duration_shape",
+    "duration_scale_months",
+    "freeze_share",
+    "collapse_share",
+    "end_dominance_effect",
+    "end_strain_effect",
+    "p_recur_5y_after_decision",
+    "p_recur_5y_after_freeze",
 )
 #: Read instead of the interstate durability fit when ``durability_evidence: civil_war``
 #: (Fortna's civil-war ceasefires shifted by ``log_hr_interstate``; the force as peacekeepers).
 CIVIL_WAR_PARAMETERS: tuple[str, ...] = (
-    "civil_war_shape", "civil_war_scale_months", "log_hr_interstate", "log_hr_peacekeepers",
+    "civil_war_shape",
+    "civil_war_scale_months",
+    "log_hr_interstate",
+    "log_hr_peacekeepers",
 )
 #: Read when the scenario declares them (older scenarios run without): the chance that a
 #: freshly signed ceasefire fails within its first 12 months (issue 22: the UCDP-fitted
@@ -73,9 +114,16 @@ OPTIONAL_PARAMETERS: tuple[str, ...] = ("ceasefire_first_year_failure",)
 CHOICES: tuple[str, ...] = ("credible_commitment_required",)
 #: Levers the engine reads.
 LEVERS: tuple[str, ...] = (
-    "us_aid_policy", "us_aid_change_month", "europe_aid_step_up", "us_security_role",
-    "talks_format", "sanctions_relief", "security_guarantee", "reassurance_force_k",
-    "us_backstop", "defence_floor_pct",
+    "us_aid_policy",
+    "us_aid_change_month",
+    "europe_aid_step_up",
+    "us_security_role",
+    "talks_format",
+    "sanctions_relief",
+    "security_guarantee",
+    "reassurance_force_k",
+    "us_backstop",
+    "defence_floor_pct",
 )
 #: Monthly series the engine writes (the one list, with units, is accord.spec.outcomes.SERIES).
 SERIES: tuple[str, ...] = tuple(outcomes.SERIES)
@@ -121,8 +169,9 @@ def _group_codes(groups: list[str]) -> np.ndarray:
     return np.array([GROUPS.index(g) for g in groups], dtype=np.int64)
 
 
-def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
-                 source: str = "simulation") -> CompiledSimulation:
+def compile_spec(
+    spec: SimulationSpec, scenario: Any = None, *, seed: int = 0, source: str = "simulation"
+) -> CompiledSimulation:
     """Resolve a simulation section (and its scenario) to arrays.
 
     Parameters
@@ -150,24 +199,44 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
     format). Each experiment picks one draw with its own uniform, so chunking cannot change it.
     """
     declared = {u.name for u in spec.uncertainties}
-    required = PARAMETERS + CHOICES + (
-        CIVIL_WAR_PARAMETERS if spec.durability_evidence == "civil_war" else ())
+    required = (
+        PARAMETERS
+        + CHOICES
+        + (CIVIL_WAR_PARAMETERS if spec.durability_evidence == "civil_war" else ())
+    )
     missing = [name for name in required if name not in declared]
     if missing:
-        raise ScenarioError(source, "uncertainties missing", field="uncertainties",
-                            expected=f"every engine parameter {missing}", found=sorted(declared))
+        raise ScenarioError(
+            source,
+            "uncertainties missing",
+            field="uncertainties",
+            expected=f"every engine parameter {missing}",
+            found=sorted(declared),
+        )
     lever_names = {lever.name for lever in spec.levers}
     missing = [name for name in LEVERS if name not in lever_names]
     if missing:
-        raise ScenarioError(source, "levers missing", field="levers",
-                            expected=f"the engine's levers {missing}", found=sorted(lever_names))
-    for option_map, name in ((US_AID_POLICIES, "us_aid_policy"),
-                             (GUARANTEE_STRENGTH, "security_guarantee")):
+        raise ScenarioError(
+            source,
+            "levers missing",
+            field="levers",
+            expected=f"the engine's levers {missing}",
+            found=sorted(lever_names),
+        )
+    for option_map, name in (
+        (US_AID_POLICIES, "us_aid_policy"),
+        (GUARANTEE_STRENGTH, "security_guarantee"),
+    ):
         lever = next(lever for lever in spec.levers if lever.name == name)
         bad = [o for o in lever.options if o not in option_map]
         if bad:
-            raise ScenarioError(source, f"unknown options of lever '{name}'", field="levers",
-                                expected=", ".join(sorted(option_map)), found=bad)
+            raise ScenarioError(
+                source,
+                f"unknown options of lever '{name}'",
+                field="levers",
+                expected=", ".join(sorted(option_map)),
+                found=bad,
+            )
     defaults: dict[str, Any] = {}
     for uncertainty in spec.uncertainties:
         if uncertainty.distribution == "choice":
@@ -193,8 +262,9 @@ def compile_spec(spec: SimulationSpec, scenario: Any = None, *, seed: int = 0,
         russia_monthly_usd_bn=spec.russia.monthly_military_spending_usd_bn.point,
         ukraine_monthly_usd_bn=spec.ukraine.monthly_military_spending_usd_bn.point,
         support_start_us=spec.support_start["US"].point if "US" in spec.support_start else 60.0,
-        support_start_europe=(spec.support_start["Europe"].point
-                              if "Europe" in spec.support_start else 60.0),
+        support_start_europe=(
+            spec.support_start["Europe"].point if "Europe" in spec.support_start else 60.0
+        ),
         donor_aid=np.array([d.monthly_aid_eur_bn.value for d in spec.donors]),
         donor_income=np.array([d.gdp_eur_bn.point / 12.0 for d in spec.donors]),
         donor_group=_group_codes([d.group for d in spec.donors]),
@@ -224,9 +294,13 @@ def _defence_model(spec: SimulationSpec, source: str) -> str:
 
         model = cast(Any, chosen_face_model())  # one of the four, the verdict table's
     if model == "estimated" and spec.defence_demand is None:
-        raise ScenarioError(source, "the estimated defence model needs defence_demand",
-                            field="defence_model", expected="a defence_demand section",
-                            found=spec.defence_model)
+        raise ScenarioError(
+            source,
+            "the estimated defence model needs defence_demand",
+            field="defence_model",
+            expected="a defence_demand section",
+            found=spec.defence_model,
+        )
     return model
 
 
@@ -250,11 +324,16 @@ def _demand_pool(spec: SimulationSpec, seed: int, source: str) -> dict[str, Any]
     ids = [a.id for a in spec.allies]
     unknown = [a for a in dd.frontline if a not in ids]
     if unknown:
-        raise ScenarioError(source, "frontline allies not among the allies",
-                            field="defence_demand.frontline", expected=f"ids among {ids}",
-                            found=unknown)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-        int(seed), spawn_key=(DEMAND_STREAM,))))
+        raise ScenarioError(
+            source,
+            "frontline allies not among the allies",
+            field="defence_demand.frontline",
+            expected=f"ids among {ids}",
+            found=unknown,
+        )
+    rng = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(int(seed), spawn_key=(DEMAND_STREAM,)))
+    )
     mean = np.asarray(dd.coefficients, dtype=float)
     cov = np.asarray(dd.covariance, dtype=float)
     spending = np.array([a.defence_usd_bn.value for a in spec.allies])
@@ -272,15 +351,22 @@ def _demand_pool(spec: SimulationSpec, seed: int, source: str) -> dict[str, Any]
         if len(kept) >= DEMAND_POOL_SIZE:
             break
     if len(kept) < DEMAND_POOL_SIZE:
-        raise ScenarioError(source, "the demand estimates give no stable equilibrium",
-                            field="defence_demand.coefficients", found=list(mean))
-    return {"demand_pool": np.asarray(kept[:DEMAND_POOL_SIZE]),
-            "ally_frontline": np.isin(ids, dd.frontline).astype(float),
-            "us_share_for_europe": dd.us_share_for_europe.value}
+        raise ScenarioError(
+            source,
+            "the demand estimates give no stable equilibrium",
+            field="defence_demand.coefficients",
+            found=list(mean),
+        )
+    return {
+        "demand_pool": np.asarray(kept[:DEMAND_POOL_SIZE]),
+        "ally_frontline": np.isin(ids, dd.frontline).astype(float),
+        "us_share_for_europe": dd.us_share_for_europe.value,
+    }
 
 
-def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
-                ) -> dict[str, np.ndarray]:
+def _terms_pool(
+    spec: SimulationSpec, scenario: Any, seed: int, source: str
+) -> dict[str, np.ndarray]:
     k = len(spec.issues)
     if scenario is None or k == 0:
         neutral = np.full((1, k), 50.0)
@@ -288,16 +374,27 @@ def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
     scenario_issues = list(scenario.issue_ids)
     unknown = [issue.id for issue in spec.issues if issue.id not in scenario_issues]
     if unknown:
-        raise ScenarioError(source, "negotiated issues not in the scenario", field="issues",
-                            expected=f"ids among {scenario_issues}", found=unknown)
+        raise ScenarioError(
+            source,
+            "negotiated issues not in the scenario",
+            field="issues",
+            expected=f"ids among {scenario_issues}",
+            found=unknown,
+        )
     from accord.models.bargaining import MODELS
 
     if spec.terms_model not in MODELS:
-        raise ScenarioError(source, "unknown bargaining model", field="terms_model",
-                            expected=", ".join(sorted(MODELS)), found=spec.terms_model)
+        raise ScenarioError(
+            source,
+            "unknown bargaining model",
+            field="terms_model",
+            expected=", ".join(sorted(MODELS)),
+            found=spec.terms_model,
+        )
     model = MODELS[spec.terms_model]
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-        int(seed), spawn_key=(TERMS_STREAM,))))
+    rng = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(int(seed), spawn_key=(TERMS_STREAM,)))
+    )
     capability, position, salience = scenario.sample(TERMS_POOL_SIZE, rng)
     status_quo = scenario.status_quo()
     if status_quo is not None:
@@ -313,8 +410,9 @@ def _terms_pool(spec: SimulationSpec, scenario: Any, seed: int, source: str
     return pools
 
 
-def variant_design(spec: SimulationSpec, variant: str | None, n: int, *, seed: int,
-                   method: str = "lhs") -> pd.DataFrame:
+def variant_design(
+    spec: SimulationSpec, variant: str | None, n: int, *, seed: int, method: str = "lhs"
+) -> pd.DataFrame:
     """The design of one variant: ``n`` points of the uncertainties x the variant's levers."""
     from accord.experiments.design import make_design
 
@@ -335,8 +433,12 @@ def _codes(values: np.ndarray, mapping: dict[str, int] | dict[str, float], name:
     try:
         table = np.array([mapping[u] for u in uniques], dtype=float)
     except KeyError as error:
-        raise ScenarioError("design", f"unknown option of lever '{name}'",
-                            expected=", ".join(sorted(mapping)), found=str(error)) from None
+        raise ScenarioError(
+            "design",
+            f"unknown option of lever '{name}'",
+            expected=", ".join(sorted(mapping)),
+            found=str(error),
+        ) from None
     return table[inverse.ravel()]
 
 
@@ -361,8 +463,11 @@ def _us_shares(compiled: CompiledSimulation) -> np.ndarray:
     """``[D]`` each US donor's share of the US's recent aid (equal shares if it is zero)."""
     is_us = compiled.donor_group == US
     recent = compiled.donor_aid[is_us].sum()
-    shares = (compiled.donor_aid / recent if recent > 0
-              else np.full(is_us.shape, 1.0 / max(int(is_us.sum()), 1)))
+    shares = (
+        compiled.donor_aid / recent
+        if recent > 0
+        else np.full(is_us.shape, 1.0 / max(int(is_us.sum()), 1))
+    )
     return np.where(is_us, shares, 0.0)
 
 
@@ -388,8 +493,15 @@ def _first_row(inputs: Inputs) -> Inputs:
     changes: dict[str, Any] = {"params": {k: v[:1] for k, v in inputs.params.items()}}
     for item in fields(inputs):
         value = getattr(inputs, item.name)
-        if item.name not in ("params", "aid_baseline_group", "europe_gdp", "terms_front_shift",
-                             "territory_index", "front_start", "war_elapsed_start"):
+        if item.name not in (
+            "params",
+            "aid_baseline_group",
+            "europe_gdp",
+            "terms_front_shift",
+            "territory_index",
+            "front_start",
+            "war_elapsed_start",
+        ):
             changes[item.name] = value[:1]
     return replace(inputs, **changes)
 
@@ -397,10 +509,17 @@ def _first_row(inputs: Inputs) -> Inputs:
 def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Inputs:
     size = len(design)
     civil_war = compiled.durability_evidence == "civil_war"
-    params = {name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
-              for name in PARAMETERS + (CIVIL_WAR_PARAMETERS if civil_war else ())}
-    params.update({name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
-                   for name in OPTIONAL_PARAMETERS if name in compiled.defaults})
+    params = {
+        name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
+        for name in PARAMETERS + (CIVIL_WAR_PARAMETERS if civil_war else ())
+    }
+    params.update(
+        {
+            name: np.asarray(_column(design, name, compiled.defaults[name]), dtype=float)
+            for name in OPTIONAL_PARAMETERS
+            if name in compiled.defaults
+        }
+    )
     lever = {name: _column(design, name, compiled.defaults[name]) for name in LEVERS}
 
     # Aid among donors: the burden game calibrated on recent Kiel levels (accord.models.burden).
@@ -412,13 +531,15 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     step_up = np.asarray(lever["europe_aid_step_up"], dtype=float)
     floor = np.where(compiled.donor_group == EUROPE, step_up[:, None] * aid0, 0.0)
     floor = np.minimum(floor, 0.99 * income)
-    fixed_on = np.where(is_us, us_aid_level(compiled, design)[:, None] * _us_shares(compiled),
-                        np.nan)
+    fixed_on = np.where(
+        is_us, us_aid_level(compiled, design)[:, None] * _us_shares(compiled), np.nan
+    )
     fixed_off = np.where(is_us, 0.0, np.nan)
     aid_baseline_group = _group_sums(compiled.donor_aid[None, :], compiled.donor_group)[0]
     if compiled.spec.aid_game == "europe_group":
         aid_with_us, aid_without_us = _europe_group_aid(
-            compiled, theta, step_up, us_aid_level(compiled, design))
+            compiled, theta, step_up, us_aid_level(compiled, design)
+        )
     else:
         with_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_on)
         without_us = burden.nash_equilibrium(income, alpha, theta, floor=floor, fixed=fixed_off)
@@ -445,9 +566,14 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         theta_d = params["defence_publicness"]
         alpha_d = burden.calibrate_alpha(defence0, gdp, theta_d)
         spill = np.where(ally_is_us, us_spill[:, None], 1.0)
-        defence = burden.nash_equilibrium(gdp, alpha_d, theta_d, spill_in=spill,
-                                          floor=floor_d,
-                                          fixed=np.where(ally_is_us, defence0, np.nan))
+        defence = burden.nash_equilibrium(
+            gdp,
+            alpha_d,
+            theta_d,
+            spill_in=spill,
+            floor=floor_d,
+            fixed=np.where(ally_is_us, defence0, np.nan),
+        )
     europe_target = defence[:, ally_is_europe].sum(axis=1)
     europe_gdp = float(compiled.ally_gdp[ally_is_europe].sum())
 
@@ -457,10 +583,12 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     baseline_us = start_us + params["support_cost_sensitivity"] * aid_baseline_group[US]
     baseline_europe = start_europe + params["support_cost_sensitivity"] * aid_baseline_group[EUROPE]
     tiny = 1e-9
-    mult_us = np.maximum(opinion.aid_multiplier(start_us, params["aid_threshold"],
-                                                params["aid_cut_width"]), tiny)
-    mult_europe = np.maximum(opinion.aid_multiplier(start_europe, params["aid_threshold"],
-                                                    params["aid_cut_width"]), tiny)
+    mult_us = np.maximum(
+        opinion.aid_multiplier(start_us, params["aid_threshold"], params["aid_cut_width"]), tiny
+    )
+    mult_europe = np.maximum(
+        opinion.aid_multiplier(start_europe, params["aid_threshold"], params["aid_cut_width"]), tiny
+    )
 
     # Capacities: Russia's effective capacity is calibrated so that the drift at the start,
     # with recent aid delivered, equals ``drift_start`` (war.front_drift = max * (2p - 1)).
@@ -469,8 +597,9 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
     share0 = 0.5 * (1.0 + np.clip(params["drift_start"] / params["max_drift"], -0.99, 0.99))
     russia_start = start_u * ((1.0 - share0) / share0) ** (1.0 / params["decisiveness"])
 
-    guarantee = _codes(np.asarray(lever["security_guarantee"]), GUARANTEE_STRENGTH,
-                       "security_guarantee")
+    guarantee = _codes(
+        np.asarray(lever["security_guarantee"]), GUARANTEE_STRENGTH, "security_guarantee"
+    )
     force = np.asarray(lever["reassurance_force_k"], dtype=float)
     backstop = _flag(np.asarray(lever["us_backstop"]), "True")
     shape, scale, log_hr = ceasefire_hazard(params, guarantee, force, backstop, civil_war)
@@ -487,8 +616,7 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         capacity_russia_start=russia_start,
         europe_defence_target=europe_target,
         europe_gdp=europe_gdp,
-        us_aid_policy=_codes(np.asarray(lever["us_aid_policy"]), US_AID_POLICIES,
-                             "us_aid_policy"),
+        us_aid_policy=_codes(np.asarray(lever["us_aid_policy"]), US_AID_POLICIES, "us_aid_policy"),
         us_aid_change_month=np.asarray(lever["us_aid_change_month"], dtype=float),
         guarantee_strength=guarantee,
         reassurance_force_k=force,
@@ -499,8 +627,15 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         ceasefire_shape=shape,
         ceasefire_scale=scale,
         credible_commitment_required=_flag(
-            np.asarray(_column(design, "credible_commitment_required",
-                               compiled.defaults["credible_commitment_required"])), "True"),
+            np.asarray(
+                _column(
+                    design,
+                    "credible_commitment_required",
+                    compiled.defaults["credible_commitment_required"],
+                )
+            ),
+            "True",
+        ),
         capacity_ukraine_start=start_u,
         dominance_start=np.abs(2.0 * share0 - 1.0),
         # After an end without agreement (no guarantees, no force): the durability fit's
@@ -509,15 +644,17 @@ def _prepare_inputs(compiled: CompiledSimulation, design: pd.DataFrame) -> Input
         freeze_log_hr=_relative_log_hr(params["p_recur_5y_after_freeze"], params, civil_war),
         base_terms=np.full((size, len(compiled.issue_ids)), 50.0),
         terms_front_shift=compiled.front_shift,
-        territory_index=(compiled.issue_ids.index("territory")
-                         if "territory" in compiled.issue_ids else -1),
+        territory_index=(
+            compiled.issue_ids.index("territory") if "territory" in compiled.issue_ids else -1
+        ),
         front_start=compiled.front_start,
         war_elapsed_start=compiled.war_elapsed_start,
     )
 
 
-def _relative_log_hr(p_recur_5y: np.ndarray, params: dict[str, np.ndarray], civil_war: bool
-                     ) -> np.ndarray:
+def _relative_log_hr(
+    p_recur_5y: np.ndarray, params: dict[str, np.ndarray], civil_war: bool
+) -> np.ndarray:
     """Log hazard ratio, against the reference ceasefire, of a 5-year recurrence probability.
 
     Weibull PH with a common shape: ``-log S(60)`` scales with the hazard ratio, so the ratio
@@ -527,13 +664,16 @@ def _relative_log_hr(p_recur_5y: np.ndarray, params: dict[str, np.ndarray], civi
     """
     if civil_war:
         return params["log_hr_interstate"]
-    return (np.log(-np.log1p(-p_recur_5y))
-            - np.log(-np.log1p(-params["durability_p_recur_5y"])))
+    return np.log(-np.log1p(-p_recur_5y)) - np.log(-np.log1p(-params["durability_p_recur_5y"]))
 
 
-def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force: np.ndarray,
-                     backstop: np.ndarray, civil_war: bool = False
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def ceasefire_hazard(
+    params: dict[str, np.ndarray],
+    guarantee: np.ndarray,
+    force: np.ndarray,
+    backstop: np.ndarray,
+    civil_war: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weibull shape, scale (months) and log hazard ratio of a Russia-Ukraine ceasefire, [B].
 
     Interstate evidence (default; ``accord fit durability``): the baseline is an interstate war
@@ -545,10 +685,11 @@ def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force
     ``log_hr_interstate``, the force as peacekeepers.
     """
     presence = np.minimum(force / params["force_scale_thousand"], 1.0)
-    extras = (params["log_hr_guarantee"] * guarantee
-              + params["log_hr_us_backstop"] * (backstop & (force > 0)))
+    extras = params["log_hr_guarantee"] * guarantee + params["log_hr_us_backstop"] * (
+        backstop & (force > 0)
+    )
     if civil_war:
-        log_hr = (params["log_hr_interstate"] + params["log_hr_peacekeepers"] * presence + extras)
+        log_hr = params["log_hr_interstate"] + params["log_hr_peacekeepers"] * presence + extras
         return params["civil_war_shape"], params["civil_war_scale_months"], log_hr
     log_hr = params["log_hr_force_tripwire"] * presence + extras
     # The fit's 5-year recurrence is drawn directly (it is what the data pin down); the scale
@@ -558,8 +699,9 @@ def ceasefire_hazard(params: dict[str, np.ndarray], guarantee: np.ndarray, force
     return shape, scale, log_hr
 
 
-def _europe_group_aid(compiled: CompiledSimulation, theta: np.ndarray, step_up: np.ndarray,
-                      us_level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _europe_group_aid(
+    compiled: CompiledSimulation, theta: np.ndarray, step_up: np.ndarray, us_level: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Group aid [B, 3] with US aid at ``us_level`` [B] and without: Europe best responds.
 
     The aid game as fitted and tested on Kiel's yearly allocations (accord burden aid):
@@ -580,14 +722,17 @@ def _europe_group_aid(compiled: CompiledSimulation, theta: np.ndarray, step_up: 
         fixed = np.full((size, 3), np.nan)
         fixed[:, US] = us_aid
         fixed[:, 2] = base[2]
-        outcomes.append(burden.nash_equilibrium(incomes, alpha, theta, floor=floor,
-                                                fixed=fixed))
+        outcomes.append(burden.nash_equilibrium(incomes, alpha, theta, floor=floor, fixed=fixed))
     return outcomes[0], outcomes[1]
 
 
-def _estimated_defence(compiled: CompiledSimulation, design: pd.DataFrame,
-                       params: dict[str, np.ndarray], us_spill: np.ndarray,
-                       floor: np.ndarray) -> np.ndarray:
+def _estimated_defence(
+    compiled: CompiledSimulation,
+    design: pd.DataFrame,
+    params: dict[str, np.ndarray],
+    us_spill: np.ndarray,
+    floor: np.ndarray,
+) -> np.ndarray:
     """Allies' defence spending [B, A] at the horizon's end from the estimated dynamics.
 
     Each experiment's slopes are a stable draw of the ``burden-demand`` fit; the scenario's
@@ -601,8 +746,11 @@ def _estimated_defence(compiled: CompiledSimulation, design: pd.DataFrame,
     pool = compiled.demand_pool
     assert pool is not None and compiled.ally_frontline is not None
     size = len(design)
-    ids = (design["experiment"].to_numpy(dtype=np.int64) if "experiment" in design.columns
-           else np.arange(size))
+    ids = (
+        design["experiment"].to_numpy(dtype=np.int64)
+        if "experiment" in design.columns
+        else np.arange(size)
+    )
     coef = burden_demand.Coefficients.from_matrix(pool[ids % pool.shape[0]])
     spending, gdp = compiled.ally_defence, compiled.ally_gdp
     present = spending > 0
@@ -617,8 +765,17 @@ def _estimated_defence(compiled: CompiledSimulation, design: pd.DataFrame,
     fixed = np.where(is_us[None, :], m0, np.nan)
     new = m0
     for year in range(1, int(np.ceil(compiled.horizon_months / 12.0)) + 1):
-        new = burden_demand.one_year(coef, intercept, new, log_gdp, year * growth, frontline,
-                                     weight_new, fixed=fixed, floor=floor[:, present])
+        new = burden_demand.one_year(
+            coef,
+            intercept,
+            new,
+            log_gdp,
+            year * growth,
+            frontline,
+            weight_new,
+            fixed=fixed,
+            floor=floor[:, present],
+        )
     out = np.zeros((size, spending.size))
     out[:, present] = new
     return out
@@ -629,7 +786,8 @@ def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:
     p = inputs.params
     size = p["drift_start"].shape[0]
     belief_u, belief_r, precision = war.initial_beliefs(
-        p["drift_start"], p["optimism_ukraine"], p["optimism_russia"], p["prior_sd"])
+        p["drift_start"], p["optimism_ukraine"], p["optimism_russia"], p["prior_sd"]
+    )
     nan = np.full(size, np.nan)
     zero = np.zeros(size)
     front = np.full(size, compiled.front_start)
@@ -671,19 +829,28 @@ def force_cost(compiled: CompiledSimulation, inputs: Inputs, state: State) -> np
     figure = compiled.spec.force_cost_eur_bn_per_thousand_year
     if figure is None:
         return np.zeros_like(state.aid_europe_total)
-    months = np.where(np.isnan(state.ceasefire_month), 0.0,
-                      compiled.horizon_months - state.ceasefire_month)
+    months = np.where(
+        np.isnan(state.ceasefire_month), 0.0, compiled.horizon_months - state.ceasefire_month
+    )
     return inputs.reassurance_force_k * months * figure.value / 12.0
 
 
-def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: int
-                    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def simulate_arrays(
+    compiled: CompiledSimulation, design: pd.DataFrame, seed: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``."""
     ids = design["experiment"].to_numpy(dtype=np.int64)
     months = compiled.horizon_months
     normals, uniforms, pick, end_uniforms = experiment_draws(
-        seed, ids, [("normal", (months, 3)), ("uniform", (months, 3)), ("uniform", (1,)),
-                    ("uniform", (months, 1))])
+        seed,
+        ids,
+        [
+            ("normal", (months, 3)),
+            ("uniform", (months, 3)),
+            ("uniform", (1,)),
+            ("uniform", (months, 1)),
+        ],
+    )
     inputs = prepare_inputs(compiled, design)
     # The deal on the table: one bargaining forecast per experiment (its own uniform), shifted
     # with the front each month in the step; the same terms decide acceptance and are reported.
@@ -693,21 +860,31 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     inputs = replace(inputs, base_terms=base_terms)
     state = initial_state(compiled, inputs)
     series = {name: np.empty((ids.size, months), dtype=np.float32) for name in SERIES}
-    rules = AdaptiveRules.from_design(compiled.spec.adaptive_rules, design,
-                                      compiled.defaults.get(ADAPTIVE_LEVER),
-                                      compiled.front_start)
+    rules = AdaptiveRules.from_design(
+        compiled.spec.adaptive_rules,
+        design,
+        compiled.defaults.get(ADAPTIVE_LEVER),
+        compiled.front_start,
+    )
     for month in range(months):
         month_inputs = inputs if rules is None else rules.inputs(inputs)
-        state, values = step(state, month_inputs, month, normals[:, month], uniforms[:, month],
-                             usd_per_eur=compiled.usd_per_eur,
-                             end_uniform=end_uniforms[:, month, 0])
+        state, values = step(
+            state,
+            month_inputs,
+            month,
+            normals[:, month],
+            uniforms[:, month],
+            usd_per_eur=compiled.usd_per_eur,
+            end_uniform=end_uniforms[:, month, 0],
+        )
         if rules is not None:
             rules.observe(values, month)
         for name in SERIES:
             series[name][:, month] = values[name]
 
-    holds = durability.p_holds(60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape,
-                               inputs.ceasefire_scale)
+    holds = durability.p_holds(
+        60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape, inputs.ceasefire_scale
+    )
     reached = ~np.isnan(state.ceasefire_month)
     scalars: dict[str, np.ndarray] = {
         "ceasefire_month": state.ceasefire_month,
@@ -734,8 +911,9 @@ def simulate_arrays(compiled: CompiledSimulation, design: pd.DataFrame, seed: in
     return scalars, series
 
 
-def simulate_chunk(design_chunk: pd.DataFrame, seed: int, *,
-                   spec: CompiledSimulation | SimulationSpec) -> ChunkResult:
+def simulate_chunk(
+    design_chunk: pd.DataFrame, seed: int, *, spec: CompiledSimulation | SimulationSpec
+) -> ChunkResult:
     """Simulate one chunk of a design (the function given to ``run_experiments``).
 
     Parameters
@@ -761,9 +939,11 @@ def simulate_chunk(design_chunk: pd.DataFrame, seed: int, *,
     ids = design_chunk["experiment"].to_numpy(dtype=np.int64)
     months = compiled.horizon_months
     scalar_frame = pd.DataFrame({"experiment": ids, **scalars})
-    series_frame = pd.DataFrame({
-        "experiment": np.repeat(ids, months),
-        "month": np.tile(np.arange(months, dtype=np.int16), ids.size),
-        **{name: values.ravel() for name, values in series.items()},
-    })
+    series_frame = pd.DataFrame(
+        {
+            "experiment": np.repeat(ids, months),
+            "month": np.tile(np.arange(months, dtype=np.int16), ids.size),
+            **{name: values.ravel() for name, values in series.items()},
+        }
+    )
     return ChunkResult(scalars=scalar_frame, series=series_frame)

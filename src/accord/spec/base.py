@@ -57,10 +57,15 @@ def number_problem(value: Any) -> str | None:
     if isinstance(value, str):
         return f"not a number: found text {value[:40]!r} (write numbers without quotes)"
     if _beyond_bound(value):
-        shown = (f"{value:g}" if isinstance(value, float)
-                 else f"an integer of {len(str(abs(value)))} digits")
-        return (f"number too large: {shown} is above accord's bound of {MAX_MAGNITUDE:g} "
-                "in magnitude (the models would overflow)")
+        shown = (
+            f"{value:g}"
+            if isinstance(value, float)
+            else f"an integer of {len(str(abs(value)))} digits"
+        )
+        return (
+            f"number too large: {shown} is above accord's bound of {MAX_MAGNITUDE:g} "
+            "in magnitude (the models would overflow)"
+        )
     return None
 
 
@@ -134,8 +139,10 @@ class SpecModel(BaseModel):
         if field is not None and _holds_models(field.annotation):
             return value
         if _too_large(value):
-            raise ValueError(f"number too large: above accord's bound of {MAX_MAGNITUDE:g} "
-                             "in magnitude (the models would overflow)")
+            raise ValueError(
+                f"number too large: above accord's bound of {MAX_MAGNITUDE:g} "
+                "in magnitude (the models would overflow)"
+            )
         for text in _texts(value):
             problem = text_problem(text, one_line=name in ONE_LINE_FIELDS)
             if problem:

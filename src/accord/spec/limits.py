@@ -50,8 +50,10 @@ class Estimate:
     bytes: float
 
     def text(self) -> str:
-        return (f"{self.what}: estimated {_duration(self.seconds)} and "
-                f"{self.bytes / 1024**3:.1f} GiB of memory")
+        return (
+            f"{self.what}: estimated {_duration(self.seconds)} and "
+            f"{self.bytes / 1024**3:.1f} GiB of memory"
+        )
 
     @property
     def over_cap(self) -> bool:
@@ -61,7 +63,8 @@ class Estimate:
         """Refuse a job over the cap unless forced (one ScenarioError naming the option)."""
         if self.over_cap and not force:
             raise ScenarioError(
-                None, f"job too large: {self.text()}; pass --force to run it anyway",
+                None,
+                f"job too large: {self.text()}; pass --force to run it anyway",
                 field=field,
                 expected=f"at most {_duration(MAX_JOB_SECONDS)} and "
                 f"{MAX_JOB_BYTES / 1024**3:.0f} GiB",
@@ -87,7 +90,6 @@ DEFAULT_SEED = 20250301
 SEED_LIMIT = 2**63
 
 
-
 def check_seed(seed: object, *, field: str = "seed") -> int:
     """Return ``seed`` as an ``int`` after checking ``0 <= seed < 2**63``: the one range check.
 
@@ -97,10 +99,16 @@ def check_seed(seed: object, *, field: str = "seed") -> int:
         For a bool, a non-integer or a number out of range (one line, exit code 2 in the CLI).
     """
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ScenarioError(None, "a seed is a whole number", field=field,
-                            expected="an integer in [0, 2**63)", found=seed)
+        raise ScenarioError(
+            None,
+            "a seed is a whole number",
+            field=field,
+            expected="an integer in [0, 2**63)",
+            found=seed,
+        )
     value = int(seed)
     if not 0 <= value < SEED_LIMIT:
-        raise ScenarioError(None, "seed out of range", field=field,
-                            expected="an integer in [0, 2**63)", found=value)
+        raise ScenarioError(
+            None, "seed out of range", field=field, expected="an integer in [0, 2**63)", found=value
+        )
     return value

@@ -45,28 +45,54 @@ SCALARS: dict[str, Outcome] = _table(
     ("war_renewed_month", "Month war resumes", "months from start", "month"),
     ("months_of_peace", "Months of peace", "months", "duration"),
     # Defined for every future (0 without a ceasefire): its mean is a share of all futures.
-    ("peace_holds_5y", "P(peace holds 5 years), all futures (0 without a ceasefire)",
-     "probability", "probability"),
-    ("peace_holds_5y_given_ceasefire", "P(peace holds 5 years | ceasefire)", "probability",
-     "probability"),
+    (
+        "peace_holds_5y",
+        "P(peace holds 5 years), all futures (0 without a ceasefire)",
+        "probability",
+        "probability",
+    ),
+    (
+        "peace_holds_5y_given_ceasefire",
+        "P(peace holds 5 years | ceasefire)",
+        "probability",
+        "probability",
+    ),
     ("war_end_month", "Month the war first ends (any way)", "months from start", "month"),
-    ("war_end_type", "How the war first ends", "code: 0 ongoing, 1 ceasefire, 2 decision, "
-     "3 collapse, 4 freeze (accord.models.war.WAR_END_TYPES)", "category"),
+    (
+        "war_end_type",
+        "How the war first ends",
+        "code: 0 ongoing, 1 ceasefire, 2 decision, "
+        "3 collapse, 4 freeze (accord.models.war.WAR_END_TYPES)",
+        "category",
+    ),
     ("aid_total_us", "Aid to Ukraine from the US, whole horizon", "EUR bn", "amount"),
     ("aid_total_europe", "Aid to Ukraine from Europe, whole horizon", "EUR bn", "amount"),
     ("aid_total_other", "Aid to Ukraine from other donors, whole horizon", "EUR bn", "amount"),
-    ("europe_cost_total",
-     "Europe's cost of its Ukraine policy: aid plus the reassurance force, whole horizon",
-     "EUR bn", "amount"),
+    (
+        "europe_cost_total",
+        "Europe's cost of its Ukraine policy: aid plus the reassurance force, whole horizon",
+        "EUR bn",
+        "amount",
+    ),
     ("europe_defence_pct_gdp_end", "European defence spending at end", "% of GDP", "percent"),
-    ("escalation_use_of_force_events",
-     "Russia-NATO use-of-force disputes (COW MID hostility >= 4; not a Russia-NATO war)",
-     "events over horizon", "count"),
-    ("escalation_fatal_events",
-     "Russia-NATO fatal disputes (a Russian or NATO-state soldier killed)",
-     "events over horizon", "count"),
-    ("front_end", "Front at the end of the horizon", "% of pre-2014 territory held by Ukraine",
-     "percent"),
+    (
+        "escalation_use_of_force_events",
+        "Russia-NATO use-of-force disputes (COW MID hostility >= 4; not a Russia-NATO war)",
+        "events over horizon",
+        "count",
+    ),
+    (
+        "escalation_fatal_events",
+        "Russia-NATO fatal disputes (a Russian or NATO-state soldier killed)",
+        "events over horizon",
+        "count",
+    ),
+    (
+        "front_end",
+        "Front at the end of the horizon",
+        "% of pre-2014 territory held by Ukraine",
+        "percent",
+    ),
 )
 
 #: Monthly series of each experiment, in the engine's order (the one list of series).
@@ -77,8 +103,12 @@ SERIES: dict[str, Outcome] = _table(
     ("aid_europe", "European aid to Ukraine", "EUR bn per month", "amount"),
     ("support_us", "US public support for aid", "%", "percent"),
     ("support_europe", "European public support for aid", "%", "percent"),
-    ("escalation_risk", "Monthly probability of a Russia-NATO use-of-force dispute",
-     "probability per month", "probability"),
+    (
+        "escalation_risk",
+        "Monthly probability of a Russia-NATO use-of-force dispute",
+        "probability per month",
+        "probability",
+    ),
     ("europe_defence_spending", "European defence spending", "US$ bn per year", "amount"),
 )
 
@@ -92,7 +122,8 @@ REGISTRY: dict[str, Outcome] = {**SCALARS, **SERIES, **DERIVED}
 #: Outcomes where NaN means "did not happen within the horizon" (kind ``month``): a figure of
 #: their distribution keeps the experiments without a value in its denominator.
 NAN_MEANS_NEVER: frozenset[str] = frozenset(
-    name for name, entry in REGISTRY.items() if entry.kind == "month")
+    name for name, entry in REGISTRY.items() if entry.kind == "month"
+)
 
 #: The scalar after which the engine puts one ``terms_<issue>`` column per issue.
 _TERMS_AFTER = "war_end_type"

@@ -104,8 +104,11 @@ class SourcedNumber(SpecModel):
             if self.value is None:
                 raise ValueError("a constant needs its 'value'")
         elif self.value is None:
-            middle = (math.sqrt(self.low * self.high) if kind == "lognormal"
-                      else 0.5 * (self.low + self.high))
+            middle = (
+                math.sqrt(self.low * self.high)
+                if kind == "lognormal"
+                else 0.5 * (self.low + self.high)
+            )
             self._fill(kind, middle)
             return self
         self._fill(kind, self.value)

@@ -78,8 +78,10 @@ def writer_lock(directory: str | os.PathLike[str], *, what: str = "run") -> Iter
         holder = lock_holder(folder)
         who = f"pid {holder}" if holder else "another process"
         raise ScenarioError(
-            str(folder), f"another accord {what} ({who}) is writing here; wait for it to "
-            "finish or choose another output directory", field="out",
+            str(folder),
+            f"another accord {what} ({who}) is writing here; wait for it to "
+            "finish or choose another output directory",
+            field="out",
         ) from None
     except OSError as error:
         raise ScenarioError(str(folder), f"cannot lock: {error.strerror}", field="out") from None

@@ -76,8 +76,10 @@ def read_manifest(run_dir: str | os.PathLike[str]) -> tuple[Chunks, str | None]:
     except (OSError, ValueError) as error:
         return {}, f"{MANIFEST_FILE} unreadable ({type(error).__name__})"
     try:
-        chunks = {int(key): {kind: dict(value[kind]) for kind in KINDS}
-                  for key, value in data["chunks"].items()}
+        chunks = {
+            int(key): {kind: dict(value[kind]) for kind in KINDS}
+            for key, value in data["chunks"].items()
+        }
     except (KeyError, TypeError, ValueError, AttributeError):
         return {}, f"{MANIFEST_FILE} malformed"
     return chunks, None
@@ -85,8 +87,10 @@ def read_manifest(run_dir: str | os.PathLike[str]) -> tuple[Chunks, str | None]:
 
 def manifest_text(chunks: dict[int, dict[str, Record]]) -> str:
     """The JSON text of a manifest (chunks in order)."""
-    body = {"version": MANIFEST_VERSION,
-            "chunks": {str(chunk): chunks[chunk] for chunk in sorted(chunks)}}
+    body = {
+        "version": MANIFEST_VERSION,
+        "chunks": {str(chunk): chunks[chunk] for chunk in sorted(chunks)},
+    }
     return json.dumps(body, indent=1, sort_keys=True)
 
 
@@ -136,13 +140,17 @@ class RunHealth:
             shown = ", ".join(f"{name} ({reason})" for name, reason in self.damaged[:3])
             more = f" and {len(self.damaged) - 3} more" if len(self.damaged) > 3 else ""
             parts.append(f"damaged: {shown}{more}")
-        advice = "" if self.writer is not None else (
-            "; run the same accord run command again to finish and repair it")
+        advice = (
+            ""
+            if self.writer is not None
+            else ("; run the same accord run command again to finish and repair it")
+        )
         return "; ".join(parts) + "; results below use the usable chunks only" + advice
 
 
-def run_health(run_dir: str | os.PathLike[str], n_chunks: int, status: str,
-               writer: int | None = None) -> RunHealth:
+def run_health(
+    run_dir: str | os.PathLike[str], n_chunks: int, status: str, writer: int | None = None
+) -> RunHealth:
     """Check every chunk of a run against its manifest (reads every chunk file once)."""
     folder = Path(run_dir)
     recorded, manifest_problem = read_manifest(folder)
@@ -154,9 +162,11 @@ def run_health(run_dir: str | os.PathLike[str], n_chunks: int, status: str,
         if record is None:
             missing.append(chunk)
             continue
-        problems = [(f"{kind}/{chunk_path(folder, kind, chunk).name}", reason)
-                    for kind in KINDS
-                    if (reason := check_file(chunk_path(folder, kind, chunk), record[kind]))]
+        problems = [
+            (f"{kind}/{chunk_path(folder, kind, chunk).name}", reason)
+            for kind in KINDS
+            if (reason := check_file(chunk_path(folder, kind, chunk), record[kind]))
+        ]
         if problems:
             damaged.extend(problems)
         else:

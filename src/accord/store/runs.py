@@ -54,10 +54,24 @@ from accord.store.manifest import (
 )
 
 __all__ = [
-    "CATALOGUE_FILE", "DESIGN_FILE", "KINDS", "LOCK_FILE", "MANIFEST_FILE", "META_FILE", "Run",
-    "RunHealth", "chunk_path", "open_run", "read_catalogue", "read_manifest",
-    "remove_stale_temporaries", "update_catalogue", "write_json_atomic", "write_manifest",
-    "write_parquet_atomic", "writer_lock",
+    "CATALOGUE_FILE",
+    "DESIGN_FILE",
+    "KINDS",
+    "LOCK_FILE",
+    "MANIFEST_FILE",
+    "META_FILE",
+    "Run",
+    "RunHealth",
+    "chunk_path",
+    "open_run",
+    "read_catalogue",
+    "read_manifest",
+    "remove_stale_temporaries",
+    "update_catalogue",
+    "write_json_atomic",
+    "write_manifest",
+    "write_parquet_atomic",
+    "writer_lock",
 ]
 
 META_FILE = "meta.json"
@@ -100,8 +114,12 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> Record:
 
 def write_json_atomic(data: dict[str, Any], path: Path, *, exclusive: bool = False) -> None:
     """Write ``data`` as JSON to ``path`` atomically (``exclusive``: only if it is new)."""
-    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str),
-                      field="out", exclusive=exclusive)
+    atomic_write_text(
+        path,
+        json.dumps(data, indent=2, sort_keys=True, default=str),
+        field="out",
+        exclusive=exclusive,
+    )
 
 
 def write_manifest(run_dir: Path, chunks: dict[int, dict[str, Record]]) -> None:
@@ -122,15 +140,26 @@ def chunk_files(run_dir: Path) -> dict[str, set[int]]:
 # ----------------------------------------------------------------------------- catalogue
 
 CATALOGUE_COLUMNS = (
-    "run_id", "scenario", "variant", "scenario_hash", "seed", "design", "n_experiments",
-    "code_version", "created", "status", "path",
+    "run_id",
+    "scenario",
+    "variant",
+    "scenario_hash",
+    "seed",
+    "design",
+    "n_experiments",
+    "code_version",
+    "created",
+    "status",
+    "path",
 )
 
 
 #: The catalogue's own connections run only accord's fixed SQL; still no files, no network.
 _CATALOGUE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "enable_external_access": False, "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False}
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 @contextlib.contextmanager
@@ -261,8 +290,9 @@ class Run:
         try:
             self.meta: dict[str, Any] = json.loads(meta_file.read_text())
         except (OSError, ValueError) as error:
-            raise ScenarioError(str(meta_file), "unreadable run metadata: "
-                                f"{type(error).__name__}") from None
+            raise ScenarioError(
+                str(meta_file), f"unreadable run metadata: {type(error).__name__}"
+            ) from None
         if not isinstance(self.meta, dict):
             raise ScenarioError(str(meta_file), "unreadable run metadata: not a JSON object")
         self._health: tuple[Any, RunHealth] | None = None
@@ -289,8 +319,14 @@ class Run:
         if self._health is None or self._health[0] != key:
             status = str(self.meta.get("status", "unknown"))
             holder = lock_holder(self.path)
-            writer = holder if status == "running" and holder and process_is_alive(holder) \
-                and holder != os.getpid() else None
+            writer = (
+                holder
+                if status == "running"
+                and holder
+                and process_is_alive(holder)
+                and holder != os.getpid()
+                else None
+            )
             health = run_health(self.path, int(self.meta.get("n_chunks") or 0), status, writer)
             self._health = (key, health)
         return self._health[1]
@@ -336,11 +372,14 @@ class Run:
             if source:
                 connection.execute(f"CREATE VIEW {kind} AS SELECT * FROM {source}")
             elif kind == "scalars":
-                connection.execute(f"CREATE VIEW {kind} AS SELECT NULL::BIGINT AS experiment "
-                                   "WHERE false")
+                connection.execute(
+                    f"CREATE VIEW {kind} AS SELECT NULL::BIGINT AS experiment WHERE false"
+                )
             else:
-                connection.execute(f"CREATE VIEW {kind} AS SELECT NULL::BIGINT AS experiment, "
-                                   "NULL::BIGINT AS month WHERE false")
+                connection.execute(
+                    f"CREATE VIEW {kind} AS SELECT NULL::BIGINT AS experiment, "
+                    "NULL::BIGINT AS month WHERE false"
+                )
         return connection
 
     def query(self, sql: str, *, timeout: float = QUERY_TIMEOUT_SECONDS) -> pd.DataFrame:
@@ -360,8 +399,13 @@ class Run:
         finally:
             batches.close()
 
-    def query_batches(self, sql: str, *, timeout: float = QUERY_TIMEOUT_SECONDS,
-                      batch_rows: int = QUERY_BATCH_ROWS) -> Generator[pd.DataFrame, None, None]:
+    def query_batches(
+        self,
+        sql: str,
+        *,
+        timeout: float = QUERY_TIMEOUT_SECONDS,
+        batch_rows: int = QUERY_BATCH_ROWS,
+    ) -> Generator[pd.DataFrame, None, None]:
         """The answer of :meth:`query` as DataFrames of at most ``batch_rows`` rows, streamed.
 
         At least one frame is yielded (empty when there are no rows, with the columns).
@@ -379,8 +423,9 @@ class Run:
 
         check_read_only_query(sql, source=str(self.path))
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-            raise ScenarioError(str(self.path), "must be a number of seconds > 0",
-                                field="timeout", found=timeout)
+            raise ScenarioError(
+                str(self.path), "must be a number of seconds > 0", field="timeout", found=timeout
+            )
         spill = tempfile.mkdtemp(prefix="accord-query-")
         timer: threading.Timer | None = None
         try:
@@ -398,12 +443,13 @@ class Run:
                     yield reader.schema.empty_table().to_pandas()
             except duckdb.InterruptException:
                 raise ScenarioError(
-                    str(self.path), f"query stopped after {timeout:g} s",
-                    field="timeout", expected="a query that ends in time, or a larger "
-                    "--timeout") from None
+                    str(self.path),
+                    f"query stopped after {timeout:g} s",
+                    field="timeout",
+                    expected="a query that ends in time, or a larger --timeout",
+                ) from None
             except duckdb.Error as error:
-                raise ScenarioError(str(self.path),
-                                    f"query failed: {_one_line(error)}") from None
+                raise ScenarioError(str(self.path), f"query failed: {_one_line(error)}") from None
             finally:
                 if timer is not None:
                     timer.cancel()
@@ -470,8 +516,9 @@ def query_memory_limit() -> int:
     return max(int(total * QUERY_MEMORY_SHARE), 256 * 1024**2)
 
 
-def sandboxed_connection(directory: str | os.PathLike[str], *,
-                         temp_directory: str | None = None) -> Any:
+def sandboxed_connection(
+    directory: str | os.PathLike[str], *, temp_directory: str | None = None
+) -> Any:
     """An in-memory DuckDB connection confined to reading files inside ``directory``.
 
     ``allowed_directories`` is the directory (with a trailing separator, so a sibling whose
@@ -485,9 +532,13 @@ def sandboxed_connection(directory: str | os.PathLike[str], *,
     import duckdb
 
     folder = str(Path(directory).resolve()) + os.sep
-    connection = duckdb.connect(":memory:", config={
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False,
-    })
+    connection = duckdb.connect(
+        ":memory:",
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        },
+    )
     try:
         # allowed_directories can only be set once the database is started, and before
         # external access is disabled: hence SET statements in this order.
@@ -517,15 +568,24 @@ def check_read_only_query(sql: str, *, source: str | None = None) -> None:
     except duckdb.Error as error:
         raise ScenarioError(source, f"query failed: {_one_line(error)}", field="sql") from None
     if len(statements) != 1:
-        raise ScenarioError(source, "only one statement per query", field="sql",
-                            expected="one SELECT statement",
-                            found=f"{len(statements)} statements")
+        raise ScenarioError(
+            source,
+            "only one statement per query",
+            field="sql",
+            expected="one SELECT statement",
+            found=f"{len(statements)} statements",
+        )
     kind = statements[0].type.name
     if kind == "LOAD" and _first_words(statements[0].query) & {"INSTALL"}:
         kind = "INSTALL"  # DuckDB parses INSTALL as a LOAD statement
     if kind not in QUERY_STATEMENTS:
-        raise ScenarioError(source, "queries over a run are read-only", field="sql",
-                            expected="one SELECT statement", found=kind)
+        raise ScenarioError(
+            source,
+            "queries over a run are read-only",
+            field="sql",
+            expected="one SELECT statement",
+            found=kind,
+        )
 
 
 def _first_words(sql: str) -> set[str]:

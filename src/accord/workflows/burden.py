@@ -34,8 +34,9 @@ ANALYSES = ("equilibrium", "aid", "exploitation", "backtest")
 #: joint-product game.
 MODELS = ("chosen", "estimated", "persistence", "joint-product")
 #: What the 1964 exploitation row is (issue 13): computed from SIPRI, not Olson & Zeckhauser.
-OZ1964_LABEL = ("SIPRI 1964 figures, computed by accord: a stand-in, not Olson & "
-                "Zeckhauser's own table")
+OZ1964_LABEL = (
+    "SIPRI 1964 figures, computed by accord: a stand-in, not Olson & Zeckhauser's own table"
+)
 EXPLOITATION_SOURCES = ("nato", "sipri14", "oz1964")
 DEFAULT_SCENARIO = "ukraine-2025"
 
@@ -92,52 +93,80 @@ def burden(
         ``.table()``, ``.to_dict()``, ``.figure()``, and the ``totals`` and ``provenance``.
     """
     seed = resolve_seed(seed, rng)
-    if draws is not None and (isinstance(draws, bool) or not isinstance(draws, int)
-                              or draws < 1):
+    if draws is not None and (isinstance(draws, bool) or not isinstance(draws, int) or draws < 1):
         raise ScenarioError(None, "need at least one draw", field="draws", found=draws)
     if analysis == "exploitation":
         chosen = tuple(sources or EXPLOITATION_SOURCES)
         for name in chosen:
             if name not in EXPLOITATION_SOURCES:
-                raise ScenarioError(None, "unknown data source", field="source",
-                                    expected="nato, sipri14 or oz1964", found=name)
+                raise ScenarioError(
+                    None,
+                    "unknown data source",
+                    field="source",
+                    expected="nato, sipri14 or oz1964",
+                    found=name,
+                )
         if levers:
-            raise ScenarioError(None, "the exploitation test takes no levers", field="levers",
-                                found=sorted(levers))
+            raise ScenarioError(
+                None, "the exploitation test takes no levers", field="levers", found=sorted(levers)
+            )
         return run_exploitation(year, cast("tuple[ExploitationSource, ...]", chosen))  # checked
     if analysis not in ANALYSES:
-        raise ScenarioError(None, "unknown analysis", field="analysis",
-                            expected=", ".join(ANALYSES), found=analysis)
+        raise ScenarioError(
+            None, "unknown analysis", field="analysis", expected=", ".join(ANALYSES), found=analysis
+        )
     if analysis == "backtest":
         if train_until is None or levers:
-            raise ScenarioError(None, "the backtest takes --train-until and no levers",
-                                field="train-until", found=train_until)
+            raise ScenarioError(
+                None,
+                "the backtest takes --train-until and no levers",
+                field="train-until",
+                found=train_until,
+            )
         return run_backtest(train_until)
     spec = burden_spec(scenario)
     if analysis == "aid":
         unknown = sorted(set(levers) - {"us_aid_stop"})
         if unknown:
-            raise ScenarioError(None, "unknown lever of the aid game", field=unknown[0],
-                                expected="us_aid_stop")
+            raise ScenarioError(
+                None, "unknown lever of the aid game", field=unknown[0], expected="us_aid_stop"
+            )
         from accord.workflows.burden_aid_donor import with_donor_fit
 
-        return with_donor_fit(run_aid(spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws,
-                                      seed=seed, theta=theta))
-    known = {"us_cut", "us_spill_in_cut", "threat_all", "threat_frontline", "floor_pct_gdp",
-             "leave"}
+        return with_donor_fit(
+            run_aid(
+                spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws, seed=seed, theta=theta
+            )
+        )
+    known = {
+        "us_cut",
+        "us_spill_in_cut",
+        "threat_all",
+        "threat_frontline",
+        "floor_pct_gdp",
+        "leave",
+    }
     unknown = sorted(set(levers) - known)
     if unknown:
-        raise ScenarioError(None, "unknown lever of the equilibrium", field=unknown[0],
-                            expected=", ".join(sorted(known)))
+        raise ScenarioError(
+            None,
+            "unknown lever of the equilibrium",
+            field=unknown[0],
+            expected=", ".join(sorted(known)),
+        )
     if isinstance(levers.get("leave"), str):
         levers["leave"] = (levers["leave"],)
     elif levers.get("leave") is not None:
         levers["leave"] = tuple(levers["leave"])
     if model not in MODELS:
-        raise ScenarioError(None, "unknown equilibrium model", field="model",
-                            expected=", ".join(MODELS), found=model)
-    settings = Settings.from_spec(spec, draws=draws, seed=seed, year=year, theta=theta,
-                                  **levers)
+        raise ScenarioError(
+            None,
+            "unknown equilibrium model",
+            field="model",
+            expected=", ".join(MODELS),
+            found=model,
+        )
+    settings = Settings.from_spec(spec, draws=draws, seed=seed, year=year, theta=theta, **levers)
     from accord.workflows import burden_runs
 
     if model == "chosen":
@@ -146,12 +175,21 @@ def burden(
         model = chosen_model()
     if model == "joint-product":
         if horizon is not None:
-            raise ScenarioError(None, "the joint-product game has no horizon (it is static)",
-                                field="horizon", found=horizon)
+            raise ScenarioError(
+                None,
+                "the joint-product game has no horizon (it is static)",
+                field="horizon",
+                found=horizon,
+            )
         return burden_runs.label_joint_product(run_equilibrium(spec, settings))
     if theta is not None:
-        raise ScenarioError(None, "theta belongs to the joint-product game", field="theta-range",
-                            expected="--model joint-product with --theta-range", found=theta)
+        raise ScenarioError(
+            None,
+            "theta belongs to the joint-product game",
+            field="theta-range",
+            expected="--model joint-product with --theta-range",
+            found=theta,
+        )
     result = run_estimated_equilibrium(spec, settings, horizon, model=model)
     return burden_runs.with_verdict(result, spec, settings, horizon)
 
@@ -166,19 +204,25 @@ def burden_spec(scenario: str | os.PathLike[str] | Scenario | None = None) -> Bu
         scenario = DEFAULT_SCENARIO
     if isinstance(scenario, Scenario):
         if scenario.burden is None:
-            raise ScenarioError(scenario.origin or scenario.name,
-                                "the scenario has no burden section", field="burden")
+            raise ScenarioError(
+                scenario.origin or scenario.name,
+                "the scenario has no burden section",
+                field="burden",
+            )
         return scenario.burden
     path = resolve(Path(scenario) if isinstance(scenario, os.PathLike) else scenario)
     if path.suffix.lower() == ".csv":
-        raise ScenarioError(str(path), "a KTAB CSV has no burden section", field="burden",
-                            expected="a scenario YAML with a 'burden:' section")
+        raise ScenarioError(
+            str(path),
+            "a KTAB CSV has no burden section",
+            field="burden",
+            expected="a scenario YAML with a 'burden:' section",
+        )
     return load_burden_spec(path)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: finite(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
 
 
 @dataclass(frozen=True)
@@ -216,20 +260,38 @@ class Settings:
         for name in ("us_cut", "us_spill_in_cut"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
-                raise ScenarioError(None, "a fraction must lie in [0, 1]", field=name,
-                                    expected="a number in [0, 1]", found=value)
+                raise ScenarioError(
+                    None,
+                    "a fraction must lie in [0, 1]",
+                    field=name,
+                    expected="a number in [0, 1]",
+                    found=value,
+                )
         for name in ("threat_all", "threat_frontline"):
             # A NaN passes `< 0`; a rise of 1e308 overflows the demand model.
             if not 0 <= getattr(self, name) <= MAX_THREAT_RISE:
-                raise ScenarioError(None, "a threat rise is a relative increase >= 0",
-                                    field=name, expected=f"a number in [0, {MAX_THREAT_RISE:g}]",
-                                    found=getattr(self, name))
+                raise ScenarioError(
+                    None,
+                    "a threat rise is a relative increase >= 0",
+                    field=name,
+                    expected=f"a number in [0, {MAX_THREAT_RISE:g}]",
+                    found=getattr(self, name),
+                )
         if self.floor_pct_gdp is not None and not 0 <= self.floor_pct_gdp <= 100:
-            raise ScenarioError(None, "floor is a share of GDP in %", field="floor",
-                                expected="a number in [0, 100]", found=self.floor_pct_gdp)
+            raise ScenarioError(
+                None,
+                "floor is a share of GDP in %",
+                field="floor",
+                expected="a number in [0, 100]",
+                found=self.floor_pct_gdp,
+            )
         if self.theta is not None and not 0 <= self.theta[0] <= self.theta[1] <= 1:
-            raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
-                                field="theta_range", found=list(self.theta))
+            raise ScenarioError(
+                None,
+                "theta range must satisfy 0 <= low <= high <= 1",
+                field="theta_range",
+                found=list(self.theta),
+            )
         _check_draws(self.draws)
 
 
@@ -263,22 +325,28 @@ class BurdenResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: settings, totals, rows, notes, provenance (NaN -> None)."""
         payload: dict[str, Any] = {"analysis": self.analysis, **self.summary}
-        payload.update({
-            "settings": self.settings,
-            "totals": _records(self.totals),
-            "rows": _records(self.per_actor),
-        })
+        payload.update(
+            {
+                "settings": self.settings,
+                "totals": _records(self.totals),
+                "rows": _records(self.per_actor),
+            }
+        )
         payload.update({name: _records(frame) for name, frame in self.sections.items()})
         payload.update({"notes": self.notes, "provenance": self.provenance})
         return payload
 
     def figure(self) -> Figure:
         """The analysis' figure, a ``matplotlib.figure.Figure`` made without pyplot."""
-        draw = {"equilibrium": _figure_equilibrium, "aid": _figure_aid,
-                "exploitation": _figure_exploitation}.get(self.analysis)
+        draw = {
+            "equilibrium": _figure_equilibrium,
+            "aid": _figure_aid,
+            "exploitation": _figure_exploitation,
+        }.get(self.analysis)
         if draw is None:
-            raise ScenarioError(None, "no figure for this result", field="analysis",
-                                found=self.analysis)
+            raise ScenarioError(
+                None, "no figure for this result", field="analysis", found=self.analysis
+            )
         return draw(self)
 
 
@@ -290,19 +358,26 @@ MAX_DRAWS = 1_000_000
 
 def _check_draws(draws: int | None) -> None:
     if draws is not None and not 1 <= draws <= MAX_DRAWS:
-        raise ScenarioError(None, "draws out of range", field="draws",
-                            expected=f"an integer in [1, {MAX_DRAWS}]", found=draws)
+        raise ScenarioError(
+            None,
+            "draws out of range",
+            field="draws",
+            expected=f"an integer in [1, {MAX_DRAWS}]",
+            found=draws,
+        )
 
 
-def _per_draw(seed: int, purpose: str, low: float, high: float, n_draws: int,
-              n: int) -> tuple[np.ndarray, np.ndarray]:
+def _per_draw(
+    seed: int, purpose: str, low: float, high: float, n_draws: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Theta ~ U(low, high) ``[D]`` and standard normals ``[D, n]``, draw ``i`` from its own
     stream ``SeedSequence(seed, spawn_key=(i, STREAM_KEYS[purpose]))``: the first k draws of
     n are a k-draw run's (:mod:`accord.experiments.rng`)."""
     from accord.experiments.rng import STREAM_KEYS, experiment_draws
 
-    unit, normal = experiment_draws(seed, np.arange(n_draws), [("uniform", ()), ("normal", (n,))],
-                                    stream=STREAM_KEYS[purpose])
+    unit, normal = experiment_draws(
+        seed, np.arange(n_draws), [("uniform", ()), ("normal", (n,))], stream=STREAM_KEYS[purpose]
+    )
     theta = low + (high - low) * unit if high > low else np.full(n_draws, low)
     return theta, normal
 
@@ -310,8 +385,13 @@ def _per_draw(seed: int, purpose: str, low: float, high: float, n_draws: int,
 def _check_names(names: list[str] | tuple[str, ...], known: tuple[str, ...], what: str) -> None:
     for name in names:
         if name not in known:
-            raise ScenarioError(None, f"unknown ally in {what}", field=what,
-                                expected=f"one of {list(known)}", found=name)
+            raise ScenarioError(
+                None,
+                f"unknown ally in {what}",
+                field=what,
+                expected=f"one of {list(known)}",
+                found=name,
+            )
 
 
 def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
@@ -355,16 +435,35 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
         floor = np.minimum(income * settings.floor_pct_gdp / 100.0, income)
     present = ~np.isin(names, settings.leave)
 
-    new = counterfactual(income, observed, theta, threat_rise=threat, spill_in=spill,
-                         floor=floor, fixed=fixed, present=present)
+    new = counterfactual(
+        income,
+        observed,
+        theta,
+        threat_rise=threat,
+        spill_in=spill,
+        floor=floor,
+        fixed=fixed,
+        present=present,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         change_pct = np.where(observed > 0, 100.0 * (new / observed - 1.0), np.nan)
-    status = ["left" if not p else ("frontline" if f else "") for p, f in
-              zip(present, frontline, strict=True)]
-    per_ally = ally_table(names, status, data.income, data.spending, new, change_pct, present,
-                          spec.targets_pct_gdp.values)
-    rows = group_totals(ally_groups(names, present), data.spending, data.income, new,
-                        base_draws=observed)
+    status = [
+        "left" if not p else ("frontline" if f else "")
+        for p, f in zip(present, frontline, strict=True)
+    ]
+    per_ally = ally_table(
+        names,
+        status,
+        data.income,
+        data.spending,
+        new,
+        change_pct,
+        present,
+        spec.targets_pct_gdp.values,
+    )
+    rows = group_totals(
+        ally_groups(names, present), data.spending, data.income, new, base_draws=observed
+    )
     notes = [
         f"base year {year}{' (NATO estimate)' if data.is_estimate else ''}; "
         f"{spec.measure} US$ million; theta ~ U({low:g}, {high:g}); {n_draws} draws; "
@@ -372,17 +471,28 @@ def run_equilibrium(spec: BurdenSpec, settings: Settings) -> BurdenResult:
         f"frontline allies: {', '.join(spec.frontline.allies)} ({spec.frontline.source})",
     ]
     used = {
-        "year": year, "us_cut": settings.us_cut, "us_spill_in_cut": settings.us_spill_in_cut,
-        "threat_all": settings.threat_all, "threat_frontline": settings.threat_frontline,
-        "floor_pct_gdp": settings.floor_pct_gdp, "leave": list(settings.leave),
-        "theta_range": [low, high], "draws": n_draws, "seed": settings.seed,
+        "year": year,
+        "us_cut": settings.us_cut,
+        "us_spill_in_cut": settings.us_spill_in_cut,
+        "threat_all": settings.threat_all,
+        "threat_frontline": settings.threat_frontline,
+        "floor_pct_gdp": settings.floor_pct_gdp,
+        "leave": list(settings.leave),
+        "theta_range": [low, high],
+        "draws": n_draws,
+        "seed": settings.seed,
     }
-    return BurdenResult(per_ally, pd.DataFrame(rows), used, data.provenance, notes,
-                        "equilibrium")
+    return BurdenResult(per_ally, pd.DataFrame(rows), used, data.provenance, notes, "equilibrium")
 
 
-def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | None = None,
-            seed: int = DEFAULT_SEED, theta: tuple[float, float] | None = None) -> BurdenResult:
+def run_aid(
+    spec: BurdenSpec,
+    *,
+    us_aid_stop: float | None = None,
+    draws: int | None = None,
+    seed: int = DEFAULT_SEED,
+    theta: tuple[float, float] | None = None,
+) -> BurdenResult:
     """Aid to Ukraine as the same game among donors, calibrated on Kiel allocations.
 
     The US's aid falls by the fraction ``us_aid_stop`` (fixed, not a best response); the
@@ -394,16 +504,29 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
 
     stop = spec.aid.us_aid_stop.default if us_aid_stop is None else us_aid_stop
     if not 0 <= stop <= 1:
-        raise ScenarioError(None, "a fraction must lie in [0, 1]", field="us_aid_stop",
-                            expected="a number in [0, 1]", found=stop)
+        raise ScenarioError(
+            None,
+            "a fraction must lie in [0, 1]",
+            field="us_aid_stop",
+            expected="a number in [0, 1]",
+            found=stop,
+        )
     low, high = theta or spec.aid.theta.bounds
     if not 0 <= low <= high <= 1:
-        raise ScenarioError(None, "theta range must satisfy 0 <= low <= high <= 1",
-                            field="theta_range", found=[low, high])
+        raise ScenarioError(
+            None,
+            "theta range must satisfy 0 <= low <= high <= 1",
+            field="theta_range",
+            found=[low, high],
+        )
     data = donors(spec.aid.measure, spec.aid.donor_groups)
     if "United States" not in data.names:
-        raise ScenarioError(None, "the aid game needs the United States among the donors",
-                            field="aid.donor_groups", found=list(spec.aid.donor_groups))
+        raise ScenarioError(
+            None,
+            "the aid game needs the United States among the donors",
+            field="aid.donor_groups",
+            found=list(spec.aid.donor_groups),
+        )
     n_draws = spec.draws if draws is None else draws
     _check_draws(n_draws)
     n = len(data.names)
@@ -417,14 +540,17 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
     us_loss = observed[:, us] - new[:, us]
     groups_arr = np.array(data.groups)
 
-    table: dict[str, Any] = {"donor": list(data.names), "group": list(data.groups),
-                             "gdp2021_eur_bn": data.income, "base_aid_eur_bn": data.aid,
-                             "base_pct_gdp": 100 * data.aid / data.income}
+    table: dict[str, Any] = {
+        "donor": list(data.names),
+        "group": list(data.groups),
+        "gdp2021_eur_bn": data.income,
+        "base_aid_eur_bn": data.aid,
+        "base_pct_gdp": 100 * data.aid / data.income,
+    }
     table.update(band(new, "aid_eur_bn"))
     table.update(band(new - observed, "change_eur_bn"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        carried = np.where(us_loss[:, None] > 0, 100 * (new - observed) / us_loss[:, None],
-                           np.nan)
+        carried = np.where(us_loss[:, None] > 0, 100 * (new - observed) / us_loss[:, None], np.nan)
     carried[:, us] = np.nan
     table.update(band(carried, "share_of_us_loss_pct"))
     per_donor = pd.DataFrame(table)
@@ -445,8 +571,12 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
         replaced_pct = 100 * replaced / us_loss
     gap = us_loss - replaced
     summary = {"group": "US loss replaced by others"}
-    for key, values in (("us_loss_eur_bn", us_loss), ("replaced_eur_bn", replaced),
-                        ("replaced_pct", replaced_pct), ("gap_eur_bn", gap)):
+    for key, values in (
+        ("us_loss_eur_bn", us_loss),
+        ("replaced_eur_bn", replaced),
+        ("replaced_pct", replaced_pct),
+        ("gap_eur_bn", gap),
+    ):
         summary.update(band(values, key))
     rows.append(summary)
     notes = [
@@ -455,8 +585,14 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
         f"{n_draws} draws; bands 5-95 %",
         f"excluded (GDP share printed as 0 or no aid): {', '.join(data.excluded) or 'none'}",
     ]
-    used = {"us_aid_stop": stop, "theta_range": [low, high], "draws": n_draws, "seed": seed,
-            "measure": spec.aid.measure, "donor_groups": list(spec.aid.donor_groups)}
+    used = {
+        "us_aid_stop": stop,
+        "theta_range": [low, high],
+        "draws": n_draws,
+        "seed": seed,
+        "measure": spec.aid.measure,
+        "donor_groups": list(spec.aid.donor_groups),
+    }
     from accord.workflows.burden_runs import aid_check
 
     check = aid_check(draws=n_draws, seed=seed)
@@ -470,17 +606,25 @@ def run_aid(spec: BurdenSpec, *, us_aid_stop: float | None = None, draws: int | 
         f"{c.loc['total', 'fitted_theta_2022_2024']:.2f}), with theta ~ U(0.5, 1) "
         f"{c.loc['total', 'calibrated_europe_replaced_pct']:.0f} % "
         f"[{c.loc['total', 'calibrated_europe_replaced_pct_p05']:.0f}, "
-        f"{c.loc['total', 'calibrated_europe_replaced_pct_p95']:.0f}] (table check_2025)")
+        f"{c.loc['total', 'calibrated_europe_replaced_pct_p95']:.0f}] (table check_2025)"
+    )
     notes.extend(check.notes)
     provenance = list(data.provenance)
     provenance += [p for p in check.provenance if p["name"] not in {q["name"] for q in provenance}]
-    return BurdenResult(per_donor, pd.DataFrame(rows), used, provenance, notes, "aid",
-                        sections={"check_2025": check.per_actor})
+    return BurdenResult(
+        per_donor,
+        pd.DataFrame(rows),
+        used,
+        provenance,
+        notes,
+        "aid",
+        sections={"check_2025": check.per_actor},
+    )
 
 
-def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
-                              horizon: int | None = None, *,
-                              model: str = "estimated") -> BurdenResult:
+def run_estimated_equilibrium(
+    spec: BurdenSpec, settings: Settings, horizon: int | None = None, *, model: str = "estimated"
+) -> BurdenResult:
     """Allies' defence spending under the levers, from the estimated demand model.
 
     See :func:`accord.workflows.burden_runs.equilibrium`: the base year (SIPRI, default 2024) is
@@ -493,18 +637,30 @@ def run_estimated_equilibrium(spec: BurdenSpec, settings: Settings,
 
     _check_names(spec.frontline.allies, alliance(spec.base_year).names, "frontline")
     if tuple(sorted(spec.frontline.allies)) != tuple(sorted(FRONTLINE)):
-        raise ScenarioError(None, "the estimated model's frontline is fixed by its fit",
-                            field="frontline", expected=", ".join(FRONTLINE),
-                            found=list(spec.frontline.allies))
+        raise ScenarioError(
+            None,
+            "the estimated model's frontline is fixed by its fit",
+            field="frontline",
+            expected=", ".join(FRONTLINE),
+            found=list(spec.frontline.allies),
+        )
     run = burden_runs.equilibrium(
-        year=settings.year or 2024, us_cut=settings.us_cut,
-        us_spill_in_cut=settings.us_spill_in_cut, threat_all=settings.threat_all,
-        threat_frontline=settings.threat_frontline, floor_pct_gdp=settings.floor_pct_gdp,
-        leave=settings.leave, draws=spec.draws if settings.draws is None else settings.draws,
-        seed=settings.seed, targets=spec.targets_pct_gdp.values,
-        horizon=burden_runs.HORIZON if horizon is None else horizon, model=model)
-    return BurdenResult(run.per_actor, run.totals, run.settings, run.provenance, run.notes,
-                        "equilibrium")
+        year=settings.year or 2024,
+        us_cut=settings.us_cut,
+        us_spill_in_cut=settings.us_spill_in_cut,
+        threat_all=settings.threat_all,
+        threat_frontline=settings.threat_frontline,
+        floor_pct_gdp=settings.floor_pct_gdp,
+        leave=settings.leave,
+        draws=spec.draws if settings.draws is None else settings.draws,
+        seed=settings.seed,
+        targets=spec.targets_pct_gdp.values,
+        horizon=burden_runs.HORIZON if horizon is None else horizon,
+        model=model,
+    )
+    return BurdenResult(
+        run.per_actor, run.totals, run.settings, run.provenance, run.notes, "equilibrium"
+    )
 
 
 def run_backtest(train_until: int) -> BurdenResult:
@@ -517,20 +673,27 @@ def run_backtest(train_until: int) -> BurdenResult:
     from accord.workflows import burden_runs
 
     run = burden_runs.backtest(train_until)
-    return BurdenResult(run.per_actor, run.totals, run.settings, run.provenance, run.notes,
-                        "backtest", summary=run.summary)
+    return BurdenResult(
+        run.per_actor,
+        run.totals,
+        run.settings,
+        run.provenance,
+        run.notes,
+        "backtest",
+        summary=run.summary,
+    )
 
 
 ExploitationSource = Literal["nato", "sipri14", "oz1964"]
 
 
-_SOURCE_LABELS = {"nato": "NATO 2024 edition", "sipri14": "SIPRI 2014-2024",
-                  "oz1964": OZ1964_LABEL}
+_SOURCE_LABELS = {"nato": "NATO 2024 edition", "sipri14": "SIPRI 2014-2024", "oz1964": OZ1964_LABEL}
 
 
-def run_exploitation(year: int | None = None,
-                     sources: tuple[ExploitationSource, ...] = ("nato", "sipri14", "oz1964"),
-                     ) -> BurdenResult:
+def run_exploitation(
+    year: int | None = None,
+    sources: tuple[ExploitationSource, ...] = ("nato", "sipri14", "oz1964"),
+) -> BurdenResult:
     """Olson & Zeckhauser's exploitation test per year and data source, next to the values
     recorded in ``burden_sharing_rank_correlations.csv`` where it has them."""
     from accord.data import load
@@ -550,21 +713,37 @@ def run_exploitation(year: int | None = None,
                 continue
             test = exploitation_test(part["gdp"], part["burden"])
             match = rec[(rec["year"] == y) & (rec["n_allies"] == test.n)]
-            rows.append({"year": int(y), "source": source, "data": _SOURCE_LABELS[source],
-                         **test.as_dict(),
-                         "recorded_rho": float(match["rho"].iloc[0]) if len(match) else np.nan})
+            rows.append(
+                {
+                    "year": int(y),
+                    "source": source,
+                    "data": _SOURCE_LABELS[source],
+                    **test.as_dict(),
+                    "recorded_rho": float(match["rho"].iloc[0]) if len(match) else np.nan,
+                }
+            )
     if not rows:
-        raise ScenarioError(None, "no data for this year", field="year",
-                            expected="1964 or 2014-2024", found=year)
-    provenance.append({k: recorded.provenance[k]
-                       for k in ("name", "file", "source", "verification", "notes")})
-    notes = ["positive rho = the large carry a larger share of their income "
-             "(Olson & Zeckhauser 1966); p-values two-sided (scipy.stats)"]
+        raise ScenarioError(
+            None, "no data for this year", field="year", expected="1964 or 2014-2024", found=year
+        )
+    provenance.append(
+        {k: recorded.provenance[k] for k in ("name", "file", "source", "verification", "notes")}
+    )
+    notes = [
+        "positive rho = the large carry a larger share of their income "
+        "(Olson & Zeckhauser 1966); p-values two-sided (scipy.stats)"
+    ]
     if "oz1964" in sources:
         notes.append(f"1964 (oz1964, rho 0.609): {OZ1964_LABEL}")
     table = pd.DataFrame(rows).sort_values(["source", "year"]).reset_index(drop=True)
-    return BurdenResult(table, pd.DataFrame(), {"year": year, "sources": list(sources)},
-                        provenance, notes, "exploitation")
+    return BurdenResult(
+        table,
+        pd.DataFrame(),
+        {"year": year, "sources": list(sources)},
+        provenance,
+        notes,
+        "exploitation",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -583,10 +762,17 @@ def _figure_equilibrium(result: BurdenResult) -> Figure:
     fig = _figure(13, 6.5)
     ax1, ax2 = fig.subplots(1, 2)
     ax1.scatter(t["gdp_share_pct"], t["base_burden_share_pct"], label="base year", marker="o")
-    ax1.errorbar(t["gdp_share_pct"], t["burden_share_pct"],
-                 yerr=[t["burden_share_pct"] - t["burden_share_pct_p05"],
-                       t["burden_share_pct_p95"] - t["burden_share_pct"]],
-                 fmt="s", label="counterfactual (5-95 %)", alpha=0.8)
+    ax1.errorbar(
+        t["gdp_share_pct"],
+        t["burden_share_pct"],
+        yerr=[
+            t["burden_share_pct"] - t["burden_share_pct_p05"],
+            t["burden_share_pct_p95"] - t["burden_share_pct"],
+        ],
+        fmt="s",
+        label="counterfactual (5-95 %)",
+        alpha=0.8,
+    )
     top = max(t["gdp_share_pct"].max(), t["burden_share_pct_p95"].max()) * 1.2
     ax1.plot([0.01, top], [0.01, top], "k--", lw=0.8, label="burden share = GDP share")
     ax1.set_xscale("log")
@@ -596,18 +782,22 @@ def _figure_equilibrium(result: BurdenResult) -> Figure:
     ax1.set_title("Burden share vs GDP share")
     ax1.legend(fontsize=8)
     t2 = t.dropna(subset=["change_pct"]).sort_values("change_pct")
-    ax2.barh(t2["ally"], t2["change_pct"],
-             xerr=[t2["change_pct"] - t2["change_pct_p05"],
-                   t2["change_pct_p95"] - t2["change_pct"]],
-             color=["tab:red" if v < 0 else "tab:blue" for v in t2["change_pct"]])
+    ax2.barh(
+        t2["ally"],
+        t2["change_pct"],
+        xerr=[t2["change_pct"] - t2["change_pct_p05"], t2["change_pct_p95"] - t2["change_pct"]],
+        color=["tab:red" if v < 0 else "tab:blue" for v in t2["change_pct"]],
+    )
     ax2.axvline(0, color="k", lw=0.8)
     ax2.set_xlabel("change in defence spending vs base year (%, median and 5-95 %)")
     ax2.set_title("Counterfactual change per ally")
     ax2.tick_params(axis="y", labelsize=7)
     s = result.settings
-    fig.suptitle(f"Burden-sharing equilibrium, base {s['year']}: US cut {s['us_cut']:g}, "
-                 f"US spill-in cut {s['us_spill_in_cut']:g}, threat {s['threat_all']:g}/"
-                 f"{s['threat_frontline']:g}, floor {s['floor_pct_gdp']}, leave {s['leave']}")
+    fig.suptitle(
+        f"Burden-sharing equilibrium, base {s['year']}: US cut {s['us_cut']:g}, "
+        f"US spill-in cut {s['us_spill_in_cut']:g}, threat {s['threat_all']:g}/"
+        f"{s['threat_frontline']:g}, floor {s['floor_pct_gdp']}, leave {s['leave']}"
+    )
     return fig
 
 
@@ -619,23 +809,32 @@ def _figure_aid(result: BurdenResult) -> Figure:
     ax1, ax2 = fig.subplots(1, 2)
     base = [totals.loc[g, "base_aid_eur_bn"] for g in groups]
     new = [totals.loc[g, "aid_eur_bn"] for g in groups]
-    err = [[totals.loc[g, "aid_eur_bn"] - totals.loc[g, "aid_eur_bn_p05"] for g in groups],
-           [totals.loc[g, "aid_eur_bn_p95"] - totals.loc[g, "aid_eur_bn"] for g in groups]]
+    err = [
+        [totals.loc[g, "aid_eur_bn"] - totals.loc[g, "aid_eur_bn_p05"] for g in groups],
+        [totals.loc[g, "aid_eur_bn_p95"] - totals.loc[g, "aid_eur_bn"] for g in groups],
+    ]
     x = range(len(groups))
     ax1.bar([i - 0.2 for i in x], base, width=0.4, label="Kiel R28 allocations")
     ax1.bar([i + 0.2 for i in x], new, width=0.4, yerr=err, label="equilibrium if US aid stops")
     ax1.set_xticks(list(x), groups)
     ax1.set_ylabel("EUR bn (cumulative since Jan 2022)")
-    ax1.set_title(f"Aid gap: US loss {summary['us_loss_eur_bn']:.0f}, replaced "
-                  f"{summary['replaced_pct']:.0f} % [{summary['replaced_pct_p05']:.0f}-"
-                  f"{summary['replaced_pct_p95']:.0f}], gap {summary['gap_eur_bn']:.1f} bn",
-                  fontsize=10)
+    ax1.set_title(
+        f"Aid gap: US loss {summary['us_loss_eur_bn']:.0f}, replaced "
+        f"{summary['replaced_pct']:.0f} % [{summary['replaced_pct_p05']:.0f}-"
+        f"{summary['replaced_pct_p95']:.0f}], gap {summary['gap_eur_bn']:.1f} bn",
+        fontsize=10,
+    )
     ax1.legend(fontsize=8)
     d = result.per_actor.dropna(subset=["share_of_us_loss_pct"])
     d = d.sort_values("change_eur_bn").tail(15)
-    ax2.barh(d["donor"], d["change_eur_bn"],
-             xerr=[d["change_eur_bn"] - d["change_eur_bn_p05"],
-                   d["change_eur_bn_p95"] - d["change_eur_bn"]])
+    ax2.barh(
+        d["donor"],
+        d["change_eur_bn"],
+        xerr=[
+            d["change_eur_bn"] - d["change_eur_bn_p05"],
+            d["change_eur_bn_p95"] - d["change_eur_bn"],
+        ],
+    )
     ax2.set_xlabel("added aid in equilibrium, EUR bn (median, 5-95 %)")
     ax2.set_title("Who carries it (top 15 donors)")
     ax2.tick_params(axis="y", labelsize=8)
@@ -646,8 +845,11 @@ def _figure_exploitation(result: BurdenResult) -> Figure:
     t = result.per_actor
     fig = _figure(9, 5)
     ax = fig.subplots()
-    labels = {"nato": "31 allies (NATO 2024 edition)", "sipri14": "14 members of 1964 (SIPRI)",
-              "oz1964": "14 members, 1964 (SIPRI stand-in, not O&Z's table)"}
+    labels = {
+        "nato": "31 allies (NATO 2024 edition)",
+        "sipri14": "14 members of 1964 (SIPRI)",
+        "oz1964": "14 members, 1964 (SIPRI stand-in, not O&Z's table)",
+    }
     for source, part in t.groupby("source"):
         ax.plot(part["year"], part["spearman_rho"], "o-", label=f"Spearman, {labels[source]}")
         ax.plot(part["year"], part["kendall_tau"], "x:", label=f"Kendall, {labels[source]}")
@@ -656,9 +858,15 @@ def _figure_exploitation(result: BurdenResult) -> Figure:
     recorded = load("rank_correlations").frame
     for kind, marker in (("computed", "o"), ("published", "s")):
         rec = recorded[recorded["kind"] == kind]
-        ax.scatter(rec["year"], rec["rho"], s=90, marker=marker, facecolors="none",
-                   edgecolors="k",
-                   label=f"recorded ({kind}) in burden_sharing_rank_correlations.csv")
+        ax.scatter(
+            rec["year"],
+            rec["rho"],
+            s=90,
+            marker=marker,
+            facecolors="none",
+            edgecolors="k",
+            label=f"recorded ({kind}) in burden_sharing_rank_correlations.csv",
+        )
     ax.axhline(0, color="k", lw=0.8)
     ax.set_xlabel("year")
     ax.set_ylabel("rank correlation of GDP with defence spending / GDP")

@@ -45,30 +45,41 @@ def fit(measure: str = "total") -> dict[str, Any]:
     europe = europe[mean > 0].assign(a=lambda d: d["allocation_eur_m"] / mean[mean > 0])
     europe["u"] = europe["q"].map(us) / us.mean()
     result = smf.ols("a ~ u + C(donor)", europe).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(europe["donor"])[0]})
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(europe["donor"])[0]}
+    )
     b, se = float(result.params["u"]), float(result.bse["u"])
     scale = europe.groupby("donor")["allocation_eur_m"].mean().sum() / us.mean()
     z = stats.norm.ppf(0.975)
-    observed = aid_check(draws=10).per_actor.set_index("measure").loc[
-        measure, "observed_europe_replaced_pct"]
+    observed = (
+        aid_check(draws=10)
+        .per_actor.set_index("measure")
+        .loc[measure, "observed_europe_replaced_pct"]
+    )
     return {
         "measure": measure,
-        "predicted_replacement_pct": {"value": round(-100 * b * scale, 2),
-                                      "low": round(-100 * (b + z * se) * scale, 2),
-                                      "high": round(-100 * (b - z * se) * scale, 2)},
+        "predicted_replacement_pct": {
+            "value": round(-100 * b * scale, 2),
+            "low": round(-100 * (b + z * se) * scale, 2),
+            "high": round(-100 * (b - z * se) * scale, 2),
+        },
         "observed_replacement_pct": round(float(observed), 2),
-        "slope_b": round(b, 4), "slope_se": round(se, 4),
+        "slope_b": round(b, 4),
+        "slope_se": round(se, 4),
         "last_month": str(europe["q"].max()),
-        "donors": int(europe["donor"].nunique()), "quarters": int(europe["q"].nunique()),
+        "donors": int(europe["donor"].nunique()),
+        "quarters": int(europe["q"].nunique()),
         "method": "donor fixed effects OLS (statsmodels), quarterly allocations relative to "
-                  "each donor's mean on the US's, clustered by donor; Kiel R27 Feb 2022 - Dec "
-                  "2024; observed: Kiel R28 2024->2025 (aid_check)",
-        "note": ("the slope is not distinguishable from zero at 95 %: in 2022-2024 the "
-                 "donors' allocations co-move with the US's (common shocks, joint "
-                 "packages), so the fit cannot predict the 2025 replacement"
-                 if abs(b) <= z * se else
-                 "donors move with the US (complements): the fit predicts no replacement"
-                 if b > 0 else "donors substitute for the US"),
+        "each donor's mean on the US's, clustered by donor; Kiel R27 Feb 2022 - Dec "
+        "2024; observed: Kiel R28 2024->2025 (aid_check)",
+        "note": (
+            "the slope is not distinguishable from zero at 95 %: in 2022-2024 the "
+            "donors' allocations co-move with the US's (common shocks, joint "
+            "packages), so the fit cannot predict the 2025 replacement"
+            if abs(b) <= z * se
+            else "donors move with the US (complements): the fit predicts no replacement"
+            if b > 0
+            else "donors substitute for the US"
+        ),
         "source": table.provenance["source"],
     }
 
@@ -117,15 +128,21 @@ def with_donor_fit(result: BurdenResult) -> BurdenResult:
 
     fits = {measure: fit(measure) for measure in ("total", "military")}
     total = fits["total"]
-    summary = {key: total[key] for key in ("predicted_replacement_pct",
-                                           "observed_replacement_pct", "method")}
-    summary["donor_fit"] = {m: {k: f[k] for k in ("predicted_replacement_pct",
-                                                  "observed_replacement_pct", "note")}
-                            for m, f in fits.items()}
+    summary = {
+        key: total[key]
+        for key in ("predicted_replacement_pct", "observed_replacement_pct", "method")
+    }
+    summary["donor_fit"] = {
+        m: {k: f[k] for k in ("predicted_replacement_pct", "observed_replacement_pct", "note")}
+        for m, f in fits.items()
+    }
     p = total["predicted_replacement_pct"]
-    note = (f"donor-level fit (accord burden aid-reaction, Kiel R27 Feb 2022 - Dec 2024): "
-            f"Europe replaces {p['value']:+.1f} % of a US stop (95 %: {p['low']:+.1f} to "
-            f"{p['high']:+.1f}); observed 2025 (Kiel R28) {total['observed_replacement_pct']:.1f}"
-            f" %: {total['note']}")
-    return dataclasses.replace(result, summary={**result.summary, **summary},
-                               notes=[*result.notes, note])
+    note = (
+        f"donor-level fit (accord burden aid-reaction, Kiel R27 Feb 2022 - Dec 2024): "
+        f"Europe replaces {p['value']:+.1f} % of a US stop (95 %: {p['low']:+.1f} to "
+        f"{p['high']:+.1f}); observed 2025 (Kiel R28) {total['observed_replacement_pct']:.1f}"
+        f" %: {total['note']}"
+    )
+    return dataclasses.replace(
+        result, summary={**result.summary, **summary}, notes=[*result.notes, note]
+    )

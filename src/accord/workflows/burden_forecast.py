@@ -61,6 +61,11 @@ def aid_reaction(measure: str = "total") -> dict[str, Any]:
     from accord.workflows.burden_aid_donor import fit
 
     if measure not in ("total", "military"):
-        raise ScenarioError(None, "unknown aid measure", field="measure",
-                            expected="total or military", found=measure)
+        raise ScenarioError(
+            None,
+            "unknown aid measure",
+            field="measure",
+            expected="total or military",
+            found=measure,
+        )
     return fit(measure)

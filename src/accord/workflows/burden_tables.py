@@ -36,17 +36,29 @@ def ally_groups(names: Sequence[str], present: np.ndarray) -> dict[str, np.ndarr
     }
 
 
-def ally_table(names: Sequence[str], status: list[str], gdp: np.ndarray, base: np.ndarray,
-               new: np.ndarray, change_pct: np.ndarray, present: np.ndarray,
-               targets: Sequence[float]) -> pd.DataFrame:
+def ally_table(
+    names: Sequence[str],
+    status: list[str],
+    gdp: np.ndarray,
+    base: np.ndarray,
+    new: np.ndarray,
+    change_pct: np.ndarray,
+    present: np.ndarray,
+    targets: Sequence[float],
+) -> pd.DataFrame:
     """One row per ally: GDP, base spending (US$ m) and its share of GDP, then the bands of
     the new spending ``new`` ([draws, allies]), its share of GDP, ``change_pct``, the burden
     share (before and after) and the gap to each target share of GDP (pp)."""
     gdp_present = np.where(present, gdp, 0.0)
     share_new = new / np.nansum(new, axis=1, keepdims=True)
     base_share = np.where(present, base, 0.0) / np.sum(base * present)
-    table: dict[str, Any] = {"ally": list(names), "status": status, "gdp_musd": gdp,
-                             "base_spending_musd": base, "base_pct_gdp": 100 * base / gdp}
+    table: dict[str, Any] = {
+        "ally": list(names),
+        "status": status,
+        "gdp_musd": gdp,
+        "base_spending_musd": base,
+        "base_pct_gdp": 100 * base / gdp,
+    }
     table.update(band(new, "spending_musd"))
     table.update(band(100 * new / gdp, "pct_gdp"))
     table.update(band(change_pct, "change_pct"))
@@ -58,9 +70,15 @@ def ally_table(names: Sequence[str], status: list[str], gdp: np.ndarray, base: n
     return pd.DataFrame(table)
 
 
-def group_totals(groups: dict[str, np.ndarray], spending: np.ndarray, gdp: np.ndarray,
-                 new: np.ndarray, *, base_draws: np.ndarray | None = None,
-                 failed_as_nan: bool = False) -> list[dict[str, Any]]:
+def group_totals(
+    groups: dict[str, np.ndarray],
+    spending: np.ndarray,
+    gdp: np.ndarray,
+    new: np.ndarray,
+    *,
+    base_draws: np.ndarray | None = None,
+    failed_as_nan: bool = False,
+) -> list[dict[str, Any]]:
     """One row per non-empty group: base spending and its share of GDP, then the bands of the
     group's new spending, its share of GDP and its change (US$ m and %).
 
@@ -77,11 +95,17 @@ def group_totals(groups: dict[str, np.ndarray], spending: np.ndarray, gdp: np.nd
         if failed_as_nan:
             after[np.isnan(new[:, mask]).any(axis=1)] = np.nan
         total_gdp = float(gdp[mask].sum())
-        row: dict[str, Any] = {"group": group, "base_spending_musd": before,
-                               "base_pct_gdp": 100 * before / total_gdp}
-        for key, values in (("spending_musd", after), ("pct_gdp", 100 * after / total_gdp),
-                            ("change_musd", after - reference),
-                            ("change_pct", 100 * (after / reference - 1))):
+        row: dict[str, Any] = {
+            "group": group,
+            "base_spending_musd": before,
+            "base_pct_gdp": 100 * before / total_gdp,
+        }
+        for key, values in (
+            ("spending_musd", after),
+            ("pct_gdp", 100 * after / total_gdp),
+            ("change_musd", after - reference),
+            ("change_pct", 100 * (after / reference - 1)),
+        ):
             row.update(band(values, key))
         rows.append(row)
     return rows

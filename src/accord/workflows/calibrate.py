@@ -57,8 +57,13 @@ def calibrate(
 
     out = check_path(out, "out")
     if not isinstance(variant, str):
-        raise ScenarioError(None, "wrong type", field="variant",
-                            expected="a variant name", found=type(variant).__name__)
+        raise ScenarioError(
+            None,
+            "wrong type",
+            field="variant",
+            expected="a variant name",
+            found=type(variant).__name__,
+        )
     points = check_count(points, "points")
     replicates = check_count(replicates, "replicates")
     waves = check_count(waves, "waves")
@@ -66,14 +71,28 @@ def calibrate(
     executor = check_executor(executor, None)
     loaded = load(scenario)
     estimate_calibration_or_refuse(loaded, variant, points, replicates, waves, force, log)
-    return history_match(loaded, out_dir=out, variant=variant, points=points,
-                         replicates=replicates, waves=waves, seed=seed, executor=executor,
-                         progress=progress)
+    return history_match(
+        loaded,
+        out_dir=out,
+        variant=variant,
+        points=points,
+        replicates=replicates,
+        waves=waves,
+        seed=seed,
+        executor=executor,
+        progress=progress,
+    )
 
 
-def estimate_calibration_or_refuse(loaded: Scenario, variant: str, points: int,
-                                   replicates: int, waves: int, force: bool = False,
-                                   log: Callable[[str], None] | None = None) -> None:
+def estimate_calibration_or_refuse(
+    loaded: Scenario,
+    variant: str,
+    points: int,
+    replicates: int,
+    waves: int,
+    force: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> None:
     """Refuse a calibration over the cap of :mod:`accord.spec.limits` unless ``force`` (the
     mechanism of ``run`` and ``forecast``); give a long one's estimate to ``log``."""
     from accord.simulation.cost import estimate_calibration

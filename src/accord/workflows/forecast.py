@@ -31,17 +31,20 @@ def model_names(models: str | Iterable[str] | None) -> tuple[str, ...]:
             elif name in MODEL_NAMES:
                 names.append(name)
             else:
-                raise ScenarioError(None, f"unknown model {name!r}", field="model",
-                                    expected=f"one of {', '.join(MODEL_NAMES)} or all",
-                                    found=name)
+                raise ScenarioError(
+                    None,
+                    f"unknown model {name!r}",
+                    field="model",
+                    expected=f"one of {', '.join(MODEL_NAMES)} or all",
+                    found=name,
+                )
     return tuple(dict.fromkeys(names))
 
 
 def check_count(value: object, field: str, *, minimum: int = 1) -> int:
     """``value`` as an int ``>= minimum`` (not a bool), else ScenarioError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ScenarioError(None, f"must be a whole number >= {minimum}", field=field,
-                            found=value)
+        raise ScenarioError(None, f"must be a whole number >= {minimum}", field=field, found=value)
     return int(value)
 
 
@@ -49,11 +52,11 @@ def check_path(value: object, field: str) -> str | os.PathLike[str]:
     """``value`` if it is a non-empty path (a str or os.PathLike), else ScenarioError: an
     empty name would mean the working directory (``-o ""``)."""
     if not isinstance(value, str | os.PathLike):
-        raise ScenarioError(None, "wrong type", field=field, expected="a path",
-                            found=type(value).__name__)
+        raise ScenarioError(
+            None, "wrong type", field=field, expected="a path", found=type(value).__name__
+        )
     if not str(os.fspath(value)).strip():
-        raise ScenarioError(None, "must not be empty", field=field,
-                            expected="a folder name")
+        raise ScenarioError(None, "must not be empty", field=field, expected="a folder name")
     return value
 
 
@@ -110,16 +113,20 @@ def forecast(
     from accord.workflows.scenarios import load
 
     if options:
-        raise ScenarioError(None, "unknown option", field=sorted(options)[0],
-                            expected="models, draws, seed, rng, rounds, stop, progress, force, "
-                            "log")
+        raise ScenarioError(
+            None,
+            "unknown option",
+            field=sorted(options)[0],
+            expected="models, draws, seed, rng, rounds, stop, progress, force, log",
+        )
     seed = resolve_seed(seed, rng)
     draws = check_count(draws, "draws")
     if rounds is not None:
         rounds = check_count(rounds, "rounds")
     if not isinstance(stop, bool):
-        raise ScenarioError(None, "wrong type", field="stop", expected="True or False",
-                            found=type(stop).__name__)
+        raise ScenarioError(
+            None, "wrong type", field="stop", expected="True or False", found=type(stop).__name__
+        )
     names = model_names(models)
     loaded = load(scenario)
     chosen, _ = choose_models(loaded, names)
@@ -127,5 +134,6 @@ def forecast(
     cost.check(force=force, field="draws")
     if log is not None and cost.seconds > ANNOUNCE_SECONDS:
         log(cost.text())
-    return run_forecast(loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress,
-                        stop=stop)
+    return run_forecast(
+        loaded, names, draws=draws, seed=seed, rounds=rounds, progress=progress, stop=stop
+    )

@@ -59,8 +59,10 @@ def why_not(scenario: Scenario, model: str) -> str | None:
     if model == "nash":
         missing = [issue.id for issue in scenario.issues if issue.status_quo is None]
         if missing:
-            return (f"needs a status quo on every issue (the disagreement point); "
-                    f"issue '{missing[0]}' has none")
+            return (
+                f"needs a status quo on every issue (the disagreement point); "
+                f"issue '{missing[0]}' has none"
+            )
     if model == "smp":
         outside = [i.id for i in scenario.issues if i.scale_min < 0 or i.scale_max > 100]
         if outside:
@@ -91,12 +93,21 @@ def choose_models(
                     skipped.append({"model": model, "reason": reason})
             continue
         if name not in DEFAULT_MODELS:
-            raise ScenarioError(None, "unknown model", field="model",
-                                expected=", ".join(DEFAULT_MODELS + (ALL,)), found=name)
+            raise ScenarioError(
+                None,
+                "unknown model",
+                field="model",
+                expected=", ".join(DEFAULT_MODELS + (ALL,)),
+                found=name,
+            )
         reason = why_not(scenario, name)
         if reason is not None:
-            raise ScenarioError(scenario.origin, f"model '{name}' does not apply: {reason}",
-                                field="model", expected="a model that applies, or all")
+            raise ScenarioError(
+                scenario.origin,
+                f"model '{name}' does not apply: {reason}",
+                field="model",
+                expected="a model that applies, or all",
+            )
         chosen.append(name)
     chosen = list(dict.fromkeys(chosen))
     skipped = [s for s in skipped if s["model"] not in chosen]
@@ -125,8 +136,11 @@ def estimate(
     # Sampled inputs (capability, position, salience and their temporaries) and the draws'
     # forecasts of every model.
     inputs = 8.0 * draws * n * (2 * k + 1) * 3 + 8.0 * draws * k * len(models)
-    return Estimate(f"forecast of {draws} draws x {n} actors x {k} issues, "
-                    f"models {', '.join(models)}", seconds, inputs + peak)
+    return Estimate(
+        f"forecast of {draws} draws x {n} actors x {k} issues, models {', '.join(models)}",
+        seconds,
+        inputs + peak,
+    )
 
 
 @dataclass(frozen=True)
@@ -179,8 +193,10 @@ class Forecast:
         k = len(self.scenario.issues)
         draws = f"{self.n_draws} draw{'s' if self.n_draws != 1 else ''}"
         seed = f", seed {self.seed}" if self.n_draws > 1 and self.seed is not None else ""
-        return (f"Forecast({self.scenario.name}: {k} issue{'s' if k != 1 else ''}, "
-                f"models {', '.join(self.models) or 'none'}; {draws}{seed})")
+        return (
+            f"Forecast({self.scenario.name}: {k} issue{'s' if k != 1 else ''}, "
+            f"models {', '.join(self.models) or 'none'}; {draws}{seed})"
+        )
 
     def _repr_html_(self) -> str:
         from accord.htmlrepr import html_block
@@ -191,8 +207,9 @@ class Forecast:
             if self.n_draws == 1:  # one draw: the quantiles all equal the central value
                 frame = frame.drop(columns=["median", "p5", "p95", "mean"], errors="ignore")
         notes = [f"skipped {s['model']}: {s['reason']}" for s in self.skipped]
-        return html_block(f"{self.scenario.scenario.title}: settlement forecast",
-                          [(repr(self), frame)], notes)
+        return html_block(
+            f"{self.scenario.scenario.title}: settlement forecast", [(repr(self), frame)], notes
+        )
 
     def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
         """Quantiles of the forecast over draws, ``[len(q), K]``."""
@@ -346,8 +363,9 @@ def model_options(
     return options
 
 
-def sample_draws(scenario: Scenario, draws: int,
-                 seed: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sample_draws(
+    scenario: Scenario, draws: int, seed: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The uncertain inputs of ``draws`` draws; draw ``i`` from its own stream of ``seed``.
 
     Draw ``i``'s uniforms come from ``SeedSequence(seed, spawn_key=(i, FORECAST_DRAW))``
@@ -357,8 +375,9 @@ def sample_draws(scenario: Scenario, draws: int,
     from accord.experiments.rng import DEFAULT_SEED, STREAM_KEYS, check_seed, experiment_uniforms
 
     root = check_seed(DEFAULT_SEED if seed is None else seed)
-    u = experiment_uniforms(root, np.arange(draws), (scenario.n_quantities,),
-                            stream=STREAM_KEYS["forecast_draw"])
+    u = experiment_uniforms(
+        root, np.arange(draws), (scenario.n_quantities,), stream=STREAM_KEYS["forecast_draw"]
+    )
     return scenario.sample_uniforms(u)
 
 
@@ -419,8 +438,7 @@ def run_forecast(
         results[name] = _model_forecast(
             name, central, np.concatenate(chunks), central_inputs, share, stopped=stop
         )
-    return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results,
-                    skipped=skipped)
+    return Forecast(scenario=scenario, n_draws=draws, seed=seed, models=results, skipped=skipped)
 
 
 def _model_forecast(

@@ -79,8 +79,7 @@ def _plot_rounds(ax: Axes, forecast: Forecast, model: str, k: int) -> None:
         if forecast.scenario.actors and len(forecast.scenario.actors) <= 16:
             ax.annotate(actor, (rounds[-1], result.history[last, n, k]), fontsize=6)
     ax.plot(rounds, result.median[: last + 1, k], color="black", lw=2, label="weighted median")
-    ax.plot(rounds, result.mean[: last + 1, k], color="black", lw=2, ls="--",
-            label="weighted mean")
+    ax.plot(rounds, result.mean[: last + 1, k], color="black", lw=2, ls="--", label="weighted mean")
     if result.stopped_because is not None:
         ax.axvline(last, color="grey", lw=1, ls=":", label=f"stops: {result.stopped_because[k]}")
     issue = forecast.scenario.issues[k]

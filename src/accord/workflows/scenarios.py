@@ -32,9 +32,13 @@ def load(scenario: str | os.PathLike[str] | Scenario) -> Scenario:
     if not isinstance(scenario, str | os.PathLike):
         from accord.spec.errors import ScenarioError
 
-        raise ScenarioError(None, "wrong type", field="scenario",
-                            expected="a shipped name, a path or a loaded Scenario",
-                            found=type(scenario).__name__)
+        raise ScenarioError(
+            None,
+            "wrong type",
+            field="scenario",
+            expected="a shipped name, a path or a loaded Scenario",
+            found=type(scenario).__name__,
+        )
     if isinstance(scenario, os.PathLike) and not isinstance(scenario, Path):
         scenario = Path(os.fspath(scenario))
     return load_scenario(scenario)
@@ -76,8 +80,12 @@ def check(scenario: str | os.PathLike[str]) -> Scenario:
             field = error.field or section
             loc = prefix + tuple(field.split(".")[:1])
             raise ScenarioError(
-                name, error.detail, line=line_of(lines, loc), field=field,
-                expected=error.expected, found=error.found,
+                name,
+                error.detail,
+                line=line_of(lines, loc),
+                field=field,
+                expected=error.expected,
+                found=error.found,
             ) from None
     return loaded
 

@@ -20,8 +20,9 @@ from accord.spec.limits import DEFAULT_SEED, SEED_LIMIT, check_seed
 __all__ = ["DEFAULT_SEED", "SEED_LIMIT", "check_seed", "resolve_seed"]
 
 
-def resolve_seed(seed: Any = None, rng: Any = None, *, default: int = DEFAULT_SEED,
-                 field: str = "seed") -> int:
+def resolve_seed(
+    seed: Any = None, rng: Any = None, *, default: int = DEFAULT_SEED, field: str = "seed"
+) -> int:
     """The run's root seed from ``seed=`` and ``rng=`` (numpy SPEC 7), checked.
 
     Precedence: at most one of the two may be given.
@@ -37,8 +38,13 @@ def resolve_seed(seed: Any = None, rng: Any = None, *, default: int = DEFAULT_SE
         Both given, an ``rng`` of another type, or a seed out of range.
     """
     if rng is not None and seed is not None:
-        raise ScenarioError(None, "give seed= or rng=, not both", field="rng",
-                            expected="one of seed, rng", found="both")
+        raise ScenarioError(
+            None,
+            "give seed= or rng=, not both",
+            field="rng",
+            expected="one of seed, rng",
+            found="both",
+        )
     if rng is None:
         return check_seed(default if seed is None else seed, field=field)
     import numpy as np
@@ -46,7 +52,11 @@ def resolve_seed(seed: Any = None, rng: Any = None, *, default: int = DEFAULT_SE
     if isinstance(rng, np.random.Generator):
         return seed_from(rng)
     if isinstance(rng, np.random.BitGenerator | np.random.SeedSequence | np.random.RandomState):
-        raise ScenarioError(None, "rng must be an int or a numpy.random.Generator", field="rng",
-                            expected="int | numpy.random.Generator | None",
-                            found=type(rng).__name__)
+        raise ScenarioError(
+            None,
+            "rng must be an int or a numpy.random.Generator",
+            field="rng",
+            expected="int | numpy.random.Generator | None",
+            found=type(rng).__name__,
+        )
     return check_seed(rng, field="rng")

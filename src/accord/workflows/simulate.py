@@ -24,11 +24,21 @@ def check_executor(executor: str, scheduler: str | None) -> ExecutorName:
     from accord.experiments.executors import EXECUTORS
 
     if executor not in EXECUTORS:
-        raise ScenarioError(None, "unknown executor", field="executor",
-                            expected=f"one of {', '.join(EXECUTORS)}", found=executor)
+        raise ScenarioError(
+            None,
+            "unknown executor",
+            field="executor",
+            expected=f"one of {', '.join(EXECUTORS)}",
+            found=executor,
+        )
     if scheduler is not None and executor != "dask":
-        raise ScenarioError(None, "a scheduler address is for the dask executor",
-                            field="scheduler", expected="--executor dask", found=executor)
+        raise ScenarioError(
+            None,
+            "a scheduler address is for the dask executor",
+            field="scheduler",
+            expected="--executor dask",
+            found=executor,
+        )
     if scheduler is not None:
         check_scheduler(scheduler)
     return cast("ExecutorName", executor)  # one of EXECUTORS, checked above
@@ -46,24 +56,38 @@ def check_scheduler(address: object) -> None:
     from urllib.parse import urlsplit
 
     if not isinstance(address, str) or not address.strip():
-        raise ScenarioError(None, "must be a scheduler address", field="scheduler",
-                            expected="tcp://host:port", found=address)
+        raise ScenarioError(
+            None,
+            "must be a scheduler address",
+            field="scheduler",
+            expected="tcp://host:port",
+            found=address,
+        )
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
     try:
         host, port = parts.hostname, parts.port
     except ValueError:
         host, port = None, None
     if parts.scheme != "tcp" or not host or port is None:
-        raise ScenarioError(None, "must be a scheduler address", field="scheduler",
-                            expected="tcp://host:port", found=address)
+        raise ScenarioError(
+            None,
+            "must be a scheduler address",
+            field="scheduler",
+            expected="tcp://host:port",
+            found=address,
+        )
     try:
         with socket.create_connection((host, port), timeout=SCHEDULER_CONNECT_SECONDS):
             pass
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise ScenarioError(None, f"cannot reach the dask scheduler: {reason}",
-                            field="scheduler", expected="the address of a running scheduler",
-                            found=address) from None
+        raise ScenarioError(
+            None,
+            f"cannot reach the dask scheduler: {reason}",
+            field="scheduler",
+            expected="the address of a running scheduler",
+            found=address,
+        ) from None
 
 
 def simulate(
@@ -152,14 +176,23 @@ def simulate(
     spec = loaded.simulation
     origin = loaded.origin or loaded.name
     if spec is None:
-        raise ScenarioError(origin, "the scenario has no simulation section", field="simulation",
-                            expected="a 'simulation:' mapping or file name")
+        raise ScenarioError(
+            origin,
+            "the scenario has no simulation section",
+            field="simulation",
+            expected="a 'simulation:' mapping or file name",
+        )
     chosen = _variants(spec, variants, origin)
     from accord.experiments.design import DESIGN_ROWS
 
     if design not in ("lhs", "mc", *DESIGN_ROWS):
-        raise ScenarioError(origin, "unknown design", field="--design",
-                            expected=f"one of {['lhs', 'mc', *DESIGN_ROWS]}", found=design)
+        raise ScenarioError(
+            origin,
+            "unknown design",
+            field="--design",
+            expected=f"one of {['lhs', 'mc', *DESIGN_ROWS]}",
+            found=design,
+        )
     points = experiments
     if design in DESIGN_ROWS:  # rows per base point grow with the number of uncertainties
         width = max(len(spec.variant_inputs(name)[0]) for name in chosen)
@@ -182,12 +215,23 @@ def simulate(
     try:
         # One writer per output directory for the whole run, report included.
         with writer_lock(out_dir, what="run"):
-            study = _run_variants(loaded, compiled, chosen, out_dir, temporary, seed=seed,
-                                  experiments=experiments,
-                                  executor=executor, scheduler=scheduler,
-                                  chunk_size=chunk_size, overwrite=overwrite,
-                                  progress=progress, log=log, calibration=calibration,
-                                  design=design)
+            study = _run_variants(
+                loaded,
+                compiled,
+                chosen,
+                out_dir,
+                temporary,
+                seed=seed,
+                experiments=experiments,
+                executor=executor,
+                scheduler=scheduler,
+                chunk_size=chunk_size,
+                overwrite=overwrite,
+                progress=progress,
+                log=log,
+                calibration=calibration,
+                design=design,
+            )
             if report is not None:
                 target = Path(report)
                 target = target if str(target.parent) != "." else out_dir / target
@@ -209,13 +253,24 @@ def simulate(
     return study
 
 
-def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: Path,
-                  temporary: bool, *, seed: int, experiments: int, executor: ExecutorName,
-                  scheduler: str | None,
-                  chunk_size: int | None, overwrite: bool, progress: bool,
-                  log: Callable[[str], None] | None,
-                  calibration: tuple[dict[str, Any] | None, str] = (None, ""),
-                  design: str = "lhs") -> Study:
+def _run_variants(
+    loaded: Scenario,
+    compiled: Any,
+    chosen: list[str],
+    out_dir: Path,
+    temporary: bool,
+    *,
+    seed: int,
+    experiments: int,
+    executor: ExecutorName,
+    scheduler: str | None,
+    chunk_size: int | None,
+    overwrite: bool,
+    progress: bool,
+    log: Callable[[str], None] | None,
+    calibration: tuple[dict[str, Any] | None, str] = (None, ""),
+    design: str = "lhs",
+) -> Study:
     import functools
 
     from accord.experiments.runner import run_experiments
@@ -227,6 +282,7 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
         for name in chosen:
             refuse_changed_scenario(out_dir / name, loaded.hash())
     from accord.workflows import history_matching as calibration_module
+
     simulate_fn = functools.partial(simulate_chunk, spec=compiled)
     accepted, calibration_note = calibration
     if log is not None and calibration_note:
@@ -239,22 +295,36 @@ def _run_variants(loaded: Scenario, compiled: Any, chosen: list[str], out_dir: P
             table = calibration_module.apply(table, accepted, seed)
         if log is not None:
             log(f"{name}: {len(table)} experiments x {spec.horizon_months} months")
-        meta = {"scenario": loaded.name, "variant": name, "scenario_hash": loaded.hash(),
-                "description": spec.variants[name].description,
-                "outcomes": _outcome_entries(compiled),
-                "calibration": calibration_note,
-                "calibration_targets": [{"name": t["name"], "observed": t["observed"]}
-                                        for t in (accepted or {}).get("targets", [])]}
+        meta = {
+            "scenario": loaded.name,
+            "variant": name,
+            "scenario_hash": loaded.hash(),
+            "description": spec.variants[name].description,
+            "outcomes": _outcome_entries(compiled),
+            "calibration": calibration_note,
+            "calibration_targets": [
+                {"name": t["name"], "observed": t["observed"]}
+                for t in (accepted or {}).get("targets", [])
+            ],
+        }
         if _already_complete(out_dir / name, meta, seed, len(table)):
             complete_before[name] = (out_dir / name / "meta.json").stat().st_mtime
             if log is not None:
                 log(f"{name}: already complete ({len(table)} experiments), nothing to run")
         try:
             runs[name] = run_experiments(
-                simulate_fn, table, seed=seed, out_dir=out_dir,
+                simulate_fn,
+                table,
+                seed=seed,
+                out_dir=out_dir,
                 executor=executor,
-                chunk_size=chunk_size, meta=meta, progress=progress, run_id=name,
-                overwrite=overwrite, dask_address=scheduler)
+                chunk_size=chunk_size,
+                meta=meta,
+                progress=progress,
+                run_id=name,
+                overwrite=overwrite,
+                dask_address=scheduler,
+            )
         except ScenarioError:
             raise
         except ValueError as error:
@@ -274,9 +344,12 @@ def _already_complete(run_dir: Path, meta: dict[str, Any], seed: int, n: int) ->
         stored = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(stored.get("status") == "complete" and stored.get("seed") == seed
-            and stored.get("n_experiments") == n
-            and stored.get("scenario_hash") == meta["scenario_hash"])
+    return bool(
+        stored.get("status") == "complete"
+        and stored.get("seed") == seed
+        and stored.get("n_experiments") == n
+        and stored.get("scenario_hash") == meta["scenario_hash"]
+    )
 
 
 def _report_up_to_date(target: Path, study: Study) -> bool:
@@ -295,6 +368,7 @@ def _report_up_to_date(target: Path, study: Study) -> bool:
 def _calibration(loaded: Scenario, calibrated: bool) -> tuple[dict[str, Any] | None, str]:
     """The scenario's shipped calibration (or None) and the line saying which was used."""
     from accord.workflows import history_matching as calibration_module
+
     path = calibration_module.shipped_path(loaded) if calibrated else None
     accepted = calibration_module.load(path) if path is not None else None
     return accepted, calibration_module.describe(accepted, path)
@@ -306,23 +380,37 @@ def _variants(spec: SimulationSpec, variants: str | Iterable[str] | None, origin
         variants = [variants]
     if variants is not None:
         if not isinstance(variants, Iterable):
-            raise ScenarioError(origin, "wrong type", field="variant",
-                                expected="a variant name or a list of names",
-                                found=type(variants).__name__)
+            raise ScenarioError(
+                origin,
+                "wrong type",
+                field="variant",
+                expected="a variant name or a list of names",
+                found=type(variants).__name__,
+            )
         variants = list(variants)
         wrong = [name for name in variants if not isinstance(name, str)]
         if wrong:
-            raise ScenarioError(origin, "wrong type", field="variant",
-                                expected="a variant name or a list of names",
-                                found=type(wrong[0]).__name__)
+            raise ScenarioError(
+                origin,
+                "wrong type",
+                field="variant",
+                expected="a variant name or a list of names",
+                found=type(wrong[0]).__name__,
+            )
     chosen = list(dict.fromkeys(variants or [])) or defined
     if not chosen:
-        raise ScenarioError(origin, "the simulation section defines no variants",
-                            field="simulation.variants")
+        raise ScenarioError(
+            origin, "the simulation section defines no variants", field="simulation.variants"
+        )
     unknown = [name for name in chosen if name not in defined]
     if unknown:
-        raise ScenarioError(origin, "unknown variant", field="variant",
-                            expected=f"one of {sorted(defined)}", found=unknown[0])
+        raise ScenarioError(
+            origin,
+            "unknown variant",
+            field="variant",
+            expected=f"one of {sorted(defined)}",
+            found=unknown[0],
+        )
     return chosen
 
 

@@ -32,9 +32,14 @@ class Study:
     #: this Study (nothing was run for them), with their meta.json's time before the call.
     complete_before: Mapping[str, float] = {}  # noqa: RUF012 -- read-only; set per Study
 
-    def __init__(self, runs: Mapping[str, Run], *, scenario: Any = None,
-                 directory: str | os.PathLike[str] | None = None,
-                 temporary: bool = False) -> None:
+    def __init__(
+        self,
+        runs: Mapping[str, Run],
+        *,
+        scenario: Any = None,
+        directory: str | os.PathLike[str] | None = None,
+        temporary: bool = False,
+    ) -> None:
         if not runs:
             raise ScenarioError(str(directory) if directory else None, "no runs to study")
         self.runs: dict[str, Run] = dict(runs)
@@ -46,12 +51,14 @@ class Study:
             import shutil
             import weakref
 
-            self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.directory),
-                                               ignore_errors=True)
+            self._finalizer = weakref.finalize(
+                self, shutil.rmtree, str(self.directory), ignore_errors=True
+            )
 
     def __repr__(self) -> str:
-        sizes = ", ".join(f"{name}: {run.meta.get('n_experiments')}"
-                          for name, run in self.runs.items())
+        sizes = ", ".join(
+            f"{name}: {run.meta.get('n_experiments')}" for name, run in self.runs.items()
+        )
         where = "temporary" if self.temporary else str(self.directory)
         return f"Study({sizes}; {where})"
 
@@ -60,8 +67,12 @@ class Study:
 
         from accord.htmlrepr import html_block
 
-        frame = pd.DataFrame([{"variant": name, "experiments": run.meta.get("n_experiments")}
-                              for name, run in self.runs.items()])
+        frame = pd.DataFrame(
+            [
+                {"variant": name, "experiments": run.meta.get("n_experiments")}
+                for name, run in self.runs.items()
+            ]
+        )
         where = "a temporary directory" if self.temporary else str(self.directory)
         return html_block(f"Study of {len(self.runs)} variant(s) in {where}", [("", frame)])
 
@@ -75,11 +86,20 @@ class Study:
         if variant is None:
             if len(self.runs) == 1:
                 return next(iter(self.runs.values()))
-            raise ScenarioError(None, "this study holds several variants; name one",
-                                field="variant", expected=f"one of {self.variants}")
+            raise ScenarioError(
+                None,
+                "this study holds several variants; name one",
+                field="variant",
+                expected=f"one of {self.variants}",
+            )
         if variant not in self.runs:
-            raise ScenarioError(None, "unknown variant", field="variant",
-                                expected=f"one of {self.variants}", found=variant)
+            raise ScenarioError(
+                None,
+                "unknown variant",
+                field="variant",
+                expected=f"one of {self.variants}",
+                found=variant,
+            )
         return self.runs[variant]
 
     def _stack(self, variant: str | None, read: Any) -> pd.DataFrame:
@@ -121,22 +141,42 @@ class Study:
         ``variant`` column."""
         return self._stack(variant, lambda run: run.query(sql))
 
-    def compare(self, a: str, b: str, *, outcomes: Sequence[str] | None = None,
-                bootstrap: int = 2000, seed: int | None = None, rng: Any = None,
-                paired: bool | Literal["auto"] = "auto") -> pd.DataFrame:
+    def compare(
+        self,
+        a: str,
+        b: str,
+        *,
+        outcomes: Sequence[str] | None = None,
+        bootstrap: int = 2000,
+        seed: int | None = None,
+        rng: Any = None,
+        paired: bool | Literal["auto"] = "auto",
+    ) -> pd.DataFrame:
         """Differences ``a - b`` of the mean of each scalar outcome, with bootstrap 95 %
         intervals (:func:`accord.analysis.compare.compare_runs`); the bootstrap's ``seed``
         or ``rng`` as in :func:`accord.workflows.seeds.resolve_seed`."""
         from accord.analysis.compare import compare_runs
         from accord.workflows.seeds import resolve_seed
 
-        return compare_runs(self.run(a), self.run(b), outcomes=list(outcomes) if outcomes
-                            else None, n_bootstrap=bootstrap, seed=resolve_seed(seed, rng),
-                            paired=paired)
+        return compare_runs(
+            self.run(a),
+            self.run(b),
+            outcomes=list(outcomes) if outcomes else None,
+            n_bootstrap=bootstrap,
+            seed=resolve_seed(seed, rng),
+            paired=paired,
+        )
 
-    def discover(self, outcome: str, variant: str | None = None, *,
-                 threshold: float | None = None, above: bool = True, alpha: float = 0.05,
-                 min_support: float = 0.05) -> PrimResult:
+    def discover(
+        self,
+        outcome: str,
+        variant: str | None = None,
+        *,
+        threshold: float | None = None,
+        above: bool = True,
+        alpha: float = 0.05,
+        min_support: float = 0.05,
+    ) -> PrimResult:
         """Scenario discovery (PRIM, Friedman & Fisher 1999): boxes of the uncertainties and
         levers where ``outcome`` is high.
 
@@ -159,19 +199,28 @@ class Study:
         design = run.design()
         scalars = with_derived(run.scalars())
         if outcome not in scalars.columns:
-            raise ScenarioError(str(run.path), "unknown outcome", field="outcome",
-                                expected=f"one of {[c for c in scalars.columns][1:]}",
-                                found=outcome)
+            raise ScenarioError(
+                str(run.path),
+                "unknown outcome",
+                field="outcome",
+                expected=f"one of {[c for c in scalars.columns][1:]}",
+                found=outcome,
+            )
         table = design.merge(scalars[["experiment", outcome]], on="experiment", how="inner")
         values = table[outcome].to_numpy(dtype=float)
         if threshold is not None:
-            target = np.where(np.isnan(values), 0.0,
-                              (values >= threshold) if above else (values <= threshold))
+            target = np.where(
+                np.isnan(values), 0.0, (values >= threshold) if above else (values <= threshold)
+            )
         else:
             finite = values[~np.isnan(values)]
             if finite.size and (finite.min() < 0 or finite.max() > 1):
-                raise ScenarioError(str(run.path), "not a probability: give a threshold",
-                                    field="threshold", found=outcome)
+                raise ScenarioError(
+                    str(run.path),
+                    "not a probability: give a threshold",
+                    field="threshold",
+                    found=outcome,
+                )
             target = values
         inputs = table.drop(columns=["experiment", outcome])
         return prim(inputs, target, alpha=alpha, min_support=min_support)
@@ -188,9 +237,14 @@ class Study:
         variant = "baseline" if "baseline" in self.variants else self.variants[0]
         run = self.run(variant)
         simulation = self.scenario.simulation
-        return as_of_answers(Path(origin).parent, run.scalars(), simulation.start,
-                             int(simulation.horizon_months), series=run.series,
-                             variant=variant)
+        return as_of_answers(
+            Path(origin).parent,
+            run.scalars(),
+            simulation.start,
+            int(simulation.horizon_months),
+            series=run.series,
+            variant=variant,
+        )
 
     def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
         """Write the side-by-side HTML report of the variants to ``path``."""
@@ -201,9 +255,11 @@ class Study:
             scalars = run.scalars().merge(run.design(), on="experiment", how="left")
             series = run.query(
                 f"SELECT * FROM series WHERE experiment < {REPORT_SERIES_EXPERIMENTS} "
-                "ORDER BY experiment, month")
-            reports.append(ReportRun(variant=name, scalars=scalars, series=series,
-                                     meta=dict(run.meta)))
+                "ORDER BY experiment, month"
+            )
+            reports.append(
+                ReportRun(variant=name, scalars=scalars, series=series, meta=dict(run.meta))
+            )
         info = None
         spec = getattr(self.scenario, "simulation", None)
         if spec is not None:
@@ -216,7 +272,8 @@ class Study:
             info["evidence"] = report_evidence()
             info["as_of"] = self.as_of_answers()
         name = getattr(self.scenario, "name", None) or next(iter(self.runs.values())).meta.get(
-            "scenario", "runs")
+            "scenario", "runs"
+        )
         title = title or f"{name}: coupled simulation, {len(reports)} variant(s)"
         return build_report(reports, path, title=title, scenario_info=info)
 
@@ -239,8 +296,11 @@ def open_study(path: str | os.PathLike[str]) -> Study:
                 runs[str(run.meta.get("variant") or run.run_id)] = run
         directory = folder
         if not runs:
-            raise ScenarioError(str(folder), "holds no accord runs",
-                                expected="a run directory or a directory of runs")
+            raise ScenarioError(
+                str(folder),
+                "holds no accord runs",
+                expected="a run directory or a directory of runs",
+            )
     else:
         raise ScenarioError(str(folder), "no such run directory")
     scenario = None
@@ -269,8 +329,9 @@ def list_runs(directory: str | os.PathLike[str] = "runs") -> pd.DataFrame:
     folder = Path(directory)
     if not folder.is_dir():
         raise ScenarioError(str(folder), "no such directory of runs")
-    folders = [folder] + sorted(child for child in folder.iterdir()
-                                if child.is_dir() and (child / CATALOGUE_FILE).is_file())
+    folders = [folder] + sorted(
+        child for child in folder.iterdir() if child.is_dir() and (child / CATALOGUE_FILE).is_file()
+    )
     frames = [read_catalogue(f) for f in folders if (f / CATALOGUE_FILE).is_file()]
     frames = [frame for frame in frames if len(frame)]
     if not frames:

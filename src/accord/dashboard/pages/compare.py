@@ -16,30 +16,44 @@ from accord.dashboard.widgets import fmt, guarded, html_table, interval, message
 @module.ui
 def page_ui() -> Any:
     return ui.TagList(
-        ui.layout_columns(ui.input_select("a", "Run A", choices=[]),
-                          ui.input_select("b", "Run B", choices=[])),
-        ui.p("A − B of each outcome's mean with a 95 % bootstrap interval; 'observed' rows "
-             "are the share of futures where the outcome happens.", class_="text-muted"),
-        ui.output_ui("table"))
+        ui.layout_columns(
+            ui.input_select("a", "Run A", choices=[]), ui.input_select("b", "Run B", choices=[])
+        ),
+        ui.p(
+            "A − B of each outcome's mean with a 95 % bootstrap interval; 'observed' rows "
+            "are the share of futures where the outcome happens.",
+            class_="text-muted",
+        ),
+        ui.output_ui("table"),
+    )
 
 
 def compared(store: Store, runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """The comparison table as shown (in a worker thread)."""
     table = data.compare(store.read(runs, a), store.read(runs, b))
-    return pd.DataFrame({
-        "outcome": [data.label(o) for o in table["outcome"]],
-        "statistic": table["statistic"],
-        "A": [fmt(v) for v in table["mean_a"]],
-        "B": [fmt(v) for v in table["mean_b"]],
-        "A − B": [fmt(v) for v in table["difference"]],
-        "95 % interval": [interval(lo, hi) for lo, hi in
-                          zip(table["ci_low"], table["ci_high"], strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            "outcome": [data.label(o) for o in table["outcome"]],
+            "statistic": table["statistic"],
+            "A": [fmt(v) for v in table["mean_a"]],
+            "B": [fmt(v) for v in table["mean_b"]],
+            "A − B": [fmt(v) for v in table["difference"]],
+            "95 % interval": [
+                interval(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
+            ],
+        }
+    )
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                store: Store, selection: Selection, study: Any) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    store: Store,
+    selection: Selection,
+    study: Any,
+) -> None:
     task = Background(store)
 
     @reactive.effect
@@ -63,4 +77,5 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         def build() -> Tag:
             shown = task.call(("compare", selection.stamp(), a, b), compared, store, runs, a, b)
             return html_table(shown, "compare", numeric={"A", "B", "A − B", "95 % interval"})
+
         return guarded(build)

@@ -19,20 +19,25 @@ def page_ui() -> Any:
         ui.layout_columns(
             ui.input_select("run", "Run", choices=[]),
             ui.input_select("outcome", "Outcome", choices=[]),
-            ui.input_select("direction", "Futures where it is",
-                            choices={"<": "below", ">=": "at least"}),
+            ui.input_select(
+                "direction", "Futures where it is", choices={"<": "below", ">=": "at least"}
+            ),
             ui.input_numeric("threshold", "Threshold", value=0.5),
         ),
         ui.output_ui("message"),
         ui.layout_columns(
             ui.output_plot("plot", height="400px"),
-            ui.div(ui.input_numeric("step", "Box (step of the trajectory)", value=0, min=0),
-                   ui.output_ui("box"),
-                   ui.input_action_button("keep", "Keep this box"),
-                   ui.input_action_button("clear", "Clear kept boxes")),
-            col_widths=(7, 5)),
+            ui.div(
+                ui.input_numeric("step", "Box (step of the trajectory)", value=0, min=0),
+                ui.output_ui("box"),
+                ui.input_action_button("keep", "Keep this box"),
+                ui.input_action_button("clear", "Clear kept boxes"),
+            ),
+            col_widths=(7, 5),
+        ),
         ui.h4("Kept boxes"),
-        ui.output_ui("kept"))
+        ui.output_ui("kept"),
+    )
 
 
 def box_summary(result: Any, step: int) -> dict[str, str]:
@@ -40,24 +45,37 @@ def box_summary(result: Any, step: int) -> dict[str, str]:
     box = result.box(step)
     limits = []
     for name, row in box.restricted().iterrows():
-        limits.append(f"{name}: one of {row['kept']}" if row["kept"] else
-                      f"{name}: {fmt(row['low'])} – {fmt(row['high'])}")
-    return {"step": str(step), "coverage": fmt(box.coverage, "probability"),
-            "density": fmt(box.density, "probability"),
-            "futures in box": f"{box.n_in:,}",
-            "limits": "; ".join(limits) or "none (all futures)"}
+        limits.append(
+            f"{name}: one of {row['kept']}"
+            if row["kept"]
+            else f"{name}: {fmt(row['low'])} – {fmt(row['high'])}"
+        )
+    return {
+        "step": str(step),
+        "coverage": fmt(box.coverage, "probability"),
+        "density": fmt(box.density, "probability"),
+        "futures in box": f"{box.n_in:,}",
+        "limits": "; ".join(limits) or "none (all futures)",
+    }
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                store: Store, selection: Selection, study_runs: Any) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    store: Store,
+    selection: Selection,
+    study_runs: Any,
+) -> None:
     task = Background(store)
     kept: reactive.Value[list[dict[str, str]]] = reactive.Value([], name="kept")
 
     run_and_outcome_lists(selection, study_runs)
 
-    def discover(runs: pd.DataFrame, run_id: str, outcome: str, threshold: float,
-                 direction: str) -> Any:
+    def discover(
+        runs: pd.DataFrame, run_id: str, outcome: str, threshold: float, direction: str
+    ) -> Any:
         return data.discover(store.read(runs, run_id), outcome, threshold, direction)
 
     @reactive.calc
@@ -69,8 +87,9 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         if threshold is None:
             raise data.FormError("The threshold must be a number.")
         asked = (run_id, outcome, float(threshold), input.direction())
-        return task.call(("discover", selection.stamp(), *asked), discover,
-                         selection.listing(), *asked)
+        return task.call(
+            ("discover", selection.stamp(), *asked), discover, selection.listing(), *asked
+        )
 
     def step() -> int:
         last = len(result().trajectory) - 1
@@ -95,9 +114,11 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
             found = result()
         except data.FormError as error:
             return message(str(error))
-        return ui.p(f"{len(found.trajectory)} boxes peeled; the case holds in "
-                    f"{fmt(found.base_density, 'probability')} of all futures.",
-                    class_="text-muted")
+        return ui.p(
+            f"{len(found.trajectory)} boxes peeled; the case holds in "
+            f"{fmt(found.base_density, 'probability')} of all futures.",
+            class_="text-muted",
+        )
 
     @render.plot(alt="PRIM peeling trajectory")
     def plot() -> Any:
@@ -111,8 +132,15 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
     def box() -> Any:
         def build() -> Tag:
             summary = box_summary(result(), step())
-            return tags.dl(*[item for key, value in summary.items()
-                             for item in (tags.dt(key), tags.dd(value))], id="prim-box")
+            return tags.dl(
+                *[
+                    item
+                    for key, value in summary.items()
+                    for item in (tags.dt(key), tags.dd(value))
+                ],
+                id="prim-box",
+            )
+
         return guarded(build)
 
     @reactive.effect
@@ -122,8 +150,10 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
             summary = box_summary(result(), step())
         except data.FormError:
             return
-        summary = {"outcome": f"{input.outcome()} {input.direction()} {input.threshold()}",
-                   **summary}
+        summary = {
+            "outcome": f"{input.outcome()} {input.direction()} {input.threshold()}",
+            **summary,
+        }
         kept.set([*kept(), summary])
 
     @reactive.effect

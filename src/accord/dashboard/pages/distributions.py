@@ -18,21 +18,29 @@ def page_ui() -> Any:
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                selection: Selection, nan_means_never: Collection[str]) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    selection: Selection,
+    nan_means_never: Collection[str],
+) -> None:
     @reactive.effect
     def _choices() -> None:
         names = selection.outcomes()
         current = input.outcome()
-        ui.update_select("outcome", choices={n: data.label(n) for n in names},
-                         selected=current if current in names else (names[0] if names else None))
+        ui.update_select(
+            "outcome",
+            choices={n: data.label(n) for n in names},
+            selected=current if current in names else (names[0] if names else None),
+        )
 
     @render.plot(alt="Distribution of the chosen outcome, variants overlaid")
     def plot() -> Any:
         runs, name = selection.chosen(), input.outcome()
         if not runs or not name:
             return None
-        values = {r.variant: r.scalars[name].to_numpy(dtype=float) for r in runs
-                  if name in r.scalars}
-        return figures.distribution(values, data.label(name),
-                                    count_nan=name in nan_means_never)
+        values = {
+            r.variant: r.scalars[name].to_numpy(dtype=float) for r in runs if name in r.scalars
+        }
+        return figures.distribution(values, data.label(name), count_nan=name in nan_means_never)

@@ -30,26 +30,36 @@ def page_ui() -> Any:
         ),
         ui.output_ui("message"),
         ui.output_plot("plot", height="300px"),
-        ui.output_ui("table"))
+        ui.output_ui("table"),
+    )
 
 
 def settlements_table(table: pd.DataFrame) -> Any:
-    shown = table.assign(**{c: [f"{v:.1f}" for v in table[c]]
-                            for c in ("before", "after", "shift")})
+    shown = table.assign(
+        **{c: [f"{v:.1f}" for v in table[c]] for c in ("before", "after", "shift")}
+    )
     return html_table(shown, "settlements", numeric={"before", "after", "shift"})
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                store: Store) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    store: Store,
+) -> None:
     names_task, whatif_task = Background(store), Background(store)
 
     @reactive.effect
     def _scenarios() -> None:
         names = names_task.call(("bargaining",), data.bargaining_scenarios)
-        ui.update_select("scenario", choices=names,
-                         selected=DEFAULT_SCENARIO if DEFAULT_SCENARIO in names
-                         else (names[0] if names else None))
+        ui.update_select(
+            "scenario",
+            choices=names,
+            selected=DEFAULT_SCENARIO
+            if DEFAULT_SCENARIO in names
+            else (names[0] if names else None),
+        )
 
     @reactive.effect
     def _choices() -> None:
@@ -82,16 +92,24 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         capability = input.capability()
         if capability is None:
             raise data.FormError("Capability must be a number of at least 0.")
-        moved = {"position": float(input.position()), "salience": float(input.salience()),
-                 "capability": float(capability)}
-        return whatif_task.call(("whatif", name, actor, issue, *moved.values()),
-                                lambda: data.whatif(name, actor, issue, **moved))
+        moved = {
+            "position": float(input.position()),
+            "salience": float(input.salience()),
+            "capability": float(capability),
+        }
+        return whatif_task.call(
+            ("whatif", name, actor, issue, *moved.values()),
+            lambda: data.whatif(name, actor, issue, **moved),
+        )
 
     @output(id="message")
     @render.ui
     def message_() -> Any:
-        return explained(result, "Each model's settlement of the central scenario before "
-                                 "(hollow) and after (filled) the move.")
+        return explained(
+            result,
+            "Each model's settlement of the central scenario before "
+            "(hollow) and after (filled) the move.",
+        )
 
     @render.plot(alt="Settlement of each bargaining model before and after the move")
     def plot() -> Any:

@@ -26,30 +26,45 @@ def page_ui() -> Any:
         ui.h4("Levers' effects"),
         ui.output_ui("effects"),
         ui.h4("Which uncertainties matter"),
-        ui.layout_columns(ui.input_select("run", "Run", choices=[]),
-                          ui.input_select("outcome", "Outcome", choices=[])),
+        ui.layout_columns(
+            ui.input_select("run", "Run", choices=[]),
+            ui.input_select("outcome", "Outcome", choices=[]),
+        ),
         ui.output_ui("importance_message"),
-        ui.output_plot("importance_plot", height="420px"))
+        ui.output_plot("importance_plot", height="420px"),
+    )
 
 
 def effects_table(effects: pd.DataFrame) -> Any:
     if effects.empty:
-        return message("No lever varies within these runs: compare the variants on the "
-                       "Compare page instead.", "info")
-    shown = pd.DataFrame({
-        "variant": effects["variant"], "lever": effects["lever"],
-        "option": effects["option"].astype(str) + " vs " + effects["reference"].astype(str),
-        "outcome": [data.label(o) for o in effects["outcome"]],
-        "difference": [fmt(v) for v in effects["difference"]],
-        "95 % interval": [interval(lo, hi) for lo, hi in
-                          zip(effects["low"], effects["high"], strict=True)],
-    })
+        return message(
+            "No lever varies within these runs: compare the variants on the Compare page instead.",
+            "info",
+        )
+    shown = pd.DataFrame(
+        {
+            "variant": effects["variant"],
+            "lever": effects["lever"],
+            "option": effects["option"].astype(str) + " vs " + effects["reference"].astype(str),
+            "outcome": [data.label(o) for o in effects["outcome"]],
+            "difference": [fmt(v) for v in effects["difference"]],
+            "95 % interval": [
+                interval(lo, hi) for lo, hi in zip(effects["low"], effects["high"], strict=True)
+            ],
+        }
+    )
     return html_table(shown, "levers", numeric={"difference", "95 % interval"})
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                store: Store, selection: Selection, study_runs: Any) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    store: Store,
+    selection: Selection,
+    study_runs: Any,
+) -> None:
     effects_task, importance_task = Background(store), Background(store)
 
     run_and_outcome_lists(selection, study_runs)
@@ -59,8 +74,13 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         runs = selection.chosen()
         if not runs:
             return None
-        return guarded(lambda: effects_table(effects_task.call(
-            Store.summary_key(data.lever_effects, runs), data.lever_effects, list(runs))))
+        return guarded(
+            lambda: effects_table(
+                effects_task.call(
+                    Store.summary_key(data.lever_effects, runs), data.lever_effects, list(runs)
+                )
+            )
+        )
 
     def importance(runs: pd.DataFrame, run_id: str, outcome: str) -> pd.DataFrame:
         return data.importance(store.read(runs, run_id), outcome)
@@ -71,8 +91,9 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         if not run_id or not outcome:
             raise data.FormError("Pick a run and an outcome.")
         runs = selection.listing()
-        return importance_task.call(("importance", selection.stamp(), run_id, outcome),
-                                    importance, runs, run_id, outcome)
+        return importance_task.call(
+            ("importance", selection.stamp(), run_id, outcome), importance, runs, run_id, outcome
+        )
 
     @render.ui
     def importance_message() -> Any:
@@ -84,5 +105,6 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
 
     @render.plot(alt="Importance of the inputs for the chosen outcome")
     def importance_plot() -> Any:
-        return shown_with(importance_table,
-                          lambda table: figures.importance(table, data.label(input.outcome())))
+        return shown_with(
+            importance_table, lambda table: figures.importance(table, data.label(input.outcome()))
+        )

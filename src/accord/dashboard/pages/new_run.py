@@ -25,7 +25,8 @@ def page_ui() -> Any:
         ui.input_action_button("start", "Start the run", class_="btn-primary"),
         ui.output_ui("message"),
         ui.h4("Runs started here"),
-        ui.output_ui("jobs"))
+        ui.output_ui("jobs"),
+    )
 
 
 def jobs_table(store: Store) -> TagList:
@@ -33,15 +34,27 @@ def jobs_table(store: Store) -> TagList:
     table = data.jobs(store.root, store.queue)
     if table.empty:
         return TagList(caps, ui.p("No run started from the dashboard yet.", class_="text-muted"))
-    table = table.assign(progress=[f"{d:,} / {n:,}" for d, n in
-                                   zip(table["done"], table["experiments"], strict=True)])
-    return TagList(caps, html_table(table[["study", "scenario", "variant", "levers",
-                                           "progress", "status", "message"]], "jobs"))
+    table = table.assign(
+        progress=[
+            f"{d:,} / {n:,}" for d, n in zip(table["done"], table["experiments"], strict=True)
+        ]
+    )
+    return TagList(
+        caps,
+        html_table(
+            table[["study", "scenario", "variant", "levers", "progress", "status", "message"]],
+            "jobs",
+        ),
+    )
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                store: Store) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    store: Store,
+) -> None:
     names_task = Background(store)
     status: reactive.Value[Any] = reactive.Value(None, name="status")
 
@@ -61,10 +74,14 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         name = input.scenario()
         if not name:
             return None
-        selects = [ui.input_select(session.ns(f"lever_{lever}"), lever,
-                                   choices={"variant": "(the variant's)",
-                                            **{o: o for o in options}})
-                   for lever, options in data.lever_options(name).items()]
+        selects = [
+            ui.input_select(
+                session.ns(f"lever_{lever}"),
+                lever,
+                choices={"variant": "(the variant's)", **{o: o for o in options}},
+            )
+            for lever, options in data.lever_options(name).items()
+        ]
         return ui.layout_column_wrap(*selects, width="14em")
 
     @reactive.effect
@@ -73,13 +90,25 @@ def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's n
         name = input.scenario()
         try:
             levers = {lever: input[f"lever_{lever}"]() for lever in data.lever_options(name)}
-            study = data.start_run(store.root, name, input.variant(), input.experiments(),
-                                   levers, input.seed(), queue=store.queue)
+            study = data.start_run(
+                store.root,
+                name,
+                input.variant(),
+                input.experiments(),
+                levers,
+                input.seed(),
+                queue=store.queue,
+            )
         except data.FormError as error:
             status.set(message(str(error)))
             return
-        status.set(message(f"Started: {study}. Its progress shows below; when it is complete "
-                           "it is listed under Runs.", "success"))
+        status.set(
+            message(
+                f"Started: {study}. Its progress shows below; when it is complete "
+                "it is listed under Runs.",
+                "success",
+            )
+        )
 
     @output(id="message")
     @render.ui

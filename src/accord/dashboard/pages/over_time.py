@@ -18,8 +18,13 @@ def page_ui() -> Any:
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                selection: Selection, series: Sequence[str]) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    selection: Selection,
+    series: Sequence[str],
+) -> None:
     @reactive.effect
     def _choices() -> None:
         runs = selection.chosen()

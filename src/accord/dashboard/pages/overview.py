@@ -20,20 +20,30 @@ def page_ui() -> TagList:
         ui.h3("What the runs say"),
         ui.output_ui("sentences"),
         ui.h4("Headline outcomes"),
-        ui.p("Probabilities are shares of all futures, with a 95 % bootstrap interval below; "
-             "other rows give the median and, below it, the 5–95 % range of futures (not a "
-             "confidence interval).", class_="text-muted"),
-        ui.output_ui("table"))
+        ui.p(
+            "Probabilities are shares of all futures, with a 95 % bootstrap interval below; "
+            "other rows give the median and, below it, the 5–95 % range of futures (not a "
+            "confidence interval).",
+            class_="text-muted",
+        ),
+        ui.output_ui("table"),
+    )
 
 
 def headline_cell(row: pd.Series, variant: str) -> Tag:
-    spread = "" if math.isnan(row["low"]) else \
-        f"{fmt(row['low'], row['unit'])} – {fmt(row['high'], row['unit'])}"
+    spread = (
+        ""
+        if math.isnan(row["low"])
+        else f"{fmt(row['low'], row['unit'])} – {fmt(row['high'], row['unit'])}"
+    )
     if row["interval"] == "95 %":
         spread = f"95 % interval {spread}"
-    return tags.td(fmt(row["value"], row["unit"]),
-                   tags.span(spread, class_="range") if spread else "",
-                   class_="num", data_variant=variant)
+    return tags.td(
+        fmt(row["value"], row["unit"]),
+        tags.span(spread, class_="range") if spread else "",
+        class_="num",
+        data_variant=variant,
+    )
 
 
 def headline_table(table: pd.DataFrame, variants: list[str]) -> Tag:
@@ -45,8 +55,9 @@ def headline_table(table: pd.DataFrame, variants: list[str]) -> Tag:
         cells = []
         for variant in variants:
             match = sub[sub["variant"] == variant]
-            cells.append(tags.td("–", class_="num") if match.empty
-                         else headline_cell(match.iloc[0], variant))
+            cells.append(
+                tags.td("–", class_="num") if match.empty else headline_cell(match.iloc[0], variant)
+            )
         rows.append(tags.tr(tags.td(sub.iloc[0]["label"]), *cells, data_key=key))
     return tags.table(head, *rows, id="headline", class_="accord")
 
@@ -56,8 +67,12 @@ def html(build: Any, store: Store, runs: list[data.RunData]) -> str:
 
 
 def findings(store: Store, runs: list[data.RunData]) -> TagList:
-    return TagList(*[tags.p(tags.strong(title + ". "), text, class_="finding")
-                     for title, text in store.summary(data.sentences, runs)])
+    return TagList(
+        *[
+            tags.p(tags.strong(title + ". "), text, class_="finding")
+            for title, text in store.summary(data.sentences, runs)
+        ]
+    )
 
 
 def headline(store: Store, runs: list[data.RunData]) -> Tag:
@@ -65,8 +80,13 @@ def headline(store: Store, runs: list[data.RunData]) -> Tag:
 
 
 @module.server
-def page_server(input: Any, output: Any, session: Any,  # noqa: A002 - Shiny's names
-                store: Store, selection: Selection) -> None:
+def page_server(
+    input: Any,
+    output: Any,
+    session: Any,  # noqa: A002 - Shiny's names
+    store: Store,
+    selection: Selection,
+) -> None:
     found_task, table_task = Background(store), Background(store)
 
     def shown(task: Background, build: Any, runs: list[data.RunData]) -> ui.HTML:

@@ -106,8 +106,12 @@ class _Actors:
     salience_total: np.ndarray  # sum_k s_k, KTAB's scalar salience of an actor
 
     def take(self, rows: np.ndarray) -> _Actors:
-        return _Actors(self.salience[rows], self.capability[rows],
-                       self.salience_sq_sum[rows], self.salience_total[rows])
+        return _Actors(
+            self.salience[rows],
+            self.capability[rows],
+            self.salience_sq_sum[rows],
+            self.salience_total[rows],
+        )
 
 
 def smp(
@@ -184,8 +188,17 @@ def smp(
     Efird, Lester & Wise (2016), J. East Asian Studies 16:117-145 (the SOE scenarios).
     """
     del status_quo
-    options = SmpOptions(victory_prob, voting_rule, pce_model, state_transitions, big_r_range,
-                         big_r_adjust, third_party_commit, inter_vec_brgn, bargain_model)
+    options = SmpOptions(
+        victory_prob,
+        voting_rule,
+        pce_model,
+        state_transitions,
+        big_r_range,
+        big_r_adjust,
+        third_party_commit,
+        inter_vec_brgn,
+        bargain_model,
+    )
     if max_turns < 1:
         raise ValueError(f"max_turns must be >= 1, got {max_turns}")
     c, x, s = as_batch(capability, position, salience)
@@ -201,14 +214,23 @@ def smp(
         chunk = max(1, chunk // 4)
     seeds = np.broadcast_to(np.asarray(seed, dtype=np.uint64), (n_draws,))
     parts = [
-        _run(c[lo:lo + chunk], x[lo:lo + chunk], s[lo:lo + chunk], options, max_turns,
-             seeds[lo:lo + chunk])
+        _run(
+            c[lo : lo + chunk],
+            x[lo : lo + chunk],
+            s[lo : lo + chunk],
+            options,
+            max_turns,
+            seeds[lo : lo + chunk],
+        )
         for lo in range(0, n_draws, chunk)
     ]
     turns = max(p[0].shape[1] for p in parts)
     history = np.concatenate(
-        [np.concatenate([h, np.repeat(h[:, -1:], turns - h.shape[1], axis=1)], axis=1)
-         for h, _, _ in parts])
+        [
+            np.concatenate([h, np.repeat(h[:, -1:], turns - h.shape[1], axis=1)], axis=1)
+            for h, _, _ in parts
+        ]
+    )
     history[:, 0] = x  # the input as given (internally KTAB's x / 100)
     rounds = np.concatenate([r for _, r, _ in parts])
     forecast = np.concatenate([f for _, _, f in parts])
@@ -241,13 +263,20 @@ def _use_numba(engine: str, options: SmpOptions, work: int = NUMPY_WORK_LIMIT) -
 
 
 def _codes(options: SmpOptions) -> np.ndarray:
-    return np.array([
-        VICTORY_PROBS.index(options.victory_prob), VOTING_RULES.index(options.voting_rule),
-        PCE_MODELS.index(options.pce_model), STATE_TRANSITIONS.index(options.state_transitions),
-        BIG_R_RANGES.index(options.big_r_range), BIG_R_ADJUSTS.index(options.big_r_adjust),
-        THIRD_PARTY_COMMITS.index(options.third_party_commit),
-        INTER_VEC_BRGNS.index(options.inter_vec_brgn), BARGAIN_MODELS.index(options.bargain_model),
-    ], dtype=np.int64)
+    return np.array(
+        [
+            VICTORY_PROBS.index(options.victory_prob),
+            VOTING_RULES.index(options.voting_rule),
+            PCE_MODELS.index(options.pce_model),
+            STATE_TRANSITIONS.index(options.state_transitions),
+            BIG_R_RANGES.index(options.big_r_range),
+            BIG_R_ADJUSTS.index(options.big_r_adjust),
+            THIRD_PARTY_COMMITS.index(options.third_party_commit),
+            INTER_VEC_BRGNS.index(options.inter_vec_brgn),
+            BARGAIN_MODELS.index(options.bargain_model),
+        ],
+        dtype=np.int64,
+    )
 
 
 def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult:
@@ -264,13 +293,21 @@ def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult
     else:  # a few chunks of draws in threads (the kernel releases the GIL)
         bounds = np.linspace(0, x.shape[0], n_threads + 1).astype(int)
         with ThreadPoolExecutor(n_threads) as pool:
-            parts = list(pool.map(
-                lambda lo_hi: run_draws(x01[lo_hi[0]:lo_hi[1]], s[lo_hi[0]:lo_hi[1]],
-                                        c[lo_hi[0]:lo_hi[1]], codes, max_turns),
-                zip(bounds[:-1], bounds[1:], strict=True)))
+            parts = list(
+                pool.map(
+                    lambda lo_hi: run_draws(
+                        x01[lo_hi[0] : lo_hi[1]],
+                        s[lo_hi[0] : lo_hi[1]],
+                        c[lo_hi[0] : lo_hi[1]],
+                        codes,
+                        max_turns,
+                    ),
+                    zip(bounds[:-1], bounds[1:], strict=True),
+                )
+            )
         history, rounds, forecast = (np.concatenate([p[i] for p in parts]) for i in range(3))
     turns = int(rounds.max())
-    history = history[:, :turns + 1] * 100.0
+    history = history[:, : turns + 1] * 100.0
     history[:, 0] = x  # the input as given (internally KTAB's x / 100)
     return BargainingResult(forecast=forecast * 100.0, history=history, rounds=rounds.astype(int))
 
@@ -287,8 +324,12 @@ def _run(c, x100, s, options: SmpOptions, max_turns: int, seeds: np.ndarray):
     active = np.arange(n_draws)
     for turn in range(1, max_turns + 1):
         current = states[-1]
-        step = _turn(current[active], actors.take(active), options,
-                     None if rng is None else _UniformSource(rng, active))
+        step = _turn(
+            current[active],
+            actors.take(active),
+            options,
+            None if rng is None else _UniformSource(rng, active),
+        )
         nxt = current.copy()
         nxt[active] = step
         states.append(nxt)
@@ -321,8 +362,12 @@ class _UniformSource:
 
 def _make_actors(c: np.ndarray, s: np.ndarray) -> _Actors:
     ss = ordered_sum(s * s)
-    return _Actors(salience=s, capability=c, salience_sq_sum=np.where(ss > 0, ss, 1.0),
-                   salience_total=ordered_sum(s))
+    return _Actors(
+        salience=s,
+        capability=c,
+        salience_sq_sum=np.where(ss > 0, ss, 1.0),
+        salience_total=ordered_sum(s),
+    )
 
 
 def _state_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -342,8 +387,9 @@ class _Assessment:
 
 def _assess(x: np.ndarray, actors: _Actors, options: SmpOptions) -> _Assessment:
     diff = x[:, :, None, :] - x[:, None, :, :]
-    distance = weighted_distance(diff, actors.salience[:, :, None, :],
-                                 actors.salience_sq_sum[:, :, None])
+    distance = weighted_distance(
+        diff, actors.salience[:, :, None, :], actors.salience_sq_sum[:, :, None]
+    )
     neutral = curved_utility(distance, 0.0)
     coalition = coalition_strengths(options.voting_rule, actors.capability, neutral)
     prob = pce(options.pce_model, options.victory_prob, coalition)
@@ -352,8 +398,9 @@ def _assess(x: np.ndarray, actors: _Actors, options: SmpOptions) -> _Assessment:
     return _Assessment(distance, risk, estimate)
 
 
-def _challenge(uii, uij, uji, ujj, uni, unj, unn, uki, ukj, w_i, w_j, w_n, sal_j, third,
-               options: SmpOptions):
+def _challenge(
+    uii, uij, uji, ujj, uni, unj, unn, uki, ukj, w_i, w_j, w_n, sal_j, third, options: SmpOptions
+):
     """h's estimate of P(i beats j) and of k's expected gain from i challenging j.
 
     KTAB ``SMPState::probEduChlg``; the third-party axis ``n`` is last. ``third`` masks
@@ -412,9 +459,23 @@ def _best_challenges(a: _Assessment, actors: _Actors, options: SmpOptions):
     unn = curved_utility(d_diag[:, None, :], r)[:, :, None, :]  # [B, i, 1, n]
     w = actors.capability * actors.salience_total  # [B, n]
     third = (idx[None, :, None] != idx[None, None, :]) & (idx[:, None, None] != idx[None, None, :])
-    p_ij, gain = _challenge(uii[:, :, None], uij, uji, ujj, uni, unj, unn,
-                            uii[:, :, None], uij, w[:, :, None], w[:, None, :],
-                            w[:, None, None, :], actors.salience_total[:, None, :], third, options)
+    p_ij, gain = _challenge(
+        uii[:, :, None],
+        uij,
+        uji,
+        ujj,
+        uni,
+        unj,
+        unn,
+        uii[:, :, None],
+        uij,
+        w[:, :, None],
+        w[:, None, :],
+        w[:, None, None, :],
+        actors.salience_total[:, None, :],
+        third,
+        options,
+    )
     gain = np.where(idx[:, None] == idx[None, :], -np.inf, gain)
     target = np.argmax(gain, axis=-1)
     best = np.take_along_axis(gain, target[..., None], axis=-1)[..., 0]
@@ -446,8 +507,9 @@ def _target_view(a: _Assessment, actors: _Actors, target: np.ndarray, options: S
     w_j = np.take_along_axis(w, j, axis=-1)
     sal_j = np.take_along_axis(actors.salience_total, j, axis=-1)
     third = (nn[None, None, :] != i[..., None]) & (nn[None, None, :] != j[..., None])
-    _, gain = _challenge(uii, uij, uji, ujj, uni, unj, unn, uii, uij, w, w_j, w[:, None, :],
-                         sal_j, third, options)
+    _, gain = _challenge(
+        uii, uij, uji, ujj, uni, unj, unn, uii, uij, w, w_j, w[:, None, :], sal_j, third, options
+    )
     return gain
 
 
@@ -499,8 +561,13 @@ def _bargains(x, a: _Assessment, actors: _Actors, options: SmpOptions):
     jij = _interpolate(options.inter_vec_brgn, t_i, s_i, p_j, t_j, s_j, 1 - p_j)
     if options.bargain_model == "init_rcvr_interp":
         stack = lambda u, v: np.stack([u, v], axis=2).reshape(u.shape[0], 2 * n, *u.shape[2:])  # noqa: E731
-        return (stack(initiator, initiator), stack(target, target), stack(iij[0], jij[0]),
-                stack(iij[1], jij[1]), stack(has, has))
+        return (
+            stack(initiator, initiator),
+            stack(target, target),
+            stack(iij[0], jij[0]),
+            stack(iij[1], jij[1]),
+            stack(has, has),
+        )
     # power-weighted compromise; KTAB weighs j's view by c_i * s_j (initiator's capability)
     w_i = (actors.capability * actors.salience_total)[..., None]
     w_j = (actors.capability * actors.salience_total[b_idx, target])[..., None]
@@ -529,8 +596,9 @@ def _turn(x: np.ndarray, actors: _Actors, options: SmpOptions, uniforms) -> np.n
     after = sequential_sum(unchanged, -1, (0.0 + u_init) + u_rcvr)
     util = np.concatenate([status_quo[:, :, None], after], axis=-1) / n
     coalition = coalition_strengths(options.voting_rule, actors.capability, util)  # [B, M, M]
-    party = valid[:, None, :] & ((init[:, None, :] == idx[None, :, None])
-                                 | (rcvr[:, None, :] == idx[None, :, None]))  # [B, k, q]
+    party = valid[:, None, :] & (
+        (init[:, None, :] == idx[None, :, None]) | (rcvr[:, None, :] == idx[None, :, None])
+    )  # [B, k, q]
     options_of = np.concatenate([np.ones((n_draws, n, 1), dtype=bool), party], axis=-1)
     prob = pce(options.pce_model, options.victory_prob, coalition[:, None], options_of)
     if uniforms is None:
@@ -577,9 +645,14 @@ class WinProbabilities:
     actor_probability: np.ndarray
 
 
-def win_probabilities(x: np.ndarray, actors: _Actors | None = None,
-                      options: SmpOptions | None = None, *, capability=None,
-                      salience=None) -> WinProbabilities:
+def win_probabilities(
+    x: np.ndarray,
+    actors: _Actors | None = None,
+    options: SmpOptions | None = None,
+    *,
+    capability=None,
+    salience=None,
+) -> WinProbabilities:
     """Probability that each position of state ``x`` ([B, N, K] on [0, 1]) wins.
 
     KTAB forms the distinct positions (an actor matches the first earlier distinct

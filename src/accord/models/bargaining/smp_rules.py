@@ -149,8 +149,9 @@ def pce(
     if model == "markov_uniform":
         pv_m = np.where(pair_ok, pv, 0.0)
         tol = 1e-6
-        return _iterate(lambda p: (pv_m * (p[..., :, None] + p[..., None, :])).sum(-1) / n_valid,
-                        p, tol)
+        return _iterate(
+            lambda p: (pv_m * (p[..., :, None] + p[..., None, :])).sum(-1) / n_valid, p, tol
+        )
     if model == "markov_incentive":
         n = coalition.shape[-1]
         eye = np.eye(n, dtype=bool)
@@ -218,8 +219,9 @@ def estimated_risk(r_h: np.ndarray, r_i: np.ndarray, adjust: str) -> np.ndarray:
 
 def curved_utility(distance: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """KTAB ``SMPModel::bsUtil``: (1 - d)(1 + d R) for d <= 1, (1 - d)(1 + R) beyond."""
-    return np.where(distance <= 1, (1 - distance) * (1 + distance * risk),
-                    (1 - distance) * (1 + risk))
+    return np.where(
+        distance <= 1, (1 - distance) * (1 + distance * risk), (1 - distance) * (1 + risk)
+    )
 
 
 def weighted_distance(
@@ -237,8 +239,9 @@ def weighted_distance(
     return np.sqrt(acc / salience_sq_sum)
 
 
-def sequential_sum(values: np.ndarray, axis: int = -1, start: np.ndarray | float | None = None
-                   ) -> np.ndarray:
+def sequential_sum(
+    values: np.ndarray, axis: int = -1, start: np.ndarray | float | None = None
+) -> np.ndarray:
     """Sum along ``axis`` strictly left to right, after ``start`` if given (KTAB's loops).
 
     numpy's own sum along the contiguous axis adds pairwise, which rounds differently; a
