@@ -343,3 +343,26 @@ def test_a_bad_series_event_is_one_line(small_run, event, message):
     result = runner.invoke(app, ["ask", str(small_run), "--event", event])
     assert result.exit_code == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_rerun_over_the_cap_is_refused_with_its_estimate(small_run, tmp_path):
+    observed = tmp_path / "observed.yaml"
+    observed.write_text(OBSERVED)
+    result = runner.invoke(
+        app,
+        [
+            "update",
+            str(small_run),
+            "--observed",
+            str(observed),
+            "--out",
+            str(tmp_path / "u"),
+            "--rerun",
+            "--experiments",
+            "100000000",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "job too large: rerun of 100000000 fresh futures" in result.stderr
+    assert "--force" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["observed.yaml"]  # nothing written

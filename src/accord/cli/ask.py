@@ -135,13 +135,16 @@ def update(
     seed: Annotated[
         int | None, typer.Option(help="With --rerun: seed (default: a child of the run's seed).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --rerun: run even when over the cap.")
+    ] = False,
     output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """Keep the futures that agree with every observation (rejection) as a new run."""
     from accord.workflows.questions import update as update_run
 
-    if not rerun and (experiments is not None or seed is not None):
-        raise ScenarioError(None, "--experiments and --seed need --rerun", field="--rerun")
+    if not rerun and (experiments is not None or seed is not None or force):
+        raise ScenarioError(None, "--experiments, --seed and --force need --rerun", field="--rerun")
     summary = update_run(
         run,
         observed,
@@ -151,6 +154,8 @@ def update(
         experiments=experiments,
         seed=seed,
         progress=output_format is not Format.json,
+        force=force,
+        log=lambda line: typer.echo(line, err=True),
     )
     if output_format is Format.json:
         from accord.spec.jsonout import dumps

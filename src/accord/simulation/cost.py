@@ -78,3 +78,16 @@ def estimate_optimization(spec: Any, population: int, generations: int, futures:
         + SECONDS_PER_CANDIDATE * population * generations,
         8.0 * 4 * futures * columns + BYTES_PER_EXPERIMENT_MONTH * futures * months,
     )
+
+
+def estimate_rerun(spec: Any, experiments: int) -> Estimate:
+    """Rough time and memory of ``accord update --rerun``: ``experiments`` fresh futures of one
+    variant (the rows are given, so no lever crossing multiplies them), in one chunk."""
+    months = spec.horizon_months
+    columns = len(spec.uncertainties) + len(spec.levers) + 2
+    memory = 8.0 * 4 * experiments * columns + BYTES_PER_EXPERIMENT_MONTH * experiments * months
+    return Estimate(
+        f"rerun of {experiments} fresh futures x {months} months",
+        SECONDS_PER_EXPERIMENT_MONTH * experiments * months,
+        memory,
+    )

@@ -8,6 +8,7 @@ file or directory against the run and against the crowd forecasts the file holds
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -108,6 +109,8 @@ def update(
     experiments: int | None = None,
     seed: int | None = None,
     progress: bool = False,
+    force: bool = False,
+    log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Condition a stored run on observations by rejection; write the kept futures to ``out``
     as a run of their own, marked "as of" the observations' date. Returns a summary with the
@@ -118,8 +121,10 @@ def update(
     drawn from them with replacement, run afresh through the experiments runner (each row is
     a new experiment, so with its own randomness), and the fresh futures are conditioned on
     the observations again: the updated run has as many futures as the fresh run kept, and
-    none contradicts an observation. ``seed`` (default: derived from the parent run's seed by
-    a spawn key, never by arithmetic) seeds both the resampling and the fresh run.
+    none contradicts an observation. A rerun over the cap of :mod:`accord.spec.limits` is
+    refused unless ``force`` (``log`` gets a long one's estimate). ``seed`` (default: derived
+    from the parent run's seed by a spawn key, never by arithmetic) seeds both the resampling
+    and the fresh run.
     """
     import shutil
     import tempfile
@@ -154,6 +159,16 @@ def update(
             "the run's scenario is not shipped unchanged, so its futures cannot be run afresh",
             field="--rerun",
         )
+    if rerun:  # the estimate, the cap and --force, as for every long job (issue 18)
+        from accord.simulation.cost import estimate_rerun
+        from accord.spec.limits import ANNOUNCE_SECONDS
+        from accord.workflows.forecast import check_count
+
+        experiments = check_count(experiments or len(scalars), "experiments")
+        cost = estimate_rerun(study.scenario.simulation, experiments)
+        cost.check(force=force, field="--experiments")
+        if log is not None and cost.seconds > ANNOUNCE_SECONDS:
+            log(cost.text())
     keep = qa.condition_on(scalars, start, horizon, observations, where, series=parent.series)
     n, first_ess = len(scalars), int(keep.sum())
     target.parent.mkdir(parents=True, exist_ok=True)
