@@ -69,3 +69,21 @@ def test_triangular_sampling_has_the_right_mean() -> None:
 def test_hash_is_stable_and_content_sensitive() -> None:
     assert load_scenario("ukraine-2025").hash() == load_scenario("ukraine-2025").hash()
     assert load_scenario("ukraine-2025").hash() != load_scenario("bdm-1994-emissions").hash()
+
+
+def test_a_section_file_linked_inside_the_scenario_folder_is_read(tmp_path):
+    """Issue 18: a symbolic link to a section file in the scenario's own folder is followed
+    (one that leads out of it is refused, tests/dashboard/test_dashboard_symlinks.py)."""
+    import shutil
+    from pathlib import Path
+
+    import accord
+
+    shipped = Path(accord.__file__).parent / "scenarios" / "ukraine-2025"
+    folder = tmp_path / "s"
+    shutil.copytree(shipped, folder)
+    (folder / "parts").mkdir()
+    (folder / "burden.yaml").rename(folder / "parts" / "burden.yaml")
+    (folder / "burden.yaml").symlink_to(Path("parts") / "burden.yaml")
+    linked = accord.load(folder)
+    assert linked.burden == accord.load(shipped).burden
