@@ -225,6 +225,8 @@ def test_new_run_completes_and_appears(page, runs_root, tmp_path, screenshots):
         page.select_option("#study", study)
         page.get_by_role("tab", name="Overview").click()
         settle(page)
+        # The new study's summaries are computed in a worker thread: wait for them to show.
+        page.wait_for_selector(f'#headline td[data-variant="{variant}"]', timeout=60_000)
         assert page.locator(f'#headline td[data-variant="{variant}"]').count() > 5
 
 
