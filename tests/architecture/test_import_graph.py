@@ -46,29 +46,15 @@ def _modules() -> dict[str, Path]:
     return modules
 
 
-def _is_type_checking(node: ast.AST) -> bool:
-    """``if TYPE_CHECKING:`` -- imports for the type checker only, never run."""
-    return isinstance(node, ast.If) and ast.unparse(node.test) in {
-        "TYPE_CHECKING",
-        "typing.TYPE_CHECKING",
-    }
-
-
 def import_graph() -> dict[str, set[str]]:
     """module -> the accord modules it imports (``from p import m`` counts as m when m is a
-    module; the parent packages Python loads on the way, and imports under ``TYPE_CHECKING``,
-    are not edges)."""
+    module; the parent packages Python loads on the way are not edges). Imports under
+    ``TYPE_CHECKING`` count: a cycle for the type checker is a cycle of the design."""
     modules = _modules()
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        tree = ast.parse(path.read_text(), str(path))
-        typing_only = {
-            id(n) for block in ast.walk(tree) if _is_type_checking(block) for n in ast.walk(block)
-        }
-        for node in ast.walk(tree):
-            if id(node) in typing_only:
-                continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):

@@ -225,8 +225,8 @@ def test_the_engine_uses_the_verdict_tables_defence_model(compiled, spec) -> Non
 
     assert spec.defence_model == "chosen"
     assert compiled.defence_model == chosen_face_model()
-    if compiled.defence_model != "persistence":
-        pytest.skip("the verdict table chooses a model that reacts")
+    # The shipped verdict table chooses persistence (tests/fits/test_burden_verdict.py).
+    assert compiled.defence_model == "persistence"
     full = variant_design(spec, "us-2024-pace", 10, seed=9, method="mc").assign(
         defence_floor_pct=0.0
     )

@@ -133,11 +133,12 @@ def burden(
             )
         from accord.workflows.burden_aid_donor import with_donor_fit
 
-        return with_donor_fit(
+        aid: BurdenResult = with_donor_fit(
             run_aid(
                 spec, us_aid_stop=levers.get("us_aid_stop"), draws=draws, seed=seed, theta=theta
             )
         )
+        return aid
     known = {
         "us_cut",
         "us_spill_in_cut",
@@ -181,7 +182,8 @@ def burden(
                 field="horizon",
                 found=horizon,
             )
-        return burden_runs.label_joint_product(run_equilibrium(spec, settings))
+        labelled: BurdenResult = burden_runs.label_joint_product(run_equilibrium(spec, settings))
+        return labelled
     if theta is not None:
         raise ScenarioError(
             None,
@@ -191,7 +193,8 @@ def burden(
             found=theta,
         )
     result = run_estimated_equilibrium(spec, settings, horizon, model=model)
-    return burden_runs.with_verdict(result, spec, settings, horizon)
+    verdict: BurdenResult = burden_runs.with_verdict(result, spec, settings, horizon)
+    return verdict
 
 
 def burden_spec(scenario: str | os.PathLike[str] | Scenario | None = None) -> BurdenSpec:
@@ -644,20 +647,7 @@ def run_estimated_equilibrium(
             expected=", ".join(FRONTLINE),
             found=list(spec.frontline.allies),
         )
-    run = burden_runs.equilibrium(
-        year=settings.year or 2024,
-        us_cut=settings.us_cut,
-        us_spill_in_cut=settings.us_spill_in_cut,
-        threat_all=settings.threat_all,
-        threat_frontline=settings.threat_frontline,
-        floor_pct_gdp=settings.floor_pct_gdp,
-        leave=settings.leave,
-        draws=spec.draws if settings.draws is None else settings.draws,
-        seed=settings.seed,
-        targets=spec.targets_pct_gdp.values,
-        horizon=burden_runs.HORIZON if horizon is None else horizon,
-        model=model,
-    )
+    run = burden_runs.equilibrium_from(spec, settings, horizon, model=model)
     return BurdenResult(
         run.per_actor, run.totals, run.settings, run.provenance, run.notes, "equilibrium"
     )

@@ -11,10 +11,7 @@ Quarters, not months: monthly allocations are lumpy announcements (judgement).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from accord.workflows.burden import BurdenResult
+from typing import Any
 
 import pandas as pd
 
@@ -120,7 +117,7 @@ def theta_range(measure: str = "total") -> dict[str, float]:
     return {key: round(invert(predicted[key]), 3) for key in ("value", "low", "high")}
 
 
-def with_donor_fit(result: BurdenResult) -> BurdenResult:
+def with_donor_fit(result: Any) -> Any:
     """The aid game's result (a ``BurdenResult``) with the donor-level fit beside it:
     ``predicted_replacement_pct`` (value, low, high), ``observed_replacement_pct`` and
     ``method`` for the total measure, and both measures under ``donor_fit``."""

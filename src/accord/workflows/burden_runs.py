@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,10 +28,6 @@ from accord.fits import burden_demand as fitmod
 from accord.fits.burden_backtest import JOINT_PRODUCT_THETA
 from accord.models import burden_demand as demand
 from accord.spec.errors import ScenarioError
-
-if TYPE_CHECKING:
-    from accord.workflows.burden import BurdenResult
-
 from accord.workflows.burden_tables import QUANTILES, ally_groups, ally_table, group_totals
 
 #: The aid game's publicness range of the shipped scenario (aid.theta), for the calibrated
@@ -478,7 +474,7 @@ def _lever_words(settings: Any) -> str:
     return " and ".join(words)
 
 
-def label_joint_product(result: BurdenResult) -> BurdenResult:
+def label_joint_product(result: Any) -> Any:
     """The calibrated game's result labelled with its own backtest score (an alternative:
     the verdict table does not choose it)."""
     import dataclasses
@@ -501,9 +497,28 @@ def label_joint_product(result: BurdenResult) -> BurdenResult:
     )
 
 
-def with_verdict(
-    result: BurdenResult, spec: Any, settings: Any, horizon: int | None
-) -> BurdenResult:
+def equilibrium_from(
+    spec: Any, settings: Any, horizon: int | None, model: str = "estimated"
+) -> RunResult:
+    """:func:`equilibrium` with the levers of ``settings`` (a ``workflows.burden.Settings``)
+    and the draws and targets of the scenario's burden ``spec``."""
+    return equilibrium(
+        year=settings.year or 2024,
+        us_cut=settings.us_cut,
+        us_spill_in_cut=settings.us_spill_in_cut,
+        threat_all=settings.threat_all,
+        threat_frontline=settings.threat_frontline,
+        floor_pct_gdp=settings.floor_pct_gdp,
+        leave=settings.leave,
+        draws=spec.draws if settings.draws is None else settings.draws,
+        seed=settings.seed,
+        targets=spec.targets_pct_gdp.values,
+        horizon=HORIZON if horizon is None else horizon,
+        model=model,
+    )
+
+
+def with_verdict(result: Any, spec: Any, settings: Any, horizon: int | None) -> Any:
     """The equilibrium result (a ``BurdenResult``) with the verdict beside it: the model
     used and why (the shipped verdict table), its backtest score, the estimated model's
     answer as the labelled alternative and the "what the data can tell" sentence."""
@@ -514,19 +529,7 @@ def with_verdict(
     used = result.settings["model"]
     estimated = result.totals
     if used != "estimated":
-        estimated = equilibrium(
-            year=settings.year or 2024,
-            us_cut=settings.us_cut,
-            us_spill_in_cut=settings.us_spill_in_cut,
-            threat_all=settings.threat_all,
-            threat_frontline=settings.threat_frontline,
-            floor_pct_gdp=settings.floor_pct_gdp,
-            leave=settings.leave,
-            draws=spec.draws if settings.draws is None else settings.draws,
-            seed=settings.seed,
-            targets=spec.targets_pct_gdp.values,
-            horizon=HORIZON if horizon is None else horizon,
-        ).totals
+        estimated = equilibrium_from(spec, settings, horizon).totals
     europe = estimated.set_index("group").loc["European allies"]
     sentence = what_data_tell(estimated, used, _lever_words(settings))
     summary = {

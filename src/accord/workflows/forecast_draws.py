@@ -18,6 +18,7 @@ reader sees how much the number depends on when bargaining ends.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,8 @@ from accord.spec.limits import Estimate
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 ROUND_MODELS = ("eum", "smp")
 #: Every bargaining model (the one list lives in accord.models.bargaining).
@@ -248,11 +250,9 @@ class Forecast:
 
         return pd.DataFrame(self.rows())
 
-    def figure(self) -> MplFigure:
+    def figure(self) -> Figure:
         """The forecast figure, a ``matplotlib.figure.Figure`` made without pyplot (a
         notebook's backend is left alone); save it with ``accord.safeio.save_figure``."""
-        from accord.workflows.forecast_figure import forecast_figure
-
         return forecast_figure(self)
 
     def to_dict(self) -> dict[str, Any]:
@@ -484,3 +484,76 @@ def round_statistics(
     total = weight.sum(axis=0)
     mean = (history * weight).sum(axis=1) / np.where(total > 0, total, 1.0)
     return median, mean
+
+
+# ------------------------------------------------------------------------------- figure
+# (here, not in a module of its own: a figure module would import Forecast, a cycle)
+
+
+def forecast_figure(forecast: Forecast) -> Figure:
+    """A matplotlib Figure (no pyplot, the backend untouched): one row per issue; left the
+    forecast distribution of each model, right (when a round-based model ran) every actor's
+    position over rounds."""
+    from matplotlib.figure import Figure
+
+    scenario = forecast.scenario
+    round_models = [m for m, r in forecast.models.items() if r.history is not None]
+    issues = scenario.issues
+    columns = 1 + len(round_models)
+    fig = Figure(figsize=(6 + 5 * len(round_models), 1.0 + 2.4 * len(issues)))
+    axes = fig.subplots(len(issues), columns, squeeze=False)
+    names = list(forecast.models)
+    for k, issue in enumerate(issues):
+        ax = axes[k, 0]
+        data = [forecast.models[m].draws[:, k] for m in names]
+        if forecast.n_draws > 1:
+            ax.boxplot(data, orientation="horizontal", whis=(5, 95), showfliers=False)
+        ax.scatter(
+            [forecast.models[m].central[k] for m in names],
+            range(1, len(names) + 1),
+            marker="D",
+            color="black",
+            zorder=3,
+            label="central scenario",
+        )
+        ax.set_yticks(range(1, len(names) + 1), names)
+        ax.set_xlim(issue.scale_min, issue.scale_max)
+        ax.set_title(f"{issue.name}", fontsize=10)
+        label = (
+            f"{issue.scale_min:g} = {issue.low_means}; "
+            f"{issue.scale_max:g} = {issue.high_means} ({issue.unit})"
+        )
+        ax.set_xlabel(textwrap.fill(label, 90), fontsize=7)
+        if k == 0:
+            ax.legend(fontsize=7, loc="best")
+        for j, model in enumerate(round_models, start=1):
+            _plot_rounds(axes[k, j], forecast, model, k)
+    title = f"{scenario.scenario.title}: settlement forecast"
+    if forecast.n_draws > 1:
+        title += f" ({forecast.n_draws} draws, boxes 25-75 %, whiskers 5-95 %)"
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _plot_rounds(ax: Axes, forecast: Forecast, model: str, k: int) -> None:
+    result = forecast.models[model]
+    assert result.history is not None and result.median is not None and result.mean is not None
+    last = result.history.shape[0] - 1
+    if result.stopping_round is not None:
+        last = int(result.stopping_round[k])  # later rounds only repeat the stopping state
+    rounds = range(last + 1)
+    for n, actor in enumerate(forecast.scenario.actor_ids):
+        ax.plot(rounds, result.history[: last + 1, n, k], lw=0.8, alpha=0.6)
+        if forecast.scenario.actors and len(forecast.scenario.actors) <= 16:
+            ax.annotate(actor, (rounds[-1], result.history[last, n, k]), fontsize=6)
+    ax.plot(rounds, result.median[: last + 1, k], color="black", lw=2, label="weighted median")
+    ax.plot(rounds, result.mean[: last + 1, k], color="black", lw=2, ls="--", label="weighted mean")
+    if result.stopped_because is not None:
+        ax.axvline(last, color="grey", lw=1, ls=":", label=f"stops: {result.stopped_because[k]}")
+    issue = forecast.scenario.issues[k]
+    ax.set_ylim(issue.scale_min, issue.scale_max)
+    step = "turn" if model == "smp" else "round"  # KTAB counts turns
+    ax.set_xlabel(step)
+    ax.set_title(f"{model.upper()}: positions over {step}s", fontsize=10)
+    ax.legend(fontsize=7, loc="best")
