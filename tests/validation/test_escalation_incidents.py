@@ -20,6 +20,7 @@ from accord.fits.escalation import (
     incidents_check,
     load_incidents,
     predictive_interval,
+    predictive_interval_sum,
 )
 from accord.spec.errors import ScenarioError
 
@@ -84,6 +85,29 @@ def test_predictive_interval_matches_the_pmf_recurrence(events, fitted, ahead):
     assert predictive_interval(events, fitted, ahead) == _nb_interval_by_recurrence(
         events, fitted, ahead
     )
+
+
+@pytest.mark.parametrize("events, fitted, ahead", [(0, 1.0, 1.0), (9, 22.0, 11.0)])
+def test_a_sum_of_one_part_is_the_negative_binomial(events, fitted, ahead):
+    assert predictive_interval_sum([(events, fitted, ahead)]) == predictive_interval(
+        events, fitted, ahead
+    )
+
+
+def test_a_sum_of_parts_with_one_p_is_the_negative_binomial_of_the_summed_shape():
+    # NB(r1, p) + NB(r2, p) = NB(r1 + r2, p); r = k + 1/2, so r1 + r2 = (k1 + k2 + 1/2) + 1/2.
+    parts = [(3, 22.0, 7.0), (6, 22.0, 7.0)]
+    assert predictive_interval_sum(parts) == _nb_interval_by_recurrence(9.5, 22.0, 7.0)
+
+
+def test_the_war_variant_uses_the_2014_rate_in_the_war_years(tmp_path):
+    table = disputes()
+    result = incidents_check(table, load_incidents(_write(tmp_path, GOOD)))
+    war = result["with_war_multiplier"]
+    k = int(table[table["year"].isin(ERAS["post_cold_war"])]["use_of_force"].sum())
+    k14 = int(table[table["year"] == 2014]["use_of_force"].sum())
+    assert war["war_years"] == [2022, 2023, 2024, 2025]
+    assert war["predictive_95"] == list(predictive_interval_sum([(k, 22, 7), (k14, 1, 4)]))
 
 
 def test_check_uses_only_mid_years_before_2015_and_counts_disputes(tmp_path):

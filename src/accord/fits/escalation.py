@@ -288,6 +288,34 @@ def predictive_interval(
     return int(low), int(high)
 
 
+#: The years of 2015-2025 at war in the engine's sense (the full-scale war from 2022), in
+#: which the engine multiplies the base rate by the 2014 ratio: base x ratio is the 2014 rate.
+WAR_YEARS_2015_2025 = (2022, 2023, 2024, 2025)
+WAR_ERA = "war_in_ukraine_2014"
+
+
+def predictive_interval_sum(
+    parts: list[tuple[float, float, float]], level: float = PREDICTIVE_LEVEL
+) -> tuple[int, int]:
+    """Equal-tailed interval of a sum of independent negative-binomial predictive counts.
+
+    Each part is ``(events, years_fitted, years_ahead)`` as in :func:`predictive_interval`;
+    the pmf of the sum is the exact convolution of the parts' pmfs (each cut where its upper
+    tail is below 1e-12).
+    """
+    from scipy.stats import nbinom
+
+    tail = (1.0 - level) / 2.0
+    total = np.ones(1)
+    for events, fitted, ahead in parts:
+        shape, p = events + JEFFREYS[0], fitted / (fitted + ahead)
+        top = int(nbinom.isf(1e-12, shape, p)) + 1
+        total = np.convolve(total, nbinom.pmf(np.arange(top + 1), shape, p))
+    cdf = np.cumsum(total)
+    low, high = np.searchsorted(cdf, [tail, 1.0 - tail - 1e-12])
+    return int(low), int(high)
+
+
 def incidents_check(
     table=None, incidents=None, level: str = "use_of_force", era: str = "post_cold_war"
 ) -> dict[str, object]:
@@ -314,6 +342,13 @@ def incidents_check(
     rows = incidents[incidents[level]]
     by_year = {int(y): int(n) for y, n in rows.groupby("year").size().items()}
     verdict = "below" if observed < low else "above" if observed > high else "inside"
+    # The engine's own rates: the base rate in peace years, the 2014 rate in war years.
+    k_war, t_war = int(table[table["year"].isin(ERAS[WAR_ERA])][level].sum()), len(ERAS[WAR_ERA])
+    n_war = float(len(WAR_YEARS_2015_2025))
+    war_low, war_high = predictive_interval_sum(
+        [(k, t_train, t_test - n_war), (k_war, float(t_war), n_war)]
+    )
+    war_verdict = "below" if observed < war_low else "above" if observed > war_high else "inside"
     return {
         "level": level,
         "counts": CHECK_LEVELS[level],
@@ -329,18 +364,27 @@ def incidents_check(
         "observed_below_interval": observed < low,
         "observed_above_interval": observed > high,
         "verdict": verdict,
+        "with_war_multiplier": {
+            "war_years": list(WAR_YEARS_2015_2025),
+            "war_rate_from": f"MID {min(ERAS[WAR_ERA])} ({k_war} in {t_war} year)",
+            "predictive_95": [war_low, war_high],
+            "verdict": war_verdict,
+        },
     }
 
 
 def check_line(check: dict) -> str:
     """One printed line of the 2015-2025 check."""
     low, high = check["predictive_95"]
+    war = check["with_war_multiplier"]
     return (
         f"{check['observed_disputes_at_least']} sourced disputes "
         f"({check['observed_incidents_at_least']} incidents) of {check['counts']} in "
         f"{check['test']}, against {low}-{high} (95 % {check['predictive']} predictive "
         f"from {check['train_events']} in {check['train_years']} years, {check['train']}): "
-        f"{check['verdict']}"
+        f"{check['verdict']}; with the engine's war multiplier in "
+        f"{war['war_years'][0]}-{war['war_years'][-1]}: {war['predictive_95'][0]}-"
+        f"{war['predictive_95'][1]}, {war['verdict']}"
     )
 
 
