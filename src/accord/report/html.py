@@ -27,6 +27,7 @@ from accord.analysis.formatting import fmt
 from accord.analysis.summary import (
     fan_bands_many,
     headline_table,
+    is_binary,
     outcome_label,
     terms_columns,
 )
@@ -205,7 +206,7 @@ def build_report(
         "headline": _headline_section(scalars),
         "war_end": _war_end_section(runs, scalars, ctx),
         "distributions": _distribution_section(scalars, ctx),
-        "fans": _fan_section(runs, ctx),
+        "fans": _fan_section(runs, ctx, info.get("start")),
         "comparison": _comparison_section(scalars, paired),
         "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
         "importance": _importance_section(scalars, inputs, seed, ctx),
@@ -493,7 +494,7 @@ def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> li
     return items
 
 
-def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
+def _fan_section(runs: Sequence[ReportRun], ctx: _Context, start: Any = None) -> list[dict]:
     from accord.report import figures
 
     bands_by_run = {
@@ -507,11 +508,11 @@ def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
         if not bands:
             ctx.skipped.append(f"Fan chart of {name}: series not in the results.")
             continue
-        binary = all(_is_binary(run.series[name]) for run in runs if name in run.series)
+        binary = all(is_binary(run.series[name]) for run in runs if name in run.series)
         if binary:
-            data = figures.share_figure({v: b["mean"] for v, b in bands.items()}, name)
+            data = figures.share_figure({v: b["mean"] for v, b in bands.items()}, name, start)
         else:
-            data = figures.fan_chart_figure(bands, name)
+            data = figures.fan_chart_figure(bands, name, start)
         label, unit = _label(name)
         items.append(
             {
@@ -523,12 +524,6 @@ def _fan_section(runs: Sequence[ReportRun], ctx: _Context) -> list[dict]:
             }
         )
     return items
-
-
-def _is_binary(column: pd.Series) -> bool:
-    values = column.to_numpy(dtype=float)
-    values = values[~np.isnan(values)]
-    return bool(values.size) and bool(np.all((values == 0.0) | (values == 1.0)))
 
 
 def _key_outcomes(table: pd.DataFrame) -> list[str]:
