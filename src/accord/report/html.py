@@ -58,6 +58,9 @@ IMPORTANCE_OUTCOMES = [
 #: PRIM box shown: the densest with at least this coverage and at most this many restrictions.
 PRIM_MIN_COVERAGE = 0.5
 PRIM_MAX_RESTRICTED = 3
+#: Bootstrap replicates of the box's stability check (judgement: enough to tell a restriction
+#: found every time from one found half the time; each is a PRIM fit, about a second at 20,000).
+PRIM_REPLICATES = 20
 #: Minimum experiments for PRIM and feature importance.
 MIN_EXPERIMENTS_DISCOVERY = 200
 NON_INPUT_COLUMNS = {"experiment", "variant", "seed"}
@@ -210,7 +213,7 @@ def build_report(
         "comparison": _comparison_section(scalars, paired),
         "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
         "importance": _importance_section(scalars, inputs, seed, ctx),
-        "prim": _prim_section(scalars, inputs, ctx),
+        "prim": _prim_section(scalars, inputs, ctx, _input_labels(info)),
     }
     context["summary"] = _summary_section(
         scalars, context["levers"]["effects"], n_boot, seed, paired
@@ -702,12 +705,62 @@ def _importance_section(
     return items
 
 
-def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context) -> list[dict]:
+def _input_labels(info: dict) -> dict[str, str]:
+    """Each declared input's description (its name where it has none), for figures."""
+    return {
+        str(item["name"]): str(item.get("description") or item["name"])
+        for item in [*info.get("uncertainties", []), *info.get("levers", [])]
+        if isinstance(item, dict) and "name" in item
+    }
+
+
+def _box_checks(
+    result: Any, inputs: pd.DataFrame, y: np.ndarray, box: Any, labels: dict, variant: str, ctx: Any
+) -> dict[str, Any]:
+    """Quasi-p values, bootstrap stability and the CART cross-check of the chosen (peeled) box,
+    and the box-limits figure (issue 25, point 4)."""
+    from accord.analysis.discovery import box_limits_figure, check_box
+    from accord.report import figures
+
+    checks = check_box(
+        result,
+        inputs,
+        y,
+        box.step,
+        replicates=PRIM_REPLICATES,
+        max_restricted=PRIM_MAX_RESTRICTED,
+        labels=labels,
+    )
+    rows = [
+        {
+            "input": labels.get(row.input, row.input),
+            "box": row.box,
+            "quasi_p": "" if math.isnan(row.quasi_p) else f"{row.quasi_p:.2g}",
+            "stability": fmt(row.share_restricted, "probability"),
+            "cart": row.cart,
+        }
+        for row in checks.table.itertuples()
+    ]
+    quasi_p = checks.table.set_index("input")["quasi_p"].dropna()
+    figure = box_limits_figure(box, inputs, labels=labels, quasi_p=quasi_p)
+    return {
+        "checks": rows,
+        "check_warnings": list(checks.warnings),
+        "replicates": checks.replicates,
+        "cart_density": fmt(checks.cart_density, "probability"),
+        "cart_coverage": fmt(checks.cart_coverage, "probability"),
+        "limits_src": ctx.figure(f"prim_limits_{variant}", figures.to_png(figure)),
+    }
+
+
+def _prim_section(
+    scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context, labels: dict[str, str]
+) -> list[dict]:
     from accord.analysis.discovery import prim
     from accord.report import figures
 
     target = "peace_holds_5y"
-    items = []
+    items: list[dict[str, Any]] = []
     for variant, table in scalars.items():
         columns = [c for c in inputs[variant][0] + inputs[variant][1] if table[c].nunique() > 1]
         if target not in table or not columns:
@@ -737,8 +790,12 @@ def _prim_section(scalars: dict[str, pd.DataFrame], inputs: dict, ctx: _Context)
         data = figures.prim_trajectory_figure(
             result.trajectory, box.step, "peace_holds_5y", pasted=(box.coverage, box.density)
         )
+        checks: dict[str, Any] = {}
+        if not items:  # the reference variant only: the bootstrap refits PRIM many times
+            checks = _box_checks(result, table[columns], y, peeled, labels, variant, ctx)
         items.append(
             {
+                **checks,
                 "variant": variant,
                 "base_density": fmt(result.base_density, "probability"),
                 "coverage": fmt(box.coverage, "probability"),
