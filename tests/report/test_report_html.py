@@ -131,7 +131,9 @@ def test_missing_outcomes_are_skipped_and_said(tmp_path):
         "support_europe",
     ]:
         assert missing in skipped
-    assert "fewer than 200 experiments" in skipped
+    from accord.analysis.gsa import MIN_EXPERIMENTS
+
+    assert f"fewer than {MIN_EXPERIMENTS} experiments with a value" in skipped
     assert "Only one variant" in html
     # headline by hand: ceasefires in month indices 6 and 12 (13th month) of 4 futures
     headline = html[html.index('<section id="headline">') : html.index('<section id="distri')]

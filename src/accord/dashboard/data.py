@@ -347,14 +347,30 @@ def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True)
 
 
-def importance(run: RunData, outcome: str) -> pd.DataFrame:
-    """Importance of each varying input for ``outcome`` (extra trees or regression)."""
-    from accord.analysis.sensitivity import feature_importance
+def sensitivity(run: RunData, outcome: str) -> list[dict[str, Any]]:
+    """First-order indices of each numeric uncertainty for ``outcome`` with their intervals:
+    RBD-FAST on the stored experiments, as the report's section (accord.analysis.gsa)."""
+    from accord.analysis.gsa import sensitivity_table
 
-    columns = [c for c in run.uncertainties + run.levers if run.scalars[c].nunique() > 1]
-    if outcome not in run.scalars or not columns:
-        raise FormError("No varying input or no such outcome in this run.")
-    return feature_importance(run.scalars[columns], run.scalars[outcome], seed=0)
+    if outcome not in run.scalars:
+        raise FormError("This run has no such outcome.")
+    try:
+        (result,) = sensitivity_table(
+            run.scalars,
+            run.scalars[outcome],
+            uncertainties=run.uncertainties,
+            levers=run.levers,
+            method="rbd-fast",
+            labels=input_labels(run),
+            n_boot=SENSITIVITY_REPLICATES,
+        )
+    except ValueError as error:  # no numeric input varies, too few values, constant outcome
+        raise FormError(f"No sensitivity for this outcome: {error}.") from None
+    return list(result["indices"])
+
+
+#: As the report's (accord.report.html.SENSITIVITY_REPLICATES).
+SENSITIVITY_REPLICATES = 30
 
 
 def compare(a: RunData, b: RunData, *, n_boot: int = 1000) -> pd.DataFrame:

@@ -79,15 +79,6 @@ def fan(bands: Mapping[str, pd.DataFrame], title: str, start: Any = None, *, bin
     return figure
 
 
-def importance(table: pd.DataFrame, title: str, top: int = 15):
-    """Horizontal bars of the most important inputs."""
-    figure, axes = _figure(height=4.5)
-    shown = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
-    axes.barh(shown["input"].astype(str), shown["importance"], color=COLOURS[0])
-    axes.set_xlabel(f"importance for {title}")
-    return figure
-
-
 def trajectory(frame: pd.DataFrame, chosen: int | None, kept: list[int]):
     """PRIM peeling trajectory: coverage against density, one point per box."""
     figure, axes = _figure(width=7.0, height=4.5)

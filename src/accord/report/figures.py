@@ -208,6 +208,25 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     return to_png(figure)
 
 
+def ranked_indices(indices: list[dict], outcome: str, *, key: str = "S1", top: int = 15) -> Figure:
+    """The ranked chart of a sensitivity analysis: the ``top`` inputs by ``key`` (an entry of
+    :func:`accord.analysis.gsa.sensitivity_table`'s ``indices``), each labelled by its
+    description, with its 95 % interval (``key_conf`` half-width) as an error bar."""
+    shown = sorted(indices, key=lambda e: -e[key] if np.isfinite(e[key]) else np.inf)[:top]
+    figure, (ax,) = _new_figure(8.0, 1.2 + 0.34 * max(1, len(shown)))
+    values = np.array([e[key] for e in shown], dtype=float)
+    errors = np.array([e.get(f"{key}_conf", np.nan) for e in shown], dtype=float)
+    ypos = np.arange(len(shown))
+    ax.barh(ypos, values, xerr=np.nan_to_num(errors), color=colour(0), capsize=3)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels([textwrap.shorten(str(e["label"]), 60) for e in shown], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0.0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(f"{key}: first-order index with its 95 % interval")
+    ax.set_title(f"Which uncertainties drive {_axis_label(outcome)}", fontsize=10)
+    return figure
+
+
 def importance_figure(
     importance_by_variant: Mapping[str, pd.DataFrame], outcome: str, *, top: int = 12
 ) -> bytes:
