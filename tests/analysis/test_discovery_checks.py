@@ -121,3 +121,31 @@ def test_box_limits_figure_labels_restrictions_with_units(tmp_path) -> None:
     assert len(fig.axes[0].patches) == 2 * len(result.box(step).restricted())
     fig.savefig(tmp_path / "box.png")
     assert (tmp_path / "box.png").stat().st_size > 0
+
+
+def test_check_box_confirms_a_planted_box_and_flags_a_chance_one() -> None:
+    from accord.analysis.discovery import check_box
+
+    inputs, y = planted(n=1500)
+    result = prim(inputs, y, alpha=0.05)
+    step = len(result.trajectory) - 1
+    checks = check_box(result, inputs, y, step, replicates=8)
+    table = checks.table.set_index("input")
+    assert set(table.index[table["box"] != "not restricted"]) == set(
+        result.box(step).restricted().index
+    )
+    planted_rows = table.loc[["u0", "u1"]]
+    assert (planted_rows["quasi_p"] < 1e-6).all()
+    assert (planted_rows["share_restricted"] == 1.0).all()
+    # The tree finds the same cuts: u0 above 0.6, u1 below 0.5 (its leaf may cut more).
+    u0, u1 = table.loc["u0", "cart"], table.loc["u1", "cart"]
+    assert float(u0.replace("at least ", "").split(" to ")[0]) == pytest.approx(0.6, abs=0.03)
+    assert float(u1.replace("at most ", "").split(" to ")[-1]) == pytest.approx(0.5, abs=0.03)
+    assert not [w for w in checks.warnings if w.startswith(("u0", "u1"))]
+
+    rng = np.random.default_rng(5)
+    noise = rng.uniform(size=len(inputs)) < 0.3  # y unrelated to every input
+    fit = prim(inputs, noise.astype(float), alpha=0.05)
+    step = int(fit.trajectory["density"].idxmax())
+    noisy = check_box(fit, inputs, noise.astype(float), step, replicates=8)
+    assert noisy.warnings, "a box peeled on noise must carry a warning"

@@ -118,6 +118,11 @@ def test_scenario_discovery_boxes(page, dashboard_url, screenshots):
     figure_drawn(page, "discovery-plot")
     box = page.locator("#prim-box").inner_text()
     assert "coverage" in box and "density" in box and "limits" in box
+    # The box's checks (issue 25): quasi-p, bootstrap stability and CART, and its limits.
+    page.locator("#box-checks").wait_for(timeout=120_000)
+    checks = page.locator("#box-checks").inner_text()
+    assert "quasi-p" in checks and "resamples" in checks and "CART" in checks
+    figure_drawn(page, "discovery-limits")
     page.get_by_role("button", name="Keep this box").click()
     settle(page)
     page.fill("#discovery-step", "1")

@@ -131,7 +131,9 @@ def test_missing_outcomes_are_skipped_and_said(tmp_path):
         "support_europe",
     ]:
         assert missing in skipped
-    assert "fewer than 200 experiments" in skipped
+    from accord.analysis.gsa import MIN_EXPERIMENTS
+
+    assert f"fewer than {MIN_EXPERIMENTS} experiments with a value" in skipped
     assert "Only one variant" in html
     # headline by hand: ceasefires in month indices 6 and 12 (13th month) of 4 futures
     headline = html[html.index('<section id="headline">') : html.index('<section id="distri')]
@@ -268,3 +270,15 @@ def test_the_report_creates_no_folder_and_refuses_a_fifo(tmp_path) -> None:
         build_report([tiny_run()], fifo, title="t", scenario_info={}, n_boot=10)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+@pytest.mark.slow
+def test_discovery_shows_the_checks_of_its_box(full_report):
+    path, html, out_dir = full_report
+    discovery = html[html.index('id="discovery"') : html.index('id="skipped"')]
+    assert "Is the box a finding?" in discovery
+    assert "Quasi-p" in discovery and "CART" in discovery
+    assert (out_dir / "figures" / "prim_limits_baseline.png").read_bytes()[:8] == PNG_SIGNATURE
+    assert "prim_limits_backseat-driver" not in "".join(
+        p.name for p in (out_dir / "figures").iterdir()
+    )

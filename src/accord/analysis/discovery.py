@@ -632,18 +632,18 @@ def box_limits_figure(
     range (colour) on a common 0-1 scale, labelled with the input's name or ``labels[name]``
     (description and unit), the limits in the input's units, and the quasi-p value if given.
     Non-numeric inputs show the kept options. Returns a matplotlib Figure."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     restricted = box.restricted()
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 * max(len(restricted), 1) + 1.2))
+    # A bare Figure, not pyplot: no global backend or figure registry (the dashboard's threads).
+    fig = Figure(figsize=(7.5, 0.6 * max(len(restricted), 1) + 1.2))
+    ax = fig.subplots()
     for row, (name, limit) in enumerate(restricted.iterrows()):
         label = (labels or {}).get(str(name), str(name))
         ax.barh(row, 1.0, color="0.85", height=0.5)
         col = inputs[name]
-        if limit["low"] is None or not pd.api.types.is_numeric_dtype(col):
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        if limit["low"] is None or pd.isna(limit["low"]) or not numeric:
             text = f"kept: {limit['kept']}"
             ax.barh(row, 1.0, color="tab:blue", height=0.25)
         else:
@@ -665,3 +665,113 @@ def box_limits_figure(
     )
     fig.subplots_adjust(left=0.35, right=0.62)
     return fig
+
+
+@dataclass(frozen=True)
+class BoxChecks:
+    """The checks of one PRIM box (:func:`check_box`), as the report and the dashboard show them.
+
+    ``table`` has one row per input the box restricts: ``input``, ``box`` (its limits as text),
+    ``quasi_p``, ``share_restricted`` (bootstrap replicates whose box restricts it) and ``cart``
+    (the CART leaf's limits on it, or "not used"). ``cart`` also lists the inputs only the tree
+    uses (``box`` "not restricted"). ``warnings`` are the minimum-sample warnings and a line per
+    restriction that looks like chance (quasi-p above :data:`CHANCE_P` or found in fewer than
+    :data:`STABLE_SHARE` of the replicates)."""
+
+    table: pd.DataFrame
+    warnings: tuple[str, ...]
+    replicates: int
+    cart_coverage: float
+    cart_density: float
+
+
+#: A restriction whose quasi-p value is above this is reported as possibly chance (the 5 %
+#: level of Bryant & Lempert 2010's illustration; judgement, as theirs).
+CHANCE_P = 0.05
+#: A restriction found in fewer than this share of bootstrap replicates is reported as unstable
+#: (judgement: half the replicates, a coin's chance).
+STABLE_SHARE = 0.5
+
+
+def _limit_text(low: Any, high: Any, kept: Any) -> str:
+    if kept:
+        return f"one of {kept}"
+    low_text = "" if low is None or pd.isna(low) else f"{low:.3g}"
+    high_text = "" if high is None or pd.isna(high) else f"{high:.3g}"
+    if low_text and high_text:
+        return f"{low_text} to {high_text}"
+    return f"at least {low_text}" if low_text else f"at most {high_text}"
+
+
+def check_box(
+    result: PrimResult,
+    inputs: pd.DataFrame,
+    y: np.ndarray | pd.Series,
+    step: int,
+    *,
+    replicates: int = 20,
+    seed: int = 0,
+    max_restricted: int | None = None,
+    labels: dict[str, str] | None = None,
+) -> BoxChecks:
+    """Quasi-p values, bootstrap stability and the CART cross-check of box ``step`` of
+    ``result`` (PRIM on ``inputs`` and ``y``), with the warnings an analyst must see.
+
+    The bootstrap chooses each replicate's box with the same rule the box was chosen by
+    (coverage at least the box's own, at most ``max_restricted`` restrictions). The warnings
+    name each input by ``labels[name]`` where given."""
+    box = result.box(step)
+    quasi_p = quasi_p_values(result, step)
+    stability = bootstrap_stability(
+        inputs,
+        y,
+        replicates=replicates,
+        seed=seed,
+        min_coverage=min(box.coverage, 1.0),
+        max_restricted=max_restricted,
+    )
+    leaf = cart_box(inputs, y, seed=seed)
+    tree = leaf["limits"]
+    rows = []
+    notes = list(result.warnings)
+    for name, limit in box.restricted().iterrows():
+        in_tree = name in tree.index
+        share = float(stability.loc[name, "share_restricted"])
+        p = float(quasi_p.get(name, float("nan")))
+        rows.append(
+            {
+                "input": str(name),
+                "box": _limit_text(limit["low"], limit["high"], limit["kept"]),
+                "quasi_p": p,
+                "share_restricted": share,
+                "cart": _limit_text(*tree.loc[name, ["low", "high", "kept"]])
+                if in_tree
+                else "not used",
+            }
+        )
+        said = (labels or {}).get(str(name), str(name))
+        if p > CHANCE_P:
+            notes.append(f"{said}: quasi-p {p:.2g} > {CHANCE_P}: the restriction may be chance")
+        if share < STABLE_SHARE:
+            notes.append(
+                f"{said}: restricted in only {share:.0%} of {replicates} bootstrap replicates"
+            )
+    for name in tree.index.difference(box.restricted().index):
+        limit = tree.loc[name]
+        rows.append(
+            {
+                "input": str(name),
+                "box": "not restricted",
+                "quasi_p": float("nan"),
+                "share_restricted": float(stability.loc[name, "share_restricted"]),
+                "cart": _limit_text(limit["low"], limit["high"], limit["kept"]),
+            }
+        )
+    columns = ["input", "box", "quasi_p", "share_restricted", "cart"]
+    return BoxChecks(
+        table=pd.DataFrame(rows, columns=columns),
+        warnings=tuple(notes),
+        replicates=replicates,
+        cart_coverage=float(leaf["coverage"]),
+        cart_density=float(leaf["density"]),
+    )

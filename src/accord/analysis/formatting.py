@@ -176,3 +176,30 @@ def interval_text(estimate: Any, unit: str = "probability") -> str:
     if is_probability:
         return f"{shown} (95 % interval {_points(low)}–{probability(high)})"
     return f"{shown} (95 % interval {number(low)}–{number(high)})"
+
+
+def month_label(start: Any, month: float) -> str:
+    """Run month ``month`` as its calendar month (``"Mar 2026"``); the month number without
+    a ``start``."""
+    from datetime import date
+
+    from accord.analysis.questions import add_months
+
+    if start is None:
+        return f"month {month:g}"
+    first = date.fromisoformat(start) if isinstance(start, str) else start
+    return add_months(first, round(month)).strftime("%b %Y")
+
+
+def calendar_axis(axes: Any, start: Any) -> None:
+    """Label a matplotlib axis of run months with calendar months from the scenario's ``start``
+    (a date or ISO string); without one, the axis says "month from start". The data stay in
+    run months, so figures of runs with and without a calendar are drawn the same way."""
+    if start is None:
+        axes.set_xlabel("month from start")
+        return
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 3, 6, 10], integer=True))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda month, _: month_label(start, month)))
+    axes.set_xlabel("")

@@ -332,6 +332,14 @@ def nan_quantiles_along_rows(values: np.ndarray, quantiles: Sequence[float]) -> 
     return result
 
 
+def is_binary(column: pd.Series) -> bool:
+    """True for a yes/no series (every non-missing value 0 or 1): shown as the share of futures
+    in the state, never as quantile bands."""
+    values = column.to_numpy(dtype=float)
+    values = values[~np.isnan(values)]
+    return bool(values.size) and bool(np.all((values == 0.0) | (values == 1.0)))
+
+
 def fan_bands(
     series: pd.DataFrame, variable: str, quantiles: Sequence[float] = FAN_QUANTILES
 ) -> pd.DataFrame:

@@ -347,14 +347,30 @@ def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True)
 
 
-def importance(run: RunData, outcome: str) -> pd.DataFrame:
-    """Importance of each varying input for ``outcome`` (extra trees or regression)."""
-    from accord.analysis.sensitivity import feature_importance
+def sensitivity(run: RunData, outcome: str) -> list[dict[str, Any]]:
+    """First-order indices of each numeric uncertainty for ``outcome`` with their intervals:
+    RBD-FAST on the stored experiments, as the report's section (accord.analysis.gsa)."""
+    from accord.analysis.gsa import sensitivity_table
 
-    columns = [c for c in run.uncertainties + run.levers if run.scalars[c].nunique() > 1]
-    if outcome not in run.scalars or not columns:
-        raise FormError("No varying input or no such outcome in this run.")
-    return feature_importance(run.scalars[columns], run.scalars[outcome], seed=0)
+    if outcome not in run.scalars:
+        raise FormError("This run has no such outcome.")
+    try:
+        (result,) = sensitivity_table(
+            run.scalars,
+            run.scalars[outcome],
+            uncertainties=run.uncertainties,
+            levers=run.levers,
+            method="rbd-fast",
+            labels=input_labels(run),
+            n_boot=SENSITIVITY_REPLICATES,
+        )
+    except ValueError as error:  # no numeric input varies, too few values, constant outcome
+        raise FormError(f"No sensitivity for this outcome: {error}.") from None
+    return list(result["indices"])
+
+
+#: As the report's (accord.report.html.SENSITIVITY_REPLICATES).
+SENSITIVITY_REPLICATES = 30
 
 
 def compare(a: RunData, b: RunData, *, n_boot: int = 1000) -> pd.DataFrame:
@@ -370,6 +386,31 @@ def discover(run: RunData, outcome: str, threshold: float, direction: str) -> An
     threshold; returns the :class:`~accord.analysis.discovery.PrimResult`."""
     from accord.analysis.discovery import prim
 
+    inputs, case = _case(run, outcome, threshold, direction)
+    return prim(inputs, case)
+
+
+def check_box(
+    run: RunData, outcome: str, threshold: float, direction: str, result: Any, step: int
+) -> Any:
+    """The checks of box ``step`` of :func:`discover`'s ``result`` (quasi-p values, bootstrap
+    stability, CART): :class:`~accord.analysis.discovery.BoxChecks`."""
+    from accord.analysis.discovery import check_box as checks_of
+
+    inputs, case = _case(run, outcome, threshold, direction)
+    labels = input_labels(run)
+    return checks_of(result, inputs, case, step, replicates=DISCOVERY_REPLICATES, labels=labels)
+
+
+#: Bootstrap replicates of the page's stability check (fewer than the report's 20: the page
+#: answers each box picked; judgement).
+DISCOVERY_REPLICATES = 10
+
+
+def _case(
+    run: RunData, outcome: str, threshold: float, direction: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The varying inputs and the 0/1 case of a discovery question, or a FormError."""
     if outcome not in run.scalars:
         raise FormError("This run has no such outcome.")
     if not math.isfinite(threshold):
@@ -385,7 +426,7 @@ def discover(run: RunData, outcome: str, threshold: float, direction: str) -> An
     columns = [c for c in run.uncertainties + run.levers if run.scalars[c].nunique() > 1]
     if not columns:
         raise FormError("No input varies in this run.")
-    return prim(run.scalars[columns], case)
+    return run.scalars[columns], case
 
 
 # ----------------------------------------------------------------------------- what-ifs
@@ -421,6 +462,17 @@ def _shipped(name: str) -> Any:
     import accord
 
     return accord.load(name)
+
+
+def input_labels(run: RunData) -> dict[str, str]:
+    """Each input's description in the run's scenario (as shipped), its name where the run
+    names no shipped scenario or the input has no description."""
+    try:
+        simulation = load_scenario(str(run.meta.get("scenario", ""))).simulation
+    except (FormError, ScenarioError):
+        return {}
+    declared = [*simulation.uncertainties, *simulation.levers] if simulation else []
+    return {item.name: item.description or item.name for item in declared}
 
 
 def bargaining_scenarios() -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,26 +52,30 @@ def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: boo
     return figure
 
 
-def fan(bands: Mapping[str, pd.DataFrame], title: str):
-    """Fan chart per month, variants overlaid: 5-95 % band, 25-75 % band, median line."""
+def fan(bands: Mapping[str, pd.DataFrame], title: str, start: Any = None, *, binary: bool = False):
+    """Fan chart per month, variants overlaid: 5-95 % band, 25-75 % band, median line.
+
+    A yes/no series (``binary``) is drawn as the share of futures in the state (the bands'
+    mean), since quantile bands of a 0/1 variable are a filled rectangle. Calendar months on
+    the time axis from the scenario's ``start``."""
+    from accord.analysis.formatting import calendar_axis
+
     figure, axes = _figure()
     for colour, (variant, band) in zip(COLOURS, bands.items(), strict=False):
         months = band.index.to_numpy()
+        if binary:
+            axes.plot(months, band["mean"], color=colour, linewidth=2.0, label=variant)
+            continue
         axes.fill_between(months, band["q05"], band["q95"], color=colour, alpha=0.12, linewidth=0)
         axes.fill_between(months, band["q25"], band["q75"], color=colour, alpha=0.25, linewidth=0)
         axes.plot(months, band["q50"], color=colour, label=f"{variant} (median)")
-    axes.set_xlabel("month")
-    axes.set_ylabel(title)
+    calendar_axis(axes, start)
+    if binary:
+        axes.set_ylim(-0.02, 1.02)
+        axes.set_ylabel(f"share of futures: {title}")
+    else:
+        axes.set_ylabel(title)
     axes.legend(fontsize=8)
-    return figure
-
-
-def importance(table: pd.DataFrame, title: str, top: int = 15):
-    """Horizontal bars of the most important inputs."""
-    figure, axes = _figure(height=4.5)
-    shown = table.sort_values("importance", ascending=False).head(top).iloc[::-1]
-    axes.barh(shown["input"].astype(str), shown["importance"], color=COLOURS[0])
-    axes.set_xlabel(f"importance for {title}")
     return figure
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from accord.analysis.formatting import calendar_axis
 from accord.analysis.summary import ecdf, outcome_label
 
 #: Okabe & Ito (2008), "Color Universal Design", colour-blind-safe qualitative palette.
@@ -102,8 +104,11 @@ def distribution_figure(
     return to_png(figure)
 
 
-def fan_chart_figure(bands_by_variant: Mapping[str, pd.DataFrame], name: str) -> bytes:
-    """Fan chart of one monthly series: one panel per variant, shared y axis.
+def fan_chart_figure(
+    bands_by_variant: Mapping[str, pd.DataFrame], name: str, start: Any = None
+) -> bytes:
+    """Fan chart of one monthly series: one panel per variant, shared y axis; calendar months
+    on the time axis from the scenario's ``start`` (run months without one).
 
     Bands: 5-95 % (light) and 25-75 % (dark) of futures, line: median, dashed: mean.
     ``bands_by_variant`` values come from :func:`accord.analysis.summary.fan_bands`.
@@ -126,15 +131,16 @@ def fan_chart_figure(bands_by_variant: Mapping[str, pd.DataFrame], name: str) ->
                 months, bands["mean"], color="#333333", linewidth=1.0, linestyle="--", label="mean"
             )
         ax.set_title(variant)
-        ax.set_xlabel("month from start")
+        calendar_axis(ax, start)
     axes[0].set_ylabel(textwrap.fill(f"{label} ({unit})" if unit else label, 32), fontsize=9)
     axes[0].legend(fontsize=7, frameon=False, loc="best")
     figure.suptitle(label, fontweight="bold")
     return to_png(figure)
 
 
-def share_figure(shares_by_variant: Mapping[str, pd.Series], name: str) -> bytes:
-    """Share of futures in a state (a 0/1 series such as ``at_war``) by month, all variants.
+def share_figure(shares_by_variant: Mapping[str, pd.Series], name: str, start: Any = None) -> bytes:
+    """Share of futures in a state (a 0/1 series such as ``at_war``) by month, all variants
+    (calendar months from ``start``, as in :func:`fan_chart_figure`).
 
     Quantile bands of a 0/1 variable carry no information; its mean over futures is the
     share of futures in the state.
@@ -151,7 +157,7 @@ def share_figure(shares_by_variant: Mapping[str, pd.Series], name: str) -> bytes
             linestyle=["-", "--", "-.", ":"][i % 4],
         )
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("month from start")
+    calendar_axis(ax, start)
     ax.set_ylabel("share of futures")
     ax.set_title(label, fontweight="bold")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -200,6 +206,25 @@ def lever_effect_figure(effects: pd.DataFrame, outcome: str) -> bytes:
     if len(variants) > 1:
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return to_png(figure)
+
+
+def ranked_indices(indices: list[dict], outcome: str, *, key: str = "S1", top: int = 15) -> Figure:
+    """The ranked chart of a sensitivity analysis: the ``top`` inputs by ``key`` (an entry of
+    :func:`accord.analysis.gsa.sensitivity_table`'s ``indices``), each labelled by its
+    description, with its 95 % interval (``key_conf`` half-width) as an error bar."""
+    shown = sorted(indices, key=lambda e: -e[key] if np.isfinite(e[key]) else np.inf)[:top]
+    figure, (ax,) = _new_figure(8.0, 1.2 + 0.34 * max(1, len(shown)))
+    values = np.array([e[key] for e in shown], dtype=float)
+    errors = np.array([e.get(f"{key}_conf", np.nan) for e in shown], dtype=float)
+    ypos = np.arange(len(shown))
+    ax.barh(ypos, values, xerr=np.nan_to_num(errors), color=colour(0), capsize=3)
+    ax.set_yticks(ypos)
+    ax.set_yticklabels([textwrap.shorten(str(e["label"]), 60) for e in shown], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0.0, color="#555555", linewidth=0.8)
+    ax.set_xlabel(f"{key}: first-order index with its 95 % interval")
+    ax.set_title(f"Which uncertainties drive {_axis_label(outcome)}", fontsize=10)
+    return figure
 
 
 def importance_figure(

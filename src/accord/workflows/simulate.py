@@ -299,6 +299,7 @@ def _run_variants(
             "scenario": loaded.name,
             "variant": name,
             "scenario_hash": loaded.hash(),
+            "start": spec.start.isoformat(),  # the calendar of the faces' time axes
             "description": spec.variants[name].description,
             "outcomes": _outcome_entries(compiled),
             "calibration": calibration_note,

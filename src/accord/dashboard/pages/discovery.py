@@ -35,16 +35,20 @@ def page_ui() -> Any:
             ),
             col_widths=(7, 5),
         ),
+        ui.h4("Is this box a finding?"),
+        ui.output_ui("checks"),
+        ui.output_plot("limits", height="300px"),
         ui.h4("Kept boxes"),
         ui.output_ui("kept"),
     )
 
 
-def box_summary(result: Any, step: int) -> dict[str, str]:
-    """What a box of the trajectory keeps, as the page lists it."""
+def box_summary(result: Any, step: int, labels: dict[str, str]) -> dict[str, str]:
+    """What a box of the trajectory keeps, as the page lists it (inputs by ``labels``)."""
     box = result.box(step)
     limits = []
     for name, row in box.restricted().iterrows():
+        name = labels.get(str(name), name)
         limits.append(
             f"{name}: one of {row['kept']}"
             if row["kept"]
@@ -69,6 +73,7 @@ def page_server(
     study_runs: Any,
 ) -> None:
     task = Background(store)
+    checking = Background(store)  # its own worker: a new box must not cancel the peeling
     kept: reactive.Value[list[dict[str, str]]] = reactive.Value([], name="kept")
 
     run_and_outcome_lists(selection, study_runs)
@@ -131,7 +136,7 @@ def page_server(
     @render.ui
     def box() -> Any:
         def build() -> Tag:
-            summary = box_summary(result(), step())
+            summary = box_summary(result(), step(), labels())
             return tags.dl(
                 *[
                     item
@@ -143,15 +148,82 @@ def page_server(
 
         return guarded(build)
 
+    def checks_of(runs: pd.DataFrame, asked: tuple, result: Any, step: int) -> Any:
+        run_id, outcome, threshold, direction = asked
+        run = store.read(runs, run_id)
+        return data.check_box(run, outcome, threshold, direction, result, step)
+
+    @reactive.calc
+    def labels() -> dict[str, str]:
+        return data.input_labels(store.read(selection.listing(), input.run()))
+
+    @reactive.calc
+    def checks() -> Any:
+        found, shown = result(), step()
+        asked = (input.run(), input.outcome(), float(input.threshold()), input.direction())
+        key = ("checks", selection.stamp(), *asked, shown)
+        return checking.call(key, checks_of, selection.listing(), asked, found, shown)
+
+    @output(id="checks")
+    @render.ui
+    def checks_() -> Any:
+        def build() -> Any:
+            found = checks()
+            said = labels()
+            table = found.table.assign(
+                input=[said.get(name, name) for name in found.table["input"]],
+                quasi_p=[("" if pd.isna(p) else f"{p:.2g}") for p in found.table["quasi_p"]],
+                share_restricted=[fmt(v, "probability") for v in found.table["share_restricted"]],
+            ).rename(
+                columns={
+                    "quasi_p": "quasi-p",
+                    "share_restricted": f"restricted in {found.replicates} resamples",
+                    "cart": "CART's densest leaf",
+                }
+            )
+            notes = [ui.tags.li(line) for line in found.warnings]
+            return ui.TagList(
+                html_table(table, "box-checks"),
+                ui.tags.ul(*notes, id="box-warnings")
+                if notes
+                else ui.p("Every restriction passes both checks.", class_="text-muted"),
+                ui.p(
+                    "Quasi-p: the binomial chance that the restriction raises the density this "
+                    "much with no relation to the outcome (Bryant & Lempert 2010). CART: an "
+                    "independent decision tree's densest leaf "
+                    f"(density {fmt(found.cart_density, 'probability')}, coverage "
+                    f"{fmt(found.cart_coverage, 'probability')}).",
+                    class_="text-muted",
+                ),
+            )
+
+        return guarded(build)
+
+    @render.plot(alt="Box limits: each restricted input's kept range within its full range")
+    def limits() -> Any:
+        from accord.analysis.discovery import box_limits_figure
+
+        try:
+            found, shown = result(), step()
+            run = store.read(selection.listing(), input.run())
+            quasi_p = checks().table.set_index("input")["quasi_p"].dropna()
+            said = labels()
+        except data.FormError:
+            return None
+        columns = list(found.names)
+        return box_limits_figure(
+            found.box(shown), run.scalars[columns], labels=said, quasi_p=quasi_p
+        )
+
     @reactive.effect
     @reactive.event(input.keep)
     def _keep() -> None:
         try:
-            summary = box_summary(result(), step())
+            summary = box_summary(result(), step(), labels())
         except data.FormError:
             return
         summary = {
-            "outcome": f"{input.outcome()} {input.direction()} {input.threshold()}",
+            "outcome": f"{data.label(input.outcome())} {input.direction()} {input.threshold()}",
             **summary,
         }
         kept.set([*kept(), summary])

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from shiny import module, reactive, render, ui
 
-from accord.dashboard import data, figures
+from accord.dashboard import data
 from accord.dashboard.state import Background, Selection, Store
 from accord.dashboard.widgets import (
     fmt,
@@ -82,11 +82,11 @@ def page_server(
             )
         )
 
-    def importance(runs: pd.DataFrame, run_id: str, outcome: str) -> pd.DataFrame:
-        return data.importance(store.read(runs, run_id), outcome)
+    def importance(runs: pd.DataFrame, run_id: str, outcome: str) -> list[dict[str, Any]]:
+        return data.sensitivity(store.read(runs, run_id), outcome)
 
     @reactive.calc
-    def importance_table() -> pd.DataFrame:
+    def importance_table() -> list[dict[str, Any]]:
         run_id, outcome = input.run(), input.outcome()
         if not run_id or not outcome:
             raise data.FormError("Pick a run and an outcome.")
@@ -103,8 +103,10 @@ def page_server(
             return message(str(error), "info")
         return None
 
-    @render.plot(alt="Importance of the inputs for the chosen outcome")
+    @render.plot(alt="First-order sensitivity of the chosen outcome, with 95 % intervals")
     def importance_plot() -> Any:
+        from accord.report.figures import ranked_indices
+
         return shown_with(
-            importance_table, lambda table: figures.importance(table, data.label(input.outcome()))
+            importance_table, lambda indices: ranked_indices(indices, input.outcome())
         )

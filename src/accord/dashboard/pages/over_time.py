@@ -33,10 +33,13 @@ def page_server(
 
     @render.plot(alt="Fan chart of the chosen series, variants overlaid")
     def plot() -> Any:
-        from accord.analysis.summary import fan_bands
+        from accord.analysis.summary import fan_bands, is_binary
 
         runs, name = selection.chosen(), input.series()
         if not runs or not name:
             return None
-        bands = {r.variant: fan_bands(r.series, name) for r in runs if name in r.series}
-        return figures.fan(bands, data.label(name))
+        shown = [r for r in runs if name in r.series]
+        bands = {r.variant: fan_bands(r.series, name) for r in shown}
+        binary = all(is_binary(r.series[name]) for r in shown)
+        start = next((r.meta["start"] for r in shown if r.meta.get("start")), None)
+        return figures.fan(bands, data.label(name), start, binary=binary)
