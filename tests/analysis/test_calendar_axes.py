@@ -60,3 +60,11 @@ def test_a_yes_no_series_is_drawn_as_the_share_of_futures():
     assert np.allclose(line.get_ydata(), values.mean(axis=0))  # the share, not a quantile
     assert not axes.collections  # no filled bands
     assert "Mar 2025" in _tick_texts(axes)
+
+
+def test_a_month_outcome_is_drawn_on_the_calendar():
+    values = {"baseline": np.array([0.0, 3.0, 14.0, np.nan])}
+    figure = figures.distribution(values, "ceasefire", count_nan=True, start="2025-03-01")
+    for axes in figure.axes:
+        texts = _tick_texts(axes)
+        assert texts and all(t[-4:].isdigit() for t in texts), texts

@@ -21,8 +21,11 @@ def _figure(width: float = 9.0, height: float = 4.0, ncols: int = 1):
     return figure, axes
 
 
-def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: bool):
-    """Histogram (share of futures per bin) and ECDF of one outcome, variants overlaid."""
+def distribution(
+    values: Mapping[str, np.ndarray], title: str, *, count_nan: bool, start: Any = None
+):
+    """Histogram (share of futures per bin) and ECDF of one outcome, variants overlaid; with a
+    ``start``, the values are run months drawn on calendar months."""
     from accord.analysis.summary import ecdf
 
     figure, (left, right) = _figure(ncols=2)
@@ -48,6 +51,12 @@ def distribution(values: Mapping[str, np.ndarray], title: str, *, count_nan: boo
     right.set_xlabel(title)
     right.set_ylabel("cumulative share of futures")
     right.set_ylim(0, 1.02)
+    if start is not None:
+        from accord.analysis.formatting import calendar_axis
+
+        for axes in (left, right):
+            calendar_axis(axes, start)
+            axes.set_xlabel(title)
     left.legend(fontsize=8)
     return figure
 

@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from accord.analysis.formatting import calendar_axis
 from accord.analysis.summary import ecdf, outcome_label
+from accord.spec.outcomes import NAN_MEANS_NEVER
 
 #: Okabe & Ito (2008), "Color Universal Design", colour-blind-safe qualitative palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -54,9 +55,14 @@ def _axis_label(name: str) -> str:
 
 
 def distribution_figure(
-    values_by_variant: Mapping[str, np.ndarray], name: str, *, count_nan: bool = False
+    values_by_variant: Mapping[str, np.ndarray],
+    name: str,
+    *,
+    count_nan: bool = False,
+    start: Any = None,
 ) -> bytes:
-    """Histogram and empirical CDF of one scalar outcome, one colour per variant.
+    """Histogram and empirical CDF of one scalar outcome, one colour per variant; an outcome
+    that is a month from the start (NaN: never) is drawn on calendar months from ``start``.
 
     With ``count_nan=True`` (e.g. ``ceasefire_month``), experiments without a value stay in
     the denominator: the ECDF ends at the share of futures that have one, and the histogram
@@ -95,6 +101,10 @@ def distribution_figure(
     ax_hist.set_ylabel("share of futures" + (" (all)" if count_nan else ""))
     ax_hist.set_title("Distribution")
     ax_cdf.set_xlabel(axis)
+    if start is not None and name in NAN_MEANS_NEVER:  # a month number: show its date
+        for ax in (ax_hist, ax_cdf):
+            calendar_axis(ax, start)
+            ax.set_xlabel(label)
     ax_cdf.set_ylabel("cumulative share of futures")
     ax_cdf.set_ylim(0, 1.02)
     ax_cdf.set_title("Empirical CDF")

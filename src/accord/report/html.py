@@ -211,7 +211,7 @@ def build_report(
         "scenario": _scenario_section(info),
         "headline": _headline_section(scalars),
         "war_end": _war_end_section(runs, scalars, ctx),
-        "distributions": _distribution_section(scalars, ctx),
+        "distributions": _distribution_section(scalars, ctx, info.get("start")),
         "fans": _fan_section(runs, ctx, info.get("start")),
         "comparison": _comparison_section(scalars, paired),
         "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
@@ -467,7 +467,9 @@ def _distribution_outcomes(scalars: dict[str, pd.DataFrame]) -> list[str]:
     return ordered
 
 
-def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> list[dict]:
+def _distribution_section(
+    scalars: dict[str, pd.DataFrame], ctx: _Context, start: Any = None
+) -> list[dict]:
     from accord.report import figures
 
     present = set().union(*(set(t.columns) for t in scalars.values()))
@@ -480,7 +482,9 @@ def _distribution_section(scalars: dict[str, pd.DataFrame], ctx: _Context) -> li
         if all(np.isnan(x).all() for x in values.values()):
             ctx.skipped.append(f"Outcome distribution of {name}: no experiment has a value.")
             continue
-        data = figures.distribution_figure(values, name, count_nan=name in NAN_MEANS_NEVER)
+        data = figures.distribution_figure(
+            values, name, count_nan=name in NAN_MEANS_NEVER, start=start
+        )
         label, unit = _label(name)
         note = (
             "Experiments without a value (the event did not happen within the horizon) "

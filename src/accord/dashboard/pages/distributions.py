@@ -43,4 +43,8 @@ def page_server(
         values = {
             r.variant: r.scalars[name].to_numpy(dtype=float) for r in runs if name in r.scalars
         }
-        return figures.distribution(values, data.label(name), count_nan=name in nan_means_never)
+        months = name in nan_means_never  # a month from the start: drawn on the calendar
+        start = next((r.meta["start"] for r in runs if r.meta.get("start")), None)
+        return figures.distribution(
+            values, data.label(name), count_nan=months, start=start if months else None
+        )
