@@ -27,27 +27,27 @@ from accord.models.bargaining.eum_round import EU_TIE
 
 @njit(cache=True)
 def _weighted_median(x, w):
-    """Lower weighted median, as ``base.weighted_median`` (stable sort, sequential cumsum)."""
-    order = np.argsort(x, kind="mergesort")
+    """Lower weighted median of positions ``x`` in ascending order (``base.weighted_median``,
+    whose stable sort gives this order, and its sequential cumsum)."""
     total = 0.0
     for i in range(x.shape[0]):
-        total += w[order[i]]
+        total += w[i]
     half = 0.5 * total
     threshold = half - 1e-12 * abs(half)
     cumulative = 0.0
     for i in range(x.shape[0]):
-        cumulative += w[order[i]]
+        cumulative += w[i]
         if cumulative >= threshold:
-            return x[order[i]]
-    return x[order[0]]  # as numpy's argmax of an all-False mask
+            return x[i]
+    return x[0]  # as numpy's argmax of an all-False mask
 
 
 @njit(cache=True)
-def _votes(x, w, r, scale, order, felt, prefix, num):
+def _votes(x, w, r, scale, felt, prefix, num):
     """``num[a, b] = sum_k max(0, w_k (felt[k, b] - felt[k, a]))`` in ``O(N^2)``.
 
-    ``felt[k, j] = (|x_k - x_j| / R)^r_k``, voters and actors in the order of their positions
-    (``order``). Since a voter's felt distance grows with the distance, the voters preferring
+    ``felt[k, j] = (|x_k - x_j| / R)^r_k``; the actors (voters too) come in the order of their
+    positions. Since a voter's felt distance grows with the distance, the voters preferring
     ``a`` to ``b`` (``x_a < x_b``) are those left of a split point (a prefix of the sorted
     voters), and those preferring ``b`` the rest: both sums are differences of prefix sums
     ``prefix[p, j] = sum_{k < p} w_k felt[k, j]``, the split found by a pointer that only moves
@@ -61,30 +61,30 @@ def _votes(x, w, r, scale, order, felt, prefix, num):
     """
     n = x.shape[0]
     for k in range(n):
-        xk = x[order[k]]
-        rk = 1.0 if r is None else r[order[k]]
+        xk = x[k]
+        rk = 1.0 if r is None else r[k]
         for j in range(n):
-            distance = abs(xk - x[order[j]]) / scale
+            distance = abs(xk - x[j]) / scale
             felt[k, j] = _power(distance, rk, r)
     prefix[0, :] = 0.0
     for k in range(n):
-        wk = w[order[k]]
+        wk = w[k]
         for j in range(n):
             prefix[k + 1, j] = prefix[k, j] + wk * felt[k, j]
     for a in range(n):
-        num[order[a], order[a]] = 0.0
+        num[a, a] = 0.0
         split = a  # voters 0..split-1 prefer a (voters at or left of x_a always do)
         for b in range(a + 1, n):
-            if x[order[b]] == x[order[a]]:  # no voter prefers either
-                num[order[a], order[b]] = 0.0
-                num[order[b], order[a]] = 0.0
+            if x[b] == x[a]:  # no voter prefers either
+                num[a, b] = 0.0
+                num[b, a] = 0.0
                 continue
             while split < n and felt[split, b] > felt[split, a]:
                 split += 1
             for_a = prefix[split, b] - prefix[split, a]
             for_b = (prefix[n, a] - prefix[split, a]) - (prefix[n, b] - prefix[split, b])
-            num[order[a], order[b]] = max(for_a, 0.0)
-            num[order[b], order[a]] = max(for_b, 0.0)
+            num[a, b] = max(for_a, 0.0)
+            num[b, a] = max(for_b, 0.0)
 
 
 @njit(cache=True)
@@ -186,83 +186,88 @@ def _risk_exponents(jci, r):
 
 
 @njit(cache=True)
-def _offer(kind, x, i, icj, jci, tolerance, capitulation, least_move):
-    """Actor ``i``'s chosen offer of one kind (0 capitulation, 1 compromise, 2 conflict), or NaN.
+def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets):
+    """Where actor ``i`` moves (``eum_round.new_positions`` with ``_pick``).
 
-    As ``eum_round._pick`` on the masks of ``eum_round.new_positions``: least cost, then the
-    rival's highest expected utility, then the lowest target.
+    A dyad makes at most one kind of offer to ``i`` (0 capitulation, 1 compromise, 2 conflict:
+    their conditions exclude each other). Per kind, the offer of least cost, then of the
+    rival's highest expected utility, then the lowest target; a later kind takes precedence.
     """
     n = x.shape[0]
     xi = x[i]
-    best = np.inf
-    best_rival = -np.inf
-    for pass_ in range(3):  # 0: least cost; 1: best rival utility; 2: lowest target
-        rival = -np.inf
-        value = np.inf
-        for j in range(n):
-            xj = x[j]
-            a = icj[i, j]
-            b = jci[i, j]
-            if not abs(xj - xi) > tolerance:
-                continue
-            if kind == 2:
-                allowed = a > EU_TIE and b > a + EU_TIE
+    best = np.full(3, np.inf)
+    for j in range(n):
+        xj = x[j]
+        a = icj[i, j]
+        b = jci[i, j]
+        kind = -1
+        if abs(xj - xi) > tolerance:
+            if a > EU_TIE and b > a + EU_TIE:
+                kind = 2
+            elif a < -EU_TIE and b > EU_TIE:
+                if b > -a + EU_TIE:
+                    kind = 1
+                elif capitulation and -a > b + EU_TIE:
+                    kind = 0
+        kinds[j] = kind
+        if kind < 0:
+            continue
+        target = xj
+        cost = abs(xj - xi)
+        if kind == 1:
+            ratio = min(max(abs(a / b), 0.0), 1.0)
+            target = min(max(xi + (xj - xi) * ratio, min(xi, xj)), max(xi, xj))
+            if least_move:
+                cost = abs(target - xi)
             else:
-                upper_hand_j = a < -EU_TIE and b > EU_TIE
-                if kind == 1:
-                    allowed = upper_hand_j and b > -a + EU_TIE
-                else:
-                    allowed = capitulation and upper_hand_j and -a > b + EU_TIE
-            if not allowed:
-                continue
-            target = xj
-            if kind == 1:
-                ratio = min(max(abs(a / b), 0.0), 1.0)
-                target = min(max(xi + (xj - xi) * ratio, min(xi, xj)), max(xi, xj))
-                if least_move:
-                    cost = abs(target - xi)
-                else:
-                    weights = abs(a) + abs(b)
-                    cost = (abs(a) * xi + abs(b) * xj) / (weights if weights > 0 else 1.0)
-            else:
-                cost = abs(xj - xi)
-            if pass_ == 0:
-                best = min(best, cost)
-            elif cost <= best + tolerance:
-                if pass_ == 1:
-                    rival = max(rival, b)
-                elif b >= best_rival - EU_TIE:
-                    value = min(value, target)
-        if pass_ == 0 and best == np.inf:
-            return np.nan
-        if pass_ == 1:
-            best_rival = rival
-    return value
+                weights = abs(a) + abs(b)
+                cost = (abs(a) * xi + abs(b) * xj) / (weights if weights > 0 else 1.0)
+        costs[j] = cost
+        targets[j] = target
+        best[kind] = min(best[kind], cost)
+    rival = np.full(3, -np.inf)
+    for j in range(n):
+        kind = kinds[j]
+        if kind >= 0 and costs[j] <= best[kind] + tolerance:
+            rival[kind] = max(rival[kind], jci[i, j])
+    value = np.full(3, np.inf)
+    for j in range(n):
+        kind = kinds[j]
+        if kind >= 0 and costs[j] <= best[kind] + tolerance and jci[i, j] >= rival[kind] - EU_TIE:
+            value[kind] = min(value[kind], targets[j])
+    for kind in (2, 1, 0):
+        if best[kind] < np.inf:
+            return value[kind]
+    return xi
 
 
 @njit(cache=True)
 def _game_round(x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, scratch, prefix):
-    """One game's positions after one round (``eum_round.play_round``) into ``out``."""
+    """One game's positions after one round (``eum_round.play_round``) into ``out``.
+
+    The actors are taken in the order of their positions (the round does not depend on the
+    order of the actors; only sums round differently), so that the votes need no indirection.
+    """
     felt, num, prob, icj, jci = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4]
     n = x.shape[0]
-    median = _weighted_median(x, w)
     order = np.argsort(x, kind="mergesort")
+    xs, ss, ws = x[order], s[order], w[order]
+    median = _weighted_median(xs, ws)
     r = np.empty(n)
-    _votes(x, w, None, scale, order, felt, prefix, num)
+    _votes(xs, ws, None, scale, felt, prefix, num)
     _probabilities(num, dyad_norm, prob)
-    _utilities(x, s, prob, median, None, scale, q, t, icj, jci)
+    _utilities(xs, ss, prob, median, None, scale, q, t, icj, jci)
     _risk_exponents(jci, r)
-    _votes(x, w, r, scale, order, felt, prefix, num)
+    _votes(xs, ws, r, scale, felt, prefix, num)
     _probabilities(num, dyad_norm, prob)
-    _utilities(x, s, prob, median, r, scale, q, t, icj, jci)
+    _utilities(xs, ss, prob, median, r, scale, q, t, icj, jci)
     tolerance = 1e-12 * scale
+    kinds = np.empty(n, dtype=np.int64)
+    costs, targets = np.empty(n), np.empty(n)
     for i in range(n):
-        position = x[i]
-        for kind in range(3):  # later kinds take precedence
-            offer = _offer(kind, x, i, icj, jci, tolerance, capitulation, least_move)
-            if not np.isnan(offer):
-                position = offer
-        out[i] = position
+        out[order[i]] = _best_offer(
+            xs, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets
+        )
 
 
 @njit(cache=True, nogil=True)
