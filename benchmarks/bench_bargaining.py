@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console()
     if not console.is_terminal:
-        console = Console(width=120)
+        console = Console(width=160)
     rng = np.random.default_rng(args.seed)
     known: dict[tuple[str, int], float] = {}
     cases: list[Case] = []
