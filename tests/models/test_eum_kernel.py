@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
+from test_eum import VARIANTS, games  # options where the paper and Scholz's program differ
 
 from accord.models.bargaining.eum import eum
 from accord.models.bargaining.eum_round import play_round
@@ -26,15 +26,6 @@ kernel = pytest.importorskip("accord.models.bargaining.eum_kernel")
 
 #: Positions after one round agree to this share of the position range (see the docstring).
 ROUND_TOLERANCE = 1e-12
-
-VARIANTS = [
-    {},
-    {"capitulation": False},
-    {"compromise_choice": "least_move"},
-    {"probability_norm": "dyad"},
-    {"q": 0.5, "t": 1.0},
-    {"q": 0.0, "t": 0.3},
-]
 
 
 def both_rounds(x, s, w, scale, options):
@@ -52,17 +43,11 @@ def both_rounds(x, s, w, scale, options):
 
 @st.composite
 def round_inputs(draw: st.DrawFn):
-    """A few games; positions on a coarse grid half of the time so that ties occur."""
-    n_games = draw(st.integers(1, 3))
-    n_actors = draw(st.integers(1, 12))
-    unit = st.floats(0.0, 1.0, allow_nan=False, allow_subnormal=False)
-    coarse = draw(st.booleans())
-    place = st.integers(0, 10).map(lambda v: 10.0 * v) if coarse else st.floats(0.0, 100.0)
-    x = draw(arrays(float, (n_games, n_actors), elements=place))
-    s = draw(arrays(float, (n_games, n_actors), elements=unit))
-    c = draw(arrays(float, (n_games, n_actors), elements=unit))
+    """The first issue of ``test_eum.games``: positions on a coarse grid half of the time."""
+    capability, position, salience = draw(games())
+    x, s = position[:, :, 0], salience[:, :, 0]
     scale = np.ptp(x, axis=1)
-    return x, s, c * s, np.where(scale > 0, scale, 1.0)
+    return x, s, capability * s, np.where(scale > 0, scale, 1.0)
 
 
 @settings(max_examples=80, deadline=None)

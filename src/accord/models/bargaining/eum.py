@@ -73,14 +73,14 @@ its forecast depends on the number of rounds.
 
 from __future__ import annotations
 
-import sys
+from functools import partial
 from typing import Literal
 
 import numpy as np
 
 from accord.models.bargaining.base import BargainingResult, as_batch, weighted_median
 from accord.models.bargaining.eum_round import CompromiseChoice, ProbabilityNorm, play_round
-from accord.models.bargaining.eum_votes import NUMPY_WORK_LIMIT, Engine
+from accord.models.bargaining.eum_votes import Engine, wants_numba
 
 # Games are played in blocks so that the [G, N, N] work arrays stay near this many elements:
 # 256 KiB each, so that they stay in the L2 cache (measured: 1.5-2x faster than 1M elements).
@@ -206,6 +206,14 @@ def eum(
     stopping_round = np.full(n_games, rounds, dtype=int)
     cycle_length = np.zeros(n_games, dtype=int)
     reason = np.full(n_games, MAX_ROUNDS, dtype=object)
+    if kernel:
+        flags = (probability_norm == "dyad", capitulation, compromise_choice == "least_move")
+        one_round = partial(kernel, q=q, t=t, dyad_norm=flags[0], capitulation=flags[1],
+                            least_move=flags[2])  # fmt: skip
+    else:
+        one_round = partial(play_round, q=q, t=t, norm=probability_norm,
+                            capitulation=capitulation, compromise_choice=compromise_choice,
+                            engine="numpy" if engine == "numpy" else "auto")  # fmt: skip
     # The compiled round keeps one game's dyads in the cache: the whole batch is one block.
     block = n_games if kernel else max(1, _BLOCK_ELEMENTS // max(1, n_actors * n_actors))
     for start in range(0, n_games, block):
@@ -221,31 +229,8 @@ def eum(
             # Only the games still playing (each game is independent of the others).
             playing = start + np.flatnonzero(active)
             current = current.copy()
-            if kernel:
-                current[active] = kernel(
-                    current[active],
-                    games_s[playing],
-                    games_w[playing],
-                    games_scale[playing],
-                    q,
-                    t,
-                    probability_norm == "dyad",
-                    capitulation,
-                    compromise_choice == "least_move",
-                )
-            else:
-                current[active] = play_round(
-                    current[active],
-                    games_s[playing],
-                    games_w[playing],
-                    games_scale[playing],
-                    q=q,
-                    t=t,
-                    norm=probability_norm,
-                    capitulation=capitulation,
-                    compromise_choice=compromise_choice,
-                    engine="numpy" if engine == "numpy" else "auto",
-                )
+            games = (current[active], games_s[playing], games_w[playing], games_scale[playing])
+            current[active] = one_round(*games)
             trajectory[part, round_number] = current
             if stopping == "none":
                 continue
@@ -277,12 +262,8 @@ def eum(
 
 def _round_kernel(engine: Engine, work: int):
     """The compiled round (``eum_kernel.play_rounds``), or ``None`` for the numpy round."""
-    if engine not in ("auto", "numba", "numpy"):
-        raise ValueError(f"engine must be 'auto', 'numba' or 'numpy', got {engine!r}")
-    if engine == "numpy":
-        return None
-    if engine == "auto" and "numba" not in sys.modules and work < NUMPY_WORK_LIMIT:
-        return None  # a small batch: numpy finishes before numba would have loaded
+    if not wants_numba(engine, work):
+        return None  # numpy, or a small batch: numpy finishes before numba would have loaded
     try:
         from accord.models.bargaining.eum_kernel import play_rounds
     except ImportError:
