@@ -1,8 +1,8 @@
 """The compiled EUM round (``eum_kernel``) against the numpy reference (``eum_round``).
 
-Not bit for bit, and why: the kernel calls libm's ``pow`` where numpy uses its own SIMD
-routine (they differ in the last bit), it sums each actor's danger and the ``"all_pairs"``
-vote total in sequence where numpy sums pairwise, and it takes the vote sums as differences
+Not bit for bit, and why: the kernel takes powers as ``exp(r log b)`` where numpy calls its
+own ``pow`` (a relative difference up to about ``|r log b| eps``), it sums each actor's
+danger and the ``"all_pairs"`` vote total in sequence where numpy sums pairwise, and it takes the vote sums as differences
 of prefix sums (``O(N^2)``) where the reference sums every vote (``O(N^3)``). Each expected
 utility then differs by a few ``eps``; offers are compared with the tie tolerance ``EU_TIE =
 1e-12``, so no choice flips and one round's positions agree to ``1e-12`` of the position
