@@ -7,10 +7,12 @@ Run from the repository root::
     python benchmarks/bench_bargaining.py --models eum,compromise,median,nash --budget 120
 
 Throughput is in draw-rounds per second: draws ``B`` times rounds ``R`` divided by the wall
-time of one call (the median of repeated calls for fast cases). A static model (compromise,
-median, Nash) counts as one round. Peak memory is the largest amount of memory numpy and
-Python held at once during one call, traced with ``tracemalloc`` (numpy reports its array
-buffers to it), net of what was held before the call.
+time of one call (the median of repeated calls for fast cases). The cpu time of the same
+call (this process's, all threads) is shown beside it, with draws per cpu second: on a
+machine shared with other jobs the wall time grows with the load, the cpu time much less. A
+static model (compromise, median, Nash) counts as one round. Peak memory is the largest
+amount of memory numpy and Python held at once during one call, traced with ``tracemalloc``
+(numpy reports its array buffers to it), net of what was held before the call.
 
 A case whose estimated time (from the same model and N at a smaller B) exceeds ``--budget``
 seconds is run on fewer draws, enough to fill the budget, and marked "sampled": draws are
@@ -54,6 +56,7 @@ class Case:
     rounds: int
     draws_run: int = 0
     seconds: float = float("nan")
+    cpu_seconds: float = float("nan")
     peak_bytes: int = 0
     rounds_played: float | None = None
 
@@ -79,22 +82,27 @@ def make_inputs(
     return capability, position, salience, status_quo
 
 
-def time_call(call: Callable[[], Any], min_time: float, max_repeats: int = 25) -> tuple[float, Any]:
-    """Median wall time of ``call`` and its last result; repeats while under ``min_time``."""
-    start = time.perf_counter()
+def time_call(
+    call: Callable[[], Any], min_time: float, max_repeats: int = 25
+) -> tuple[float, float, Any]:
+    """Median wall and cpu time of ``call`` and its last result; repeats while under
+    ``min_time``."""
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = call()
-    first = time.perf_counter() - start
+    first, first_cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if first >= min_time:
-        return first, result
+        return first, first_cpu, result
     times: list[float] = []
+    cpu_times: list[float] = []
     total = 0.0
     while total < min_time and len(times) < max_repeats:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         result = call()
         elapsed = time.perf_counter() - start
         times.append(elapsed)
+        cpu_times.append(time.process_time() - cpu_start)
         total += elapsed
-    return statistics.median(times), result
+    return statistics.median(times), statistics.median(cpu_times), result
 
 
 def traced_peak(call: Callable[[], object]) -> int:
@@ -118,7 +126,7 @@ def run_case(case: Case, fn: Callable, rng: np.random.Generator, min_time: float
     def call() -> object:
         return fn(c, x, s, status_quo=d, **options)
 
-    case.seconds, result = time_call(call, min_time)
+    case.seconds, case.cpu_seconds, result = time_call(call, min_time)
     if result.rounds is not None:  # models that may stop early: count the rounds played
         case.rounds_played = float(np.mean(result.rounds))
     case.peak_bytes = traced_peak(call)
@@ -189,14 +197,17 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console()
     if not console.is_terminal:
-        console = Console(width=120)
+        console = Console(width=160)
     rng = np.random.default_rng(args.seed)
     known: dict[tuple[str, int], float] = {}
     cases: list[Case] = []
     for name in models:
         # Warm-up on a tiny game (imports, numba compilation) so that no case pays for it.
-        warm = Case(name, 3, 2, args.issues, args.rounds if name in ROUND_OPTION else 1, 2)
-        run_case(warm, functions[name], rng, 0.0)
+        # Two sizes: small games play in numpy, larger ones load the compiled kernels.
+        for warm_actors in (3, 60):
+            rounds = args.rounds if name in ROUND_OPTION else 1
+            warm = Case(name, warm_actors, 2, args.issues, rounds, 2)
+            run_case(warm, functions[name], rng, 0.0)
         for n in actors:
             for b in sorted(draws):
                 rounds = args.rounds if name in ROUND_OPTION else 1
@@ -217,7 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         "B draws",
         "rounds",
         "time / call",
+        "cpu / call",
         "draw-rounds / s",
+        "draws / cpu s",
         "peak memory",
     ):
         table.add_column(column, justify="left" if column == "model" else "right", no_wrap=True)
@@ -234,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             draws_cell,
             rounds_cell,
             human_seconds(case.seconds),
+            human_seconds(case.cpu_seconds),
             f"{case.throughput:,.0f}",
+            f"{case.draws_run / case.cpu_seconds:,.1f}",
             human_bytes(case.peak_bytes),
         )
     console.print(table)

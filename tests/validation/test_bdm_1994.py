@@ -9,6 +9,7 @@ run unchanged (``replication_runs.csv``; see the README beside the data).
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ import pytest
 from accord.models.bargaining.eum import eum, round_summary
 
 CASE = "bdm_1994_emissions"
+# The numpy round (the reference) and the compiled one where numba is installed.
+ENGINES = ["numpy", "numba"] if importlib.util.find_spec("numba") else ["numpy"]
 FILES = ("actors.csv", "published_results.csv", "replication_runs.csv")
 
 
@@ -71,9 +74,10 @@ def test_round_zero_is_exact() -> None:
     assert mean[0] == pytest.approx(table["weighted_mean_round0"], rel=1e-12)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("capitulation", [True, False])
-def test_rounds_1_to_8_match_scholz_table_2(capitulation: bool) -> None:
-    median, mean = summary(capitulation=capitulation)
+def test_rounds_1_to_8_match_scholz_table_2(capitulation: bool, engine: str) -> None:
+    median, mean = summary(capitulation=capitulation, engine=engine)
     target_median = published("median_voter_position")
     target_mean = published("mean_voter_position")
     assert list(target_median.index) == list(range(1, 9))
@@ -83,8 +87,9 @@ def test_rounds_1_to_8_match_scholz_table_2(capitulation: bool) -> None:
     assert np.sum(median_error <= 0.1) >= 7, median_error
 
 
-def test_matches_public_replication_round_by_round() -> None:
-    median, mean = summary()
+@pytest.mark.parametrize("engine", ENGINES)
+def test_matches_public_replication_round_by_round(engine: str) -> None:
+    median, mean = summary(engine=engine)
     reference = replication()
     assert list(reference.index) == list(range(11))
     np.testing.assert_allclose(median, reference["median_position"].to_numpy(), atol=1e-9)

@@ -73,12 +73,14 @@ its forecast depends on the number of rounds.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 import numpy as np
 
 from accord.models.bargaining.base import BargainingResult, as_batch, weighted_median
 from accord.models.bargaining.eum_round import CompromiseChoice, ProbabilityNorm, play_round
+from accord.models.bargaining.eum_votes import Engine, wants_numba
 
 # Games are played in blocks so that the [G, N, N] work arrays stay near this many elements:
 # 256 KiB each, so that they stay in the L2 cache (measured: 1.5-2x faster than 1M elements).
@@ -108,6 +110,7 @@ def eum(
     compromise_choice: CompromiseChoice = "scholz_code",
     stopping: Stopping = "no_gain",
     stop_tolerance: float = STOP_TOLERANCE,
+    engine: Engine = "auto",
 ) -> BargainingResult:
     """Play the expected utility model on every draw and issue, at most ``rounds`` rounds.
 
@@ -149,6 +152,13 @@ def eum(
     stop_tolerance : float
         Positions (and forecasts) within ``stop_tolerance`` x the position range count as
         equal.
+    engine : {"auto", "numba", "numpy"}
+        ``"numba"``: each round of every game in one compiled pass (``eum_kernel``);
+        ``"numpy"``: the vectorised reference (``eum_round``), votes included. ``"auto"``
+        takes numba when it is installed, except for a small batch (games x actors^3 below
+        ``eum_votes.NUMPY_WORK_LIMIT``) while numba is not loaded yet; it then plays the
+        numpy round. Both give the same rounds up to rounding (``tests/models/
+        test_eum_kernel.py``).
 
     Returns
     -------
@@ -190,12 +200,22 @@ def eum(
     games_w = games_c * games_s
 
     n_games = games_x.shape[0]
+    kernel = _round_kernel(engine, n_games * n_actors**3)
     trajectory = np.empty((n_games, rounds + 1, n_actors))
     trajectory[:, 0] = games_x
     stopping_round = np.full(n_games, rounds, dtype=int)
     cycle_length = np.zeros(n_games, dtype=int)
     reason = np.full(n_games, MAX_ROUNDS, dtype=object)
-    block = max(1, _BLOCK_ELEMENTS // max(1, n_actors * n_actors))
+    if kernel:
+        flags = (probability_norm == "dyad", capitulation, compromise_choice == "least_move")
+        one_round = partial(kernel, q=q, t=t, dyad_norm=flags[0], capitulation=flags[1],
+                            least_move=flags[2])  # fmt: skip
+    else:
+        one_round = partial(play_round, q=q, t=t, norm=probability_norm,
+                            capitulation=capitulation, compromise_choice=compromise_choice,
+                            engine="numpy" if engine == "numpy" else "auto")  # fmt: skip
+    # The compiled round keeps one game's dyads in the cache: the whole batch is one block.
+    block = n_games if kernel else max(1, _BLOCK_ELEMENTS // max(1, n_actors * n_actors))
     for start in range(0, n_games, block):
         part = slice(start, start + block)
         current = games_x[part]
@@ -209,17 +229,8 @@ def eum(
             # Only the games still playing (each game is independent of the others).
             playing = start + np.flatnonzero(active)
             current = current.copy()
-            current[active] = play_round(
-                current[active],
-                games_s[playing],
-                games_w[playing],
-                games_scale[playing],
-                q=q,
-                t=t,
-                norm=probability_norm,
-                capitulation=capitulation,
-                compromise_choice=compromise_choice,
-            )
+            games = (current[active], games_s[playing], games_w[playing], games_scale[playing])
+            current[active] = one_round(*games)
             trajectory[part, round_number] = current
             if stopping == "none":
                 continue
@@ -247,6 +258,19 @@ def eum(
         stopped_because=because.reshape(n_draws, n_issues),
         cycle_length=cycle_length.reshape(n_draws, n_issues),
     )
+
+
+def _round_kernel(engine: Engine, work: int):
+    """The compiled round (``eum_kernel.play_rounds``), or ``None`` for the numpy round."""
+    if not wants_numba(engine, work):
+        return None  # numpy, or a small batch: numpy finishes before numba would have loaded
+    try:
+        from accord.models.bargaining.eum_kernel import play_rounds
+    except ImportError:
+        if engine == "numba":
+            raise ImportError("numba is not installed (pip install 'accord[speed]')") from None
+        return None
+    return play_rounds
 
 
 def _repeat_period(earlier: np.ndarray, current: np.ndarray, tolerance: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from accord.models.bargaining.base import weighted_median
-from accord.models.bargaining.eum_votes import positive_votes
+from accord.models.bargaining.eum_votes import Engine, positive_votes
 
 ProbabilityNorm = Literal["all_pairs", "dyad"]
 CompromiseChoice = Literal["scholz_code", "least_move"]
@@ -33,6 +33,7 @@ def win_probabilities(
     risk_exponent: np.ndarray | None,
     scale: np.ndarray,
     norm: ProbabilityNorm,
+    engine: Engine = "auto",
 ) -> np.ndarray:
     """Probability ``P[g, a, b]`` that actor ``a`` prevails over ``b`` (Scholz eq. 30-31).
 
@@ -43,10 +44,11 @@ def win_probabilities(
     ``|v_k|`` over every voter and every ordered pair of actors, which is what Scholz et al.'s
     program did according to the replication of J. McKibben (see the module ``eum``). Since
     ``|v_k(a, b)| = max(0, v_k(a, b)) + max(0, v_k(b, a))`` both denominators follow from the
-    numerators. ``risk_exponent=None`` means ``r = 1`` for every voter.
+    numerators. ``risk_exponent=None`` means ``r = 1`` for every voter. ``engine`` is that of
+    ``eum_votes.positive_votes``.
     """
     exponent = np.ones_like(position) if risk_exponent is None else risk_exponent
-    numerator = positive_votes(position, weight, exponent, scale)
+    numerator = positive_votes(position, weight, exponent, scale, engine)
     if norm == "dyad":
         denominator = numerator + np.swapaxes(numerator, 1, 2)
     else:
@@ -154,6 +156,7 @@ def risk_exponents(
     norm: ProbabilityNorm,
     q: float,
     t: float,
+    engine: Engine = "auto",
 ) -> np.ndarray:
     """Risk exponent ``r_i`` from each actor's exposure to challenges (Scholz eqs. 32-34, 33).
 
@@ -162,7 +165,7 @@ def risk_exponents(
     [-1, 1] and ``r_i = (1 - R_i / 3) / (1 + R_i / 3)`` in [0.5, 2]: the most threatened actor
     becomes the most risk averse (``r = 0.5``). When all dangers are equal ``R_i = 0``.
     """
-    probability = win_probabilities(position, weight, None, scale, norm)
+    probability = win_probabilities(position, weight, None, scale, norm, engine)
     _, j_challenges_i = dyad_utilities(position, salience, probability, median, None, scale, q, t)
     n_actors = position.shape[1]
     others = ~np.eye(n_actors, dtype=bool)
@@ -266,11 +269,16 @@ def play_round(
     norm: ProbabilityNorm,
     capitulation: bool,
     compromise_choice: CompromiseChoice,
+    engine: Engine = "auto",
 ) -> np.ndarray:
-    """Positions ``[G, N]`` after one round (Scholz Appendix steps 2-11)."""
+    """Positions ``[G, N]`` after one round (Scholz Appendix steps 2-11).
+
+    The numpy reference of the compiled round (``eum_kernel.play_rounds``); ``engine`` is that
+    of the vote sums (``eum_votes.positive_votes``).
+    """
     median = weighted_median(position, weight, axis=-1)
-    exponent = risk_exponents(position, salience, weight, median, scale, norm, q, t)
-    probability = win_probabilities(position, weight, exponent, scale, norm)
+    exponent = risk_exponents(position, salience, weight, median, scale, norm, q, t, engine)
+    probability = win_probabilities(position, weight, exponent, scale, norm, engine)
     i_challenges_j, j_challenges_i = dyad_utilities(
         position, salience, probability, median, exponent, scale, q, t
     )

@@ -49,13 +49,25 @@ def positive_votes(
     """
     args = tuple(np.ascontiguousarray(a, dtype=float) for a in (position, weight, exponent, scale))
     n_games, n_actors = args[0].shape
-    small = n_games * n_actors**3 < NUMPY_WORK_LIMIT and "numba" not in sys.modules
-    kernel = _numba_kernel() if engine == "numba" or (engine == "auto" and not small) else None
+    kernel = _numba_kernel() if wants_numba(engine, n_games * n_actors**3) else None
     if kernel is None:
         if engine == "numba":
             raise ImportError("numba is not installed (pip install 'accord[speed]')")
         return _positive_votes_numpy(*args)
     return kernel(*args)
+
+
+def wants_numba(engine: Engine, work: int) -> bool:
+    """Whether ``engine`` asks for compiled code on this much work (games x actors^3).
+
+    ``"numba"`` always; ``"auto"`` unless the work is below ``NUMPY_WORK_LIMIT`` while numba
+    is not loaded yet; ``"numpy"`` never.
+    """
+    if engine not in ("auto", "numba", "numpy"):
+        raise ValueError(f"engine must be 'auto', 'numba' or 'numpy', got {engine!r}")
+    if engine != "auto":
+        return engine == "numba"
+    return work >= NUMPY_WORK_LIMIT or "numba" in sys.modules
 
 
 def _positive_votes_numpy(
