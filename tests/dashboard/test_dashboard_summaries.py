@@ -50,6 +50,11 @@ def test_headline_and_answers_are_read_back_equal_to_fresh_ones(runs, monkeypatc
     pd.testing.assert_frame_equal(first, fresh)
     sentences = data.sentences(runs)
     assert data.sentences(reread) == sentences == data._sentences(runs, 400)
+    # With every summary kept, the Overview reads no run's tables, only their metadata.
+    data.headline_figures(runs)
+    opened = [data.open_run_data(run.path, run.run_id) for run in runs]
+    data.headline(opened), data.sentences(opened), data.headline_figures(opened)
+    assert not any(run.loaded for run in opened)
 
 
 def test_compare_is_read_back_and_nominal_outcomes_are_shares(runs, monkeypatch):
@@ -68,7 +73,7 @@ def test_compare_is_read_back_and_nominal_outcomes_are_shares(runs, monkeypatch)
     pd.testing.assert_frame_equal(data.compare(a, b), table)  # read back, not recomputed
 
     class Store:
-        def read(self, listing, run_id):
+        def read(self, listing, run_id, **options):
             return {"A": a, "B": b}[run_id]
 
     shown = compare_page.compared(Store(), None, "A", "B")

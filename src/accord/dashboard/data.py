@@ -21,9 +21,9 @@ import math
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -190,28 +190,94 @@ def run_path(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str) -> P
 # ----------------------------------------------------------------------------- run contents
 
 
-@dataclass(frozen=True)
 class RunData:
-    """What the pages read of one run: scalars joined with the design, and some series."""
+    """What the pages read of one run: scalars joined with the design, and some series.
 
-    run_id: str
-    variant: str
-    scalars: pd.DataFrame
-    series: pd.DataFrame
-    uncertainties: list[str]
-    levers: list[str]
-    meta: dict[str, Any]
-    #: The run's folder: its summaries are kept there (accord.store.summaries); None for
-    #: tables not read from a store (computed every time).
-    path: Path | None = None
-
-
-def load_run(path: Path, run_id: str) -> RunData:
-    """Read a stored run (good chunks only) for the pages.
-
-    The run is opened by itself (``accord.open_run``), without loading its scenario: the pages
-    need its tables and metadata only, and loading the scenario cost as much as the tables.
+    ``run_id``, ``variant``, ``meta`` and ``path`` are there at once; the tables
+    (``scalars``, ``series``) and the inputs found in them (``uncertainties``, ``levers``) are
+    read on first use (:meth:`load`, once, thread-safe) for a run opened by
+    :func:`open_run_data`, so that a page whose summaries are kept beside the run
+    (:mod:`accord.store.summaries`) never reads its tables. ``path`` is None for tables not
+    read from a store (their summaries are computed every time).
     """
+
+    def __init__(
+        self,
+        run_id: str,
+        variant: str,
+        scalars: pd.DataFrame | None = None,
+        series: pd.DataFrame | None = None,
+        uncertainties: list[str] | None = None,
+        levers: list[str] | None = None,
+        meta: dict[str, Any] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.run_id, self.variant = run_id, variant
+        self.meta: dict[str, Any] = dict(meta or {})
+        self.path = None if path is None else Path(path)
+        self._lock = threading.Lock()
+        self._tables: tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]] | None = None
+        if scalars is not None:
+            self._tables = (
+                scalars,
+                series if series is not None else pd.DataFrame(columns=["experiment", "month"]),
+                list(uncertainties or []),
+                list(levers or []),
+            )
+
+    def __repr__(self) -> str:
+        state = "read" if self._tables is not None else "not read yet"
+        return f"RunData({self.run_id!r}, {state})"
+
+    @property
+    def loaded(self) -> bool:
+        """True when the tables have been read."""
+        return self._tables is not None
+
+    def load(self) -> RunData:
+        """Read the tables now (once); a run that cannot be read gives a :class:`FormError`."""
+        with self._lock:
+            if self._tables is None:
+                if self.path is None:
+                    raise FormError(f"The run {self.run_id} has no tables.")
+                try:
+                    self._tables = _read_tables(self.path, self.meta)
+                except FormError:
+                    raise
+                except Exception as error:  # changed or damaged while it was read
+                    raise FormError(
+                        f"The run {self.run_id} cannot be read now ("
+                        f"{type(error).__name__}); it may be changing or damaged."
+                    ) from None
+        return self
+
+    def _table(self, index: int) -> Any:
+        tables = self._tables
+        if tables is None:
+            tables = self.load()._tables
+        assert tables is not None
+        return tables[index]
+
+    @property
+    def scalars(self) -> pd.DataFrame:
+        return self._table(0)
+
+    @property
+    def series(self) -> pd.DataFrame:
+        return self._table(1)
+
+    @property
+    def uncertainties(self) -> list[str]:
+        return self._table(2)
+
+    @property
+    def levers(self) -> list[str]:
+        return self._table(3)
+
+
+def _read_tables(
+    path: Path, meta: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
     from accord.store.runs import open_run
 
     run = open_run(path)
@@ -221,20 +287,28 @@ def load_run(path: Path, run_id: str) -> RunData:
     series = run.query(
         f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} ORDER BY experiment, month"
     )
-    meta = dict(run.meta)
     declared = meta.get("design", {})
     uncertainties = [c for c in declared.get("uncertainties", []) if c in scalars]
     levers = [c for c in declared.get("levers", []) if c in scalars]
-    return RunData(
-        run_id,
-        str(meta.get("variant", path.name)),
-        scalars,
-        series,
-        uncertainties,
-        levers,
-        meta,
-        Path(path),
-    )
+    return scalars, series, uncertainties, levers
+
+
+def open_run_data(path: Path, run_id: str) -> RunData:
+    """A stored run for the pages, its tables read on first use (only ``meta.json`` now).
+
+    The run is opened by itself (``accord.store.runs.open_run``), without loading its
+    scenario: the pages need its tables and metadata only, and loading the scenario cost as
+    much as the tables.
+    """
+    from accord.store.runs import open_run
+
+    meta = dict(open_run(path).meta)
+    return RunData(run_id, str(meta.get("variant", Path(path).name)), meta=meta, path=Path(path))
+
+
+def load_run(path: Path, run_id: str) -> RunData:
+    """Read a stored run (good chunks only) for the pages, tables included."""
+    return open_run_data(path, run_id).load()
 
 
 def outcomes(runs: Sequence[RunData]) -> list[str]:

@@ -36,7 +36,8 @@ def compared(store: Store, runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     outcome's unit and statistic, as ``accord compare`` prints it."""
     from accord.analysis.formatting import compare_text
 
-    table = data.compare(store.read(runs, a), store.read(runs, b))
+    # Tables read only when the comparison is not kept beside run A.
+    table = data.compare(store.read(runs, a, tables=False), store.read(runs, b, tables=False))
     shown = compare_text(table).drop(columns=["n_a", "n_b"])
     shown["outcome"] = [data.label(o) for o in table["outcome"]]
     return shown

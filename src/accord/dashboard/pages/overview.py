@@ -121,21 +121,21 @@ def page_server(
 
     @render.ui
     def sentences() -> Any:
-        runs = selection.chosen()
+        runs = selection.chosen_runs()  # tables read only when a summary is not kept
         if not runs:
             return message("No runs selected: pick a study and its variants above.", "info")
         return guarded(lambda: shown(found_task, findings, runs))
 
     @render.ui
     def table() -> Any:
-        runs = selection.chosen()
+        runs = selection.chosen_runs()  # tables read only when a summary is not kept
         if not runs:
             return None
         return guarded(lambda: shown(table_task, headline, runs))
 
     @render.ui
     def questions() -> Any:
-        runs = selection.chosen()
+        runs = selection.chosen_runs()  # tables read only when a summary is not kept
         if not runs:
             return None
         return guarded(lambda: shown(figure_task, question_figures, runs))
