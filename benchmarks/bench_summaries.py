@@ -23,7 +23,7 @@ first, also those of a ``--runs`` study; the code computes and keeps them), "kep
 fresh process that reads them back.
 ``--baseline REV`` exports ``src/`` of that revision (``git archive``) to a temporary folder and
 measures the same steps with it (code that keeps nothing: computed every time). Goals: Overview
-< 2 s, Compare < 3 s, ``accord compare`` < 5 s. It prints a table and asserts nothing.
+< 2 s, Compare < 3 s, ``accord compare`` < 5 s. It prints a Markdown table and asserts nothing.
 """
 
 from __future__ import annotations
@@ -170,31 +170,24 @@ def main() -> int:
 
 
 def _print(rows) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """Plain lines (they go into benchmarks/README.md as they are)."""
 
-    table = Table(title="Summaries: seconds, each in a fresh process")
-    for column in ("code", "step", "computed", "kept", "goal", "parts (computed | kept)"):
-        table.add_column(column)
+    def parts(found) -> str:
+        if not found:
+            return "-"
+        return ", ".join(f"{k} {v:.2f}" for k, v in found.items() if k != "total") or "-"
+
+    print("seconds, each in a fresh process")
+    print("| code | step | computed | kept | goal | parts, computed | parts, kept |")
+    print("|---|---|---:|---:|---|---|---|")
     for label, step, computed, kept in rows:
         goal = GOALS[step]
-        shown = kept or computed
-        verdict = "met" if shown["total"] < goal else "missed"
-
-        def parts(found):
-            if not found:
-                return "-"
-            return ", ".join(f"{k} {v:.2f}" for k, v in found.items() if k != "total")
-
-        table.add_row(
-            label,
-            step,
-            f"{computed['total']:.2f}",
-            f"{kept['total']:.2f}" if kept else "-",
-            f"< {goal:g} s: {verdict}",
-            f"{parts(computed)} | {parts(kept)}",
+        verdict = "met" if (kept or computed)["total"] < goal else "missed"
+        shown_kept = f"{kept['total']:.2f}" if kept else "-"
+        print(
+            f"| {label} | {step} | {computed['total']:.2f} | {shown_kept} | < {goal:g} s: "
+            f"{verdict} | {parts(computed)} | {parts(kept)} |"
         )
-    Console().print(table)
 
 
 if __name__ == "__main__":
