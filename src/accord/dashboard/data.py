@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -341,19 +342,23 @@ def headline(runs: Sequence[RunData], *, n_boot: int = 1000) -> pd.DataFrame:
     are kept beside it (:func:`accord.analysis.summary.headline_intervals`). ``n_boot`` is
     kept for callers; the intervals are closed-form.
     """
-    from accord.analysis.summary import HEADLINE_COLUMNS, cached_frame, headline_intervals
+    from accord.analysis.summary import HEADLINE_COLUMNS, cached_frame
 
     frames = []
     for run in runs:
-        frame = cached_frame(
-            [run.path], "headline", {}, lambda run=run: headline_intervals(run.scalars)
-        )
+        frame = cached_frame([run.path], "headline", {}, partial(_headline_of, run))
         frame.insert(3, "variant", run.variant)
         frames.append(frame)
     if not frames:
         columns = HEADLINE_COLUMNS[:3] + ["variant"] + HEADLINE_COLUMNS[3:]
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)
+
+
+def _headline_of(run: RunData) -> pd.DataFrame:
+    from accord.analysis.summary import headline_intervals
+
+    return headline_intervals(run.scalars)
 
 
 def paired_with(run: RunData, reference: RunData) -> bool:
@@ -430,7 +435,7 @@ def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame
             [run.path],
             "lever-effects",
             {"n_boot": int(n_boot)},
-            lambda run=run: _lever_effects(run, n_boot),
+            partial(_lever_effects, run, n_boot),
         )
         if not frame.empty:
             frames.append(frame)

@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -392,7 +393,7 @@ def _headline_section(
             [(folders or {}).get(variant)],
             "headline",
             {},
-            lambda one=one: headline_intervals(one),
+            partial(headline_intervals, one),
         )
         # The report's table gives ranges of futures only (the shares' intervals are in the
         # answers above it).
@@ -712,7 +713,8 @@ def _lever_section(
                 "n_boot": n_boot,
                 "seed": seed,
             },
-            lambda table=table, levers=levers, keys=keys: lever_effects(
+            partial(
+                lever_effects,
                 table,
                 levers,
                 keys,
