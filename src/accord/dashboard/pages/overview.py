@@ -113,29 +113,28 @@ def page_server(
 ) -> None:
     found_task, table_task, figure_task = Background(store), Background(store), Background(store)
 
-    def shown(task: Background, build: Any, runs: list[data.RunData]) -> ui.HTML:
-        """The HTML of ``build(store, runs)``, built in a worker thread once for every session
-        (the summary, and the tags turned into text, stay off the event loop)."""
+    def shown(task: Background, build: Any) -> Any:
+        """The HTML of ``build(store, runs)`` for the chosen runs (None when none is chosen),
+        built in a worker thread once for every session (the summary, and the tags turned into
+        text, stay off the event loop). The runs' tables are read only for a summary that is
+        not kept beside them."""
+        runs = selection.chosen_runs()
+        if not runs:
+            return None
         key = ("html", build.__name__, tuple(id(r) for r in runs))
-        return ui.HTML(task.call(key, html, build, store, list(runs)))
+        return guarded(lambda: ui.HTML(task.call(key, html, build, store, list(runs))))
 
     @render.ui
     def sentences() -> Any:
-        runs = selection.chosen_runs()  # tables read only when a summary is not kept
-        if not runs:
+        found = shown(found_task, findings)
+        if found is None:
             return message("No runs selected: pick a study and its variants above.", "info")
-        return guarded(lambda: shown(found_task, findings, runs))
+        return found
 
     @render.ui
     def table() -> Any:
-        runs = selection.chosen_runs()  # tables read only when a summary is not kept
-        if not runs:
-            return None
-        return guarded(lambda: shown(table_task, headline, runs))
+        return shown(table_task, headline)
 
     @render.ui
     def questions() -> Any:
-        runs = selection.chosen_runs()  # tables read only when a summary is not kept
-        if not runs:
-            return None
-        return guarded(lambda: shown(figure_task, question_figures, runs))
+        return shown(figure_task, question_figures)
