@@ -66,6 +66,13 @@ def test_overview_numbers_match_accord_query(page, dashboard_url, runs_root, scr
         '#headline tr[data-key="p_ceasefire_24"] td[data-variant="baseline"] .range'
     ).inner_text()
     assert interval.startswith("95 % interval")
+    # A figure per headline question, and the unit of each row.
+    figures = page.locator("figure.question img")
+    figures.first.wait_for()
+    assert figures.count() == 4
+    assert figures.first.get_attribute("src").startswith("data:image/png;base64,")
+    unit = page.locator('#headline tr[data-key="aid_total_europe"] td.unit').inner_text()
+    assert unit == "EUR bn"
 
 
 def test_distributions_draw_each_outcome(page, dashboard_url, screenshots):

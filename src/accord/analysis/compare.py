@@ -5,8 +5,13 @@ difference A - B and its 95 % interval from :mod:`accord.analysis.intervals` (th
 shared with the report and the dashboard; a percentile bootstrap on request).
 Missing values carry meaning (``ceasefire_month`` is NaN when there is
 no ceasefire), so an outcome with NaN gets two rows: the mean where observed, and the share
-of experiments where it is observed (the probability of a ceasefire within the horizon).
-An indicator outcome (only 0 and 1) is reported as a probability.
+of experiments where it is observed (the probability of a ceasefire within the horizon). The
+share-observed row is given once per set of outcomes observed in the same futures
+(``ceasefire_month``, the terms and ``peace_holds_5y_given_ceasefire`` are all observed exactly
+when there is a ceasefire: one row, under the first). An indicator outcome (only 0 and 1) is
+reported as a probability. A nominal outcome (registry kind "category": ``war_end_type``) is
+reported as the share of futures in each category ("share: ceasefire", ...), never as a mean
+of its codes; those shares always take the closed-form interval.
 
 Runs of the same design and seed (variants that differ only in fixed levers or in the
 scenario's policy choices) share their uncertainty draws experiment by experiment: the
@@ -180,7 +185,12 @@ def compare_scalars(
             raise ValueError(f"method must be 'closed' or 'bootstrap', got {method!r}")
 
     rows: list[dict[str, Any]] = []
+    shown_masks: list[tuple[np.ndarray, np.ndarray]] = []
     for column, outcome in enumerate(outcomes):
+        labels = category_labels(outcome)
+        if labels is not None:
+            rows.extend(_category_rows(outcome, labels, values_a, values_b, column, paired, level))
+            continue
         has_missing = share_a[column] < 1.0 or share_b[column] < 1.0
         both = np.concatenate([values_a[:, column], values_b[:, column]])
         if has_missing:
@@ -194,7 +204,7 @@ def compare_scalars(
                 outcome, statistic, values_a, values_b, column, mean_a, mean_b, mean_low, mean_high
             )
         )
-        if has_missing:
+        if has_missing and _first_with_mask(values_a, values_b, column, shown_masks):
             rows.append(
                 _row(
                     outcome,
@@ -209,6 +219,68 @@ def compare_scalars(
                 )
             )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def category_labels(name: str) -> tuple[str, ...] | None:
+    """The labels of a nominal outcome's codes (code ``k`` is ``labels[k]``), None when the
+    outcome is not nominal (its registry kind is not "category")."""
+    from accord.spec.outcomes import outcome
+
+    if outcome(name).kind != "category":
+        return None
+    from accord.analysis.war_end import END_TYPES
+
+    return {"war_end_type": END_TYPES}.get(name, ())
+
+
+def _category_rows(
+    outcome: str,
+    labels: tuple[str, ...],
+    values_a: np.ndarray,
+    values_b: np.ndarray,
+    column: int,
+    paired: bool,
+    level: float,
+) -> list[dict[str, Any]]:
+    """One "share: <category>" row per code seen in either run: a mean of codes means nothing."""
+    column_a, column_b = values_a[:, column], values_b[:, column]
+    seen = np.union1d(column_a[~np.isnan(column_a)], column_b[~np.isnan(column_b)])
+    rows = []
+    for code in seen:
+        name = labels[int(code)] if float(code).is_integer() and 0 <= code < len(labels) else None
+        share_a = np.where(np.isnan(column_a), np.nan, column_a == code)
+        share_b = np.where(np.isnan(column_b), np.nan, column_b == code)
+        d = difference_interval(share_a, share_b, paired=paired, level=level)
+        rows.append(
+            {
+                "outcome": outcome,
+                "statistic": f"share: {name or f'code {code:g}'}",
+                "n_a": len(values_a),
+                "n_b": len(values_b),
+                "mean_a": float(np.nanmean(share_a)) if share_a.size else np.nan,
+                "mean_b": float(np.nanmean(share_b)) if share_b.size else np.nan,
+                "difference": d.value,
+                "ci_low": d.low,
+                "ci_high": d.high,
+            }
+        )
+    return rows
+
+
+def _first_with_mask(
+    values_a: np.ndarray,
+    values_b: np.ndarray,
+    column: int,
+    shown: list[tuple[np.ndarray, np.ndarray]],
+) -> bool:
+    """True when no earlier outcome had the same futures observed in both runs (its "share
+    observed" row would repeat the same numbers); records this outcome's masks."""
+    mask_a, mask_b = ~np.isnan(values_a[:, column]), ~np.isnan(values_b[:, column])
+    for seen_a, seen_b in shown:
+        if np.array_equal(seen_a, mask_a) and np.array_equal(seen_b, mask_b):
+            return False
+    shown.append((mask_a, mask_b))
+    return True
 
 
 def _row(
@@ -273,8 +345,38 @@ def compare_runs(
     """Compare two stored runs (:class:`accord.store.runs.Run`); see :func:`compare_scalars`.
 
     ``paired="auto"`` pairs the experiments when :func:`runs_are_paired`. The result's
-    ``attrs["paired"]`` says which was done.
+    ``attrs["paired"]`` says which was done. The table is kept beside run A
+    (:mod:`accord.store.summaries`) and read back while neither run changes.
     """
+    from accord.analysis.summary import cached_frame
+
+    parameters = {
+        "outcomes": None if outcomes is None else list(outcomes),
+        "n_bootstrap": int(n_bootstrap),
+        "seed": int(seed),
+        "level": float(level),
+        "paired": paired,
+        "method": method,
+    }
+    folders = [getattr(run_a, "path", None), getattr(run_b, "path", None)]
+    return cached_frame(
+        folders,
+        "compare",
+        parameters,
+        lambda: _compare_runs(run_a, run_b, outcomes, n_bootstrap, seed, level, paired, method),
+    )
+
+
+def _compare_runs(
+    run_a: Any,
+    run_b: Any,
+    outcomes: Sequence[str] | None,
+    n_bootstrap: int,
+    seed: int,
+    level: float,
+    paired: bool | Literal["auto"],
+    method: Literal["closed", "bootstrap"],
+) -> pd.DataFrame:
     if paired == "auto":
         paired = runs_are_paired(run_a, run_b)
     scalars_a, scalars_b = run_a.scalars(), run_b.scalars()

@@ -112,7 +112,11 @@ def unit_for(name: str, statistic: str | None = None) -> str:
     registry's probabilities and indicators and for the statistics that are shares (``statistic``
     from :func:`accord.analysis.compare.compare_runs`), else the registry's unit."""
     entry = outcome(name)
-    if statistic in PROBABILITY_STATISTICS or entry.kind in PROBABILITY_KINDS:
+    if (
+        statistic in PROBABILITY_STATISTICS
+        or str(statistic or "").startswith("share")  # "share: ceasefire" of a category
+        or entry.kind in PROBABILITY_KINDS
+    ):
         return "probability"
     return entry.unit
 

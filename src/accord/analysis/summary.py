@@ -21,8 +21,9 @@ Conventions
 
 from __future__ import annotations
 
+import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -438,3 +439,92 @@ def bootstrap_mean_difference(
             "high": high,
         }
     )
+
+
+# ----------------------------------------------------------------------------- kept summaries
+
+
+def frame_to_json(frame: pd.DataFrame) -> dict:
+    """A table as JSON (columns, their dtypes, values by column, ``attrs``), for
+    :mod:`accord.store.summaries`; :func:`frame_from_json` reads it back equal."""
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(t) for t in frame.dtypes],
+        "data": [frame[c].tolist() for c in frame.columns],
+        "attrs": dict(frame.attrs),
+    }
+
+
+def frame_from_json(value: dict) -> pd.DataFrame:
+    """The table :func:`frame_to_json` wrote (raises on anything else)."""
+    columns, dtypes, data = value["columns"], value["dtypes"], value["data"]
+    if not (len(columns) == len(dtypes) == len(data)):
+        raise ValueError("a kept table with columns, dtypes and data of different lengths")
+    frame = pd.DataFrame(
+        {c: pd.Series(v, dtype=t) for c, t, v in zip(columns, dtypes, data, strict=True)},
+        columns=columns,
+    )
+    frame.attrs.update(value.get("attrs") or {})
+    return frame
+
+
+def cached_frame(
+    run_dirs: Sequence[object] | None,
+    name: str,
+    parameters: dict,
+    compute: Callable[[], pd.DataFrame],
+) -> pd.DataFrame:
+    """``compute()``, kept beside the runs ``run_dirs`` (the first one's ``summaries/``) by
+    :func:`accord.store.summaries.cached_value` while the runs are unchanged; without folders
+    (tables not read from a store) it is computed every time."""
+    if not run_dirs or any(d is None for d in run_dirs):
+        return compute()
+    from accord.store.summaries import cached_value
+
+    return cached_value(
+        list(run_dirs),  # type: ignore[arg-type]
+        name,
+        parameters,
+        compute,
+        encode=frame_to_json,
+        decode=frame_from_json,
+    )
+
+
+def headline_indicator(scalars: pd.DataFrame, key: str) -> np.ndarray | None:
+    """Per-future 0/1 values whose mean is the headline probability ``key`` (None: not one)."""
+    if key.startswith("p_ceasefire_") or key.startswith("p_war_ends_"):
+        # As probability_ceasefire_within: months 0..m-1.
+        column = "ceasefire_month" if key.startswith("p_ceasefire_") else "war_end_month"
+        months = scalars[column].to_numpy(dtype=float)
+        return (np.nan_to_num(months, nan=np.inf) < float(key.rsplit("_", 1)[1])).astype(float)
+    if key == "peace_holds_5y":
+        return np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
+    if key == "p_escalation":  # as headline
+        column = "escalation_use_of_force_events"
+        if column in scalars:
+            return (np.nan_to_num(scalars[column].to_numpy(dtype=float)) > 0) * 1.0
+    return None
+
+
+HEADLINE_COLUMNS = ["key", "label", "unit", "value", "low", "high", "n", "interval"]
+
+
+def headline_intervals(scalars: pd.DataFrame) -> pd.DataFrame:
+    """The headline rows of one run, each with its interval.
+
+    Columns ``key, label, unit, value, low, high, n, interval``: probability rows get the 95 %
+    (Wilson) interval of the share (``interval`` = "95 %"), quantile rows keep their 5-95 %
+    range of futures ("futures"), other rows none ("").
+    """
+    from accord.analysis.intervals import share_interval
+
+    rows = []
+    for row in headline(scalars):
+        low, high, kind = row.low, row.high, "" if math.isnan(row.low) else "futures"
+        values = headline_indicator(scalars, row.key)
+        if values is not None:
+            estimate = share_interval(values)
+            low, high, kind = estimate.low, estimate.high, "95 %"
+        rows.append([row.key, row.label, row.unit, row.value, low, high, row.n, kind])
+    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)

@@ -6,9 +6,11 @@ up in that listing); a resolved path must stay inside RUNS_DIR. Nothing is uploa
 
 Runs, forecasts, burden-sharing and new runs go through the library's public API
 (``accord.runs``, ``accord.open`` and its ``Study``, ``accord.forecast``, ``accord.burden``,
-``accord.simulate``, ``accord.load``); summaries, comparisons, sensitivity and PRIM through the
-plain-table functions of ``accord.analysis``. The page code (``accord.dashboard.pages``) calls
-only this module.
+``accord.simulate``, ``accord.load``; a run's own tables through
+``accord.store.runs.open_run``, which does not load the scenario); summaries, comparisons,
+sensitivity and PRIM through the plain-table functions of ``accord.analysis``, kept beside
+each run while it is unchanged (:mod:`accord.store.summaries`). The page code
+(``accord.dashboard.pages``) calls only this module.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import math
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -188,37 +191,125 @@ def run_path(root: str | os.PathLike[str], runs: pd.DataFrame, run_id: str) -> P
 # ----------------------------------------------------------------------------- run contents
 
 
-@dataclass(frozen=True)
 class RunData:
-    """What the pages read of one run: scalars joined with the design, and some series."""
+    """What the pages read of one run: scalars joined with the design, and some series.
 
-    run_id: str
-    variant: str
-    scalars: pd.DataFrame
-    series: pd.DataFrame
-    uncertainties: list[str]
-    levers: list[str]
-    meta: dict[str, Any]
+    ``run_id``, ``variant``, ``meta`` and ``path`` are there at once; the tables
+    (``scalars``, ``series``) and the inputs found in them (``uncertainties``, ``levers``) are
+    read on first use (:meth:`load`, once, thread-safe) for a run opened by
+    :func:`open_run_data`, so that a page whose summaries are kept beside the run
+    (:mod:`accord.store.summaries`) never reads its tables. ``path`` is None for tables not
+    read from a store (their summaries are computed every time).
+    """
+
+    def __init__(
+        self,
+        run_id: str,
+        variant: str,
+        scalars: pd.DataFrame | None = None,
+        series: pd.DataFrame | None = None,
+        uncertainties: list[str] | None = None,
+        levers: list[str] | None = None,
+        meta: dict[str, Any] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.run_id, self.variant = run_id, variant
+        self.meta: dict[str, Any] = dict(meta or {})
+        self.path = None if path is None else Path(path)
+        self._lock = threading.Lock()
+        self._tables: tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]] | None = None
+        if scalars is not None:
+            self._tables = (
+                scalars,
+                series if series is not None else pd.DataFrame(columns=["experiment", "month"]),
+                list(uncertainties or []),
+                list(levers or []),
+            )
+
+    def __repr__(self) -> str:
+        state = "read" if self._tables is not None else "not read yet"
+        return f"RunData({self.run_id!r}, {state})"
+
+    @property
+    def loaded(self) -> bool:
+        """True when the tables have been read."""
+        return self._tables is not None
+
+    def load(self) -> RunData:
+        """Read the tables now (once); a run that cannot be read gives a :class:`FormError`."""
+        with self._lock:
+            if self._tables is None:
+                if self.path is None:
+                    raise FormError(f"The run {self.run_id} has no tables.")
+                try:
+                    self._tables = _read_tables(self.path, self.meta)
+                except FormError:
+                    raise
+                except Exception as error:  # changed or damaged while it was read
+                    raise FormError(
+                        f"The run {self.run_id} cannot be read now ("
+                        f"{type(error).__name__}); it may be changing or damaged."
+                    ) from None
+        return self
+
+    def _table(self, index: int) -> Any:
+        tables = self._tables
+        if tables is None:
+            tables = self.load()._tables
+        assert tables is not None
+        return tables[index]
+
+    @property
+    def scalars(self) -> pd.DataFrame:
+        return self._table(0)
+
+    @property
+    def series(self) -> pd.DataFrame:
+        return self._table(1)
+
+    @property
+    def uncertainties(self) -> list[str]:
+        return self._table(2)
+
+    @property
+    def levers(self) -> list[str]:
+        return self._table(3)
 
 
-def load_run(path: Path, run_id: str) -> RunData:
-    """Read a stored run (good chunks only) for the pages."""
-    import accord
+def _read_tables(
+    path: Path, meta: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+    from accord.store.runs import open_run
 
-    study = accord.open(path)
-    design = study.design().drop(columns="variant")
-    scalars = study.scalars().drop(columns="variant").merge(design, on="experiment", how="left")
+    run = open_run(path)
+    design = run.design()
+    scalars = run.scalars().merge(design, on="experiment", how="left")
     scalars = with_derived(scalars)  # the registry's derived outcomes (ceasefire_reached)
-    series = study.query(
+    series = run.query(
         f"SELECT * FROM series WHERE experiment < {SERIES_EXPERIMENTS} ORDER BY experiment, month"
-    ).drop(columns="variant")
-    meta = dict(study.run().meta)
+    )
     declared = meta.get("design", {})
     uncertainties = [c for c in declared.get("uncertainties", []) if c in scalars]
     levers = [c for c in declared.get("levers", []) if c in scalars]
-    return RunData(
-        run_id, str(meta.get("variant", path.name)), scalars, series, uncertainties, levers, meta
-    )
+    return scalars, series, uncertainties, levers
+
+
+def open_run_data(path: Path, run_id: str) -> RunData:
+    """A stored run for the pages, its tables read on first use (only ``meta.json`` now).
+
+    The run is opened by itself (``accord.store.runs.open_run``), without loading its
+    scenario: the pages need its tables and metadata only, and loading the scenario cost as
+    much as the tables.
+    """
+    from accord.store.runs import open_run
+
+    meta = dict(open_run(path).meta)
+    return RunData(run_id, str(meta.get("variant", Path(path).name)), meta=meta, path=Path(path))
+
+
+def load_run(path: Path, run_id: str) -> RunData:
+    """Read a stored run (good chunks only) for the pages, tables included."""
+    return open_run_data(path, run_id).load()
 
 
 def outcomes(runs: Sequence[RunData]) -> list[str]:
@@ -247,56 +338,69 @@ def headline(runs: Sequence[RunData], *, n_boot: int = 1000) -> pd.DataFrame:
     """The headline table, long (key, label, unit, variant, value, low, high, n, interval).
 
     Quantile rows keep their 5-95 % range of futures (``interval`` = "futures"); probability
-    rows get a 95 % bootstrap interval of the share (``interval`` = "95 %").
+    rows get the 95 % (Wilson) interval of the share (``interval`` = "95 %"). Each run's rows
+    are kept beside it (:func:`accord.analysis.summary.headline_intervals`). ``n_boot`` is
+    kept for callers; the intervals are closed-form.
     """
-    from accord.analysis.narrative import mean_interval
-    from accord.analysis.summary import headline_table
+    from accord.analysis.summary import HEADLINE_COLUMNS, cached_frame
 
-    table = headline_table({run.variant: run.scalars for run in runs})
-    table["interval"] = np.where(table["low"].isna(), "", "futures")
-    scalars = {run.variant: run.scalars for run in runs}
-    for index, row in table.iterrows():
-        values = _indicator(scalars[row["variant"]], str(row["key"]))
-        if values is None:
-            continue
-        estimate = mean_interval(values, n_boot=n_boot, seed=0)
-        table.loc[index, ["low", "high", "interval"]] = [estimate.low, estimate.high, "95 %"]
-    return table
+    frames = []
+    for run in runs:
+        frame = cached_frame([run.path], "headline", {}, partial(_headline_of, run))
+        frame.insert(3, "variant", run.variant)
+        frames.append(frame)
+    if not frames:
+        columns = HEADLINE_COLUMNS[:3] + ["variant"] + HEADLINE_COLUMNS[3:]
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
 
 
-def _indicator(scalars: pd.DataFrame, key: str) -> np.ndarray | None:
-    """Per-future values whose mean is the headline probability ``key`` (None: not one)."""
-    if key.startswith("p_ceasefire_"):
-        # As accord.analysis.summary.probability_ceasefire_within: months 0..m-1.
-        months = scalars["ceasefire_month"].to_numpy(dtype=float)
-        return (np.nan_to_num(months, nan=np.inf) < float(key.rsplit("_", 1)[1])).astype(float)
-    if key == "peace_holds_5y":
-        return np.nan_to_num(scalars["peace_holds_5y"].to_numpy(dtype=float), nan=0.0)
-    if key == "p_escalation":  # as accord.analysis.summary.headline
-        column = "escalation_use_of_force_events"
-        if column in scalars:
-            return (np.nan_to_num(scalars[column].to_numpy(dtype=float)) > 0) * 1.0
-    return None
+def _headline_of(run: RunData) -> pd.DataFrame:
+    from accord.analysis.summary import headline_intervals
+
+    return headline_intervals(run.scalars)
+
+
+def paired_with(run: RunData, reference: RunData) -> bool:
+    """Whether ``run`` shares its futures with ``reference`` (common random numbers), as the
+    report decides it."""
+    from accord.analysis.intervals import tables_are_paired
+
+    return tables_are_paired(
+        run.scalars,
+        reference.scalars,
+        uncertainties=[c for c in run.uncertainties if c in reference.uncertainties] or None,
+        meta_a=run.meta,
+        meta_b=reference.meta,
+    )
 
 
 def sentences(runs: Sequence[RunData], *, n_boot: int = 400) -> list[tuple[str, str]]:
-    """The generated answers (title, sentence): the same as the report's summary."""
-    from accord.analysis.intervals import tables_are_paired
+    """The generated answers (title, sentence): the same as the report's summary.
+
+    Kept beside the first run for this list of runs (:mod:`accord.store.summaries`).
+    """
+    from accord.store.summaries import cached_value
+
+    if not runs or any(run.path is None for run in runs):
+        return _sentences(runs, n_boot)
+    return cached_value(
+        [run.path for run in runs if run.path is not None],
+        "sentences",
+        {"variants": [run.variant for run in runs], "n_boot": int(n_boot)},
+        lambda: _sentences(runs, n_boot),
+        encode=lambda found: [list(pair) for pair in found],
+        decode=lambda kept: [(str(title), str(text)) for title, text in kept],
+    )
+
+
+def _sentences(runs: Sequence[RunData], n_boot: int) -> list[tuple[str, str]]:
     from accord.analysis.narrative import findings
 
     effects = lever_effects(runs, n_boot=n_boot)
     # Paired with the first variant where they share futures, exactly as the report does.
     reference = runs[0]
-    paired = {
-        run.variant: tables_are_paired(
-            run.scalars,
-            reference.scalars,
-            uncertainties=[c for c in run.uncertainties if c in reference.uncertainties] or None,
-            meta_a=run.meta,
-            meta_b=reference.meta,
-        )
-        for run in runs[1:]
-    }
+    paired = {run.variant: paired_with(run, reference) for run in runs[1:]}
     return [
         (f.title, f.sentence)
         for f in findings(
@@ -308,43 +412,47 @@ def sentences(runs: Sequence[RunData], *, n_boot: int = 400) -> list[tuple[str, 
     ]
 
 
+#: Outcomes whose lever effects the pages show, and the columns of the effects' table.
+EFFECT_OUTCOMES = (
+    "ceasefire_reached",
+    "peace_holds_5y",
+    "months_of_peace",
+    "aid_total_europe",
+    "escalation_use_of_force_events",
+    "escalation_fatal_events",
+)
+EFFECT_COLUMNS = ["variant", "lever", "option", "reference", "outcome", "difference", "low", "high"]
+
+
 def lever_effects(runs: Sequence[RunData], *, n_boot: int = 400) -> pd.DataFrame:
-    """Levers' effects on the key outcomes, per variant, with bootstrap intervals."""
-    from accord.analysis.sensitivity import lever_effects as effects_of
+    """Levers' effects on the key outcomes, per variant, with bootstrap intervals (each
+    run's kept beside it)."""
+    from accord.analysis.summary import cached_frame
 
     frames = []
     for run in runs:
-        levers = [c for c in run.levers if run.scalars[c].nunique() > 1]
-        if not levers:
-            continue
-        keys = [
-            o
-            for o in (
-                "ceasefire_reached",
-                "peace_holds_5y",
-                "months_of_peace",
-                "aid_total_europe",
-                "escalation_use_of_force_events",
-                "escalation_fatal_events",
-            )
-            if o in run.scalars
-        ]
-        frame = effects_of(run.scalars, levers, keys, n_boot=n_boot)
-        frames.append(frame.assign(variant=run.variant))
-    if not frames:
-        return pd.DataFrame(
-            columns=[
-                "variant",
-                "lever",
-                "option",
-                "reference",
-                "outcome",
-                "difference",
-                "low",
-                "high",
-            ]
+        frame = cached_frame(
+            [run.path],
+            "lever-effects",
+            {"n_boot": int(n_boot)},
+            partial(_lever_effects, run, n_boot),
         )
+        if not frame.empty:
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
     return pd.concat(frames, ignore_index=True)
+
+
+def _lever_effects(run: RunData, n_boot: int) -> pd.DataFrame:
+    """One run's lever effects (empty when no lever varies)."""
+    from accord.analysis.sensitivity import lever_effects as effects_of
+
+    levers = [c for c in run.levers if run.scalars[c].nunique() > 1]
+    if not levers:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    keys = [o for o in EFFECT_OUTCOMES if o in run.scalars]
+    return effects_of(run.scalars, levers, keys, n_boot=n_boot).assign(variant=run.variant)
 
 
 def sensitivity(run: RunData, outcome: str) -> list[dict[str, Any]]:
@@ -374,11 +482,22 @@ SENSITIVITY_REPLICATES = 30
 
 
 def compare(a: RunData, b: RunData, *, n_boot: int = 1000) -> pd.DataFrame:
-    """Differences a - b of every shared outcome's mean, with bootstrap intervals."""
+    """Differences a - b of every shared outcome (a nominal one: of each category's share),
+    with the closed-form intervals of ``accord compare``: paired when the runs share their
+    futures. Kept beside run A for run B as it is (:mod:`accord.store.summaries`)."""
     from accord.analysis.compare import compare_scalars
+    from accord.analysis.summary import cached_frame
 
-    shared = [o for o in outcomes([a]) if o in outcomes([b])]
-    return compare_scalars(a.scalars, b.scalars, outcomes=shared, n_bootstrap=n_boot)
+    def compute() -> pd.DataFrame:
+        shared = [o for o in outcomes([a]) if o in outcomes([b])]
+        paired = paired_with(a, b)
+        table = compare_scalars(
+            a.scalars, b.scalars, outcomes=shared, n_bootstrap=n_boot, paired=paired
+        )
+        table.attrs["paired"] = bool(paired)
+        return table
+
+    return cached_frame([a.path, b.path], "dashboard-compare", {"n_boot": int(n_boot)}, compute)
 
 
 def discover(run: RunData, outcome: str, threshold: float, direction: str) -> Any:
@@ -904,3 +1023,153 @@ def ask(
     except ScenarioError as error:
         raise FormError(f"The event is refused: {error}") from None
     return answer.to_dict()
+
+
+# ----------------------------------------------------------------------------- the Overview
+
+
+def scenario_start(meta: dict[str, Any]) -> Any:
+    """The calendar date of month 0 of a run (its shipped scenario's ``start``), or None when
+    the run's scenario is not shipped or has changed since (its hash differs)."""
+    from accord.scenario.loader import shipped_names
+
+    name = meta.get("scenario")
+    if not isinstance(name, str) or name not in shipped_names():
+        return None
+    try:
+        scenario = _shipped(name)
+    except ScenarioError:
+        return None
+    if meta.get("scenario_hash") and meta.get("scenario_hash") != scenario.hash():
+        return None
+    simulation = getattr(scenario, "simulation", None)
+    return getattr(simulation, "start", None)
+
+
+def headline_figures(runs: Sequence[RunData]) -> list[tuple[str, str, bytes]]:
+    """One figure per headline question of the Overview: ``(title, caption, PNG)``, kept
+    beside the first run for this list of runs (:mod:`accord.store.summaries`).
+
+    See :func:`draw_headline_figures`.
+    """
+    import base64
+
+    from accord.store.summaries import cached_value
+
+    if not runs or any(run.path is None for run in runs):
+        return draw_headline_figures(runs)
+    return cached_value(
+        [run.path for run in runs if run.path is not None],
+        "overview-figures",
+        {"variants": [run.variant for run in runs]},
+        lambda: draw_headline_figures(runs),
+        encode=lambda found: [[t, c, base64.b64encode(p).decode("ascii")] for t, c, p in found],
+        decode=lambda kept: [(str(t), str(c), base64.b64decode(p)) for t, c, p in kept],
+    )
+
+
+def draw_headline_figures(runs: Sequence[RunData]) -> list[tuple[str, str, bytes]]:
+    """One figure per headline question of the Overview: ``(title, caption, PNG)``.
+
+    Drawn from the headline table (:func:`headline`, kept beside each run): when a ceasefire
+    comes and when the war ends (by calendar date: the scenario's ``start`` maps months to
+    dates, :func:`accord.analysis.questions.month_date`), whether the peace holds, who pays,
+    how often Russia and NATO clash. Labels and units are the table's (the outcome registry);
+    the caption names the variants by their scenario descriptions.
+    """
+    from accord.analysis.questions import month_date
+    from accord.dashboard import figures
+
+    table = headline(runs)
+    if table.empty:
+        return []
+    keys = set(table["key"])
+    start = scenario_start(runs[0].meta)
+    described = "; ".join(
+        f"{run.variant}: {_first_sentence(str(run.meta['description']))}"
+        for run in runs
+        if run.meta.get("description")
+    )
+    horizons = (12, 24, 60)
+
+    def when(key: str) -> Any:
+        months = int(key.rsplit("_", 1)[1])
+        return month_date(start, months) if start is not None else months
+
+    shown: list[tuple[str, str, bytes]] = []
+    timing = {
+        "a negotiated ceasefire": [f"p_ceasefire_{h}" for h in horizons],
+        "any end of the war": [f"p_war_ends_{h}" for h in horizons],
+    }
+    timing = {name: [k for k in group if k in keys] for name, group in timing.items()}
+    timing = {name: group for name, group in timing.items() if group}
+    if timing:
+        positions = {k: when(k) for group in timing.values() for k in group}
+        xlabel = (
+            f"by this date (month 0 is {start:%B %Y})"
+            if start is not None
+            else "by this month from the start"
+        )
+        shown.append(
+            (
+                "When does a ceasefire come, and when does the war end?",
+                "Share of futures by each date, with its 95 % interval.",
+                figures.headline_question(
+                    table,
+                    timing,
+                    ylabel="share of futures, %",
+                    positions=positions,
+                    xlabel=xlabel,
+                    percent=True,
+                ),
+            )
+        )
+    singles = [
+        (
+            "Does the peace hold?",
+            "peace_holds_5y",
+            "Share of all futures whose ceasefire holds five years (no ceasefire counts as "
+            "not holding), with its 95 % interval.",
+        ),
+        (
+            "How often do Russia and NATO clash?",
+            "p_escalation",
+            "Share of futures with at least one Russia–NATO use-of-force dispute over the "
+            "horizon, with its 95 % interval.",
+        ),
+    ]
+    for title, key, caption in singles[:1]:
+        if key in keys:
+            shown.append((title, caption, _single(figures, table, key)))
+    donors = [k for k in dict.fromkeys(table["key"]) if str(k).startswith("aid_total_")]
+    if donors:
+        unit = str(table[table["key"] == donors[0]]["unit"].iloc[0])
+        shown.append(
+            (
+                "Who pays?",
+                "Median aid over the horizon per donor, with the 5–95 % range of futures.",
+                figures.headline_question(
+                    table, {"aid": donors}, ylabel=f"aid over the horizon, {unit}"
+                ),
+            )
+        )
+    for title, key, caption in singles[1:]:
+        if key in keys:
+            shown.append((title, caption, _single(figures, table, key)))
+    if described:
+        shown = [(t, f"{c} Variants — {described}.", f) for t, c, f in shown]
+    return [(title, caption, figures.png(figure)) for title, caption, figure in shown]
+
+
+def _first_sentence(text: str, limit: int = 140) -> str:
+    """The first sentence of a variant's description, cut at ``limit`` characters."""
+    first = text.split(". ")[0].strip().rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _single(figures: Any, table: pd.DataFrame, key: str) -> Any:
+    """A figure of one probability row, a point per variant."""
+    label = str(table[table["key"] == key]["label"].iloc[0])
+    return figures.headline_question(
+        table, {label: [key]}, ylabel="share of futures, %", percent=True
+    )

@@ -155,3 +155,86 @@ def burden(table: pd.DataFrame, us_cut: float):
     axes.set_yticks(y, shown["ally"], fontsize=7)
     axes.set_xlabel(f"change of defence spending, % (US cut {100 * us_cut:.0f} %)")
     return figure
+
+
+def headline_question(
+    table: pd.DataFrame,
+    groups: Mapping[str, list[str]],
+    *,
+    ylabel: str,
+    positions: Mapping[str, object] | None = None,
+    xlabel: str = "",
+    percent: bool = False,
+):
+    """One headline question as points with their interval bars, one colour per variant.
+
+    ``table`` is the headline table (long: ``key, label, unit, variant, value, low, high``,
+    as :func:`accord.dashboard.data.headline`); ``groups`` names the lines of the figure and
+    their rows' keys (for instance a ceasefire and any end of the war, each at three
+    horizons). With ``positions`` (key -> x, e.g. the calendar date of a horizon) the points
+    of a group are joined along that axis; without, each key is a category labelled by its
+    row's label. Probabilities are drawn in % with ``percent``.
+    """
+    figure, axes = _figure(width=9.0, height=3.6)
+    scale = 100.0 if percent else 1.0
+    variants = list(dict.fromkeys(table["variant"]))
+    keys = [k for ks in groups.values() for k in ks if k in set(table["key"])]
+    categories = {k: i for i, k in enumerate(keys)}
+    markers = ["o", "s", "^", "D"]
+    styles = ["-", "--", ":", "-."]
+    width = 0.6 / max(1, len(variants))
+    for v_index, (colour, variant) in enumerate(zip(COLOURS, variants, strict=False)):
+        rows = table[table["variant"] == variant].set_index("key")
+        for g_index, (name, group) in enumerate(groups.items()):
+            shown = [k for k in group if k in rows.index]
+            if not shown:
+                continue
+            value = rows.loc[shown, "value"].to_numpy(dtype=float) * scale
+            low = rows.loc[shown, "low"].to_numpy(dtype=float) * scale
+            high = rows.loc[shown, "high"].to_numpy(dtype=float) * scale
+            error = np.vstack([np.nan_to_num(value - low), np.nan_to_num(high - value)])
+            if positions is not None:
+                x: list | np.ndarray = [positions[k] for k in shown]
+            else:
+                x = (
+                    np.array([categories[k] for k in shown])
+                    + (v_index - (len(variants) - 1) / 2) * width
+                )
+            label = variant if len(groups) == 1 else f"{variant}: {name}"
+            axes.errorbar(
+                x,
+                value,
+                yerr=error,
+                fmt=markers[g_index % len(markers)]
+                + (styles[g_index % len(styles)] if positions is not None else ""),
+                color=colour,
+                capsize=3,
+                markersize=5,
+                label=label,
+            )
+    if positions is None:
+        labels = table.drop_duplicates("key").set_index("key")["label"]
+        axes.set_xticks(range(len(keys)), [_wrap(str(labels[k])) for k in keys], fontsize=7)
+    if percent:
+        axes.set_ylim(bottom=0)
+    axes.set_ylabel(ylabel)
+    if xlabel:
+        axes.set_xlabel(xlabel)
+    # Beside the axes: a legend inside would hide the points of a full figure.
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return figure
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def png(figure, *, dpi: int = 96) -> bytes:
+    """A figure as PNG bytes (matplotlib's Agg canvas; no pyplot)."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Hashable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +107,13 @@ class Store:
 
         return self._once(("listing", stamp), lookup, compute)
 
-    def read(self, runs: pd.DataFrame, run_id: str) -> data.RunData:
-        """The run ``run_id`` of the listing ``runs`` (read once per version of the run)."""
+    def read(self, runs: pd.DataFrame, run_id: str, *, tables: bool = True) -> data.RunData:
+        """The run ``run_id`` of the listing ``runs`` (one object per version of the run).
+
+        With ``tables`` its tables are read now (once for every session); without, only its
+        metadata: a page whose summaries are kept beside the run never reads them, and one
+        that needs them reads them on first use (:class:`accord.dashboard.data.RunData`).
+        """
         row = runs[runs["id"] == run_id]
         if row.empty:
             raise data.FormError(not_listed(run_id))
@@ -115,7 +121,7 @@ class Store:
 
         def compute() -> data.RunData:
             try:
-                loaded = data.load_run(data.run_path(self.root, runs, run_id), run_id)
+                opened = data.open_run_data(data.run_path(self.root, runs, run_id), run_id)
             except data.FormError:
                 raise
             except Exception as error:  # changed or damaged while it was read
@@ -127,19 +133,20 @@ class Store:
             with self._lock:
                 for old in [k for k in self._runs if k[0] == run_id]:
                     del self._runs[old]  # one version of a run is kept
-                self._runs[key] = loaded
-            return loaded
+                self._runs[key] = opened
+            return opened
 
-        return self._once(("run", key), lambda: self._runs.get(key), compute)
+        found = self._once(("run", key), lambda: self._runs.get(key), compute)
+        return found.load() if tables else found
 
     def read_all(
-        self, runs: pd.DataFrame, run_ids: list[str]
+        self, runs: pd.DataFrame, run_ids: list[str], *, tables: bool = True
     ) -> tuple[list[data.RunData], list[str]]:
         """The runs of ``run_ids`` that could be read, and a message for each that could not."""
         found, problems = [], []
         for run_id in run_ids:
             try:
-                found.append(self.read(runs, run_id))
+                found.append(self.read(runs, run_id, tables=tables))
             except data.FormError as error:
                 problems.append(str(error))
         return found, problems
@@ -244,6 +251,7 @@ class Selection:
         self.notice: reactive.Value[str | None] = reactive.Value(None, name="notice")
         self._listing = Background()
         self._chosen = Background()
+        self._opened = Background()
         self._stamp = reactive.poll(store.stamp, POLL_SECONDS)(store.stamp)
 
         @reactive.calc
@@ -270,6 +278,23 @@ class Selection:
             return found
 
         @reactive.calc
+        def chosen_runs() -> list[data.RunData]:
+            """The chosen runs with their metadata only (their tables read on first use, in
+            a page's worker thread): for pages whose summaries are kept beside the runs."""
+            runs = listing()
+            ids = list(input.variants() or [])
+            listed = set(runs["id"])
+            problems = [not_listed(i) for i in ids if i not in listed]
+            key = (self._stamp(), tuple(ids), "metadata")
+            found, unreadable = self._opened.call(
+                key, partial(store.read_all, tables=False), runs, [i for i in ids if i in listed]
+            )
+            problems += unreadable
+            if problems or found:
+                self.tell(problems)
+            return found
+
+        @reactive.calc
         def outcomes() -> list[str]:
             """The chosen runs' scalar outcomes (shared by the pages' lists)."""
             runs = chosen()
@@ -279,6 +304,7 @@ class Selection:
         self.stamp = self._stamp
         self.listing = listing
         self.chosen = chosen
+        self.chosen_runs = chosen_runs
 
     def tell(self, problems: list[str]) -> None:
         """Show ``problems`` above the pages (none: clear the notice)."""

@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +85,17 @@ class ReportRun:
         Long table: ``experiment``, ``month`` and one column per monthly variable.
     meta : dict
         Run metadata (seed, n, code_version, scenario_hash, created, ...).
+    path : path, optional
+        The run's folder in the store: the summaries (headline, comparisons, levers' effects,
+        the answers) are kept there and read back while the run is unchanged
+        (:mod:`accord.store.summaries`); without it they are computed every time.
     """
 
     variant: str
     scalars: pd.DataFrame
     series: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    path: str | os.PathLike[str] | None = None
 
 
 _is_outcome = is_outcome
@@ -203,23 +209,24 @@ def build_report(
         inputs[variant] = (unc, lev)
 
     paired = variants_paired(runs, scalars, inputs)
+    folders = {run.variant: run.path for run in runs}
     context: dict[str, Any] = {
         "title": title,
         "generated": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "variants": variants,
         "metadata": _metadata(runs),
         "scenario": _scenario_section(info),
-        "headline": _headline_section(scalars),
+        "headline": _headline_section(scalars, folders),
         "war_end": _war_end_section(runs, scalars, ctx),
         "distributions": _distribution_section(scalars, ctx, info.get("start")),
         "fans": _fan_section(runs, ctx, info.get("start")),
-        "comparison": _comparison_section(scalars, paired),
-        "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
+        "comparison": _comparison_section(scalars, paired, folders),
+        "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx, folders),
         "importance": _importance_section(scalars, inputs, _input_labels(info), ctx),
         "prim": _prim_section(scalars, inputs, ctx, _input_labels(info)),
     }
     context["summary"] = _summary_section(
-        scalars, context["levers"]["effects"], n_boot, seed, paired
+        scalars, context["levers"]["effects"], n_boot, seed, paired, folders
     )
     # Durability and escalation evidence (partial template evidence.html.j2).
     from accord.report.evidence import evidence_section
@@ -350,18 +357,56 @@ def _summary_section(
     n_boot: int,
     seed: int,
     paired: dict[str, bool] | None = None,
+    folders: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
-    """The answers first: one sentence per question of the corpus (accord.analysis.narrative)."""
+    """The answers first: one sentence per question of the corpus (accord.analysis.narrative),
+    kept beside the first run for these runs."""
     from accord.analysis.narrative import findings
 
-    return [
-        {"topic": f.topic, "title": f.title, "sentence": f.sentence}
-        for f in findings(scalars, effects=effects, n_boot=n_boot, seed=seed, paired=paired or {})
-    ]
+    def compute() -> list[dict[str, str]]:
+        return [
+            {"topic": f.topic, "title": f.title, "sentence": f.sentence}
+            for f in findings(
+                scalars, effects=effects, n_boot=n_boot, seed=seed, paired=paired or {}
+            )
+        ]
+
+    return _kept(
+        [(folders or {}).get(v) for v in scalars],
+        "report-summary",
+        {"variants": list(scalars), "n_boot": n_boot, "seed": seed, "paired": paired or {}},
+        compute,
+    )
 
 
-def _headline_section(scalars: dict[str, pd.DataFrame]) -> dict[str, Any]:
-    table = headline_table(scalars)
+def _kept(folders: list[Any], name: str, parameters: dict, compute: Any) -> Any:
+    """``compute()`` (JSON), kept beside the runs ``folders`` while they are unchanged
+    (:mod:`accord.store.summaries`); computed every time when a run has no folder."""
+    if not folders or any(folder is None for folder in folders):
+        return compute()
+    from accord.store.summaries import cached_value
+
+    return cached_value(folders, name, parameters, compute)
+
+
+def _headline_section(
+    scalars: dict[str, pd.DataFrame], folders: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    from accord.analysis.summary import cached_frame, headline_intervals
+
+    frames = []
+    for variant, one in scalars.items():
+        frame = cached_frame(
+            [(folders or {}).get(variant)],
+            "headline",
+            {},
+            partial(headline_intervals, one),
+        )
+        # The report's table gives ranges of futures only (the shares' intervals are in the
+        # answers above it).
+        frame.loc[frame["interval"] == "95 %", ["low", "high"]] = float("nan")
+        frames.append(frame.drop(columns="interval").assign(variant=variant))
+    table = pd.concat(frames, ignore_index=True) if frames else headline_table(scalars)
     rows = []
     for key in dict.fromkeys(table["key"]):
         sub = table[table["key"] == key]
@@ -552,12 +597,14 @@ def _key_outcomes(table: pd.DataFrame) -> list[str]:
 
 
 def _comparison_section(
-    scalars: dict[str, pd.DataFrame], paired: dict[str, bool] | None = None
+    scalars: dict[str, pd.DataFrame],
+    paired: dict[str, bool] | None = None,
+    folders: dict[str, Any] | None = None,
 ) -> dict:
-    """Differences from the reference variant: the intervals of ``accord compare``."""
-    from accord.analysis.narrative import variant_difference
-
+    """Differences from the reference variant: the intervals of ``accord compare`` (each
+    variant's kept beside it for the reference as it is)."""
     paired = paired or {}
+    folders = folders or {}
     variants = list(scalars)
     if len(variants) < 2:
         return {"reference": variants[0], "rows": [], "others": []}
@@ -567,38 +614,56 @@ def _comparison_section(
     outcomes = [o for o in _key_outcomes(ref_table) if any(o in scalars[v] for v in others)]
     cells: dict[str, list[dict[str, Any]]] = {o: [] for o in outcomes}
     for variant in others:
-        table = scalars[variant]
-        for o in outcomes:
-            if o not in table:
-                cells[o].append({"value": "–", "range": "", "sign": ""})
-                continue
-            d = variant_difference(table, ref_table, o, paired=paired.get(variant, False))
-            unit = "pp" if _label(o)[1] in ("probability", "share of futures") else ""
-            scale = 100.0 if unit == "pp" else 1.0
-            significant = d.excludes_zero
-            cells[o].append(
-                {
-                    "value": _signed(d.value * scale, unit),
-                    "range": (
-                        "the same in every future"
-                        if d.degenerate
-                        else f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}"
-                    ),
-                    "sign": "pos"
-                    if significant and d.value > 0
-                    else "neg"
-                    if significant and d.value < 0
-                    else "",
-                    "low": d.low,
-                    "high": d.high,
-                    "difference": d.value,
-                }
-            )
+        table, pair = scalars[variant], bool(paired.get(variant, False))
+        found = _kept(
+            [folders.get(variant), folders.get(reference)],
+            "report-comparison",
+            {"outcomes": outcomes, "paired": pair},
+            lambda table=table, pair=pair: _difference_cells(table, ref_table, outcomes, pair),
+        )
+        for o, cell in zip(outcomes, found, strict=True):
+            cells[o].append(cell)
     rows = [
         {"label": _label(o)[0], "unit": _label(o)[1], "cells": cells[o], "outcome": o}
         for o in outcomes
     ]
     return {"reference": reference, "others": others, "rows": rows, "paired": paired}
+
+
+def _difference_cells(
+    table: pd.DataFrame, reference: pd.DataFrame, outcomes: list[str], paired: bool
+) -> list[dict[str, Any]]:
+    """One cell per outcome: ``table`` − ``reference`` with its interval, as shown."""
+    from accord.analysis.narrative import variant_difference
+
+    cells: list[dict[str, Any]] = []
+    for o in outcomes:
+        if o not in table:
+            cells.append({"value": "–", "range": "", "sign": ""})
+            continue
+        d = variant_difference(table, reference, o, paired=paired)
+        unit = "pp" if _label(o)[1] in ("probability", "share of futures") else ""
+        scale = 100.0 if unit == "pp" else 1.0
+        significant = d.excludes_zero
+        cells.append(
+            {
+                "value": _signed(d.value * scale, unit),
+                "range": (
+                    "the same in every future"
+                    if d.degenerate
+                    else f"{_signed(d.low * scale, unit)} … {_signed(d.high * scale, unit)}"
+                ),
+                "sign": "pos"
+                if significant and d.value > 0
+                else "neg"
+                if significant and d.value < 0
+                else "",
+                "low": d.low,
+                "high": d.high,
+                "difference": d.value,
+            }
+        )
+    return cells
 
 
 def _signed(value: float, unit: str) -> str:
@@ -628,8 +693,10 @@ def _lever_section(
     n_boot: int,
     seed: int,
     ctx: _Context,
+    folders: dict[str, Any] | None = None,
 ) -> dict:
     from accord.analysis.sensitivity import lever_effects
+    from accord.analysis.summary import cached_frame
     from accord.report import figures
 
     options, defaults = _lever_options(info)
@@ -639,14 +706,28 @@ def _lever_section(
         if not levers:
             ctx.skipped.append(f"Levers' effects for {variant}: no lever varies in this run.")
             continue
-        effects = lever_effects(
-            table,
-            levers,
-            _key_outcomes(table),
-            reference=defaults,
-            options=options,
-            n_boot=n_boot,
-            seed=seed,
+        keys = _key_outcomes(table)
+        effects = cached_frame(
+            [(folders or {}).get(variant)],
+            "report-lever-effects",
+            {
+                "levers": levers,
+                "outcomes": keys,
+                "reference": defaults,
+                "options": options,
+                "n_boot": n_boot,
+                "seed": seed,
+            },
+            partial(
+                lever_effects,
+                table,
+                levers,
+                keys,
+                reference=defaults,
+                options=options,
+                n_boot=n_boot,
+                seed=seed,
+            ),
         )
         effects.insert(0, "variant", variant)
         frames.append(effects)

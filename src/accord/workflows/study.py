@@ -258,7 +258,13 @@ class Study:
                 "ORDER BY experiment, month"
             )
             reports.append(
-                ReportRun(variant=name, scalars=scalars, series=series, meta=dict(run.meta))
+                ReportRun(
+                    variant=name,
+                    scalars=scalars,
+                    series=series,
+                    meta=dict(run.meta),
+                    path=run.path,  # its summaries are kept there (accord.store.summaries)
+                )
             )
         info = None
         spec = getattr(self.scenario, "simulation", None)

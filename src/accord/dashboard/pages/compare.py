@@ -1,4 +1,4 @@
-"""Compare: A − B of each outcome's mean with a bootstrap interval, for any two runs."""
+"""Compare: A − B of each outcome's mean with its 95 % interval, for any two runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from shiny import module, reactive, render, ui
 
 from accord.dashboard import data
 from accord.dashboard.state import Background, Selection, Store
-from accord.dashboard.widgets import fmt, guarded, html_table, interval, message
+from accord.dashboard.widgets import guarded, html_table, message
 
 
 @module.ui
@@ -20,8 +20,11 @@ def page_ui() -> Any:
             ui.input_select("a", "Run A", choices=[]), ui.input_select("b", "Run B", choices=[])
         ),
         ui.p(
-            "A − B of each outcome's mean with a 95 % bootstrap interval; 'observed' rows "
-            "are the share of futures where the outcome happens.",
+            "A − B of each outcome's mean with its 95 % interval (paired when the runs share "
+            "their futures, as accord compare and the report). 'share observed' is the share "
+            "of futures where the outcome happens, given once for outcomes observed in the "
+            "same futures; a nominal outcome (how the war ends) is given as the share of "
+            "futures in each category.",
             class_="text-muted",
         ),
         ui.output_ui("table"),
@@ -29,20 +32,15 @@ def page_ui() -> Any:
 
 
 def compared(store: Store, runs: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
-    """The comparison table as shown (in a worker thread)."""
-    table = data.compare(store.read(runs, a), store.read(runs, b))
-    return pd.DataFrame(
-        {
-            "outcome": [data.label(o) for o in table["outcome"]],
-            "statistic": table["statistic"],
-            "A": [fmt(v) for v in table["mean_a"]],
-            "B": [fmt(v) for v in table["mean_b"]],
-            "A − B": [fmt(v) for v in table["difference"]],
-            "95 % interval": [
-                interval(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
-            ],
-        }
-    )
+    """The comparison table as shown (in a worker thread): each value formatted by its
+    outcome's unit and statistic, as ``accord compare`` prints it."""
+    from accord.analysis.formatting import compare_text
+
+    # Tables read only when the comparison is not kept beside run A.
+    table = data.compare(store.read(runs, a, tables=False), store.read(runs, b, tables=False))
+    shown = compare_text(table).drop(columns=["n_a", "n_b"])
+    shown["outcome"] = [data.label(o) for o in table["outcome"]]
+    return shown
 
 
 @module.server
