@@ -12,6 +12,7 @@ specs, the scenario schema and the simulation and burden sections share one set 
 from __future__ import annotations
 
 import math
+import re
 import types
 import typing
 from typing import Any
@@ -30,6 +31,11 @@ MAX_MAGNITUDE = 1e12
 ONE_LINE_FIELDS = frozenset({"id", "name", "title", "actor", "issue"})
 
 
+#: Every character :func:`text_problem` may refuse (it then names the first one).
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_ONE_LINE_SUSPECT = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def text_problem(text: str, *, one_line: bool = False) -> str | None:
     """Why ``text`` cannot be shown as data, or None when it can.
 
@@ -37,6 +43,8 @@ def text_problem(text: str, *, one_line: bool = False) -> str | None:
     characters other than tab and line breaks, DEL and C1 controls (ANSI escape sequences
     start with ESC or CSI and would drive the terminal), and line breaks in one-line fields.
     """
+    if (_ONE_LINE_SUSPECT if one_line else _SUSPECT).search(text) is None:
+        return None  # the common case, without a Python loop over the characters
     for index, char in enumerate(text):
         code = ord(char)
         if 0xD800 <= code <= 0xDFFF:
