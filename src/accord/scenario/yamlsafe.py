@@ -70,11 +70,12 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     """Parse one YAML document safely; return the data and its path-to-line map."""
     text = read_text(path)
     name = str(path)
+    parser = yaml.SafeLoader if _UNLIKE_LIBYAML.search(text) else _EVENT_LOADER
     try:
         try:
-            node = _compose(text, name)
+            node = _compose(text, name, parser)
         except yaml.YAMLError:
-            if _EVENT_LOADER is yaml.SafeLoader:
+            if parser is yaml.SafeLoader:
                 raise
             # libyaml's messages differ from PyYAML's (and it refuses a few things PyYAML
             # reads, e.g. a surrogate escape that the text check names): a file libyaml
@@ -92,6 +93,13 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
 
 #: libyaml's event parser when PyYAML was built with it (17x faster), else PyYAML's own.
 _EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: What libyaml reads otherwise than PyYAML (found by comparing the two on random texts,
+#: tests/scenario/test_yaml_c_loader.py): a tab (PyYAML refuses ``a:<tab>1``), a ``!`` tag
+#: (libyaml gives ``!`` on an empty value the empty text, PyYAML null), a block scalar's
+#: header followed by ``#`` (PyYAML wants a space), and a last line without a line break
+#: (libyaml puts an empty value there on the next line). A file with any of them is read by
+#: PyYAML's own parser (the shipped scenarios have none).
+_UNLIKE_LIBYAML = re.compile(r"\t|!|[|>][-+0-9]*#|[^\n]\Z")
 _RESOLVER = yaml.SafeLoader("")  # implicit tags, as PyYAML's safe composer resolves them
 
 
