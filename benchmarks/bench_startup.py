@@ -20,6 +20,11 @@ start-up or ``--help`` time. It is recorded, not re-measured (no KTAB build on t
     python benchmarks/bench_startup.py            # 7 repeats
     python benchmarks/bench_startup.py --quick    # 3 repeats
     python benchmarks/bench_startup.py --only forecast   # commands whose label has "forecast"
+    python benchmarks/bench_startup.py --baseline /tmp/old/src   # before/after, paired
+
+``--baseline SRC`` runs every command also with ``PYTHONPATH=SRC`` (an older tree, e.g.
+``git archive <rev> | tar -x -C /tmp/old``), alternating old and new run by run, so that
+both see the same load; it prints both medians and their ratio.
 """
 
 from __future__ import annotations
@@ -85,8 +90,9 @@ def ktab_times() -> dict[str, float]:
         }
 
 
-def child_environment(bytecode: bool) -> dict[str, str]:
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+def child_environment(bytecode: bool, source: str | None = None) -> dict[str, str]:
+    path = source if source is not None else os.pathsep.join(p for p in sys.path if p)
+    env = os.environ | {"PYTHONPATH": path}
     if bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -117,6 +123,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="3 repeats")
     parser.add_argument("--only", default=None, help="only the commands whose label has this")
+    parser.add_argument("--baseline", default=None, help="an older tree's src folder")
     parser.add_argument(
         "--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is"
     )
@@ -127,39 +134,49 @@ def main() -> None:
         for label, arguments in COMMANDS.items()
         if args.only is None or args.only in label or "import numpy" in label
     }
-    env = child_environment(bytecode=not args.no_bytecode)
-    recorded = ktab_times()
-    walls: dict[str, list[float]] = {label: [] for label in commands}
-    cpus: dict[str, list[float]] = {label: [] for label in commands}
+    trees = {"now": child_environment(not args.no_bytecode)}
+    if args.baseline is not None:
+        trees["before"] = child_environment(not args.no_bytecode, args.baseline)
+    walls = {(tree, label): [] for tree in trees for label in commands}
+    cpus = {(tree, label): [] for tree in trees for label in commands}
     with tempfile.TemporaryDirectory() as folder:
-        for arguments in commands.values():
-            run_once(arguments, Path(folder), env)  # warm-up: OS, .pyc and numba caches
+        for env in trees.values():
+            for arguments in commands.values():
+                run_once(arguments, Path(folder), env)  # warm-up: OS, .pyc and numba caches
         for _ in range(repeat):
             for label, arguments in commands.items():
-                wall, cpu = run_once(arguments, Path(folder), env)
-                walls[label].append(wall)
-                cpus[label].append(cpu)
+                for tree, env in trees.items():
+                    wall, cpu = run_once(arguments, Path(folder), env)
+                    walls[(tree, label)].append(wall)
+                    cpus[(tree, label)].append(cpu)
         if list(Path(folder).iterdir()):
             raise SystemExit("a command left files in its working directory")
-    numpy_median = statistics.median(walls["python -c 'import numpy'"])
+    numpy_median = statistics.median(walls[("now", "python -c 'import numpy'")])
+    recorded = ktab_times()
     print(
         f"{'command':<62} {'median s':>8} {'best s':>7} {'cpu s':>6} {'x numpy':>7} "
         f"{'goal s':>6} {'KTAB smpc s':>11}"
+        + (f" {'before s':>8} {'before cpu':>10} {'now/before':>10}" if len(trees) > 1 else "")
     )
     for label in commands:
         ktab = next((recorded.get(f) for f in KTAB_FILES if f in label), None)
-        median = statistics.median(walls[label])
+        median = statistics.median(walls[("now", label)])
         goal = GOALS.get(label)
-        print(
-            f"{label:<62} {median:>8.3f} {min(walls[label]):>7.3f} "
-            f"{statistics.median(cpus[label]):>6.3f} {median / numpy_median:>7.1f} "
+        line = (
+            f"{label:<62} {median:>8.3f} {min(walls[('now', label)]):>7.3f} "
+            f"{statistics.median(cpus[('now', label)]):>6.3f} {median / numpy_median:>7.1f} "
             f"{f'{goal:.1f}' if goal else '-':>6} {f'{ktab:.3f}' if ktab else '-':>11}"
         )
+        if len(trees) > 1:
+            before = statistics.median(walls[("before", label)])
+            line += (
+                f" {before:>8.3f} {statistics.median(cpus[('before', label)]):>10.3f}"
+                f" {median / before:>10.2f}"
+            )
+        print(line)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(
-        f"{repeat} runs each, round robin; load average {load:.2f}; bytecode "
-        f"{'written and read' if 'PYTHONDONTWRITEBYTECODE' not in env else 'not written'}"
-    )
+    bytecode = "not written" if "PYTHONDONTWRITEBYTECODE" in trees["now"] else "written and read"
+    print(f"{repeat} runs each, round robin; load average {load:.2f}; bytecode {bytecode}")
     print(
         "KTAB: smpc's own reported run time, shipped -O0 build (recorded, not re-measured; "
         "no process start-up; no --help time recorded)"
