@@ -24,3 +24,18 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test under each YAML event parser accord's reader can use (issue 21): libyaml's
+    (the default when PyYAML is built with it) and PyYAML's own (the fallback without it)."""
+    import yaml
+
+    from accord.scenario import yamlsafe
+
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlsafe, "_EVENT_LOADER", yaml.SafeLoader)
+    else:
+        assert yamlsafe._EVENT_LOADER is yaml.CSafeLoader
+    return str(request.param)

@@ -16,10 +16,10 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 HEAVY = ("pandas", "numba", "scipy", "lifelines", "matplotlib")
 
 
-def _loaded(code: str) -> list[str]:
+def _loaded(code: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
     probe = (
         f"import sys\n{code}\n"
-        f"import json; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+        f"import json; print(json.dumps([m for m in {modules!r} if m in sys.modules]))"
     )
     env = dict(os.environ, PYTHONPATH=str(SRC))
     done = subprocess.run(
@@ -33,10 +33,12 @@ def _loaded(code: str) -> list[str]:
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def test_static_forecast_imports_no_pandas_or_numba() -> None:
-    code = (
+def _command(*args: str) -> str:
+    """Code that runs ``accord ARGS`` in process, its output swallowed, and fails on a
+    non-zero exit code."""
+    return (
         "import contextlib, io\n"
-        "sys.argv = ['accord', 'forecast', 'ukraine-2025', '--model', 'compromise']\n"
+        f"sys.argv = ['accord', *{list(args)!r}]\n"
         "from accord.cli import main\n"
         "try:\n"
         "    with contextlib.redirect_stdout(io.StringIO()):\n"
@@ -44,8 +46,25 @@ def test_static_forecast_imports_no_pandas_or_numba() -> None:
         "except SystemExit as stop:\n"
         "    assert not stop.code, stop.code\n"
     )
-    loaded = _loaded(code)
+
+
+def test_static_forecast_imports_no_pandas_or_numba() -> None:
+    loaded = _loaded(_command("forecast", "ukraine-2025", "--model", "compromise"))
     assert "pandas" not in loaded and "numba" not in loaded, loaded
+
+
+def test_help_imports_no_heavy_library_nor_numpy() -> None:
+    """``accord --help`` registers every command: the command modules import their
+    libraries (numpy included) inside the commands, not at module level."""
+    loaded = _loaded(_command("--help"), (*HEAVY, "numpy", "multiprocessing"))
+    assert loaded == [], loaded
+
+
+def test_small_ktab_smp_forecast_imports_no_numba_scipy_or_pandas() -> None:
+    """A 7-actor KTAB file through the SMP plays in numpy (issue 21's 0.4 s goal)."""
+    ktab = SRC.parent / "tests" / "validation" / "data" / "ktab_smp" / "dummyData_3Dim.csv"
+    loaded = _loaded(_command("forecast", str(ktab), "--model", "smp"))
+    assert loaded == [], loaded
 
 
 def test_scenario_levers_import_no_pandas() -> None:

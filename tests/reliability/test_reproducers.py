@@ -50,6 +50,7 @@ def refused(outcome: Outcome, *, file: str, line: int | None, field: str, words:
 # --- YAML values, nesting, aliases ------------------------------------------------------
 
 
+@pytest.mark.usefixtures("yaml_parser")  # libyaml and PyYAML (tests/conftest.py)
 @pytest.mark.parametrize(
     ("name", "line", "field", "words"),
     [
@@ -78,6 +79,7 @@ def test_bad_scenario_file_gives_one_line(
         assert "\x1b" not in message and "\ud800" not in message
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_r06_deep_nesting_is_refused_without_recursion_error(work: Path) -> None:
     outcome = invoke(["validate", str(REPRO / "R06-deep-nesting-5000.yaml")], work)
     message = refused(
@@ -90,6 +92,7 @@ def test_r06_deep_nesting_is_refused_without_recursion_error(work: Path) -> None
     assert "at most 64 levels" in message
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_r16_quoted_number_is_text_not_a_number(work: Path, tmp_path: Path) -> None:
     text = (REPRO / "R16-bool-as-capability.yaml").read_text().replace("value: true", 'value: "50"')
     path = tmp_path / "quoted.yaml"
@@ -103,6 +106,7 @@ def test_r16_quoted_number_is_text_not_a_number(work: Path, tmp_path: Path) -> N
     )
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_yaml12_exponent_without_sign_is_a_number(tmp_path: Path) -> None:
     from accord.scenario import load_scenario
 

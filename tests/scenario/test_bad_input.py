@@ -11,6 +11,9 @@ from accord.cli import app
 from accord.scenario import load_scenario
 from accord.spec.errors import ScenarioError
 
+# Every case under libyaml's parser and under PyYAML's own (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("yaml_parser")
+
 GOOD = """\
 scenario:
   name: tiny

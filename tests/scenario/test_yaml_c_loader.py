@@ -104,6 +104,7 @@ def test_libyaml_is_used() -> None:
     assert yamlsafe._EVENT_LOADER is yaml.CSafeLoader
 
 
+@pytest.mark.usefixtures("yaml_parser")  # the one pass over libyaml's and PyYAML's events
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_files_read_the_same(path: Path) -> None:
     _same(path)
@@ -139,9 +140,30 @@ CASES = {
     "comment_only": "# nothing\n",
     "complex_key": "{[1]: 2}: 3\n",
     "explicit_doc": "%YAML 1.1\n---\na: 1\n...\n",
+    "nul": "a: b\x00c\n",
+    "bom": "\ufeffa: 1\n",
+    "crlf": "a: 1\r\nb: [1,\r\n  2]\r\n",
+    "tab_in_value": "a: b\tc\n",
+    "tab_in_quotes": "a: \"b\tc\"\nb: 'x\ty'\n",
+    "tab_in_flow": "d: [1,\t2]\n",
+    "tab_after_colon": "a:\t1\n",
+    "tab_indent_in_list": "a:\n  -\t1\n",
+    "unclosed_quote": "a: 'open\nb: 2\n",
+    "bad_escape": 'a: "\\q"\n',
+    "colon_in_key": "a: b: c\n",
+    "late_syntax_error": "".join(f"k{i}: {i}\n" for i in range(200)) + "x: [\n",
+    "directive_twice": "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+}
+
+#: Bytes that are not UTF-8 text: refused before the parse, by either parser alike.
+BYTE_CASES = {
+    "latin1": "a: caf\xe9\n".encode("latin-1"),
+    "utf16": "a: 1\n".encode("utf-16"),
+    "binary": b"\xff\xfe\x00binary",
 }
 
 
+@pytest.mark.usefixtures("yaml_parser")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_cases_read_the_same(name: str, tmp_path: Path) -> None:
     """Each protection still holds (the error cases fail, with the reference's line and
@@ -172,10 +194,32 @@ def test_cases_read_the_same(name: str, tmp_path: Path) -> None:
         "surrogate",
         "complex_key",
         "null_key",
+        "nul",
+        "tab_indent_in_list",
+        "tab_after_colon",
+        "tab_in_value",
+        "tab_in_flow",
+        "unclosed_quote",
+        "bad_escape",
+        "colon_in_key",
+        "late_syntax_error",
+        "directive_twice",
     }
     assert (kind == "error") == (name in must_fail), detail
+    if name in {"syntax", "bad_indent", "tab", "unclosed_quote", "late_syntax_error"}:
+        assert "malformed YAML" in detail and f"{name}.yaml:" in detail, detail  # a line
 
 
+@pytest.mark.usefixtures("yaml_parser")
+@pytest.mark.parametrize("name", sorted(BYTE_CASES))
+def test_non_utf8_files_are_refused_the_same(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(BYTE_CASES[name])
+    kind, detail = _same(path)
+    assert kind == "error" and "not UTF-8" in detail, detail
+
+
+@pytest.mark.usefixtures("yaml_parser")
 def test_protection_messages() -> None:
     """The depth, alias and duplicate-key refusals name what they refuse (not just agree)."""
     import tempfile
@@ -196,6 +240,7 @@ def test_protection_messages() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("yaml_parser")
 def test_mutated_flagship_reads_the_same(tmp_path: Path) -> None:
     """Lines deleted, doubled, re-indented or cut in the flagship: same outcome both ways."""
     source = REPO / "src/accord/scenarios/ukraine-2025/scenario.yaml"
@@ -220,3 +265,35 @@ def test_mutated_flagship_reads_the_same(tmp_path: Path) -> None:
         path.write_text("".join(mutant), encoding="utf-8")
         kinds.add(_same(path)[0])
     assert kinds == {"data", "error"}  # both outcomes exercised
+
+
+#: Pieces of YAML syntax, joined at random into short texts (most of them malformed).
+PIECES = [
+    *("a", "b", ":", ": ", " ", "\n", "  ", "- ", "-", "[", "]", "{", "}", ",", ", "),
+    *("&x ", "*x", "&y ", "*y", "'", '"', "#", "? ", "!!int ", "!!str ", "!", "!x "),
+    *("1", "1e3", "-1.5", "0x1F", ".inf", "~", "null", "yes", "2025-01-01", "<<: "),
+    *("---", "...", "|", ">", "\\", "%", "@", "`", "\t", "\r\n", "\u00e9", "\x85"),
+    *("\u2028", "%YAML 1.1\n"),
+]
+
+
+@pytest.mark.usefixtures("yaml_parser")
+def test_random_texts_read_the_same(tmp_path: Path) -> None:
+    """Short random texts (seeded): same data, lines or error as the reference. This is how
+    the texts libyaml reads otherwise than PyYAML (yamlsafe._UNLIKE_LIBYAML) were found."""
+    rng = random.Random(2021)
+    path = tmp_path / "random.yaml"
+    kinds = {"data": 0, "error": 0}
+    for _ in range(500):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 25)))
+        path.write_text(text, encoding="utf-8")
+        kinds[_same(path)[0]] += 1
+    assert min(kinds.values()) > 50, kinds  # both outcomes exercised
+
+
+def test_the_unusual_texts_go_to_pyyaml() -> None:
+    """Each construct libyaml reads otherwise is routed to PyYAML's parser; a plain
+    scenario-like text is not."""
+    for text in ["a:\t1\n", "a: !x 1\n", "a: |#\n", "a: >-1#\n", "a: 1"]:
+        assert yamlsafe._UNLIKE_LIBYAML.search(text), text
+    assert not yamlsafe._UNLIKE_LIBYAML.search("a:\n  - {value: 1, source: 'x > y | z'}\n")

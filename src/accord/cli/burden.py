@@ -21,7 +21,7 @@ import typer
 
 from accord.cli.formats import Format
 from accord.spec.errors import ScenarioError
-from accord.workflows.seeds import DEFAULT_SEED
+from accord.spec.limits import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from accord.workflows.burden import BurdenResult

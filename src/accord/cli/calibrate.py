@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from accord.workflows.seeds import DEFAULT_SEED
+from accord.spec.limits import DEFAULT_SEED
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ import typer
 
 from accord.cli.formats import Format
 from accord.spec.errors import ScenarioError
-from accord.workflows.seeds import DEFAULT_SEED
+from accord.spec.limits import DEFAULT_SEED
 
 
 def _print_table(frame: Any, title: str | None = None) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from accord.cli.formats import Format
-from accord.workflows.seeds import DEFAULT_SEED
+from accord.spec.limits import DEFAULT_SEED
 
 
 def register(app: typer.Typer) -> None:

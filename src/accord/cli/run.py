@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from accord.experiments.executors import EXECUTORS
-from accord.workflows.seeds import DEFAULT_SEED
+from accord.spec.limits import DEFAULT_SEED
 
 # The members come from EXECUTORS at import time, which mypy cannot follow.
 Executor = StrEnum("Executor", {name: name for name in EXECUTORS})  # type: ignore[misc]

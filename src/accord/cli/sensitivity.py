@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from accord.cli.formats import Format
-from accord.workflows.seeds import DEFAULT_SEED
+from accord.spec.limits import DEFAULT_SEED
 
 
 class Method(StrEnum):

@@ -14,8 +14,6 @@ experiment id (see :mod:`accord.experiments.rng`), not by worker.
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypeVar
@@ -73,6 +71,7 @@ def map_unordered(
 def _map_processes(
     function: Callable[[Task], Result], tasks: Iterable[Task], workers: int
 ) -> Iterator[Result]:
+    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     # forkserver: no fork of a parent that may hold threads (progress bar, dask).
@@ -174,6 +173,8 @@ def _map_dask(
 
     cluster = None
     if address is None:
+        import logging
+
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -13,7 +13,6 @@ then the mode; for a uniform range it is optional and defaults to the midpoint).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 
@@ -228,6 +227,8 @@ class Scenario(SpecModel):
 
     def hash(self) -> str:
         """A digest of the resolved scenario: same content, same hash."""
+        import hashlib
+
         payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 

@@ -70,11 +70,12 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     """Parse one YAML document safely; return the data and its path-to-line map."""
     text = read_text(path)
     name = str(path)
+    parser = yaml.SafeLoader if _UNLIKE_LIBYAML.search(text) else _EVENT_LOADER
     try:
         try:
-            node = _compose(text, name)
+            node = _compose(text, name, parser)
         except yaml.YAMLError:
-            if _EVENT_LOADER is yaml.SafeLoader:
+            if parser is yaml.SafeLoader:
                 raise
             # libyaml's messages differ from PyYAML's (and it refuses a few things PyYAML
             # reads, e.g. a surrogate escape that the text check names): a file libyaml
@@ -92,6 +93,13 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
 
 #: libyaml's event parser when PyYAML was built with it (17x faster), else PyYAML's own.
 _EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: What libyaml reads otherwise than PyYAML (found by comparing the two on random texts,
+#: tests/scenario/test_yaml_c_loader.py): a tab (PyYAML refuses ``a:<tab>1``), a ``!`` tag
+#: (libyaml gives ``!`` on an empty value the empty text, PyYAML null), a block scalar's
+#: header followed by ``#`` (PyYAML wants a space), and a last line without a line break
+#: (libyaml puts an empty value there on the next line). A file with any of them is read by
+#: PyYAML's own parser (the shipped scenarios have none).
+_UNLIKE_LIBYAML = re.compile(r"\t|!|[|>][-+0-9]*#|[^\n]\Z")
 _RESOLVER = yaml.SafeLoader("")  # implicit tags, as PyYAML's safe composer resolves them
 
 
@@ -111,6 +119,7 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
     root: yaml.Node | None = None
     failed: yaml.YAMLError | None = None  # the first composer error, raised after the parse
     documents = 0
+    tags: dict[tuple[str, Any], str] = {}  # (value, implicit) -> the tag it resolves to
     for event in yaml.parse(text, Loader=loader or _EVENT_LOADER):
         if isinstance(event, yaml.CollectionEndEvent):
             entry = stack.pop()
@@ -148,7 +157,7 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
             )
         node = None
         if failed is None and documents == 1:
-            node, failed = _node(event, anchors)
+            node, failed = _node(event, anchors, tags)
             if node is not None:
                 if parent is None:
                     root = node
@@ -170,9 +179,13 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
 
 
 def _node(
-    event: Any, anchors: dict[str, yaml.Node]
+    event: Any, anchors: dict[str, yaml.Node], tags: dict[tuple[str, Any], str]
 ) -> tuple[yaml.Node | None, yaml.YAMLError | None]:
-    """The node an event opens (an empty collection), or the composer's error."""
+    """The node an event opens (an empty collection), or the composer's error.
+
+    ``tags`` caches the implicit tag of each plain scalar (a scenario repeats its values:
+    ``source: judgement``, ``value: 0.5``): the resolver tries a list of regular expressions
+    per value, and depends only on the value and its implicit flags."""
     if isinstance(event, yaml.AliasEvent):
         if event.anchor not in anchors:
             return None, yaml.composer.ComposerError(
@@ -191,7 +204,10 @@ def _node(
     node: yaml.Node
     if isinstance(event, yaml.ScalarEvent):
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            key = (event.value, event.implicit)
+            tag = tags.get(key)
+            if tag is None:
+                tag = tags[key] = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
         # libyaml reports the plain style as "", PyYAML as None.
         node = yaml.ScalarNode(
             tag, event.value, event.start_mark, event.end_mark, style=event.style or None
@@ -258,7 +274,11 @@ class _Builder:
             # YAML 1.2 and every reader of these files mean numbers.
             return float(node.value)
         try:
-            value = self.constructor.construct_object(node, deep=True)
+            if node.tag == _STR:  # PyYAML's construct_yaml_str, without its bookkeeping
+                value = node.value
+            else:
+                construct = self.constructor.yaml_constructors[node.tag]
+                value = construct(self.constructor, node)
         except Exception:  # PyYAML raises ValueError, KeyError... on bad tagged values
             raise ScenarioError(
                 self.file,

@@ -12,6 +12,7 @@ specs, the scenario schema and the simulation and burden sections share one set 
 from __future__ import annotations
 
 import math
+import re
 import types
 import typing
 from typing import Any
@@ -30,6 +31,11 @@ MAX_MAGNITUDE = 1e12
 ONE_LINE_FIELDS = frozenset({"id", "name", "title", "actor", "issue"})
 
 
+#: Every character :func:`text_problem` may refuse (it then names the first one).
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_ONE_LINE_SUSPECT = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def text_problem(text: str, *, one_line: bool = False) -> str | None:
     """Why ``text`` cannot be shown as data, or None when it can.
 
@@ -37,6 +43,8 @@ def text_problem(text: str, *, one_line: bool = False) -> str | None:
     characters other than tab and line breaks, DEL and C1 controls (ANSI escape sequences
     start with ESC or CSI and would drive the terminal), and line breaks in one-line fields.
     """
+    if (_ONE_LINE_SUSPECT if one_line else _SUSPECT).search(text) is None:
+        return None  # the common case, without a Python loop over the characters
     for index, char in enumerate(text):
         code = ord(char)
         if 0xD800 <= code <= 0xDFFF:
@@ -120,6 +128,23 @@ def _texts(value: Any) -> typing.Iterator[str]:
             yield from _texts(item)
 
 
+#: (model class, field name) -> (a number field, a field holding spec models): a field's
+#: type is fixed once its class is built, and reading it for every value was a quarter of
+#: the flagship's validation time.
+_FIELD_KINDS: dict[tuple[type, str], tuple[bool, bool]] = {}
+
+
+def _field_kind(cls: type[BaseModel], name: str) -> tuple[bool, bool]:
+    kind = _FIELD_KINDS.get((cls, name))
+    if kind is None:
+        field = cls.model_fields.get(name)
+        kind = (False, False)
+        if field is not None:
+            kind = (_numeric(field.annotation), _holds_models(field.annotation))
+        _FIELD_KINDS[(cls, name)] = kind
+    return kind
+
+
 class SpecModel(BaseModel):
     """Frozen, no unknown keys, no NaN or infinity, strict numbers, safe text."""
 
@@ -129,14 +154,14 @@ class SpecModel(BaseModel):
     @classmethod
     def _strict_input(cls, value: Any, info: ValidationInfo) -> Any:
         name = info.field_name or ""
-        field = cls.model_fields.get(name)
-        if field is not None and _numeric(field.annotation):
+        numeric, holds_models = _field_kind(cls, name)
+        if numeric:
             items = value if isinstance(value, list | tuple) else [value]
             for item in items:
                 problem = number_problem(item)
                 if problem:
                     raise ValueError(problem)
-        if field is not None and _holds_models(field.annotation):
+        if holds_models:
             return value
         if _too_large(value):
             raise ValueError(
