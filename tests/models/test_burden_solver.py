@@ -138,3 +138,60 @@ def test_a_draw_does_not_depend_on_its_batch() -> None:
             c[i : i + 1], k[i : i + 1], w, fixed=fx[i : i + 1], log_floor=lf[i : i + 1]
         )
         assert np.array_equal(alone[0], batch[i], equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def estimated():
+    """The flagship with the estimated defence model asked for explicitly."""
+    from accord.scenario import load_scenario
+    from accord.simulation import compile_spec
+
+    flagship = load_scenario("ukraine-2025")
+    spec = flagship.simulation.model_copy(update={"defence_model": "estimated"})
+    return flagship, compile_spec(spec, flagship, seed=5)
+
+
+def test_engine_path_equals_the_dense_reference(estimated, monkeypatch) -> None:
+    """The engine's whole burden path (ten yearly solves, recentred intercepts, floors, a
+    backseat US, Russia's growth) is the same with the dense reference solver as with the
+    O(N) one: same NaN draws, values to 1e-9 relative."""
+    from accord.simulation import engine, variant_design
+
+    flagship, compiled = estimated
+    design = variant_design(flagship.simulation, "baseline", 300, seed=4, method="mc")
+    design = design.assign(
+        us_security_role=np.where(np.arange(300) % 2 == 0, "backseat", "full"),
+        defence_floor_pct=np.tile([0.0, 2.0, 3.5, 5.0], 75),
+    )
+    new = engine.prepare_inputs(compiled, design).europe_defence_target
+    monkeypatch.setattr(demand, "_newton", _reference_newton)
+    old = engine.prepare_inputs(compiled, design).europe_defence_target
+    assert np.isfinite(new).all()
+    assert np.array_equal(np.isnan(new), np.isnan(old))
+    assert np.allclose(new, old, rtol=1e-9, atol=0.0)
+    # The comparison is not vacuous: the levers and Russia's growth move the targets.
+    assert np.ptp(new) > 1e-3 * np.mean(new)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 31), floors=st.booleans())
+def test_equilibrium_invariants(seed: int, n: int, floors: bool) -> None:
+    """On well-posed systems (|k| < 0.5): every draw converges; its result is the fixed
+    point x = max(floor, c + k ln S) to 1e-9; a fixed ally keeps its value; no reacting
+    ally is below its floor; relabelling the allies relabels the result."""
+    size = 25
+    c, k, w, fx, lf = _system(seed, size, n, floors, True)
+    c = np.nan_to_num(c, nan=3.0)
+    k = 0.8 * k  # |k| < 0.5: a contraction in logs
+    fx[:, 0] = np.maximum(fx[:, 0], 1.0)  # a US at zero leaves S = 0 for a lone ally
+    m = demand.solve(c, k, w, fixed=fx, log_floor=lf)
+    assert np.isfinite(m).all()
+    assert np.array_equal(m[:, 0], fx[:, 0])
+    s = demand.spill_in(m, w)
+    x = np.log(m)
+    target = np.maximum(lf, c + k[:, None] * np.log(s))
+    assert np.allclose(x[:, 1:], target[:, 1:], rtol=0.0, atol=1e-9)
+    assert np.all(x[:, 1:] >= lf[:, 1:] - 1e-12)
+    order = np.r_[0, 1 + np.random.default_rng(seed).permutation(n - 1)]
+    moved = demand.solve(c[:, order], k, w[order], fixed=fx[:, order], log_floor=lf[:, order])
+    assert np.allclose(moved, m[:, order], rtol=1e-9, atol=0.0)
