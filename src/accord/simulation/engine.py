@@ -820,6 +820,7 @@ def _estimated_path(
             weight_new,
             fixed=fixed,
             floor=floor,
+            engine="auto",  # the compiled kernel when numba is installed
         )
     return np.asarray(new)
 
