@@ -151,6 +151,8 @@ def solve(
                 np.ascontiguousarray(lf),
                 np.ascontiguousarray(x),
                 out,
+                TOLERANCE,
+                MAX_STEPS,
             )
         return out
     eye = np.eye(n)

@@ -18,8 +18,6 @@ import math
 import numpy as np
 from numba import njit
 
-from accord.models.burden_demand import MAX_STEPS, TOLERANCE
-
 BACKTRACKS = 20
 BIG = np.finfo(np.float64).max
 
@@ -62,11 +60,12 @@ def _residual(x, c, k, w, fx, lf, free, level, s, r):
 
 
 @njit(cache=True)
-def solve_draws(c, k, w, fx, lf, start, out):
+def solve_draws(c, k, w, fx, lf, start, out, tolerance, max_steps):
     """Equilibrium levels ``out`` [B, N] (see the module docstring).
 
     ``c``, ``w``, ``fx`` (NaN where the ally reacts), ``lf`` (ln floor, -inf for none) and
-    ``start`` (starting logs) are [B, N]; ``k`` is [B].
+    ``start`` (starting logs) are [B, N]; ``k`` is [B]; ``tolerance`` and ``max_steps`` are
+    the numpy solver's (passed in: this module imports nothing of accord).
     """
     size, n = c.shape
     x = np.empty(n)
@@ -94,8 +93,8 @@ def solve_draws(c, k, w, fx, lf, start, out):
             continue
         kb = k[b]
         norm = _residual(x, c[b], kb, w[b], fx[b], lf[b], free, level, s, r)
-        for _ in range(MAX_STEPS):
-            if norm < TOLERANCE:
+        for _ in range(max_steps):
+            if norm < tolerance:
                 break
             # Sherman-Morrison on diag(1 + p u) - p u', p_i = k / S_i on the reacting rows.
             dot_l = 0.0
