@@ -32,6 +32,11 @@ def distinct(spec):
     )
 
 
+@pytest.fixture(scope="module")
+def want(estimated, distinct):
+    return engine.prepare_inputs(estimated, distinct).europe_defence_target
+
+
 def _solved_rows(monkeypatch) -> list[int]:
     sizes: list[int] = []
     inner = engine._estimated_path
@@ -45,13 +50,14 @@ def _solved_rows(monkeypatch) -> list[int]:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(repeats=st.lists(st.integers(0, 11), min_size=1, max_size=40))
-def test_repeated_rows_read_the_solved_path(estimated, distinct, monkeypatch, repeats) -> None:
+def test_repeated_rows_read_the_solved_path(
+    estimated, distinct, want, monkeypatch, repeats
+) -> None:
     """Any sequence of the distinct experiments, repeated and shuffled, gets bit for bit the
     targets of the distinct design, and only its distinct rows are solved (at least two)."""
-    want = engine.prepare_inputs(estimated, distinct).europe_defence_target
     sizes = _solved_rows(monkeypatch)
     design = distinct.iloc[repeats].reset_index(drop=True)
     got = engine.prepare_inputs(estimated, design).europe_defence_target
