@@ -36,6 +36,7 @@ George, J. & Sandler, T. (2018). Demand for military spending in NATO, 1968-2015
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,15 +165,8 @@ def _use_kernel(engine: str) -> bool:
     """Whether ``engine`` asks for the compiled kernel (``auto``: when numba is installed)."""
     if engine not in ("numpy", "numba", "auto"):
         raise ValueError(f"engine must be numpy, numba or auto, got {engine!r}")
-    if engine == "numpy":
-        return False
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        if engine == "numba":
-            raise
-        return False
-    return True
+    # "numba" without numba installed fails on the kernel's import, with numba's own message.
+    return engine == "numba" or (engine == "auto" and importlib.util.find_spec("numba") is not None)
 
 
 def _newton(
