@@ -36,6 +36,7 @@ George, J. & Sandler, T. (2018). Demand for military spending in NATO, 1968-2015
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,6 +91,7 @@ def solve(
     fixed: ArrayLike | None = None,
     log_floor: ArrayLike | None = None,
     start: ArrayLike | None = None,
+    engine: str = "numpy",
 ) -> Array:
     """Fixed point x_i = max(log_floor_i, c_i + k ln S_i(exp x)) of the reaction functions.
 
@@ -108,6 +110,9 @@ def solve(
         ln of a minimum spending (a binding pledge); -inf where there is none.
     start : array [B, N], optional
         Starting log spending (default: the constants).
+    engine : {"numpy", "numba", "auto"}
+        numpy (the reference), the compiled kernel of :mod:`burden_demand_kernel` (the same
+        steps one draw at a time; equal to rounding), or numba when it is installed.
 
     Returns
     -------
@@ -134,9 +139,34 @@ def solve(
         log_fixed = np.where(is_fixed, np.log(np.where(is_fixed, np.maximum(fx, 0.0), 1.0)), 0.0)
     x = np.where(is_fixed, log_fixed, c if start is None else np.asarray(start, dtype=float))
     x = np.where(is_fixed, x, np.maximum(x, lf))
+    if _use_kernel(engine):
+        from accord.models.burden_demand_kernel import solve_draws
+
+        out = np.empty((size, n))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            solve_draws(
+                np.ascontiguousarray(c),
+                np.ascontiguousarray(k[:, 0]),
+                np.ascontiguousarray(w),
+                np.ascontiguousarray(fx),
+                np.ascontiguousarray(lf),
+                np.ascontiguousarray(x),
+                out,
+                TOLERANCE,
+                MAX_STEPS,
+            )
+        return out
     eye = np.eye(n)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _newton(x, c, k, w, fx, is_fixed, lf, eye)
+
+
+def _use_kernel(engine: str) -> bool:
+    """Whether ``engine`` asks for the compiled kernel (``auto``: when numba is installed)."""
+    if engine not in ("numpy", "numba", "auto"):
+        raise ValueError(f"engine must be numpy, numba or auto, got {engine!r}")
+    # "numba" without numba installed fails on the kernel's import, with numba's own message.
+    return engine == "numba" or (engine == "auto" and importlib.util.find_spec("numba") is not None)
 
 
 def _newton(
@@ -322,10 +352,12 @@ def one_year(
     *,
     fixed: ArrayLike | None = None,
     floor: ArrayLike | None = None,
+    engine: str = "numpy",
 ) -> Array:
     """Spending [B, N] one year on: this year's reaction functions solved jointly, given
     last year's spending ``previous`` (levels) and this year's exogenous variables; a
-    ``floor`` (levels) binds where the reaction would fall below it."""
+    ``floor`` (levels) binds where the reaction would fall below it (``engine``: see
+    :func:`solve`)."""
     with np.errstate(divide="ignore"):  # a fixed ally at zero (the US cut to nothing)
         log_previous = np.log(np.asarray(previous, dtype=float))
         lf = None if floor is None else np.log(np.asarray(floor, dtype=float))
@@ -335,7 +367,9 @@ def one_year(
         + coef.income[:, None] * np.asarray(log_income)
         + threat_term(coef, log_threat, frontline)
     )
-    return solve(rhs, coef.spill_in, weight, fixed=fixed, log_floor=lf, start=log_previous)
+    return solve(
+        rhs, coef.spill_in, weight, fixed=fixed, log_floor=lf, start=log_previous, engine=engine
+    )
 
 
 def recentre(

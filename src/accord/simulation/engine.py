@@ -742,6 +742,16 @@ def _estimated_defence(
     functions are solved jointly year by year over the horizon (each year's own lag), as in
     ``accord burden equilibrium``; the engine's monthly adjustment then moves toward it. US
     spending stays exogenous; allies without armed forces keep zero.
+
+    The path depends on nothing else: the draw (``experiment % DEMAND_POOL_SIZE``), Russia's
+    growth, the US spill-in and the floors. Experiments whose four agree are solved once
+    (identical rows deduplicated with ``np.unique(return_inverse=True)``), and the others
+    read that solution: exact, since each draw's solve is independent of its batch
+    (:func:`accord.models.burden_demand.solve`). In a Monte Carlo design Russia's growth is
+    continuous, so rows rarely repeat; they do when it is pinned (a point design, a sweep of
+    other levers), where the pool has at most ``DEMAND_POOL_SIZE`` x roles x floors paths.
+    No cache across calls: each chunk solves its own rows (a cross-chunk cache would be
+    keyed by rows that a Monte Carlo design never repeats, and hold memory in every worker).
     """
     pool = compiled.demand_pool
     assert pool is not None and compiled.ally_frontline is not None
@@ -751,7 +761,42 @@ def _estimated_defence(
         if "experiment" in design.columns
         else np.arange(size)
     )
-    coef = burden_demand.Coefficients.from_matrix(pool[ids % pool.shape[0]])
+    spending = compiled.ally_defence
+    present = spending > 0
+    pick = ids % pool.shape[0]
+    growth_pct = np.broadcast_to(np.asarray(params["russia_spending_growth_pct"], float), (size,))
+    spill = np.broadcast_to(np.asarray(us_spill, dtype=float), (size,))
+    floor_p = np.asarray(floor, dtype=float)[:, present]
+    keys = np.column_stack([pick.astype(float), growth_pct, spill, floor_p])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    if first.size == size:  # no repeats: solve the rows as they are
+        new = _estimated_path(compiled, pick, growth_pct, spill, floor_p)
+    else:
+        # The solved rows keep their order in the chunk (first occurrence), and at least two
+        # of them are solved together (numpy sums a [1, N] row in another order).
+        rows = np.sort(first)
+        rows = rows if rows.size > 1 else np.repeat(rows, 2)
+        solved = _estimated_path(compiled, pick[rows], growth_pct[rows], spill[rows], floor_p[rows])
+        slot = np.empty(size, dtype=np.int64)
+        slot[rows] = np.arange(rows.size)
+        new = solved[slot[first[np.asarray(inverse).reshape(-1)]]]
+    out = np.zeros((size, spending.size))
+    out[:, present] = new
+    return out
+
+
+def _estimated_path(
+    compiled: CompiledSimulation,
+    pick: np.ndarray,
+    growth_pct: np.ndarray,
+    us_spill: np.ndarray,
+    floor: np.ndarray,
+) -> np.ndarray:
+    """The yearly path's last year [B, A present] for pool draws ``pick`` (see above)."""
+    pool = compiled.demand_pool
+    assert pool is not None and compiled.ally_frontline is not None
+    size = pick.size
+    coef = burden_demand.Coefficients.from_matrix(pool[pick])
     spending, gdp = compiled.ally_defence, compiled.ally_gdp
     present = spending > 0
     is_us = (compiled.ally_group == US)[present]
@@ -760,7 +805,7 @@ def _estimated_defence(
     frontline = compiled.ally_frontline[present]
     weight = np.where(is_us, compiled.us_share_for_europe, 1.0)
     intercept = burden_demand.recentre(coef, m0, log_gdp, 0.0, frontline, weight)
-    growth = np.log1p(params["russia_spending_growth_pct"] / 100.0)[:, None]
+    growth = np.log1p(growth_pct / 100.0)[:, None]
     weight_new = np.where(is_us[None, :], compiled.us_share_for_europe * us_spill[:, None], 1.0)
     fixed = np.where(is_us[None, :], m0, np.nan)
     new = m0
@@ -774,11 +819,10 @@ def _estimated_defence(
             frontline,
             weight_new,
             fixed=fixed,
-            floor=floor[:, present],
+            floor=floor,
+            engine="auto",  # the compiled kernel when numba is installed
         )
-    out = np.zeros((size, spending.size))
-    out[:, present] = new
-    return out
+    return np.asarray(new)
 
 
 def initial_state(compiled: CompiledSimulation, inputs: Inputs) -> State:

@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import re
 import warnings
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
-from accord.safeio import atomic_write_bytes, atomic_write_text
+from accord.safeio import atomic_write, atomic_write_text
 from accord.spec.errors import ScenarioError
 from accord.store.lock import (
     LOCK_FILE,
@@ -48,7 +49,6 @@ from accord.store.manifest import (
     RunHealth,
     chunk_path,
     manifest_text,
-    parquet_record,
     read_manifest,
     run_health,
 )
@@ -93,23 +93,87 @@ _PART = re.compile(r"^part-(\d+)\.parquet$")
 # ----------------------------------------------------------------------------- writing files
 
 
+#: Rows converted to Arrow at a time by :func:`write_parquet_atomic`: a large frame (a run's
+#: design of 1,000,000 experiments is about 600 MiB) is never copied into Arrow whole; each
+#: slice becomes its own row group. Judgement: 262,144 rows is a few tens of MiB of Arrow
+#: for the design's 75 columns, and above the 120 x 2,000 = 240,000 series rows of a chunk
+#: of the default size, whose files stay one row group as before.
+PARQUET_SLICE_ROWS = 262_144
+
+
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> Record:
     """Write ``frame`` to ``path`` atomically; return its record (rows, bytes, SHA-256).
 
-    The file's folder must exist. The checksum is taken from the very bytes written.
+    The file's folder must exist. The checksum is taken from the very bytes written, as
+    they stream to the temporary file. The frame is converted to Arrow
+    :data:`PARQUET_SLICE_ROWS` rows at a time (one row group each), so beyond the frame
+    the write holds one slice, never the whole table or file (a run's design of 1,000,000
+    experiments is about 600 MiB, and its random floats barely compress).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    first = pa.Table.from_pandas(frame.iloc[:PARQUET_SLICE_ROWS], preserve_index=False)
     # Dictionary-encode keys and labels only: on float columns it costs 3-4x the write time
     # and makes the files larger (benchmarks/bench_executors.py).
-    keyed = [field.name for field in table.schema if not pa.types.is_floating(field.type)]
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", use_dictionary=keyed or False)
-    data = sink.getvalue().to_pybytes()
-    atomic_write_bytes(path, data, field="out")
-    return parquet_record(data, table.num_rows)
+    keyed = [field.name for field in first.schema if not pa.types.is_floating(field.type)]
+    digest = hashlib.sha256()
+    size = 0
+
+    def write(stream: IO[bytes]) -> None:
+        nonlocal first, size
+        sink = _HashingSink(stream, digest)
+        with pq.ParquetWriter(
+            sink, first.schema, compression="zstd", use_dictionary=keyed or False
+        ) as writer:
+            writer.write_table(first, row_group_size=PARQUET_SLICE_ROWS)
+            first = None
+            for start in range(PARQUET_SLICE_ROWS, len(frame), PARQUET_SLICE_ROWS):
+                piece = frame.iloc[start : start + PARQUET_SLICE_ROWS]
+                writer.write_table(
+                    pa.Table.from_pandas(piece, schema=writer.schema, preserve_index=False),
+                    row_group_size=PARQUET_SLICE_ROWS,
+                )
+        size = sink.written
+
+    atomic_write(path, write, field="out")
+    return {"rows": int(len(frame)), "bytes": size, "sha256": digest.hexdigest()}
+
+
+class _HashingSink:
+    """A write-only file for pyarrow that hashes and counts what it passes on to ``stream``
+    (closing it leaves ``stream`` open: :func:`accord.safeio.atomic_write` syncs it)."""
+
+    def __init__(self, stream: IO[bytes], digest: Any) -> None:
+        self._stream = stream
+        self._digest = digest
+        self.written = 0
+        self.closed = False
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self._digest.update(view)
+        self._stream.write(view)
+        self.written += view.nbytes
+        return view.nbytes
+
+    def tell(self) -> int:
+        return self.written
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def write_json_atomic(data: dict[str, Any], path: Path, *, exclusive: bool = False) -> None:
