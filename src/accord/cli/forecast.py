@@ -91,33 +91,24 @@ def forecast(
 
 
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force, stop=True):
+    """The forecast with the progress of each model (:mod:`accord.progress`, on stderr so
+    that --format json/csv output stays clean): a bar on a terminal, lines off it."""
+    from accord.progress import Progress
+
     def log(message: str) -> None:
         typer.echo(message, err=True)
 
-    if not sys.stderr.isatty():  # no bar off a terminal: rich is not even imported
-        return run_forecast(
-            scenario, models, draws=draws, seed=seed, rounds=rounds, force=force, log=log, stop=stop
-        )
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    shown: dict[str, Any] = {}
 
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} draws"),
-        TimeRemainingColumn(),
-    )
-    # On stderr, so that --format json/csv output stays clean; rich draws nothing when stderr
-    # is not a terminal, and a bar that is done before rich's first refresh never shows.
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        tasks: dict[str, Any] = {}
+    def update(model: str, done: int) -> None:
+        # One display per model that runs ("all" picks them once the scenario is loaded).
+        if model not in shown:
+            for previous in shown.values():
+                previous.close()
+            shown[model] = Progress(f"forecast {model}", draws, unit="draws").start()
+        shown[model].update(done)
 
-        def update(model: str, done: int) -> None:
-            # A bar per model that runs ("all" picks them once the scenario is loaded).
-            if model not in tasks:
-                tasks[model] = progress.add_task(f"{model:<10}", total=draws)
-            progress.update(tasks[model], completed=done)
-
+    try:
         return run_forecast(
             scenario,
             models,
@@ -129,6 +120,9 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
             log=log,
             stop=stop,
         )
+    finally:
+        for display in shown.values():
+            display.close()
 
 
 def _print_table(result) -> None:

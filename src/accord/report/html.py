@@ -30,6 +30,7 @@ from accord.analysis.summary import (
     outcome_label,
     terms_columns,
 )
+from accord.progress import Progress
 from accord.safeio import atomic_write_bytes, ensure_directory
 from accord.spec.outcomes import DERIVED, NAN_MEANS_NEVER, SERIES, is_outcome, with_derived
 
@@ -153,6 +154,7 @@ def build_report(
     n_boot: int = 500,
     seed: int = 0,
     figures_dir: str | os.PathLike[str] | None = None,
+    progress: bool = False,
 ) -> Path:
     """Write the HTML report of ``runs`` to ``out_path`` and return the path.
 
@@ -173,6 +175,8 @@ def build_report(
         Bootstrap replicates and seed for the intervals of levers' effects and comparisons.
     figures_dir : path, optional
         Also write every figure there as a PNG (for inspection or reuse in other documents).
+    progress : bool
+        Say on stderr which section is done, with an ETA (:mod:`accord.progress`).
     """
     if not runs:
         raise ValueError("build_report needs at least one run")
@@ -196,6 +200,9 @@ def build_report(
         inputs[variant] = (unc, lev)
 
     paired = variants_paired(runs, scalars, inputs)
+    from accord.report.as_of import as_of_section
+    from accord.report.evidence import evidence_section
+
     context: dict[str, Any] = {
         "title": title,
         "generated": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
@@ -203,30 +210,53 @@ def build_report(
         "metadata": _metadata(runs),
         "scenario": _scenario_section(info),
         "headline": _headline_section(scalars),
-        "war_end": _war_end_section(runs, scalars, ctx),
-        "distributions": _distribution_section(scalars, ctx),
-        "fans": _fan_section(runs, ctx),
-        "comparison": _comparison_section(scalars, paired),
-        "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx),
-        "importance": _importance_section(scalars, inputs, seed, ctx),
-        "prim": _prim_section(scalars, inputs, ctx),
     }
-    context["summary"] = _summary_section(
-        scalars, context["levers"]["effects"], n_boot, seed, paired
+    # (key, what the progress line calls it, how it is made), in the order they are made.
+    sections = (
+        ("war_end", "war end", lambda: _war_end_section(runs, scalars, ctx)),
+        ("distributions", "distributions", lambda: _distribution_section(scalars, ctx)),
+        ("fans", "over time", lambda: _fan_section(runs, ctx)),
+        ("comparison", "comparison", lambda: _comparison_section(scalars, paired)),
+        ("levers", "levers", lambda: _lever_section(scalars, inputs, info, n_boot, seed, ctx)),
+        ("importance", "importance", lambda: _importance_section(scalars, inputs, seed, ctx)),
+        ("prim", "scenario discovery", lambda: _prim_section(scalars, inputs, ctx)),
+        (
+            "summary",
+            "summary",
+            lambda: _summary_section(scalars, context["levers"]["effects"], n_boot, seed, paired),
+        ),
+        # Durability and escalation evidence (partial template evidence.html.j2).
+        (
+            "evidence",
+            "evidence",
+            lambda: evidence_section(info.get("evidence"), scalars, info.get("horizon_months")),
+        ),
+        ("as_of", "as of", lambda: as_of_section(info.get("as_of"), ctx.figure)),
     )
-    # Durability and escalation evidence (partial template evidence.html.j2).
-    from accord.report.evidence import evidence_section
+    steps = Progress("report", len(sections) + 1, unit="sections", enabled=progress).start()
+    try:
+        for key, what, make in sections:
+            context[key] = make()
+            steps.advance(1, f"{what} done, {len(ctx.figure_files)} figures")
+        html = _render(context, ctx, started)
+        steps.advance(1, "page rendered")
+    finally:
+        steps.close()
+    return _write(html, out_path, figures_dir, ctx)
 
-    context["evidence"] = evidence_section(
-        info.get("evidence"), scalars, info.get("horizon_months")
-    )
-    from accord.report.as_of import as_of_section
 
-    context["as_of"] = as_of_section(info.get("as_of"), ctx.figure)
+def _render(context: dict[str, Any], ctx: _Context, started: float) -> str:
     context["skipped"] = ctx.skipped
     context["elapsed"] = f"{time.perf_counter() - started:.1f}"
-    html = _environment().get_template("report.html.j2").render(**context)
+    return _environment().get_template("report.html.j2").render(**context)
 
+
+def _write(
+    html: str,
+    out_path: str | os.PathLike[str],
+    figures_dir: str | os.PathLike[str] | None,
+    ctx: _Context,
+) -> Path:
     out = Path(out_path)
     # Through accord.safeio: no folder created, a non-regular target refused, atomic.
     atomic_write_bytes(out, html.encode("utf-8"), field="report")
