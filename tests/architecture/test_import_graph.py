@@ -3,7 +3,7 @@ no cycles between modules, and no import from a lower layer into a higher one.
 
 The layers, lowest first, are those of ``docs/architecture.md``; a module may import its own
 layer and the layers below it. The root helpers (``threads``, ``safeio``, ``htmlrepr``,
-``version``, ``progress``) sit with ``spec`` at the bottom; the root ``accord`` (the public API's lazy
+``version``) sit with ``spec`` at the bottom; the root ``accord`` (the public API's lazy
 verbs) sits above the workflows it names and below the faces that call it.
 """
 
@@ -17,7 +17,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "accord"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("spec", "threads", "safeio", "htmlrepr", "version", "progress"),
+    ("spec", "threads", "safeio", "htmlrepr", "version"),
     ("data", "scenarios"),
     ("models",),
     ("fits",),

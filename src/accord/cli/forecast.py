@@ -91,9 +91,9 @@ def forecast(
 
 
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force, stop=True):
-    """The forecast with the progress of each model (:mod:`accord.progress`, on stderr so
+    """The forecast with the progress of each model (:mod:`accord.spec.progress`, on stderr so
     that --format json/csv output stays clean): a bar on a terminal, lines off it."""
-    from accord.progress import Progress
+    from accord.spec.progress import Progress
 
     def log(message: str) -> None:
         typer.echo(message, err=True)

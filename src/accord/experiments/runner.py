@@ -246,7 +246,7 @@ def run_experiments(
         Run description: ``scenario``, ``variant``, ``scenario_hash`` and anything else
         JSON-serialisable; stored in ``meta.json`` and the catalogue.
     progress
-        Show progress with an ETA on stderr (:mod:`accord.progress`): a bar on a terminal,
+        Show progress with an ETA on stderr (:mod:`accord.spec.progress`): a bar on a terminal,
         a line about every 10 s off it.
     run_id
         Name of the run directory (default: scenario-variant-<hash of scenario hash, seed and
@@ -325,7 +325,7 @@ def run_experiments(
             max_workers=max_workers,
             dask_address=dask_address,
         )
-        from accord.progress import Progress
+        from accord.spec.progress import Progress
 
         with Progress(
             run_id,

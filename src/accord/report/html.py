@@ -30,9 +30,9 @@ from accord.analysis.summary import (
     outcome_label,
     terms_columns,
 )
-from accord.progress import Progress
 from accord.safeio import atomic_write_bytes, ensure_directory
 from accord.spec.outcomes import DERIVED, NAN_MEANS_NEVER, SERIES, is_outcome, with_derived
+from accord.spec.progress import Progress
 
 #: Monthly series shown as fan charts, in order.
 FAN_VARIABLES = list(SERIES)
@@ -176,7 +176,7 @@ def build_report(
     figures_dir : path, optional
         Also write every figure there as a PNG (for inspection or reuse in other documents).
     progress : bool
-        Say on stderr which section is done, with an ETA (:mod:`accord.progress`).
+        Say on stderr which section is done, with an ETA (:mod:`accord.spec.progress`).
     """
     if not runs:
         raise ValueError("build_report needs at least one run")

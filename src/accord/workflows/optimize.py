@@ -207,9 +207,9 @@ def optimize(
         return f, np.asarray([violation_row(p) for p in points])
 
     bounds = [(-0.49, len(lever.options) - 0.51) for lever in levers]
-    from accord.progress import Progress
+    from accord.spec.progress import Progress
 
-    # One line per generation, through ``log`` (accord.progress: a line with an ETA).
+    # One line per generation, through ``log`` (accord.spec.progress: a line with an ETA).
     shown = Progress(
         "optimize", generations, unit="generation", enabled=log is not None, write=log, every=1
     ).start()
