@@ -161,7 +161,7 @@ def print_table(
     unit_of = _unit_lookup(units)
     texts = [[cell(row.get(name), unit_of(row, name)) for name in names] for row in table]
     console = Console()
-    shown = _columns_that_fit(names, texts, console.width)
+    shown, fold_first = _columns_that_fit(names, texts, console.width)
     # Stored values (names, descriptions) are data: printed as text, never as markup.
     view = Table(
         title=Text(title) if title else None,
@@ -174,7 +174,7 @@ def print_table(
         view.add_column(
             Text(str(names[index])),
             justify="right" if numeric else "left",
-            no_wrap=index == 0,
+            no_wrap=index == 0 and not fold_first,
             overflow="fold",
         )
     for line in texts:
@@ -194,23 +194,32 @@ def print_table(
 
 
 #: Narrowest a folded column is allowed to get (characters, padding included).
-FOLDED_WIDTH = 12
+FOLDED_WIDTH = 11
+#: Narrowest the first column (the row's name) gets, when folding it shows more columns.
+FOLDED_FIRST_WIDTH = 20
 
 
 def _columns_that_fit(
     names: Sequence[str], texts: Sequence[Sequence[str]], width: int
-) -> list[int]:
-    """The columns to show: the first ones (the commands order their columns by importance)
-    whose narrowest widths fit ``width`` (the first at its full width, the others folded to at
-    most :data:`FOLDED_WIDTH`), at least two; rich folds the cells to fit."""
+) -> tuple[list[int], bool]:
+    """The columns to show, and whether the first column folds: the first columns (the
+    commands order their columns by importance) whose narrowest widths fit ``width`` (the
+    others folded to :data:`FOLDED_WIDTH`), at least two. The first column keeps its full
+    width unless folding it (to :data:`FOLDED_FIRST_WIDTH`) shows more columns."""
     natural = [
         max([len(str(name)), *(len(line[i]) for line in texts)]) + 3 for i, name in enumerate(names)
     ]
-    narrowest = [n if i == 0 else min(n, FOLDED_WIDTH) for i, n in enumerate(natural)]
-    shown = list(range(len(names)))
-    while len(shown) > 2 and sum(narrowest[i] for i in shown) + 1 > width:
-        shown.pop()
-    return shown
+
+    def fitting(first: int) -> list[int]:
+        narrowest = [first, *(min(n, FOLDED_WIDTH) for n in natural[1:])]
+        shown = list(range(len(names)))
+        while len(shown) > 2 and sum(narrowest[i] for i in shown) + 1 > width:
+            shown.pop()
+        return shown
+
+    whole = fitting(natural[0]) if natural else []
+    folded = fitting(min(natural[0], FOLDED_FIRST_WIDTH)) if natural else []
+    return (folded, True) if len(folded) > len(whole) else (whole, False)
 
 
 def cell(value: Any, unit: str = "") -> str:
