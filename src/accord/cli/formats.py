@@ -240,17 +240,20 @@ def cell(value: Any, unit: str = "") -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "iuf")
-    )
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or _kind(value) in ("i", "u", "f")
+
+
+def _kind(value: Any) -> str:
+    """The numpy dtype kind of a numpy scalar ("" for anything else)."""
+    return str(getattr(getattr(value, "dtype", None), "kind", ""))
 
 
 def _is_integer(value: Any) -> bool:
     if isinstance(value, bool):
         return False
-    return isinstance(value, int) or getattr(getattr(value, "dtype", None), "kind", "") in "iu"
+    return isinstance(value, int) or _kind(value) in ("i", "u")
 
 
 def _unit_lookup(units: Units) -> Callable[[Mapping[str, Any], str], str]:
