@@ -139,9 +139,12 @@ class _Context:
 
     skipped: list[str] = field(default_factory=list)
     figure_files: dict[str, bytes] = field(default_factory=dict)
+    steps: Any = None  # the report's Progress: each figure made is news for the line
 
     def figure(self, key: str, data: bytes) -> str:
         self.figure_files[key] = data
+        if self.steps is not None:
+            self.steps.update(self.steps.completed, f"{len(self.figure_files)} figures ({key})")
         return _png(data)
 
 
@@ -234,6 +237,7 @@ def build_report(
         ("as_of", "as of", lambda: as_of_section(info.get("as_of"), ctx.figure)),
     )
     steps = Progress("report", len(sections) + 1, unit="sections", enabled=progress).start()
+    ctx.steps = steps
     try:
         for key, what, make in sections:
             context[key] = make()
