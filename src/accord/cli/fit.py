@@ -22,7 +22,11 @@ def fit(
     from accord.fits import run_fit
 
     result = run_fit(name)
-    rows = result.to_dict()  # non-finite numbers as null in JSON, never NaN
+    _print_table(result.to_dict(), output_format)  # non-finite numbers as null in JSON
+
+
+def _print_table(rows: dict, output_format: Format = Format.table) -> None:
+    """The estimates with their intervals, each by its own unit (or as csv or json)."""
     data = rows["data"]
     years = f", {data['years'][0]}-{data['years'][1]}" if data.get("years") else ""
     emit(

@@ -37,18 +37,18 @@ def parse_format(value: Any) -> Format:
     try:
         return Format(str(value).strip().lower())
     except ValueError:
-        from accord.cli import fail
         from accord.spec.errors import ScenarioError
 
-        fail(
-            ScenarioError(
-                None,
-                "unknown output format",
-                field="--format",
-                expected=", ".join(f.value for f in Format),
-                found=str(value),
-            )
+        error = ScenarioError(
+            None,
+            "unknown output format",
+            field="--format",
+            expected=", ".join(f.value for f in Format),
+            found=str(value),
         )
+        # as accord.cli.fail does (not imported: accord.cli imports this module)
+        typer.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from None
 
 
 FORMAT_HELP = "Output format: table, csv or json."
