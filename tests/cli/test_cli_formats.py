@@ -18,9 +18,7 @@ import accord
 from accord.cli import app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
-from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate  # noqa: E402
-
-from accord.experiments import make_design, run_experiments  # noqa: E402
+from accord_toy_model import two_variant_runs  # noqa: E402
 
 runner = CliRunner()
 QUESTIONS = Path(accord.__file__).parent / "scenarios" / "ukraine-2025" / "questions"
@@ -56,17 +54,7 @@ def test_every_command_that_prints_a_table_takes_format() -> None:
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("runs")
-    stored = [
-        run_experiments(
-            toy_simulate,
-            make_design(UNCERTAINTIES, LEVERS, 20, seed=4, fixed_levers={"force": force}),
-            seed=4,
-            out_dir=out_dir,
-            meta={"scenario": "toy", "variant": f"force-{force}"},
-            progress=False,
-        )
-        for force in (0.0, 0.2)
-    ]
+    stored = two_variant_runs(out_dir)
     return out_dir, stored
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from accord.spec.progress import INTERVAL_ENV, Progress, duration
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
-from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate  # noqa: E402
+from accord_toy_model import LEVERS, UNCERTAINTIES, toy_simulate, two_variant_runs  # noqa: E402
 
 runner = CliRunner()
 
@@ -115,18 +115,9 @@ def test_the_forecast_progress_leaves_json_on_stdout_parseable(monkeypatch) -> N
 
 
 def test_the_report_step_says_what_it_is_doing(tmp_path, monkeypatch, capsys) -> None:
-    from accord.experiments import make_design, run_experiments
     from accord.workflows.study import open_study
 
-    for force in (0.0, 0.2):
-        run_experiments(
-            toy_simulate,
-            make_design(UNCERTAINTIES, LEVERS, 20, seed=4, fixed_levers={"force": force}),
-            seed=4,
-            out_dir=tmp_path,
-            meta={"scenario": "toy", "variant": f"force-{force}"},
-            progress=False,
-        )
+    two_variant_runs(tmp_path)
     monkeypatch.setenv(INTERVAL_ENV, "0")
     open_study(tmp_path).report(tmp_path / "report.html", progress=True)
     captured = capsys.readouterr()
