@@ -59,3 +59,21 @@ def toy_simulate(design_chunk: pd.DataFrame, seed: int, delay: float = 0.0) -> C
         }
     )
     return ChunkResult(scalars=scalars, series=series)
+
+
+def two_variant_runs(out_dir, n: int = 20, seed: int = 4) -> list:
+    """Two stored runs of the toy model, force 0.0 and 0.2 (variants force-0.0, force-0.2),
+    in ``out_dir``, without progress output."""
+    from accord.experiments import make_design, run_experiments
+
+    return [
+        run_experiments(
+            toy_simulate,
+            make_design(UNCERTAINTIES, LEVERS, n, seed=seed, fixed_levers={"force": force}),
+            seed=seed,
+            out_dir=out_dir,
+            meta={"scenario": "toy", "variant": f"force-{force}"},
+            progress=False,
+        )
+        for force in (0.0, 0.2)
+    ]

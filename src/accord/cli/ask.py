@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from accord.cli.formats import Format
+from accord.cli.formats import Format, FormatOption, emit
 from accord.spec.errors import ScenarioError
 
 
@@ -35,29 +35,31 @@ def ask(
         typer.Option("--event", help="An event, e.g. 'ceasefire_month before 2026-01-01'."),
     ] = None,
     variant: Annotated[str | None, typer.Option(help="Variant (default: baseline).")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """Probabilities per bin over ALL futures, with 95% Wilson intervals."""
     from accord.workflows.questions import ask as ask_run
 
     answer = ask_run(run, event=event, question=question, variant=variant).to_dict()
-    if output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        typer.echo(dumps(answer, indent=2))
-        return
-    typer.echo(f"{answer['event']}  ({answer['n_futures']} futures)")
     condition = answer["condition"]
-    if condition is not None:
-        typer.echo(
+    given = (
+        []
+        if condition is None
+        else [
             f"given: {condition['event']}: p = {_pct(condition['p'])} "
             f"[{_pct(condition['low'])}, {_pct(condition['high'])}], "
-            f"{condition['n']} futures; shares below are among these"
-        )
-    for row in answer["bins"]:
-        typer.echo(
-            f"  {row['bin']:<32} {_pct(row['p']):>7}  [{_pct(row['low'])}, {_pct(row['high'])}]"
-        )
+            f"{condition['n']} futures; shares above are among these"
+        ]
+    )
+    emit(
+        answer["bins"],
+        output_format,
+        title=f"{answer['event']}  ({answer['n_futures']} futures)",
+        columns=("bin", "p", "low", "high"),
+        units=dict.fromkeys(("p", "low", "high"), "probability"),
+        document=answer,
+        notes=given,
+    )
 
 
 def score(
@@ -72,7 +74,7 @@ def score(
             "lines) and score its resolved entries.",
         ),
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """Multi-bin Brier and log scores of accord and of each crowd forecast."""
     from accord.workflows.questions import ledger as ledger_run
@@ -81,38 +83,44 @@ def score(
     result = score_run(questions, run, variant=variant)
     if ledger is not None:
         result["ledger"] = ledger_run(questions, run, ledger, variant=variant)
-    if output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        typer.echo(dumps(result, indent=2))
-        return
-    typer.echo(f"{'question':<34} {'forecaster':<28} {'date':<10} {'brier':>6} {'log':>6}")
+    rows = []
     for row in result["questions"]:
         a = row["accord"]
-        typer.echo(f"{row['id']:<34} {'accord':<28} {'':<10} {a['brier']:6.3f} {a['log']:6.3f}")
+        common = {"question": row["id"], "resolved": row["resolved_bin"]}
+        rows.append(common | {"forecaster": "accord", "date": None} | _scores(a))
         for crowd in row["crowd"]:
-            typer.echo(
-                f"{'':<34} {crowd['source']:<28} {crowd['date']:<10} "
-                f"{crowd['brier']:6.3f} {crowd['log']:6.3f}"
+            rows.append(
+                common | {"forecaster": crowd["source"], "date": crowd["date"]} | _scores(crowd)
             )
-        typer.echo(f"{'':<34} resolved: {row['resolved_bin']}")
-    typer.echo(
+    notes = [
         "mean Brier (lower is better): "
         + ", ".join(
             f"{source} {value:.3f}"
             for source, value in result["mean_brier"].items()
             if value is not None
         )
-    )
+    ]
     if "ledger" in result:
         book = result["ledger"]
-        typer.echo(
+        notes.append(
             f"ledger {book['ledger']}: recorded {len(book['recorded'])} new answer(s)"
             + "".join(
                 f"; {e['id']} (recorded {e['recorded']}) Brier {e['brier']:.3f}"
                 for e in book["scored"]
             )
         )
+    emit(
+        rows,
+        output_format,
+        title="Multi-bin Brier and log scores",
+        columns=("question", "forecaster", "date", "brier", "log", "resolved"),
+        document=result,
+        notes=notes,
+    )
+
+
+def _scores(entry: dict) -> dict:
+    return {"brier": entry["brier"], "log": entry["log"]}
 
 
 def update(
@@ -138,7 +146,7 @@ def update(
     force: Annotated[
         bool, typer.Option("--force", help="With --rerun: run even when over the cap.")
     ] = False,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """Keep the futures that agree with every observation (rejection) as a new run."""
     from accord.workflows.questions import update as update_run
@@ -153,26 +161,30 @@ def update(
         rerun=rerun,
         experiments=experiments,
         seed=seed,
-        progress=output_format is not Format.json,
+        progress=True,  # on stderr: json and csv output stay clean
         force=force,
         log=lambda line: typer.echo(line, err=True),
     )
-    if output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        typer.echo(dumps(summary, indent=2))
-    else:
-        line = (
-            f"{summary['run']}: as of {summary['as_of']}, kept "
-            f"{round(summary['share_kept'] * summary['n_futures'])} of "
-            f"{summary['n_futures']} futures"
+    line = (
+        f"{summary['run']}: as of {summary['as_of']}, kept "
+        f"{round(summary['share_kept'] * summary['n_futures'])} of "
+        f"{summary['n_futures']} futures"
+    )
+    # One row of the summary's plain values (the warning goes to stderr below).
+    row = {k: v for k, v in summary.items() if k != "warning" and not isinstance(v, (dict, list))}
+    if "rerun" in summary:
+        fresh = summary["rerun"]
+        line += (
+            f"; rerun of {fresh['n_experiments']} fresh futures (seed {fresh['seed']})"
+            f" kept {fresh['ess']}"
         )
-        if "rerun" in summary:
-            fresh = summary["rerun"]
-            line += (
-                f"; rerun of {fresh['n_experiments']} fresh futures (seed {fresh['seed']})"
-                f" kept {fresh['ess']}"
-            )
-        typer.echo(f"{line} (ESS {summary['ess']})")
+        row |= {f"rerun_{k}": v for k, v in fresh.items() if not isinstance(v, (dict, list))}
+    emit(
+        [row],
+        output_format,
+        title=f"{line} (ESS {summary['ess']})",
+        units={"share_kept": "share"},
+        document=summary,
+    )
     if summary["warning"]:
         typer.echo(f"warning: {summary['warning']}", err=True)

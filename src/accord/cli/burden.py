@@ -12,14 +12,13 @@ prints one line and exits with code 2.
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from accord.cli.formats import Format
+from accord.cli.formats import Format, FormatOption, emit
 from accord.spec.errors import ScenarioError
 from accord.spec.limits import DEFAULT_SEED
 
@@ -73,7 +72,6 @@ DrawsOption = Annotated[
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the draws, 0 <= seed < 2**63.")]
 ThetaOption = Annotated[str | None, typer.Option("--theta-range", help="LOW,HIGH in [0, 1].")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f")]
 
 
 FigureOption = Annotated[
@@ -298,7 +296,6 @@ def backtest(
 
 
 def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
-    import json
 
     from accord.workflows.burden_forecast import rolling_backtest, verdict_csv
 
@@ -312,21 +309,26 @@ def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
 
         atomic_write_text(write_verdict, verdict_csv(result))
         typer.echo(f"verdict: {write_verdict}", err=True)
-    if output_format is Format.json:
-        print(json.dumps(result, indent=2))
-        return
     methods = tuple(result["horizons"][0]["mae"])
-    for key, label in (
-        ("horizons", f"all origins {result['origins'][0]}-{result['origins'][-1]}"),
-        ("shock_horizons", "shock origins " + ", ".join(str(o) for o in result["shock_origins"])),
-    ):
-        print(f"{label}: MAE / RMSE of share of GDP (pp)")
-        print("  h    n  " + "  ".join(f"{m:>17}" for m in methods))
-        for row in result[key]:
-            cells = "  ".join(f"{row['mae'][m]:>8.3f}/{row['rmse'][m]:<8.3f}" for m in methods)
-            print(f"  {row['h']}  {row['n']:>4}  {cells}")
-    print(f"chosen: {result['model']}. {result['verdict']}")
-    print(f"covariates: {result['covariates']}")
+    rows = [
+        {"origins": origins, "h": row["h"], "n": row["n"]}
+        | {f"{m}_mae": row["mae"][m] for m in methods}
+        | {f"{m}_rmse": row["rmse"][m] for m in methods}
+        for key, origins in (("horizons", "all"), ("shock_horizons", "shock"))
+        for row in result[key]
+    ]
+    emit(
+        rows,
+        output_format,
+        title=f"Rolling backtest: MAE and RMSE of share of GDP (pp); all origins "
+        f"{result['origins'][0]}-{result['origins'][-1]}, shock origins "
+        + ", ".join(str(o) for o in result["shock_origins"]),
+        document=result,
+        notes=[
+            f"chosen: {result['model']}. {result['verdict']}",
+            f"covariates: {result['covariates']}",
+        ],
+    )
 
 
 @burden_app.command("forecast")
@@ -338,46 +340,36 @@ def forecast(
 ) -> None:
     """Each ally's share of GDP next year from data up to the year before only, by the method
     the rolling backtest chooses, with NATO's unverified headlines beside as a check."""
-    import json
 
     from accord.workflows.burden_forecast import forecast as run
 
     result = run(year)
-    if output_format is Format.json:
-        print(json.dumps(result, indent=2))
-        return
-    print(
-        f"{result['year']} from data to {result['trained_until']}; method {result['method']}"
-        f" ({result['verdict']})"
-    )
-    print(f"{'ally':<16}{'base %':>8}{'pct_gdp':>9}{'low':>8}{'high':>8}{'real %':>8}")
-    for a in result["allies"]:
-        print(
-            f"{a['ally']:<16}{a['pct_gdp_base']:>8.2f}{a['pct_gdp']:>9.2f}{a['low']:>8.2f}"
-            f"{a['high']:>8.2f}{a['real_change_pct']:>8.2f}"
-        )
     e = result["europe_real_change_pct"]
-    print(
+    check = result["nato_2025_unverified_check"]
+    notes = [
         f"European allies, real change: {e['value']:+.1f} % (5-95 %: {e['low']:+.1f} to "
-        f"{e['high']:+.1f}); band: {result['band']}"
-    )
-    print(
+        f"{e['high']:+.1f}); band: {result['band']}",
         "  by method (comparison; scores in `accord burden backtest --rolling`): "
         + ", ".join(
             f"{m} {v:+.1f} %" for m, v in result["europe_real_change_pct_by_method"].items()
-        )
-    )
-    check = result["nato_2025_unverified_check"]
-    print(
+        ),
         "check only, NATO 2025 edition as reported second-hand (UNVERIFIED; changes 2024->"
         "2025, pp of GDP, not levels): "
         + "; ".join(
             f"{r['ally']} NATO {r['nato_change_pp']:+.2f} vs forecast "
             f"{r['forecast_change_pp']:+.2f}"
             for r in check["rows"]
-        )
+        ),
+        f"caveat: {check['caveat']}",
+    ]
+    emit(
+        result["allies"],
+        output_format,
+        title=f"{result['year']} from data to {result['trained_until']}; method "
+        f"{result['method']} ({result['verdict']})",
+        document=result,
+        notes=notes,
     )
-    print(f"caveat: {check['caveat']}")
 
 
 @burden_app.command("gaps")
@@ -389,30 +381,26 @@ def gaps(
     output_format: FormatOption = Format.table,
 ) -> None:
     """Each ally's and each group's gap to 2, 3.5 and 5 % of GDP, with the shortfall in US$."""
-    import json
 
     from accord.workflows.burden_forecast import gaps as run
 
     result = run(year)
-    if output_format is Format.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-        return
-    targets = result["targets_pct_gdp"]
-    head = "".join(f"{f'gap {t:g} %':>11}{f'US$ bn to {t:g}':>14}" for t in targets)
-    print(
+    heading = (
         f"{result['year']}: gap to each target, pp of GDP (negative: above it), and the "
-        f"shortfall of the allies below it; model used: {result['model_used']}"
+        f"shortfall of the allies below it (US$ m); model used: {result['model_used']}"
     )
-    for key, name in (("allies", "ally"), ("groups", "group")):
-        print(f"{name:<18}{'% GDP':>7}{head}")
-        for row in result[key]:
-            cells = "".join(
-                f"{row[f'gap_to_{t:g}_pp']:>11.2f}{row[f'shortfall_to_{t:g}_musd'] / 1000:>14.1f}"
-                for t in targets
-            )
-            print(f"{row[name]:<18}{row['pct_gdp']:>7.2f}{cells}")
-    print(result["what_the_data_can_tell"])
-    print(f"backtest: {result['backtest']}")
+    notes = [result["what_the_data_can_tell"], f"backtest: {result['backtest']}"]
+    if output_format is not Format.table:
+        # one table: each row an ally or a group (kind), named in the column "name"
+        rows = [
+            {"kind": name, "name": row[name]} | {k: v for k, v in row.items() if k != name}
+            for key, name in (("allies", "ally"), ("groups", "group"))
+            for row in result[key]
+        ]
+        emit(rows, output_format, document=result)
+        return
+    emit(result["allies"], Format.table, title=heading)
+    emit(result["groups"], Format.table, notes=notes)
 
 
 @burden_app.command("aid-reaction")
@@ -422,21 +410,25 @@ def aid_reaction(
 ) -> None:
     """Donor-level aid reaction to US allocations (Kiel R27, 2022 - Jan 2025): predicted
     European replacement of the US stop vs Kiel R28's observed 2025 replacement."""
-    import json
 
     from accord.workflows.burden_forecast import aid_reaction as run
 
     result = run(measure)
-    if output_format is Format.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-        return
     p = result["predicted_replacement_pct"]
-    print(
-        f"{result['measure']}: predicted replacement {p['value']:+.1f} % (95 %: {p['low']:+.1f}"
-        f" to {p['high']:+.1f}) vs observed {result['observed_replacement_pct']:.1f} %; "
-        f"{result['note']}"
+    row = {
+        "measure": result["measure"],
+        "predicted_replacement_pct": p["value"],
+        "low": p["low"],
+        "high": p["high"],
+        "observed_replacement_pct": result["observed_replacement_pct"],
+    } | {k: v for k, v in result.items() if k in ("slope_b", "slope_se", "donors", "quarters")}
+    emit(
+        [row],
+        output_format,
+        title="Predicted European replacement of the US aid stop vs observed 2025 (%)",
+        document=result,
+        notes=[f"note: {result['note']}", f"method: {result['method']}"],
     )
-    print(f"method: {result['method']}")
 
 
 @burden_app.command("exploitation")
@@ -496,15 +488,13 @@ def _emit(
 
         typer.echo(dumps(payload, indent=2, ensure_ascii=False))
     elif output_format is Format.csv:
-        result.per_actor.to_csv(sys.stdout, index=False, float_format="%.6g")
+        emit(result.per_actor, Format.csv)  # numbers unrounded
     else:
         _print_tables(result, title, columns)
 
 
 def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | None) -> None:
-    import pandas as pd
     from rich.console import Console
-    from rich.table import Table
 
     console = Console()
 
@@ -513,16 +503,7 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
             return
         cols = cols or tuple(frame.columns)
         cols = cols + tuple(c for c in frame.columns if c.startswith("gap_to_") and c not in cols)
-        from rich.text import Text
-
-        table = Table(title=Text(heading), show_lines=False)  # names are data, not markup
-        for index, col in enumerate(cols):
-            numeric = pd.api.types.is_numeric_dtype(frame[col])
-            # sized by rich to the terminal: the first column (the row's name) never folds
-            table.add_column(Text(col), justify="right" if numeric else "left", no_wrap=index == 0)
-        for row in frame[list(cols)].itertuples(index=False):
-            table.add_row(*(Text(_fmt(v)) for v in row))
-        console.print(table)
+        emit(frame[list(cols)], Format.table, title=heading)
 
     if not result.totals.empty:
         totals_cols = tuple(
@@ -553,9 +534,3 @@ def _print_tables(result: BurdenResult, title: str, columns: tuple[str, ...] | N
         console.print(
             f"data: {p['name']} [{p['verification']}] {p['source']}", highlight=False, markup=False
         )
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:,.2f}"
-    return str(value)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from accord.cli.formats import Format, FormatOption, emit
 from accord.spec.limits import DEFAULT_SEED
 
 
@@ -44,8 +45,10 @@ def calibrate(
             "(docs/scenario-format.md, Limits).",
         ),
     ] = False,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """Calibrate the engine's uncertain parameters to the record (writes calibration.json)."""
+    from accord.analysis.formatting import percent
     from accord.safeio import ensure_directory
     from accord.spec.errors import ScenarioError
     from accord.workflows import history_matching as calibration
@@ -81,23 +84,34 @@ def calibrate(
     except ScenarioError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    for target in result["targets"]:
-        sim = target["simulated"]
-        typer.echo(
-            f"{target['name']}: observed {target['observed']['low']:.3f}-"
-            f"{target['observed']['high']:.3f}, simulated {sim:.3f}"
-            f"{'' if target['inside'] else '  (outside)'}"
-            f"{'  [held out: not used for acceptance]' if target.get('held_out') else ''}"
-        )
+    rows = [
+        {
+            "name": target["name"],
+            "observed_low": target["observed"]["low"],
+            "observed_high": target["observed"]["high"],
+            "simulated": target["simulated"],
+            "inside": bool(target["inside"]),
+            "held_out": bool(target.get("held_out", False)),  # not used for acceptance
+        }
+        for target in result["targets"]
+    ]
+    notes = []
     share = result.get("accepted_share_of_prior_box")
     if share is not None:
-        typer.echo(
+        notes.append(
             f"{len(result['parameters'])} free parameters; share of the prior box "
-            f"accepted (wave 1): {100 * share:.1f} %"
+            f"accepted (wave 1): {percent(share)}"
         )
-    typer.echo(
+    notes.append(
         f"{result['status']}: {len(result['accepted'])} accepted points; "
         f"{out_dir / calibration.FILE_NAME}"
+    )
+    emit(
+        rows,
+        output_format,
+        title="Calibration targets: observed range and simulated value",
+        document=result,
+        notes=notes,
     )
     if result["status"] != "calibrated":
         raise typer.Exit(1)

@@ -7,39 +7,13 @@ fast. A bad run directory, bad SQL or an unknown outcome prints one line and exi
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 import typer
 
-from accord.cli.formats import Format
+from accord.cli.formats import Format, FormatOption, emit
 from accord.spec.errors import ScenarioError
 from accord.spec.limits import DEFAULT_SEED
-
-
-def _print_table(frame: Any, title: str | None = None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    # Stored values (variant names, descriptions) are data: printed as text, never as markup.
-    table = Table(title=Text(title) if title else None, show_lines=False)
-    for index, column in enumerate(frame.columns):
-        # The first column names the row: never folded; the others fold to fit the terminal.
-        table.add_column(
-            Text(str(column)),
-            no_wrap=index == 0,
-            justify="right" if frame[column].dtype.kind in "iuf" else "left",
-        )
-    for row in frame.itertuples(index=False):
-        table.add_row(*(Text(_cell(value)) for value in row))
-    Console().print(table)  # rich sizes it to the terminal (folding cells)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return "NaN" if math.isnan(value) else f"{value:.4g}"
-    return str(value)
 
 
 def _warn_if_unsound(run: Any) -> None:
@@ -48,23 +22,6 @@ def _warn_if_unsound(run: Any) -> None:
     problem = run.health().problem()
     if problem:
         typer.echo(f"warning: {run.path}: {problem}", err=True)
-
-
-def _emit(frame: Any, output_format: Format, title: str | None = None) -> None:
-    if output_format is Format.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    elif output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        # Through accord.spec.jsonout: NaN and infinity become null, never invalid JSON.
-        typer.echo(dumps(frame.to_dict(orient="records"), indent=2, default=str))
-    else:
-        _print_table(frame, title)
-
-
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")
-]
 
 
 def query(
@@ -120,7 +77,7 @@ def _table_upto(batches: Any, limit: int) -> None:
             break
         kept.append(batch)
         rows += len(batch)
-    _print_table(pd.concat(kept, ignore_index=True))
+    emit(pd.concat(kept, ignore_index=True), Format.table)
     if cut:
         typer.echo(
             f"note: only the first {limit} rows are shown (--limit); use --format "
@@ -212,7 +169,7 @@ def compare(
         from accord.analysis.formatting import compare_text
 
         table = compare_text(table)  # each value by its outcome's unit, as the report shows it
-    _emit(table, output_format, title)
+    emit(table, output_format, title=title)
 
 
 def register(app: typer.Typer) -> None:

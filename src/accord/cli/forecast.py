@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from accord.cli.formats import Format
+from accord.cli.formats import Format, FormatOption, emit
 from accord.spec.limits import DEFAULT_SEED
 
 
@@ -46,7 +45,7 @@ def forecast(
     seed: int = typer.Option(
         DEFAULT_SEED, "--seed", "-s", help="Seed of the draws, 0 <= seed < 2**63."
     ),
-    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    output_format: FormatOption = Format.table,
     figure: Path | None = typer.Option(
         None,
         "--figure",
@@ -71,17 +70,10 @@ def forecast(
         figure_format(figure)
         check_target(figure, field="figure")
     result = _run_with_progress(run_forecast, scenario, model, draws, seed, rounds, force, stop)
-    if output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        typer.echo(dumps(result.to_dict(), indent=2))
-    elif output_format is Format.csv:
-        rows = result.rows()
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
+    if output_format is Format.table:
         _print_table(result)
+    else:
+        emit(result.rows(), output_format, document=result.to_dict())
     if figure is not None:
         from accord.safeio import save_figure
 
@@ -91,33 +83,24 @@ def forecast(
 
 
 def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, force, stop=True):
+    """The forecast with the progress of each model (:mod:`accord.spec.progress`, on stderr so
+    that --format json/csv output stays clean): a bar on a terminal, lines off it."""
+    from accord.spec.progress import Progress
+
     def log(message: str) -> None:
         typer.echo(message, err=True)
 
-    if not sys.stderr.isatty():  # no bar off a terminal: rich is not even imported
-        return run_forecast(
-            scenario, models, draws=draws, seed=seed, rounds=rounds, force=force, log=log, stop=stop
-        )
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    shown: dict[str, Any] = {}
 
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} draws"),
-        TimeRemainingColumn(),
-    )
-    # On stderr, so that --format json/csv output stays clean; rich draws nothing when stderr
-    # is not a terminal, and a bar that is done before rich's first refresh never shows.
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        tasks: dict[str, Any] = {}
+    def update(model: str, done: int) -> None:
+        # One display per model that runs ("all" picks them once the scenario is loaded).
+        if model not in shown:
+            for previous in shown.values():
+                previous.close()
+            shown[model] = Progress(f"forecast {model}", draws, unit="draws").start()
+        shown[model].update(done)
 
-        def update(model: str, done: int) -> None:
-            # A bar per model that runs ("all" picks them once the scenario is loaded).
-            if model not in tasks:
-                tasks[model] = progress.add_task(f"{model:<10}", total=draws)
-            progress.update(tasks[model], completed=done)
-
+    try:
         return run_forecast(
             scenario,
             models,
@@ -129,72 +112,70 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
             log=log,
             stop=stop,
         )
+    finally:
+        for display in shown.values():
+            display.close()
 
 
 def _print_table(result) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    # Names and titles come from the scenario file: printed as text, never read as markup.
+    """Issues by models (median and 5-95 % over draws, or the central value), then what each
+    issue's scale means and, for models with a stopping rule, when and why each issue stopped."""
     scenario = result.scenario
-    title = Text(f"{scenario.scenario.title}: settlement forecast")
-    table = Table(title=title, caption=Text(_caption(result)))
-    table.add_column("issue")
-    for name in result.models:
-        table.add_column(name, justify="right")
     rows = {(r["model"], r["issue"]): r for r in result.rows()}
+    table = []
     for issue in scenario.issues:
-        cells = []
+        line = {"issue": issue.name}
         for name in result.models:
             row = rows[(name, issue.id)]
             if result.n_draws > 1:
-                cells.append(f"{row['median']:.1f} [{row['p5']:.1f}, {row['p95']:.1f}]")
+                # positions on the issue's scale, one decimal (as text: the static forecast
+                # does not import accord.analysis, which loads pandas)
+                line[name] = f"{row['median']:.1f} [{row['p5']:.1f}, {row['p95']:.1f}]"
             else:
-                cells.append(f"{row['central']:.1f}")
-        table.add_row(Text(issue.name), *cells)
-    console = Console()
-    console.print(table)
-    _print_stopping(console, result)
-    for issue in scenario.issues:
-        line = Text()
-        line.append(issue.name, style="bold")
-        line.append(f" ({issue.scale_min:g}-{issue.scale_max:g} {issue.unit})", style="dim")
-        line.append(
-            f": {issue.scale_min:g} = {issue.low_means}; {issue.scale_max:g} = {issue.high_means}"
-        )
-        console.print(line, highlight=False)
-    for skipped in result.skipped:
-        console.print(Text(f"skipped {skipped['model']}: {skipped['reason']}"), highlight=False)
+                line[name] = f"{row['central']:.1f}"
+        table.append(line)
+    notes = _stopping(result)
+    notes += [
+        f"{issue.name} ({issue.scale_min:g}-{issue.scale_max:g} {issue.unit}): "
+        f"{issue.scale_min:g} = {issue.low_means}; {issue.scale_max:g} = {issue.high_means}"
+        for issue in scenario.issues
+    ]
+    notes += [f"skipped {skipped['model']}: {skipped['reason']}" for skipped in result.skipped]
+    emit(
+        table,
+        Format.table,
+        title=f"{scenario.scenario.title}: settlement forecast",
+        caption=_caption(result),
+        columns=["issue", *result.models],
+        notes=notes,
+    )
 
 
-def _print_stopping(console, result) -> None:
+def _stopping(result) -> list[str]:
     """One line per issue of a model with a stopping rule: round, reason, spread over rounds."""
     from accord.workflows.forecast_draws import STOP_REASONS
 
+    lines = []
     for name, model in result.models.items():
         if model.stopping_round is None:
             if name == "eum" and model.median is not None:  # --no-stop: every round, as Table 2
                 for k, issue in enumerate(result.scenario.issues):
                     medians = " ".join(f"{v:.1f}" for v in model.median[1:, k])
                     means = " ".join(f"{v:.1f}" for v in model.mean[1:, k])
-                    console.print(
+                    lines.append(
                         f"{name} {issue.id}, rounds 1-{model.rounds_run}: median "
-                        f"{medians}; mean {means}",
-                        highlight=False,
-                        markup=False,
+                        f"{medians}; mean {means}"
                     )
             continue
         for k, issue in enumerate(result.scenario.issues):
             low, high = model.spread_over_rounds(k)
             why = model.stopped_because[k]
-            console.print(
+            lines.append(
                 f"{name} {issue.id}: forecast {model.central[k]:.1f} at round "
                 f"{int(model.stopping_round[k])} ({why}: {STOP_REASONS[why]}); "
-                f"range over rounds {low:.1f}-{high:.1f}",
-                highlight=False,
-                markup=False,
+                f"range over rounds {low:.1f}-{high:.1f}"
             )
+    return lines
 
 
 def _caption(result) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from accord.cli.formats import Format
+from accord.cli.formats import Format, FormatOption, emit
 
 COLUMNS = (
     "run_id",
@@ -35,7 +35,7 @@ def runs(
             help="Directory of runs (an --out of accord run, or a folder holding several)."
         ),
     ] = Path("runs"),
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output_format: FormatOption = Format.table,
 ) -> None:
     """List the stored runs recorded in the run catalogue."""
     from accord.workflows.study import list_runs
@@ -44,25 +44,9 @@ def runs(
     if "path" in table.columns:
         table = table.assign(path=[_relative(p) for p in table["path"]])
     columns = [c for c in COLUMNS if c in table.columns]
-    if output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        typer.echo(dumps(table[columns].to_dict(orient="records"), indent=2, default=str))
-    elif output_format is Format.csv:
-        typer.echo(table[columns].to_csv(index=False), nl=False)
-    else:
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
-
-        view = Table(title=Text(f"runs in {directory}"))
-        for column in columns:
-            view.add_column(column)
-        for row in table[columns].itertuples(index=False):
-            view.add_row(*(Text("" if value is None else str(value)) for value in row))
-        Console().print(view)
-        if table.empty:
-            typer.echo(f"no runs recorded in {directory}", err=True)
+    emit(table[columns], output_format, title=f"runs in {directory}")
+    if table.empty and output_format is Format.table:
+        typer.echo(f"no runs recorded in {directory}", err=True)
 
 
 def _relative(path: object) -> object:

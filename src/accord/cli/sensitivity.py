@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from accord.cli.formats import Format
+from accord.cli.formats import Format, FormatOption, emit
 from accord.spec.limits import DEFAULT_SEED
 
 
@@ -48,7 +48,7 @@ def sensitivity(
         int, typer.Option("--bootstrap", help="Bootstrap replicates for the intervals.")
     ] = 100,
     seed: Annotated[int, typer.Option("--seed", "-s")] = DEFAULT_SEED,
-    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    output_format: FormatOption = Format.table,
     force: Annotated[
         bool, typer.Option("--force", help="Run even when the estimate is over the cap.")
     ] = False,
@@ -67,44 +67,30 @@ def sensitivity(
         force=force,
         log=lambda line: typer.echo(line, err=True),
     )
-    if output_format is Format.json:
-        from accord.spec.jsonout import dumps
-
-        typer.echo(dumps(result, indent=2))
-        return
     blocks = result.get("by_levers") or [{"levers": {}, "indices": result["indices"]}]
     rows = []
     for block in blocks:
+        levers = ", ".join(f"{k}={v}" for k, v in block["levers"].items())
         for entry in block["indices"]:
-            rows.append(
-                {
-                    **(
-                        {"levers": ", ".join(f"{k}={v}" for k, v in block["levers"].items())}
-                        if block["levers"]
-                        else {}
-                    ),
-                    **entry,
-                }
-            )
-    import pandas as pd
+            # the label (the scenario's description) first: what people read
+            rows.append(({"levers": levers} if block["levers"] else {}) | _label_first(entry))
+    notes = [
+        f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} +/- {pair['S2_conf']:.3f}"
+        for pair in (result.get("interactions") or [])[:10]
+    ]
+    notes.append(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")
+    emit(
+        rows,
+        output_format,
+        title=f"{result['method']} sensitivity of {result['outcome']} "
+        f"({result['variant']}, {result['n']} experiments)",
+        document=result,
+        notes=notes,
+    )
 
-    table = pd.DataFrame(rows)
-    if output_format is Format.csv:
-        typer.echo(table.to_csv(index=False), nl=False)
-        return
-    typer.echo(
-        f"{result['method']} sensitivity of {result['outcome']} "
-        f"({result['variant']}, {result['n']} experiments)"
-    )
-    typer.echo(
-        table.drop(columns=["label"]).to_string(index=False, float_format=lambda v: f"{v:.3f}")
-    )
-    for pair in (result.get("interactions") or [])[:10]:
-        typer.echo(
-            f"S2 {pair['names'][0]} x {pair['names'][1]}: {pair['S2']:.3f} "
-            f"+/- {pair['S2_conf']:.3f}"
-        )
-    typer.echo(f"note: {result['note']}; excluded: {', '.join(result['excluded']) or 'none'}")
+
+def _label_first(entry: dict) -> dict:
+    return {key: entry[key] for key in ("label", "name") if key in entry} | entry
 
 
 def optimize(
@@ -141,9 +127,10 @@ def optimize(
     force: Annotated[
         bool, typer.Option("--force", help="Run even when the estimate is over the cap.")
     ] = False,
+    output_format: FormatOption = Format.json,
 ) -> None:
-    """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON)."""
-    from accord.spec.jsonout import dumps
+    """NSGA-II over the levers on one fixed set of futures; prints the Pareto set (JSON by
+    default; --format table or csv: one row per Pareto policy)."""
     from accord.workflows.optimize import optimize as search
     from accord.workflows.optimize import save_variants as write_variants
 
@@ -167,4 +154,24 @@ def optimize(
             f"{save_variants} --variant {names[0]}",
             err=True,
         )
-    typer.echo(dumps(result, indent=2, default=str))
+    emit(
+        _pareto_rows(result),
+        output_format,
+        title=f"Pareto set: {len(result.get('pareto') or [])} policies, "
+        f"{result.get('evaluations')} evaluations",
+        document=result,
+    )
+
+
+def _pareto_rows(result: dict) -> list[dict]:
+    """One row per Pareto policy: its levers, the number of equivalent policies, then each
+    outcome's robustness metrics as ``OUTCOME_METRIC`` (e.g. ``peace_holds_5y_mean``)."""
+    rows = []
+    for policy in result.get("pareto") or []:
+        row: dict = dict(policy.get("levers") or {})
+        row["equivalent"] = len(policy.get("equivalent") or [])
+        for name, metrics in policy.items():
+            if name not in ("levers", "equivalent") and isinstance(metrics, dict):
+                row |= {f"{name}_{metric}": value for metric, value in metrics.items()}
+        rows.append(row)
+    return rows

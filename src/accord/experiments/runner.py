@@ -246,7 +246,8 @@ def run_experiments(
         Run description: ``scenario``, ``variant``, ``scenario_hash`` and anything else
         JSON-serialisable; stored in ``meta.json`` and the catalogue.
     progress
-        Show a progress bar with ETA on a terminal.
+        Show progress with an ETA on stderr (:mod:`accord.spec.progress`): a bar on a terminal,
+        a line about every 10 s off it.
     run_id
         Name of the run directory (default: scenario-variant-<hash of scenario hash, seed and
         design>, so the same command resumes the same run).
@@ -324,56 +325,22 @@ def run_experiments(
             max_workers=max_workers,
             dask_address=dask_address,
         )
-        with _progress_bar(progress, n_experiments, done_experiments, run_id) as advance:
+        from accord.spec.progress import Progress
+
+        with Progress(
+            run_id,
+            n_experiments,
+            unit="experiments",
+            completed=done_experiments,
+            enabled=progress and bool(todo),
+        ) as bar:
             for chunk, n_rows, records in results:
                 recorded[chunk] = records
                 write_manifest(run_dir, recorded)
-                advance(n_rows)
+                bar.advance(n_rows)
 
         run_meta["status"] = "complete"
         run_meta["finished"] = now_iso()
         write_json_atomic(run_meta, run_dir / META_FILE)
         update_catalogue(out_path, run_meta, run_dir)
     return open_run(run_dir)
-
-
-class _progress_bar:  # noqa: N801 - used as a context manager, reads like a function
-    """A rich progress bar with ETA on stderr; silent when disabled or not on a terminal."""
-
-    def __init__(self, enabled: bool, total: int, completed: int, label: str) -> None:
-        self.enabled, self.total, self.completed, self.label = enabled, total, completed, label
-        self._progress: Any = None
-
-    def __enter__(self) -> Callable[[int], None]:
-        if not self.enabled:
-            return lambda n: None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        console = Console(stderr=True)
-        if not console.is_terminal:
-            return lambda n: None
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("experiments"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console,
-        )
-        self._progress.__enter__()
-        task = self._progress.add_task(self.label, total=self.total, completed=self.completed)
-        return lambda n: self._progress.advance(task, n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)

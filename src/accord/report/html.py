@@ -34,6 +34,7 @@ from accord.analysis.summary import (
 )
 from accord.safeio import atomic_write_bytes, ensure_directory
 from accord.spec.outcomes import DERIVED, NAN_MEANS_NEVER, SERIES, is_outcome, with_derived
+from accord.spec.progress import Progress
 
 #: Monthly series shown as fan charts, in order.
 FAN_VARIABLES = list(SERIES)
@@ -151,9 +152,12 @@ class _Context:
 
     skipped: list[str] = field(default_factory=list)
     figure_files: dict[str, bytes] = field(default_factory=dict)
+    steps: Any = None  # the report's Progress: each figure made is news for the line
 
     def figure(self, key: str, data: bytes) -> str:
         self.figure_files[key] = data
+        if self.steps is not None:
+            self.steps.update(self.steps.completed, f"{len(self.figure_files)} figures ({key})")
         return _png(data)
 
 
@@ -166,6 +170,7 @@ def build_report(
     n_boot: int = 500,
     seed: int = 0,
     figures_dir: str | os.PathLike[str] | None = None,
+    progress: bool = False,
 ) -> Path:
     """Write the HTML report of ``runs`` to ``out_path`` and return the path.
 
@@ -186,6 +191,8 @@ def build_report(
         Bootstrap replicates and seed for the intervals of levers' effects and comparisons.
     figures_dir : path, optional
         Also write every figure there as a PNG (for inspection or reuse in other documents).
+    progress : bool
+        Say on stderr which section is done, with an ETA (:mod:`accord.spec.progress`).
     """
     if not runs:
         raise ValueError("build_report needs at least one run")
@@ -210,6 +217,9 @@ def build_report(
 
     paired = variants_paired(runs, scalars, inputs)
     folders = {run.variant: run.path for run in runs}
+    from accord.report.as_of import as_of_section
+    from accord.report.evidence import evidence_section
+
     context: dict[str, Any] = {
         "title": title,
         "generated": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
@@ -217,30 +227,62 @@ def build_report(
         "metadata": _metadata(runs),
         "scenario": _scenario_section(info),
         "headline": _headline_section(scalars, folders),
-        "war_end": _war_end_section(runs, scalars, ctx),
-        "distributions": _distribution_section(scalars, ctx, info.get("start")),
-        "fans": _fan_section(runs, ctx, info.get("start")),
-        "comparison": _comparison_section(scalars, paired, folders),
-        "levers": _lever_section(scalars, inputs, info, n_boot, seed, ctx, folders),
-        "importance": _importance_section(scalars, inputs, _input_labels(info), ctx),
-        "prim": _prim_section(scalars, inputs, ctx, _input_labels(info)),
     }
-    context["summary"] = _summary_section(
-        scalars, context["levers"]["effects"], n_boot, seed, paired, folders
+    labels = _input_labels(info)
+    start = info.get("start")
+    # (key, what the progress line calls it, how it is made), in the order they are made.
+    sections = (
+        ("war_end", "war end", lambda: _war_end_section(runs, scalars, ctx)),
+        ("distributions", "distributions", lambda: _distribution_section(scalars, ctx, start)),
+        ("fans", "over time", lambda: _fan_section(runs, ctx, start)),
+        ("comparison", "comparison", lambda: _comparison_section(scalars, paired, folders)),
+        (
+            "levers",
+            "levers",
+            lambda: _lever_section(scalars, inputs, info, n_boot, seed, ctx, folders),
+        ),
+        ("importance", "sensitivity", lambda: _importance_section(scalars, inputs, labels, ctx)),
+        ("prim", "scenario discovery", lambda: _prim_section(scalars, inputs, ctx, labels)),
+        (
+            "summary",
+            "summary",
+            lambda: _summary_section(
+                scalars, context["levers"]["effects"], n_boot, seed, paired, folders
+            ),
+        ),
+        # Durability and escalation evidence (partial template evidence.html.j2).
+        (
+            "evidence",
+            "evidence",
+            lambda: evidence_section(info.get("evidence"), scalars, info.get("horizon_months")),
+        ),
+        ("as_of", "as of", lambda: as_of_section(info.get("as_of"), ctx.figure)),
     )
-    # Durability and escalation evidence (partial template evidence.html.j2).
-    from accord.report.evidence import evidence_section
+    steps = Progress("report", len(sections) + 1, unit="sections", enabled=progress).start()
+    ctx.steps = steps
+    try:
+        for key, what, make in sections:
+            context[key] = make()
+            steps.advance(1, f"{what} done, {len(ctx.figure_files)} figures")
+        html = _render(context, ctx, started)
+        steps.advance(1, "page rendered")
+    finally:
+        steps.close()
+    return _write(html, out_path, figures_dir, ctx)
 
-    context["evidence"] = evidence_section(
-        info.get("evidence"), scalars, info.get("horizon_months")
-    )
-    from accord.report.as_of import as_of_section
 
-    context["as_of"] = as_of_section(info.get("as_of"), ctx.figure)
+def _render(context: dict[str, Any], ctx: _Context, started: float) -> str:
     context["skipped"] = ctx.skipped
     context["elapsed"] = f"{time.perf_counter() - started:.1f}"
-    html = _environment().get_template("report.html.j2").render(**context)
+    return _environment().get_template("report.html.j2").render(**context)
 
+
+def _write(
+    html: str,
+    out_path: str | os.PathLike[str],
+    figures_dir: str | os.PathLike[str] | None,
+    ctx: _Context,
+) -> Path:
     out = Path(out_path)
     # Through accord.safeio: no folder created, a non-regular target refused, atomic.
     atomic_write_bytes(out, html.encode("utf-8"), field="report")

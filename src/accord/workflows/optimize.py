@@ -13,7 +13,6 @@ variants of a copy of the scenario, runnable by ``accord run``.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -208,17 +207,15 @@ def optimize(
         return f, np.asarray([violation_row(p) for p in points])
 
     bounds = [(-0.49, len(lever.options) - 0.51) for lever in levers]
-    started = time.perf_counter()
+    from accord.spec.progress import Progress
+
+    # One line per generation, through ``log`` (accord.spec.progress: a line with an ETA).
+    shown = Progress(
+        "optimize", generations, unit="generation", enabled=log is not None, write=log, every=1
+    ).start()
 
     def progress(generation: int, hypervolume: float) -> None:
-        if log is None:
-            return
-        elapsed = time.perf_counter() - started
-        left = elapsed / generation * (generations - generation)
-        log(
-            f"optimize: generation {generation} of {generations}, {len(evaluated)} "
-            f"evaluations, hypervolume {hypervolume:.4g}, ETA {left:.0f} s"
-        )
+        shown.update(generation, f"{len(evaluated)} evaluations, hypervolume {hypervolume:.4g}")
 
     result = nsga2(
         evaluate,

@@ -241,7 +241,7 @@ def simulate(
                 else:
                     if log is not None:
                         log(f"report: writing {target}")
-                    path = study.report(target)
+                    path = study.report(target, progress=progress)
                     if log is not None:
                         log(f"report: {path}")
     except BaseException:

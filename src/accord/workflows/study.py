@@ -246,8 +246,11 @@ class Study:
             variant=variant,
         )
 
-    def report(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
-        """Write the side-by-side HTML report of the variants to ``path``."""
+    def report(
+        self, path: str | os.PathLike[str], *, title: str | None = None, progress: bool = False
+    ) -> Path:
+        """Write the side-by-side HTML report of the variants to ``path`` (``progress``: say on
+        stderr which section is done, with an ETA)."""
         from accord.report import ReportRun, build_report
 
         reports = []
@@ -281,7 +284,7 @@ class Study:
             "scenario", "runs"
         )
         title = title or f"{name}: coupled simulation, {len(reports)} variant(s)"
-        return build_report(reports, path, title=title, scenario_info=info)
+        return build_report(reports, path, title=title, scenario_info=info, progress=progress)
 
 
 def open_study(path: str | os.PathLike[str]) -> Study:
