@@ -2,6 +2,7 @@
 
     python benchmarks/bench_engine_parts.py            # 5,000, 20,000 and 100,000 experiments
     python benchmarks/bench_engine_parts.py --quick    # 2,000 and 5,000
+    python benchmarks/bench_engine_parts.py --engine numba   # the fused month loop only
 
 In one process, one core, the flagship (``ukraine-2025``, 120 months), chunks of at most
 20,000 experiments through ``simulate_chunk``. The engine's functions are wrapped with
@@ -11,18 +12,22 @@ timers (looked up by name at call time, so the engine itself is unchanged):
 * **burden path**: the estimated defence path (``_estimated_defence``: ten yearly solves of
   the allies' reaction functions), inside **inputs** (``prepare_inputs``, everything else
   that is drawn or derived once per experiment);
-* **month loop**: the monthly ``step`` calls;
-* **series writes**: the rest of ``simulate_arrays`` (the strided ``series[name][:, month]``
-  copies, the scalars);
+* **month loop**: the monthly ``step`` calls (engine ``numpy``, the reference), or the whole
+  fused kernel (engine ``numba``, ``fused_loop``: its series writes are inside it);
+* **series writes**: the rest of ``simulate_arrays`` (with ``numpy``, the strided
+  ``series[name][:, month]`` copies; with either, the scalars);
 * **tables**: ``simulate_chunk`` outside ``simulate_arrays`` (the pandas frames).
 
-Each part is printed as ns per experiment-month (its wall time / (experiments x months)), and
-the whole as experiments per second.
+``--engine`` picks the month loop (``numpy``, ``numba`` or ``both``, the default: one row
+each, side by side). Each part is printed as ns per experiment-month, wall time and the
+process's cpu time (``time.process_time``: the machine is shared, so wall time counts other
+jobs' load), and the whole as experiments per second (wall).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import defaultdict
 
@@ -30,51 +35,77 @@ from accord.scenario import load_scenario
 from accord.simulation import compile_spec, engine, simulate_chunk, variant_design
 
 CHUNK = 20_000
-TIMED = ("experiment_draws", "prepare_inputs", "_estimated_defence", "step", "simulate_arrays")
+TIMED = (
+    "experiment_draws",
+    "prepare_inputs",
+    "_estimated_defence",
+    "step",
+    "fused_loop",
+    "simulate_arrays",
+)
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
-def instrument(spent: dict[str, float]) -> None:
-    """Wrap the engine's parts with timers adding to ``spent``."""
+def instrument(spent: dict[tuple[str, str], float]) -> None:
+    """Wrap the engine's parts with timers adding to ``spent[(name, clock)]``."""
     for name in TIMED:
         inner = getattr(engine, name)
 
         def timed(*args, __inner=inner, __name=name, **kwargs):
-            start = time.perf_counter()
+            start = {clock: read() for clock, read in CLOCKS.items()}
             try:
                 return __inner(*args, **kwargs)
             finally:
-                spent[__name] += time.perf_counter() - start
+                for clock, read in CLOCKS.items():
+                    spent[__name, clock] += read() - start[clock]
 
         setattr(engine, name, timed)
 
 
-def measure(compiled, spec, n: int, spent: dict[str, float]) -> dict[str, float]:
+def measure(compiled, spec, n: int, spent, engine_name: str) -> dict[str, dict[str, float]]:
+    """``{clock: {part: seconds}}`` of ``n`` experiments with the month loop ``engine_name``."""
     design = variant_design(spec, "baseline", n, seed=3, method="mc")
+    with_engine(engine_name)
     spent.clear()
-    start = time.perf_counter()
+    start = {clock: read() for clock, read in CLOCKS.items()}
     for first in range(0, n, CHUNK):
         simulate_chunk(design.iloc[first : first + CHUNK], 1, spec=compiled)
-    whole = time.perf_counter() - start
-    burden = spent["_estimated_defence"]
-    parts = {
-        "draws": spent["experiment_draws"],
-        "burden path": burden,
-        "other inputs": spent["prepare_inputs"] - burden,
-        "month loop": spent["step"],
-        "series writes": spent["simulate_arrays"]
-        - spent["experiment_draws"]
-        - spent["prepare_inputs"]
-        - spent["step"],
-        "tables": whole - spent["simulate_arrays"],
-    }
-    parts["whole"] = whole
-    return parts
+    out = {}
+    for clock, read in CLOCKS.items():
+        whole = read() - start[clock]
+        burden = spent["_estimated_defence", clock]
+        loop = spent["step", clock] + spent["fused_loop", clock]
+        out[clock] = {
+            "draws": spent["experiment_draws", clock],
+            "burden path": burden,
+            "other inputs": spent["prepare_inputs", clock] - burden,
+            "month loop": loop,
+            "series writes": spent["simulate_arrays", clock]
+            - spent["experiment_draws", clock]
+            - spent["prepare_inputs", clock]
+            - loop,
+            "tables": whole - spent["simulate_arrays", clock],
+            "whole": whole,
+        }
+    return out
+
+
+def with_engine(name: str) -> None:
+    """Run the month loop with ``name`` (through the engine's environment variable)."""
+    os.environ[engine.ENGINE_VARIABLE] = name
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 and 5,000 only")
+    parser.add_argument(
+        "--engine",
+        choices=("numpy", "numba", "both"),
+        default="both",
+        help="the month loop: the numpy step (reference), the fused numba kernel, or both",
+    )
     args = parser.parse_args()
+    engines = ("numpy", "numba") if args.engine == "both" else (args.engine,)
     scenario = load_scenario("ukraine-2025")
     spec = scenario.simulation
     compiled = compile_spec(spec, scenario, seed=1)
@@ -84,9 +115,11 @@ def main() -> None:
         f"flagship, {months} months, burden model: "
         f"{'estimated (burden-demand fit)' if estimated else 'calibrated'}; chunks of {CHUNK:,}"
     )
-    spent: dict[str, float] = defaultdict(float)
+    spent: dict[tuple[str, str], float] = defaultdict(float)
     instrument(spent)
-    simulate_chunk(variant_design(spec, "baseline", 200, seed=3, method="mc"), 1, spec=compiled)
+    for name in engines:  # warm-up: imports, the kernel's compilation or cache load
+        with_engine(name)
+        simulate_chunk(variant_design(spec, "baseline", 200, seed=3, method="mc"), 1, spec=compiled)
     sizes = (2_000, 5_000) if args.quick else (5_000, 20_000, 100_000)
     names = [
         "draws",
@@ -97,13 +130,19 @@ def main() -> None:
         "tables",
         "whole",
     ]
-    print("\nns per experiment-month")
-    print("| experiments | " + " | ".join(names) + " | exp/s |")
-    print("|---" * (len(names) + 2) + "|")
+    print("\nns per experiment-month, wall / cpu")
+    print("| experiments | month loop engine | " + " | ".join(names) + " | exp/s |")
+    print("|---" * (len(names) + 3) + "|")
     for n in sizes:
-        parts = measure(compiled, spec, n, spent)
-        cells = [f"{parts[k] / (n * months) * 1e9:,.0f}" for k in names]
-        print(f"| {n:,} | " + " | ".join(cells) + f" | {n / parts['whole']:,.0f} |", flush=True)
+        for name in engines:
+            parts = measure(compiled, spec, n, spent, name)
+            cells = [
+                f"{parts['wall'][k] / (n * months) * 1e9:,.0f} / "
+                f"{parts['cpu'][k] / (n * months) * 1e9:,.0f}"
+                for k in names
+            ]
+            rate = n / parts["wall"]["whole"]
+            print(f"| {n:,} | {name} | " + " | ".join(cells) + f" | {rate:,.0f} |", flush=True)
 
 
 if __name__ == "__main__":
