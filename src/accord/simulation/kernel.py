@@ -222,13 +222,6 @@ def _aid_multiplier(support, threshold, width):
     return 1.0 if support >= threshold else 0.0
 
 
-@njit(cache=True, error_model="numpy", inline="always")
-def _survival(elapsed, shape, scale):
-    """accord.models.war.duration_survival, log-logistic."""
-    z = _max(elapsed, 0.0) / scale
-    return 1.0 / (1.0 + z**shape)
-
-
 @njit(cache=True, error_model="numpy")
 def _run(
     x,
@@ -309,6 +302,16 @@ def _run(
             terms[b, k] = terms0[b, k]
         run_length = 0
         fired = False
+        # The last power computed, by argument: of the duration model (at war) and of the
+        # renewal hazard (at peace); a month's first power is often last month's second.
+        cached_arg = np.nan
+        cached_power = np.nan
+        renewal_arg = np.nan
+        renewal_power = np.nan
+        dur_shape = p[DUR_SHAPE]
+        dur_scale = p[DUR_SCALE]
+        cf_shape = p[CF_SHAPE]
+        cf_scale = p[CF_SCALE]
         # The escalation risk takes one of four values (at war or not, force deployed or not).
         for case in range(4):
             risks[case] = np.nan
@@ -360,14 +363,18 @@ def _run(
             aid_other = planned_other * mult_eu * peace
             aid_total = aid_us + aid_eu + aid_other
             delivered = delivered + (aid_total - delivered) / lag
-            capacity_u = p[OWN_U] + delivered * usd_per_eur * p[AID_EFF]
-            capacity_r = p[RUSSIA_START] * growth_base ** (month / 12.0)
-
-            # The front and beliefs (at war only).
-            old_front = front
-            share = _contest_share(capacity_u, capacity_r, p[DECISIVENESS])
+            # At peace the front, the beliefs and the talks rest: the step computes them
+            # there too but keeps the old values (np.where on at_war), so skipping is exact.
+            ceasefire = False
+            frozen = False
+            ends = ONGOING
             if at_war:
+                capacity_u = p[OWN_U] + delivered * usd_per_eur * p[AID_EFF]
+                capacity_r = p[RUSSIA_START] * growth_base ** (month / 12.0)
+                # The front and beliefs.
+                share = _contest_share(capacity_u, capacity_r, p[DECISIVENESS])
                 drift = p[MAX_DRIFT] * (2.0 * share - 1.0)
+                old_front = front
                 front = _bounded(
                     old_front + (drift + volatility * normals[b, month, 0]), 0.0, 100.0
                 )
@@ -377,48 +384,58 @@ def _run(
                 belief_u = (prior * belief_u + noise_precision * change) / new_precision
                 belief_r = (prior * belief_r + noise_precision * change) / new_precision
                 precision = new_precision
+                front_gain = front - front_start
+                share_now = 1.0 - share
 
-            # Settlement test.
-            horizon = p[HORIZON]
-            held_u = _bounded(front + horizon * belief_u, 0.0, 100.0) / 100.0
-            held_r = 1.0 - _bounded(front + horizon * belief_r, 0.0, 100.0) / 100.0
-            value_u = held_u - horizon * p[COST_U]
-            value_r = held_r - horizon * p[COST_R]
-            value_r = value_r - (p[RELIEF_VALUE] if relief else 0.0)
-            front_gain = front - front_start
-            if territory_index >= 0:
-                shift = terms_shift[territory_index]
-                territory = _bounded(
-                    base_terms[b, territory_index] + shift * front_gain, 0.0, 100.0
-                )
-                deal = _bounded(100.0 + territory / shift, 0.0, 100.0) / 100.0
-            else:
-                deal = front / 100.0
-            deal = deal - (p[SIDELINING] if us_russia else 0.0)
-            peace_capacity_u = p[OWN_U] + aid_total / peace * p[AACS] * usd_per_eur * p[AID_EFF]
-            future_russia = capacity_r * rearm_factor
-            share_now = 1.0 - share
-            share_future = 1.0 - _contest_share(peace_capacity_u, future_russia, p[DECISIVENESS])
-            gap = _max(share_future - share_now, 0.0) * (1.0 - deterred) - p[RENEWAL_COST]
-            low = value_u + _max(gap, 0.0)
-            high = 1.0 - value_r
-            acceptable = (low <= deal) and (deal <= high)
-            agreed = at_war and acceptable and (uniforms[b, month, 0] < talks_chance)
-            credible = (gap <= 0.0) or not credible_required
-            ceasefire = agreed and credible
-            frozen = agreed and not credible
+                # Settlement test, where talks happen this month (else nothing is agreed,
+                # whatever the values: the step's "agreed" needs all three).
+                if uniforms[b, month, 0] < talks_chance:
+                    horizon = p[HORIZON]
+                    held_u = _bounded(front + horizon * belief_u, 0.0, 100.0) / 100.0
+                    held_r = 1.0 - _bounded(front + horizon * belief_r, 0.0, 100.0) / 100.0
+                    value_u = held_u - horizon * p[COST_U]
+                    value_r = held_r - horizon * p[COST_R]
+                    value_r = value_r - (p[RELIEF_VALUE] if relief else 0.0)
+                    if territory_index >= 0:
+                        shift = terms_shift[territory_index]
+                        territory = _bounded(
+                            base_terms[b, territory_index] + shift * front_gain, 0.0, 100.0
+                        )
+                        deal = _bounded(100.0 + territory / shift, 0.0, 100.0) / 100.0
+                    else:
+                        deal = front / 100.0
+                    deal = deal - (p[SIDELINING] if us_russia else 0.0)
+                    peace_capacity_u = (
+                        p[OWN_U] + aid_total / peace * p[AACS] * usd_per_eur * p[AID_EFF]
+                    )
+                    future_russia = capacity_r * rearm_factor
+                    share_future = 1.0 - _contest_share(
+                        peace_capacity_u, future_russia, p[DECISIVENESS]
+                    )
+                    gap = _max(share_future - share_now, 0.0) * (1.0 - deterred) - p[RENEWAL_COST]
+                    low = value_u + _max(gap, 0.0)
+                    high = 1.0 - value_r
+                    if (low <= deal) and (deal <= high):
+                        credible = (gap <= 0.0) or not credible_required
+                        ceasefire = credible
+                        frozen = not credible
 
-            # How the war ends this month.
-            ends = ONGOING
-            if at_war:
+                # How the war ends this month.
                 if ceasefire:
                     ends = CEASEFIRE
                 elif frozen:
                     ends = FREEZE
                 else:
                     elapsed = month - war_started
-                    now = _survival(elapsed, p[DUR_SHAPE], p[DUR_SCALE])
-                    later = _survival(elapsed + 1.0, p[DUR_SHAPE], p[DUR_SCALE])
+                    # accord.models.war.duration_survival (log-logistic) now and a month
+                    # on; this month's "now" is often last month's "later" (same argument).
+                    z_now = _max(elapsed, 0.0) / dur_scale
+                    z_later = _max(elapsed + 1.0, 0.0) / dur_scale
+                    power_now = cached_power if z_now == cached_arg else z_now**dur_shape
+                    cached_arg = z_later
+                    cached_power = z_later**dur_shape
+                    now = 1.0 / (1.0 + power_now)
+                    later = 1.0 / (1.0 + cached_power)
                     base = p[END_SCALE] * _bounded(1.0 - later / _max(now, 1e-300), 0.0, 1.0)
                     dominance = abs(2.0 * share_now - 1.0)
                     strain = _max(
@@ -445,19 +462,26 @@ def _run(
                         ends = COLLAPSE
                     elif u < third:
                         ends = FREEZE
+            else:
+                front_gain = front - front_start
             ended = ends != ONGOING
 
             # Renewal of war at peace.
             renewed = False
             if not at_war:
-                t = _max(months_at_peace, 0.0)
-                cf_scale = p[CF_SCALE]
-                cf_shape = p[CF_SHAPE]
-                increment = ((t + 1.0) / cf_scale) ** cf_shape - (t / cf_scale) ** cf_shape
-                renewal_p = -math.expm1(-math.exp(log_hr) * increment)
                 if has_first_year and peace_by_ceasefire and months_at_peace < 12.0:
+                    # accord.models.durability.first_year_monthly_probability
                     p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
                     renewal_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
+                else:  # accord.models.durability.monthly_renewal_probability
+                    t = _max(months_at_peace, 0.0)
+                    a_next = (t + 1.0) / cf_scale
+                    a_now = t / cf_scale
+                    power_now = renewal_power if a_now == renewal_arg else a_now**cf_shape
+                    renewal_arg = a_next
+                    renewal_power = a_next**cf_shape
+                    increment = renewal_power - power_now
+                    renewal_p = -math.expm1(-math.exp(log_hr) * increment)
                 renewed = uniforms[b, month, 1] < renewal_p
             new_at_war = (at_war and not ended) or renewed
             no_ceasefire_yet = ceasefire_month != ceasefire_month
