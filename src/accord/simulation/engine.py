@@ -905,52 +905,37 @@ def simulate_arrays(
         compiled.defaults.get(ADAPTIVE_LEVER),
         compiled.front_start,
     )
-    if month_loop_engine(engine) == "numba":
-        state, series = fused_loop(compiled, inputs, state, normals, uniforms, end_uniforms, rules)
-    else:
-        state, series = reference_loop(
-            compiled, inputs, state, normals, uniforms, end_uniforms, rules
-        )
+    state, series = run_months(
+        compiled,
+        inputs,
+        state,
+        (normals, uniforms, end_uniforms),
+        rules,
+        engine=month_loop_engine(engine),
+    )
     return _scalars(compiled, inputs, state), series
 
 
-def fused_loop(
+def run_months(
     compiled: CompiledSimulation,
     inputs: Inputs,
     state: State,
-    normals: np.ndarray,
-    uniforms: np.ndarray,
-    end_uniforms: np.ndarray,
+    draws: tuple[np.ndarray, np.ndarray, np.ndarray],
     rules: AdaptiveRules | None,
+    *,
+    engine: str,
 ) -> tuple[State, dict[str, np.ndarray]]:
-    """Every month of the chunk in the compiled kernel (:mod:`accord.simulation.kernel`).
+    """Every month of a chunk: the final state and the series ``{name: [B, T]}``.
 
-    The series are views of one ``[S, B, T]`` float32 array: each experiment's months are
-    contiguous, the layout the long table takes without a copy."""
-    from accord.simulation import kernel
-
-    final, table = kernel.run(
-        inputs,
-        state.as_dict(),
-        normals,
-        uniforms,
-        end_uniforms,
-        rules,
-        usd_per_eur=compiled.usd_per_eur,
-    )
-    return State(**final), {name: table[i] for i, name in enumerate(SERIES)}
-
-
-def reference_loop(
-    compiled: CompiledSimulation,
-    inputs: Inputs,
-    state: State,
-    normals: np.ndarray,
-    uniforms: np.ndarray,
-    end_uniforms: np.ndarray,
-    rules: AdaptiveRules | None,
-) -> tuple[State, dict[str, np.ndarray]]:
-    """Every month of the chunk with the numpy :func:`~accord.simulation.step.step`."""
+    ``draws`` are the chunk's normals ``[B, T, 3]``, uniforms ``[B, T, 3]`` and end uniforms
+    ``[B, T, 1]``. ``engine="numba"``: the fused kernel (:mod:`accord.simulation.kernel`), whose
+    series are views of one ``[S, B, T]`` float32 array (each experiment's months contiguous,
+    the layout the long table takes without a copy); ``"numpy"``: the reference, one
+    :func:`~accord.simulation.step.step` per month over the batch.
+    """
+    normals, uniforms, end_uniforms = draws
+    if engine == "numba":
+        return fused_loop(compiled, inputs, state, draws, rules)
     months = compiled.horizon_months
     series = {name: np.empty((state.size, months), dtype=np.float32) for name in SERIES}
     for month in range(months):
@@ -969,6 +954,22 @@ def reference_loop(
         for name in SERIES:
             series[name][:, month] = values[name]
     return state, series
+
+
+def fused_loop(
+    compiled: CompiledSimulation,
+    inputs: Inputs,
+    state: State,
+    draws: tuple[np.ndarray, np.ndarray, np.ndarray],
+    rules: AdaptiveRules | None,
+) -> tuple[State, dict[str, np.ndarray]]:
+    """:func:`run_months` in the compiled kernel (its own name, for the benchmark's timer)."""
+    from accord.simulation import kernel
+
+    final, table = kernel.run(
+        inputs, state.as_dict(), *draws, rules, usd_per_eur=compiled.usd_per_eur
+    )
+    return State(**final), {name: table[i] for i, name in enumerate(SERIES)}
 
 
 def _scalars(compiled: CompiledSimulation, inputs: Inputs, state: State) -> dict[str, np.ndarray]:

@@ -25,128 +25,49 @@ in the same layout and the series ``[len(SERIES), B, T]`` float32.
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
 from numba import njit
 
-#: Per-experiment inputs, one float64 column each (booleans and codes as 0/1 and small ints).
-INPUTS: tuple[str, ...] = (
-    # parameters (Inputs.params)
-    "aid_after_ceasefire_share",
-    "us_wind_down_months",
-    "support_cost_sensitivity",
-    "support_progress_sensitivity",
-    "support_adjustment_rate",
-    "support_noise_sd",
-    "aid_threshold",
-    "aid_cut_width",
-    "aid_delivery_lag_months",
-    "aid_effectiveness",
-    "russia_spending_growth_pct",
-    "decisiveness",
-    "max_drift",
-    "front_volatility",
-    "belief_memory",
-    "cost_ukraine",
-    "cost_russia",
-    "decision_horizon_months",
-    "sanctions_relief_value",
-    "sidelining_penalty",
-    "russia_rearmament_years",
-    "guarantee_effect",
-    "force_effect",
-    "force_scale_thousand",
-    "renewal_cost",
-    "talks_probability",
-    "talks_boost_us_russia",
-    "war_end_hazard_scale",
-    "duration_shape",
-    "duration_scale_months",
-    "freeze_share",
-    "collapse_share",
-    "end_dominance_effect",
-    "end_strain_effect",
-    "ceasefire_first_year_failure",  # NaN and unused when the scenario does not declare it
-    "escalation_base_rate",
-    "escalation_war_effect",
-    "escalation_force_effect",
-    "escalation_force_scale_thousand",
-    "escalation_backstop_deterrence",
-    "escalation_fatal_share",
-    "defence_adjustment_rate",
-    # the other per-experiment inputs (Inputs fields)
-    "us_aid_policy",
-    "us_aid_change_month",
-    "aid_with_us_0",
-    "aid_with_us_1",
-    "aid_with_us_2",
-    "aid_without_us_0",
-    "aid_without_us_1",
-    "aid_without_us_2",
-    "support_baseline_us",
-    "support_baseline_europe",
-    "multiplier_start_us",
-    "multiplier_start_europe",
-    "capacity_ukraine_own",
-    "capacity_russia_start",
-    "europe_defence_target",
-    "guarantee_strength",
-    "reassurance_force_k",
-    "us_backstop",
-    "us_russia_talks",
-    "sanctions_relief",
-    "ceasefire_log_hr",
-    "ceasefire_shape",
-    "ceasefire_scale",
-    "credible_commitment_required",
-    "capacity_ukraine_start",
-    "dominance_start",
-    "decision_log_hr",
-    "freeze_log_hr",
+from accord.simulation.state import State
+from accord.spec import outcomes
+
+#: Per-experiment inputs, one float64 column each (booleans and codes as 0/1 and small ints):
+#: the parameters the month reads (Inputs.params; the first-year failure is NaN and unused when
+#: the scenario does not declare it), then the other Inputs fields, aid by group split in three.
+INPUTS: tuple[str, ...] = tuple(
+    """
+    aid_after_ceasefire_share us_wind_down_months
+    support_cost_sensitivity support_progress_sensitivity support_adjustment_rate
+    support_noise_sd aid_threshold aid_cut_width aid_delivery_lag_months aid_effectiveness
+    russia_spending_growth_pct decisiveness max_drift front_volatility belief_memory
+    cost_ukraine cost_russia decision_horizon_months sanctions_relief_value sidelining_penalty
+    russia_rearmament_years guarantee_effect force_effect force_scale_thousand renewal_cost
+    talks_probability talks_boost_us_russia
+    war_end_hazard_scale duration_shape duration_scale_months freeze_share collapse_share
+    end_dominance_effect end_strain_effect ceasefire_first_year_failure
+    escalation_base_rate escalation_war_effect escalation_force_effect
+    escalation_force_scale_thousand escalation_backstop_deterrence escalation_fatal_share
+    defence_adjustment_rate
+    us_aid_policy us_aid_change_month
+    aid_with_us_0 aid_with_us_1 aid_with_us_2 aid_without_us_0 aid_without_us_1 aid_without_us_2
+    support_baseline_us support_baseline_europe multiplier_start_us multiplier_start_europe
+    capacity_ukraine_own capacity_russia_start europe_defence_target
+    guarantee_strength reassurance_force_k us_backstop us_russia_talks sanctions_relief
+    ceasefire_log_hr ceasefire_shape ceasefire_scale credible_commitment_required
+    capacity_ukraine_start dominance_start decision_log_hr freeze_log_hr
+    """.split()
 )
-#: The state's scalar fields (accord.simulation.state.State without terms_at_ceasefire).
-STATE: tuple[str, ...] = (
-    "at_war",
-    "front",
-    "front_trend",
-    "belief_ukraine",
-    "belief_russia",
-    "belief_precision",
-    "support_us",
-    "support_europe",
-    "delivered_aid",
-    "europe_defence",
-    "months_at_peace_now",
-    "log_hazard_ratio",
-    "peace_by_ceasefire",
-    "ceasefire_month",
-    "war_renewed_month",
-    "front_at_ceasefire",
-    "war_started_month",
-    "war_end_month",
-    "war_end_type",
-    "months_of_peace",
-    "escalation_use_of_force_events",
-    "escalation_fatal_events",
-    "aid_us_total",
-    "aid_europe_total",
-    "aid_other_total",
-)
+#: The state's scalar fields, in State's order (terms_at_ceasefire, [B, K], goes apart); the
+#: kernel reads and writes them by position.
+STATE: tuple[str, ...] = tuple(f.name for f in fields(State) if f.name != "terms_at_ceasefire")
+assert len(STATE) == 25 and STATE[0] == "at_war" and STATE[12] == "peace_by_ceasefire"
+assert STATE[13] == "ceasefire_month" and STATE[19] == "months_of_peace"
+assert STATE[24] == "aid_other_total"
 #: Signals an adaptive rule can watch, by code: the step's series by index, then front_change.
-SIGNALS: tuple[str, ...] = (
-    "at_war",
-    "front",
-    "aid_us",
-    "aid_europe",
-    "support_us",
-    "support_europe",
-    "escalation_risk",
-    "europe_defence_spending",
-    "front_change",
-)
-_I = {name: i for i, name in enumerate(INPUTS)}
-_S = {name: i for i, name in enumerate(STATE)}
+SIGNALS: tuple[str, ...] = (*outcomes.SERIES, "front_change")
 
 # Column indices as module constants (numba freezes globals at compile time).
 AACS, WIND_DOWN, COST_SENS, PROGRESS_SENS, ADJ_RATE, NOISE_SD = range(6)
@@ -163,6 +84,11 @@ CREDIBLE, CAP_U_START, DOM_START, DECISION_LHR, FREEZE_LHR = range(65, 70)
 assert len(INPUTS) == 70 and INPUTS[FREEZE_LHR] == "freeze_log_hr"
 assert INPUTS[FIRST_YEAR] == "ceasefire_first_year_failure" and INPUTS[POLICY] == "us_aid_policy"
 
+N_SERIES = len(outcomes.SERIES)
+assert " ".join(SIGNALS[:N_SERIES]) == (  # the kernel writes them in this order
+    "at_war front aid_us aid_europe support_us support_europe escalation_risk "
+    "europe_defence_spending"
+)
 ONGOING, CEASEFIRE, DECISION, COLLAPSE, FREEZE = range(5)  # accord.models.war codes
 TREND_WEIGHT = 1.0 / 6.0  # accord.simulation.step.TREND_WEIGHT
 
@@ -214,8 +140,18 @@ def _log(x):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _aid_multiplier(support, threshold, width):
+def _support(support, baseline, cost, progress, shock, p):
+    """accord.simulation.step.updated_support: one group's support after a month."""
+    target = _bounded(baseline - p[COST_SENS] * cost + p[PROGRESS_SENS] * progress, 0.0, 100.0)
+    moved = support + p[ADJ_RATE] * (target - support)
+    return _bounded(moved + p[NOISE_SD] * shock, 0.0, 100.0)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _aid_multiplier(support, p):
     """accord.models.opinion.aid_multiplier (per-experiment width)."""
+    threshold = p[AID_THRESHOLD]
+    width = p[AID_CUT_WIDTH]
     if width > 1e-9:
         z = _bounded((support - threshold) / width, -700.0, 700.0)
         return 1.0 / (1.0 + math.exp(-z))
@@ -250,6 +186,7 @@ def _run(
     months = normals.shape[1]
     n_terms = base_terms.shape[1]
     risks = np.empty(4)
+    values = np.empty(N_SERIES)
     for b in range(n_exp):
         p = x[b]
         # Constants of the experiment (the same expressions as the step's, computed once).
@@ -273,31 +210,15 @@ def _run(
         which = rule_which[b]
         factor = rule_factor[which] if which >= 0 else 1.0
 
-        at_war = state0[0, b] != 0.0
-        front = state0[1, b]
-        front_trend = state0[2, b]
-        belief_u = state0[3, b]
-        belief_r = state0[4, b]
-        precision = state0[5, b]
-        support_us = state0[6, b]
-        support_eu = state0[7, b]
-        delivered = state0[8, b]
-        europe_defence = state0[9, b]
-        months_at_peace = state0[10, b]
-        log_hr = state0[11, b]
-        peace_by_ceasefire = state0[12, b] != 0.0
-        ceasefire_month = state0[13, b]
-        renewed_month = state0[14, b]
-        front_at_ceasefire = state0[15, b]
-        war_started = state0[16, b]
-        war_end_month = state0[17, b]
-        war_end_type = state0[18, b]
-        months_of_peace = state0[19, b]
-        events_total = state0[20, b]
-        fatal_total = state0[21, b]
-        aid_us_total = state0[22, b]
-        aid_eu_total = state0[23, b]
-        aid_other_total = state0[24, b]
+        s0 = state0[:, b]  # in the order of STATE
+        at_war, front, front_trend = s0[0] != 0.0, s0[1], s0[2]
+        belief_u, belief_r, precision = s0[3], s0[4], s0[5]
+        support_us, support_eu, delivered, europe_defence = s0[6], s0[7], s0[8], s0[9]
+        months_at_peace, log_hr, peace_by_ceasefire = s0[10], s0[11], s0[12] != 0.0
+        ceasefire_month, renewed_month, front_at_ceasefire = s0[13], s0[14], s0[15]
+        war_started, war_end_month, war_end_type = s0[16], s0[17], s0[18]
+        months_of_peace, events_total, fatal_total = s0[19], s0[20], s0[21]
+        aid_us_total, aid_eu_total, aid_other_total = s0[22], s0[23], s0[24]
         for k in range(n_terms):
             terms[b, k] = terms0[b, k]
         run_length = 0
@@ -334,30 +255,16 @@ def _run(
             planned_eu = us_share * with_eu + (1.0 - us_share) * without_eu
             planned_other = us_share * p[WITH2] + (1.0 - us_share) * p[WITHOUT2]
             progress = front - front_trend
-            target = _bounded(
-                p[BASE_US] - p[COST_SENS] * (planned_us * peace) + p[PROGRESS_SENS] * progress,
-                0.0,
-                100.0,
+            support_us = _support(
+                support_us, p[BASE_US], planned_us * peace, progress, normals[b, month, 1], p
             )
-            moved = support_us + p[ADJ_RATE] * (target - support_us)
-            support_us = _bounded(moved + p[NOISE_SD] * normals[b, month, 1], 0.0, 100.0)
-            target = _bounded(
-                p[BASE_EU] - p[COST_SENS] * (planned_eu * peace) + p[PROGRESS_SENS] * progress,
-                0.0,
-                100.0,
+            support_eu = _support(
+                support_eu, p[BASE_EU], planned_eu * peace, progress, normals[b, month, 2], p
             )
-            moved = support_eu + p[ADJ_RATE] * (target - support_eu)
-            support_eu = _bounded(moved + p[NOISE_SD] * normals[b, month, 2], 0.0, 100.0)
 
             # Aid budgets, delivery, capacities.
-            mult_us = _min(
-                _aid_multiplier(support_us, p[AID_THRESHOLD], p[AID_CUT_WIDTH]) / p[MSTART_US],
-                1.0,
-            )
-            mult_eu = _min(
-                _aid_multiplier(support_eu, p[AID_THRESHOLD], p[AID_CUT_WIDTH]) / p[MSTART_EU],
-                1.0,
-            )
+            mult_us = _min(_aid_multiplier(support_us, p) / p[MSTART_US], 1.0)
+            mult_eu = _min(_aid_multiplier(support_eu, p) / p[MSTART_EU], 1.0)
             aid_us = planned_us * mult_us * peace
             aid_eu = planned_eu * mult_eu * peace
             aid_other = planned_other * mult_eu * peace
@@ -547,36 +454,21 @@ def _run(
             aid_other_total = aid_other_total + aid_other
             at_war = new_at_war
 
-            series[0, b, month] = war_intensity
-            series[1, b, month] = front
-            series[2, b, month] = aid_us
-            series[3, b, month] = aid_eu
-            series[4, b, month] = support_us
-            series[5, b, month] = support_eu
-            series[6, b, month] = risk
-            series[7, b, month] = europe_defence
+            values[0] = war_intensity  # in the order of outcomes.SERIES
+            values[1] = front
+            values[2] = aid_us
+            values[3] = aid_eu
+            values[4] = support_us
+            values[5] = support_eu
+            values[6] = risk
+            values[7] = europe_defence
+            for i in range(N_SERIES):
+                series[i, b, month] = values[i]
 
             # The adaptive rule observes the month (it acts from the next one).
             if which >= 0:
                 code = rule_signal[which]
-                if code == 0:
-                    signal = war_intensity
-                elif code == 1:
-                    signal = front
-                elif code == 2:
-                    signal = aid_us
-                elif code == 3:
-                    signal = aid_eu
-                elif code == 4:
-                    signal = support_us
-                elif code == 5:
-                    signal = support_eu
-                elif code == 6:
-                    signal = risk
-                elif code == 7:
-                    signal = europe_defence
-                else:
-                    signal = front - front_start
+                signal = values[code] if code < N_SERIES else front - front_start
                 if rule_below[which]:
                     met = signal < rule_threshold[which]
                 else:
@@ -585,31 +477,15 @@ def _run(
                 if not fired and run_length >= rule_months[which]:
                     fired = True
 
-        state[0, b] = 1.0 if at_war else 0.0
-        state[1, b] = front
-        state[2, b] = front_trend
-        state[3, b] = belief_u
-        state[4, b] = belief_r
-        state[5, b] = precision
-        state[6, b] = support_us
-        state[7, b] = support_eu
-        state[8, b] = delivered
-        state[9, b] = europe_defence
-        state[10, b] = months_at_peace
-        state[11, b] = log_hr
-        state[12, b] = 1.0 if peace_by_ceasefire else 0.0
-        state[13, b] = ceasefire_month
-        state[14, b] = renewed_month
-        state[15, b] = front_at_ceasefire
-        state[16, b] = war_started
-        state[17, b] = war_end_month
-        state[18, b] = war_end_type
-        state[19, b] = months_of_peace
-        state[20, b] = events_total
-        state[21, b] = fatal_total
-        state[22, b] = aid_us_total
-        state[23, b] = aid_eu_total
-        state[24, b] = aid_other_total
+        out = state[:, b]  # in the order of STATE
+        out[0], out[1], out[2] = (1.0 if at_war else 0.0), front, front_trend
+        out[3], out[4], out[5] = belief_u, belief_r, precision
+        out[6], out[7], out[8], out[9] = support_us, support_eu, delivered, europe_defence
+        out[10], out[11], out[12] = months_at_peace, log_hr, 1.0 if peace_by_ceasefire else 0.0
+        out[13], out[14], out[15] = ceasefire_month, renewed_month, front_at_ceasefire
+        out[16], out[17], out[18] = war_started, war_end_month, war_end_type
+        out[19], out[20], out[21] = months_of_peace, events_total, fatal_total
+        out[22], out[23], out[24] = aid_us_total, aid_eu_total, aid_other_total
 
 
 def pack(inputs: Any) -> np.ndarray:
@@ -666,7 +542,7 @@ def run(
         factor = np.array([float(r.europe_aid_factor) for r in rules.rules])
     table = np.empty_like(table0)
     terms = np.empty_like(terms0)
-    series = np.empty((8, size, months), dtype=np.float32)
+    series = np.empty((N_SERIES, size, months), dtype=np.float32)
     _run(
         x,
         np.ascontiguousarray(inputs.base_terms, dtype=float),
