@@ -2,7 +2,8 @@
 
     python benchmarks/bench_engine_parts.py            # 5,000, 20,000 and 100,000 experiments
     python benchmarks/bench_engine_parts.py --quick    # 2,000 and 5,000
-    python benchmarks/bench_engine_parts.py --defence-model persistence --cpu
+    python benchmarks/bench_engine_parts.py --engine numba   # the fused month loop only
+    python benchmarks/bench_engine_parts.py --defence-model persistence
 
 ``--defence-model`` (estimated, persistence or joint-product; default estimated) overrides
 the scenario's ``defence_model`` (the shipped flagship says ``chosen``, which the rolling
@@ -16,20 +17,22 @@ timers (looked up by name at call time, so the engine itself is unchanged):
 * **burden path**: the estimated defence path (``_estimated_defence``: ten yearly solves of
   the allies' reaction functions), inside **inputs** (``prepare_inputs``, everything else
   that is drawn or derived once per experiment);
-* **month loop**: the monthly ``step`` calls;
-* **series writes**: the rest of ``simulate_arrays`` (the strided ``series[name][:, month]``
-  copies, the scalars);
+* **month loop**: the monthly ``step`` calls (engine ``numpy``, the reference), or the whole
+  fused kernel (engine ``numba``, ``fused_loop``: its series writes are inside it);
+* **series writes**: the rest of ``simulate_arrays`` (with ``numpy``, the strided
+  ``series[name][:, month]`` copies; with either, the scalars);
 * **tables**: ``simulate_chunk`` outside ``simulate_arrays`` (the pandas frames).
 
-Each part is printed as ns per experiment-month (its wall time / (experiments x months)),
-and the whole as experiments per second. ``--cpu`` times every part in cpu time
-(``time.process_time``) instead of wall time: on a shared, loaded machine wall time
-includes waiting for a core.
+``--engine`` picks the month loop (``numpy``, ``numba`` or ``both``, the default: one row
+each, side by side). Each part is printed as ns per experiment-month, wall time and the
+process's cpu time (``time.process_time``: the machine is shared, so wall time counts other
+jobs' load), and the whole as experiments per second (wall).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import defaultdict
 
@@ -37,45 +40,64 @@ from accord.scenario import load_scenario
 from accord.simulation import compile_spec, engine, simulate_chunk, variant_design
 
 CHUNK = 20_000
-TIMED = ("experiment_draws", "prepare_inputs", "_estimated_defence", "step", "simulate_arrays")
+TIMED = (
+    "experiment_draws",
+    "prepare_inputs",
+    "_estimated_defence",
+    "step",
+    "fused_loop",
+    "simulate_arrays",
+)
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
-def instrument(spent: dict[str, float], clock) -> None:
-    """Wrap the engine's parts with timers (``clock``) adding to ``spent``."""
+def instrument(spent: dict[tuple[str, str], float]) -> None:
+    """Wrap the engine's parts with timers adding to ``spent[(name, clock)]``."""
     for name in TIMED:
         inner = getattr(engine, name)
 
         def timed(*args, __inner=inner, __name=name, **kwargs):
-            start = clock()
+            start = {clock: read() for clock, read in CLOCKS.items()}
             try:
                 return __inner(*args, **kwargs)
             finally:
-                spent[__name] += clock() - start
+                for clock, read in CLOCKS.items():
+                    spent[__name, clock] += read() - start[clock]
 
         setattr(engine, name, timed)
 
 
-def measure(compiled, spec, n: int, spent: dict[str, float], clock) -> dict[str, float]:
+def measure(compiled, spec, n: int, spent, engine_name: str) -> dict[str, dict[str, float]]:
+    """``{clock: {part: seconds}}`` of ``n`` experiments with the month loop ``engine_name``."""
     design = variant_design(spec, "baseline", n, seed=3, method="mc")
+    with_engine(engine_name)
     spent.clear()
-    start = clock()
+    start = {clock: read() for clock, read in CLOCKS.items()}
     for first in range(0, n, CHUNK):
         simulate_chunk(design.iloc[first : first + CHUNK], 1, spec=compiled)
-    whole = clock() - start
-    burden = spent["_estimated_defence"]
-    parts = {
-        "draws": spent["experiment_draws"],
-        "burden path": burden,
-        "other inputs": spent["prepare_inputs"] - burden,
-        "month loop": spent["step"],
-        "series writes": spent["simulate_arrays"]
-        - spent["experiment_draws"]
-        - spent["prepare_inputs"]
-        - spent["step"],
-        "tables": whole - spent["simulate_arrays"],
-    }
-    parts["whole"] = whole
-    return parts
+    out = {}
+    for clock, read in CLOCKS.items():
+        whole = read() - start[clock]
+        burden = spent["_estimated_defence", clock]
+        loop = spent["step", clock] + spent["fused_loop", clock]
+        out[clock] = {
+            "draws": spent["experiment_draws", clock],
+            "burden path": burden,
+            "other inputs": spent["prepare_inputs", clock] - burden,
+            "month loop": loop,
+            "series writes": spent["simulate_arrays", clock]
+            - spent["experiment_draws", clock]
+            - spent["prepare_inputs", clock]
+            - loop,
+            "tables": whole - spent["simulate_arrays", clock],
+            "whole": whole,
+        }
+    return out
+
+
+def with_engine(name: str) -> None:
+    """Run the month loop with ``name`` (through the engine's environment variable)."""
+    os.environ[engine.ENGINE_VARIABLE] = name
 
 
 def main() -> None:
@@ -88,20 +110,27 @@ def main() -> None:
         help="the allies' defence model (overrides the scenario's; default estimated)",
     )
     parser.add_argument(
-        "--cpu", action="store_true", help="time the parts in cpu time (time.process_time)"
+        "--engine",
+        choices=("numpy", "numba", "both"),
+        default="both",
+        help="the month loop: the numpy step (reference), the fused numba kernel, or both",
     )
     args = parser.parse_args()
+    engines = ("numpy", "numba") if args.engine == "both" else (args.engine,)
     scenario = load_scenario("ukraine-2025")
     spec = scenario.simulation.model_copy(update={"defence_model": args.defence_model})
     compiled = compile_spec(spec, scenario, seed=1)
     months = compiled.horizon_months
+    estimated = compiled.demand_pool is not None
     print(
-        f"flagship, {months} months, defence model: {compiled.defence_model}; chunks of {CHUNK:,}"
+        f"flagship, {months} months, burden model: "
+        f"{'estimated (burden-demand fit)' if estimated else 'calibrated'}; chunks of {CHUNK:,}"
     )
-    spent: dict[str, float] = defaultdict(float)
-    clock = time.process_time if args.cpu else time.perf_counter
-    instrument(spent, clock)
-    simulate_chunk(variant_design(spec, "baseline", 200, seed=3, method="mc"), 1, spec=compiled)
+    spent: dict[tuple[str, str], float] = defaultdict(float)
+    instrument(spent)
+    for name in engines:  # warm-up: imports, the kernel's compilation or cache load
+        with_engine(name)
+        simulate_chunk(variant_design(spec, "baseline", 200, seed=3, method="mc"), 1, spec=compiled)
     sizes = (2_000, 5_000) if args.quick else (5_000, 20_000, 100_000)
     names = [
         "draws",
@@ -112,13 +141,19 @@ def main() -> None:
         "tables",
         "whole",
     ]
-    print(f"\nns per experiment-month ({'cpu' if args.cpu else 'wall'} time)")
-    print("| experiments | " + " | ".join(names) + " | exp/s |")
-    print("|---" * (len(names) + 2) + "|")
+    print("\nns per experiment-month, wall / cpu")
+    print("| experiments | month loop engine | " + " | ".join(names) + " | exp/s |")
+    print("|---" * (len(names) + 3) + "|")
     for n in sizes:
-        parts = measure(compiled, spec, n, spent, clock)
-        cells = [f"{parts[k] / (n * months) * 1e9:,.0f}" for k in names]
-        print(f"| {n:,} | " + " | ".join(cells) + f" | {n / parts['whole']:,.0f} |", flush=True)
+        for name in engines:
+            parts = measure(compiled, spec, n, spent, name)
+            cells = [
+                f"{parts['wall'][k] / (n * months) * 1e9:,.0f} / "
+                f"{parts['cpu'][k] / (n * months) * 1e9:,.0f}"
+                for k in names
+            ]
+            rate = n / parts["wall"]["whole"]
+            print(f"| {n:,} | {name} | " + " | ".join(cells) + f" | {rate:,.0f} |", flush=True)
 
 
 if __name__ == "__main__":

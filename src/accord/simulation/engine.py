@@ -879,10 +879,50 @@ def force_cost(compiled: CompiledSimulation, inputs: Inputs, state: State) -> np
     return inputs.reassurance_force_k * months * figure.value / 12.0
 
 
+#: Environment variable that picks the month loop's engine when ``engine="auto"``.
+ENGINE_VARIABLE = "ACCORD_ENGINE"
+ENGINES = ("auto", "numba", "numpy")
+
+
+def month_loop_engine(engine: str = "auto") -> str:
+    """The engine of the month loop: ``"numba"`` (the fused kernel) or ``"numpy"`` (the step).
+
+    ``auto`` reads ``ACCORD_ENGINE`` (``numba``, ``numpy`` or unset/``auto``), then takes the
+    fused kernel of :mod:`accord.simulation.kernel` whenever numba is installed (the extra
+    ``speed``), whatever the size of the chunk, so a run's results never depend on which
+    chunks came first; ``numpy`` is the reference :func:`accord.simulation.step.step`.
+    ``numba`` without numba installed raises ImportError. See docs/simulation.md, "Engines".
+    """
+    import os
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "auto":
+        chosen = os.environ.get(ENGINE_VARIABLE, "auto").strip().lower() or "auto"
+        if chosen not in ENGINES:
+            raise ValueError(
+                f"{ENGINE_VARIABLE} must be one of {', '.join(ENGINES)}, not {chosen!r}"
+            )
+        engine = chosen
+    if engine == "numpy":
+        return "numpy"
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        if engine == "numba":
+            raise
+        return "numpy"
+    return "numba"
+
+
 def simulate_arrays(
-    compiled: CompiledSimulation, design: pd.DataFrame, seed: int
+    compiled: CompiledSimulation, design: pd.DataFrame, seed: int, *, engine: str = "auto"
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``."""
+    """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``.
+
+    ``engine`` picks the month loop (:func:`month_loop_engine`): the fused numba kernel or
+    the numpy step (the reference); both read the same per-experiment draws.
+    """
     ids = design["experiment"].to_numpy(dtype=np.int64)
     months = compiled.horizon_months
     normals, uniforms, pick, end_uniforms = experiment_draws(
@@ -903,13 +943,45 @@ def simulate_arrays(
     base_terms = np.where(inputs.us_russia_talks[:, None], pool_us[index], pool_in[index])
     inputs = replace(inputs, base_terms=base_terms)
     state = initial_state(compiled, inputs)
-    series = {name: np.empty((ids.size, months), dtype=np.float32) for name in SERIES}
     rules = AdaptiveRules.from_design(
         compiled.spec.adaptive_rules,
         design,
         compiled.defaults.get(ADAPTIVE_LEVER),
         compiled.front_start,
     )
+    state, series = run_months(
+        compiled,
+        inputs,
+        state,
+        (normals, uniforms, end_uniforms),
+        rules,
+        engine=month_loop_engine(engine),
+    )
+    return _scalars(compiled, inputs, state), series
+
+
+def run_months(
+    compiled: CompiledSimulation,
+    inputs: Inputs,
+    state: State,
+    draws: tuple[np.ndarray, np.ndarray, np.ndarray],
+    rules: AdaptiveRules | None,
+    *,
+    engine: str,
+) -> tuple[State, dict[str, np.ndarray]]:
+    """Every month of a chunk: the final state and the series ``{name: [B, T]}``.
+
+    ``draws`` are the chunk's normals ``[B, T, 3]``, uniforms ``[B, T, 3]`` and end uniforms
+    ``[B, T, 1]``. ``engine="numba"``: the fused kernel (:mod:`accord.simulation.kernel`), whose
+    series are views of one ``[S, B, T]`` float32 array (each experiment's months contiguous,
+    the layout the long table takes without a copy); ``"numpy"``: the reference, one
+    :func:`~accord.simulation.step.step` per month over the batch.
+    """
+    normals, uniforms, end_uniforms = draws
+    if engine == "numba":
+        return fused_loop(compiled, inputs, state, draws, rules)
+    months = compiled.horizon_months
+    series = {name: np.empty((state.size, months), dtype=np.float32) for name in SERIES}
     for month in range(months):
         month_inputs = inputs if rules is None else rules.inputs(inputs)
         state, values = step(
@@ -925,7 +997,27 @@ def simulate_arrays(
             rules.observe(values, month)
         for name in SERIES:
             series[name][:, month] = values[name]
+    return state, series
 
+
+def fused_loop(
+    compiled: CompiledSimulation,
+    inputs: Inputs,
+    state: State,
+    draws: tuple[np.ndarray, np.ndarray, np.ndarray],
+    rules: AdaptiveRules | None,
+) -> tuple[State, dict[str, np.ndarray]]:
+    """:func:`run_months` in the compiled kernel (its own name, for the benchmark's timer)."""
+    from accord.simulation import kernel
+
+    final, table = kernel.run(
+        inputs, state.as_dict(), *draws, rules, usd_per_eur=compiled.usd_per_eur
+    )
+    return State(**final), {name: table[i] for i, name in enumerate(SERIES)}
+
+
+def _scalars(compiled: CompiledSimulation, inputs: Inputs, state: State) -> dict[str, np.ndarray]:
+    """The scalar outcomes of a chunk from its final state."""
     holds = durability.p_holds(
         60.0, inputs.ceasefire_log_hr, inputs.ceasefire_shape, inputs.ceasefire_scale
     )
@@ -952,7 +1044,7 @@ def simulate_arrays(
     scalars["escalation_use_of_force_events"] = state.escalation_use_of_force_events
     scalars["escalation_fatal_events"] = state.escalation_fatal_events
     scalars["front_end"] = state.front
-    return scalars, series
+    return scalars
 
 
 def simulate_chunk(
