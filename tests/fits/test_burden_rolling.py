@@ -41,6 +41,28 @@ def test_changing_data_at_the_origin_changes_the_forecast(panel):
     after = bt.forecast_origin(_perturb(panel, panel["year"] == origin, seed=1), origin)
     for method in bt.METHODS:
         assert not np.allclose(before[method], after[method]), method
+    for method in bt.LOG_REAL_METHODS:
+        column = bt.LOG_REAL + method
+        assert not np.allclose(before[column], after[column]), column
+
+
+def test_log_real_spending_forecasts_follow_their_definitions(panel):
+    """Second target: the baselines are those of log spending itself; a share method's
+    spending is its share x the GDP forecast."""
+    origin = 2012
+    table = bt.forecast_origin(panel, origin)
+    france = panel[
+        (panel["country"] == "France") & panel["year"].between(origin - bt.DRIFT_YEARS, origin)
+    ].sort_values("year")
+    log_spend = np.log(france["spending"].to_numpy())
+    row = table[(table["ally"] == "France") & (table["h"] == 2)].iloc[0]
+    assert row[bt.LOG_REAL + "persistence"] == pytest.approx(log_spend[-1])
+    assert row[bt.LOG_REAL + "drift_own"] == pytest.approx(
+        log_spend[-1] + 2 * np.diff(log_spend).mean()
+    )
+    for method in ("model", "persistence_share"):
+        share = row["persistence" if method == "persistence_share" else method]
+        assert row[bt.LOG_REAL + method] == pytest.approx(np.log(share * row["gdp_forecast"] / 100))
 
 
 def test_persistence_and_drifts_follow_their_definitions(panel):
@@ -66,6 +88,14 @@ def test_rolling_scores_shape_and_choice(panel):
             assert s["rmse"][m] >= s["mae"][m] >= 0
     chosen, _ = bt.choose(result["horizons"])
     assert result["model"] == chosen
+    log_real = result["log_real"]
+    assert [s["h"] for s in log_real["horizons"]] == [1, 2, 3]
+    assert [s["h"] for s in log_real["shock_horizons"]] == [1, 2]
+    for s, share in zip(log_real["horizons"], result["horizons"], strict=True):
+        assert set(s["mae"]) == set(bt.LOG_REAL_METHODS) == set(s["rmse"])
+        assert s["n"] == share["n"]
+        best = log_real["best"][str(s["h"])]["method"]
+        assert s["mae"][best] == min(s["mae"].values())
 
 
 @pytest.mark.parametrize("origin", [1990, 2024, 2030])

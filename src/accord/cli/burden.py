@@ -315,16 +315,21 @@ def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
     if output_format is Format.json:
         print(json.dumps(result, indent=2))
         return
-    methods = tuple(result["horizons"][0]["mae"])
-    for key, label in (
+    labels = (
         ("horizons", f"all origins {result['origins'][0]}-{result['origins'][-1]}"),
         ("shock_horizons", "shock origins " + ", ".join(str(o) for o in result["shock_origins"])),
+    )
+    for block, unit in (
+        (result, "share of GDP (pp)"),
+        (result["log_real"], "log real spending (100 x log points)"),
     ):
-        print(f"{label}: MAE / RMSE of share of GDP (pp)")
-        print("  h    n  " + "  ".join(f"{m:>17}" for m in methods))
-        for row in result[key]:
-            cells = "  ".join(f"{row['mae'][m]:>8.3f}/{row['rmse'][m]:<8.3f}" for m in methods)
-            print(f"  {row['h']}  {row['n']:>4}  {cells}")
+        methods = tuple(block["horizons"][0]["mae"])
+        for key, label in labels:
+            print(f"{label}: MAE / RMSE of {unit}")
+            print("  h    n  " + "  ".join(f"{m:>17}" for m in methods))
+            for row in block[key]:
+                cells = "  ".join(f"{row['mae'][m]:>8.3f}/{row['rmse'][m]:<8.3f}" for m in methods)
+                print(f"  {row['h']}  {row['n']:>4}  {cells}")
     print(f"chosen: {result['model']}. {result['verdict']}")
     print(f"covariates: {result['covariates']}")
 

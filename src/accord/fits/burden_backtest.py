@@ -66,6 +66,14 @@ METHODS = (
     *SHARE_CANDIDATES,
 )
 CANDIDATES = ("model", "joint_product", "adjust_2pct", "onset_frontline", *SHARE_CANDIDATES)
+#: The second target (issue 20): each ally's log real spending (constant 2023 US$). The
+#: baselines are those of the target itself (log spending of T, plus h times the ally's own or
+#: the pooled mean annual log change of the ``DRIFT_YEARS`` years to T); every share method's
+#: spending is its share x the GDP forecast as of T; ``persistence_share`` is the share held
+#: at T with GDP at its own growth (what the faces' real change rests on).
+LOG_REAL_METHODS = (*METHODS, "persistence_share")
+#: Prefix of the log-real-spending forecast columns of :func:`forecast_origin`.
+LOG_REAL = "log_real_"
 #: First year of the long share panel (SIPRI shares of GDP start in 1949; one lag and one
 #: lagged change need two earlier years).
 LONG_FIRST_YEAR = 1951
@@ -417,18 +425,55 @@ def forecast_origin(
                     "gdp_forecast": gdp0[k] * np.exp(h * g[k]),
                 }
             )
-    return pd.DataFrame(rows)
+    return _with_log_real(pd.DataFrame(rows), train, origin)
 
 
-def _scores(table: pd.DataFrame, horizons: Iterable[int]) -> list[dict[str, Any]]:
+def _with_log_real(frame: pd.DataFrame, train: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """Add one ``log_real_<method>`` column per :data:`LOG_REAL_METHODS`: the forecast log
+    real spending (US$ m, constant 2023) made at ``origin`` from ``train`` (years <= T)."""
+    recent = train[train["year"] > origin - DRIFT_YEARS - 1].sort_values(["country", "year"])
+    change = np.log(recent["spending"]).groupby(recent["country"]).diff()
+    consecutive = recent.groupby("country")["year"].diff() == 1
+    drift = change.where(consecutive).groupby(recent["country"]).mean()
+    pooled = float(drift.drop("United States", errors="ignore").mean())
+    at = train[train["year"] == origin].set_index("country")["spending"]
+    base = np.log(frame["ally"].map(at).to_numpy(float))
+    own = frame["ally"].map(drift).fillna(0.0).to_numpy(float)
+    h = frame["h"].to_numpy(float)
+    gdp = frame["gdp_forecast"].to_numpy(float)
+    out = {
+        f"{LOG_REAL}persistence": base,
+        f"{LOG_REAL}drift_own": base + h * own,
+        f"{LOG_REAL}drift_pooled": base + h * pooled,
+    }
+    for method in LOG_REAL_METHODS:
+        if method in BASELINES:
+            continue
+        share = frame["persistence" if method == "persistence_share" else method]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"{LOG_REAL}{method}"] = np.log(share.to_numpy(float) * gdp / 100)
+    return frame.assign(**out)
+
+
+def _scores(
+    table: pd.DataFrame,
+    horizons: Iterable[int],
+    *,
+    methods: Iterable[str] = METHODS,
+    prefix: str = "",
+    observed: str = "observed",
+    scale: float = 1.0,
+) -> list[dict[str, Any]]:
+    """MAE and RMSE per horizon of every method (column ``prefix + method``) against the
+    column ``observed``, errors times ``scale``."""
     out = []
     for h in horizons:
         part = table[table["h"] == h]
         if part.empty:
             continue
         mae, rmse = {}, {}
-        for method in METHODS:
-            err = (part[method] - part["observed"]).to_numpy(float)
+        for method in methods:
+            err = scale * (part[prefix + method] - part[observed]).to_numpy(float)
             err = err[np.isfinite(err)]
             mae[method] = round(float(np.mean(np.abs(err))), 4)
             rmse[method] = round(float(np.sqrt(np.mean(err**2))), 4)
@@ -454,6 +499,7 @@ def scored_tables(
         frame = frame.assign(
             observed=rows["share_pct"].to_numpy(float),
             observed_spending=rows["spending"].to_numpy(float),
+            observed_log_real=np.log(rows["spending"].to_numpy(float)),
         )
         tables[origin] = frame.dropna(subset=["observed"])
     return tables
@@ -480,6 +526,17 @@ def rolling(
     horizons_all = _scores(every, hs)
     horizons_shock = _scores(shock, hs)
     chosen, verdict = choose(horizons_all)
+    log_real = {
+        key: _scores(
+            frame,
+            hs,
+            methods=LOG_REAL_METHODS,
+            prefix=LOG_REAL,
+            observed="observed_log_real",
+            scale=100.0,
+        )
+        for key, frame in (("horizons", every), ("shock_horizons", shock))
+    }
     return {
         "horizons": horizons_all,
         "shock_horizons": horizons_shock,
@@ -490,7 +547,26 @@ def rolling(
         "unit": "share of GDP, percentage points (SIPRI)",
         "covariates": "forecast as of the origin: Russia's and US spending at the origin, "
         f"GDP at each ally's mean growth of the {DRIFT_YEARS} years to it",
+        "log_real": {
+            **log_real,
+            "unit": "log real spending (constant 2023 US$), 100 x log points (about %)",
+            "baselines": "persistence, drift_own, drift_pooled of log spending itself; the "
+            "share methods' spending is their share x GDP forecast as of the origin; "
+            "persistence_share: the share held at the origin, GDP at its own growth",
+            "best": log_real_best(log_real["horizons"]),
+        },
     }
+
+
+def log_real_best(scores: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per horizon, the method with the lowest MAE of log real spending and the best
+    baseline's (the second target is reported, not used to choose)."""
+    out = {}
+    for s in scores:
+        best = min(s["mae"], key=s["mae"].__getitem__)
+        base = min(BASELINES, key=s["mae"].__getitem__)
+        out[str(s["h"])] = {"method": best, "best_baseline": base}
+    return out
 
 
 def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:
