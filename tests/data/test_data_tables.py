@@ -38,6 +38,18 @@ EXPECTED_TABLES |= {
 EXPECTED_TABLES |= {"cow_war_durations", "cow_wars", "ucdp_termination", "cow_nmc_long"}
 # The rolling backtest's verdict: which burden model every face and the engine use (issue 20).
 EXPECTED_TABLES |= {"burden_verdict"}
+# Capitals for the spatial spill-in and the distance to Moscow (burden backtest, issue 20).
+EXPECTED_TABLES |= {"capitals"}
+
+
+def test_every_capital_has_a_source_and_every_ally_a_capital() -> None:
+    from accord.data.alliance import defence_panel
+
+    frame = load("capitals").frame
+    assert frame["source_url"].str.startswith("https://").all()
+    assert frame["lat"].between(-90, 90).all() and frame["lon"].between(-180, 180).all()
+    allies = set(defence_panel()[0]["country"])
+    assert allies | {"Russia"} <= set(frame["country"])
 
 
 def test_every_table_loads_with_provenance() -> None:

@@ -184,3 +184,25 @@ def test_aid_reaction_bad_measure_exits_2():
 
     result = CliRunner().invoke(app, ["burden", "aid-reaction", "--measure", "loans"])
     assert result.exit_code == 2
+
+
+def test_spatial_weights_are_inverse_distances_of_the_others():
+    km = bt.capital_distances()
+    assert np.allclose(km.to_numpy(), km.to_numpy().T) and np.all(np.diag(km.to_numpy()) == 0)
+    names = ["France", "Germany", "Poland"]
+    w = bt._inverse_distance(names)
+    values = np.array([1.0, 2.0, np.nan])  # Poland unobserved: left out of every mean
+    out = bt._weighted_others(w, values)
+    assert out[0] == pytest.approx(2.0) and out[1] == pytest.approx(1.0)
+    d = km.loc[names, names].to_numpy()
+    expected = (values[0] / d[2, 0] + values[1] / d[2, 1]) / (1 / d[2, 0] + 1 / d[2, 1])
+    assert out[2] == pytest.approx(expected)
+    with pytest.raises(ScenarioError, match="capital"):
+        bt._inverse_distance(["France", "Atlantis"])
+
+
+def test_long_onsets_after_the_origin_are_unknown():
+    years = np.arange(2012, 2018)
+    assert not bt._onset(years, 2013, bt.LONG_ONSETS).any()
+    assert bt._onset(years, 2014, bt.LONG_ONSETS).tolist() == [0, 0, 1, 1, 1, 1]
+    assert bt._onset(np.array([1950, 1983, 1984]), 2000, bt.LONG_ONSETS).tolist() == [1, 1, 0]

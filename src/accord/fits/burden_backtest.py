@@ -56,7 +56,11 @@ BASELINES = ("persistence", "drift_own", "drift_pooled")
 #: Candidates added for issue 20 (docs/models/burden-demand.md): the long share panel
 #: 1950..T, the US spill-in apart from the other allies', common shocks (year effects) and
 #: partial pooling (a hierarchical model, statsmodels MixedLM).
-SHARE_CANDIDATES = ("long_panel", "us_spill", "year_effects", "hierarchical")
+#: Then (issue 20's last candidates): crisis onsets across the long share panel x frontline
+#: status or x distance to Moscow, and spatial spill-ins with inverse-distance weights between
+#: capitals (George & Sandler 2018), of last year's changes and of levels.
+ONSET_SPATIAL = ("onset_long_frontline", "onset_long_distance", "spatial_spill", "spatial_level")
+SHARE_CANDIDATES = ("long_panel", "us_spill", "year_effects", "hierarchical", *ONSET_SPATIAL)
 METHODS = (
     "model",
     *BASELINES,
@@ -82,6 +86,13 @@ LONG_FIRST_YEAR = 1951
 #: ONSET_YEARS later; an onset after the origin is unknown to the forecast (no look-ahead).
 ONSETS = (2014, 2022)
 ONSET_YEARS = 3
+#: Crisis onsets across the long panel 1949-2024 (issue 20): the Korean War (1950), the
+#: Soviet invasion of Afghanistan and the end of detente (December 1979, 1980), Crimea (2014)
+#: and the full invasion (2022); the same window of ``ONSET_YEARS`` after each.
+LONG_ONSETS = (1950, 1979, 1980, 2014, 2022)
+#: First year of the onset regressions on the long panel (the change of 1950 needs 1949).
+LONG_ONSET_FIRST_YEAR = 1950
+EARTH_RADIUS_KM = 6371.0
 
 #: Publicness used by the calibrated joint-product reference: the middle of the shipped
 #: scenario's theta ~ U(0.25, 1) (ukraine-2025/burden.yaml).
@@ -199,8 +210,54 @@ def _adjust_fit(train: pd.DataFrame, origin: int) -> tuple[float, float]:
     return float(lam), float(kappa)
 
 
-def _onset(years: np.ndarray, origin: int) -> np.ndarray:
-    known = [o for o in ONSETS if o <= origin]
+def capital_distances() -> pd.DataFrame:
+    """Great-circle distances (km) between the capitals of the shipped ``capitals`` table
+    (index and columns: country; haversine on a sphere of ``EARTH_RADIUS_KM``)."""
+    from accord.data import load
+
+    f = load("capitals").frame
+    lat = np.radians(f["lat"].to_numpy(float))
+    lon = np.radians(f["lon"].to_numpy(float))
+    a = (
+        np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+        + np.cos(lat[:, None])
+        * np.cos(lat[None, :])
+        * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+    )
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    names = f["country"].tolist()
+    return pd.DataFrame(km, index=names, columns=names)
+
+
+def _inverse_distance(names: list[str]) -> np.ndarray:
+    """Inverse-distance weights between ``names`` (zero diagonal, not normalised)."""
+    km = capital_distances()
+    missing = sorted(set(names) - set(km.index))
+    if missing:
+        raise ScenarioError(
+            "capitals",
+            "an ally has no capital in the table",
+            field="country",
+            found=", ".join(missing),
+        )
+    d = km.loc[names, names].to_numpy(float)
+    with np.errstate(divide="ignore"):
+        w = np.where(d > 0, 1.0 / d, 0.0)
+    return w
+
+
+def _weighted_others(w: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Row-normalised weighted mean of the others' ``values`` (NaN ignored; NaN where no
+    other has a value)."""
+    seen = np.isfinite(values)
+    num = w @ np.where(seen, values, 0.0)
+    den = w @ seen.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _onset(years: np.ndarray, origin: int, onsets: Iterable[int] = ONSETS) -> np.ndarray:
+    known = [o for o in onsets if o <= origin]
     out = np.zeros(len(years))
     for o in known:
         out = np.maximum(out, ((years >= o) & (years <= o + ONSET_YEARS)).astype(float))
@@ -360,7 +417,104 @@ def _share_paths(
     for h in range(horizons):
         level = level + (fe[0] + own[:, 0]) + (fe[1] + own[:, 1]) * (means - level)
         paths["hierarchical"][h] = level
+
+    _onset_spatial_paths(panel, origin, allies, base, means, shares, paths)
     return paths
+
+
+def _onset_spatial_paths(
+    panel: pd.DataFrame,
+    origin: int,
+    allies: list[str],
+    base: np.ndarray,
+    means: np.ndarray,
+    shares: pd.DataFrame,
+    paths: dict[str, np.ndarray],
+) -> None:
+    """Fill the :data:`ONSET_SPATIAL` paths (fitted on years <= ``origin`` only).
+
+    * ``onset_long_frontline`` / ``onset_long_distance``: pooled OLS on the long share panel
+      1950..T of the change of share on a constant, the gap to the ally's mean of the
+      ``DRIFT_YEARS`` years to T, an "onset year or up to ``ONSET_YEARS`` after" indicator
+      (:data:`LONG_ONSETS` known at T) and that indicator x frontline (``FRONTLINE``) or x
+      distance of the capital to Moscow (1,000 km).
+    * ``spatial_spill``: pooled OLS on 1994..T of the change on a constant, the gap and the
+      inverse-distance weighted mean of the other allies' (US included) changes of the year
+      before; forecast jointly, the US share held at T.
+    * ``spatial_level``: the same with the weighted mean of the others' shares of the year
+      before minus the ally's own (convergence toward the neighbours).
+    """
+    from accord.data.alliance import FRONTLINE
+
+    horizons = paths["spatial_spill"].shape[0]
+    km = capital_distances()
+    moscow = km["Russia"] / 1000.0
+    long = _changes(shares, origin, LONG_ONSET_FIRST_YEAR).dropna(subset=["change", "gap"])
+    after = _onset(long["year"].to_numpy(), origin, LONG_ONSETS)
+    exposure = {
+        "onset_long_frontline": (
+            long["country"].isin(FRONTLINE).to_numpy(float),
+            np.isin(allies, FRONTLINE).astype(float),
+        ),
+        "onset_long_distance": (
+            long["country"].map(moscow).to_numpy(float),
+            pd.Series(allies).map(moscow).to_numpy(float),
+        ),
+    }
+    for name, (x_fit, x_now) in exposure.items():
+        x = np.column_stack([np.ones(len(long)), long["gap"], after, after * x_fit])
+        b = _ols(x, long["change"].to_numpy(float))
+        level = base.copy()
+        for h in range(horizons):
+            on = float(_onset(np.array([origin + h + 1]), origin, LONG_ONSETS)[0])
+            level = level + b[0] + b[1] * (means - level) + on * (b[2] + b[3] * x_now)
+            paths[name][h] = level
+
+    train = panel[(panel["year"] <= origin) & (panel["year"] >= fitmod.FIRST_YEAR - 1)]
+    wide = train.pivot_table(index="year", columns="country", values="share_pct").sort_index()
+    names = list(wide.columns)
+    w = _inverse_distance(names)
+    change = wide.diff().where(wide.index.to_series().diff().eq(1), axis=0)
+    spill = pd.DataFrame(
+        [_weighted_others(w, row) for row in change.to_numpy(float)],
+        index=wide.index,
+        columns=names,
+    ).shift(1)
+    level_gap = pd.DataFrame(
+        [_weighted_others(w, row) - row for row in wide.to_numpy(float)],
+        index=wide.index,
+        columns=names,
+    ).shift(1)
+    recent = _changes(train[["country", "year", "share_pct"]], origin, fitmod.FIRST_YEAR + 1)
+    stacked = {
+        "spatial_spill": spill.stack().rename("x"),
+        "spatial_level": level_gap.stack().rename("x"),
+    }
+    col = {a: names.index(a) for a in allies}
+    us = names.index("United States")
+    for name, x_series in stacked.items():
+        rows = recent.join(x_series, on=["year", "country"]).dropna(subset=["change", "gap", "x"])
+        b = _ols(
+            np.column_stack([np.ones(len(rows)), rows["gap"], rows["x"]]),
+            rows["change"].to_numpy(float),
+        )
+        state = wide.loc[origin].to_numpy(float).copy()  # every country's share at T
+        last = change.loc[origin].to_numpy(float).copy()  # and its change into T
+        level = base.copy()
+        for h in range(horizons):
+            if name == "spatial_spill":
+                x_now = _weighted_others(w, last)
+            else:
+                x_now = _weighted_others(w, state) - state
+            x_allies = np.nan_to_num(np.array([x_now[col[a]] for a in allies]))
+            step = b[0] + b[1] * (means - level) + b[2] * x_allies
+            level = level + step
+            paths[name][h] = level
+            last = np.full(len(names), np.nan)
+            for k, a in enumerate(allies):
+                state[col[a]] = level[k]
+                last[col[a]] = step[k]
+            last[us] = 0.0  # the US share held at T
 
 
 def forecast_origin(
