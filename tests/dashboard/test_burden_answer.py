@@ -67,7 +67,7 @@ def test_page_cli_and_report_give_one_answer(cli, page):
     germany = rows["Germany"]
     for target in found["targets_pct_gdp"]:
         assert f"gap to {target:g} % (pp)" in table
-        assert f"<td class=\"num\">{fmt(germany[f'gap_to_{target:g}_pct_pp'])}</td>" in table
+        assert f'<td class="num">{fmt(germany[f"gap_to_{target:g}_pct_pp"])}</td>' in table
 
     # the report's burden rows carry the same lines
     report = [cell for row in answer_rows() for cell in (row["estimate"], row["data"])]
