@@ -180,7 +180,11 @@ def test_burden_every_ally_with_intervals(page, dashboard_url, screenshots):
 
     controller.InputSlider(page, "burden-cut").set("0.25")
     settle(page)
-    expected = data.burden(0.25).set_index("ally")
+    both = data.burden_answer(0.25)
+    expected = both["table"].set_index("ally")
+    shown = page.locator("#burden-answer-lines").inner_text()
+    for line in (both["answer"]["what_the_data_can_tell"], both["answer"]["backtest"]):
+        assert line in shown
     rows = page.locator("#burden tr")
     assert rows.count() == len(expected) + 1
     germany = page.locator("#burden tr", has_text="Germany").locator("td").all_inner_texts()

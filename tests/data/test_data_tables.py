@@ -41,6 +41,18 @@ EXPECTED_TABLES |= {"burden_verdict"}
 # Built for accord, kept in data/incidents (not a research-pass copy): the escalation check.
 EXPECTED_TABLES |= {"russia_nato_incidents"}
 OUTSIDE_TABLES = {"../incidents/russia_nato_incidents_2015_2025.csv"}
+# Capitals for the spatial spill-in and the distance to Moscow (burden backtest, issue 20).
+EXPECTED_TABLES |= {"capitals"}
+
+
+def test_every_capital_has_a_source_and_every_ally_a_capital() -> None:
+    from accord.data.alliance import defence_panel
+
+    frame = load("capitals").frame
+    assert frame["source_url"].str.startswith("https://").all()
+    assert frame["lat"].between(-90, 90).all() and frame["lon"].between(-180, 180).all()
+    allies = set(defence_panel()[0]["country"])
+    assert allies | {"Russia"} <= set(frame["country"])
 
 
 def test_every_table_loads_with_provenance() -> None:

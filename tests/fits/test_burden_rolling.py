@@ -41,6 +41,28 @@ def test_changing_data_at_the_origin_changes_the_forecast(panel):
     after = bt.forecast_origin(_perturb(panel, panel["year"] == origin, seed=1), origin)
     for method in bt.METHODS:
         assert not np.allclose(before[method], after[method]), method
+    for method in bt.LOG_REAL_METHODS:
+        column = bt.LOG_REAL + method
+        assert not np.allclose(before[column], after[column]), column
+
+
+def test_log_real_spending_forecasts_follow_their_definitions(panel):
+    """Second target: the baselines are those of log spending itself; a share method's
+    spending is its share x the GDP forecast."""
+    origin = 2012
+    table = bt.forecast_origin(panel, origin)
+    france = panel[
+        (panel["country"] == "France") & panel["year"].between(origin - bt.DRIFT_YEARS, origin)
+    ].sort_values("year")
+    log_spend = np.log(france["spending"].to_numpy())
+    row = table[(table["ally"] == "France") & (table["h"] == 2)].iloc[0]
+    assert row[bt.LOG_REAL + "persistence"] == pytest.approx(log_spend[-1])
+    assert row[bt.LOG_REAL + "drift_own"] == pytest.approx(
+        log_spend[-1] + 2 * np.diff(log_spend).mean()
+    )
+    for method in ("model", "persistence_share"):
+        share = row["persistence" if method == "persistence_share" else method]
+        assert row[bt.LOG_REAL + method] == pytest.approx(np.log(share * row["gdp_forecast"] / 100))
 
 
 def test_persistence_and_drifts_follow_their_definitions(panel):
@@ -66,6 +88,14 @@ def test_rolling_scores_shape_and_choice(panel):
             assert s["rmse"][m] >= s["mae"][m] >= 0
     chosen, _ = bt.choose(result["horizons"])
     assert result["model"] == chosen
+    log_real = result["log_real"]
+    assert [s["h"] for s in log_real["horizons"]] == [1, 2, 3]
+    assert [s["h"] for s in log_real["shock_horizons"]] == [1, 2]
+    for s, share in zip(log_real["horizons"], result["horizons"], strict=True):
+        assert set(s["mae"]) == set(bt.LOG_REAL_METHODS) == set(s["rmse"])
+        assert s["n"] == share["n"]
+        best = log_real["best"][str(s["h"])]["method"]
+        assert s["mae"][best] == min(s["mae"].values())
 
 
 @pytest.mark.parametrize("origin", [1990, 2024, 2030])
@@ -154,3 +184,25 @@ def test_aid_reaction_bad_measure_exits_2():
 
     result = CliRunner().invoke(app, ["burden", "aid-reaction", "--measure", "loans"])
     assert result.exit_code == 2
+
+
+def test_spatial_weights_are_inverse_distances_of_the_others():
+    km = bt.capital_distances()
+    assert np.allclose(km.to_numpy(), km.to_numpy().T) and np.all(np.diag(km.to_numpy()) == 0)
+    names = ["France", "Germany", "Poland"]
+    w = bt._inverse_distance(names)
+    values = np.array([1.0, 2.0, np.nan])  # Poland unobserved: left out of every mean
+    out = bt._weighted_others(w, values)
+    assert out[0] == pytest.approx(2.0) and out[1] == pytest.approx(1.0)
+    d = km.loc[names, names].to_numpy()
+    expected = (values[0] / d[2, 0] + values[1] / d[2, 1]) / (1 / d[2, 0] + 1 / d[2, 1])
+    assert out[2] == pytest.approx(expected)
+    with pytest.raises(ScenarioError, match="capital"):
+        bt._inverse_distance(["France", "Atlantis"])
+
+
+def test_long_onsets_after_the_origin_are_unknown():
+    years = np.arange(2012, 2018)
+    assert not bt._onset(years, 2013, bt.LONG_ONSETS).any()
+    assert bt._onset(years, 2014, bt.LONG_ONSETS).tolist() == [0, 0, 1, 1, 1, 1]
+    assert bt._onset(np.array([1950, 1983, 1984]), 2000, bt.LONG_ONSETS).tolist() == [1, 1, 0]

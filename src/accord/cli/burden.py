@@ -309,19 +309,22 @@ def _rolling(output_format: Format, write_verdict: Path | None = None) -> None:
 
         atomic_write_text(write_verdict, verdict_csv(result))
         typer.echo(f"verdict: {write_verdict}", err=True)
-    methods = tuple(result["horizons"][0]["mae"])
     rows = [
-        {"origins": origins, "h": row["h"], "n": row["n"]}
-        | {f"{m}_mae": row["mae"][m] for m in methods}
-        | {f"{m}_rmse": row["rmse"][m] for m in methods}
+        {"target": target, "origins": origins, "h": row["h"], "n": row["n"]}
+        | {f"{m}_mae": row["mae"][m] for m in block["horizons"][0]["mae"]}
+        | {f"{m}_rmse": row["rmse"][m] for m in block["horizons"][0]["mae"]}
+        for target, block in (
+            ("share of GDP (pp)", result),
+            ("log real spending (100 x log points)", result["log_real"]),
+        )
         for key, origins in (("horizons", "all"), ("shock_horizons", "shock"))
-        for row in result[key]
+        for row in block[key]
     ]
     emit(
         rows,
         output_format,
-        title=f"Rolling backtest: MAE and RMSE of share of GDP (pp); all origins "
-        f"{result['origins'][0]}-{result['origins'][-1]}, shock origins "
+        title=f"Rolling backtest: MAE and RMSE of share of GDP and of log real spending; all "
+        f"origins {result['origins'][0]}-{result['origins'][-1]}, shock origins "
         + ", ".join(str(o) for o in result["shock_origins"]),
         document=result,
         notes=[

@@ -692,14 +692,27 @@ def stance(name: str, actor: str, issue: str) -> dict[str, float]:
     }
 
 
-def burden(us_cut: float, *, draws: int = 500, seed: int = 0) -> pd.DataFrame:
+def burden(us_cut: float, *, draws: int | None = None, seed: int | None = None) -> pd.DataFrame:
     """Every ally's defence spending after the US cuts its own by ``us_cut`` (0-1), with
-    5-95 % bands over the calibration draws."""
+    5-95 % bands over the calibration draws (the table of :func:`burden_answer`)."""
+    return burden_answer(us_cut, draws=draws, seed=seed)["table"]
+
+
+def burden_answer(
+    us_cut: float, *, draws: int | None = None, seed: int | None = None
+) -> dict[str, Any]:
+    """The Burden page's answer: ``{"answer": ..., "table": ...}``, the equilibrium of
+    `accord burden equilibrium --us-cut US_CUT` with its defaults (the shipped scenario's
+    draws and seed, the verdict table's model), read through the same workflow
+    (``accord.workflows.burden_answer.answer_of``: model used, vintage, backtest score,
+    Europe's total and gaps, the sentence on what the data can tell) and its per-ally table."""
     import accord
+    from accord.workflows.burden_answer import answer_of
 
     if not (isinstance(us_cut, (int, float)) and math.isfinite(us_cut) and 0 <= us_cut <= 1):
         raise FormError("The US cut must be a share from 0 to 1.")
-    return accord.burden("equilibrium", us_cut=float(us_cut), draws=draws, seed=seed).table()
+    result = accord.burden("equilibrium", us_cut=float(us_cut), draws=draws, seed=seed)
+    return {"answer": answer_of(result), "table": result.table()}
 
 
 # ----------------------------------------------------------------------------- new runs

@@ -56,7 +56,11 @@ BASELINES = ("persistence", "drift_own", "drift_pooled")
 #: Candidates added for issue 20 (docs/models/burden-demand.md): the long share panel
 #: 1950..T, the US spill-in apart from the other allies', common shocks (year effects) and
 #: partial pooling (a hierarchical model, statsmodels MixedLM).
-SHARE_CANDIDATES = ("long_panel", "us_spill", "year_effects", "hierarchical")
+#: Then (issue 20's last candidates): crisis onsets across the long share panel x frontline
+#: status or x distance to Moscow, and spatial spill-ins with inverse-distance weights between
+#: capitals (George & Sandler 2018), of last year's changes and of levels.
+ONSET_SPATIAL = ("onset_long_frontline", "onset_long_distance", "spatial_spill", "spatial_level")
+SHARE_CANDIDATES = ("long_panel", "us_spill", "year_effects", "hierarchical", *ONSET_SPATIAL)
 METHODS = (
     "model",
     *BASELINES,
@@ -66,6 +70,14 @@ METHODS = (
     *SHARE_CANDIDATES,
 )
 CANDIDATES = ("model", "joint_product", "adjust_2pct", "onset_frontline", *SHARE_CANDIDATES)
+#: The second target (issue 20): each ally's log real spending (constant 2023 US$). The
+#: baselines are those of the target itself (log spending of T, plus h times the ally's own or
+#: the pooled mean annual log change of the ``DRIFT_YEARS`` years to T); every share method's
+#: spending is its share x the GDP forecast as of T; ``persistence_share`` is the share held
+#: at T with GDP at its own growth (what the faces' real change rests on).
+LOG_REAL_METHODS = (*METHODS, "persistence_share")
+#: Prefix of the log-real-spending forecast columns of :func:`forecast_origin`.
+LOG_REAL = "log_real_"
 #: First year of the long share panel (SIPRI shares of GDP start in 1949; one lag and one
 #: lagged change need two earlier years).
 LONG_FIRST_YEAR = 1951
@@ -74,6 +86,13 @@ LONG_FIRST_YEAR = 1951
 #: ONSET_YEARS later; an onset after the origin is unknown to the forecast (no look-ahead).
 ONSETS = (2014, 2022)
 ONSET_YEARS = 3
+#: Crisis onsets across the long panel 1949-2024 (issue 20): the Korean War (1950), the
+#: Soviet invasion of Afghanistan and the end of detente (December 1979, 1980), Crimea (2014)
+#: and the full invasion (2022); the same window of ``ONSET_YEARS`` after each.
+LONG_ONSETS = (1950, 1979, 1980, 2014, 2022)
+#: First year of the onset regressions on the long panel (the change of 1950 needs 1949).
+LONG_ONSET_FIRST_YEAR = 1950
+EARTH_RADIUS_KM = 6371.0
 
 #: Publicness used by the calibrated joint-product reference: the middle of the shipped
 #: scenario's theta ~ U(0.25, 1) (ukraine-2025/burden.yaml).
@@ -191,8 +210,54 @@ def _adjust_fit(train: pd.DataFrame, origin: int) -> tuple[float, float]:
     return float(lam), float(kappa)
 
 
-def _onset(years: np.ndarray, origin: int) -> np.ndarray:
-    known = [o for o in ONSETS if o <= origin]
+def capital_distances() -> pd.DataFrame:
+    """Great-circle distances (km) between the capitals of the shipped ``capitals`` table
+    (index and columns: country; haversine on a sphere of ``EARTH_RADIUS_KM``)."""
+    from accord.data import load
+
+    f = load("capitals").frame
+    lat = np.radians(f["lat"].to_numpy(float))
+    lon = np.radians(f["lon"].to_numpy(float))
+    a = (
+        np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+        + np.cos(lat[:, None])
+        * np.cos(lat[None, :])
+        * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+    )
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    names = f["country"].tolist()
+    return pd.DataFrame(km, index=names, columns=names)
+
+
+def _inverse_distance(names: list[str]) -> np.ndarray:
+    """Inverse-distance weights between ``names`` (zero diagonal, not normalised)."""
+    km = capital_distances()
+    missing = sorted(set(names) - set(km.index))
+    if missing:
+        raise ScenarioError(
+            "capitals",
+            "an ally has no capital in the table",
+            field="country",
+            found=", ".join(missing),
+        )
+    d = km.loc[names, names].to_numpy(float)
+    with np.errstate(divide="ignore"):
+        w = np.where(d > 0, 1.0 / d, 0.0)
+    return w
+
+
+def _weighted_others(w: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Row-normalised weighted mean of the others' ``values`` (NaN ignored; NaN where no
+    other has a value)."""
+    seen = np.isfinite(values)
+    num = w @ np.where(seen, values, 0.0)
+    den = w @ seen.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _onset(years: np.ndarray, origin: int, onsets: Iterable[int] = ONSETS) -> np.ndarray:
+    known = [o for o in onsets if o <= origin]
     out = np.zeros(len(years))
     for o in known:
         out = np.maximum(out, ((years >= o) & (years <= o + ONSET_YEARS)).astype(float))
@@ -352,7 +417,104 @@ def _share_paths(
     for h in range(horizons):
         level = level + (fe[0] + own[:, 0]) + (fe[1] + own[:, 1]) * (means - level)
         paths["hierarchical"][h] = level
+
+    _onset_spatial_paths(panel, origin, allies, base, means, shares, paths)
     return paths
+
+
+def _onset_spatial_paths(
+    panel: pd.DataFrame,
+    origin: int,
+    allies: list[str],
+    base: np.ndarray,
+    means: np.ndarray,
+    shares: pd.DataFrame,
+    paths: dict[str, np.ndarray],
+) -> None:
+    """Fill the :data:`ONSET_SPATIAL` paths (fitted on years <= ``origin`` only).
+
+    * ``onset_long_frontline`` / ``onset_long_distance``: pooled OLS on the long share panel
+      1950..T of the change of share on a constant, the gap to the ally's mean of the
+      ``DRIFT_YEARS`` years to T, an "onset year or up to ``ONSET_YEARS`` after" indicator
+      (:data:`LONG_ONSETS` known at T) and that indicator x frontline (``FRONTLINE``) or x
+      distance of the capital to Moscow (1,000 km).
+    * ``spatial_spill``: pooled OLS on 1994..T of the change on a constant, the gap and the
+      inverse-distance weighted mean of the other allies' (US included) changes of the year
+      before; forecast jointly, the US share held at T.
+    * ``spatial_level``: the same with the weighted mean of the others' shares of the year
+      before minus the ally's own (convergence toward the neighbours).
+    """
+    from accord.data.alliance import FRONTLINE
+
+    horizons = paths["spatial_spill"].shape[0]
+    km = capital_distances()
+    moscow = km["Russia"] / 1000.0
+    long = _changes(shares, origin, LONG_ONSET_FIRST_YEAR).dropna(subset=["change", "gap"])
+    after = _onset(long["year"].to_numpy(), origin, LONG_ONSETS)
+    exposure = {
+        "onset_long_frontline": (
+            long["country"].isin(FRONTLINE).to_numpy(float),
+            np.isin(allies, FRONTLINE).astype(float),
+        ),
+        "onset_long_distance": (
+            long["country"].map(moscow).to_numpy(float),
+            pd.Series(allies).map(moscow).to_numpy(float),
+        ),
+    }
+    for name, (x_fit, x_now) in exposure.items():
+        x = np.column_stack([np.ones(len(long)), long["gap"], after, after * x_fit])
+        b = _ols(x, long["change"].to_numpy(float))
+        level = base.copy()
+        for h in range(horizons):
+            on = float(_onset(np.array([origin + h + 1]), origin, LONG_ONSETS)[0])
+            level = level + b[0] + b[1] * (means - level) + on * (b[2] + b[3] * x_now)
+            paths[name][h] = level
+
+    train = panel[(panel["year"] <= origin) & (panel["year"] >= fitmod.FIRST_YEAR - 1)]
+    wide = train.pivot_table(index="year", columns="country", values="share_pct").sort_index()
+    names = list(wide.columns)
+    w = _inverse_distance(names)
+    change = wide.diff().where(wide.index.to_series().diff().eq(1), axis=0)
+    spill = pd.DataFrame(
+        [_weighted_others(w, row) for row in change.to_numpy(float)],
+        index=wide.index,
+        columns=names,
+    ).shift(1)
+    level_gap = pd.DataFrame(
+        [_weighted_others(w, row) - row for row in wide.to_numpy(float)],
+        index=wide.index,
+        columns=names,
+    ).shift(1)
+    recent = _changes(train[["country", "year", "share_pct"]], origin, fitmod.FIRST_YEAR + 1)
+    stacked = {
+        "spatial_spill": spill.stack().rename("x"),
+        "spatial_level": level_gap.stack().rename("x"),
+    }
+    col = {a: names.index(a) for a in allies}
+    us = names.index("United States")
+    for name, x_series in stacked.items():
+        rows = recent.join(x_series, on=["year", "country"]).dropna(subset=["change", "gap", "x"])
+        b = _ols(
+            np.column_stack([np.ones(len(rows)), rows["gap"], rows["x"]]),
+            rows["change"].to_numpy(float),
+        )
+        state = wide.loc[origin].to_numpy(float).copy()  # every country's share at T
+        last = change.loc[origin].to_numpy(float).copy()  # and its change into T
+        level = base.copy()
+        for h in range(horizons):
+            if name == "spatial_spill":
+                x_now = _weighted_others(w, last)
+            else:
+                x_now = _weighted_others(w, state) - state
+            x_allies = np.nan_to_num(np.array([x_now[col[a]] for a in allies]))
+            step = b[0] + b[1] * (means - level) + b[2] * x_allies
+            level = level + step
+            paths[name][h] = level
+            last = np.full(len(names), np.nan)
+            for k, a in enumerate(allies):
+                state[col[a]] = level[k]
+                last[col[a]] = step[k]
+            last[us] = 0.0  # the US share held at T
 
 
 def forecast_origin(
@@ -417,18 +579,55 @@ def forecast_origin(
                     "gdp_forecast": gdp0[k] * np.exp(h * g[k]),
                 }
             )
-    return pd.DataFrame(rows)
+    return _with_log_real(pd.DataFrame(rows), train, origin)
 
 
-def _scores(table: pd.DataFrame, horizons: Iterable[int]) -> list[dict[str, Any]]:
+def _with_log_real(frame: pd.DataFrame, train: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """Add one ``log_real_<method>`` column per :data:`LOG_REAL_METHODS`: the forecast log
+    real spending (US$ m, constant 2023) made at ``origin`` from ``train`` (years <= T)."""
+    recent = train[train["year"] > origin - DRIFT_YEARS - 1].sort_values(["country", "year"])
+    change = np.log(recent["spending"]).groupby(recent["country"]).diff()
+    consecutive = recent.groupby("country")["year"].diff() == 1
+    drift = change.where(consecutive).groupby(recent["country"]).mean()
+    pooled = float(drift.drop("United States", errors="ignore").mean())
+    at = train[train["year"] == origin].set_index("country")["spending"]
+    base = np.log(frame["ally"].map(at).to_numpy(float))
+    own = frame["ally"].map(drift).fillna(0.0).to_numpy(float)
+    h = frame["h"].to_numpy(float)
+    gdp = frame["gdp_forecast"].to_numpy(float)
+    out = {
+        f"{LOG_REAL}persistence": base,
+        f"{LOG_REAL}drift_own": base + h * own,
+        f"{LOG_REAL}drift_pooled": base + h * pooled,
+    }
+    for method in LOG_REAL_METHODS:
+        if method in BASELINES:
+            continue
+        share = frame["persistence" if method == "persistence_share" else method]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"{LOG_REAL}{method}"] = np.log(share.to_numpy(float) * gdp / 100)
+    return frame.assign(**out)
+
+
+def _scores(
+    table: pd.DataFrame,
+    horizons: Iterable[int],
+    *,
+    methods: Iterable[str] = METHODS,
+    prefix: str = "",
+    observed: str = "observed",
+    scale: float = 1.0,
+) -> list[dict[str, Any]]:
+    """MAE and RMSE per horizon of every method (column ``prefix + method``) against the
+    column ``observed``, errors times ``scale``."""
     out = []
     for h in horizons:
         part = table[table["h"] == h]
         if part.empty:
             continue
         mae, rmse = {}, {}
-        for method in METHODS:
-            err = (part[method] - part["observed"]).to_numpy(float)
+        for method in methods:
+            err = scale * (part[prefix + method] - part[observed]).to_numpy(float)
             err = err[np.isfinite(err)]
             mae[method] = round(float(np.mean(np.abs(err))), 4)
             rmse[method] = round(float(np.sqrt(np.mean(err**2))), 4)
@@ -454,6 +653,7 @@ def scored_tables(
         frame = frame.assign(
             observed=rows["share_pct"].to_numpy(float),
             observed_spending=rows["spending"].to_numpy(float),
+            observed_log_real=np.log(rows["spending"].to_numpy(float)),
         )
         tables[origin] = frame.dropna(subset=["observed"])
     return tables
@@ -480,6 +680,17 @@ def rolling(
     horizons_all = _scores(every, hs)
     horizons_shock = _scores(shock, hs)
     chosen, verdict = choose(horizons_all)
+    log_real = {
+        key: _scores(
+            frame,
+            hs,
+            methods=LOG_REAL_METHODS,
+            prefix=LOG_REAL,
+            observed="observed_log_real",
+            scale=100.0,
+        )
+        for key, frame in (("horizons", every), ("shock_horizons", shock))
+    }
     return {
         "horizons": horizons_all,
         "shock_horizons": horizons_shock,
@@ -490,7 +701,26 @@ def rolling(
         "unit": "share of GDP, percentage points (SIPRI)",
         "covariates": "forecast as of the origin: Russia's and US spending at the origin, "
         f"GDP at each ally's mean growth of the {DRIFT_YEARS} years to it",
+        "log_real": {
+            **log_real,
+            "unit": "log real spending (constant 2023 US$), 100 x log points (about %)",
+            "baselines": "persistence, drift_own, drift_pooled of log spending itself; the "
+            "share methods' spending is their share x GDP forecast as of the origin; "
+            "persistence_share: the share held at the origin, GDP at its own growth",
+            "best": log_real_best(log_real["horizons"]),
+        },
     }
+
+
+def log_real_best(scores: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per horizon, the method with the lowest MAE of log real spending and the best
+    baseline's (the second target is reported, not used to choose)."""
+    out = {}
+    for s in scores:
+        best = min(s["mae"], key=s["mae"].__getitem__)
+        base = min(BASELINES, key=s["mae"].__getitem__)
+        out[str(s["h"])] = {"method": best, "best_baseline": base}
+    return out
 
 
 def choose(scores: list[dict[str, Any]]) -> tuple[str, str]:

@@ -164,6 +164,7 @@ def burden_rows() -> list[dict[str, str]]:
             "data": f"burden_verdict table: {verdict_line()}",
         },
     )
+    rows[1:1] = answer_rows()
     donor = donor_fit("total")
     p = donor["predicted_replacement_pct"]
     theta = theta_range("total")
@@ -193,6 +194,27 @@ def burden_rows() -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def answer_rows() -> list[dict[str, str]]:
+    """The answer of `accord burden equilibrium --us-cut 0.5` (``burden_answer``, the same
+    lines the dashboard's Burden page prints): Europe's total with the model used, its gaps,
+    the backtest score, the data vintage, each ally's gaps and what the data can tell."""
+    from accord.workflows.burden_answer import HEADLINE_US_CUT, ally_gaps_line, answer, answer_lines
+
+    found = answer(HEADLINE_US_CUT)
+    total, gaps, backtest, vintage, sentence = answer_lines(found)
+    slash = " / ".join(f"{t:g}" for t in found["targets_pct_gdp"])
+    return [
+        {"effect": "the answer: European allies' defence", "estimate": total, "data": vintage},
+        {"effect": f"European allies' gap to {slash} % of GDP", "estimate": gaps, "data": backtest},
+        {
+            "effect": f"each ally's gap to {slash} % of GDP (pp)",
+            "estimate": ally_gaps_line(found),
+            "data": vintage,
+        },
+        {"effect": "what the data can and cannot tell", "estimate": sentence, "data": backtest},
+    ]
 
 
 def burden_model_note() -> str:
