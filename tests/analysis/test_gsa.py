@@ -188,3 +188,33 @@ def test_run_with_a_sobol_design_then_sobol_indices(tmp_path: Path) -> None:
 
     with pytest.raises(ScenarioError, match="morris"):
         sensitivity(out / "baseline", method="morris")
+
+
+def test_delta_one_input_at_a_time_ticks_once_per_input_and_keeps_the_indices() -> None:
+    """delta is estimated an input at a time (for progress): each input's index reads only its
+    own column, so an input's result does not depend on the others passed with it."""
+    rng = np.random.default_rng(4)
+    x = rng.random((300, 3))
+    y = 4 * x[:, 0] + np.sin(6 * x[:, 1]) + rng.normal(0, 0.1, 300)
+    ticks: list[int] = []
+    both = given_data_indices(x, y, ["a", "b", "c"], method="delta", n_boot=5, tick=ticks.append)
+    alone = given_data_indices(x[:, [1]], y, ["b"], method="delta", n_boot=5)
+    assert ticks == [1, 1, 1]
+    assert both[1] == alone[0]
+    assert both[0]["delta"] > both[2]["delta"]  # the driving input ranks above the idle one
+
+
+def test_cli_prints_progress_lines_off_a_terminal(
+    stored_run: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.cli import app
+
+    monkeypatch.setenv("ACCORD_PROGRESS_SECONDS", "0")
+    args = ["sensitivity", str(stored_run), "--method", "pawn", "--format", "json"]
+    with pytest.raises(SystemExit) as done:
+        app([*args, "--bootstrap", "3"], standalone_mode=True)
+    assert done.value.code == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)  # stdout stays the document
+    lines = [line for line in captured.err.splitlines() if line.startswith("pawn sensitivity:")]
+    assert lines and "3 of 3" in lines[-1] and "ETA" in lines[0]

@@ -24,7 +24,7 @@ indices answer "given this policy, which uncertainties matter".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,9 +77,15 @@ def given_data_indices(
     n_boot: int = 100,
     level: float = 0.95,
     seed: int = 0,
+    tick: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Indices of ``method`` for each column of ``x[n, d]`` on outcome ``y[n]``, one dict per
-    input with SALib's fields and their ``*_conf`` half-widths (``level`` intervals)."""
+    input with SALib's fields and their ``*_conf`` half-widths (``level`` intervals).
+
+    ``tick(k)`` is called as work is done, :func:`work_units` in all: delta is estimated one
+    input at a time (its index of an input reads only that column; SALib reseeds each call,
+    so every input gets the same bootstrap resamples of the experiments), PAWN one bootstrap
+    replicate at a time, RBD-FAST in one call."""
     from SALib.analyze import delta, pawn, rbd_fast
 
     x = np.asarray(x, dtype=float)
@@ -92,22 +98,38 @@ def given_data_indices(
         )
     if np.std(y) == 0:
         raise ValueError("the outcome is constant; no input explains it")
+    tick = tick or (lambda _: None)
     problem = _problem(x, names)
     if method == "delta":
-        result = delta.analyze(
-            problem, x, y, num_resamples=n_boot, conf_level=level, seed=seed, print_to_console=False
-        )
-        result = dict(result)
-        if "delta" not in result:  # SALib >= 1.5 names the classic estimator delta_raw
-            result["delta"] = result["delta_raw"]
-            result["delta_conf"] = result["delta_raw_conf"]
         fields: tuple[str, ...] = ("delta", "delta_conf", "S1", "S1_conf")
+        parts: dict[str, list[float]] = {f: [] for f in fields}
+        for i, name in enumerate(names):
+            np.random.seed(seed)  # SALib draws from numpy's global RNG and skips seed=0
+            one = delta.analyze(
+                _problem(x[:, [i]], [name]),
+                x[:, [i]],
+                y,
+                num_resamples=n_boot,
+                conf_level=level,
+                seed=seed,
+                print_to_console=False,
+            )
+            one = dict(one)
+            if "delta" not in one:  # SALib >= 1.5 names the classic estimator delta_raw
+                one["delta"], one["delta_conf"] = one["delta_raw"], one["delta_raw_conf"]
+            for f in fields:
+                parts[f].append(float(np.asarray(one[f])[0]))
+            tick(1)
+        result = parts
     elif method == "rbd-fast":
+        np.random.seed(seed)
         result = rbd_fast.analyze(
             problem, x, y, num_resamples=n_boot, conf_level=level, seed=seed, print_to_console=False
         )
         fields = ("S1", "S1_conf")
+        tick(1)
     elif method == "pawn":
+        np.random.seed(seed)
         result = dict(pawn.analyze(problem, x, y, S=10, seed=seed, print_to_console=False))
         rng = np.random.default_rng(seed)
         boots = []
@@ -115,6 +137,7 @@ def given_data_indices(
             rows = rng.integers(0, y.size, y.size)
             again = pawn.analyze(problem, x[rows], y[rows], S=10, seed=seed, print_to_console=False)
             boots.append(np.asarray(again["median"], dtype=float))
+            tick(1)
         from accord.analysis.intervals import z_value
 
         spread = np.std(np.asarray(boots), axis=0, ddof=1)
@@ -127,6 +150,11 @@ def given_data_indices(
         {"name": name, **{f: float(np.asarray(result[f])[i]) for f in fields}}
         for i, name in enumerate(names)
     ]
+
+
+def work_units(method: str, inputs: int, n_boot: int) -> int:
+    """The ``tick`` count of :func:`given_data_indices` for one set of experiments."""
+    return {"delta": inputs, "pawn": n_boot}.get(method, 1)
 
 
 def _rank_key(method: str) -> str:
@@ -144,6 +172,7 @@ def sensitivity_table(
     labels: Mapping[str, str] | None = None,
     n_boot: int = 100,
     seed: int = 0,
+    tick: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """One result per lever combination (a single pooled one unless ``by_levers``):
     ``{"levers": {...}, "n": n, "indices": [...], "excluded": [...]}``, indices ranked
@@ -170,7 +199,7 @@ def sensitivity_table(
     rank = _rank_key(method)
     for setting, rows in groups:
         indices = given_data_indices(
-            x_all[rows], y[rows], used, method=method, n_boot=n_boot, seed=seed
+            x_all[rows], y[rows], used, method=method, n_boot=n_boot, seed=seed, tick=tick
         )
         for entry in indices:
             entry["label"] = labels.get(entry["name"]) or entry["name"]

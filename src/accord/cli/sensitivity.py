@@ -66,6 +66,7 @@ def sensitivity(
         seed=seed,
         force=force,
         log=lambda line: typer.echo(line, err=True),
+        progress=True,
     )
     blocks = result.get("by_levers") or [{"levers": {}, "indices": result["indices"]}]
     rows = []

@@ -52,13 +52,15 @@ def sensitivity(
     rng: Any = None,
     force: bool = False,
     log: Any = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Indices of the uncertainties for ``outcome`` in the stored run (or run directory)
     ``run``: ``{"outcome", "method", "variant", "n", "indices": [...], "excluded": [...],
     "note"}``; with ``by_levers`` also ``"by_levers": [...]`` one entry per combination.
 
     ``seed`` (default :data:`~accord.experiments.rng.DEFAULT_SEED`) or ``rng`` (numpy SPEC 7,
-    :func:`accord.workflows.seeds.resolve_seed`, not both) seeds the bootstrap."""
+    :func:`accord.workflows.seeds.resolve_seed`, not both) seeds the bootstrap. ``progress``
+    shows :class:`~accord.spec.progress.Progress` on stderr (the CLI's)."""
     from accord.analysis.gsa import DESIGNED_METHODS, GIVEN_DATA_METHODS, sensitivity_table
     from accord.spec.outcomes import describe
     from accord.workflows.seeds import resolve_seed
@@ -111,8 +113,9 @@ def sensitivity(
     table = design.merge(scalars[["experiment", outcome]], on="experiment", how="inner")
     columns = [c for c in design.columns if c != "experiment"]
     uncertainties, levers, labels = _inputs(_One(study, chosen), columns)
-    from accord.analysis.gsa import estimate_seconds, numeric_inputs
+    from accord.analysis.gsa import estimate_seconds, numeric_inputs, work_units
     from accord.spec.limits import ANNOUNCE_SECONDS, Estimate
+    from accord.spec.progress import Progress
 
     used, _ = numeric_inputs(table, uncertainties)
     present = [lever for lever in levers if lever in table]
@@ -125,6 +128,12 @@ def sensitivity(
     estimate.check(force=force, field="--bootstrap")
     if log is not None and estimate.seconds > ANNOUNCE_SECONDS:
         log(f"{estimate.text()} ({groups} lever combination(s))")
+    steps = Progress(
+        f"{method} sensitivity",
+        groups * work_units(method, len(used), bootstrap),
+        unit="inputs" if method == "delta" else "steps",
+        enabled=progress,
+    ).start()
     try:
         results = sensitivity_table(
             table,
@@ -136,9 +145,12 @@ def sensitivity(
             labels=labels,
             n_boot=bootstrap,
             seed=seed,
+            tick=steps.advance,
         )
     except ValueError as error:
         raise ScenarioError(str(chosen.path), str(error), field="--outcome") from None
+    finally:
+        steps.close()
     pooled = results[0] if not by_levers else None
     try:
         entry = describe(outcome)
