@@ -21,19 +21,25 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from accord.analysis.discovery import PrimBox, PrimResult, prim
-from accord.analysis.sensitivity import feature_importance, lever_effects, standardised_regression
-from accord.analysis.summary import (
-    OUTCOME_LABELS,
-    bootstrap_mean_difference,
-    ecdf,
-    fan_bands,
-    headline,
-    headline_table,
-    outcome_label,
-    probability_ceasefire_within,
-    quantile_summary,
-)
+#: The package's names and the module of each, imported on first use: importing one light
+#: module (``accord.analysis.formatting`` for the CLI's tables) must not load pandas.
+_HOMES = {
+    "PrimBox": "discovery",
+    "PrimResult": "discovery",
+    "prim": "discovery",
+    "feature_importance": "sensitivity",
+    "lever_effects": "sensitivity",
+    "standardised_regression": "sensitivity",
+    "OUTCOME_LABELS": "summary",
+    "bootstrap_mean_difference": "summary",
+    "ecdf": "summary",
+    "fan_bands": "summary",
+    "headline": "summary",
+    "headline_table": "summary",
+    "outcome_label": "summary",
+    "probability_ceasefire_within": "summary",
+    "quantile_summary": "summary",
+}
 
 __all__ = [
     "OUTCOME_LABELS",
@@ -56,7 +62,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Load ``accord.analysis.compare`` lazily (it is written separately and may be absent)."""
+    """The package's names, each loaded from its module on first use."""
     if name == "compare":
         return importlib.import_module("accord.analysis.compare")
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"accord.analysis.{_HOMES[name]}"), name)
     raise AttributeError(f"module 'accord.analysis' has no attribute {name!r}")

@@ -120,6 +120,8 @@ def _run_with_progress(run_forecast, scenario, models, draws, seed, rounds, forc
 def _print_table(result) -> None:
     """Issues by models (median and 5-95 % over draws, or the central value), then what each
     issue's scale means and, for models with a stopping rule, when and why each issue stopped."""
+    from accord.analysis.formatting import number
+
     scenario = result.scenario
     rows = {(r["model"], r["issue"]): r for r in result.rows()}
     table = []
@@ -128,11 +130,10 @@ def _print_table(result) -> None:
         for name in result.models:
             row = rows[(name, issue.id)]
             if result.n_draws > 1:
-                # positions on the issue's scale, one decimal (as text: the static forecast
-                # does not import accord.analysis, which loads pandas)
-                line[name] = f"{row['median']:.1f} [{row['p5']:.1f}, {row['p95']:.1f}]"
+                # positions on the issue's scale, by the one formatter of every face
+                line[name] = f"{number(row['median'])} [{number(row['p5'])}, {number(row['p95'])}]"
             else:
-                line[name] = f"{row['central']:.1f}"
+                line[name] = number(row["central"])
         table.append(line)
     notes = _stopping(result)
     notes += [
