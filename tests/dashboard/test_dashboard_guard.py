@@ -13,10 +13,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
+import websockets  # shiny's own dependency: the raw client of the Origin tests
 from conftest import TIMEOUT_MS, open_page
-
-websockets = pytest.importorskip("websockets")
 
 
 def parts(url: str) -> tuple[str, int, str]:

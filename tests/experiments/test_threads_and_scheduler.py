@@ -11,7 +11,6 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from accord import threads
@@ -68,7 +67,8 @@ def test_numba_cache_moves_to_the_user_cache_when_the_package_is_read_only(tmp_p
 
 
 def test_run_on_an_existing_dask_cluster(tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed  # the "distributed" extra, installed by make test
+
     runner = CliRunner()
     common = [
         "run",

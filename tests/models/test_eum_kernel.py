@@ -19,10 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_eum import VARIANTS, games  # options where the paper and Scholz's program differ
 
+from accord.models.bargaining import eum_kernel as kernel  # numba: installed by make test
 from accord.models.bargaining.eum import eum
 from accord.models.bargaining.eum_round import play_round
-
-kernel = pytest.importorskip("accord.models.bargaining.eum_kernel")
 
 #: Positions after one round agree to this share of the position range (see the docstring).
 ROUND_TOLERANCE = 1e-12

@@ -22,6 +22,7 @@ Conventions
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -469,7 +470,7 @@ def frame_from_json(value: dict) -> pd.DataFrame:
 
 
 def cached_frame(
-    run_dirs: Sequence[object] | None,
+    run_dirs: Sequence[str | os.PathLike[str] | None] | None,
     name: str,
     parameters: dict,
     compute: Callable[[], pd.DataFrame],
@@ -482,7 +483,7 @@ def cached_frame(
     from accord.store.summaries import cached_value
 
     return cached_value(
-        list(run_dirs),  # type: ignore[arg-type]
+        [d for d in run_dirs if d is not None],
         name,
         parameters,
         compute,
