@@ -104,7 +104,7 @@ def given_data_indices(
         fields: tuple[str, ...] = ("delta", "delta_conf", "S1", "S1_conf")
         parts: dict[str, list[float]] = {f: [] for f in fields}
         for i, name in enumerate(names):
-            np.random.seed(seed)  # SALib draws from numpy's global RNG and skips seed=0
+            _seed_global(seed)
             one = delta.analyze(
                 _problem(x[:, [i]], [name]),
                 x[:, [i]],
@@ -122,14 +122,13 @@ def given_data_indices(
             tick(1)
         result = parts
     elif method == "rbd-fast":
-        np.random.seed(seed)
         result = rbd_fast.analyze(
             problem, x, y, num_resamples=n_boot, conf_level=level, seed=seed, print_to_console=False
         )
         fields = ("S1", "S1_conf")
         tick(1)
     elif method == "pawn":
-        np.random.seed(seed)
+        _seed_global(seed)
         result = dict(pawn.analyze(problem, x, y, S=10, seed=seed, print_to_console=False))
         rng = np.random.default_rng(seed)
         boots = []
@@ -150,6 +149,13 @@ def given_data_indices(
         {"name": name, **{f: float(np.asarray(result[f])[i]) for f in fields}}
         for i, name in enumerate(names)
     ]
+
+
+def _seed_global(seed: int) -> None:
+    """Seed numpy's global generator before a SALib estimator that draws from it: delta, PAWN
+    and Sobol seed it themselves only when ``seed`` is truthy (``if seed:``), so seed 0 would
+    give a different answer each call. RBD-FAST and Morris take a Generator and need not."""
+    np.random.seed(seed)
 
 
 def work_units(method: str, inputs: int, n_boot: int) -> int:
@@ -285,6 +291,7 @@ def designed_indices(
     if method == "sobol":
         from SALib.analyze import sobol
 
+        _seed_global(seed)
         r = sobol.analyze(
             problem,
             y,
