@@ -68,3 +68,10 @@ def test_a_month_outcome_is_drawn_on_the_calendar():
     for axes in figure.axes:
         texts = _tick_texts(axes)
         assert texts and all(t[-4:].isdigit() for t in texts), texts
+
+
+def test_a_run_s_recorded_start_is_its_calendar():
+    from accord.dashboard import data
+
+    assert data.scenario_start({"start": "2030-01-01"}) == date(2030, 1, 1)
+    assert data.scenario_start({"start": "not a date", "scenario": "nowhere"}) is None

@@ -1042,10 +1042,18 @@ def ask(
 
 
 def scenario_start(meta: dict[str, Any]) -> Any:
-    """The calendar date of month 0 of a run (its shipped scenario's ``start``), or None when
-    the run's scenario is not shipped or has changed since (its hash differs)."""
+    """The calendar date of month 0 of a run: the ``start`` its meta records (runs since issue
+    23), else its shipped scenario's ``start``; None when neither is known or the shipped
+    scenario has changed since the run (its hash differs)."""
+    import contextlib
+    import datetime
+
     from accord.scenario.loader import shipped_names
 
+    recorded = meta.get("start")
+    if isinstance(recorded, str):
+        with contextlib.suppress(ValueError):
+            return datetime.date.fromisoformat(recorded)
     name = meta.get("scenario")
     if not isinstance(name, str) or name not in shipped_names():
         return None

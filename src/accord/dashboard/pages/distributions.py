@@ -44,7 +44,5 @@ def page_server(
             r.variant: r.scalars[name].to_numpy(dtype=float) for r in runs if name in r.scalars
         }
         months = name in nan_means_never  # a month from the start: drawn on the calendar
-        start = next((r.meta["start"] for r in runs if r.meta.get("start")), None)
-        return figures.distribution(
-            values, data.label(name), count_nan=months, start=start if months else None
-        )
+        start = data.scenario_start(runs[0].meta) if months else None
+        return figures.distribution(values, data.label(name), count_nan=months, start=start)

@@ -41,5 +41,5 @@ def page_server(
         shown = [r for r in runs if name in r.series]
         bands = {r.variant: fan_bands(r.series, name) for r in shown}
         binary = all(is_binary(r.series[name]) for r in shown)
-        start = next((r.meta["start"] for r in shown if r.meta.get("start")), None)
+        start = data.scenario_start(shown[0].meta) if shown else None
         return figures.fan(bands, data.label(name), start, binary=binary)
