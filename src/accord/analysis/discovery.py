@@ -684,6 +684,23 @@ class BoxChecks:
     cart_coverage: float
     cart_density: float
 
+    def shown(self, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
+        """``table`` as the faces print it: inputs by ``labels``, quasi-p to two digits
+        (blank where the box does not restrict the input), stability as a share."""
+        from accord.analysis.formatting import fmt
+
+        said = labels or {}
+        return [
+            {
+                "input": said.get(row.input, row.input),
+                "box": row.box,
+                "quasi_p": "" if pd.isna(row.quasi_p) else f"{row.quasi_p:.2g}",
+                "stability": fmt(row.share_restricted, "probability"),
+                "cart": row.cart,
+            }
+            for row in self.table.itertuples()
+        ]
+
 
 #: A restriction whose quasi-p value is above this is reported as possibly chance (the 5 %
 #: level of Bryant & Lempert 2010's illustration; judgement, as theirs).

@@ -872,20 +872,10 @@ def _box_checks(
         max_restricted=PRIM_MAX_RESTRICTED,
         labels=labels,
     )
-    rows = [
-        {
-            "input": labels.get(row.input, row.input),
-            "box": row.box,
-            "quasi_p": "" if math.isnan(row.quasi_p) else f"{row.quasi_p:.2g}",
-            "stability": fmt(row.share_restricted, "probability"),
-            "cart": row.cart,
-        }
-        for row in checks.table.itertuples()
-    ]
     quasi_p = checks.table.set_index("input")["quasi_p"].dropna()
     figure = box_limits_figure(box, inputs, labels=labels, quasi_p=quasi_p)
     return {
-        "checks": rows,
+        "checks": checks.shown(labels),
         "check_warnings": list(checks.warnings),
         "replicates": checks.replicates,
         "cart_density": fmt(checks.cart_density, "probability"),

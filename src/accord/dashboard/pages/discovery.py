@@ -169,15 +169,10 @@ def page_server(
     def checks_() -> Any:
         def build() -> Any:
             found = checks()
-            said = labels()
-            table = found.table.assign(
-                input=[said.get(name, name) for name in found.table["input"]],
-                quasi_p=[("" if pd.isna(p) else f"{p:.2g}") for p in found.table["quasi_p"]],
-                share_restricted=[fmt(v, "probability") for v in found.table["share_restricted"]],
-            ).rename(
+            table = pd.DataFrame(found.shown(labels())).rename(
                 columns={
                     "quasi_p": "quasi-p",
-                    "share_restricted": f"restricted in {found.replicates} resamples",
+                    "stability": f"restricted in {found.replicates} resamples",
                     "cart": "CART's densest leaf",
                 }
             )
