@@ -230,3 +230,65 @@ def test_unknown_engine_is_refused() -> None:
     c, k, w, fx, lf = _system(1, 3, 4, False, False)
     with pytest.raises(ValueError, match="engine must be"):
         demand.solve(c, k, w, engine="fortran")
+
+
+def _path_inputs(seed: int, size: int, n: int, floors: bool):
+    """A yearly path's inputs: stable slopes (rho / (1 - gamma) < 1), intercepts recentred
+    on the start and shaken, the US fixed (sometimes at zero), optional floors above the
+    start, some NaN intercepts (a draw that fails)."""
+    rng = np.random.default_rng(seed)
+    coef = demand.Coefficients.from_matrix(
+        np.column_stack(
+            [
+                rng.uniform(0.3, 0.8, size),
+                rng.uniform(-0.2, 0.8, size),
+                rng.uniform(-0.5, 0.15, size),
+                rng.uniform(-0.1, 0.3, size),
+                rng.uniform(0.0, 0.4, size),
+            ]
+        )
+    )
+    start = rng.lognormal(2.0, 1.5, (size, n))
+    fixed = np.full((size, n), np.nan)
+    fixed[:, 0] = start[:, 0]
+    fixed[rng.random(size) < 0.1, 0] = 0.0
+    weight = np.where(np.arange(n) == 0, rng.uniform(0.1, 1.0, (size, 1)), 1.0)
+    frontline = (rng.random(n) < 0.2).astype(float)
+    log_income = rng.normal(5.0, 1.0, n)
+    intercept = demand.recentre(coef, start, log_income, 0.0, frontline, weight)
+    intercept = intercept + rng.normal(0.0, 0.1, (size, n))
+    intercept[rng.random(size) < 0.05, -1] = np.nan
+    floor = np.where(rng.random((size, n)) < 0.3, 1.2 * start, 0.0) if floors else None
+    growth = rng.uniform(-0.05, 0.1, size)
+    return coef, intercept, start, log_income, growth, frontline, weight, fixed, floor
+
+
+@pytest.mark.parametrize("floors", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_fused_path_equals_the_yearly_solves(seed: int, floors: bool, monkeypatch) -> None:
+    """The compiled path (all years in one call, each year starting from the last year's
+    logs and reusing its levels) equals the numpy year loop of one_year and the same loop
+    with the dense reference solver: the same draws fail (NaN), the others agree to 1e-9
+    relative; floors, a fixed ally at zero, NaN intercepts and failing draws included."""
+    coef, a, m0, ly, g, f, w, fx, floor = _path_inputs(seed, 300, 31, floors)
+    args = (coef, a, m0, ly, g, f, w, 10)
+    fused = demand.path(*args, fixed=fx, floor=floor, engine="numba")
+    loop = demand.path(*args, fixed=fx, floor=floor, engine="numpy")
+    monkeypatch.setattr(demand, "_newton", _reference_newton)
+    dense = demand.path(*args, fixed=fx, floor=floor, engine="numpy")
+    for want in (loop, dense):
+        assert np.array_equal(np.isnan(fused), np.isnan(want))
+        assert np.allclose(fused, want, rtol=1e-9, atol=0.0, equal_nan=True)
+    ok = np.isfinite(fused).all(axis=1)
+    assert 200 <= ok.sum() < 300  # some draws fail (NaN intercepts), most converge
+    assert np.median(np.abs(np.log(fused[ok, 1:] / m0[ok, 1:]))) > 0.05  # the years moved them
+
+
+def test_fused_path_of_one_year_is_one_year() -> None:
+    """One year of the compiled path is :func:`one_year` with the compiled solver, bit for bit
+    (the same start, constants and steps)."""
+    coef, a, m0, ly, g, f, w, fx, floor = _path_inputs(11, 200, 31, True)
+    fused = demand.path(coef, a, m0, ly, g, f, w, 1, fixed=fx, floor=floor, engine="numba")
+    once = demand.one_year(coef, a, m0, ly, g[:, None], f, w, fixed=fx, floor=floor, engine="numba")
+    assert np.isfinite(once).all(axis=1).sum() > 100
+    assert np.array_equal(fused, once, equal_nan=True)

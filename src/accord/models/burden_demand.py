@@ -372,6 +372,87 @@ def one_year(
     )
 
 
+def path(
+    coef: Coefficients,
+    intercept: ArrayLike,
+    start: ArrayLike,
+    log_income: ArrayLike,
+    growth: ArrayLike,
+    frontline: ArrayLike,
+    weight: ArrayLike,
+    years: int,
+    *,
+    fixed: ArrayLike | None = None,
+    floor: ArrayLike | None = None,
+    engine: str = "numpy",
+) -> Array:
+    """Spending [B, N] after ``years`` steps of :func:`one_year` from ``start`` (levels),
+    the threat's log rising by ``growth`` [B] a year (year t: ``t * growth``).
+
+    With the compiled kernel (``engine``: see :func:`solve`) the years run in one call,
+    each starting from the last year's solution in logs with its levels and spill-ins
+    reused (:func:`accord.models.burden_demand_kernel.solve_path`); with numpy, the
+    year loop of :func:`one_year`. Equal to rounding (both converge to 1e-10 in logs).
+    """
+    g = np.asarray(growth, dtype=float)
+    if not _use_kernel(engine):
+        new = np.asarray(start, dtype=float)
+        for year in range(1, years + 1):
+            new = one_year(
+                coef,
+                intercept,
+                new,
+                log_income,
+                year * g[:, None],
+                frontline,
+                weight,
+                fixed=fixed,
+                floor=floor,
+                engine="numpy",
+            )
+        return new
+    from accord.models.burden_demand_kernel import solve_path
+
+    a = np.asarray(intercept, dtype=float)
+    size, n = a.shape
+    with np.errstate(divide="ignore"):
+        x0 = np.log(np.broadcast_to(np.asarray(start, dtype=float), (size, n)))
+        lf = (
+            np.full((size, n), -np.inf)
+            if floor is None
+            else np.log(np.broadcast_to(np.asarray(floor, dtype=float), (size, n)))
+        )
+    fx = (
+        np.full((size, n), np.nan)
+        if fixed is None
+        else np.broadcast_to(np.asarray(fixed, dtype=float), (size, n))
+    )
+    income = np.broadcast_to(coef.income[:, None] * np.asarray(log_income), (size, n))
+    pressure = np.broadcast_to(
+        coef.threat[:, None] + coef.threat_frontline[:, None] * np.asarray(frontline, float),
+        (size, n),
+    )
+    out = np.empty((size, n))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        solve_path(
+            np.ascontiguousarray(a),
+            np.ascontiguousarray(coef.lag),
+            np.ascontiguousarray(income),
+            np.ascontiguousarray(coef.spill_in),
+            np.ascontiguousarray(pressure),
+            np.ascontiguousarray(np.broadcast_to(g, (size,))),
+            np.ascontiguousarray(np.broadcast_to(np.asarray(weight, dtype=float), (size, n))),
+            np.ascontiguousarray(fx),
+            np.ascontiguousarray(lf),
+            np.ascontiguousarray(x0),
+            int(years),
+            out,
+            TOLERANCE,
+            MAX_STEPS,
+        )
+    return out
+
+
 def recentre(
     coef: Coefficients,
     observed: ArrayLike,

@@ -805,23 +805,22 @@ def _estimated_path(
     frontline = compiled.ally_frontline[present]
     weight = np.where(is_us, compiled.us_share_for_europe, 1.0)
     intercept = burden_demand.recentre(coef, m0, log_gdp, 0.0, frontline, weight)
-    growth = np.log1p(growth_pct / 100.0)[:, None]
+    growth = np.log1p(growth_pct / 100.0)
     weight_new = np.where(is_us[None, :], compiled.us_share_for_europe * us_spill[:, None], 1.0)
     fixed = np.where(is_us[None, :], m0, np.nan)
-    new = m0
-    for year in range(1, int(np.ceil(compiled.horizon_months / 12.0)) + 1):
-        new = burden_demand.one_year(
-            coef,
-            intercept,
-            new,
-            log_gdp,
-            year * growth,
-            frontline,
-            weight_new,
-            fixed=fixed,
-            floor=floor,
-            engine="auto",  # the compiled kernel when numba is installed
-        )
+    new = burden_demand.path(
+        coef,
+        intercept,
+        m0,
+        log_gdp,
+        growth,
+        frontline,
+        weight_new,
+        int(np.ceil(compiled.horizon_months / 12.0)),
+        fixed=fixed,
+        floor=floor,
+        engine="auto",  # the compiled kernel, all years in one call, when numba is installed
+    )
     return np.asarray(new)
 
 
