@@ -32,68 +32,80 @@ def _clean(value):
     return value
 
 
+# Rows of a work block: the point (logs), its levels, spill-ins, their logs, the spill-in on
+# the reacting rows (NaN off them) and the residual.
+X, LEVEL, SPILL, LOG_SPILL, S, R = 0, 1, 2, 3, 4, 5
+
+
 @njit(cache=True, error_model="numpy")
-def _levels(x, w, fx, free, level, spill, log_spill):
-    """Fills level (exp x, or the fixed value), spill-in S_i and ln S_i (on reacting rows)."""
-    n = x.size
+def _levels(wk, o, w, fx, free):
+    """Fills block ``o``'s levels (exp x, or the fixed value), spill-ins and their logs."""
+    n = w.size
     total = 0.0
     for i in range(n):
-        level[i] = math.exp(x[i]) if free[i] else fx[i]
-        total += w[i] * _clean(level[i])
+        level = math.exp(wk[o, X, i]) if free[i] else fx[i]
+        wk[o, LEVEL, i] = level
+        total += w[i] * _clean(level)
     for i in range(n):
-        spill[i] = total - w[i] * _clean(level[i])
-        log_spill[i] = np.log(spill[i]) if free[i] else 0.0
+        spill = total - w[i] * _clean(wk[o, LEVEL, i])
+        wk[o, SPILL, i] = spill
+        wk[o, LOG_SPILL, i] = np.log(spill) if free[i] else 0.0
 
 
 @njit(cache=True, error_model="numpy")
-def _target(x, c, k, lf, free, log_spill, spill, s, r):
-    """Fills s (spill-in on the reacting rows, NaN off them) and r; returns max |r|."""
-    n = x.size
+def _target(wk, o, c, k, lf, free):
+    """Fills block ``o``'s S and R rows from its spill-ins and the constants c; returns max |r|."""
     norm = 0.0
-    for i in range(n):
+    for i in range(c.size):
         if not free[i]:
-            r[i] = 0.0
-            s[i] = np.nan
+            wk[o, R, i] = 0.0
+            wk[o, S, i] = np.nan
             continue
-        target = c[i] + k * log_spill[i]
+        x = wk[o, X, i]
+        target = c[i] + k * wk[o, LOG_SPILL, i]
         if target > lf[i]:
-            r[i] = x[i] - target
-            s[i] = spill[i]
+            r = x - target
+            wk[o, S, i] = wk[o, SPILL, i]
         else:
-            r[i] = x[i] - (lf[i] if not math.isnan(target) else np.nan)
-            s[i] = np.nan
-        size = abs(r[i]) if not math.isnan(r[i]) else np.inf
+            r = x - (lf[i] if not math.isnan(target) else np.nan)
+            wk[o, S, i] = np.nan
+        wk[o, R, i] = r
+        size = abs(r) if not math.isnan(r) else np.inf
         norm = max(norm, size)
     return norm
 
 
 @njit(cache=True, error_model="numpy")
-def _residual(x, c, k, w, fx, lf, free, at):
-    """The residual at x: fills ``at`` (rows level, spill, ln spill, s, r); returns max |r|."""
-    _levels(x, w, fx, free, at[0], at[1], at[2])
-    return _target(x, c, k, lf, free, at[2], at[1], at[3], at[4])
+def _residual(wk, o, c, k, w, fx, lf, free):
+    """The residual at block ``o``'s point (all its rows filled); returns max |r|."""
+    _levels(wk, o, w, fx, free)
+    return _target(wk, o, c, k, lf, free)
 
 
 @njit(cache=True, error_model="numpy")
-def _newton(x, c, k, w, fx, lf, free, at, trial, step, norm, tolerance, max_steps):
-    """Newton steps from x (``at``: its residual rows, norm its max |r|) until max |r| is
-    below ``tolerance``; x and ``at`` are updated in place (``trial``: [6, N] scratch, its
-    last row the trial point; ``step``: [2, N] scratch). Returns the last max |r|."""
-    n = x.size
+def _newton(wk, o, c, k, w, fx, lf, free, step, norm, tolerance, max_steps):
+    """Newton steps from block ``o``'s point (its rows filled, ``norm`` its max |r|) until
+    max |r| is below ``tolerance``. ``wk`` is [2, 6, N] (the other block: the trial point),
+    ``step`` [2, N] scratch. Returns the last max |r| and the block holding the point."""
+    n = c.size
     for _ in range(max_steps):
         if norm < tolerance:
             break
-        level, s, r = at[0], at[3], at[4]
-        # Sherman-Morrison on diag(1 + p u) - p u', p_i = k / S_i on the reacting rows.
+        # Sherman-Morrison on diag(1 + p u) - p u', p_i = k / S_i on the reacting rows:
+        # with d_i = 1 + p_i u_i, l_i / d_i = k / (S_i + k u_i), b_i / d_i = b_i S_i / (...).
         dot_l = 0.0
         dot_b = 0.0
         for i in range(n):
-            u = w[i] * level[i] if free[i] else 0.0
-            a = 1.0 / s[i] if not math.isnan(s[i]) else np.nan
-            p = k * a if math.isfinite(a) else 0.0
-            d = 1.0 + p * u
-            b_d = _clean(r[i]) / d
-            l_d = p / d
+            u = w[i] * wk[o, LEVEL, i] if free[i] else 0.0
+            s = wk[o, S, i]
+            b = _clean(wk[o, R, i])
+            if math.isfinite(s) and s != 0.0:
+                inv = 1.0 / (s + k * u)
+                l_d = k * inv
+                b_d = b * s * inv
+            else:
+                l_d = 0.0
+                b_d = b
             step[1, i] = l_d
             step[0, i] = b_d
             dot_l += u * l_d
@@ -104,44 +116,45 @@ def _newton(x, c, k, w, fx, lf, free, at, trial, step, norm, tolerance, max_step
             step[0, i] = z if math.isfinite(z) else 0.0
         t = 1.0
         new_norm = np.inf
-        point = trial[5]
+        q = 1 - o
         for _ in range(BACKTRACKS):
             for i in range(n):
-                point[i] = x[i] + t * step[0, i] if free[i] else x[i]
-            new_norm = _residual(point, c, k, w, fx, lf, free, trial)
+                x = wk[o, X, i]
+                wk[q, X, i] = x + t * step[0, i] if free[i] else x
+            new_norm = _residual(wk, q, c, k, w, fx, lf, free)
             if new_norm < norm:
                 break
             t *= 0.5
-        x[:] = point
-        at[:] = trial[:5]
+        o = q
         norm = new_norm
-    return norm
+    return norm, o
 
 
 @njit(cache=True, error_model="numpy")
-def _start(x, start, c, fx, lf, free):
-    """Starting logs x (the start clamped to the floor; fixed allies ln of their value);
+def _start(wk, start, c, fx, lf, free):
+    """Block 0's point: the start clamped to the floor (fixed allies: ln of their value);
     returns whether a reacting row's constant or start is not finite."""
     bad = False
-    for i in range(x.size):
+    for i in range(c.size):
         free[i] = math.isnan(fx[i])
         if free[i]:
-            x[i] = max(start[i], lf[i]) if not math.isnan(start[i]) else np.nan
-            if not (math.isfinite(c[i]) and math.isfinite(x[i])):
+            x = max(start[i], lf[i]) if not math.isnan(start[i]) else np.nan
+            if not (math.isfinite(c[i]) and math.isfinite(x)):
                 bad = True
         else:
-            x[i] = np.log(max(fx[i], 0.0))
+            x = np.log(max(fx[i], 0.0))
+        wk[0, X, i] = x
     return bad
 
 
 @njit(cache=True, error_model="numpy")
-def _finish(x, fx, free, norm, row):
-    """Writes the levels of the solution x into ``row`` (NaN unless max |r| < 1e-8)."""
-    for i in range(x.size):
+def _finish(wk, o, fx, free, norm, row):
+    """Writes the levels of block ``o``'s point into ``row`` (NaN unless max |r| < 1e-8)."""
+    for i in range(row.size):
         if not norm < 1e-8:
             row[i] = np.nan
         else:
-            row[i] = math.exp(x[i]) if free[i] else fx[i]
+            row[i] = math.exp(wk[o, X, i]) if free[i] else fx[i]
 
 
 @njit(cache=True, error_model="numpy")
@@ -153,20 +166,18 @@ def solve_draws(c, k, w, fx, lf, start, out, tolerance, max_steps):
     the numpy solver's (passed in: this module imports nothing of accord).
     """
     size, n = c.shape
-    x = np.empty(n)
     free = np.empty(n, dtype=np.bool_)
-    at = np.empty((5, n))
-    trial = np.empty((6, n))
+    wk = np.empty((2, 6, n))
     step = np.empty((2, n))
     for b in range(size):
-        if _start(x, start[b], c[b], fx[b], lf[b], free):
+        if _start(wk, start[b], c[b], fx[b], lf[b], free):
             out[b, :] = np.nan
             continue
-        norm = _residual(x, c[b], k[b], w[b], fx[b], lf[b], free, at)
-        norm = _newton(
-            x, c[b], k[b], w[b], fx[b], lf[b], free, at, trial, step, norm, tolerance, max_steps
+        norm = _residual(wk, 0, c[b], k[b], w[b], fx[b], lf[b], free)
+        norm, o = _newton(
+            wk, 0, c[b], k[b], w[b], fx[b], lf[b], free, step, norm, tolerance, max_steps
         )
-        _finish(x, fx[b], free, norm, out[b])
+        _finish(wk, o, fx[b], free, norm, out[b])
 
 
 @njit(cache=True, error_model="numpy")
@@ -197,44 +208,43 @@ def solve_path(
     in a year (no convergence, non-finite inputs) is NaN.
     """
     size, n = intercept.shape
-    x = np.empty(n)
     c = np.empty(n)
     free = np.empty(n, dtype=np.bool_)
-    at = np.empty((5, n))
-    trial = np.empty((6, n))
+    wk = np.empty((2, 6, n))
     step = np.empty((2, n))
     for b in range(size):
         kb = k[b]
         norm = 0.0
+        o = 0
         for year in range(1, years + 1):
-            previous = start[b] if year == 1 else x
             lr = year * growth[b]
             for i in range(n):
-                c[i] = intercept[b, i] + lag[b] * previous[i] + income[b, i] + pressure[b, i] * lr
+                previous = start[b, i] if year == 1 else wk[o, X, i]
+                c[i] = intercept[b, i] + lag[b] * previous + income[b, i] + pressure[b, i] * lr
             if year == 1:
-                if _start(x, start[b], c, fx[b], lf[b], free):
+                if _start(wk, start[b], c, fx[b], lf[b], free):
                     norm = np.nan
                     break
-                norm = _residual(x, c, kb, w[b], fx[b], lf[b], free, at)
+                norm = _residual(wk, 0, c, kb, w[b], fx[b], lf[b], free)
             else:
                 moved = False
                 bad = False
                 for i in range(n):
                     if free[i] and not math.isfinite(c[i]):
                         bad = True
-                    if free[i] and not x[i] >= lf[b, i]:
+                    if free[i] and not wk[o, X, i] >= lf[b, i]:
                         moved = True
-                        x[i] = max(x[i], lf[b, i])
+                        wk[o, X, i] = max(wk[o, X, i], lf[b, i])
                 if bad:
                     norm = np.nan
                     break
                 if moved:
-                    norm = _residual(x, c, kb, w[b], fx[b], lf[b], free, at)
+                    norm = _residual(wk, o, c, kb, w[b], fx[b], lf[b], free)
                 else:  # the levels are last year's: only the targets move
-                    norm = _target(x, c, kb, lf[b], free, at[2], at[1], at[3], at[4])
-            norm = _newton(
-                x, c, kb, w[b], fx[b], lf[b], free, at, trial, step, norm, tolerance, max_steps
+                    norm = _target(wk, o, c, kb, lf[b], free)
+            norm, o = _newton(
+                wk, o, c, kb, w[b], fx[b], lf[b], free, step, norm, tolerance, max_steps
             )
             if not norm < 1e-8:
                 break
-        _finish(x, fx[b], free, norm, out[b])
+        _finish(wk, o, fx[b], free, norm, out[b])
