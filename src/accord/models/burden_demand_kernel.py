@@ -33,11 +33,12 @@ def _clean(value):
 
 
 # Rows of a work block: the point (logs), its levels, spill-ins, their logs, the spill-in on
-# the reacting rows (NaN off them) and the residual.
-X, LEVEL, SPILL, LOG_SPILL, S, R = 0, 1, 2, 3, 4, 5
+# the reacting rows (NaN off them), the residual, and the Jacobian's factors (:func:`_factor`).
+X, LEVEL, SPILL, LOG_SPILL, S, R, U, LD, SD, IS = range(10)
+ROWS = 10
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _levels(wk, o, w, fx, free):
     """Fills block ``o``'s levels (exp x, or the fixed value), spill-ins and their logs."""
     n = w.size
@@ -52,11 +53,14 @@ def _levels(wk, o, w, fx, free):
         wk[o, LOG_SPILL, i] = np.log(spill) if free[i] else 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _target(wk, o, c, k, lf, free):
-    """Fills block ``o``'s S and R rows from its spill-ins and the constants c; returns max |r|."""
+    """Fills block ``o``'s S and R rows from its spill-ins and the constants c; returns max |r|
+    and whether the reacting rows changed (a floor started or stopped binding)."""
     norm = 0.0
+    changed = False
     for i in range(c.size):
+        was = math.isnan(wk[o, S, i])
         if not free[i]:
             wk[o, R, i] = 0.0
             wk[o, S, i] = np.nan
@@ -69,51 +73,169 @@ def _target(wk, o, c, k, lf, free):
         else:
             r = x - (lf[i] if not math.isnan(target) else np.nan)
             wk[o, S, i] = np.nan
+        changed = changed or was != math.isnan(wk[o, S, i])
         wk[o, R, i] = r
         size = abs(r) if not math.isnan(r) else np.inf
         norm = max(norm, size)
-    return norm
+    return norm, changed
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _residual(wk, o, c, k, w, fx, lf, free):
     """The residual at block ``o``'s point (all its rows filled); returns max |r|."""
     _levels(wk, o, w, fx, free)
-    return _target(wk, o, c, k, lf, free)
+    return _target(wk, o, c, k, lf, free)[0]
 
 
-@njit(cache=True, error_model="numpy")
-def _newton(wk, o, c, k, w, fx, lf, free, step, norm, tolerance, max_steps):
+#: The largest move in logs (and relative change of a spill-in) evaluated by Taylor series
+#: instead of exp and log (:func:`_levels_near`): 1/16, where the series' remainders,
+#: d**11 / 11! and r**14 / 14, are below 1e-18 (a Newton step of a year is usually smaller).
+NEAR = 2.0**-4
+INVERSES = np.array([0.0] + [1.0 / j for j in range(1, 14)])  # 1/j, the series' terms
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _levels_near(wk, o, q, t, step, w, free):
+    """Fills block ``q``'s levels, spill-ins and their logs from block ``o``'s, ``q``'s point
+    being ``o``'s moved by ``t step[0]``, by the Taylor series of expm1 and log1p (no exp or
+    log). Returns False, leaving them unfinished, if a move or a spill-in's relative change
+    exceeds NEAR or is not finite (the caller then evaluates them in full). ``step[1]``:
+    scratch."""
+    n = w.size
+    total = 0.0
+    for i in range(n):
+        g = 0.0
+        level = wk[o, LEVEL, i]
+        if free[i]:
+            d = t * step[0, i]
+            if not abs(d) <= NEAR:
+                return False
+            e = 1.0 + d * INVERSES[10]
+            for j in range(9, 1, -1):
+                e = 1.0 + d * e * INVERSES[j]
+            e = d * e  # expm1(d) to d**10 / 10!
+            g = w[i] * level * e
+            level = level + level * e
+        wk[q, LEVEL, i] = level
+        step[1, i] = g
+        total += g
+    for i in range(n):
+        change = total - step[1, i]
+        spill = wk[o, SPILL, i]
+        wk[q, SPILL, i] = spill + change
+        if free[i]:
+            r = change / spill
+            if not abs(r) <= NEAR:
+                return False
+            log1p = INVERSES[13]
+            for j in range(12, 0, -1):
+                log1p = INVERSES[j] - r * log1p
+            log1p = r * log1p  # log1p(r) to r**13 / 13
+            wk[q, LOG_SPILL, i] = wk[o, LOG_SPILL, i] + log1p
+        else:
+            wk[q, LOG_SPILL, i] = 0.0
+    return True
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _factor(wk, o, k, w, free):
+    """Fills block ``o``'s Jacobian factors; returns u' (l / d).
+
+    J = diag(1 + p u) - p u' with u_j = w_j m_j (0 for a fixed ally) and p_i = k / S_i on
+    the reacting rows (0 elsewhere). With d_i = 1 + p_i u_i: LD = l_i / d_i = k / (S_i + k u_i),
+    SD = 1 / d_i = S_i / (S_i + k u_i), IS = 1 / S_i (1, 0 and 0 off the reacting rows).
+    """
+    dot_l = 0.0
+    for i in range(w.size):
+        u = w[i] * wk[o, LEVEL, i] if free[i] else 0.0
+        s = wk[o, S, i]
+        wk[o, U, i] = u
+        if math.isfinite(s) and s != 0.0:
+            inv = 1.0 / (s + k * u)
+            wk[o, LD, i] = k * inv
+            wk[o, SD, i] = s * inv
+            wk[o, IS, i] = 1.0 / s
+        else:
+            wk[o, LD, i] = 0.0
+            wk[o, SD, i] = 1.0
+            wk[o, IS, i] = 0.0
+        dot_l += u * wk[o, LD, i]
+    return dot_l
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _jacobian_solve(wk, o, dot_l, step):
+    """z = J^-1 b by Sherman-Morrison, z = b/d + (l/d) u'(b/d) / (1 - u'(l/d)), with block
+    ``o``'s factors: b in ``step[2]``, z into ``step[0]``."""
+    n = step.shape[1]
+    dot_b = 0.0
+    for i in range(n):
+        b_d = step[2, i] * wk[o, SD, i]
+        step[0, i] = b_d
+        dot_b += wk[o, U, i] * b_d
+    factor = dot_b / (1.0 - dot_l)
+    for i in range(n):
+        step[0, i] = step[0, i] + wk[o, LD, i] * factor
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _newton_step(wk, o, dot_l, step):
+    """The Newton step -J^-1 r at block ``o``'s point into ``step[0]`` (0 where not finite:
+    a singular Jacobian stays put)."""
+    n = step.shape[1]
+    for i in range(n):
+        step[2, i] = _clean(wk[o, R, i])
+    _jacobian_solve(wk, o, dot_l, step)
+    for i in range(n):
+        z = -step[0, i]
+        step[0, i] = z if math.isfinite(z) else 0.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _chebyshev(wk, o, k, dot_l, step):
+    """Adds to the Newton step d (``step[0]``) the third-order term -J^-1 F''[d, d] / 2
+    (Chebyshev's method), where on a reacting row F_i = x_i - c_i - k ln S_i gives
+    F''_i[d, d] = -k (sum_j u_j d_j^2 / S_i - (sum_j u_j d_j / S_i)^2), j != i: O(N), no
+    exp or log. Keeps d alone if the term is not finite (``step[3]``: scratch)."""
+    n = step.shape[1]
+    total_sq = 0.0
+    total = 0.0
+    for i in range(n):
+        d = step[0, i]
+        step[3, i] = d
+        u = wk[o, U, i]
+        total_sq += u * d * d
+        total += u * d
+    for i in range(n):
+        u = wk[o, U, i]
+        d = step[3, i]
+        mean_sq = (total_sq - u * d * d) * wk[o, IS, i]
+        mean = (total - u * d) * wk[o, IS, i]
+        step[2, i] = 0.5 * k * (mean_sq - mean * mean)
+    _jacobian_solve(wk, o, dot_l, step)
+    finite = True
+    for i in range(n):
+        finite = finite and math.isfinite(step[0, i])
+    for i in range(n):
+        step[0, i] = step[3, i] + step[0, i] if finite else step[3, i]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _newton(wk, o, c, k, w, fx, lf, free, step, norm, tolerance, max_steps, chebyshev, dot_l, near):
     """Newton steps from block ``o``'s point (its rows filled, ``norm`` its max |r|) until
-    max |r| is below ``tolerance``. ``wk`` is [2, 6, N] (the other block: the trial point),
-    ``step`` [2, N] scratch. Returns the last max |r| and the block holding the point."""
+    max |r| is below ``tolerance``, with Chebyshev's third-order term if ``chebyshev``.
+    ``wk`` is [2, ROWS, N] (the other block: the trial point), ``step`` [4, N] scratch;
+    ``dot_l``: the point's :func:`_factor` if its factors are filled, else NaN. Returns the
+    last max |r|, the block holding the point and its ``dot_l`` (NaN: not factored)."""
     n = c.size
     for _ in range(max_steps):
         if norm < tolerance:
             break
-        # Sherman-Morrison on diag(1 + p u) - p u', p_i = k / S_i on the reacting rows:
-        # with d_i = 1 + p_i u_i, l_i / d_i = k / (S_i + k u_i), b_i / d_i = b_i S_i / (...).
-        dot_l = 0.0
-        dot_b = 0.0
-        for i in range(n):
-            u = w[i] * wk[o, LEVEL, i] if free[i] else 0.0
-            s = wk[o, S, i]
-            b = _clean(wk[o, R, i])
-            if math.isfinite(s) and s != 0.0:
-                inv = 1.0 / (s + k * u)
-                l_d = k * inv
-                b_d = b * s * inv
-            else:
-                l_d = 0.0
-                b_d = b
-            step[1, i] = l_d
-            step[0, i] = b_d
-            dot_l += u * l_d
-            dot_b += u * b_d
-        factor = dot_b / (1.0 - dot_l)
-        for i in range(n):
-            z = -(step[0, i] + step[1, i] * factor)
-            step[0, i] = z if math.isfinite(z) else 0.0
+        if math.isnan(dot_l):
+            dot_l = _factor(wk, o, k, w, free)
+        _newton_step(wk, o, dot_l, step)
+        if chebyshev:
+            _chebyshev(wk, o, k, dot_l, step)
         t = 1.0
         new_norm = np.inf
         q = 1 - o
@@ -121,13 +243,17 @@ def _newton(wk, o, c, k, w, fx, lf, free, step, norm, tolerance, max_steps):
             for i in range(n):
                 x = wk[o, X, i]
                 wk[q, X, i] = x + t * step[0, i] if free[i] else x
-            new_norm = _residual(wk, q, c, k, w, fx, lf, free)
+            if near and _levels_near(wk, o, q, t, step, w, free):
+                new_norm = _target(wk, q, c, k, lf, free)[0]
+            else:
+                new_norm = _residual(wk, q, c, k, w, fx, lf, free)
             if new_norm < norm:
                 break
             t *= 0.5
         o = q
         norm = new_norm
-    return norm, o
+        dot_l = np.nan
+    return norm, o, dot_l
 
 
 @njit(cache=True, error_model="numpy")
@@ -167,15 +293,29 @@ def solve_draws(c, k, w, fx, lf, start, out, tolerance, max_steps):
     """
     size, n = c.shape
     free = np.empty(n, dtype=np.bool_)
-    wk = np.empty((2, 6, n))
-    step = np.empty((2, n))
+    wk = np.empty((2, ROWS, n))
+    step = np.empty((4, n))
     for b in range(size):
         if _start(wk, start[b], c[b], fx[b], lf[b], free):
             out[b, :] = np.nan
             continue
         norm = _residual(wk, 0, c[b], k[b], w[b], fx[b], lf[b], free)
-        norm, o = _newton(
-            wk, 0, c[b], k[b], w[b], fx[b], lf[b], free, step, norm, tolerance, max_steps
+        norm, o, _ = _newton(
+            wk,
+            0,
+            c[b],
+            k[b],
+            w[b],
+            fx[b],
+            lf[b],
+            free,
+            step,
+            norm,
+            tolerance,
+            max_steps,
+            False,
+            np.nan,
+            False,
         )
         _finish(wk, o, fx[b], free, norm, out[b])
 
@@ -209,23 +349,27 @@ def solve_path(
     """
     size, n = intercept.shape
     c = np.empty(n)
+    x = np.empty(n)  # the solution, refined by a Newton step from the last residual
     free = np.empty(n, dtype=np.bool_)
-    wk = np.empty((2, 6, n))
-    step = np.empty((2, n))
+    wk = np.empty((2, ROWS, n))
+    step = np.empty((4, n))
     for b in range(size):
         kb = k[b]
+        wb, fxb, lfb = w[b], fx[b], lf[b]
         norm = 0.0
         o = 0
+        dot_l = np.nan
         for year in range(1, years + 1):
             lr = year * growth[b]
             for i in range(n):
-                previous = start[b, i] if year == 1 else wk[o, X, i]
+                previous = start[b, i] if year == 1 else x[i]
                 c[i] = intercept[b, i] + lag[b] * previous + income[b, i] + pressure[b, i] * lr
             if year == 1:
-                if _start(wk, start[b], c, fx[b], lf[b], free):
+                if _start(wk, start[b], c, fxb, lfb, free):
                     norm = np.nan
                     break
-                norm = _residual(wk, 0, c, kb, w[b], fx[b], lf[b], free)
+                norm = _residual(wk, 0, c, kb, wb, fxb, lfb, free)
+                dot_l = np.nan
             else:
                 moved = False
                 bad = False
@@ -239,12 +383,39 @@ def solve_path(
                     norm = np.nan
                     break
                 if moved:
-                    norm = _residual(wk, o, c, kb, w[b], fx[b], lf[b], free)
+                    norm = _residual(wk, o, c, kb, wb, fxb, lfb, free)
+                    dot_l = np.nan
                 else:  # the levels are last year's: only the targets move
-                    norm = _target(wk, o, c, kb, lf[b], free)
-            norm, o = _newton(
-                wk, o, c, kb, w[b], fx[b], lf[b], free, step, norm, tolerance, max_steps
+                    norm, changed = _target(wk, o, c, kb, lfb, free)
+                    if changed:  # the Jacobian's reacting rows too
+                        dot_l = np.nan
+            norm, o, dot_l = _newton(
+                wk,
+                o,
+                c,
+                kb,
+                wb,
+                fxb,
+                lfb,
+                free,
+                step,
+                norm,
+                tolerance,
+                max_steps,
+                True,
+                dot_l,
+                True,
             )
             if not norm < 1e-8:
                 break
-        _finish(wk, o, fx[b], free, norm, out[b])
+            # One more Newton step from the residual just computed (no exp or log): the
+            # solution to about the square of the tolerance. The next year starts from the
+            # point whose levels (and Jacobian factors) are known.
+            if math.isnan(dot_l):
+                dot_l = _factor(wk, o, kb, wb, free)
+            _newton_step(wk, o, dot_l, step)
+            for i in range(n):
+                x[i] = wk[o, X, i] + step[0, i] if free[i] else wk[o, X, i]
+        if norm < 1e-8:
+            wk[o, X, :] = x
+        _finish(wk, o, fxb, free, norm, out[b])

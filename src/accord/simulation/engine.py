@@ -750,6 +750,7 @@ def _estimated_defence(
     (:func:`accord.models.burden_demand.solve`). In a Monte Carlo design Russia's growth is
     continuous, so rows rarely repeat; they do when it is pinned (a point design, a sweep of
     other levers), where the pool has at most ``DEMAND_POOL_SIZE`` x roles x floors paths.
+    (Distinct growths make every row distinct: then the rows are solved without the sort.)
     No cache across calls: each chunk solves its own rows (a cross-chunk cache would be
     keyed by rows that a Monte Carlo design never repeats, and hold memory in every worker).
     """
@@ -767,6 +768,8 @@ def _estimated_defence(
     growth_pct = np.broadcast_to(np.asarray(params["russia_spending_growth_pct"], float), (size,))
     spill = np.broadcast_to(np.asarray(us_spill, dtype=float), (size,))
     floor_p = np.asarray(floor, dtype=float)[:, present]
+    if size > 1 and np.unique(growth_pct).size == size:  # distinct growths: distinct rows
+        return _present(_estimated_path(compiled, pick, growth_pct, spill, floor_p), present)
     keys = np.column_stack([pick.astype(float), growth_pct, spill, floor_p])
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     if first.size == size:  # no repeats: solve the rows as they are
@@ -780,7 +783,12 @@ def _estimated_defence(
         slot = np.empty(size, dtype=np.int64)
         slot[rows] = np.arange(rows.size)
         new = solved[slot[first[np.asarray(inverse).reshape(-1)]]]
-    out = np.zeros((size, spending.size))
+    return _present(new, present)
+
+
+def _present(new: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """[B, A] spending from the allies with armed forces' [B, A present] (zero elsewhere)."""
+    out = np.zeros((new.shape[0], present.size))
     out[:, present] = new
     return out
 
