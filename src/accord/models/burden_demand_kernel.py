@@ -1,14 +1,26 @@
 """Compiled (numba) Newton solve of the allies' reaction functions, one draw at a time.
 
-The same algorithm as :func:`accord.models.burden_demand._newton` (semismooth Newton on
-``x_i = max(floor_i, c_i + k ln S_i(exp x))``, the diagonal-plus-rank-one Jacobian solved by
-Sherman-Morrison, backtracking on the largest residual, 1e-10 in logs, NaN for a draw that
-does not converge or has non-finite inputs), written as loops over one draw's allies so that
-nothing of size [B, N] is allocated per step. Sums run in index order, where numpy sums
-pairwise, and exp/log are libm's rather than numpy's, so results agree with the numpy solver
-to rounding (tests/models/test_burden_solver.py checks 1e-9 relative), not bit for bit; each
-draw is still independent of its batch. numba is an optional dependency (the ``speed``
-extra): :func:`accord.models.burden_demand.solve` falls back to numpy without it.
+:func:`solve_draws` takes the steps of :func:`accord.models.burden_demand._newton`
+(semismooth Newton on ``x_i = max(floor_i, c_i + k ln S_i(exp x))``, the
+diagonal-plus-rank-one Jacobian solved by Sherman-Morrison, backtracking on the largest
+residual, 1e-10 in logs, NaN for a draw that does not converge or has non-finite inputs),
+written as loops over one draw's allies so that nothing of size [B, N] is allocated per
+step. Sums run in index order, where numpy sums pairwise, and exp/log are libm's rather than
+numpy's, so results agree with the numpy solver to rounding (tests/models/
+test_burden_solver.py checks 1e-9 relative), not bit for bit; each draw is still independent
+of its batch.
+
+:func:`solve_path` runs a draw's whole yearly path in one call (issue 21): each year starts
+from last year's solution, whose levels, spill-ins and Jacobian are known, so only the
+constants change; its steps add Chebyshev's third-order term (O(N), no exp or log), so most
+years converge in one step; the levels and spill-ins after a move below ``NEAR`` come from
+the Taylor series of expm1 and log1p instead of exp and log; and one Newton step from the
+last residual refines each year's solution (to about the tolerance squared). The same
+convergence check (1e-10 in logs) and failures (NaN); equal to the year loop of the numpy
+or dense solvers to their own accuracy (checked to 1e-9 relative).
+
+numba is an optional dependency (the ``speed`` extra): :func:`accord.models.burden_demand.solve`
+and :func:`~accord.models.burden_demand.path` fall back to numpy without it.
 """
 
 from __future__ import annotations
