@@ -27,6 +27,7 @@ import numpy as np
 from numba import njit
 
 from accord.models.bargaining.eum_round import EU_TIE
+from accord.models.bargaining.eum_vecmath import exp, log
 
 
 @njit(cache=True)
@@ -46,7 +47,7 @@ def _weighted_median(x, w):
     return x[0]  # as numpy's argmax of an all-False mask
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _votes(x, w, r, scale, felt, prefix, num):
     """``num[a, b] = sum_k max(0, w_k (felt[k, b] - felt[k, a]))`` in ``O(N^2)``.
 
@@ -64,15 +65,18 @@ def _votes(x, w, r, scale, felt, prefix, num):
     few ``eps`` either way, far below the tie tolerance ``EU_TIE``.
     """
     n = x.shape[0]
-    for k in range(n):  # the distance (r = 1) or its log, which is symmetric
-        for j in range(k, n):
-            distance = abs(x[k] - x[j]) / scale
-            felt[k, j] = felt[j, k] = distance if r is None else math.log(distance)
-    if r is not None:  # (d ** r_k as in _power)
+    for k in range(n):  # the distance (r = 1), or its log for j >= k, then mirrored
+        xk = x[k]
+        for j in range(0 if r is None else k, n):
+            distance = abs(xk - x[j]) / scale
+            felt[k, j] = distance if r is None else log(distance)
+    if r is not None:
+        _mirror(felt)
+    if r is not None:  # d ** r_k as in _power, in a pass of its own (see _utilities)
         for k in range(n):
             rk = r[k]
             for j in range(n):
-                felt[k, j] = math.exp(rk * felt[k, j])
+                felt[k, j] = exp(rk * felt[k, j])
     prefix[0, :] = 0.0
     for k in range(n):
         wk = w[k]
@@ -95,26 +99,51 @@ def _votes(x, w, r, scale, felt, prefix, num):
 
 
 @njit(cache=True)
-def _probabilities(num, dyad_norm, prob):
-    """``P[a, b]`` from the positive votes (``eum_round.win_probabilities``)."""
+def _mirror(a):
+    """``a[j, i] = a[i, j]`` for ``j > i``: the upper triangle copied to the lower, row by
+    row (writes along rows, reads down columns: 4 us at N = 160, tiles of 8 x 8 take 13)."""
+    n = a.shape[0]
+    for j in range(n):
+        for i in range(j):
+            a[j, i] = a[i, j]
+
+
+@njit(cache=True)
+def _transpose(a, out):
+    """``out = a.T`` for square ``a``, written row by row (11 us at N = 160; 22 in tiles)."""
+    n = a.shape[0]
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = a[j, i]
+
+
+@njit(cache=True, error_model="numpy")
+def _probabilities(num, dyad_norm, prob, prob_t):
+    """``P[a, b]`` from the positive votes (``eum_round.win_probabilities``), and its
+    transpose ``prob_t[a, b] = P[b, a]``."""
     n = num.shape[0]
     if dyad_norm:
         for a in range(n):
             for b in range(n):
                 denominator = num[a, b] + num[b, a]
                 prob[a, b] = num[a, b] / denominator if denominator > 0 else 0.0
+                prob_t[a, b] = num[b, a] / denominator if denominator > 0 else 0.0
         return
-    total = 0.0
+    column = np.zeros(n)  # the sums by column first: a loop along rows that vectorises
     for a in range(n):
         for b in range(n):
-            total += num[a, b]
+            column[b] += num[a, b]
+    total = 0.0
+    for b in range(n):
+        total += column[b]
     denominator = 2.0 * total
     for a in range(n):
         for b in range(n):
             prob[a, b] = num[a, b] / denominator if denominator > 0 else 0.0
+    _transpose(prob, prob_t)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", inline="always")
 def _power(base, exponent, r):
     """``base ** exponent`` for ``base`` in [0, 1] and ``exponent`` in [0.5, 2], or ``base``
     when ``r`` is ``None`` (the risk-neutral pass, ``r = 1``).
@@ -128,66 +157,71 @@ def _power(base, exponent, r):
     """
     if r is None:
         return base
-    return math.exp(exponent * math.log(base))
+    return exp(exponent * log(base))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _no_change(distance, to_median, exponent, r, q, t):
     """``(1 - Q) (T U_b + (1 - T) U_w)`` (``eum_round._no_change_utility``)."""
-    if q == 1.0:
-        return 0.0
     shift = 0.25 * min(to_median + distance, 2.0)
     u_better = 2.0 - 4.0 * _power(0.5 - shift, exponent, r)
     u_worse = 2.0 - 4.0 * _power(0.5 + shift, exponent, r)
     return (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
 
 
-@njit(cache=True)
-def _utilities(x, s, prob, median, r, scale, q, t, icj, jci, log_success, log_failure):
+@njit(cache=True, error_model="numpy")
+def _utilities(x, s, prob, prob_t, median, r, scale, q, t, icj, jci, u_success, u_failure):
     """``E(U_ij)`` and ``E(U_ji)`` seen by ``i`` (``eum_round.dyad_utilities``).
 
-    ``r=None`` stands for ``r = 1`` (``viewer_exponent=None``). The logs of the bases of eqs.
-    15-16, ``0.5 -+ 0.5 d_ij``, are the same for ``(i, j)`` and ``(j, i)``: they are taken
-    once per pair (into the scratch ``log_success``, ``log_failure``), the powers as in
-    ``_power``.
+    ``r=None`` stands for ``r = 1`` (``viewer_exponent=None``), ``t=None`` for ``q = 1`` (no
+    no-change term); both prune their branch at compile time. ``prob_t`` is ``prob``
+    transposed, so that every loop runs along rows. With the exponents, the utilities of
+    success and failure (eqs. 15-16, powers of ``0.5 -+ 0.5 d_ij`` as in ``_power``) are
+    taken first into the scratch ``u_success``, ``u_failure``, in passes of one function
+    each, which LLVM vectorises (a loop of both ``log`` and ``exp`` it leaves scalar).
     """
     n = x.shape[0]
     median_scaled = median / scale
     if r is not None:
-        for i in range(n):
+        for i in range(n):  # the logs are symmetric: taken for j >= i, then mirrored
+            xi = x[i] / scale
             for j in range(i, n):
-                distance = min(abs(x[i] / scale - x[j] / scale), 1.0)
-                log_success[i, j] = log_success[j, i] = math.log(0.5 - 0.5 * distance)
-                log_failure[i, j] = log_failure[j, i] = math.log(0.5 + 0.5 * distance)
+                distance = min(abs(xi - x[j] / scale), 1.0)
+                u_success[i, j] = log(0.5 - 0.5 * distance)
+                u_failure[i, j] = log(0.5 + 0.5 * distance)
+        _mirror(u_success)
+        _mirror(u_failure)
+        for i in range(n):
+            ri = r[i]
+            for j in range(n):
+                u_success[i, j] = 2.0 - 4.0 * exp(ri * u_success[i, j])
+                u_failure[i, j] = 2.0 - 4.0 * exp(ri * u_failure[i, j])
     for i in range(n):
         xi = x[i] / scale
         ri = 1.0 if r is None else r[i]
         to_median_i = abs(xi - median_scaled)
         u_status_quo = 2.0 - 4.0 * _power(0.5, ri, r)
+        si = s[i]
         for j in range(n):
             xj = x[j] / scale
             distance = min(abs(xi - xj), 1.0)
             if r is None:
-                u_success = 2.0 - 4.0 * (0.5 - 0.5 * distance)
-                u_failure = 2.0 - 4.0 * (0.5 + 0.5 * distance)
+                success = 2.0 - 4.0 * (0.5 - 0.5 * distance)
+                failure = 2.0 - 4.0 * (0.5 + 0.5 * distance)
             else:
-                u_success = 2.0 - 4.0 * math.exp(ri * log_success[i, j])
-                u_failure = 2.0 - 4.0 * math.exp(ri * log_failure[i, j])
+                success, failure = u_success[i, j], u_failure[i, j]
             p = prob[i, j]
             icj[i, j] = (
-                s[j] * (p * u_success + (1.0 - p) * u_failure)
-                + (1.0 - s[j]) * u_success
+                s[j] * (p * success + (1.0 - p) * failure)
+                + (1.0 - s[j]) * success
                 - q * u_status_quo
-                - _no_change(distance, to_median_i, ri, r, q, t)
             )
-            p = prob[j, i]
-            to_median_j = abs(xj - median_scaled)
-            jci[i, j] = (
-                s[i] * (p * u_success + (1.0 - p) * u_failure)
-                + (1.0 - s[i]) * u_success
-                - q * u_status_quo
-                - _no_change(distance, to_median_j, ri, r, q, t)
-            )
+            p = prob_t[i, j]
+            jci[i, j] = si * (p * success + (1.0 - p) * failure) + (1.0 - si) * success - q * u_status_quo
+            if t is not None:
+                icj[i, j] -= _no_change(distance, to_median_i, ri, r, q, t)
+                to_median_j = abs(xj - median_scaled)
+                jci[i, j] -= _no_change(distance, to_median_j, ri, r, q, t)
 
 
 @njit(cache=True)
@@ -273,19 +307,20 @@ def _game_round(x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, 
     The actors are taken in the order of their positions (the round does not depend on the
     order of the actors; only sums round differently), so that the votes need no indirection.
     """
-    felt, num, prob, icj, jci = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4]
+    felt, num, prob, prob_t, icj, jci = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4], scratch[5]
+    t_or_none = None if q == 1.0 else t
     n = x.shape[0]
     order = np.argsort(x, kind="mergesort")
     xs, ss, ws = x[order], s[order], w[order]
     median = _weighted_median(xs, ws)
     r = np.empty(n)
     _votes(xs, ws, None, scale, felt, prefix, num)
-    _probabilities(num, dyad_norm, prob)
-    _utilities(xs, ss, prob, median, None, scale, q, t, icj, jci, felt, num)
+    _probabilities(num, dyad_norm, prob, prob_t)
+    _utilities(xs, ss, prob, prob_t, median, None, scale, q, t_or_none, icj, jci, felt, num)
     _risk_exponents(jci, r)
     _votes(xs, ws, r, scale, felt, prefix, num)
-    _probabilities(num, dyad_norm, prob)
-    _utilities(xs, ss, prob, median, r, scale, q, t, icj, jci, felt, num)
+    _probabilities(num, dyad_norm, prob, prob_t)
+    _utilities(xs, ss, prob, prob_t, median, r, scale, q, t_or_none, icj, jci, felt, num)
     tolerance = 1e-12 * scale
     kinds = np.empty(n, dtype=np.int64)
     costs, targets = np.empty(n), np.empty(n)
@@ -300,7 +335,7 @@ def play_rounds(position, salience, weight, scale, q, t, dyad_norm, capitulation
     """Positions ``[G, N]`` after one round of every game (``eum_round.play_round``)."""
     n_games, n = position.shape
     out = np.empty((n_games, n))
-    scratch = np.empty((5, n, n))
+    scratch = np.empty((6, n, n))
     prefix = np.empty((n + 1, n))
     for g in range(n_games):
         _game_round(
