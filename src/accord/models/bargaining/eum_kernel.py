@@ -21,8 +21,6 @@ probability norm), ``capitulation`` and ``least_move`` (``compromise_choice="lea
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
@@ -217,7 +215,9 @@ def _utilities(x, s, prob, prob_t, median, r, scale, q, t, icj, jci, u_success, 
                 - q * u_status_quo
             )
             p = prob_t[i, j]
-            jci[i, j] = si * (p * success + (1.0 - p) * failure) + (1.0 - si) * success - q * u_status_quo
+            jci[i, j] = (
+                si * (p * success + (1.0 - p) * failure) + (1.0 - si) * success - q * u_status_quo
+            )
             if t is not None:
                 icj[i, j] -= _no_change(distance, to_median_i, ri, r, q, t)
                 to_median_j = abs(xj - median_scaled)
@@ -307,7 +307,8 @@ def _game_round(x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, 
     The actors are taken in the order of their positions (the round does not depend on the
     order of the actors; only sums round differently), so that the votes need no indirection.
     """
-    felt, num, prob, prob_t, icj, jci = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4], scratch[5]
+    felt, num, prob, prob_t = scratch[0], scratch[1], scratch[2], scratch[3]
+    icj, jci = scratch[4], scratch[5]
     t_or_none = None if q == 1.0 else t
     n = x.shape[0]
     order = np.argsort(x, kind="mergesort")
