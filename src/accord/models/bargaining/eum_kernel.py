@@ -245,16 +245,18 @@ def _risk_exponents(jci, r):
 
 
 @njit(cache=True)
-def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets):
+def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets, pick):
     """Where actor ``i`` moves (``eum_round.new_positions`` with ``_pick``).
 
     A dyad makes at most one kind of offer to ``i`` (0 capitulation, 1 compromise, 2 conflict:
     their conditions exclude each other). Per kind, the offer of least cost, then of the
     rival's highest expected utility, then the lowest target; a later kind takes precedence.
+    ``pick`` is a scratch ``[3, 3]`` (no allocation per actor).
     """
     n = x.shape[0]
     xi = x[i]
-    best = np.full(3, np.inf)
+    best, rival, value = pick[0], pick[1], pick[2]
+    best[:] = np.inf
     for j in range(n):
         xj = x[j]
         a = icj[i, j]
@@ -284,12 +286,12 @@ def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, cost
         costs[j] = cost
         targets[j] = target
         best[kind] = min(best[kind], cost)
-    rival = np.full(3, -np.inf)
+    rival[:] = -np.inf
     for j in range(n):
         kind = kinds[j]
         if kind >= 0 and costs[j] <= best[kind] + tolerance:
             rival[kind] = max(rival[kind], jci[i, j])
-    value = np.full(3, np.inf)
+    value[:] = np.inf
     for j in range(n):
         kind = kinds[j]
         if kind >= 0 and costs[j] <= best[kind] + tolerance and jci[i, j] >= rival[kind] - EU_TIE:
@@ -301,33 +303,44 @@ def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, cost
 
 
 @njit(cache=True)
+def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix):
+    """Both passes of the round: the risk-neutral one for the risk exponents, then the one
+    with them, whose utilities are left in ``scratch[4]`` (``icj``) and ``scratch[5]``
+    (``jci``). ``t=None`` stands for ``q = 1`` (see ``_utilities``)."""
+    felt, num, prob, prob_t = scratch[0], scratch[1], scratch[2], scratch[3]
+    icj, jci = scratch[4], scratch[5]
+    r = np.empty(x.shape[0])
+    _votes(x, w, None, scale, felt, prefix, num)
+    _probabilities(num, dyad_norm, prob, prob_t)
+    _utilities(x, s, prob, prob_t, median, None, scale, q, t, icj, jci, felt, num)
+    _risk_exponents(jci, r)
+    _votes(x, w, r, scale, felt, prefix, num)
+    _probabilities(num, dyad_norm, prob, prob_t)
+    _utilities(x, s, prob, prob_t, median, r, scale, q, t, icj, jci, felt, num)
+
+
+@njit(cache=True)
 def _game_round(x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, scratch, prefix):
     """One game's positions after one round (``eum_round.play_round``) into ``out``.
 
     The actors are taken in the order of their positions (the round does not depend on the
     order of the actors; only sums round differently), so that the votes need no indirection.
     """
-    felt, num, prob, prob_t = scratch[0], scratch[1], scratch[2], scratch[3]
-    icj, jci = scratch[4], scratch[5]
-    t_or_none = None if q == 1.0 else t
     n = x.shape[0]
     order = np.argsort(x, kind="mergesort")
     xs, ss, ws = x[order], s[order], w[order]
     median = _weighted_median(xs, ws)
-    r = np.empty(n)
-    _votes(xs, ws, None, scale, felt, prefix, num)
-    _probabilities(num, dyad_norm, prob, prob_t)
-    _utilities(xs, ss, prob, prob_t, median, None, scale, q, t_or_none, icj, jci, felt, num)
-    _risk_exponents(jci, r)
-    _votes(xs, ws, r, scale, felt, prefix, num)
-    _probabilities(num, dyad_norm, prob, prob_t)
-    _utilities(xs, ss, prob, prob_t, median, r, scale, q, t_or_none, icj, jci, felt, num)
+    if q == 1.0:  # two calls, so that t is None or a float at compile time (not Optional)
+        _expected_utilities(xs, ss, ws, median, scale, q, None, dyad_norm, scratch, prefix)
+    else:
+        _expected_utilities(xs, ss, ws, median, scale, q, t, dyad_norm, scratch, prefix)
+    icj, jci = scratch[4], scratch[5]
     tolerance = 1e-12 * scale
     kinds = np.empty(n, dtype=np.int64)
-    costs, targets = np.empty(n), np.empty(n)
+    costs, targets, pick = np.empty(n), np.empty(n), np.empty((3, 3))
     for i in range(n):
         out[order[i]] = _best_offer(
-            xs, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets
+            xs, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets, pick
         )
 
 
