@@ -46,7 +46,7 @@ def _weighted_median(x, w):
 
 
 @njit(cache=True, error_model="numpy")
-def _votes(x, w, r, scale, felt, prefix, num):
+def _votes(x, w, r, scale, splits, felt, prefix, num):
     """``num[a, b] = sum_k max(0, w_k (felt[k, b] - felt[k, a]))`` in ``O(N^2)``.
 
     ``felt[k, j] = (|x_k - x_j| / R)^r_k``; the actors (voters too) come in the order of their
@@ -54,8 +54,8 @@ def _votes(x, w, r, scale, felt, prefix, num):
     ``a`` to ``b`` (``x_a < x_b``) are those left of a split point (a prefix of the sorted
     voters), and those preferring ``b`` the rest: both sums are differences of prefix sums
     ``prefix[p, j] = sum_{k < p} w_k felt[k, j]``, the split found by a walk that only moves
-    right as ``b`` moves right (``_split_step``: by the voters' distances, four ``a`` at a
-    time). ``r=None`` stands for ``r = 1`` (``d ** 1.0 = d``).
+    right as ``b`` moves right (``splits`` from ``_vote_splits``, by the voters' distances).
+    ``r=None`` stands for ``r = 1`` (``d ** 1.0 = d``).
 
     Precision: a difference of prefix sums has an absolute error of a few ``eps sum_k w_k``
     where the reference (``eum_votes``, ``O(N^3)``) has a few ``eps w_k`` per vote. The
@@ -71,9 +71,8 @@ def _votes(x, w, r, scale, felt, prefix, num):
         for j in range(0 if r is None else k, n):
             distance = abs(xk - x[j]) / scale
             felt[k, j] = distance if r is None else log(distance)
-    if r is not None:
-        _mirror(felt)
     if r is not None:  # d ** r_k as in _power, in a pass of its own (see _utilities)
+        _mirror(felt)
         for k in range(n):
             rk = r[k]
             for j in range(n):
@@ -83,29 +82,36 @@ def _votes(x, w, r, scale, felt, prefix, num):
         wk = w[k]
         for j in range(n):
             prefix[k + 1, j] = prefix[k, j] + wk * felt[k, j]
-    # The split of each pair, splits[a % 4, b], from four walks (four a's) interleaved.
-    splits = np.empty((4, n + 1), dtype=np.int64)
+    for a in range(n):
+        num[a, a] = 0.0
+        row = splits[a]
+        for b in range(a + 1, n):
+            split = row[b]
+            tied = x[b] == x[a]  # no voter prefers either
+            for_a = prefix[split, b] - prefix[split, a]
+            for_b = (prefix[n, a] - prefix[split, a]) - (prefix[n, b] - prefix[split, b])
+            num[a, b] = 0.0 if tied else max(for_a, 0.0)
+            num[b, a] = 0.0 if tied else max(for_b, 0.0)
+
+
+@njit(cache=True)
+def _vote_splits(x, splits):
+    """``splits[a, b]`` for ``b > a`` (positions ``x`` in ascending order): the first voter
+    not nearer ``x_a`` than ``x_b``, so that voters ``0..split-1`` prefer ``a`` (``_votes``).
+    It depends on the positions only, so both passes of a round share it. Four walks (four
+    ``a``) interleaved, one ``_split_step`` each; row ``a`` has a spare last slot."""
+    n = x.shape[0]
     for a0 in range(0, n, 4):
         a1, a2, a3 = min(a0 + 1, n - 1), min(a0 + 2, n - 1), min(a0 + 3, n - 1)
         v0, v1, v2, v3 = a0, a1, a2, a3  # voters 0..v-1 prefer a (those at or left of x_a do)
         b0, b1, b2, b3 = a0 + 1, min(a0 + 2, n), min(a0 + 3, n), min(a0 + 4, n)
         walking = True
         while walking:
-            v0, b0, w0 = _split_step(x, x[a0], v0, b0, splits[0])
-            v1, b1, w1 = _split_step(x, x[a1], v1, b1, splits[1])
-            v2, b2, w2 = _split_step(x, x[a2], v2, b2, splits[2])
-            v3, b3, w3 = _split_step(x, x[a3], v3, b3, splits[3])
+            v0, b0, w0 = _split_step(x, x[a0], v0, b0, splits[a0])
+            v1, b1, w1 = _split_step(x, x[a1], v1, b1, splits[a1])
+            v2, b2, w2 = _split_step(x, x[a2], v2, b2, splits[a2])
+            v3, b3, w3 = _split_step(x, x[a3], v3, b3, splits[a3])
             walking = w0 | w1 | w2 | w3
-        for a in range(a0, min(a0 + 4, n)):
-            num[a, a] = 0.0
-            row = splits[a - a0]
-            for b in range(a + 1, n):
-                split = row[b]
-                tied = x[b] == x[a]  # no voter prefers either
-                for_a = prefix[split, b] - prefix[split, a]
-                for_b = (prefix[n, a] - prefix[split, a]) - (prefix[n, b] - prefix[split, b])
-                num[a, b] = 0.0 if tied else max(for_a, 0.0)
-                num[b, a] = 0.0 if tied else max(for_b, 0.0)
 
 
 @njit(cache=True, inline="always")
@@ -343,12 +349,15 @@ def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix
     (``jci``). ``t=None`` stands for ``q = 1`` (see ``_utilities``)."""
     felt, num, prob, prob_t = scratch[0], scratch[1], scratch[2], scratch[3]
     icj, jci = scratch[4], scratch[5]
-    r = np.empty(x.shape[0])
-    _votes(x, w, None, scale, felt, prefix, num)
+    n = x.shape[0]
+    r = np.empty(n)
+    splits = np.empty((n, n + 1), dtype=np.int64)
+    _vote_splits(x, splits)
+    _votes(x, w, None, scale, splits, felt, prefix, num)
     _probabilities(num, dyad_norm, prob, prob_t)
     _utilities(x, s, prob, prob_t, median, None, scale, q, t, icj, jci, felt, num)
     _risk_exponents(jci, r)
-    _votes(x, w, r, scale, felt, prefix, num)
+    _votes(x, w, r, scale, splits, felt, prefix, num)
     _probabilities(num, dyad_norm, prob, prob_t)
     _utilities(x, s, prob, prob_t, median, r, scale, q, t, icj, jci, felt, num)
 
