@@ -343,7 +343,7 @@ def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, cost
 
 
 @njit(cache=True)
-def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix):
+def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix, splits):
     """Both passes of the round: the risk-neutral one for the risk exponents, then the one
     with them, whose utilities are left in ``scratch[4]`` (``icj``) and ``scratch[5]``
     (``jci``). ``t=None`` stands for ``q = 1`` (see ``_utilities``)."""
@@ -351,7 +351,6 @@ def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix
     icj, jci = scratch[4], scratch[5]
     n = x.shape[0]
     r = np.empty(n)
-    splits = np.empty((n, n + 1), dtype=np.int64)
     _vote_splits(x, splits)
     _votes(x, w, None, scale, splits, felt, prefix, num)
     _probabilities(num, dyad_norm, prob, prob_t)
@@ -363,7 +362,9 @@ def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix
 
 
 @njit(cache=True)
-def _game_round(x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, scratch, prefix):
+def _game_round(
+    x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, scratch, prefix, splits
+):
     """One game's positions after one round (``eum_round.play_round``) into ``out``.
 
     The actors are taken in the order of their positions (the round does not depend on the
@@ -374,9 +375,9 @@ def _game_round(x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, 
     xs, ss, ws = x[order], s[order], w[order]
     median = _weighted_median(xs, ws)
     if q == 1.0:  # two calls, so that t is None or a float at compile time (not Optional)
-        _expected_utilities(xs, ss, ws, median, scale, q, None, dyad_norm, scratch, prefix)
+        _expected_utilities(xs, ss, ws, median, scale, q, None, dyad_norm, scratch, prefix, splits)
     else:
-        _expected_utilities(xs, ss, ws, median, scale, q, t, dyad_norm, scratch, prefix)
+        _expected_utilities(xs, ss, ws, median, scale, q, t, dyad_norm, scratch, prefix, splits)
     icj, jci = scratch[4], scratch[5]
     tolerance = 1e-12 * scale
     kinds = np.empty(n, dtype=np.int64)
@@ -394,6 +395,7 @@ def play_rounds(position, salience, weight, scale, q, t, dyad_norm, capitulation
     out = np.empty((n_games, n))
     scratch = np.empty((6, n, n))
     prefix = np.empty((n + 1, n))
+    splits = np.empty((n, n + 1), dtype=np.int64)
     for g in range(n_games):
         _game_round(
             position[g],
@@ -408,5 +410,6 @@ def play_rounds(position, salience, weight, scale, q, t, dyad_norm, capitulation
             out[g],
             scratch,
             prefix,
+            splits,
         )
     return out
