@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_bargaining.py            # N = 10, 40, 80, 160; B = 1, 100, 10000
     python benchmarks/bench_bargaining.py --quick    # a small grid, a few seconds
     python benchmarks/bench_bargaining.py --models eum,compromise,median,nash --budget 120
+    python benchmarks/bench_bargaining.py --models eum --actors 160 --draws 1000 --stopping none
 
 Throughput is in draw-rounds per second: draws ``B`` times rounds ``R`` divided by the wall
 time of one call (the median of repeated calls for fast cases). The cpu time of the same
@@ -118,10 +119,17 @@ def traced_peak(call: Callable[[], object]) -> int:
     return max(0, peak - before)
 
 
-def run_case(case: Case, fn: Callable, rng: np.random.Generator, min_time: float) -> Case:
+def run_case(
+    case: Case,
+    fn: Callable,
+    rng: np.random.Generator,
+    min_time: float,
+    extra: dict[str, Any] | None = None,
+) -> Case:
     c, x, s, d = make_inputs(rng, case.draws_run, case.actors, case.issues)
     option = ROUND_OPTION.get(case.model)
     options = {option: case.rounds} if option else {}
+    options.update(extra or {})
 
     def call() -> object:
         return fn(c, x, s, status_quo=d, **options)
@@ -177,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="repeat fast cases for at least this long (default 1 s; quick 0.2)",
     )
+    parser.add_argument(
+        "--stopping",
+        choices=("no_gain", "repeat", "none"),
+        default=None,
+        help="the EUM's stopping rule (default: the model's, no_gain); none plays all rounds",
+    )
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args(argv)
 
@@ -194,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     min_time = args.min_time if args.min_time is not None else (0.2 if args.quick else 1.0)
     models = [name.strip() for name in args.models.split(",") if name.strip()]
     functions = {name: get_model(name) for name in models}  # fails loudly if one is missing
+    extras = {name: {} for name in models}
+    if args.stopping is not None and "eum" in extras:
+        extras["eum"]["stopping"] = args.stopping
 
     console = Console()
     if not console.is_terminal:
@@ -207,20 +224,22 @@ def main(argv: list[str] | None = None) -> int:
         for warm_actors in (3, 60):
             rounds = args.rounds if name in ROUND_OPTION else 1
             warm = Case(name, warm_actors, 2, args.issues, rounds, 2)
-            run_case(warm, functions[name], rng, 0.0)
+            run_case(warm, functions[name], rng, 0.0, extras[name])
         for n in actors:
             for b in sorted(draws):
                 rounds = args.rounds if name in ROUND_OPTION else 1
                 case = Case(name, n, b, args.issues, rounds)
                 case.draws_run = plan_draws(case, known.get((name, n)), budget, args.full)
                 console.print(f"[dim]{name}: N={n}, B={b} (running {case.draws_run} draws)[/dim]")
-                run_case(case, functions[name], rng, min_time)
+                run_case(case, functions[name], rng, min_time, extras[name])
                 known[(name, n)] = case.draws_run / case.seconds
                 cases.append(case)
 
     table = Table(
         title=f"Bargaining throughput (K = {args.issues} issue(s), "
-        f"R = {args.rounds} rounds for round-based models)"
+        f"R = {args.rounds} rounds for round-based models"
+        + (f"; EUM stopping {args.stopping}" if args.stopping else "")
+        + ")"
     )
     for column in (
         "model",

@@ -116,7 +116,9 @@ def test_votes_equal_the_direct_sums() -> None:
     r = rng.uniform(0.5, 2, n)
     scale = float(np.ptp(x))
     felt, prefix, num = np.empty((n, n)), np.empty((n + 1, n)), np.empty((n, n))
-    kernel._votes(x, w, r, scale, felt, prefix, num)
+    splits = np.empty((n, n + 1), dtype=np.int64)
+    kernel._vote_splits(x, splits)
+    kernel._votes(x, w, r, scale, splits, felt, prefix, num)
     direct = positive_votes(x[None], w[None], r[None], np.array([scale]), engine="numba")[0]
     # Differences of prefix sums: absolute error a few eps times the total weight.
     np.testing.assert_allclose(num, direct, rtol=0, atol=8 * n * np.finfo(float).eps * w.sum())
