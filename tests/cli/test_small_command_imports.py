@@ -53,6 +53,20 @@ def test_static_forecast_imports_no_pandas_or_numba() -> None:
     assert "pandas" not in loaded and "numba" not in loaded, loaded
 
 
+#: What a one-draw forecast does not need (issue 21, session 9): numpy.ma (np.quantile's
+#: np.unique imports it; one draw's quantiles are the draw) and the SMP's thread pool.
+LIGHT = ("numpy.ma", "concurrent.futures")
+
+
+def test_one_draw_forecasts_import_no_numpy_ma_nor_thread_pool() -> None:
+    ktab = SRC.parent / "tests" / "validation" / "data" / "ktab_smp" / "dummyData_3Dim.csv"
+    for command in (
+        _command("forecast", "ukraine-2025", "--model", "compromise"),
+        _command("forecast", str(ktab), "--model", "smp"),
+    ):
+        assert _loaded(command, LIGHT) == [], command
+
+
 def test_help_imports_no_heavy_library_nor_numpy() -> None:
     """``accord --help`` registers every command: the command modules import their
     libraries (numpy included) inside the commands, not at module level."""

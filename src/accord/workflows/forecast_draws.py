@@ -215,7 +215,14 @@ class Forecast:
 
     def quantiles(self, model: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> np.ndarray:
         """Quantiles of the forecast over draws, ``[len(q), K]``."""
-        return np.asarray(np.quantile(self.models[model].draws, q, axis=0))
+        draws = self.models[model].draws
+        one = draws.shape[0] == 1 and draws.dtype == np.float64 and np.ndim(q) == 1
+        if one and np.isfinite(draws).all():
+            # One draw: every quantile is that draw (as np.quantile gives it, bit for bit:
+            # tests/workflows), without np.quantile, whose np.unique imports numpy.ma
+            # (about 0.008 s of a static forecast, issue 21).
+            return np.repeat(draws, len(q), axis=0)
+        return np.asarray(np.quantile(draws, q, axis=0))
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat row per model and issue (for tables and CSV)."""
