@@ -53,18 +53,25 @@ def test_static_forecast_imports_no_pandas_or_numba() -> None:
     assert "pandas" not in loaded and "numba" not in loaded, loaded
 
 
-#: What a one-draw forecast does not need (issue 21, session 9): numpy.ma (np.quantile's
-#: np.unique imports it; one draw's quantiles are the draw) and the SMP's thread pool.
-LIGHT = ("numpy.ma", "concurrent.futures")
+#: What a one-draw forecast printed off a terminal does not need (issue 21, session 9):
+#: numpy.ma (np.quantile's np.unique imports it; one draw's quantiles are the draw), the
+#: SMP's thread pool, and rich (accord.cli.formats.plain_table prints what rich would).
+LIGHT = ("numpy.ma", "concurrent.futures", "rich")
+#: Settings that make rich print colours off a terminal (then rich prints the table).
+NO_FORCED_TERMINAL = (
+    "import os\n"
+    "for name in ('FORCE_COLOR', 'TTY_COMPATIBLE', 'TTY_INTERACTIVE', 'JUPYTER_COLUMNS'):\n"
+    "    os.environ.pop(name, None)\n"
+)
 
 
-def test_one_draw_forecasts_import_no_numpy_ma_nor_thread_pool() -> None:
+def test_one_draw_forecasts_import_no_numpy_ma_thread_pool_nor_rich() -> None:
     ktab = SRC.parent / "tests" / "validation" / "data" / "ktab_smp" / "dummyData_3Dim.csv"
     for command in (
         _command("forecast", "ukraine-2025", "--model", "compromise"),
         _command("forecast", str(ktab), "--model", "smp"),
     ):
-        assert _loaded(command, LIGHT) == [], command
+        assert _loaded(NO_FORCED_TERMINAL + command, LIGHT) == [], command
 
 
 def test_help_imports_no_heavy_library_nor_numpy() -> None:
