@@ -74,6 +74,15 @@ def test_one_draw_forecasts_import_no_numpy_ma_thread_pool_nor_rich() -> None:
         assert _loaded(NO_FORCED_TERMINAL + command, LIGHT) == [], command
 
 
+def test_ktab_forecast_reads_no_yaml() -> None:
+    """A KTAB CSV is not YAML: PyYAML is imported by the first YAML read, not before."""
+    ktab = SRC.parent / "tests" / "validation" / "data" / "ktab_smp" / "dummyData_3Dim.csv"
+    assert _loaded(_command("forecast", str(ktab), "--model", "smp"), ("yaml",)) == []
+    assert _loaded(_command("forecast", "ukraine-2025", "--model", "compromise"), ("yaml",)) == [
+        "yaml"
+    ]
+
+
 def test_help_imports_no_heavy_library_nor_numpy() -> None:
     """``accord --help`` registers every command: the command modules import their
     libraries (numpy included) inside the commands, not at module level."""
