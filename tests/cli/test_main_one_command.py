@@ -65,3 +65,34 @@ def test_only_the_named_command_is_kept() -> None:
         assert cli._only_the_command(argv) is cli.app
     # the whole app is left as it was
     assert len(cli.app.registered_commands) > 10
+
+
+def test_only_the_command_line_collects_garbage_less_often() -> None:
+    """Importing accord.cli leaves the collector alone; ``main()`` (the ``accord`` command)
+    sets the young generation's threshold to 50,000."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys\n"
+        "before = gc.get_threshold()\n"
+        "import accord.cli\n"
+        "imported = gc.get_threshold()\n"
+        "sys.argv = ['accord', '--version']\n"
+        "try:\n"
+        "    accord.cli.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(before == imported, gc.get_threshold()[0], gc.get_threshold()[1:] == before[1:])\n"
+    )
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=src),
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split()[-3:] == ["True", "50000", "True"]
