@@ -53,6 +53,36 @@ def test_static_forecast_imports_no_pandas_or_numba() -> None:
     assert "pandas" not in loaded and "numba" not in loaded, loaded
 
 
+#: What a one-draw forecast printed off a terminal does not need (issue 21, session 9):
+#: numpy.ma (np.quantile's np.unique imports it; one draw's quantiles are the draw), the
+#: SMP's thread pool, and rich (accord.cli.formats.plain_table prints what rich would).
+LIGHT = ("numpy.ma", "concurrent.futures", "rich")
+#: Settings that make rich print colours off a terminal (then rich prints the table).
+NO_FORCED_TERMINAL = (
+    "import os\n"
+    "for name in ('FORCE_COLOR', 'TTY_COMPATIBLE', 'TTY_INTERACTIVE', 'JUPYTER_COLUMNS'):\n"
+    "    os.environ.pop(name, None)\n"
+)
+
+
+def test_one_draw_forecasts_import_no_numpy_ma_thread_pool_nor_rich() -> None:
+    ktab = SRC.parent / "tests" / "validation" / "data" / "ktab_smp" / "dummyData_3Dim.csv"
+    for command in (
+        _command("forecast", "ukraine-2025", "--model", "compromise"),
+        _command("forecast", str(ktab), "--model", "smp"),
+    ):
+        assert _loaded(NO_FORCED_TERMINAL + command, LIGHT) == [], command
+
+
+def test_ktab_forecast_reads_no_yaml() -> None:
+    """A KTAB CSV is not YAML: PyYAML is imported by the first YAML read, not before."""
+    ktab = SRC.parent / "tests" / "validation" / "data" / "ktab_smp" / "dummyData_3Dim.csv"
+    assert _loaded(_command("forecast", str(ktab), "--model", "smp"), ("yaml",)) == []
+    assert _loaded(_command("forecast", "ukraine-2025", "--model", "compromise"), ("yaml",)) == [
+        "yaml"
+    ]
+
+
 def test_help_imports_no_heavy_library_nor_numpy() -> None:
     """``accord --help`` registers every command: the command modules import their
     libraries (numpy included) inside the commands, not at module level."""

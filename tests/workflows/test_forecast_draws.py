@@ -49,3 +49,60 @@ def test_central_forecast_equals_a_single_draw_run() -> None:
     np.testing.assert_array_equal(
         result.models["compromise"].draws[0], result.models["compromise"].central
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [60.9, 75.6, 52.0, 54.1],
+        [0.0, -0.0, 100.0, 1e-310],
+        [-3.5, 1e300, -1e-300, 33.333333333333336],
+    ],
+)
+@pytest.mark.parametrize("q", [(0.05, 0.5, 0.95), (0.0, 1.0), (0.25,), [0.5, 0.123]])
+def test_one_draw_quantiles_are_numpys(values, q) -> None:
+    """One draw skips np.quantile (issue 21): the same numbers, bit for bit (sign of zero
+    included), as np.quantile gives."""
+    from accord.workflows.forecast_draws import Forecast, ModelForecast
+
+    draws = np.array([values])
+    result = Forecast(
+        scenario=None,  # type: ignore[arg-type]  # quantiles reads only the draws
+        n_draws=1,
+        seed=None,
+        models={"m": ModelForecast(model="m", draws=draws, central=draws[0])},
+    )
+    got = result.quantiles("m", q)
+    want = np.asarray(np.quantile(draws, q, axis=0))
+    assert got.shape == want.shape and got.dtype == want.dtype
+    assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+@pytest.mark.parametrize(
+    ("target", "models"),
+    [
+        ("ukraine-2025", ("compromise", "median", "nash", "eum")),
+        ("tests/validation/data/ktab_smp/dummyData_3Dim.csv", ("smp", "compromise", "eum")),
+    ],
+)
+def test_one_draw_reuses_the_central_outcome(target, models, monkeypatch) -> None:
+    """A one-draw forecast takes its draw's outcome from the central scenario (issue 21):
+    every array and field is the one playing the draw again gives, bit for bit."""
+    from pathlib import Path
+
+    if target.endswith(".csv"):
+        target = str(Path(__file__).resolve().parents[2] / target)
+    scenario = load_scenario(target)
+    reused = run_forecast(scenario, models, draws=1)
+    monkeypatch.setattr(forecast_module, "_RERUN_ONE_DRAW", True)
+    played = run_forecast(scenario, models, draws=1)
+    assert list(reused.models) == list(played.models) == list(models)
+    for name in models:
+        a, b = reused.models[name], played.models[name]
+        for field in a.__dataclass_fields__:
+            x, y = getattr(a, field), getattr(b, field)
+            if isinstance(x, np.ndarray):
+                assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True), (name, field)
+            else:
+                assert x == y, (name, field)
+    assert reused.rows() == played.rows()

@@ -3,7 +3,8 @@ the one renderer of a table of rows.
 
 * ``table`` -- a rich table sized by rich to the terminal (the first column, the row's name,
   never folds; the others fold), numbers formatted by :func:`accord.analysis.formatting.fmt`
-  (by unit, where the command gives units);
+  (by unit, where the command gives units); off a terminal, a simple table is laid out
+  without importing rich, character for character as rich lays it out (:func:`plain_table`);
 * ``csv`` -- a header row (the column names, those of the JSON keys) and the rows, numbers
   unrounded;
 * ``json`` -- the command's documented document when it has one, otherwise the rows as a list
@@ -154,12 +155,19 @@ def print_table(
     notes: Iterable[str] = (),
 ) -> None:
     """The rows as a rich table on stdout, sized to the terminal by rich."""
+    unit_of = _unit_lookup(units)
+    texts = [[cell(row.get(name), unit_of(row, name)) for name in names] for row in table]
+    plain = plain_table(table, names, texts, title=title, caption=caption, notes=notes)
+    if plain is not None:
+        import sys
+
+        sys.stdout.write(plain)
+        sys.stdout.flush()
+        return
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    unit_of = _unit_lookup(units)
-    texts = [[cell(row.get(name), unit_of(row, name)) for name in names] for row in table]
     console = Console()
     shown, fold_first = _columns_that_fit(names, texts, console.width)
     # Stored values (names, descriptions) are data: printed as text, never as markup.
@@ -191,6 +199,139 @@ def print_table(
         )
     for note in notes:
         console.print(Text(note), highlight=False)
+
+
+def plain_table(
+    table: Sequence[Mapping[str, Any]],
+    names: Sequence[str],
+    texts: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    notes: Iterable[str] = (),
+) -> str | None:
+    """What :func:`print_table` prints, made without rich, or None where rich must make it.
+
+    Importing rich costs about 0.02 s of a static forecast (issue 21). Off a terminal rich
+    prints plain text, and in the simple case -- every column shown at its natural width,
+    printable ASCII only, words separated by single spaces, none wider than the terminal --
+    its layout is this one: the heavy-head box, each cell padded by one space, the title and
+    caption centred and wrapped to the table's width, each note wrapped to the terminal's
+    width at spaces (a wrapped line keeps its trailing space while it fits). Anything else
+    (a terminal, colours forced, Jupyter, Windows, a non-UTF encoding, wide or control
+    characters, a table wider than the terminal) returns None. tests/cli/test_formats_plain.py
+    compares the two on generated tables.
+    """
+    notes = list(notes)
+    width = _plain_width()
+    if width is None or not table or not names:
+        return None
+    headers = [str(name) for name in names]
+    if not all(_plain_cell(t) for t in (*headers, *(c for line in texts for c in line))):
+        return None
+    widths = [max(len(h), *(len(line[i]) for line in texts)) + 2 for i, h in enumerate(headers)]
+    table_width = sum(widths) + len(widths) + 1
+    if table_width > width:
+        return None
+    annotations = [t for t in (title, caption) if t]
+    if not all(_plain_prose(t, table_width) for t in annotations) or not all(
+        _plain_prose(n, width) for n in notes
+    ):
+        return None
+    right = [any(_is_number(row.get(name)) for row in table) for name in names]
+
+    def row(cells: Sequence[str], edge: str, bar: str) -> str:
+        padded = [
+            f" {c.rjust(w - 2) if r else c.ljust(w - 2)} "
+            for c, w, r in zip(cells, widths, right, strict=True)
+        ]
+        return edge + bar.join(padded) + edge
+
+    out: list[str] = []
+    if title:
+        out += _centred(title, table_width)
+    out.append("\u250f" + "\u2533".join("\u2501" * w for w in widths) + "\u2513")
+    out.append(row(headers, "\u2503", "\u2503"))
+    out.append("\u2521" + "\u2547".join("\u2501" * w for w in widths) + "\u2529")
+    out += [row(line, "\u2502", "\u2502") for line in texts]
+    out.append("\u2514" + "\u2534".join("\u2500" * w for w in widths) + "\u2518")
+    if caption:
+        out += _centred(caption, table_width)
+    for note in notes:
+        out += _wrapped(note, width)
+    return "".join(line + "\n" for line in out)
+
+
+def _plain_width() -> int | None:
+    """The terminal width rich would use off a terminal (its Console.size), or None when
+    rich would print otherwise than plain text (see :func:`plain_table`)."""
+    import builtins
+    import os
+    import sys
+
+    environ = os.environ
+    stdout = sys.stdout
+    isatty = getattr(stdout, "isatty", None)
+    if (
+        sys.platform == "win32"
+        or hasattr(builtins, "get_ipython")
+        or getattr(getattr(sys.stdin, "__module__", None), "startswith", lambda _: False)("idlelib")
+        or any(
+            name in environ
+            for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+        )
+        or isatty is None
+        or not str(getattr(stdout, "encoding", "utf-8") or "utf-8").lower().startswith("utf")
+    ):
+        return None
+    try:
+        if isatty():
+            return None
+    except ValueError:
+        return None
+    width = None
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor)[0]
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    return width or 80
+
+
+def _plain_cell(text: str) -> bool:
+    return text.isascii() and text.isprintable() and text == text.strip()
+
+
+def _plain_prose(text: str, width: int) -> bool:
+    return _plain_cell(text) and "  " not in text and all(len(w) <= width for w in text.split())
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` wrapped at spaces to ``width``: each line keeps its trailing space unless
+    that would make it one wider than ``width`` (rich's divide_line and rstrip_end)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + len(word) > width:
+            lines.append(line[:width])
+            line = ""
+        line += word + " "
+    lines.append(line[:-1])
+    return lines
+
+
+def _centred(text: str, width: int) -> list[str]:
+    """``text`` wrapped to ``width``, each line centred (the odd space on the right)."""
+    lines = []
+    for line in _wrapped(text, width):
+        line = line.rstrip()
+        left = (width - len(line)) // 2
+        lines.append(" " * left + line + " " * (width - len(line) - left))
+    return lines
 
 
 #: Narrowest a folded column is allowed to get (characters, padding included).

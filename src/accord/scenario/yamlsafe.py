@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from accord.spec.base import text_problem
 from accord.spec.errors import ScenarioError
 from accord.spec.limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = MAX_FILE_BYTES
 MAX_NODES = 200_000
@@ -68,9 +69,10 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 
 def load_yaml(path: Path) -> tuple[Any, Lines]:
     """Parse one YAML document safely; return the data and its path-to-line map."""
+    _import_yaml()
     text = read_text(path)
     name = str(path)
-    parser = yaml.SafeLoader if _UNLIKE_LIBYAML.search(text) else _EVENT_LOADER
+    parser = yaml.SafeLoader if _UNLIKE_LIBYAML.search(text) else _loaded("_EVENT_LOADER")
     try:
         try:
             node = _compose(text, name, parser)
@@ -91,8 +93,33 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     return _Builder(name).build(node)
 
 
-#: libyaml's event parser when PyYAML was built with it (17x faster), else PyYAML's own.
-_EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _import_yaml() -> None:
+    """Import PyYAML, the first time a YAML text is read (a KTAB CSV or a ``--help`` does
+    not read any: 0.012 s, issue 21), and set the module's ``yaml``, ``_EVENT_LOADER``
+    (libyaml's event parser when PyYAML was built with it, 17x faster, else PyYAML's own;
+    a test may have set it) and ``_RESOLVER``."""
+    names = globals()
+    if "yaml" in names:
+        return
+    import yaml
+
+    names.setdefault("_EVENT_LOADER", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    names["_RESOLVER"] = yaml.SafeLoader("")  # implicit tags, as PyYAML's safe composer
+    names["yaml"] = yaml
+
+
+def _loaded(name: str) -> Any:
+    """``_EVENT_LOADER`` or ``_RESOLVER``, once :func:`_import_yaml` has set them."""
+    return globals()[name]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("yaml", "_EVENT_LOADER", "_RESOLVER"):
+        _import_yaml()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 #: What libyaml reads otherwise than PyYAML (found by comparing the two on random texts,
 #: tests/scenario/test_yaml_c_loader.py): a tab (PyYAML refuses ``a:<tab>1``), a ``!`` tag
 #: (libyaml gives ``!`` on an empty value the empty text, PyYAML null), a block scalar's
@@ -100,7 +127,6 @@ _EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: (libyaml puts an empty value there on the next line). A file with any of them is read by
 #: PyYAML's own parser (the shipped scenarios have none).
 _UNLIKE_LIBYAML = re.compile(r"\t|!|[|>][-+0-9]*#|[^\n]\Z")
-_RESOLVER = yaml.SafeLoader("")  # implicit tags, as PyYAML's safe composer resolves them
 
 
 def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
@@ -113,6 +139,7 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
     then the first composer error (undefined alias, duplicate anchor, a second document).
     ``loader`` picks the event parser (default: libyaml's if available).
     """
+    _import_yaml()
     # One entry per open collection: [is mapping, nodes completed, last key, node, key node].
     stack: list[list[Any]] = []
     anchors: dict[str, yaml.Node] = {}
@@ -120,7 +147,8 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
     failed: yaml.YAMLError | None = None  # the first composer error, raised after the parse
     documents = 0
     tags: dict[tuple[str, Any], str] = {}  # (value, implicit) -> the tag it resolves to
-    for event in yaml.parse(text, Loader=loader or _EVENT_LOADER):
+    resolver = _loaded("_RESOLVER")
+    for event in yaml.parse(text, Loader=loader or _loaded("_EVENT_LOADER")):
         if isinstance(event, yaml.CollectionEndEvent):
             entry = stack.pop()
             if entry[3] is not None:
@@ -157,7 +185,7 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
             )
         node = None
         if failed is None and documents == 1:
-            node, failed = _node(event, anchors, tags)
+            node, failed = _node(event, anchors, tags, resolver)
             if node is not None:
                 if parent is None:
                     root = node
@@ -179,7 +207,7 @@ def _compose(text: str, name: str, loader: Any = None) -> yaml.Node | None:
 
 
 def _node(
-    event: Any, anchors: dict[str, yaml.Node], tags: dict[tuple[str, Any], str]
+    event: Any, anchors: dict[str, yaml.Node], tags: dict[tuple[str, Any], str], resolver: Any
 ) -> tuple[yaml.Node | None, yaml.YAMLError | None]:
     """The node an event opens (an empty collection), or the composer's error.
 
@@ -207,7 +235,7 @@ def _node(
             key = (event.value, event.implicit)
             tag = tags.get(key)
             if tag is None:
-                tag = tags[key] = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+                tag = tags[key] = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
         # libyaml reports the plain style as "", PyYAML as None.
         node = yaml.ScalarNode(
             tag, event.value, event.start_mark, event.end_mark, style=event.style or None
@@ -216,7 +244,7 @@ def _node(
         is_seq = isinstance(event, yaml.SequenceStartEvent)
         kind: Any = yaml.SequenceNode if is_seq else yaml.MappingNode
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(kind, None, event.implicit)
+            tag = resolver.resolve(kind, None, event.implicit)
         node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
     if anchor is not None:
         anchors[anchor] = node
@@ -227,6 +255,7 @@ class _Builder:
     """Turn a composed node tree into plain Python values, recording lines."""
 
     def __init__(self, file: str) -> None:
+        _import_yaml()
         self.file = file
         self.lines: Lines = {}
         self.count = 0

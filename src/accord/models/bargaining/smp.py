@@ -29,7 +29,6 @@ behaviour and what this module does about each.
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -291,6 +290,8 @@ def _run_numba(c, x, s, options: SmpOptions, max_turns: int) -> BargainingResult
     if n_threads <= 1:
         history, rounds, forecast = run_draws(x01, s, c, codes, max_turns)
     else:  # a few chunks of draws in threads (the kernel releases the GIL)
+        from concurrent.futures import ThreadPoolExecutor  # not on a small game's path
+
         bounds = np.linspace(0, x.shape[0], n_threads + 1).astype(int)
         with ThreadPoolExecutor(n_threads) as pool:
             parts = list(
