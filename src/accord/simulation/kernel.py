@@ -91,6 +91,11 @@ assert " ".join(SIGNALS[:N_SERIES]) == (  # the kernel writes them in this order
 )
 ONGOING, CEASEFIRE, DECISION, COLLAPSE, FREEZE = range(5)  # accord.models.war codes
 TREND_WEIGHT = 1.0 / 6.0  # accord.simulation.step.TREND_WEIGHT
+#: Beyond this ``z`` the logistic ``1 / (1 + exp(-z))`` is exactly 1.0 in float64: ``exp(-z)``
+#: is then below 2**-53 (53 ln 2 = 36.74), half an ulp of 1, so ``1 + exp(-z)`` rounds to 1.
+#: The kernel returns 1.0 there without calling ``exp``: the same bits as the step's.
+SATURATED = 37.0
+assert 1.0 + math.exp(-SATURATED) == 1.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -126,6 +131,8 @@ def _contest_share(cu, cr, decisiveness):
     else:
         log_ratio = _log(cr) - _log(cu)
     z = _bounded(decisiveness * log_ratio, -700.0, 700.0)
+    if z < -SATURATED:  # exactly 1.0 (see SATURATED)
+        return 1.0
     return 1.0 / (1.0 + math.exp(z))
 
 
@@ -154,6 +161,8 @@ def _aid_multiplier(support, p):
     width = p[AID_CUT_WIDTH]
     if width > 1e-9:
         z = _bounded((support - threshold) / width, -700.0, 700.0)
+        if z > SATURATED:  # exactly 1.0 (see SATURATED)
+            return 1.0
         return 1.0 / (1.0 + math.exp(-z))
     return 1.0 if support >= threshold else 0.0
 
@@ -229,6 +238,10 @@ def _run(
         cached_power = np.nan
         renewal_arg = np.nan
         renewal_power = np.nan
+        first_year_lhr = np.nan  # the log hazard ratio of first_year_p (NaN: none yet)
+        first_year_p = np.nan
+        hazard_lhr = np.nan  # the log hazard ratio of hazard_ratio
+        hazard_ratio = np.nan
         dur_shape = p[DUR_SHAPE]
         dur_scale = p[DUR_SCALE]
         cf_shape = p[CF_SHAPE]
@@ -378,8 +391,12 @@ def _run(
             if not at_war:
                 if has_first_year and peace_by_ceasefire and months_at_peace < 12.0:
                     # accord.models.durability.first_year_monthly_probability
-                    p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
-                    renewal_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
+                    # (the same for every month of the spell: kept by its log hazard ratio)
+                    if log_hr != first_year_lhr:
+                        p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
+                        first_year_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
+                        first_year_lhr = log_hr
+                    renewal_p = first_year_p
                 else:  # accord.models.durability.monthly_renewal_probability
                     t = _max(months_at_peace, 0.0)
                     a_next = (t + 1.0) / cf_scale
@@ -388,7 +405,10 @@ def _run(
                     renewal_arg = a_next
                     renewal_power = a_next**cf_shape
                     increment = renewal_power - power_now
-                    renewal_p = -math.expm1(-math.exp(log_hr) * increment)
+                    if log_hr != hazard_lhr:  # exp(log_hr), kept while the peace's ratio holds
+                        hazard_ratio = math.exp(log_hr)
+                        hazard_lhr = log_hr
+                    renewal_p = -math.expm1(-hazard_ratio * increment)
                 renewed = uniforms[b, month, 1] < renewal_p
             new_at_war = (at_war and not ended) or renewed
             no_ceasefire_yet = ceasefire_month != ceasefire_month
