@@ -155,16 +155,39 @@ def _support(support, baseline, cost, progress, shock, p):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _aid_multiplier(support, p):
-    """accord.models.opinion.aid_multiplier (per-experiment width)."""
+def _aid_share(support, p, start, capped_from):
+    """The step's aid multiplier relative to its start, at most 1: ``min(m(support) / start, 1)``
+    with ``m`` accord.models.opinion.aid_multiplier (per-experiment width).
+
+    Where ``z`` reaches ``capped_from`` (:func:`_capped_from`) the ratio is sure to exceed 1 by
+    far more than rounding, so the result is exactly 1.0 and ``exp`` is not called.
+    """
     threshold = p[AID_THRESHOLD]
     width = p[AID_CUT_WIDTH]
     if width > 1e-9:
         z = _bounded((support - threshold) / width, -700.0, 700.0)
-        if z > SATURATED:  # exactly 1.0 (see SATURATED)
+        if z >= capped_from:
             return 1.0
-        return 1.0 / (1.0 + math.exp(-z))
-    return 1.0 if support >= threshold else 0.0
+        if z > SATURATED:  # exactly 1.0 (see SATURATED)
+            multiplier = 1.0
+        else:
+            multiplier = 1.0 / (1.0 + math.exp(-z))
+    else:
+        multiplier = 1.0 if support >= threshold else 0.0
+    return _min(multiplier / start, 1.0)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _capped_from(start):
+    """The ``z`` from which ``1 / (1 + exp(-z)) >= start (1 + 1e-9)``: ``-log(1 / (start (1 +
+    1e-9)) - 1)`` (inf where no ``z`` gives it). The margin of 1e-9 dwarfs the rounding of this
+    bound and of the multiplier (a few 1e-16 relative), so beyond it ``multiplier / start``
+    computes to more than 1 and the capped share is exactly 1.0."""
+    if start > 0.0:
+        q = 1.0 / (start * (1.0 + 1e-9)) - 1.0
+        if q > 0.0:
+            return -math.log(q)
+    return np.inf
 
 
 @njit(cache=True, error_model="numpy")
@@ -215,6 +238,8 @@ def _run(
         credible_required = p[CREDIBLE] != 0.0
         backstop = _bounded(p[BACKSTOP], 0.0, 1.0)
         lag = _max(p[LAG], 1.0)
+        capped_us = _capped_from(p[MSTART_US])
+        capped_eu = _capped_from(p[MSTART_EU])
         victory = 1.0 - p[FREEZE_SHARE]
         which = rule_which[b]
         factor = rule_factor[which] if which >= 0 else 1.0
@@ -276,8 +301,8 @@ def _run(
             )
 
             # Aid budgets, delivery, capacities.
-            mult_us = _min(_aid_multiplier(support_us, p) / p[MSTART_US], 1.0)
-            mult_eu = _min(_aid_multiplier(support_eu, p) / p[MSTART_EU], 1.0)
+            mult_us = _aid_share(support_us, p, p[MSTART_US], capped_us)
+            mult_eu = _aid_share(support_eu, p, p[MSTART_EU], capped_eu)
             aid_us = planned_us * mult_us * peace
             aid_eu = planned_eu * mult_eu * peace
             aid_other = planned_other * mult_eu * peace
@@ -396,7 +421,7 @@ def _run(
                         p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
                         first_year_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
                         first_year_lhr = log_hr
-                    renewal_p = first_year_p
+                    renewed = uniforms[b, month, 1] < first_year_p
                 else:  # accord.models.durability.monthly_renewal_probability
                     t = _max(months_at_peace, 0.0)
                     a_next = (t + 1.0) / cf_scale
@@ -408,8 +433,15 @@ def _run(
                     if log_hr != hazard_lhr:  # exp(log_hr), kept while the peace's ratio holds
                         hazard_ratio = math.exp(log_hr)
                         hazard_lhr = log_hr
-                    renewal_p = -math.expm1(-hazard_ratio * increment)
-                renewed = uniforms[b, month, 1] < renewal_p
+                    hazard = hazard_ratio * increment
+                    u = uniforms[b, month, 1]
+                    # The probability -expm1(-h) is below h, by more than h**2 / 3: beyond
+                    # 1e-12 that is far more than its rounding, so u >= h means no renewal
+                    # (exactly as comparing u with the probability) without calling expm1.
+                    if hazard > 1e-12 and u >= hazard:
+                        renewed = False
+                    else:
+                        renewed = u < -math.expm1(-hazard)
             new_at_war = (at_war and not ended) or renewed
             no_ceasefire_yet = ceasefire_month != ceasefire_month
             first_ceasefire = ceasefire and no_ceasefire_yet
