@@ -144,3 +144,13 @@ def test_the_kernels_shortcuts_give_the_bits_of_the_full_formulas() -> None:
     hazards = hazards[hazards > 1e-12]
     assert np.all(-np.expm1(-hazards) < hazards)
     assert np.all([-math.expm1(-h) < h for h in hazards[:2000]])
+    # The renewal hazard's increments over a spell stay below the kernel's bound.
+    for _ in range(500):
+        shape, scale = rng.uniform(0.1, 3.0), 10.0 ** rng.uniform(0, 3)
+        t_last = float(rng.integers(0, 300))
+        t = np.arange(t_last + 1.0)
+        increments = ((t + 1.0) / scale) ** shape - (t / scale) ** shape
+        bound = kernel._increment_bound(t_last, shape, scale)
+        assert increments.max() < bound <= increments.max() * (1 + 2e-6)
+    assert np.isnan(kernel._increment_bound(10.0, 0.0, 5.0))
+    assert np.isnan(kernel._increment_bound(np.nan, 1.0, 5.0))

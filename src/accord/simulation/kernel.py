@@ -178,6 +178,24 @@ def _aid_share(support, p, start, capped_from):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _increment_bound(t_last, shape, scale):
+    """An upper bound of the renewal hazard's increment ``((t + 1) / scale)**shape - (t /
+    scale)**shape`` over the whole months ``0 <= t <= t_last``, with a margin of 1e-6 (NaN
+    where none is known: then every month is tested in full).
+
+    ``t**shape`` is concave for ``shape <= 1`` (its increments fall with ``t``: the largest is
+    at ``t = 0``) and convex for ``shape >= 1`` (the largest at ``t_last``). The margin covers
+    the rounding of the increment's subtraction (relative ``t / shape`` ulps: below 1e-12 for
+    t below 10**3 and shape above 0.1).
+    """
+    if not (shape >= 0.1 and scale > 0.0 and 0.0 <= t_last <= 1000.0):
+        return np.nan
+    first = (1.0 / scale) ** shape
+    last = ((t_last + 1.0) / scale) ** shape - (t_last / scale) ** shape
+    return _max(first, last) * (1.0 + 1e-6)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _capped_from(start):
     """The ``z`` from which ``1 / (1 + exp(-z)) >= start (1 + 1e-9)``: ``-log(1 / (start (1 +
     1e-9)) - 1)`` (inf where no ``z`` gives it). The margin of 1e-9 dwarfs the rounding of this
@@ -267,10 +285,12 @@ def _run(
         first_year_p = np.nan
         hazard_lhr = np.nan  # the log hazard ratio of hazard_ratio
         hazard_ratio = np.nan
+        hazard_bound = np.nan
         dur_shape = p[DUR_SHAPE]
         dur_scale = p[DUR_SCALE]
         cf_shape = p[CF_SHAPE]
         cf_scale = p[CF_SCALE]
+        increment_bound = _increment_bound(_max(s0[10], 0.0) + months, cf_shape, cf_scale)
         # The escalation risk takes one of four values (at war or not, force deployed or not).
         for case in range(4):
             risks[case] = np.nan
@@ -423,25 +443,29 @@ def _run(
                         first_year_lhr = log_hr
                     renewed = uniforms[b, month, 1] < first_year_p
                 else:  # accord.models.durability.monthly_renewal_probability
-                    t = _max(months_at_peace, 0.0)
-                    a_next = (t + 1.0) / cf_scale
-                    a_now = t / cf_scale
-                    power_now = renewal_power if a_now == renewal_arg else a_now**cf_shape
-                    renewal_arg = a_next
-                    renewal_power = a_next**cf_shape
-                    increment = renewal_power - power_now
                     if log_hr != hazard_lhr:  # exp(log_hr), kept while the peace's ratio holds
                         hazard_ratio = math.exp(log_hr)
                         hazard_lhr = log_hr
-                    hazard = hazard_ratio * increment
+                        hazard_bound = hazard_ratio * increment_bound
                     u = uniforms[b, month, 1]
-                    # The probability -expm1(-h) is below h, by more than h**2 / 3: beyond
-                    # 1e-12 that is far more than its rounding, so u >= h means no renewal
-                    # (exactly as comparing u with the probability) without calling expm1.
-                    if hazard > 1e-12 and u >= hazard:
-                        renewed = False
-                    else:
-                        renewed = u < -math.expm1(-hazard)
+                    # The month's renewal probability is below its hazard h = ratio *
+                    # increment (-expm1(-h) < h), and h below hazard_bound (the largest
+                    # increment of the spell, with a margin of 1e-6 over rounding): where u
+                    # reaches the bound there is no renewal, as the full test would find.
+                    if u < hazard_bound or hazard_bound != hazard_bound:
+                        t = _max(months_at_peace, 0.0)
+                        a_next = (t + 1.0) / cf_scale
+                        a_now = t / cf_scale
+                        power_now = renewal_power if a_now == renewal_arg else a_now**cf_shape
+                        renewal_arg = a_next
+                        renewal_power = a_next**cf_shape
+                        hazard = hazard_ratio * (renewal_power - power_now)
+                        # -expm1(-h) is below h by more than h**2 / 3: beyond 1e-12 far more
+                        # than its rounding, so u >= h means no renewal without expm1.
+                        if hazard > 1e-12 and u >= hazard:
+                            renewed = False
+                        else:
+                            renewed = u < -math.expm1(-hazard)
             new_at_war = (at_war and not ended) or renewed
             no_ceasefire_yet = ceasefire_month != ceasefire_month
             first_ceasefire = ceasefire and no_ceasefire_yet
