@@ -128,12 +128,22 @@ def _contest_share(cu, cr, decisiveness):
     """accord.models.war.contest_share."""
     if cu == 0.0 and cr == 0.0:
         log_ratio = 0.0
+    elif cu < 0.0 or cr < 0.0:
+        log_ratio = np.nan
     else:
-        log_ratio = _log(cr) - _log(cu)
+        log_ratio = _log(cr / cu)
     z = _bounded(decisiveness * log_ratio, -700.0, 700.0)
     if z < -SATURATED:  # exactly 1.0 (see SATURATED)
         return 1.0
     return 1.0 / (1.0 + math.exp(z))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _power(x, y):
+    """accord.models.war.power: ``exp(y log x)`` where x is positive and finite and y finite."""
+    if x > 0.0 and x < np.inf and abs(y) < np.inf:
+        return math.exp(y * math.log(x))
+    return x**y
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -190,8 +200,8 @@ def _increment_bound(t_last, shape, scale):
     """
     if not (shape >= 0.1 and scale > 0.0 and 0.0 <= t_last <= 1000.0):
         return np.nan
-    first = (1.0 / scale) ** shape
-    last = ((t_last + 1.0) / scale) ** shape - (t_last / scale) ** shape
+    first = _power(1.0 / scale, shape)
+    last = _power((t_last + 1.0) / scale, shape) - _power(t_last / scale, shape)
     return _max(first, last) * (1.0 + 1e-6)
 
 
@@ -335,7 +345,7 @@ def _run(
             ends = ONGOING
             if at_war:
                 capacity_u = p[OWN_U] + delivered * usd_per_eur * p[AID_EFF]
-                capacity_r = p[RUSSIA_START] * growth_base ** (month / 12.0)
+                capacity_r = p[RUSSIA_START] * _power(growth_base, month / 12.0)
                 # The front and beliefs.
                 share = _contest_share(capacity_u, capacity_r, p[DECISIVENESS])
                 drift = p[MAX_DRIFT] * (2.0 * share - 1.0)
@@ -396,9 +406,9 @@ def _run(
                     # on; this month's "now" is often last month's "later" (same argument).
                     z_now = _max(elapsed, 0.0) / dur_scale
                     z_later = _max(elapsed + 1.0, 0.0) / dur_scale
-                    power_now = cached_power if z_now == cached_arg else z_now**dur_shape
+                    power_now = cached_power if z_now == cached_arg else _power(z_now, dur_shape)
                     cached_arg = z_later
-                    cached_power = z_later**dur_shape
+                    cached_power = _power(z_later, dur_shape)
                     now = 1.0 / (1.0 + power_now)
                     later = 1.0 / (1.0 + cached_power)
                     base = p[END_SCALE] * _bounded(1.0 - later / _max(now, 1e-300), 0.0, 1.0)
@@ -410,7 +420,10 @@ def _run(
                     tilt = math.exp(p[DOMINANCE_EFFECT] * (dominance - p[DOM_START]))
                     decision = base * victory * (1.0 - p[COLLAPSE_SHARE]) * tilt
                     collapse = (
-                        base * victory * p[COLLAPSE_SHARE] * _max(strain, 1e-9) ** p[STRAIN_EFFECT]
+                        base
+                        * victory
+                        * p[COLLAPSE_SHARE]
+                        * _power(_max(strain, 1e-9), p[STRAIN_EFFECT])
                     )
                     freeze = base * p[FREEZE_SHARE] / tilt
                     total = decision + collapse + freeze
@@ -456,9 +469,11 @@ def _run(
                         t = _max(months_at_peace, 0.0)
                         a_next = (t + 1.0) / cf_scale
                         a_now = t / cf_scale
-                        power_now = renewal_power if a_now == renewal_arg else a_now**cf_shape
+                        power_now = (
+                            renewal_power if a_now == renewal_arg else _power(a_now, cf_shape)
+                        )
                         renewal_arg = a_next
-                        renewal_power = a_next**cf_shape
+                        renewal_power = _power(a_next, cf_shape)
                         hazard = hazard_ratio * (renewal_power - power_now)
                         # -expm1(-h) is below h by more than h**2 / 3: beyond 1e-12 far more
                         # than its rounding, so u >= h means no renewal without expm1.
