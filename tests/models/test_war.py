@@ -262,3 +262,24 @@ def test_deal_share_from_territory_terms_inverts_the_scale():
     assert war.deal_share_from_territory_terms(100.0, -3.7) == pytest.approx(1 - 100 / 3.7 / 100)
     # Terms at the scenario's start line (Ukraine holds 81 %) give back 81 %.
     assert war.deal_share_from_territory_terms(19 * 3.7, -3.7) == pytest.approx(0.81)
+
+
+def test_power_is_numpys_power_to_a_few_ulps_and_exactly_at_the_edges() -> None:
+    rng = np.random.default_rng(9)
+    base = 10.0 ** rng.uniform(-6, 4, 5000)
+    exponent = rng.uniform(-3, 3, 5000)
+    np.testing.assert_allclose(war.power(base, exponent), base**exponent, rtol=1e-14, atol=0)
+    edges = np.array([0.0, -2.0, np.inf, np.nan, 1.0, 3.0, 0.0])
+    powers = np.array([1.5, 2.0, 0.5, 1.0, np.inf, 0.0, 0.0])
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(war.power(edges, powers), np.power(edges, powers))
+    assert war.power(4.0, 0.5).shape == ()  # scalars broadcast as numpy's do
+
+
+def test_contest_share_from_the_capacity_ratio() -> None:
+    cu = np.array([3.0, 0.0, 5.0, 0.0, -1.0, -2.0, 7.0])
+    cr = np.array([4.0, 2.0, 0.0, 0.0, -3.0, 1.0, 7.0])
+    share = war.contest_share(cu, cr, 1.5)
+    np.testing.assert_allclose(share[0], 3.0**1.5 / (3.0**1.5 + 4.0**1.5), rtol=1e-14)
+    assert share[1] < 1e-300 and share[2] == 1.0 and share[3] == 0.5 and share[6] == 0.5
+    assert np.isnan(share[4]) and np.isnan(share[5])  # a negative capacity has no share

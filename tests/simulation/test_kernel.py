@@ -12,6 +12,8 @@ require it.
 
 from __future__ import annotations
 
+import math
+
 import numba  # noqa: F401  (required: the fused engine is numba's)
 import numpy as np
 import pandas as pd
@@ -117,3 +119,38 @@ def test_the_engine_selector(monkeypatch) -> None:
         month_loop_engine()
     with pytest.raises(ValueError, match="engine"):
         month_loop_engine("cuda")
+
+
+def test_the_kernels_shortcuts_give_the_bits_of_the_full_formulas() -> None:
+    """Where the kernel skips a transcendental call (accord.simulation.kernel), the full
+    formula gives exactly the value it takes instead (else the fused path would drift from the
+    reference): the capped aid share, the saturated logistic and the renewal test."""
+    from accord.simulation import kernel
+
+    rng = np.random.default_rng(21)
+    starts = np.concatenate([rng.uniform(0.0, 1.0, 2000), 1.0 - 10.0 ** -rng.uniform(1, 8, 500)])
+    for start in starts:
+        z0 = kernel._capped_from(start)
+        assert np.isfinite(z0)
+        for z in (z0, np.nextafter(z0, np.inf), z0 + 1e-3, z0 + 5.0):
+            assert min(1.0 / (1.0 + np.exp(-z)) / start, 1.0) == 1.0
+        # Below the bound the share is computed (and is below 1 there, mostly).
+        assert min(1.0 / (1.0 + np.exp(-(z0 - 1.0))) / start, 1.0) < 1.0
+    assert kernel._capped_from(1.0) == np.inf and kernel._capped_from(0.0) == np.inf
+    assert np.isinf(kernel._capped_from(np.nan))
+    for z in np.linspace(kernel.SATURATED, 700.0, 5000):
+        assert 1.0 / (1.0 + np.exp(-z)) == 1.0
+    hazards = np.concatenate([10.0 ** rng.uniform(-12, 2, 20000), [1e-12 * (1 + 1e-15)]])
+    hazards = hazards[hazards > 1e-12]
+    assert np.all(-np.expm1(-hazards) < hazards)
+    assert np.all([-math.expm1(-h) < h for h in hazards[:2000]])
+    # The renewal hazard's increments over a spell stay below the kernel's bound.
+    for _ in range(500):
+        shape, scale = rng.uniform(0.1, 3.0), 10.0 ** rng.uniform(0, 3)
+        t_last = float(rng.integers(0, 300))
+        t = np.arange(t_last + 1.0)
+        increments = war.power((t + 1.0) / scale, shape) - war.power(t / scale, shape)
+        bound = kernel._increment_bound(t_last, shape, scale)
+        assert increments.max() < bound <= increments.max() * (1 + 2e-6)
+    assert np.isnan(kernel._increment_bound(10.0, 0.0, 5.0))
+    assert np.isnan(kernel._increment_bound(np.nan, 1.0, 5.0))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from accord.models.war import parameter
+from accord.models.war import parameter, power
 
 DAYS_PER_MONTH = 365.25 / 12.0
 
@@ -381,7 +381,7 @@ def monthly_renewal_probability(
     ndarray [B] in [0, 1].
     """
     t = np.maximum(np.asarray(months_since_ceasefire, float), 0.0)
-    increment = ((t + 1.0) / scale) ** shape - (t / scale) ** shape
+    increment = power((t + 1.0) / scale, shape) - power(t / scale, shape)
     return -np.expm1(-np.exp(log_hazard_ratio) * increment)
 
 

@@ -91,6 +91,11 @@ assert " ".join(SIGNALS[:N_SERIES]) == (  # the kernel writes them in this order
 )
 ONGOING, CEASEFIRE, DECISION, COLLAPSE, FREEZE = range(5)  # accord.models.war codes
 TREND_WEIGHT = 1.0 / 6.0  # accord.simulation.step.TREND_WEIGHT
+#: Beyond this ``z`` the logistic ``1 / (1 + exp(-z))`` is exactly 1.0 in float64: ``exp(-z)``
+#: is then below 2**-53 (53 ln 2 = 36.74), half an ulp of 1, so ``1 + exp(-z)`` rounds to 1.
+#: The kernel returns 1.0 there without calling ``exp``: the same bits as the step's.
+SATURATED = 37.0
+assert 1.0 + math.exp(-SATURATED) == 1.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -123,10 +128,22 @@ def _contest_share(cu, cr, decisiveness):
     """accord.models.war.contest_share."""
     if cu == 0.0 and cr == 0.0:
         log_ratio = 0.0
+    elif cu < 0.0 or cr < 0.0:
+        log_ratio = np.nan
     else:
-        log_ratio = _log(cr) - _log(cu)
+        log_ratio = _log(cr / cu)
     z = _bounded(decisiveness * log_ratio, -700.0, 700.0)
+    if z < -SATURATED:  # exactly 1.0 (see SATURATED)
+        return 1.0
     return 1.0 / (1.0 + math.exp(z))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _power(x, y):
+    """accord.models.war.power: ``exp(y log x)`` where x is positive and finite and y finite."""
+    if x > 0.0 and x < np.inf and abs(y) < np.inf:
+        return math.exp(y * math.log(x))
+    return x**y
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -148,14 +165,57 @@ def _support(support, baseline, cost, progress, shock, p):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _aid_multiplier(support, p):
-    """accord.models.opinion.aid_multiplier (per-experiment width)."""
+def _aid_share(support, p, start, capped_from):
+    """The step's aid multiplier relative to its start, at most 1: ``min(m(support) / start, 1)``
+    with ``m`` accord.models.opinion.aid_multiplier (per-experiment width).
+
+    Where ``z`` reaches ``capped_from`` (:func:`_capped_from`) the ratio is sure to exceed 1 by
+    far more than rounding, so the result is exactly 1.0 and ``exp`` is not called.
+    """
     threshold = p[AID_THRESHOLD]
     width = p[AID_CUT_WIDTH]
     if width > 1e-9:
         z = _bounded((support - threshold) / width, -700.0, 700.0)
-        return 1.0 / (1.0 + math.exp(-z))
-    return 1.0 if support >= threshold else 0.0
+        if z >= capped_from:
+            return 1.0
+        if z > SATURATED:  # exactly 1.0 (see SATURATED)
+            multiplier = 1.0
+        else:
+            multiplier = 1.0 / (1.0 + math.exp(-z))
+    else:
+        multiplier = 1.0 if support >= threshold else 0.0
+    return _min(multiplier / start, 1.0)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _increment_bound(t_last, shape, scale):
+    """An upper bound of the renewal hazard's increment ``((t + 1) / scale)**shape - (t /
+    scale)**shape`` over the whole months ``0 <= t <= t_last``, with a margin of 1e-6 (NaN
+    where none is known: then every month is tested in full).
+
+    ``t**shape`` is concave for ``shape <= 1`` (its increments fall with ``t``: the largest is
+    at ``t = 0``) and convex for ``shape >= 1`` (the largest at ``t_last``). The margin covers
+    the rounding of the increment's subtraction (relative ``t / shape`` ulps: below 1e-12 for
+    t below 10**3 and shape above 0.1).
+    """
+    if not (shape >= 0.1 and scale > 0.0 and 0.0 <= t_last <= 1000.0):
+        return np.nan
+    first = _power(1.0 / scale, shape)
+    last = _power((t_last + 1.0) / scale, shape) - _power(t_last / scale, shape)
+    return _max(first, last) * (1.0 + 1e-6)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _capped_from(start):
+    """The ``z`` from which ``1 / (1 + exp(-z)) >= start (1 + 1e-9)``: ``-log(1 / (start (1 +
+    1e-9)) - 1)`` (inf where no ``z`` gives it). The margin of 1e-9 dwarfs the rounding of this
+    bound and of the multiplier (a few 1e-16 relative), so beyond it ``multiplier / start``
+    computes to more than 1 and the capped share is exactly 1.0."""
+    if start > 0.0:
+        q = 1.0 / (start * (1.0 + 1e-9)) - 1.0
+        if q > 0.0:
+            return -math.log(q)
+    return np.inf
 
 
 @njit(cache=True, error_model="numpy")
@@ -206,6 +266,8 @@ def _run(
         credible_required = p[CREDIBLE] != 0.0
         backstop = _bounded(p[BACKSTOP], 0.0, 1.0)
         lag = _max(p[LAG], 1.0)
+        capped_us = _capped_from(p[MSTART_US])
+        capped_eu = _capped_from(p[MSTART_EU])
         victory = 1.0 - p[FREEZE_SHARE]
         which = rule_which[b]
         factor = rule_factor[which] if which >= 0 else 1.0
@@ -229,10 +291,16 @@ def _run(
         cached_power = np.nan
         renewal_arg = np.nan
         renewal_power = np.nan
+        first_year_lhr = np.nan  # the log hazard ratio of first_year_p (NaN: none yet)
+        first_year_p = np.nan
+        hazard_lhr = np.nan  # the log hazard ratio of hazard_ratio
+        hazard_ratio = np.nan
+        hazard_bound = np.nan
         dur_shape = p[DUR_SHAPE]
         dur_scale = p[DUR_SCALE]
         cf_shape = p[CF_SHAPE]
         cf_scale = p[CF_SCALE]
+        increment_bound = _increment_bound(_max(s0[10], 0.0) + months, cf_shape, cf_scale)
         # The escalation risk takes one of four values (at war or not, force deployed or not).
         for case in range(4):
             risks[case] = np.nan
@@ -263,8 +331,8 @@ def _run(
             )
 
             # Aid budgets, delivery, capacities.
-            mult_us = _min(_aid_multiplier(support_us, p) / p[MSTART_US], 1.0)
-            mult_eu = _min(_aid_multiplier(support_eu, p) / p[MSTART_EU], 1.0)
+            mult_us = _aid_share(support_us, p, p[MSTART_US], capped_us)
+            mult_eu = _aid_share(support_eu, p, p[MSTART_EU], capped_eu)
             aid_us = planned_us * mult_us * peace
             aid_eu = planned_eu * mult_eu * peace
             aid_other = planned_other * mult_eu * peace
@@ -277,7 +345,7 @@ def _run(
             ends = ONGOING
             if at_war:
                 capacity_u = p[OWN_U] + delivered * usd_per_eur * p[AID_EFF]
-                capacity_r = p[RUSSIA_START] * growth_base ** (month / 12.0)
+                capacity_r = p[RUSSIA_START] * _power(growth_base, month / 12.0)
                 # The front and beliefs.
                 share = _contest_share(capacity_u, capacity_r, p[DECISIVENESS])
                 drift = p[MAX_DRIFT] * (2.0 * share - 1.0)
@@ -338,9 +406,9 @@ def _run(
                     # on; this month's "now" is often last month's "later" (same argument).
                     z_now = _max(elapsed, 0.0) / dur_scale
                     z_later = _max(elapsed + 1.0, 0.0) / dur_scale
-                    power_now = cached_power if z_now == cached_arg else z_now**dur_shape
+                    power_now = cached_power if z_now == cached_arg else _power(z_now, dur_shape)
                     cached_arg = z_later
-                    cached_power = z_later**dur_shape
+                    cached_power = _power(z_later, dur_shape)
                     now = 1.0 / (1.0 + power_now)
                     later = 1.0 / (1.0 + cached_power)
                     base = p[END_SCALE] * _bounded(1.0 - later / _max(now, 1e-300), 0.0, 1.0)
@@ -352,7 +420,10 @@ def _run(
                     tilt = math.exp(p[DOMINANCE_EFFECT] * (dominance - p[DOM_START]))
                     decision = base * victory * (1.0 - p[COLLAPSE_SHARE]) * tilt
                     collapse = (
-                        base * victory * p[COLLAPSE_SHARE] * _max(strain, 1e-9) ** p[STRAIN_EFFECT]
+                        base
+                        * victory
+                        * p[COLLAPSE_SHARE]
+                        * _power(_max(strain, 1e-9), p[STRAIN_EFFECT])
                     )
                     freeze = base * p[FREEZE_SHARE] / tilt
                     total = decision + collapse + freeze
@@ -378,18 +449,38 @@ def _run(
             if not at_war:
                 if has_first_year and peace_by_ceasefire and months_at_peace < 12.0:
                     # accord.models.durability.first_year_monthly_probability
-                    p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
-                    renewal_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
+                    # (the same for every month of the spell: kept by its log hazard ratio)
+                    if log_hr != first_year_lhr:
+                        p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
+                        first_year_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
+                        first_year_lhr = log_hr
+                    renewed = uniforms[b, month, 1] < first_year_p
                 else:  # accord.models.durability.monthly_renewal_probability
-                    t = _max(months_at_peace, 0.0)
-                    a_next = (t + 1.0) / cf_scale
-                    a_now = t / cf_scale
-                    power_now = renewal_power if a_now == renewal_arg else a_now**cf_shape
-                    renewal_arg = a_next
-                    renewal_power = a_next**cf_shape
-                    increment = renewal_power - power_now
-                    renewal_p = -math.expm1(-math.exp(log_hr) * increment)
-                renewed = uniforms[b, month, 1] < renewal_p
+                    if log_hr != hazard_lhr:  # exp(log_hr), kept while the peace's ratio holds
+                        hazard_ratio = math.exp(log_hr)
+                        hazard_lhr = log_hr
+                        hazard_bound = hazard_ratio * increment_bound
+                    u = uniforms[b, month, 1]
+                    # The month's renewal probability is below its hazard h = ratio *
+                    # increment (-expm1(-h) < h), and h below hazard_bound (the largest
+                    # increment of the spell, with a margin of 1e-6 over rounding): where u
+                    # reaches the bound there is no renewal, as the full test would find.
+                    if u < hazard_bound or hazard_bound != hazard_bound:
+                        t = _max(months_at_peace, 0.0)
+                        a_next = (t + 1.0) / cf_scale
+                        a_now = t / cf_scale
+                        power_now = (
+                            renewal_power if a_now == renewal_arg else _power(a_now, cf_shape)
+                        )
+                        renewal_arg = a_next
+                        renewal_power = _power(a_next, cf_shape)
+                        hazard = hazard_ratio * (renewal_power - power_now)
+                        # -expm1(-h) is below h by more than h**2 / 3: beyond 1e-12 far more
+                        # than its rounding, so u >= h means no renewal without expm1.
+                        if hazard > 1e-12 and u >= hazard:
+                            renewed = False
+                        else:
+                            renewed = u < -math.expm1(-hazard)
             new_at_war = (at_war and not ended) or renewed
             no_ceasefire_yet = ceasefire_month != ceasefire_month
             first_ceasefire = ceasefire and no_ceasefire_yet

@@ -138,7 +138,7 @@ def capacities(
     capacity grown at its spending growth rate.
     """
     capacity_ukraine = capacity_ukraine_own + delivered * usd_per_eur * p["aid_effectiveness"]
-    growth = (1.0 + p["russia_spending_growth_pct"] / 100.0) ** (month / 12.0)
+    growth = war.power(1.0 + p["russia_spending_growth_pct"] / 100.0, month / 12.0)
     return capacity_ukraine, capacity_russia_start * growth
 
 
