@@ -76,11 +76,22 @@ def spill_in(spending: ArrayLike, weight: ArrayLike) -> Array:
     return np.asarray(weighted.sum(axis=-1, keepdims=True) - weighted)
 
 
+def threat_pressure(coef: Coefficients, frontline: ArrayLike) -> Array:
+    """delta + delta_F F_i per draw and ally: [B, N], the elasticity to the threat."""
+    f = np.asarray(frontline, dtype=float)
+    return np.asarray(coef.threat[:, None] + coef.threat_frontline[:, None] * f)
+
+
 def threat_term(coef: Coefficients, log_threat: ArrayLike, frontline: ArrayLike) -> Array:
     """(delta + delta_F F_i) ln R_i per draw and ally: [B, N]."""
-    lr = np.asarray(log_threat, dtype=float)
-    f = np.asarray(frontline, dtype=float)
-    return np.asarray((coef.threat[:, None] + coef.threat_frontline[:, None] * f) * lr)
+    return np.asarray(threat_pressure(coef, frontline) * np.asarray(log_threat, dtype=float))
+
+
+def _rows(value: ArrayLike | None, size: int, n: int, missing: float) -> Array:
+    """``value`` as [B, N] rows (a view where it broadcasts), ``missing`` everywhere if None."""
+    if value is None:
+        return np.full((size, n), missing)
+    return np.broadcast_to(np.asarray(value, dtype=float), (size, n))
 
 
 def solve(
@@ -124,17 +135,9 @@ def solve(
     size, n = c.shape
     k = np.broadcast_to(np.asarray(slope, dtype=float), (size,))[:, None]
     w = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
-    fx = (
-        np.full((size, n), np.nan)
-        if fixed is None
-        else np.broadcast_to(np.asarray(fixed, dtype=float), (size, n))
-    )
+    fx = _rows(fixed, size, n, np.nan)
     is_fixed = ~np.isnan(fx)
-    lf = (
-        np.full((size, n), -np.inf)
-        if log_floor is None
-        else np.broadcast_to(np.asarray(log_floor, dtype=float), (size, n))
-    )
+    lf = _rows(log_floor, size, n, -np.inf)
     with np.errstate(divide="ignore"):
         log_fixed = np.where(is_fixed, np.log(np.where(is_fixed, np.maximum(fx, 0.0), 1.0)), 0.0)
     x = np.where(is_fixed, log_fixed, c if start is None else np.asarray(start, dtype=float))
@@ -324,11 +327,7 @@ def stable(
     m = np.asarray(level, dtype=float)
     size, n = m.shape
     ok = np.isfinite(m).all(axis=1)
-    free: NDArray[np.bool_] = (
-        np.ones((size, n), bool)
-        if fixed is None
-        else np.isnan(np.broadcast_to(np.asarray(fixed, dtype=float), (size, n)))
-    )
+    free: NDArray[np.bool_] = np.isnan(_rows(fixed, size, n, np.nan))
     safe = np.where(ok[:, None], m, 1.0)
     w: Array = np.broadcast_to(np.asarray(weight, dtype=float), (size, n))
     s = spill_in(safe, w)
@@ -416,22 +415,11 @@ def path(
     a = np.asarray(intercept, dtype=float)
     size, n = a.shape
     with np.errstate(divide="ignore"):
-        x0 = np.log(np.broadcast_to(np.asarray(start, dtype=float), (size, n)))
-        lf = (
-            np.full((size, n), -np.inf)
-            if floor is None
-            else np.log(np.broadcast_to(np.asarray(floor, dtype=float), (size, n)))
-        )
-    fx = (
-        np.full((size, n), np.nan)
-        if fixed is None
-        else np.broadcast_to(np.asarray(fixed, dtype=float), (size, n))
-    )
+        x0 = np.log(_rows(start, size, n, np.nan))
+        lf = np.log(_rows(floor, size, n, 0.0))  # -inf where there is no floor
+    fx = _rows(fixed, size, n, np.nan)
     income = np.broadcast_to(coef.income[:, None] * np.asarray(log_income), (size, n))
-    pressure = np.broadcast_to(
-        coef.threat[:, None] + coef.threat_frontline[:, None] * np.asarray(frontline, float),
-        (size, n),
-    )
+    pressure = np.broadcast_to(threat_pressure(coef, frontline), (size, n))
     out = np.empty((size, n))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         solve_path(
