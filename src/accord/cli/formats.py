@@ -15,7 +15,10 @@ A bad ``--format`` value prints one line and exits with code 2, as bad input doe
 
 from __future__ import annotations
 
+import builtins
 import math
+import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any
@@ -117,7 +120,6 @@ def emit(
 def write_csv(table: Sequence[Mapping[str, Any]], names: Sequence[str]) -> None:
     """The rows as CSV on stdout: a header row, then the values unrounded (missing: empty)."""
     import csv
-    import sys
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(names)
@@ -159,8 +161,6 @@ def print_table(
     texts = [[cell(row.get(name), unit_of(row, name)) for name in names] for row in table]
     plain = plain_table(table, names, texts, title=title, caption=caption, notes=notes)
     if plain is not None:
-        import sys
-
         sys.stdout.write(plain)
         sys.stdout.flush()
         return
@@ -265,10 +265,6 @@ def plain_table(
 def _plain_width() -> int | None:
     """The terminal width rich would use off a terminal (its Console.size), or None when
     rich would print otherwise than plain text (see :func:`plain_table`)."""
-    import builtins
-    import os
-    import sys
-
     environ = os.environ
     stdout = sys.stdout
     isatty = getattr(stdout, "isatty", None)
