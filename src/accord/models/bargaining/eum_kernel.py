@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 from accord.models.bargaining.eum_round import EU_TIE
-from accord.models.bargaining.eum_vecmath import exp, log
+from accord.models.vecmath import exp, log
 
 
 @njit(cache=True)

@@ -4,13 +4,13 @@ numba calls libm's scalar ``exp`` and ``log`` (about 4 ns each here), and a loop
 in it stays scalar. These two are range reduction plus a polynomial, with the exponent bits
 moved by bit casts (``_bits``, ``_from_bits``) and every branch a select, so a loop over an
 array of them becomes SIMD code without ``fastmath`` (no reassociation: the results are
-the same on every machine, vectorised or not). Used by the EUM's compiled round
-(``eum_kernel``) for its powers ``b ** r = exp(r log b)``.
+the same on every machine, vectorised or not). Shared by the compiled models: the EUM's
+round (``bargaining.eum_kernel``) uses them for its powers ``b ** r = exp(r log b)``.
 
-Accuracy, measured against ``math.exp`` and ``math.log`` (``tests/models/
-test_eum_vecmath.py``): within 2 ulp on the ranges the round uses and beyond (``exp`` on
-[-745, 709], ``log`` on every positive float, subnormals too); ``exp(-inf) = 0``,
-``log(0) = -inf``, ``log`` of a negative number or NaN is NaN, ``exp(NaN)`` is NaN.
+Accuracy, measured against ``math.exp`` and ``math.log`` (``tests/models/test_vecmath.py``):
+within 2 ulp on the ranges the round uses and beyond (``exp`` on [-745, 709], ``log`` on
+every positive float, subnormals too); ``exp(-inf) = 0``, ``log(0) = -inf``, ``log`` of a
+negative number or NaN is NaN, ``exp(NaN)`` is NaN.
 
 The constants are derived here, not copied: ``ln 2`` to 40 digits by ``decimal`` and split
 into a head with 32 trailing zero bits (so ``k * head`` is exact for ``|k| < 2**20``) and a

@@ -1,4 +1,4 @@
-"""The vectorisable ``exp`` and ``log`` of ``eum_vecmath`` against ``math.exp`` and ``math.log``.
+"""The vectorisable ``exp`` and ``log`` of ``accord.models.vecmath`` against ``math``'s.
 
 Both are held to 1 ulp of libm (``math``, itself within about half an ulp of the exact value)
 over all their range, on dense random samples and on hypothesis' choice of floats, and to
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
 
-from accord.models.bargaining.eum_vecmath import exp, log
+from accord.models.vecmath import exp, log
 
 ULPS = 1.0
 
