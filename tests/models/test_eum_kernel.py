@@ -106,7 +106,8 @@ def test_edge_games_equal_the_reference() -> None:
 
 
 def test_votes_equal_the_direct_sums() -> None:
-    """The prefix-sum votes against the O(N^3) sums of ``eum_votes``, ties included."""
+    """The prefix-sum votes of groups against the O(N^3) sums of ``eum_votes`` over actors,
+    ties included."""
     from accord.models.bargaining.eum_votes import positive_votes
 
     rng = np.random.default_rng(3)
@@ -115,15 +116,21 @@ def test_votes_equal_the_direct_sums() -> None:
     w = rng.uniform(0, 1, n)
     r = rng.uniform(0.5, 2, n)
     scale = float(np.ptp(x))
-    felt, prefix, num = np.empty((n, n)), np.empty((n + 1, n)), np.empty((n, n))
-    splits = np.empty((n, n + 1), dtype=np.int64)
-    kernel._vote_splits(x, splits)
-    kernel._votes(x, w, r, scale, splits, felt, prefix, num)
+    distinct = np.empty(n)
+    group, start = np.empty(n, dtype=np.int64), np.empty(n + 1, dtype=np.int64)
+    m = kernel._groups(x, group, start, distinct)
+    assert m == len(np.unique(x)) < n
+    np.testing.assert_array_equal(distinct[:m][group], x)
+    base, prefix, num = np.empty((m, m)), np.empty((m + 1, m)), np.empty((m, m))
+    splits = np.empty((m, m + 1), dtype=np.int64)
+    kernel._vote_splits(distinct[:m], splits)
+    kernel._votes(distinct[:m], start, w, r, scale, splits, base, prefix, num)
+    votes = num[group][:, group]  # every actor takes its group's votes
     direct = positive_votes(x[None], w[None], r[None], np.array([scale]), engine="numba")[0]
     # Differences of prefix sums: absolute error a few eps times the total weight.
-    np.testing.assert_allclose(num, direct, rtol=0, atol=8 * n * np.finfo(float).eps * w.sum())
-    assert np.all(num >= 0)
-    assert np.all(num[x[:, None] == x[None, :]] == 0)  # tied actors: no voter prefers either
+    np.testing.assert_allclose(votes, direct, rtol=0, atol=8 * n * np.finfo(float).eps * w.sum())
+    assert np.all(votes >= 0)
+    assert np.all(votes[x[:, None] == x[None, :]] == 0)  # tied actors: no voter prefers either
 
 
 def test_unknown_engine_is_rejected() -> None:

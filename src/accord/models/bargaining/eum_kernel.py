@@ -45,17 +45,40 @@ def _weighted_median(x, w):
     return x[0]  # as numpy's argmax of an all-False mask
 
 
-@njit(cache=True, error_model="numpy")
-def _votes(x, w, r, scale, splits, felt, prefix, num):
-    """``num[a, b] = sum_k max(0, w_k (felt[k, b] - felt[k, a]))`` in ``O(N^2)``.
+@njit(cache=True)
+def _groups(x, group, start, distinct):
+    """Actors at the same position form a group (``x`` in ascending order): ``group[i]`` is
+    actor ``i``'s, ``distinct[u]`` group ``u``'s position and its actors are
+    ``start[u]..start[u + 1] - 1``. Returns the number of groups."""
+    n = x.shape[0]
+    if n == 0:
+        start[0] = 0
+        return 0
+    u = 0
+    start[0] = 0
+    for i in range(n):
+        if i > 0 and x[i] != x[i - 1]:
+            u += 1
+            start[u] = i
+        group[i] = u
+        distinct[u] = x[i]
+    start[u + 1] = n
+    return u + 1
 
-    ``felt[k, j] = (|x_k - x_j| / R)^r_k``; the actors (voters too) come in the order of their
-    positions. Since a voter's felt distance grows with the distance, the voters preferring
-    ``a`` to ``b`` (``x_a < x_b``) are those left of a split point (a prefix of the sorted
-    voters), and those preferring ``b`` the rest: both sums are differences of prefix sums
-    ``prefix[p, j] = sum_{k < p} w_k felt[k, j]``, the split found by a walk that only moves
-    right as ``b`` moves right (``splits`` from ``_vote_splits``, by the voters' distances).
-    ``r=None`` stands for ``r = 1`` (``d ** 1.0 = d``).
+
+@njit(cache=True, error_model="numpy")
+def _votes(x, start, w, r, scale, splits, base, prefix, num):
+    """``num[a, b] = sum_k max(0, w_k (felt[k, b] - felt[k, a]))`` in ``O(N U)``, for the
+    ``U`` distinct positions ``x`` (ascending) of the groups ``a``, ``b``.
+
+    ``felt[k, u] = (|x_k - x_u| / R)^r_k``; the voters come in the order of their positions
+    (group ``v`` holds voters ``start[v]..start[v + 1] - 1``). Since a voter's felt distance
+    grows with the distance, the voters preferring ``a`` to ``b`` (``x_a < x_b``) are those
+    left of a split point, and a split falls between groups (voters at one position vote
+    alike): both sums are differences of prefix sums ``prefix[v, u] = sum_{k < start[v]}
+    w_k felt[k, u]``, summed voter by voter in order, the split from ``_vote_splits`` (by the
+    voters' distances). ``r=None`` stands for ``r = 1`` (``d ** 1.0 = d``). The distances
+    and their logs depend on positions only: ``base`` ``[U, U]``.
 
     Precision: a difference of prefix sums has an absolute error of a few ``eps sum_k w_k``
     where the reference (``eum_votes``, ``O(N^3)``) has a few ``eps w_k`` per vote. The
@@ -65,33 +88,41 @@ def _votes(x, w, r, scale, splits, felt, prefix, num):
     distances to ``a`` and ``b`` are equal but for a rounding may fall on either side of the
     split: its vote is a few ``eps w_k`` too.
     """
-    n = x.shape[0]
-    for k in range(n):  # the distance (r = 1), or its log for j >= k, then mirrored
-        xk = x[k]
-        for j in range(0 if r is None else k, n):
-            distance = abs(xk - x[j]) / scale
-            felt[k, j] = distance if r is None else log(distance)
-    if r is not None:  # d ** r_k as in _power, in a pass of its own (see _utilities)
-        _mirror(felt)
-        for k in range(n):
-            rk = r[k]
-            for j in range(n):
-                felt[k, j] = exp(rk * felt[k, j])
+    m = x.shape[0]
+    felt = np.empty(m)
+    for v in range(m):  # the distance (r = 1), or its log for u >= v, then mirrored
+        xv = x[v]
+        for u in range(0 if r is None else v, m):
+            distance = abs(xv - x[u]) / scale
+            base[v, u] = distance if r is None else log(distance)
+    if r is not None:
+        _mirror(base)
     prefix[0, :] = 0.0
-    for k in range(n):
-        wk = w[k]
-        for j in range(n):
-            prefix[k + 1, j] = prefix[k, j] + wk * felt[k, j]
-    for a in range(n):
+    for v in range(m):
+        row = prefix[v + 1]
+        row[:] = prefix[v]
+        distances = base[v]
+        for k in range(start[v], start[v + 1]):
+            wk = w[k]
+            if r is None:
+                for u in range(m):
+                    row[u] += wk * distances[u]
+            else:  # d ** r_k as in _power, in place (a loop LLVM vectorises)
+                rk = r[k]
+                felt[:] = distances
+                for u in range(m):
+                    felt[u] = exp(rk * felt[u])
+                for u in range(m):
+                    row[u] += wk * felt[u]
+    for a in range(m):
         num[a, a] = 0.0
         row = splits[a]
-        for b in range(a + 1, n):
+        for b in range(a + 1, m):
             split = row[b]
-            tied = x[b] == x[a]  # no voter prefers either
             for_a = prefix[split, b] - prefix[split, a]
-            for_b = (prefix[n, a] - prefix[split, a]) - (prefix[n, b] - prefix[split, b])
-            num[a, b] = 0.0 if tied else max(for_a, 0.0)
-            num[b, a] = 0.0 if tied else max(for_b, 0.0)
+            for_b = (prefix[m, a] - prefix[split, a]) - (prefix[m, b] - prefix[split, b])
+            num[a, b] = max(for_a, 0.0)
+            num[b, a] = max(for_b, 0.0)
 
 
 @njit(cache=True)
@@ -156,27 +187,29 @@ def _transpose(a, out):
 
 
 @njit(cache=True, error_model="numpy")
-def _probabilities(num, dyad_norm, prob, prob_t):
-    """``P[a, b]`` from the positive votes (``eum_round.win_probabilities``), and its
-    transpose ``prob_t[a, b] = P[b, a]``."""
-    n = num.shape[0]
+def _probabilities(num, size, dyad_norm, prob, prob_t):
+    """``P[a, b]`` from the positive votes of groups (``eum_round.win_probabilities``), and
+    its transpose ``prob_t[a, b] = P[b, a]``; ``size[u]`` is group ``u``'s number of actors,
+    every one of which is a challenger and a target in the ``"all_pairs"`` total."""
+    m = num.shape[0]
     if dyad_norm:
-        for a in range(n):
-            for b in range(n):
+        for a in range(m):
+            for b in range(m):
                 denominator = num[a, b] + num[b, a]
                 prob[a, b] = num[a, b] / denominator if denominator > 0 else 0.0
                 prob_t[a, b] = num[b, a] / denominator if denominator > 0 else 0.0
         return
-    column = np.zeros(n)  # the sums by column first: a loop along rows that vectorises
-    for a in range(n):
-        for b in range(n):
-            column[b] += num[a, b]
+    column = np.zeros(m)  # the sums by column first: a loop along rows that vectorises
+    for a in range(m):
+        size_a = size[a]
+        for b in range(m):
+            column[b] += size_a * num[a, b]
     total = 0.0
-    for b in range(n):
-        total += column[b]
+    for b in range(m):
+        total += size[b] * column[b]
     denominator = 2.0 * total
-    for a in range(n):
-        for b in range(n):
+    for a in range(m):
+        for b in range(m):
             prob[a, b] = num[a, b] / denominator if denominator > 0 else 0.0
     _transpose(prob, prob_t)
 
@@ -208,73 +241,88 @@ def _no_change(distance, to_median, exponent, r, q, t):
 
 
 @njit(cache=True, error_model="numpy")
-def _utilities(x, s, prob, prob_t, median, r, scale, q, t, icj, jci, u_success, u_failure):
-    """``E(U_ij)`` and ``E(U_ji)`` seen by ``i`` (``eum_round.dyad_utilities``).
-
-    ``r=None`` stands for ``r = 1`` (``viewer_exponent=None``), ``t=None`` for ``q = 1`` (no
-    no-change term); both prune their branch at compile time. ``prob_t`` is ``prob``
-    transposed, so that every loop runs along rows. With the exponents, the utilities of
-    success and failure (eqs. 15-16, powers of ``0.5 -+ 0.5 d_ij`` as in ``_power``) are
-    taken first into the scratch ``u_success``, ``u_failure``, in passes of one function
-    each, which LLVM vectorises (a loop of both ``log`` and ``exp`` it leaves scalar).
-    """
-    n = x.shape[0]
-    median_scaled = median / scale
-    if r is not None:
-        for i in range(n):  # the logs are symmetric: taken for j >= i, then mirrored
-            xi = x[i] / scale
-            for j in range(i, n):
-                distance = min(abs(xi - x[j] / scale), 1.0)
-                u_success[i, j] = log(0.5 - 0.5 * distance)
-                u_failure[i, j] = log(0.5 + 0.5 * distance)
-        _mirror(u_success)
-        _mirror(u_failure)
-        for i in range(n):
-            ri = r[i]
-            for j in range(n):
-                u_success[i, j] = 2.0 - 4.0 * exp(ri * u_success[i, j])
-                u_failure[i, j] = 2.0 - 4.0 * exp(ri * u_failure[i, j])
+def _neutral_dangers(x, group, size, s, prob_t, median, q, t, jci, danger):
+    """Each actor's danger ``sum_{j != i} E(U_ji)`` with every ``r = 1`` (the risk-neutral
+    pass of ``eum_round.risk_exponents``), from ``jci[i, u] = E(U_ji)`` for ``j`` in group
+    ``u`` (it depends on ``j``'s position only): ``sum_u (size_u - [u = g_i]) jci[i, u]``.
+    ``x`` are the groups' positions divided by the range; ``t=None`` stands for ``q = 1``."""
+    n = s.shape[0]
+    m = x.shape[0]
     for i in range(n):
-        xi = x[i] / scale
-        ri = 1.0 if r is None else r[i]
-        to_median_i = abs(xi - median_scaled)
+        gi = group[i]
+        xi = x[gi]
+        si = s[i]
+        row = jci[i]
+        for u in range(m):
+            distance = min(abs(xi - x[u]), 1.0)
+            success = 2.0 - 4.0 * (0.5 - 0.5 * distance)
+            failure = 2.0 - 4.0 * (0.5 + 0.5 * distance)
+            p = prob_t[gi, u]
+            row[u] = si * (p * success + (1.0 - p) * failure) + (1.0 - si) * success
+            if t is not None:  # u_status_quo = 2 - 4 * 0.5 = 0 when r = 1
+                row[u] -= _no_change(distance, abs(x[u] - median), 1.0, None, q, t)
+        total = 0.0
+        for u in range(m):
+            total += (size[u] - (1.0 if u == gi else 0.0)) * row[u]
+        danger[i] = total
+
+
+@njit(cache=True, error_model="numpy")
+def _utilities(x, group, s, prob, prob_t, median, r, q, t, log_s, log_f, u_success, u_failure,
+               resisted, jci, no_change):  # fmt: skip
+    """What ``E(U_ij)`` and ``E(U_ji)`` seen by ``i`` (``eum_round.dyad_utilities``) are
+    made of, per actor ``i`` and group ``u`` of ``j`` (``x``: the groups' positions divided
+    by the range): ``u_success``, ``u_failure`` (eqs. 15-16, powers of ``0.5 -+ 0.5 d`` as in
+    ``_power``, whose logs depend on positions only and are taken once per pair of groups
+    into ``log_s``, ``log_f``), ``resisted = P U_s + (1 - P) U_f`` and
+    ``jci[i, u] = E(U_ji)``; ``E(U_ij) = s_j resisted + (1 - s_j) U_s - Q U_sq - no_change``
+    depends on ``j``'s salience (``_best_offer``). ``t=None`` stands for ``q = 1`` (no
+    no-change term, ``no_change`` left unset); it prunes its branch at compile time.
+    """
+    n = s.shape[0]
+    m = x.shape[0]
+    for v in range(m):  # the logs are symmetric: taken for u >= v, then mirrored
+        xv = x[v]
+        for u in range(v, m):
+            distance = min(abs(xv - x[u]), 1.0)
+            log_s[v, u] = log(0.5 - 0.5 * distance)
+            log_f[v, u] = log(0.5 + 0.5 * distance)
+    _mirror(log_s)
+    _mirror(log_f)
+    for i in range(n):  # in place, a pass of one function each: loops LLVM vectorises
+        ri = r[i]
+        success, failure = u_success[i], u_failure[i]
+        success[:] = log_s[group[i]]
+        failure[:] = log_f[group[i]]
+        for u in range(m):
+            success[u] = 2.0 - 4.0 * exp(ri * success[u])
+        for u in range(m):
+            failure[u] = 2.0 - 4.0 * exp(ri * failure[u])
+    for i in range(n):
+        gi = group[i]
+        xi = x[gi]
+        ri = r[i]
+        to_median_i = abs(xi - median)
         u_status_quo = 2.0 - 4.0 * _power(0.5, ri, r)
         si = s[i]
-        for j in range(n):
-            xj = x[j] / scale
-            distance = min(abs(xi - xj), 1.0)
-            if r is None:
-                success = 2.0 - 4.0 * (0.5 - 0.5 * distance)
-                failure = 2.0 - 4.0 * (0.5 + 0.5 * distance)
-            else:
-                success, failure = u_success[i, j], u_failure[i, j]
-            p = prob[i, j]
-            icj[i, j] = (
-                s[j] * (p * success + (1.0 - p) * failure)
-                + (1.0 - s[j]) * success
-                - q * u_status_quo
-            )
-            p = prob_t[i, j]
-            jci[i, j] = (
+        for u in range(m):
+            success, failure = u_success[i, u], u_failure[i, u]
+            p = prob[gi, u]
+            resisted[i, u] = p * success + (1.0 - p) * failure
+            p = prob_t[gi, u]
+            jci[i, u] = (
                 si * (p * success + (1.0 - p) * failure) + (1.0 - si) * success - q * u_status_quo
             )
             if t is not None:
-                icj[i, j] -= _no_change(distance, to_median_i, ri, r, q, t)
-                to_median_j = abs(xj - median_scaled)
-                jci[i, j] -= _no_change(distance, to_median_j, ri, r, q, t)
+                distance = min(abs(xi - x[u]), 1.0)
+                no_change[i, u] = _no_change(distance, to_median_i, ri, r, q, t)
+                jci[i, u] -= _no_change(distance, abs(x[u] - median), ri, r, q, t)
 
 
 @njit(cache=True)
-def _risk_exponents(jci, r):
-    """``r_i`` from each actor's danger ``sum_{j != i} E(U_ji)`` (``eum_round.risk_exponents``)."""
-    n = jci.shape[0]
-    danger = np.empty(n)
-    for i in range(n):
-        total = 0.0
-        for j in range(n):
-            if j != i:
-                total += jci[i, j]
-        danger[i] = total
+def _risk_exponents(danger, r):
+    """``r_i`` from each actor's danger (``eum_round.risk_exponents``)."""
+    n = danger.shape[0]
     high = danger.max()
     low = danger.min()
     span = high - low
@@ -285,57 +333,68 @@ def _risk_exponents(jci, r):
 
 
 @njit(cache=True)
-def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets, pick):
-    """Where actor ``i`` moves (``eum_round.new_positions`` with ``_pick``).
+def _best_offer(x, start, i, xi, s, utilities, q_status_quo, t, tolerance, capitulation,
+                least_move, kinds, costs, targets, pick):  # fmt: skip
+    """Where actor ``i`` at ``xi`` moves (``eum_round.new_positions`` with ``_pick``); ``x``
+    are the groups' positions, ``utilities`` the ``u_success``, ``resisted``, ``jci`` and
+    ``no_change`` of ``_utilities`` and ``q_status_quo = Q U_sq`` of actor ``i``.
 
     A dyad makes at most one kind of offer to ``i`` (0 capitulation, 1 compromise, 2 conflict:
     their conditions exclude each other). Per kind, the offer of least cost, then of the
     rival's highest expected utility, then the lowest target; a later kind takes precedence.
     ``pick`` is a scratch ``[3, 3]`` (no allocation per actor).
     """
-    n = x.shape[0]
-    xi = x[i]
+    m = x.shape[0]
+    u_success, resisted, jci, no_change = utilities[0], utilities[1], utilities[2], utilities[3]
     best, rival, value = pick[0], pick[1], pick[2]
     best[:] = np.inf
-    for j in range(n):
-        xj = x[j]
-        a = icj[i, j]
-        b = jci[i, j]
-        kind = -1
-        if abs(xj - xi) > tolerance:
-            if a > EU_TIE and b > a + EU_TIE:
-                kind = 2
-            elif a < -EU_TIE and b > EU_TIE:
-                if b > -a + EU_TIE:
-                    kind = 1
-                elif capitulation and -a > b + EU_TIE:
-                    kind = 0
-        kinds[j] = kind
-        if kind < 0:
-            continue
-        target = xj
-        cost = abs(xj - xi)
-        if kind == 1:
-            ratio = min(max(abs(a / b), 0.0), 1.0)
-            target = min(max(xi + (xj - xi) * ratio, min(xi, xj)), max(xi, xj))
-            if least_move:
-                cost = abs(target - xi)
-            else:
-                weights = abs(a) + abs(b)
-                cost = (abs(a) * xi + abs(b) * xj) / (weights if weights > 0 else 1.0)
-        costs[j] = cost
-        targets[j] = target
-        best[kind] = min(best[kind], cost)
     rival[:] = -np.inf
-    for j in range(n):
-        kind = kinds[j]
-        if kind >= 0 and costs[j] <= best[kind] + tolerance:
-            rival[kind] = max(rival[kind], jci[i, j])
+    for u in range(m):
+        xj = x[u]
+        b = jci[i, u]
+        distinct = abs(xj - xi) > tolerance
+        for j in range(start[u], start[u + 1]):
+            kind = -1
+            if distinct:
+                a = s[j] * resisted[i, u] + (1.0 - s[j]) * u_success[i, u] - q_status_quo
+                if t is not None:
+                    a -= no_change[i, u]
+                if a > EU_TIE and b > a + EU_TIE:
+                    kind = 2
+                elif a < -EU_TIE and b > EU_TIE:
+                    if b > -a + EU_TIE:
+                        kind = 1
+                    elif capitulation and -a > b + EU_TIE:
+                        kind = 0
+            kinds[j] = kind
+            if kind < 0:
+                continue
+            target = xj
+            cost = abs(xj - xi)
+            if kind == 1:
+                ratio = min(max(abs(a / b), 0.0), 1.0)
+                target = min(max(xi + (xj - xi) * ratio, min(xi, xj)), max(xi, xj))
+                if least_move:
+                    cost = abs(target - xi)
+                else:
+                    weights = abs(a) + abs(b)
+                    cost = (abs(a) * xi + abs(b) * xj) / (weights if weights > 0 else 1.0)
+            costs[j] = cost
+            targets[j] = target
+            best[kind] = min(best[kind], cost)
+    for u in range(m):
+        b = jci[i, u]
+        for j in range(start[u], start[u + 1]):
+            kind = kinds[j]
+            if kind >= 0 and costs[j] <= best[kind] + tolerance:
+                rival[kind] = max(rival[kind], b)
     value[:] = np.inf
-    for j in range(n):
-        kind = kinds[j]
-        if kind >= 0 and costs[j] <= best[kind] + tolerance and jci[i, j] >= rival[kind] - EU_TIE:
-            value[kind] = min(value[kind], targets[j])
+    for u in range(m):
+        b = jci[i, u]
+        for j in range(start[u], start[u + 1]):
+            kind = kinds[j]
+            if kind >= 0 and costs[j] <= best[kind] + tolerance and b >= rival[kind] - EU_TIE:
+                value[kind] = min(value[kind], targets[j])
     for kind in (2, 1, 0):
         if best[kind] < np.inf:
             return value[kind]
@@ -343,49 +402,86 @@ def _best_offer(x, i, icj, jci, tolerance, capitulation, least_move, kinds, cost
 
 
 @njit(cache=True)
-def _expected_utilities(x, s, w, median, scale, q, t, dyad_norm, scratch, prefix, splits):
-    """Both passes of the round: the risk-neutral one for the risk exponents, then the one
-    with them, whose utilities are left in ``scratch[4]`` (``icj``) and ``scratch[5]``
-    (``jci``). ``t=None`` stands for ``q = 1`` (see ``_utilities``)."""
-    felt, num, prob, prob_t = scratch[0], scratch[1], scratch[2], scratch[3]
-    icj, jci = scratch[4], scratch[5]
-    n = x.shape[0]
-    r = np.empty(n)
-    _vote_splits(x, splits)
-    _votes(x, w, None, scale, splits, felt, prefix, num)
-    _probabilities(num, dyad_norm, prob, prob_t)
-    _utilities(x, s, prob, prob_t, median, None, scale, q, t, icj, jci, felt, num)
-    _risk_exponents(jci, r)
-    _votes(x, w, r, scale, splits, felt, prefix, num)
-    _probabilities(num, dyad_norm, prob, prob_t)
-    _utilities(x, s, prob, prob_t, median, r, scale, q, t, icj, jci, felt, num)
+def _view(buffer, rows, columns):
+    """The first ``rows x columns`` elements of a flat scratch ``buffer`` as a C array."""
+    return buffer[: rows * columns].reshape((rows, columns))
+
+
+@njit(cache=True)
+def _expected_utilities(x, start, size, group, s, w, median, scale, q, t, dyad_norm, scratch,
+                        splits, r, danger):  # fmt: skip
+    """Both passes of the round for the groups at positions ``x``: the risk-neutral one for
+    the risk exponents ``r``, then the one with them, whose utilities are left in the views
+    ``scratch[5..8]`` (see ``_best_offer``). ``t=None`` stands for ``q = 1``."""
+    m = x.shape[0]
+    n = s.shape[0]
+    base, num = _view(scratch[0], m, m), _view(scratch[1], m, m)
+    prefix = _view(scratch[2], m + 1, m)
+    prob, prob_t = _view(scratch[3], m, m), _view(scratch[4], m, m)
+    u_success, resisted = _view(scratch[5], n, m), _view(scratch[6], n, m)
+    jci, no_change = _view(scratch[7], n, m), _view(scratch[8], n, m)
+    u_failure = _view(scratch[9], n, m)
+    scaled = x / scale
+    split = _view(splits, m, m + 1)
+    _vote_splits(x, split)
+    _votes(x, start, w, None, scale, split, base, prefix, num)
+    _probabilities(num, size, dyad_norm, prob, prob_t)
+    _neutral_dangers(scaled, group, size, s, prob_t, median / scale, q, t, jci, danger)
+    _risk_exponents(danger, r)
+    _votes(x, start, w, r, scale, split, base, prefix, num)
+    _probabilities(num, size, dyad_norm, prob, prob_t)
+    _utilities(scaled, group, s, prob, prob_t, median / scale, r, q, t, base, num, u_success,
+               u_failure, resisted, jci, no_change)  # fmt: skip
 
 
 @njit(cache=True)
 def _game_round(
-    x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, scratch, prefix, splits
+    x, s, w, scale, q, t, dyad_norm, capitulation, least_move, out, scratch, splits, work, index
 ):
     """One game's positions after one round (``eum_round.play_round``) into ``out``.
 
     The actors are taken in the order of their positions (the round does not depend on the
-    order of the actors; only sums round differently), so that the votes need no indirection.
+    order of the actors; only sums round differently), so that the votes need no indirection,
+    and actors at the same position are grouped: what depends on a pair of positions (the
+    votes, the probabilities, the logs of the distances) is computed once per pair of groups,
+    what depends on an actor's exponent and the other's position once per actor and group.
     """
     n = x.shape[0]
     order = np.argsort(x, kind="mergesort")
     xs, ss, ws = x[order], s[order], w[order]
     median = _weighted_median(xs, ws)
+    group, start = index[0], index[1]
+    distinct, size, r, danger = work[0], work[1], work[2][:n], work[3][:n]
+    m = _groups(xs, group, start, distinct)
+    for u in range(m):
+        size[u] = start[u + 1] - start[u]
+    args = (distinct[:m], start, size[:m], group, ss, ws, median, scale, q)
     if q == 1.0:  # two calls, so that t is None or a float at compile time (not Optional)
-        _expected_utilities(xs, ss, ws, median, scale, q, None, dyad_norm, scratch, prefix, splits)
+        _expected_utilities(*args, None, dyad_norm, scratch, splits, r, danger)
     else:
-        _expected_utilities(xs, ss, ws, median, scale, q, t, dyad_norm, scratch, prefix, splits)
-    icj, jci = scratch[4], scratch[5]
+        _expected_utilities(*args, t, dyad_norm, scratch, splits, r, danger)
+    utilities = (
+        _view(scratch[5], n, m),
+        _view(scratch[6], n, m),
+        _view(scratch[7], n, m),
+        _view(scratch[8], n, m),
+    )
     tolerance = 1e-12 * scale
-    kinds = np.empty(n, dtype=np.int64)
-    costs, targets, pick = np.empty(n), np.empty(n), np.empty((3, 3))
+    kinds = index[2]
+    costs, targets, pick = work[4], work[5], np.empty((3, 3))
     for i in range(n):
-        out[order[i]] = _best_offer(
-            xs, i, icj, jci, tolerance, capitulation, least_move, kinds, costs, targets, pick
-        )
+        ri = r[i]
+        q_status_quo = q * (2.0 - 4.0 * exp(ri * log(0.5)))
+        xi = xs[i]
+        if q == 1.0:
+            position = _best_offer(distinct[:m], start, i, xi, ss, utilities, q_status_quo, None,
+                                   tolerance, capitulation, least_move, kinds, costs, targets,
+                                   pick)  # fmt: skip
+        else:
+            position = _best_offer(distinct[:m], start, i, xi, ss, utilities, q_status_quo, t,
+                                   tolerance, capitulation, least_move, kinds, costs, targets,
+                                   pick)  # fmt: skip
+        out[order[i]] = position
 
 
 @njit(cache=True, nogil=True)
@@ -393,9 +489,10 @@ def play_rounds(position, salience, weight, scale, q, t, dyad_norm, capitulation
     """Positions ``[G, N]`` after one round of every game (``eum_round.play_round``)."""
     n_games, n = position.shape
     out = np.empty((n_games, n))
-    scratch = np.empty((6, n, n))
-    prefix = np.empty((n + 1, n))
-    splits = np.empty((n, n + 1), dtype=np.int64)
+    scratch = np.empty((10, (n + 1) * n))
+    splits = np.empty(n * (n + 1), dtype=np.int64)
+    work = np.empty((6, n + 1))
+    index = np.empty((3, n + 1), dtype=np.int64)
     for g in range(n_games):
         _game_round(
             position[g],
@@ -409,7 +506,8 @@ def play_rounds(position, salience, weight, scale, q, t, dyad_norm, capitulation
             least_move,
             out[g],
             scratch,
-            prefix,
             splits,
+            work,
+            index,
         )
     return out
