@@ -333,72 +333,92 @@ def _risk_exponents(danger, r):
 
 
 @njit(cache=True)
-def _best_offer(x, start, i, xi, s, utilities, q_status_quo, t, tolerance, capitulation,
-                least_move, kinds, costs, targets, pick):  # fmt: skip
-    """Where actor ``i`` at ``xi`` moves (``eum_round.new_positions`` with ``_pick``); ``x``
-    are the groups' positions, ``utilities`` the ``u_success``, ``resisted``, ``jci`` and
-    ``no_change`` of ``_utilities`` and ``q_status_quo = Q U_sq`` of actor ``i``.
+def _best_offer(x, group, i, s, utilities, q_status_quo, t, tolerance, capitulation, least_move,
+                found, work):  # fmt: skip
+    """Where actor ``i`` moves (``eum_round.new_positions`` with ``_pick``); ``x`` are the
+    actors' positions, ``group`` their groups, ``utilities`` the ``u_success``, ``resisted``,
+    ``jci`` and ``no_change`` of ``_utilities`` and ``q_status_quo = Q U_sq`` of actor ``i``.
 
-    A dyad makes at most one kind of offer to ``i`` (0 capitulation, 1 compromise, 2 conflict:
-    their conditions exclude each other). Per kind, the offer of least cost, then of the
-    rival's highest expected utility, then the lowest target; a later kind takes precedence.
-    ``pick`` is a scratch ``[3, 3]`` (no allocation per actor).
+    A dyad makes at most one kind of offer to ``i`` (capitulation, compromise, conflict: their
+    conditions exclude each other) and a later kind takes precedence, so only the offers of
+    the highest kind made are ranked (``_pick_offer``). ``E(U_ij)`` and ``E(U_ji)`` of every
+    rival ``j`` are gathered first into ``work[0]``, ``work[1]``, so that the classification
+    is a loop without branches, which LLVM vectorises (the kind of a dyad is a coin flip to
+    the branch predictor): ``found[1, j]`` is 0 (no offer), 1 (capitulation), 2 (compromise)
+    or 3 (conflict); the rivals of the highest kind made are listed in ``found[0]``.
     """
-    m = x.shape[0]
+    n = s.shape[0]
     u_success, resisted, jci, no_change = utilities[0], utilities[1], utilities[2], utilities[3]
-    best, rival, value = pick[0], pick[1], pick[2]
-    best[:] = np.inf
-    rival[:] = -np.inf
-    for u in range(m):
-        xj = x[u]
-        b = jci[i, u]
-        distinct = abs(xj - xi) > tolerance
-        for j in range(start[u], start[u + 1]):
-            kind = -1
-            if distinct:
-                a = s[j] * resisted[i, u] + (1.0 - s[j]) * u_success[i, u] - q_status_quo
-                if t is not None:
-                    a -= no_change[i, u]
-                if a > EU_TIE and b > a + EU_TIE:
-                    kind = 2
-                elif a < -EU_TIE and b > EU_TIE:
-                    if b > -a + EU_TIE:
-                        kind = 1
-                    elif capitulation and -a > b + EU_TIE:
-                        kind = 0
-            kinds[j] = kind
-            if kind < 0:
-                continue
-            target = xj
-            cost = abs(xj - xi)
-            if kind == 1:
-                ratio = min(max(abs(a / b), 0.0), 1.0)
-                target = min(max(xi + (xj - xi) * ratio, min(xi, xj)), max(xi, xj))
-                if least_move:
-                    cost = abs(target - xi)
-                else:
-                    weights = abs(a) + abs(b)
-                    cost = (abs(a) * xi + abs(b) * xj) / (weights if weights > 0 else 1.0)
-            costs[j] = cost
-            targets[j] = target
-            best[kind] = min(best[kind], cost)
-    for u in range(m):
-        b = jci[i, u]
-        for j in range(start[u], start[u + 1]):
-            kind = kinds[j]
-            if kind >= 0 and costs[j] <= best[kind] + tolerance:
-                rival[kind] = max(rival[kind], b)
-    value[:] = np.inf
-    for u in range(m):
-        b = jci[i, u]
-        for j in range(start[u], start[u + 1]):
-            kind = kinds[j]
-            if kind >= 0 and costs[j] <= best[kind] + tolerance and b >= rival[kind] - EU_TIE:
-                value[kind] = min(value[kind], targets[j])
-    for kind in (2, 1, 0):
-        if best[kind] < np.inf:
-            return value[kind]
-    return xi
+    i_challenges, j_challenges, kinds = work[0], work[1], found[1]
+    row_success, row_resisted, row_jci, row_no_change = (
+        u_success[i],
+        resisted[i],
+        jci[i],
+        no_change[i],
+    )
+    for j in range(n):
+        u = group[j]
+        j_challenges[j] = row_jci[u]
+        i_challenges[j] = s[j] * row_resisted[u] + (1.0 - s[j]) * row_success[u] - q_status_quo
+        if t is not None:
+            i_challenges[j] -= row_no_change[u]
+    xi = x[i]
+    top = 0
+    for j in range(n):
+        a, b = i_challenges[j], j_challenges[j]
+        distinct = abs(x[j] - xi) > tolerance
+        conflict = distinct & (a > EU_TIE) & (b > a + EU_TIE)
+        upper_hand_j = distinct & (a < -EU_TIE) & (b > EU_TIE)
+        compromise = upper_hand_j & (b > -a + EU_TIE)
+        capitulate = upper_hand_j & capitulation & (-a > b + EU_TIE)
+        kind = 3 * np.int64(conflict) + 2 * np.int64(compromise) + np.int64(capitulate)
+        kinds[j] = kind
+        top = max(top, kind)
+    if top == 0:
+        return xi
+    rivals = found[0]
+    count = 0
+    for j in range(n):
+        if kinds[j] == top:
+            rivals[count] = j
+            count += 1
+    return _pick_offer(x, i, i_challenges, j_challenges, tolerance, least_move, rivals[:count],
+                       top == 2, work[2], work[3])  # fmt: skip
+
+
+@njit(cache=True)
+def _pick_offer(x, i, i_challenges, j_challenges, tolerance, least_move, rivals, compromise,
+                costs, targets):  # fmt: skip
+    """Among the offers of one kind made by ``rivals`` to ``i``, the target of the one of least
+    cost, then of the rival's highest expected utility, then the lowest target."""
+    xi = x[i]
+    best = np.inf
+    for k in range(rivals.shape[0]):
+        j = rivals[k]
+        xj = x[j]
+        target = xj
+        cost = abs(xj - xi)
+        if compromise:
+            a, b = i_challenges[j], j_challenges[j]
+            ratio = min(max(abs(a / b), 0.0), 1.0)
+            target = min(max(xi + (xj - xi) * ratio, min(xi, xj)), max(xi, xj))
+            if least_move:
+                cost = abs(target - xi)
+            else:
+                weights = abs(a) + abs(b)
+                cost = (abs(a) * xi + abs(b) * xj) / (weights if weights > 0 else 1.0)
+        costs[k] = cost
+        targets[k] = target
+        best = min(best, cost)
+    rival = -np.inf
+    for k in range(rivals.shape[0]):
+        if costs[k] <= best + tolerance:
+            rival = max(rival, j_challenges[rivals[k]])
+    value = np.inf
+    for k in range(rivals.shape[0]):
+        if costs[k] <= best + tolerance and j_challenges[rivals[k]] >= rival - EU_TIE:
+            value = min(value, targets[k])
+    return value
 
 
 @njit(cache=True)
@@ -467,20 +487,15 @@ def _game_round(
         _view(scratch[8], n, m),
     )
     tolerance = 1e-12 * scale
-    kinds = index[2]
-    costs, targets, pick = work[4], work[5], np.empty((3, 3))
+    found, offers = index[2:4], work[4:8]
     for i in range(n):
-        ri = r[i]
-        q_status_quo = q * (2.0 - 4.0 * exp(ri * log(0.5)))
-        xi = xs[i]
+        q_status_quo = q * (2.0 - 4.0 * exp(r[i] * log(0.5)))
         if q == 1.0:
-            position = _best_offer(distinct[:m], start, i, xi, ss, utilities, q_status_quo, None,
-                                   tolerance, capitulation, least_move, kinds, costs, targets,
-                                   pick)  # fmt: skip
+            position = _best_offer(xs, group, i, ss, utilities, q_status_quo, None, tolerance,
+                                   capitulation, least_move, found, offers)  # fmt: skip
         else:
-            position = _best_offer(distinct[:m], start, i, xi, ss, utilities, q_status_quo, t,
-                                   tolerance, capitulation, least_move, kinds, costs, targets,
-                                   pick)  # fmt: skip
+            position = _best_offer(xs, group, i, ss, utilities, q_status_quo, t, tolerance,
+                                   capitulation, least_move, found, offers)  # fmt: skip
         out[order[i]] = position
 
 
@@ -491,8 +506,8 @@ def play_rounds(position, salience, weight, scale, q, t, dyad_norm, capitulation
     out = np.empty((n_games, n))
     scratch = np.empty((10, (n + 1) * n))
     splits = np.empty(n * (n + 1), dtype=np.int64)
-    work = np.empty((6, n + 1))
-    index = np.empty((3, n + 1), dtype=np.int64)
+    work = np.empty((8, n + 1))
+    index = np.empty((4, n + 1), dtype=np.int64)
     for g in range(n_games):
         _game_round(
             position[g],
