@@ -2,9 +2,9 @@
 
 Not bit for bit, and why: the kernel takes powers as ``exp(r log b)`` where numpy calls its
 own ``pow`` (a relative difference up to about ``|r log b| eps``), it sums each actor's
-danger and the ``"all_pairs"`` vote total in sequence where numpy sums pairwise, and it
-takes the vote sums as differences of prefix sums (``O(N^2)``) where the reference sums
-every vote (``O(N^3)``). Each expected utility then differs by a few ``eps``; offers are
+danger and the ``"all_pairs"`` vote total in sequence where numpy sums pairwise (over groups
+of actors at one position), and it takes the vote sums as differences of prefix sums
+(``O(N U)`` for ``U`` distinct positions) where the reference sums every vote (``O(N^3)``). Each expected utility then differs by a few ``eps``; offers are
 compared with the tie tolerance ``EU_TIE = 1e-12``, so no choice flips and one round's
 positions agree to ``1e-12`` of the position range (measured: about ``1e-14``). Over many
 rounds the model itself amplifies such differences (a compromise moves by ``|a / b|``), so
@@ -69,6 +69,23 @@ def test_one_round_of_random_games_equals_the_reference(n_actors, options) -> No
     scale = np.ptp(x, axis=1)
     fused, reference = both_rounds(x, s, w, scale, options)
     assert np.any(fused != x)  # the round moved someone
+    np.testing.assert_allclose(fused, reference, rtol=0, atol=ROUND_TOLERANCE * 100)
+
+
+@pytest.mark.parametrize("options", VARIANTS)
+def test_one_round_of_collapsed_games_equals_the_reference(options) -> None:
+    """From the positions of played games, where many actors share a position (groups of
+    every size, their members with different saliences and exponents)."""
+    rng = np.random.default_rng(7)
+    n_games, n_actors = 3, 80
+    c = rng.uniform(0.1, 1, (n_games, n_actors))
+    x0 = rng.uniform(0, 100, (n_games, n_actors, 1))
+    s = rng.uniform(0.1, 1, (n_games, n_actors, 1))
+    played = eum(c, x0, s, rounds=6, stopping="none", engine="numba", **options)
+    x = played.history[:, -1, :, 0]
+    assert all(len(np.unique(row)) < 0.8 * n_actors for row in x)  # collapsed
+    scale = np.ptp(x0[:, :, 0], axis=1)
+    fused, reference = both_rounds(x, s[:, :, 0], c * s[:, :, 0], scale, options)
     np.testing.assert_allclose(fused, reference, rtol=0, atol=ROUND_TOLERANCE * 100)
 
 

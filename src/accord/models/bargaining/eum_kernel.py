@@ -1,14 +1,20 @@
 """Compiled (numba) EUM round: Scholz et al.'s steps 2-11 fused into one pass per game.
 
 The same round as ``eum_round.play_round`` (the numpy reference, which documents the model and
-its equations), written as loops over one game at a time so that the dyad arrays ``[N, N]``
-stay in the cache and no ``[G, N, N]`` temporaries are made: the weighted median, the
-risk-neutral votes and the risk exponents, the votes with those exponents, both expected
-utilities of every dyad and each actor's best offer. Three things make it faster than a
-transcription and differ from the reference in the last bits: the vote sums are differences
-of prefix sums over the voters in position order (``O(N^2)`` instead of ``O(N^3)``; see
-``_votes``), powers are ``exp(r log b)`` with the logs of symmetric bases taken once per pair
-(see ``_power``), and sums run in sequence where numpy sums pairwise. Each expected utility
+its equations), written as loops over one game at a time so that the dyad arrays stay in
+the cache and no ``[G, N, N]`` temporaries are made: the weighted median, the risk-neutral
+votes and the risk exponents, the votes with those exponents, both expected utilities of
+every dyad and each actor's best offer. Actors at the same position form a group (games
+collapse onto shared positions: of 160 actors, about 109 distinct positions on average over
+10 rounds), and what depends on a pair of positions only (the votes, the probabilities, the
+logs of the distances) is computed once per pair of groups ``[U, U]``, what depends on the
+actor ``i``'s exponent or salience and ``j``'s position once per actor and group ``[N, U]``;
+only ``E(U_ij)``, which depends on ``j``'s salience, is per dyad, formed as the offers are
+chosen (``_best_offer``). Three things make it faster than a transcription and differ from
+the reference in the last bits: the vote sums are differences of prefix sums over the voters
+in position order (``O(N U)`` instead of ``O(N^3)``; see ``_votes``), powers are
+``exp(r log b)`` with the logs of symmetric bases taken once per pair of groups (see
+``_power``), and sums run in sequence where numpy sums pairwise. Each expected utility
 keeps an absolute error of a few ``eps``; offers are compared with the reference's
 tolerances (``EU_TIE``; positions within ``1e-12`` of the range), so rounding decides no
 choice, and one round agrees with the reference to ``1e-12`` of the position range
