@@ -4,11 +4,12 @@ Not bit for bit, and why: the kernel takes powers as ``exp(r log b)`` where nump
 own ``pow`` (a relative difference up to about ``|r log b| eps``), it sums each actor's
 danger and the ``"all_pairs"`` vote total in sequence where numpy sums pairwise (over groups
 of actors at one position), and it takes the vote sums as differences of prefix sums
-(``O(N U)`` for ``U`` distinct positions) where the reference sums every vote (``O(N^3)``). Each expected utility then differs by a few ``eps``; offers are
-compared with the tie tolerance ``EU_TIE = 1e-12``, so no choice flips and one round's
-positions agree to ``1e-12`` of the position range (measured: about ``1e-14``). Over many
-rounds the model itself amplifies such differences (a compromise moves by ``|a / b|``), so
-whole games are compared over a few rounds.
+(``O(N U)`` for ``U`` distinct positions) where the reference sums every vote (``O(N^3)``).
+Each expected utility then differs by a few ``eps``; offers are compared with the tie
+tolerance ``EU_TIE = 1e-12``, so no choice flips and one round's positions agree to
+``1e-12`` of the position range (measured: about ``1e-14``). Over many rounds the model
+itself amplifies such differences (a compromise moves by ``|a / b|``), so whole games are
+compared over a few rounds.
 """
 
 from __future__ import annotations
