@@ -129,41 +129,37 @@ def _levels_near(wk, o, q, t, step, w, free):
     being ``o``'s moved by ``t step[0]``, by the Taylor series of expm1 and log1p (no exp or
     log). Returns False, leaving them unfinished, if a move or a spill-in's relative change
     exceeds NEAR or is not finite (the caller then evaluates them in full). ``step[1]``:
-    scratch."""
+    scratch. The loops have no branch (every ally is computed, fixed ones by selects, and
+    the checks are and-ed), so that LLVM vectorises them along the allies."""
     n = w.size
     total = 0.0
+    ok = True
     for i in range(n):
-        g = 0.0
         level = wk[o, LEVEL, i]
-        if free[i]:
-            d = t * step[0, i]
-            if not abs(d) <= NEAR:
-                return False
-            e = FACTORIALS[10]
-            for j in range(9, 0, -1):  # Horner: one multiply-add per term
-                e = FACTORIALS[j] + d * e
-            e = d * e  # expm1(d) to d**10 / 10!
-            g = w[i] * level * e
-            level = level + level * e
-        wk[q, LEVEL, i] = level
+        d = t * step[0, i] if free[i] else 0.0
+        ok = ok & (abs(d) <= NEAR)
+        e = FACTORIALS[10]
+        for j in range(9, 0, -1):  # Horner: one multiply-add per term
+            e = FACTORIALS[j] + d * e
+        e = d * e  # expm1(d) to d**10 / 10!
+        g = w[i] * level * e if free[i] else 0.0
+        wk[q, LEVEL, i] = level + level * e if free[i] else level
         step[1, i] = g
         total += g
+    if not ok:
+        return False
     for i in range(n):
         change = total - step[1, i]
         spill = wk[o, SPILL, i]
         wk[q, SPILL, i] = spill + change
-        if free[i]:
-            r = change / spill
-            if not abs(r) <= NEAR:
-                return False
-            log1p = INVERSES[13]
-            for j in range(12, 0, -1):
-                log1p = INVERSES[j] - r * log1p
-            log1p = r * log1p  # log1p(r) to r**13 / 13
-            wk[q, LOG_SPILL, i] = wk[o, LOG_SPILL, i] + log1p
-        else:
-            wk[q, LOG_SPILL, i] = 0.0
-    return True
+        r = change / spill if free[i] else 0.0
+        ok = ok & (abs(r) <= NEAR)
+        log1p = INVERSES[13]
+        for j in range(12, 0, -1):
+            log1p = INVERSES[j] - r * log1p
+        log1p = r * log1p  # log1p(r) to r**13 / 13
+        wk[q, LOG_SPILL, i] = wk[o, LOG_SPILL, i] + log1p if free[i] else 0.0
+    return ok
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy", inline="always")
