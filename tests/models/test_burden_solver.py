@@ -337,3 +337,26 @@ def test_taylor_levels_equal_exp_and_log(seed: int, scale: float) -> None:
     assert np.allclose(near[kernel.LOG_SPILL], wk[1][kernel.LOG_SPILL], rtol=0.0, atol=1e-14)
     step[0, 3] = 1.5 * kernel.NEAR
     assert not kernel._levels_near(wk, 0, 1, 1.0, step, w, free)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_draws_without_an_equilibrium_come_back_nan(engine: str) -> None:
+    """A draw whose Newton steps diverge (a spill-in slope of 2.5: no equilibrium, the
+    levels overflow) is NaN in the compiled kernel as in numpy, for the path and for one
+    year, with finite inputs; the other draws are finite. The NaN markers of failed draws
+    survive the kernel's fast-math flags (``burden_demand_kernel.FASTMATH``: no "nnan" or
+    "ninf", which would let the compiler drop them)."""
+    coef, a, m0, ly, g, f, w, fx, floor = _path_inputs(5, 200, 31, False)
+    a = np.nan_to_num(a, nan=0.0)  # finite inputs: only failures to converge
+    bad = np.arange(200) % 10 == 3
+    spill = np.where(bad, 2.5, coef.spill_in)
+    coef = demand.Coefficients(coef.lag, coef.income, spill, coef.threat, coef.threat_frontline)
+    with np.errstate(all="ignore"):
+        out = demand.path(coef, a, m0, ly, g, f, w, 10, fixed=fx, engine=engine)
+        once = demand.solve(a, spill, w, fixed=fx, engine=engine)
+    for got in (out, once):
+        failed = np.isnan(got).any(axis=1)
+        assert np.isnan(got[failed]).all()  # a failed draw is NaN for every ally
+        assert np.isfinite(got[~failed]).all()
+        assert not failed[~bad].any()
+        assert failed[bad].sum() >= 0.8 * bad.sum()

@@ -415,7 +415,7 @@ def path(
     a = np.asarray(intercept, dtype=float)
     size, n = a.shape
     with np.errstate(divide="ignore"):
-        x0 = np.log(_rows(start, size, n, np.nan))
+        x0 = _rows(np.log(np.asarray(start, dtype=float)), size, n, np.nan)  # start's own shape
         lf = np.log(_rows(floor, size, n, 0.0))  # -inf where there is no floor
     fx = _rows(fixed, size, n, np.nan)
     income = np.broadcast_to(coef.income[:, None] * np.asarray(log_income), (size, n))

@@ -812,14 +812,16 @@ def _estimated_path(
     log_gdp = np.log(gdp[present])
     frontline = compiled.ally_frontline[present]
     weight = np.where(is_us, compiled.us_share_for_europe, 1.0)
-    intercept = burden_demand.recentre(coef, m0, log_gdp, 0.0, frontline, weight)
+    # Recentred on the base year's one row (every draw's observed year is the same): its
+    # logs and spill-ins once, not per draw.
+    intercept = burden_demand.recentre(coef, m0[:1], log_gdp, 0.0, frontline, weight)
     growth = np.log1p(growth_pct / 100.0)
     weight_new = np.where(is_us[None, :], compiled.us_share_for_europe * us_spill[:, None], 1.0)
     fixed = np.where(is_us[None, :], m0, np.nan)
     new = burden_demand.path(
         coef,
         intercept,
-        m0,
+        m0[:1],  # the same start for every draw
         log_gdp,
         growth,
         frontline,
