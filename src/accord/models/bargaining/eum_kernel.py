@@ -495,7 +495,7 @@ def _game_round(
     tolerance = 1e-12 * scale
     found, offers = index[2:4], work[4:8]
     for i in range(n):
-        q_status_quo = q * (2.0 - 4.0 * exp(r[i] * log(0.5)))
+        q_status_quo = q * (2.0 - 4.0 * _power(0.5, r[i], r))
         if q == 1.0:
             position = _best_offer(xs, group, i, ss, utilities, q_status_quo, None, tolerance,
                                    capitulation, least_move, found, offers)  # fmt: skip
