@@ -17,11 +17,12 @@ timers (looked up by name at call time, so the engine itself is unchanged):
 * **burden path**: the estimated defence path (``_estimated_defence``: ten yearly solves of
   the allies' reaction functions), inside **inputs** (``prepare_inputs``, everything else
   that is drawn or derived once per experiment);
-* **month loop**: the monthly ``step`` calls (engine ``numpy``, the reference), or the whole
-  fused kernel (engine ``numba``, ``fused_loop``: its series writes are inside it);
-* **series writes**: the rest of ``simulate_arrays`` (with ``numpy``, the strided
-  ``series[name][:, month]`` copies; with either, the scalars);
-* **tables**: ``simulate_chunk`` outside ``simulate_arrays`` (the pandas frames).
+* **month loop**: the monthly ``step`` calls (engine ``numpy``, the reference), or the fused
+  kernel's calls (engine ``numba``, ``month_loop``, one per block of ``DRAW_BLOCK``
+  experiments: its series writes are inside it);
+* **series writes**: the rest of the engine's ``_simulate`` (with ``numpy``, the strided
+  ``table[i, :, month]`` copies; with either, the scalars; with ``numba``, the blocks' deals);
+* **tables**: ``simulate_chunk`` outside ``_simulate`` (the pandas frames).
 
 The first row, "(cold)", is the first full chunk of the process: it grows the process's
 memory (fresh pages faulted in on first touch), a one-time cost the later rows do not pay.
@@ -48,8 +49,8 @@ TIMED = (
     "prepare_inputs",
     "_estimated_defence",
     "step",
-    "fused_loop",
-    "simulate_arrays",
+    "month_loop",
+    "_simulate",
 )
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
@@ -82,17 +83,17 @@ def measure(compiled, spec, n: int, spent, engine_name: str) -> dict[str, dict[s
     for clock, read in CLOCKS.items():
         whole = read() - start[clock]
         burden = spent["_estimated_defence", clock]
-        loop = spent["step", clock] + spent["fused_loop", clock]
+        loop = spent["step", clock] + spent["month_loop", clock]
         out[clock] = {
             "draws": spent["experiment_draws", clock],
             "burden path": burden,
             "other inputs": spent["prepare_inputs", clock] - burden,
             "month loop": loop,
-            "series writes": spent["simulate_arrays", clock]
+            "series writes": spent["_simulate", clock]
             - spent["experiment_draws", clock]
             - spent["prepare_inputs", clock]
             - loop,
-            "tables": whole - spent["simulate_arrays", clock],
+            "tables": whole - spent["_simulate", clock],
             "whole": whole,
         }
     return out

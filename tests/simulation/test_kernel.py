@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from accord.models import war
-from accord.simulation import compile_spec, simulate_arrays, variant_design
+from accord.simulation import compile_spec, engine, simulate_arrays, variant_design
 from accord.simulation.engine import month_loop_engine
 
 RTOL = 1e-12  # float64 results: a few ulps of difference carried over the months (docstring)
@@ -105,6 +105,45 @@ def test_fused_equals_reference_without_first_year_risk_or_territory(flagship, s
     scalars, _ = _compare(compiled, design, 2)
     assert np.isfinite(scalars["war_renewed_month"]).any()
     _compare(compiled, design.iloc[:1], 2)
+
+
+def test_blocks_of_draws_change_nothing(flagship, spec, monkeypatch) -> None:
+    """The fused loop draws and runs ``DRAW_BLOCK`` experiments at a time: blocks of 7 (the
+    last one short) give the bits of one block, and still match the reference."""
+    compiled = compile_spec(spec, flagship, seed=5)
+    design = variant_design(spec, "europe-backfills", 40, seed=6, method="mc")
+    design["experiment"] = np.arange(100, 100 + len(design))
+    whole = simulate_arrays(compiled, design, 3, engine="numba")
+    monkeypatch.setattr(engine, "DRAW_BLOCK", 7)
+    blocks = simulate_arrays(compiled, design, 3, engine="numba")
+    for got, want in zip(blocks, whole, strict=True):
+        assert list(got) == list(want)
+        for name in want:
+            np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+    _compare(compiled, design, 3)
+
+
+def test_the_long_table_wraps_the_series_without_a_copy(flagship, spec) -> None:
+    """simulate_chunk's series frame: the kernel's [S, B, T] array is its float32 block, and
+    it equals the frame built column by column (the construction before issue 21)."""
+    compiled = compile_spec(spec, flagship, seed=5)
+    design = variant_design(spec, "baseline", 9, seed=6, method="mc")
+    design["experiment"] = np.arange(50, 50 + len(design))
+    _, table = engine._simulate(compiled, design, 3, "numba")
+    frame = engine.simulate_chunk(design, 3, spec=compiled).series
+    ids, months = design["experiment"].to_numpy(), compiled.horizon_months
+    by_column = pd.DataFrame(
+        {
+            "experiment": np.repeat(ids, months),
+            "month": np.tile(np.arange(months, dtype=np.int16), ids.size),
+            **{name: table[i].ravel() for i, name in enumerate(engine.SERIES)},
+        }
+    )
+    pd.testing.assert_frame_equal(frame, by_column, check_exact=True)
+    wrapped = engine.series_frame(ids, months, table)
+    for i, name in enumerate(engine.SERIES):
+        assert np.shares_memory(wrapped[name].to_numpy(), table), name
+        np.testing.assert_array_equal(wrapped[name].to_numpy(), table[i].ravel())
 
 
 def test_the_engine_selector(monkeypatch) -> None:

@@ -924,16 +924,19 @@ def month_loop_engine(engine: str = "auto") -> str:
     return "numba"
 
 
-def simulate_arrays(
-    compiled: CompiledSimulation, design: pd.DataFrame, seed: int, *, engine: str = "auto"
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``.
+#: Experiments the fused month loop draws and runs at a time: their draws (56 bytes per
+#: experiment-month, 6.9 MB) are allocated once per block size and reused while they are warm,
+#: where a whole chunk's (134 MB at 20,000) would be fresh memory, expensive to touch the first
+#: time in a process (:mod:`accord.simulation.pages`). Per-experiment streams make results
+#: independent of it (tests/simulation/test_kernel.py runs it at 7).
+DRAW_BLOCK = 1024
 
-    ``engine`` picks the month loop (:func:`month_loop_engine`): the fused numba kernel or
-    the numpy step (the reference); both read the same per-experiment draws.
-    """
-    ids = design["experiment"].to_numpy(dtype=np.int64)
-    months = compiled.horizon_months
+
+def _draws(
+    seed: int, ids: np.ndarray, months: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Normals [B, T, 3], uniforms [B, T, 3], the deal's pick [B, 1] and end uniforms [B, T, 1]
+    of experiments ``ids``, in this order from each experiment's stream."""
     normals, uniforms, pick, end_uniforms = experiment_draws(
         seed,
         ids,
@@ -944,13 +947,38 @@ def simulate_arrays(
             ("uniform", (months, 1)),
         ],
     )
-    inputs = prepare_inputs(compiled, design)
-    # The deal on the table: one bargaining forecast per experiment (its own uniform), shifted
-    # with the front each month in the step; the same terms decide acceptance and are reported.
+    return normals, uniforms, pick, end_uniforms
+
+
+def _base_terms(
+    compiled: CompiledSimulation, us_russia: np.ndarray, pick: np.ndarray
+) -> np.ndarray:
+    """The deal on the table [B, K]: one bargaining forecast per experiment (its own uniform
+    ``pick``), from the US-Russia pool where the talks are bilateral; shifted with the front
+    each month in the step, the same terms decide acceptance and are reported."""
     pool_in, pool_us = compiled.terms_pool["inclusive"], compiled.terms_pool["us_russia"]
     index = np.minimum((pick[:, 0] * pool_in.shape[0]).astype(np.int64), pool_in.shape[0] - 1)
-    base_terms = np.where(inputs.us_russia_talks[:, None], pool_us[index], pool_in[index])
-    inputs = replace(inputs, base_terms=base_terms)
+    return np.where(us_russia[:, None], pool_us[index], pool_in[index])
+
+
+def simulate_arrays(
+    compiled: CompiledSimulation, design: pd.DataFrame, seed: int, *, engine: str = "auto"
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run a chunk; return scalars ``{name: [B]}`` and series ``{name: [B, T]}``.
+
+    ``engine`` picks the month loop (:func:`month_loop_engine`): the fused numba kernel or
+    the numpy step (the reference); both read the same per-experiment draws.
+    """
+    scalars, table = _simulate(compiled, design, seed, month_loop_engine(engine))
+    return scalars, {name: table[i] for i, name in enumerate(SERIES)}
+
+
+def _simulate(
+    compiled: CompiledSimulation, design: pd.DataFrame, seed: int, engine: str
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """:func:`simulate_arrays` with the series as one ``[len(SERIES), B, T]`` float32 array."""
+    ids = design["experiment"].to_numpy(dtype=np.int64)
+    inputs = prepare_inputs(compiled, design)
     state = initial_state(compiled, inputs)
     rules = AdaptiveRules.from_design(
         compiled.spec.adaptive_rules,
@@ -958,15 +986,13 @@ def simulate_arrays(
         compiled.defaults.get(ADAPTIVE_LEVER),
         compiled.front_start,
     )
-    state, series = run_months(
-        compiled,
-        inputs,
-        state,
-        (normals, uniforms, end_uniforms),
-        rules,
-        engine=month_loop_engine(engine),
-    )
-    return _scalars(compiled, inputs, state), series
+    if engine == "numba":
+        state, table = fused_loop(compiled, inputs, state, seed, ids, rules)
+    else:
+        normals, uniforms, pick, end_uniforms = _draws(seed, ids, compiled.horizon_months)
+        inputs = replace(inputs, base_terms=_base_terms(compiled, inputs.us_russia_talks, pick))
+        state, table = run_months(compiled, inputs, state, (normals, uniforms, end_uniforms), rules)
+    return _scalars(compiled, inputs, state), table
 
 
 def run_months(
@@ -975,22 +1001,16 @@ def run_months(
     state: State,
     draws: tuple[np.ndarray, np.ndarray, np.ndarray],
     rules: AdaptiveRules | None,
-    *,
-    engine: str,
-) -> tuple[State, dict[str, np.ndarray]]:
-    """Every month of a chunk: the final state and the series ``{name: [B, T]}``.
+) -> tuple[State, np.ndarray]:
+    """Every month of a chunk in the reference, one :func:`~accord.simulation.step.step` per
+    month over the batch: the final state and the series ``[len(SERIES), B, T]`` float32.
 
     ``draws`` are the chunk's normals ``[B, T, 3]``, uniforms ``[B, T, 3]`` and end uniforms
-    ``[B, T, 1]``. ``engine="numba"``: the fused kernel (:mod:`accord.simulation.kernel`), whose
-    series are views of one ``[S, B, T]`` float32 array (each experiment's months contiguous,
-    the layout the long table takes without a copy); ``"numpy"``: the reference, one
-    :func:`~accord.simulation.step.step` per month over the batch.
+    ``[B, T, 1]``.
     """
     normals, uniforms, end_uniforms = draws
-    if engine == "numba":
-        return fused_loop(compiled, inputs, state, draws, rules)
     months = compiled.horizon_months
-    series = {name: np.empty((state.size, months), dtype=np.float32) for name in SERIES}
+    table = np.empty((len(SERIES), state.size, months), dtype=np.float32)
     for month in range(months):
         month_inputs = inputs if rules is None else rules.inputs(inputs)
         state, values = step(
@@ -1004,25 +1024,41 @@ def run_months(
         )
         if rules is not None:
             rules.observe(values, month)
-        for name in SERIES:
-            series[name][:, month] = values[name]
-    return state, series
+        for i, name in enumerate(SERIES):
+            table[i, :, month] = values[name]
+    return state, table
 
 
 def fused_loop(
     compiled: CompiledSimulation,
     inputs: Inputs,
     state: State,
-    draws: tuple[np.ndarray, np.ndarray, np.ndarray],
+    seed: int,
+    ids: np.ndarray,
     rules: AdaptiveRules | None,
-) -> tuple[State, dict[str, np.ndarray]]:
-    """:func:`run_months` in the compiled kernel (its own name, for the benchmark's timer)."""
+) -> tuple[State, np.ndarray]:
+    """Every month of a chunk in the compiled kernel (:mod:`accord.simulation.kernel`), its
+    experiments drawn and run ``DRAW_BLOCK`` at a time: the final state and the series
+    ``[len(SERIES), B, T]`` float32 (each experiment's months contiguous, on small pages).
+    The deal on the table (the chunk's ``base_terms``) is filled block by block from the
+    blocks' draws."""
     from accord.simulation import kernel
 
-    final, table = kernel.run(
-        inputs, state.as_dict(), *draws, rules, usd_per_eur=compiled.usd_per_eur
+    chunk = kernel.Chunk(
+        inputs, state.as_dict(), rules, compiled.horizon_months, compiled.usd_per_eur
     )
-    return State(**final), {name: table[i] for i, name in enumerate(SERIES)}
+    for first in range(0, ids.size, DRAW_BLOCK):
+        rows = slice(first, first + DRAW_BLOCK)
+        normals, uniforms, pick, end_uniforms = _draws(seed, ids[rows], compiled.horizon_months)
+        chunk.base_terms[rows] = _base_terms(compiled, inputs.us_russia_talks[rows], pick)
+        month_loop(chunk, first, normals, uniforms, end_uniforms)
+    final, table = chunk.result()
+    return State(**final), table
+
+
+def month_loop(chunk: Any, first: int, *draws: np.ndarray) -> None:
+    """The kernel over one block of experiments (its own name, for the benchmark's timer)."""
+    chunk.run(first, *draws)
 
 
 def _scalars(compiled: CompiledSimulation, inputs: Inputs, state: State) -> dict[str, np.ndarray]:
@@ -1080,15 +1116,24 @@ def simulate_chunk(
     """
     compiled = spec if isinstance(spec, CompiledSimulation) else compile_spec(spec)
     design_chunk = design_chunk.reset_index(drop=True)
-    scalars, series = simulate_arrays(compiled, design_chunk, seed)
+    scalars, table = _simulate(compiled, design_chunk, seed, month_loop_engine())
     ids = design_chunk["experiment"].to_numpy(dtype=np.int64)
     months = compiled.horizon_months
     scalar_frame = pd.DataFrame({"experiment": ids, **scalars})
-    series_frame = pd.DataFrame(
+    return ChunkResult(scalars=scalar_frame, series=series_frame(ids, months, table))
+
+
+def series_frame(ids: np.ndarray, months: int, table: np.ndarray) -> pd.DataFrame:
+    """The long table ``experiment, month`` and the series from ``table`` [S, B, T] float32.
+
+    The series' block is ``table`` itself, seen as [S, B T] (pandas keeps a frame's columns
+    of one dtype as one [columns, rows] array): no copy, so no fresh memory to touch.
+    """
+    keys = pd.DataFrame(
         {
             "experiment": np.repeat(ids, months),
             "month": np.tile(np.arange(months, dtype=np.int16), ids.size),
-            **{name: values.ravel() for name, values in series.items()},
         }
     )
-    return ChunkResult(scalars=scalar_frame, series=series_frame)
+    values = pd.DataFrame(table.reshape(len(SERIES), -1).T, columns=list(SERIES), copy=False)
+    return pd.concat([keys, values], axis=1)

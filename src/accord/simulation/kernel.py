@@ -18,8 +18,11 @@ test_kernel.py``).
 
 Inputs come packed (:func:`pack`): per experiment one row of :data:`INPUTS` (parameters and
 levers as float64), the bargaining terms ``[B, K]``, the adaptive rule of each experiment and
-the initial state as a ``[len(STATE), B]`` float64 table. :func:`run` returns the final state
-in the same layout and the series ``[len(SERIES), B, T]`` float32.
+the initial state as a ``[len(STATE), B]`` float64 table. A :class:`Chunk` holds them and its
+outputs, and runs a block of experiments at a time from that block's draws (the engine draws
+1,024 at a time, docs/simulation.md "Memory of the first chunk"); :func:`run` runs a whole
+chunk at once. The final state comes in the same layout and the series as
+``[len(SERIES), B, T]`` float32 on small pages (:mod:`accord.simulation.pages`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from accord.simulation.pages import small_pages
 from accord.simulation.state import State
 from accord.spec import outcomes
 
@@ -241,13 +245,14 @@ def _run(
     state,
     terms,
     series,
+    first,
 ):
-    n_exp = x.shape[0]
     months = normals.shape[1]
     n_terms = base_terms.shape[1]
     risks = np.empty(4)
     values = np.empty(N_SERIES)
-    for b in range(n_exp):
+    for b in range(first, first + normals.shape[0]):  # rows first.. of the chunk
+        d = b - first  # the row's draws
         p = x[b]
         # Constants of the experiment (the same expressions as the step's, computed once).
         aacs = p[AACS]
@@ -324,10 +329,10 @@ def _run(
             planned_other = us_share * p[WITH2] + (1.0 - us_share) * p[WITHOUT2]
             progress = front - front_trend
             support_us = _support(
-                support_us, p[BASE_US], planned_us * peace, progress, normals[b, month, 1], p
+                support_us, p[BASE_US], planned_us * peace, progress, normals[d, month, 1], p
             )
             support_eu = _support(
-                support_eu, p[BASE_EU], planned_eu * peace, progress, normals[b, month, 2], p
+                support_eu, p[BASE_EU], planned_eu * peace, progress, normals[d, month, 2], p
             )
 
             # Aid budgets, delivery, capacities.
@@ -351,7 +356,7 @@ def _run(
                 drift = p[MAX_DRIFT] * (2.0 * share - 1.0)
                 old_front = front
                 front = _bounded(
-                    old_front + (drift + volatility * normals[b, month, 0]), 0.0, 100.0
+                    old_front + (drift + volatility * normals[d, month, 0]), 0.0, 100.0
                 )
                 change = front - old_front
                 prior = precision * p[MEMORY]
@@ -364,7 +369,7 @@ def _run(
 
                 # Settlement test, where talks happen this month (else nothing is agreed,
                 # whatever the values: the step's "agreed" needs all three).
-                if uniforms[b, month, 0] < talks_chance:
+                if uniforms[d, month, 0] < talks_chance:
                     horizon = p[HORIZON]
                     held_u = _bounded(front + horizon * belief_u, 0.0, 100.0) / 100.0
                     held_r = 1.0 - _bounded(front + horizon * belief_r, 0.0, 100.0) / 100.0
@@ -431,7 +436,7 @@ def _run(
                     decision = decision * scale
                     collapse = collapse * scale
                     freeze = freeze * scale
-                    u = end_uniforms[b, month, 0]
+                    u = end_uniforms[d, month, 0]
                     second = decision + collapse
                     third = second + freeze
                     if u < decision:
@@ -454,13 +459,13 @@ def _run(
                         p1 = _bounded(p[FIRST_YEAR], 0.0, 1.0 - 1e-12)
                         first_year_p = -math.expm1(math.exp(log_hr) * math.log1p(-p1) / 12.0)
                         first_year_lhr = log_hr
-                    renewed = uniforms[b, month, 1] < first_year_p
+                    renewed = uniforms[d, month, 1] < first_year_p
                 else:  # accord.models.durability.monthly_renewal_probability
                     if log_hr != hazard_lhr:  # exp(log_hr), kept while the peace's ratio holds
                         hazard_ratio = math.exp(log_hr)
                         hazard_lhr = log_hr
                         hazard_bound = hazard_ratio * increment_bound
-                    u = uniforms[b, month, 1]
+                    u = uniforms[d, month, 1]
                     # The month's renewal probability is below its hazard h = ratio *
                     # increment (-expm1(-h) < h), and h below hazard_bound (the largest
                     # increment of the spell, with a margin of 1e-6 over rounding): where u
@@ -501,7 +506,7 @@ def _run(
                 rate = p[ESC_BASE] * math.exp(log_ratio)
                 risk = -math.expm1(-_max(rate, 0.0))
                 risks[case] = risk
-            u = uniforms[b, month, 2]
+            u = uniforms[d, month, 2]
             event = u < risk
             fatal = u < risk * p[ESC_FATAL]
             europe_defence = europe_defence + p[DEF_RATE] * (p[DEF_TARGET] - europe_defence)
@@ -595,6 +600,101 @@ def pack(inputs: Any) -> np.ndarray:
     return out
 
 
+class Chunk:
+    """A chunk's packed inputs and outputs, run a block of experiments at a time.
+
+    ``inputs`` is an :class:`Inputs` whose ``base_terms`` may still be unfilled:
+    :attr:`base_terms` (``[B, K]``, a copy) is read by :meth:`run`, so the caller can fill a
+    block's rows just before running it. ``state0`` is :meth:`State.as_dict` of the initial
+    state; ``rules`` an :class:`~accord.simulation.adaptive.AdaptiveRules` or None.
+    """
+
+    def __init__(
+        self,
+        inputs: Any,
+        state0: dict[str, np.ndarray],
+        rules: Any,
+        months: int,
+        usd_per_eur: float,
+    ) -> None:
+        self.x = pack(inputs)
+        size = self.x.shape[0]
+        self.base_terms = np.array(inputs.base_terms, dtype=float, order="C")
+        self.terms_shift = np.ascontiguousarray(inputs.terms_front_shift, dtype=float)
+        self.territory_index = int(inputs.territory_index)
+        self.front_start = float(inputs.front_start)
+        self.usd_per_eur = float(usd_per_eur)
+        self.has_first_year = "ceasefire_first_year_failure" in inputs.params
+        self.state0 = np.empty((len(STATE), size))
+        for i, name in enumerate(STATE):
+            self.state0[i] = state0[name]
+        self.terms0 = np.ascontiguousarray(state0["terms_at_ceasefire"], dtype=float)
+        self.rules = _packed_rules(rules, size)
+        self.state = np.empty_like(self.state0)
+        self.terms = np.empty_like(self.terms0)
+        self.series = small_pages((N_SERIES, size, months), np.float32)
+
+    def run(
+        self, first: int, normals: np.ndarray, uniforms: np.ndarray, end_uniforms: np.ndarray
+    ) -> None:
+        """Every month of rows ``first ..`` (as many as the draws have rows)."""
+        which, signal, threshold, below, need, factor = self.rules
+        _run(
+            self.x,
+            self.base_terms,
+            self.terms_shift,
+            self.territory_index,
+            self.front_start,
+            self.usd_per_eur,
+            self.has_first_year,
+            np.ascontiguousarray(normals, dtype=float),
+            np.ascontiguousarray(uniforms, dtype=float),
+            np.ascontiguousarray(end_uniforms, dtype=float),
+            which,
+            signal,
+            threshold,
+            below,
+            need,
+            factor,
+            self.state0,
+            self.terms0,
+            self.state,
+            self.terms,
+            self.series,
+            int(first),
+        )
+
+    def result(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The final state ``{field: [B]}`` and the series ``[len(SERIES), B, T]`` float32."""
+        final = {name: self.state[i] for i, name in enumerate(STATE)}
+        final["at_war"] = final["at_war"] != 0.0
+        final["peace_by_ceasefire"] = final["peace_by_ceasefire"] != 0.0
+        final["terms_at_ceasefire"] = self.terms
+        return final, self.series
+
+
+def _packed_rules(rules: Any, size: int) -> tuple[np.ndarray, ...]:
+    """The adaptive rules as the kernel reads them: which rule per experiment (-1: none),
+    then per rule its signal's code, threshold, direction, months and aid factor."""
+    if rules is None:
+        return (
+            np.full(size, -1, dtype=np.int64),
+            np.zeros(1, dtype=np.int64),
+            np.zeros(1),
+            np.zeros(1, dtype=np.bool_),
+            np.ones(1, dtype=np.int64),
+            np.ones(1),
+        )
+    return (
+        np.ascontiguousarray(rules.which, dtype=np.int64),
+        np.array([SIGNALS.index(r.signal) for r in rules.rules], dtype=np.int64),
+        np.array([float(r.threshold) for r in rules.rules]),
+        np.array([r.when == "below" for r in rules.rules], dtype=np.bool_),
+        np.array([int(r.months) for r in rules.rules], dtype=np.int64),
+        np.array([float(r.europe_aid_factor) for r in rules.rules]),
+    )
+
+
 def run(
     inputs: Any,
     state0: dict[str, np.ndarray],
@@ -605,60 +705,12 @@ def run(
     *,
     usd_per_eur: float,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Run every month of a chunk; return the final state ``{field: [B]}`` and the series.
+    """Run every month of a chunk at once; return the final state and the series.
 
-    ``state0`` is :meth:`State.as_dict` of the initial state; ``rules`` an
-    :class:`~accord.simulation.adaptive.AdaptiveRules` or None. The series come as one
-    ``[len(SERIES), B, T]`` float32 array: each experiment's months contiguous.
+    :class:`Chunk` in one block: ``state0`` is :meth:`State.as_dict` of the initial state,
+    ``rules`` an :class:`~accord.simulation.adaptive.AdaptiveRules` or None; the series come
+    as one ``[len(SERIES), B, T]`` float32 array, each experiment's months contiguous.
     """
-    x = pack(inputs)
-    size, months = normals.shape[0], normals.shape[1]
-    table0 = np.empty((len(STATE), size))
-    for i, name in enumerate(STATE):
-        table0[i] = state0[name]
-    terms0 = np.ascontiguousarray(state0["terms_at_ceasefire"], dtype=float)
-    if rules is None:
-        which = np.full(size, -1, dtype=np.int64)
-        signal = np.zeros(1, dtype=np.int64)
-        threshold = np.zeros(1)
-        below = np.zeros(1, dtype=np.bool_)
-        need = np.ones(1, dtype=np.int64)
-        factor = np.ones(1)
-    else:
-        which = np.ascontiguousarray(rules.which, dtype=np.int64)
-        signal = np.array([SIGNALS.index(r.signal) for r in rules.rules], dtype=np.int64)
-        threshold = np.array([float(r.threshold) for r in rules.rules])
-        below = np.array([r.when == "below" for r in rules.rules], dtype=np.bool_)
-        need = np.array([int(r.months) for r in rules.rules], dtype=np.int64)
-        factor = np.array([float(r.europe_aid_factor) for r in rules.rules])
-    table = np.empty_like(table0)
-    terms = np.empty_like(terms0)
-    series = np.empty((N_SERIES, size, months), dtype=np.float32)
-    _run(
-        x,
-        np.ascontiguousarray(inputs.base_terms, dtype=float),
-        np.ascontiguousarray(inputs.terms_front_shift, dtype=float),
-        int(inputs.territory_index),
-        float(inputs.front_start),
-        float(usd_per_eur),
-        "ceasefire_first_year_failure" in inputs.params,
-        np.ascontiguousarray(normals, dtype=float),
-        np.ascontiguousarray(uniforms, dtype=float),
-        np.ascontiguousarray(end_uniforms, dtype=float),
-        which,
-        signal,
-        threshold,
-        below,
-        need,
-        factor,
-        table0,
-        terms0,
-        table,
-        terms,
-        series,
-    )
-    final = {name: table[i] for i, name in enumerate(STATE)}
-    final["at_war"] = final["at_war"] != 0.0
-    final["peace_by_ceasefire"] = final["peace_by_ceasefire"] != 0.0
-    final["terms_at_ceasefire"] = terms
-    return final, series
+    chunk = Chunk(inputs, state0, rules, normals.shape[1], usd_per_eur)
+    chunk.run(0, normals, uniforms, end_uniforms)
+    return chunk.result()
