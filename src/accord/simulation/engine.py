@@ -21,6 +21,7 @@ from accord.experiments.spec import ChunkResult
 from accord.models import burden, burden_demand, durability, opinion, war
 from accord.scenario.simulation import ADAPTIVE_LEVER, SimulationSpec
 from accord.simulation.adaptive import AdaptiveRules
+from accord.simulation.pages import small_pages
 from accord.simulation.state import Inputs, State
 from accord.simulation.step import EUROPE, US, step
 from accord.spec import outcomes
@@ -1010,7 +1011,7 @@ def run_months(
     """
     normals, uniforms, end_uniforms = draws
     months = compiled.horizon_months
-    table = np.empty((len(SERIES), state.size, months), dtype=np.float32)
+    table = small_pages((len(SERIES), state.size, months), np.float32)  # as the kernel's
     for month in range(months):
         month_inputs = inputs if rules is None else rules.inputs(inputs)
         state, values = step(
