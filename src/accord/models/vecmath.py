@@ -7,6 +7,13 @@ array of them becomes SIMD code without ``fastmath`` (no reassociation: the resu
 the same on every machine, vectorised or not). Shared by the compiled models: the EUM's
 round (``bargaining.eum_kernel``) uses them for its powers ``b ** r = exp(r log b)``.
 
+**Not for kernels compiled with fast-math.** Inlined into a function compiled with
+reassociation (``fastmath=True`` or a set with ``"reassoc"``, as
+``burden_demand_kernel.FASTMATH``), they give wrong results: LLVM may then fold the range
+reduction's rounding step (``k = round(x / ln 2)`` and the subtraction of ``k ln 2``),
+and levels came out as powers of 2 (issue 21, session 11: benchmarks/README, "Burden path,
+session 11"). The EUM's round is compiled without fast-math; keep any caller so.
+
 Accuracy, measured against ``math.exp`` and ``math.log`` (``tests/models/test_vecmath.py``):
 within 2 ulp on the ranges the round uses and beyond (``exp`` on [-745, 709], ``log`` on
 every positive float, subnormals too); ``exp(-inf) = 0``, ``log(0) = -inf``, ``log`` of a
