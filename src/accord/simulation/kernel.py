@@ -20,9 +20,9 @@ Inputs come packed (:func:`pack`): per experiment one row of :data:`INPUTS` (par
 levers as float64), the bargaining terms ``[B, K]``, the adaptive rule of each experiment and
 the initial state as a ``[len(STATE), B]`` float64 table. A :class:`Chunk` holds them and its
 outputs, and runs a block of experiments at a time from that block's draws (the engine draws
-1,024 at a time, docs/simulation.md "Memory of the first chunk"); :func:`run` runs a whole
-chunk at once. The final state comes in the same layout and the series as
-``[len(SERIES), B, T]`` float32 on small pages (:mod:`accord.simulation.pages`).
+1,024 at a time, docs/simulation.md "Memory of the first chunk"). The final state comes in
+the same layout, the series as ``[len(SERIES), B, T]`` float32 on small pages
+(:mod:`accord.simulation.pages`).
 """
 
 from __future__ import annotations
@@ -693,24 +693,3 @@ def _packed_rules(rules: Any, size: int) -> tuple[np.ndarray, ...]:
         np.array([int(r.months) for r in rules.rules], dtype=np.int64),
         np.array([float(r.europe_aid_factor) for r in rules.rules]),
     )
-
-
-def run(
-    inputs: Any,
-    state0: dict[str, np.ndarray],
-    normals: np.ndarray,
-    uniforms: np.ndarray,
-    end_uniforms: np.ndarray,
-    rules: Any,
-    *,
-    usd_per_eur: float,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Run every month of a chunk at once; return the final state and the series.
-
-    :class:`Chunk` in one block: ``state0`` is :meth:`State.as_dict` of the initial state,
-    ``rules`` an :class:`~accord.simulation.adaptive.AdaptiveRules` or None; the series come
-    as one ``[len(SERIES), B, T]`` float32 array, each experiment's months contiguous.
-    """
-    chunk = Chunk(inputs, state0, rules, normals.shape[1], usd_per_eur)
-    chunk.run(0, normals, uniforms, end_uniforms)
-    return chunk.result()
