@@ -24,8 +24,9 @@ timers (looked up by name at call time, so the engine itself is unchanged):
   ``table[i, :, month]`` copies; with either, the scalars; with ``numba``, the blocks' deals);
 * **tables**: ``simulate_chunk`` outside ``_simulate`` (the pandas frames).
 
-The first row, "(cold)", is the first full chunk of the process: it grows the process's
-memory (fresh pages faulted in on first touch), a one-time cost the later rows do not pay.
+The first row, "(cold)", is the first full chunk of the process: the memory it touches is
+fresh to the process, which on a VM with free page reporting costs far more than memory freed
+a moment before (docs/simulation.md, "Memory of the first chunk"); the later rows reuse it.
 
 ``--engine`` picks the month loop (``numpy``, ``numba`` or ``both``, the default: one row
 each, side by side). Each part is printed as ns per experiment-month, wall time and the
