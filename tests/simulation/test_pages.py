@@ -41,3 +41,10 @@ def test_the_mapping_lives_as_long_as_any_view_and_no_longer() -> None:
     gc.collect()
     assert mapping() is None  # unmapped with the last view
     np.testing.assert_array_equal(copy, np.full((1000, 2), 1.5))
+
+
+def test_a_refused_mapping_is_a_memory_error_not_an_io_error() -> None:
+    """Callers treat OSError as trouble with a file; a mapping too large for the machine is
+    MemoryError, as numpy.empty's (2**62 bytes: refused at once, nothing is touched)."""
+    with pytest.raises(MemoryError, match="cannot allocate"):
+        small_pages((2**30, 2**30), np.float32)

@@ -25,10 +25,16 @@ from numpy.typing import DTypeLike
 
 
 def small_pages(shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
-    """An uninitialised (zero-filled) C-ordered array of ``shape`` on its own mapping."""
+    """A zero-filled, C-ordered array of ``shape`` on its own mapping (MemoryError if the
+    system refuses it, as for ``numpy.empty``)."""
     kind = np.dtype(dtype)
     count = math.prod(shape)
     if count == 0:
         return np.empty(shape, dtype=kind)
-    mapping = mmap.mmap(-1, count * kind.itemsize)
+    size = count * kind.itemsize
+    try:
+        mapping = mmap.mmap(-1, size)
+    except (OSError, OverflowError) as error:  # as numpy's np.empty would: not an I/O error
+        message = f"cannot allocate {size:,} bytes for an array of shape {shape}"
+        raise MemoryError(message) from error
     return np.frombuffer(mapping, dtype=kind, count=count).reshape(shape)
