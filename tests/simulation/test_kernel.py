@@ -193,3 +193,25 @@ def test_the_kernels_shortcuts_give_the_bits_of_the_full_formulas() -> None:
         assert increments.max() < bound <= increments.max() * (1 + 2e-6)
     assert np.isnan(kernel._increment_bound(10.0, 0.0, 5.0))
     assert np.isnan(kernel._increment_bound(np.nan, 1.0, 5.0))
+
+
+def test_a_block_outside_its_chunk_is_refused(flagship, spec) -> None:
+    """The kernel does not check its indices, so the Chunk does before calling it."""
+    from accord.simulation import kernel
+
+    compiled = compile_spec(spec, flagship, seed=5)
+    design = variant_design(spec, "baseline", 3, seed=6, method="mc")
+    design["experiment"] = np.arange(len(design))
+    inputs = engine.prepare_inputs(compiled, design)
+    state = engine.initial_state(compiled, inputs)
+    chunk = kernel.Chunk(inputs, state.as_dict(), None, compiled.horizon_months, 1.1)
+    size, months = len(design), compiled.horizon_months
+    draws = engine._draws(5, np.arange(size), months)
+    normals, uniforms, _, end_uniforms = draws
+    chunk.run(0, normals, uniforms, end_uniforms)  # the whole chunk fits
+    with pytest.raises(ValueError, match="do not fit"):
+        chunk.run(1, normals, uniforms, end_uniforms)
+    with pytest.raises(ValueError, match="do not fit"):
+        chunk.run(-1, normals[:1], uniforms[:1], end_uniforms[:1])
+    with pytest.raises(ValueError, match="do not fit"):
+        chunk.run(0, normals[:, :-1], uniforms[:, :-1], end_uniforms[:, :-1])

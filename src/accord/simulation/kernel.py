@@ -638,6 +638,15 @@ class Chunk:
         self, first: int, normals: np.ndarray, uniforms: np.ndarray, end_uniforms: np.ndarray
     ) -> None:
         """Every month of rows ``first ..`` (as many as the draws have rows)."""
+        rows, months = normals.shape[0], normals.shape[1]
+        size = self.x.shape[0]
+        # The kernel does not check its indices: a block outside the chunk would write
+        # outside its arrays.
+        if not (0 <= first and first + rows <= size and months == self.series.shape[2]):
+            raise ValueError(
+                f"draws of {rows} experiments x {months} months from row {first} do not fit "
+                f"a chunk of {size} x {self.series.shape[2]}"
+            )
         which, signal, threshold, below, need, factor = self.rules
         _run(
             self.x,
