@@ -125,7 +125,7 @@ def test_blocks_of_draws_change_nothing(flagship, spec, monkeypatch) -> None:
 
 def test_the_long_table_wraps_the_series_without_a_copy(flagship, spec) -> None:
     """simulate_chunk's series frame: the kernel's [S, B, T] array is its float32 block, and
-    it equals the frame built column by column (the construction before issue 21)."""
+    it equals the frame built column by column (the construction before session 12)."""
     compiled = compile_spec(spec, flagship, seed=5)
     design = variant_design(spec, "baseline", 9, seed=6, method="mc")
     design["experiment"] = np.arange(50, 50 + len(design))
