@@ -8,8 +8,9 @@ host: touching one again costs the host's fault and the page's zeroing, about 2 
 MB here, as much as the fused month loop spends computing each MB of series it writes (32
 bytes in about 65 ns; benchmarks/README, "Month loop, session 12"). A process pays it for
 its first chunk. An anonymous mapping without that advice gets 4 kB pages, which the kernel
-takes first from memory freed recently and not reported. Elsewhere (THP off or "always", macOS, Windows) it is
-an ordinary anonymous mapping, zero-filled on first touch like ``calloc``.
+takes first from memory freed recently and not reported. Elsewhere (THP off or "always",
+macOS, Windows) it is an ordinary anonymous mapping, zero-filled on first touch like
+``calloc``.
 
 The array owns its mapping (numpy keeps the buffer alive): it is unmapped when the last view
 of it is dropped, and it pickles as its data.
