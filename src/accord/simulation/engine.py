@@ -1127,7 +1127,7 @@ def simulate_chunk(
 def series_frame(ids: np.ndarray, months: int, table: np.ndarray) -> pd.DataFrame:
     """The long table ``experiment, month`` and the series from ``table`` [S, B, T] float32.
 
-    The series' block is ``table`` itself, seen as [S, B T] (pandas keeps a frame's columns
+    The series' block is ``table`` itself, seen as [S, B x T] (pandas keeps a frame's columns
     of one dtype as one [columns, rows] array): no copy, so no fresh memory to touch.
     """
     keys = pd.DataFrame(
